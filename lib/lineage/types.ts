@@ -70,3 +70,113 @@ export function nodeTypeOf(id: string): NodeType | null {
     ? prefix
     : null;
 }
+
+/** A link to another node, as lists in the side panel show it. */
+export interface NodeRef {
+  id: string;
+  type: NodeType;
+  namespace: string;
+  name: string;
+  version: string | null;
+  kind: string | null;
+}
+
+/** One parameter of a run: hyper-parameter, prompt parameter, seed, temperature... */
+export interface RunParameter {
+  key: string;
+  value: string;
+  /** The facet it came from: executionParameters, threadline_generation, ... */
+  source: string;
+}
+
+/** A run as lists show it. */
+export interface RunSummary {
+  id: string;
+  runId: string;
+  state: RunState;
+  startedAt: string | null;
+  endedAt: string | null;
+  reason: string | null;
+  errorMessage: string | null;
+}
+
+/** A dataset version as lists show it. */
+export interface VersionSummary {
+  id: string;
+  version: string;
+  createdAt: string;
+  producedByRun: string | null;
+  reason: string | null;
+  author: string | null;
+  isSynthetic: boolean;
+  isFailed: boolean;
+  contentHash: string | null;
+}
+
+/** What made a node: the job and the run, with parameters, inputs and outputs. */
+export interface Transformation {
+  job: {
+    id: string;
+    namespace: string;
+    name: string;
+    kind: string | null;
+    description: string | null;
+    sourceCodeUrl: string | null;
+    sourceCode: { language: string | null; code: string } | null;
+    sql: string | null;
+  };
+  run: {
+    id: string;
+    runId: string;
+    state: RunState;
+    startedAt: string | null;
+    endedAt: string | null;
+    durationMs: number | null;
+    nominalTime: string | null;
+    parentRun: string | null;
+    errorMessage: string | null;
+    stackTrace: string | null;
+    reason: string | null;
+    author: string | null;
+    parameters: RunParameter[];
+  } | null;
+  inputs: NodeRef[];
+  outputs: NodeRef[];
+}
+
+/** One step of a node's history, with what changed against the step before. */
+export interface ChangeEntry {
+  /** The version or run node this entry is about. */
+  id: string;
+  label: string;
+  time: string | null;
+  reason: string | null;
+  author: string | null;
+  parameterChanges: { key: string; from: string | null; to: string | null }[];
+  schemaChanges: { added: string[]; removed: string[] };
+  inputChanges: { added: string[]; removed: string[] };
+}
+
+/** Everything about one node: GET /api/v1/nodes/<id>. */
+export interface NodeDetail {
+  node: LineageNode;
+  description: string | null;
+  owners: string[];
+  tags: string[];
+  createdAt: string | null;
+  updatedAt: string | null;
+  contentHash: string | null;
+  schema: { name: string; type: string | null; description: string | null }[];
+  /** Datasets: all versions; versions: the dataset's versions (for the timeline). Newest first. */
+  versions: VersionSummary[];
+  /** Jobs: all runs, newest first. */
+  runs: RunSummary[];
+  /** The transformation that made this node (for a job or run: its own). Null for a source. */
+  transformation: Transformation | null;
+  /** Version (or run) history, newest first, each with its diff to the previous one. */
+  changes: ChangeEntry[];
+  upstream: NodeRef[];
+  downstream: NodeRef[];
+  /** All facets, raw, by facet name. */
+  facets: Record<string, unknown>;
+}
