@@ -180,3 +180,31 @@ export interface NodeDetail {
   /** All facets, raw, by facet name. */
   facets: Record<string, unknown>;
 }
+
+/** Counts of what the store holds: GET /api/v1/stats. */
+export interface StoreStats {
+  events: number;
+  jobs: number;
+  runs: number;
+  datasets: number;
+  datasetVersions: number;
+  edges: number;
+}
+
+/** A run with the job it belongs to, for the home page's run lists. */
+export interface RunWithJob extends RunSummary {
+  job: NodeRef;
+}
+
+/** What the home page shows: what is in the store at a glance. */
+export interface StoreOverview {
+  stats: StoreStats;
+  namespaces: { namespace: string; jobs: number; datasets: number }[];
+  recentRuns: RunWithJob[];
+  failedRuns: RunWithJob[];
+}
+
+/** A search hit: GET /api/v1/search?q= returns { results: SearchResult[] }. */
+export interface SearchResult extends NodeRef {
+  score: number;
+}
