@@ -1,0 +1,47 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "@xyflow/react/dist/style.css";
+import "./globals.css";
+import { AppNav } from "@/components/app-nav";
+import { Logo } from "@/components/logo";
+import { SearchDialog } from "@/components/search/search-dialog";
+
+export const metadata: Metadata = {
+  title: { default: "Threadline", template: "%s · Threadline" },
+  description: "Lineage explorer for generative-AI and ML pipelines: what made each dataset, model and output, with which parameters, and why it changed.",
+};
+
+export const viewport: Viewport = {
+  colorScheme: "light dark",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="flex min-h-full flex-col">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2"
+        >
+          Skip to content
+        </a>
+        <header className="sticky top-0 z-40 border-b border-line bg-surface/95 backdrop-blur">
+          <div className="flex h-14 items-center gap-4 px-4 sm:px-6">
+            <Link href="/" className="flex items-center gap-2 text-ink" aria-label="Threadline home">
+              <Logo />
+              <span className="text-base font-semibold tracking-tight">Threadline</span>
+            </Link>
+            <AppNav />
+            <div className="ml-auto flex w-full max-w-xs justify-end">
+              <SearchDialog />
+            </div>
+          </div>
+        </header>
+        <main id="main" className="flex min-h-0 flex-1 flex-col">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,240 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import type { SearchResult } from "@/lib/lineage/types";
+import { errorMessage, fetchJson, isAbortError, lineageHref } from "@/components/lineage/api";
+import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "@/components/lineage/node-icon";
+import { cn } from "@/components/ui/cn";
+
+type SearchStatus = "idle" | "loading" | "done" | "error";
+
+/** Waits this long after the last key before asking the server, so typing a word is one request. */
+const DEBOUNCE_MS = 150;
+
+/**
+ * The header's search box and its Ctrl/Cmd-K dialog: finds datasets, jobs, versions and runs by
+ * name and jumps to their lineage. A combobox with a listbox of results (arrow keys, Enter, Esc).
+ */
+export function SearchDialog() {
+  const router = useRouter();
+  const [isOpen, setIsOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<SearchResult[]>([]);
+  const [status, setStatus] = useState<SearchStatus>("idle");
+  const [error, setError] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const [shortcut, setShortcut] = useState("Ctrl K");
+  const inputRef = useRef<HTMLInputElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const listId = useId();
+
+  useEffect(() => {
+    if (/Mac|iPhone|iPad/.test(navigator.platform)) setShortcut("⌘K");
+  }, []);
+
+  const open = useCallback(() => setIsOpen(true), []);
+  const close = useCallback(() => {
+    setIsOpen(false);
+    triggerRef.current?.focus();
+  }, []);
+
+  // Ctrl/Cmd-K from anywhere; "/" too when the user is not typing somewhere.
+  useEffect(() => {
+    function onKeyDown(event: globalThis.KeyboardEvent) {
+      const target = event.target as HTMLElement | null;
+      const isTyping = !!target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+      if ((event.key === "k" || event.key === "K") && (event.metaKey || event.ctrlKey)) {
+        event.preventDefault();
+        setIsOpen(true);
+      } else if (event.key === "/" && !isTyping) {
+        event.preventDefault();
+        setIsOpen(true);
+      }
+    }
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
+
+  useEffect(() => {
+    if (isOpen) inputRef.current?.select();
+  }, [isOpen]);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (!isOpen || q === "") {
+      setResults([]);
+      setStatus("idle");
+      setError(null);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      setStatus("loading");
+      fetchJson<{ results: SearchResult[] }>(`/api/v1/search?q=${encodeURIComponent(q)}`, controller.signal)
+        .then((body) => {
+          setResults(body.results);
+          setActive(0);
+          setStatus("done");
+          setError(null);
+        })
+        .catch((err: unknown) => {
+          if (isAbortError(err)) return;
+          setError(errorMessage(err));
+          setStatus("error");
+        });
+    }, DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [query, isOpen]);
+
+  const go = useCallback(
+    (result: SearchResult) => {
+      setIsOpen(false);
+      setQuery("");
+      router.push(lineageHref(result.id));
+    },
+    [router],
+  );
+
+  const onInputKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLInputElement>) => {
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        setActive((i) => (results.length === 0 ? 0 : (i + 1) % results.length));
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        setActive((i) => (results.length === 0 ? 0 : (i - 1 + results.length) % results.length));
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        const hit = results[active];
+        if (hit) go(hit);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    },
+    [results, active, go, close],
+  );
+
+  const activeId = results[active] ? `${listId}-option-${active}` : undefined;
+
+  return (
+    <>
+      <button
+        ref={triggerRef}
+        type="button"
+        onClick={open}
+        data-testid="search-trigger"
+        aria-haspopup="dialog"
+        aria-keyshortcuts="Control+K Meta+K"
+        className="flex h-9 w-full max-w-xs items-center gap-2 rounded-md border border-line bg-surface-muted px-3 text-sm text-ink-muted transition-colors hover:border-line-strong hover:text-ink"
+      >
+        <SearchGlyph />
+        <span className="flex-1 truncate text-left">Search datasets, models, jobs…</span>
+        <kbd className="hidden rounded border border-line bg-surface px-1.5 font-mono text-[11px] text-ink-faint sm:inline">
+          {shortcut}
+        </kbd>
+      </button>
+
+      {isOpen ? (
+        <div
+          className="fixed inset-0 z-50 flex items-start justify-center bg-black/40 px-4 pt-[12vh]"
+          onMouseDown={(event) => {
+            if (event.target === event.currentTarget) close();
+          }}
+        >
+          <div
+            role="dialog"
+            aria-modal="true"
+            aria-label="Search lineage"
+            data-testid="search-dialog"
+            className="w-full max-w-xl overflow-hidden rounded-xl border border-line bg-surface-raised shadow-overlay"
+          >
+            <div className="flex items-center gap-2 border-b border-line px-4">
+              <SearchGlyph />
+              <input
+                ref={inputRef}
+                role="combobox"
+                aria-expanded={results.length > 0}
+                aria-controls={listId}
+                aria-activedescendant={activeId}
+                aria-autocomplete="list"
+                aria-label="Search by name"
+                placeholder="Search by name: molecules, finetune, assay…"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                onKeyDown={onInputKeyDown}
+                className="h-12 flex-1 bg-transparent text-base text-ink outline-none placeholder:text-ink-faint"
+                autoComplete="off"
+                spellCheck={false}
+              />
+              {status === "loading" ? <span className="text-xs text-ink-faint">Searching…</span> : null}
+            </div>
+
+            <ul id={listId} role="listbox" aria-label="Search results" className="max-h-[50vh] overflow-y-auto py-1">
+              {results.map((result, index) => {
+                const kind = visualKindOf(result.type, result.kind);
+                return (
+                  <li
+                    key={result.id}
+                    id={`${listId}-option-${index}`}
+                    role="option"
+                    aria-selected={index === active}
+                    data-testid="search-result"
+                    data-node-id={result.id}
+                    onMouseDown={(event) => event.preventDefault()}
+                    onClick={() => go(result)}
+                    onMouseMove={() => setActive(index)}
+                    className={cn(
+                      "mx-1 flex cursor-pointer items-center gap-3 rounded-md px-3 py-2",
+                      index === active ? "bg-accent-soft" : "",
+                    )}
+                  >
+                    <span style={{ color: kindColour(kind) }}>
+                      <NodeIcon kind={kind} size={18} />
+                    </span>
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate text-sm font-medium text-ink">
+                        {result.name}
+                        {result.version ? <span className="text-ink-muted"> @ {result.version}</span> : null}
+                      </span>
+                      <span className="block truncate text-xs text-ink-muted">{result.namespace}</span>
+                    </span>
+                    <span className="text-xs text-ink-faint">{nodeTypeLabel[result.type]}</span>
+                  </li>
+                );
+              })}
+            </ul>
+
+            {status === "done" && results.length === 0 ? (
+              <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">Nothing matches “{query.trim()}”.</p>
+            ) : null}
+            {status === "error" ? (
+              <p role="alert" className="px-4 pb-4 pt-2 text-sm text-danger">
+                Search failed: {error}
+              </p>
+            ) : null}
+            {status === "idle" ? (
+              <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">
+                Type part of a name. <kbd className="font-mono">↑</kbd> <kbd className="font-mono">↓</kbd> to move,{" "}
+                <kbd className="font-mono">Enter</kbd> to open, <kbd className="font-mono">Esc</kbd> to close.
+              </p>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function SearchGlyph() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true" className="shrink-0 text-ink-faint">
+      <circle cx="11" cy="11" r="7" />
+      <path d="m20 20-3.5-3.5" strokeLinecap="round" />
+    </svg>
+  );
+}
