@@ -1,0 +1,42 @@
+import { getSqlite } from "@/lib/server/db";
+import { getEnv } from "@/lib/server/env";
+import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
+import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { ingestEvents, summarise } from "@/lib/server/ingest";
+
+export const dynamic = "force-dynamic";
+
+// POST /api/v1/lineage/batch — an array of events; each is stored or rejected on its own
+export async function POST(request: Request) {
+  try {
+    const sender = authenticateWriter(request);
+    const body = await readJsonBody(request);
+    if (!Array.isArray(body)) {
+      throw new AppError("bad_request", "The batch endpoint takes a JSON array of events.", [
+        { path: "", message: "expected an array" },
+      ]);
+    }
+    const max = getEnv().THREADLINE_MAX_BATCH_EVENTS;
+    if (body.length > max) {
+      throw new AppError("payload_too_large", `A batch may hold at most ${max} events; this one has ${body.length}.`);
+    }
+    const outcomes = ingestEvents(getSqlite(), body, { sender });
+    const counts = summarise(outcomes);
+    const results = outcomes.map((o) => ({
+      index: o.index,
+      status: o.status,
+      ...(o.seq !== undefined ? { seq: o.seq } : {}),
+      ...(o.errors ? { errors: o.errors } : {}),
+      ...(o.warnings?.length ? { warnings: o.warnings } : {}),
+    }));
+    if (body.length > 0 && counts.rejected === body.length) {
+      const details = outcomes.flatMap((o) => (o.errors ?? []).map((e) => ({ path: `[${o.index}]${e.path ? "." + e.path : ""}`, message: e.message })));
+      return Response.json({ ...errorBody("invalid_event", "No event in the batch is valid.", details), ...counts, results }, { status: 400 });
+    }
+    // 207 when some events were rejected: the body says which, by index.
+    const status = counts.rejected > 0 ? 207 : counts.created > 0 ? 201 : 200;
+    return Response.json({ ...counts, results }, { status });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

@@ -1,0 +1,13 @@
+import { getStats } from "@/lib/server/catalog";
+import { toErrorResponse } from "@/lib/server/errors";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/stats — counts of what the store holds
+export async function GET() {
+  try {
+    return Response.json(getStats());
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

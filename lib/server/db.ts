@@ -1,0 +1,61 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "./generated/prisma/client";
+import { databaseFilePath, getEnv } from "./env";
+
+/**
+ * The only door to the database. Two handles on the same SQLite file:
+ * - `getSqlite()`: a better-sqlite3 connection for the write path (event log + projection in one
+ *   synchronous transaction, which also serialises writers within the process) and for the raw-SQL
+ *   lineage traversal, where prepared statements matter;
+ * - `getPrisma()`: the Prisma client for everything else.
+ * WAL mode lets readers run while a write is in progress.
+ */
+export type Sqlite = Database.Database;
+
+/** Opens a SQLite file with the settings Threadline relies on. */
+export function openSqlite(file: string): Sqlite {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  // NORMAL in WAL mode survives a process crash (SIGKILL) without losing committed transactions.
+  db.pragma("synchronous = NORMAL");
+  // Another process (the ingest CLI, a backup) may hold the write lock for a moment: wait, don't fail.
+  db.pragma("busy_timeout = 10000");
+  db.pragma("cache_size = -65536");
+  db.pragma("temp_store = MEMORY");
+  return db;
+}
+
+interface Handles {
+  sqlite?: Sqlite;
+  prisma?: PrismaClient;
+}
+
+// Next's dev server re-evaluates modules on every change: keep one set of handles per process.
+const globalHandles = globalThis as unknown as { __threadlineDb?: Handles };
+const handles: Handles = (globalHandles.__threadlineDb ??= {});
+
+export function getSqlite(): Sqlite {
+  handles.sqlite ??= openSqlite(databaseFilePath());
+  return handles.sqlite;
+}
+
+export function getPrisma(): PrismaClient {
+  if (!handles.prisma) {
+    const adapter = new PrismaBetterSqlite3({ url: databaseFilePath(getEnv().DATABASE_URL) });
+    handles.prisma = new PrismaClient({ adapter });
+  }
+  return handles.prisma;
+}
+
+/** Closes both handles (scripts call this before exiting). */
+export async function closeDatabase(): Promise<void> {
+  handles.sqlite?.close();
+  handles.sqlite = undefined;
+  await handles.prisma?.$disconnect();
+  handles.prisma = undefined;
+}

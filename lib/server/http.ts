@@ -1,0 +1,101 @@
+import "server-only";
+import { timingSafeEqual } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { AppError } from "./errors";
+import { getEnv } from "./env";
+
+/** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
+
+async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError("payload_too_large", `The request body is larger than the limit of ${maxBytes} bytes.`);
+}
+
+/**
+ * The JSON body of a write request. Refuses a content type other than JSON (415), a body over the
+ * limit before or after gzip (413: a gzip bomb stops at the limit), and text that is not JSON (400).
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const { THREADLINE_MAX_BODY_BYTES: max } = getEnv();
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json" && !/^application\/[\w.+-]*\+json$/.test(type)) {
+    throw new AppError(
+      "unsupported_media_type",
+      `Content-Type must be application/json, not ${type || "missing"}.`,
+      [{ path: "headers.content-type", message: "expected application/json" }],
+    );
+  }
+  let body = await readLimited(request, max);
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding === "gzip") {
+    try {
+      body = gunzipSync(body, { maxOutputLength: max });
+    } catch (error) {
+      if (error instanceof RangeError) throw tooLarge(max);
+      throw new AppError("bad_request", "The body is not valid gzip.", [{ path: "body", message: "invalid gzip data" }]);
+    }
+  } else if (encoding !== "identity") {
+    throw new AppError("unsupported_media_type", `Content-Encoding ${encoding} is not supported; use gzip or none.`);
+  }
+  const text = body.toString("utf8");
+  if (text.includes("\uFFFD") && !Buffer.from(text, "utf8").equals(body)) {
+    throw new AppError("invalid_json", "The body is not valid UTF-8.", [{ path: "body", message: "invalid UTF-8" }]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : "unreadable";
+    throw new AppError("invalid_json", "The body is not valid JSON.", [{ path: "body", message: reason }]);
+  }
+}
+
+/**
+ * Who may write. With THREADLINE_API_KEY set, a write needs `Authorization: Bearer <key>`; without
+ * it Threadline runs in local demo mode and accepts anonymous writes. Returns the sender's name.
+ */
+export function authenticateWriter(request: Request): string {
+  const key = getEnv().THREADLINE_API_KEY;
+  if (!key) return "anonymous";
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  const given = Buffer.from(match?.[1] ?? "");
+  const expected = Buffer.from(key);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new AppError("unauthorized", "A valid API key is required: send Authorization: Bearer <key>.", [], {
+      "WWW-Authenticate": 'Bearer realm="threadline"',
+    });
+  }
+  return "api-key";
+}
+
+/** An integer query parameter within bounds, or a 400 naming it. */
+export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AppError("bad_request", `${name} must be an integer from ${min} to ${max}.`, [
+      { path: name, message: `expected an integer from ${min} to ${max}, got ${raw}` },
+    ]);
+  }
+  return value;
+}

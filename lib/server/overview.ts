@@ -1,0 +1,57 @@
+import "server-only";
+import { getStats } from "./catalog";
+import { getSqlite } from "./db";
+import type { RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import { nodeId } from "@/lib/lineage/types";
+
+/** What the home page shows: counts, namespaces, recent and failed runs. */
+
+interface RunRow {
+  runId: string;
+  state: RunState;
+  startedAt: string | null;
+  endedAt: string | null;
+  reason: string | null;
+  errorMessage: string | null;
+  jobKey: string;
+  namespace: string;
+  name: string;
+  kind: string | null;
+}
+
+function runsWithJob(where: string, limit: number): RunWithJob[] {
+  const rows = getSqlite()
+    .prepare<[number], RunRow>(
+      `SELECT r.runId, r.state, r.startedAt, r.endedAt, r.reason, r.errorMessage, r.jobKey, j.namespace, j.name, j.kind
+       FROM Run r JOIN Job j ON j.key = r.jobKey ${where}
+       ORDER BY COALESCE(r.endedAt, r.startedAt) DESC, r.runId LIMIT ?`,
+    )
+    .all(limit);
+  return rows.map((r) => ({
+    id: nodeId.run(r.runId),
+    runId: r.runId,
+    state: r.state,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    reason: r.reason,
+    errorMessage: r.errorMessage,
+    job: { id: r.jobKey, type: "job", namespace: r.namespace, name: r.name, version: null, kind: r.kind },
+  }));
+}
+
+export async function getOverview(): Promise<StoreOverview> {
+  const db = getSqlite();
+  const namespaces = db
+    .prepare<[], { namespace: string; jobs: number; datasets: number }>(
+      `SELECT namespace, SUM(type = 'job') AS jobs, SUM(type = 'dataset') AS datasets
+       FROM Node WHERE type IN ('job', 'dataset') GROUP BY namespace ORDER BY namespace`,
+    )
+    .all();
+  return {
+    stats: getStats(),
+    namespaces,
+    recentRuns: runsWithJob("", 12),
+    failedRuns: runsWithJob("WHERE r.state = 'FAILED'", 12),
+  };
+}
+

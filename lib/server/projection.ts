@@ -1,0 +1,539 @@
+import "server-only";
+import type { Sqlite } from "./db";
+import { nodeId, type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
+import {
+  readChangeFacet,
+  readEvaluationFacet,
+  readGenerationFacet,
+  readProvenanceFacet,
+} from "@/lib/schemas/threadline-facets";
+
+/**
+ * The projection: jobs, runs, datasets, dataset versions, run inputs/outputs and the edges of both
+ * graphs, derived from the event log. `projectEvent` is the only writer, called in the same
+ * transaction that appends the event, and again in order by `rebuild` — so the projection is a pure
+ * function of the log.
+ *
+ * OpenLineage semantics followed here: all events of a runId add up; a facet re-sent under the same
+ * name replaces the old one; COMPLETE / FAIL / ABORT end a run (and an ended run does not go back to
+ * RUNNING when a late START arrives); FAIL carries the errorMessage facet; `parent` links child runs.
+ */
+
+type Facets = Record<string, unknown>;
+
+export interface ProjectableDataset {
+  namespace: string;
+  name: string;
+  facets?: Facets;
+  inputFacets?: Facets;
+  outputFacets?: Facets;
+}
+
+export interface ProjectableEvent {
+  eventType?: string;
+  eventTime: string;
+  run?: { runId: string; facets?: Facets };
+  job?: { namespace: string; name: string; facets?: Facets };
+  dataset?: ProjectableDataset;
+  inputs?: ProjectableDataset[];
+  outputs?: ProjectableDataset[];
+}
+
+export type EventKind = "RunEvent" | "DatasetEvent" | "JobEvent";
+
+/** Version label for an input whose producer named no version and whose dataset has none yet. */
+export const UNVERSIONED = "unversioned";
+
+const TERMINAL: ReadonlySet<RunState> = new Set(["COMPLETED", "FAILED", "ABORTED"]);
+
+/** ISO-8601 UTC, so string order is time order. */
+export function toUtc(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : new Date(ms).toISOString();
+}
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+/** Later facets replace earlier ones of the same name. */
+function mergeFacets(current: string | null | undefined, next: Facets | undefined): string {
+  if (!next || Object.keys(next).length === 0) return current ?? "{}";
+  return JSON.stringify({ ...parseJson<Facets>(current, {}), ...next });
+}
+
+/** The dataset kind a GenAI user thinks in, from the datasetType facet. */
+export function datasetKindOf(facets: Facets): DatasetKind {
+  const type = isRecord(facets.datasetType) ? str(facets.datasetType.datasetType)?.toUpperCase() : null;
+  switch (type) {
+    case "MODEL":
+      return "model";
+    case "PROMPT":
+      return "prompt";
+    case "OUTPUT":
+    case "GENERATED":
+      return "output";
+    case "EVAL":
+    case "EVALUATION":
+    case "REPORT":
+      return "eval";
+    default:
+      return facets.threadline_synthetic !== undefined ? "output" : "data";
+  }
+}
+
+export function stateOf(eventType: string | undefined): RunState {
+  switch (eventType) {
+    case "COMPLETE":
+      return "COMPLETED";
+    case "FAIL":
+      return "FAILED";
+    case "ABORT":
+      return "ABORTED";
+    case "START":
+    case "RUNNING":
+      return "RUNNING";
+    default:
+      return "OTHER";
+  }
+}
+
+/** Parameters of a run, from executionParameters and the threadline_generation facet. */
+export function runParametersOf(facets: Facets): RunParameter[] {
+  const params: RunParameter[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, value: unknown, source: string) => {
+    if (seen.has(key) || value === undefined || value === null) return;
+    seen.add(key);
+    params.push({ key, value: typeof value === "string" ? value : JSON.stringify(value), source });
+  };
+  const exec = facets.executionParameters;
+  if (isRecord(exec) && Array.isArray(exec.parameters)) {
+    for (const p of exec.parameters) {
+      if (isRecord(p) && typeof p.key === "string") add(p.key, p.value, "executionParameters");
+    }
+  }
+  const gen = readGenerationFacet(facets);
+  if (gen) {
+    add("model", gen.model, "threadline_generation");
+    add("prompt_version", gen.promptVersion, "threadline_generation");
+    add("seed", gen.seed, "threadline_generation");
+    for (const [k, v] of Object.entries(gen.sampling ?? {})) add(k, v, "threadline_generation");
+  }
+  return params;
+}
+
+/** Checks a run reports as failing about its inputs: threadline_evaluation, test, dataQualityAssertions. */
+export function failedChecksOf(runFacets: Facets, inputFacets: Facets = {}): { check: string; message: string }[] {
+  const failed: { check: string; message: string }[] = [];
+  const evaluation = readEvaluationFacet(runFacets);
+  if (evaluation) {
+    for (const c of evaluation.checks) {
+      if (!c.passed) {
+        const detail = c.value !== null && c.threshold !== null ? ` (${c.metric ?? "value"} ${c.value}, threshold ${c.threshold})` : "";
+        failed.push({ check: c.name, message: c.message ?? `check ${c.name} failed${detail}` });
+      }
+    }
+    if (evaluation.passed === false && failed.length === 0) failed.push({ check: "evaluation", message: "evaluation failed" });
+  }
+  const test = runFacets.test;
+  if (isRecord(test) && Array.isArray(test.tests)) {
+    for (const t of test.tests) {
+      if (isRecord(t) && typeof t.status === "string" && /fail|error/i.test(t.status)) {
+        failed.push({ check: str(t.name) ?? "test", message: str(t.message) ?? `test ${str(t.name) ?? ""} ${t.status}`.trim() });
+      }
+    }
+  }
+  const dqa = inputFacets.dataQualityAssertions;
+  if (isRecord(dqa) && Array.isArray(dqa.assertions)) {
+    for (const a of dqa.assertions) {
+      if (isRecord(a) && a.success === false) {
+        const name = str(a.assertion) ?? "assertion";
+        failed.push({ check: name, message: `assertion ${name}${str(a.column) ? ` on ${a.column}` : ""} failed` });
+      }
+    }
+  }
+  return failed;
+}
+
+interface RunRow {
+  nodeId: number;
+  state: RunState;
+  startedAt: string | null;
+  endedAt: string | null;
+  facets: string;
+  jobKey: string;
+}
+
+interface DatasetRow {
+  nodeId: number;
+  facets: string;
+  latestVersionKey: string | null;
+}
+
+interface VersionRow {
+  nodeId: number;
+  createdAt: string;
+  facets: string;
+  isFailed: number;
+  failureReasons: string;
+}
+
+function prepare(db: Sqlite) {
+  return {
+    nodeId: db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?"),
+    insertNode: db.prepare<[string, string, string, string, number]>(
+      "INSERT INTO Node (key, type, namespace, name, seq) VALUES (?, ?, ?, ?, ?)",
+    ),
+    insertEdge: db.prepare<[number, number, number]>(
+      "INSERT OR IGNORE INTO Edge (sourceId, targetId, seq) VALUES (?, ?, ?)",
+    ),
+    getJob: db.prepare<[string], { facets: string; latestRunId: string | null }>(
+      "SELECT facets, latestRunId FROM Job WHERE key = ?",
+    ),
+    insertJob: db.prepare(
+      `INSERT INTO Job (nodeId, key, namespace, name, kind, description, facets, latestRunId, createdAt, updatedAt)
+       VALUES (@nodeId, @key, @namespace, @name, @kind, @description, @facets, NULL, @time, @time)`,
+    ),
+    updateJob: db.prepare(
+      "UPDATE Job SET kind = @kind, description = @description, facets = @facets, updatedAt = @time WHERE key = @key",
+    ),
+    setLatestRun: db.prepare<[string, string]>("UPDATE Job SET latestRunId = ? WHERE key = ?"),
+    getRun: db.prepare<[string], RunRow>(
+      "SELECT nodeId, state, startedAt, endedAt, facets, jobKey FROM Run WHERE runId = ?",
+    ),
+    runStartedAt: db.prepare<[string], { startedAt: string | null }>("SELECT startedAt FROM Run WHERE runId = ?"),
+    insertRun: db.prepare(
+      `INSERT INTO Run (nodeId, runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace,
+                        parameters, failedChecks, reason, facets, jobFacets, createdAt, updatedAt)
+       VALUES (@nodeId, @runId, @jobKey, @state, @startedAt, @endedAt, @nominalTime, @parentRunId, @errorMessage, @stackTrace,
+               @parameters, @failedChecks, @reason, @facets, @jobFacets, @time, @time)`,
+    ),
+    updateRun: db.prepare(
+      `UPDATE Run SET state = @state, startedAt = @startedAt, endedAt = @endedAt, nominalTime = @nominalTime,
+              parentRunId = @parentRunId, errorMessage = @errorMessage, stackTrace = @stackTrace, parameters = @parameters,
+              failedChecks = @failedChecks, reason = @reason, facets = @facets, jobFacets = @jobFacets, updatedAt = @time
+       WHERE runId = @runId`,
+    ),
+    getDataset: db.prepare<[string], DatasetRow>("SELECT nodeId, facets, latestVersionKey FROM Dataset WHERE key = ?"),
+    insertDataset: db.prepare(
+      `INSERT INTO Dataset (nodeId, key, namespace, name, kind, description, facets, latestVersionKey, createdAt, updatedAt)
+       VALUES (@nodeId, @key, @namespace, @name, @kind, @description, @facets, NULL, @time, @time)`,
+    ),
+    updateDataset: db.prepare(
+      "UPDATE Dataset SET kind = @kind, description = @description, facets = @facets, updatedAt = @time WHERE key = @key",
+    ),
+    setLatestVersion: db.prepare<[string, string]>("UPDATE Dataset SET latestVersionKey = ? WHERE key = ?"),
+    getVersion: db.prepare<[string], VersionRow>(
+      "SELECT nodeId, createdAt, facets, isFailed, failureReasons FROM DatasetVersion WHERE key = ?",
+    ),
+    insertVersion: db.prepare(
+      `INSERT INTO DatasetVersion (nodeId, key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic,
+                                   isFailed, failureReasons, facets, createdAt, updatedAt)
+       VALUES (@nodeId, @key, @datasetKey, @version, @producedByRunId, @reason, @contentHash, @isSynthetic,
+               0, '[]', @facets, @time, @time)`,
+    ),
+    updateVersion: db.prepare(
+      `UPDATE DatasetVersion SET producedByRunId = COALESCE(@producedByRunId, producedByRunId), reason = @reason,
+              contentHash = @contentHash, isSynthetic = @isSynthetic, facets = @facets, updatedAt = @time
+       WHERE key = @key`,
+    ),
+    setVersionFailure: db.prepare<[string, string]>(
+      "UPDATE DatasetVersion SET isFailed = 1, failureReasons = ? WHERE key = ?",
+    ),
+    runDatasetFor: db.prepare<[string, string, string], { datasetVersionKey: string; facets: string }>(
+      "SELECT datasetVersionKey, facets FROM RunDataset WHERE runId = ? AND direction = ? AND datasetKey = ?",
+    ),
+    upsertRunDataset: db.prepare(
+      `INSERT INTO RunDataset (runId, direction, datasetVersionKey, datasetKey, facets)
+       VALUES (@runId, @direction, @datasetVersionKey, @datasetKey, @facets)
+       ON CONFLICT (runId, direction, datasetVersionKey) DO UPDATE SET facets = excluded.facets`,
+    ),
+    runDatasets: db.prepare<[string, string], { datasetVersionKey: string; facets: string }>(
+      "SELECT datasetVersionKey, facets FROM RunDataset WHERE runId = ? AND direction = ?",
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+const statementsByDb = new WeakMap<Sqlite, Statements>();
+
+function statements(db: Sqlite): Statements {
+  let s = statementsByDb.get(db);
+  if (!s) {
+    s = prepare(db);
+    statementsByDb.set(db, s);
+  }
+  return s;
+}
+
+/** Applies one validated event to the projection. Call inside the transaction that logged it. */
+export function projectEvent(db: Sqlite, seq: number, kind: EventKind, event: ProjectableEvent): void {
+  new Projector(statements(db), seq, toUtc(event.eventTime)).apply(kind, event);
+}
+
+class Projector {
+  constructor(
+    private readonly s: Statements,
+    private readonly seq: number,
+    private readonly time: string,
+  ) {}
+
+  apply(kind: EventKind, event: ProjectableEvent): void {
+    if (kind === "DatasetEvent" && event.dataset) {
+      const { key } = this.upsertDataset(event.dataset);
+      const version = versionFacetOf(event.dataset.facets);
+      if (version) this.upsertVersion(event.dataset, key, version, null);
+      return;
+    }
+    if (!event.job) return;
+    const job = this.upsertJob(event.job);
+    const inputs = (event.inputs ?? []).map((d) => ({ d, ...this.upsertDataset(d) }));
+    const outputs = (event.outputs ?? []).map((d) => ({ d, ...this.upsertDataset(d) }));
+    for (const i of inputs) this.edge(i.nodeId, job.nodeId);
+    for (const o of outputs) this.edge(job.nodeId, o.nodeId);
+    if (kind === "RunEvent" && event.run) this.applyRun(event, event.run, job, inputs, outputs);
+  }
+
+  private node(key: string, type: string, namespace: string, name: string): number {
+    const found = this.s.nodeId.get(key);
+    if (found) return found.id;
+    return Number(this.s.insertNode.run(key, type, namespace, name, this.seq).lastInsertRowid);
+  }
+
+  private edge(source: number, target: number): void {
+    this.s.insertEdge.run(source, target, this.seq);
+  }
+
+  private upsertJob(job: NonNullable<ProjectableEvent["job"]>): { key: string; nodeId: number; facets: string } {
+    const key = nodeId.job(job.namespace, job.name);
+    const id = this.node(key, "job", job.namespace, job.name);
+    const existing = this.s.getJob.get(key);
+    const facets = mergeFacets(existing?.facets, job.facets);
+    const merged = parseJson<Facets>(facets, {});
+    const row = {
+      key,
+      nodeId: id,
+      namespace: job.namespace,
+      name: job.name,
+      kind: isRecord(merged.jobType) ? (str(merged.jobType.jobType)?.toLowerCase() ?? null) : null,
+      description: isRecord(merged.documentation) ? str(merged.documentation.description) : null,
+      facets,
+      time: this.time,
+    };
+    if (existing) this.s.updateJob.run(row);
+    else this.s.insertJob.run(row);
+    return { key, nodeId: id, facets };
+  }
+
+  private upsertDataset(d: ProjectableDataset): { key: string; nodeId: number } {
+    const key = nodeId.dataset(d.namespace, d.name);
+    const id = this.node(key, "dataset", d.namespace, d.name);
+    const existing = this.s.getDataset.get(key);
+    // A version facet describes one version, not the dataset: keep it off the dataset's own facets.
+    const { version: _version, ...datasetFacets } = d.facets ?? {};
+    const facets = mergeFacets(existing?.facets, datasetFacets);
+    const merged = parseJson<Facets>(facets, {});
+    const row = {
+      key,
+      nodeId: id,
+      namespace: d.namespace,
+      name: d.name,
+      kind: datasetKindOf(merged),
+      description: isRecord(merged.documentation) ? str(merged.documentation.description) : null,
+      facets,
+      time: this.time,
+    };
+    if (existing) this.s.updateDataset.run(row);
+    else this.s.insertDataset.run(row);
+    return { key, nodeId: id };
+  }
+
+  private upsertVersion(
+    d: ProjectableDataset,
+    datasetKey: string,
+    version: string,
+    producedByRunId: string | null,
+  ): { key: string; nodeId: number } {
+    const key = nodeId.datasetVersion(d.namespace, d.name, version);
+    const id = this.node(key, "datasetVersion", d.namespace, d.name);
+    const existing = this.s.getVersion.get(key);
+    const facets = mergeFacets(existing?.facets, d.facets);
+    const merged = parseJson<Facets>(facets, {});
+    const row = {
+      key,
+      nodeId: id,
+      datasetKey,
+      version,
+      producedByRunId,
+      reason: readChangeFacet(merged)?.reason ?? null,
+      contentHash: readProvenanceFacet(merged)?.contentHash ?? null,
+      isSynthetic: merged.threadline_synthetic !== undefined ? 1 : 0,
+      facets,
+      time: this.time,
+    };
+    if (existing) {
+      this.s.updateVersion.run(row);
+    } else {
+      this.s.insertVersion.run(row);
+      const dataset = this.s.getDataset.get(datasetKey);
+      const latest = dataset?.latestVersionKey ? this.s.getVersion.get(dataset.latestVersionKey) : undefined;
+      if (!latest || latest.createdAt <= this.time) this.s.setLatestVersion.run(key, datasetKey);
+    }
+    return { key, nodeId: id };
+  }
+
+  private applyRun(
+    event: ProjectableEvent,
+    run: NonNullable<ProjectableEvent["run"]>,
+    job: { key: string; nodeId: number; facets: string },
+    inputs: { d: ProjectableDataset; key: string; nodeId: number }[],
+    outputs: { d: ProjectableDataset; key: string; nodeId: number }[],
+  ): void {
+    const runKey = nodeId.run(run.runId);
+    // A run node carries its job's namespace and name: that is how people recognise a run.
+    const id = this.node(runKey, "run", event.job?.namespace ?? "", event.job?.name ?? run.runId);
+    const existing = this.s.getRun.get(run.runId);
+    const facets = mergeFacets(existing?.facets, run.facets);
+    const merged = parseJson<Facets>(facets, {});
+    const incoming = stateOf(event.eventType);
+    const current = existing?.state;
+    // An ended run stays ended; OTHER adds information without moving the state.
+    const state: RunState =
+      current && (TERMINAL.has(current) && !TERMINAL.has(incoming)) ? current
+      : incoming === "OTHER" ? (current ?? "OTHER")
+      : incoming;
+    // START fixes the start time; without one, the first event seen stands in for it.
+    const startedAt = event.eventType === "START" ? this.time : (existing?.startedAt ?? this.time);
+    const endedAt = TERMINAL.has(incoming) ? this.time : (existing?.endedAt ?? null);
+    const error = isRecord(merged.errorMessage) ? merged.errorMessage : null;
+    const parent = isRecord(merged.parent) && isRecord(merged.parent.run) ? str(merged.parent.run.runId) : null;
+    const nominal = isRecord(merged.nominalTime) ? str(merged.nominalTime.nominalStartTime) : null;
+
+    // Inputs judged by this run's checks (an evaluation run fails what it evaluated).
+    const inputVersions = inputs.map((i) => ({ ...i, version: this.resolveInputVersion(run.runId, i.d, i.key) }));
+    const checkInputFacets = Object.assign({}, ...inputs.map((i) => i.d.inputFacets ?? {})) as Facets;
+    const failedChecks = failedChecksOf(merged, checkInputFacets);
+
+    const row = {
+      nodeId: id,
+      runId: run.runId,
+      jobKey: job.key,
+      state,
+      startedAt,
+      endedAt,
+      nominalTime: nominal ? toUtc(nominal) : null,
+      parentRunId: parent,
+      errorMessage: error ? str(error.message) : null,
+      stackTrace: error ? str(error.stackTrace) : null,
+      parameters: JSON.stringify(runParametersOf(merged)),
+      failedChecks: JSON.stringify(failedChecks),
+      reason: readChangeFacet(merged)?.reason ?? null,
+      facets,
+      jobFacets: job.facets,
+      time: this.time,
+    };
+    if (existing) this.s.updateRun.run(row);
+    else this.s.insertRun.run(row);
+    this.updateLatestRun(job.key, run.runId, row.startedAt);
+
+    for (const i of inputVersions) {
+      this.s.upsertRunDataset.run({
+        runId: run.runId,
+        direction: "input",
+        datasetVersionKey: i.version.key,
+        datasetKey: i.key,
+        facets: mergeFacets(this.s.runDatasetFor.get(run.runId, "input", i.key)?.facets, i.d.inputFacets),
+      });
+      this.edge(i.version.nodeId, id);
+    }
+    for (const o of outputs) {
+      const version = versionFacetOf(o.d.facets) ?? run.runId;
+      const v = this.upsertVersion(o.d, o.key, version, run.runId);
+      this.s.upsertRunDataset.run({
+        runId: run.runId,
+        direction: "output",
+        datasetVersionKey: v.key,
+        datasetKey: o.key,
+        facets: mergeFacets(this.s.runDatasetFor.get(run.runId, "output", o.key)?.facets, o.d.outputFacets),
+      });
+      this.edge(id, v.nodeId);
+    }
+
+    if (state === "FAILED") {
+      for (const out of this.s.runDatasets.all(run.runId, "output")) {
+        this.markFailed(out.datasetVersionKey, {
+          source: "run",
+          run: runKey,
+          message: row.errorMessage ? `its run failed: ${row.errorMessage}` : "its run failed",
+        });
+      }
+    }
+    if (failedChecks.length > 0) {
+      for (const input of this.s.runDatasets.all(run.runId, "input")) {
+        for (const c of failedChecks) {
+          this.markFailed(input.datasetVersionKey, { source: "check", run: runKey, check: c.check, message: c.message });
+        }
+      }
+    }
+  }
+
+  /**
+   * The version a run read: the one the producer named, else the one this run already recorded
+   * (START and COMPLETE list the same inputs), else the dataset's latest version at that moment.
+   */
+  private resolveInputVersion(runId: string, d: ProjectableDataset, datasetKey: string): { key: string; nodeId: number } {
+    const named = versionFacetOf(d.facets);
+    if (named) return this.upsertVersion(d, datasetKey, named, null);
+    const recorded = this.s.runDatasetFor.get(runId, "input", datasetKey);
+    if (recorded) {
+      const v = this.s.getVersion.get(recorded.datasetVersionKey);
+      if (v) return { key: recorded.datasetVersionKey, nodeId: v.nodeId };
+    }
+    const latest = this.s.getDataset.get(datasetKey)?.latestVersionKey;
+    if (latest) {
+      const v = this.s.getVersion.get(latest);
+      if (v) return { key: latest, nodeId: v.nodeId };
+    }
+    return this.upsertVersion(d, datasetKey, UNVERSIONED, null);
+  }
+
+  private updateLatestRun(jobKey: string, runId: string, startedAt: string | null): void {
+    const job = this.s.getJob.get(jobKey);
+    if (!job) return;
+    if (job.latestRunId && job.latestRunId !== runId) {
+      const latest = this.s.runStartedAt.get(job.latestRunId);
+      if (latest?.startedAt && startedAt && latest.startedAt > startedAt) return;
+    }
+    if (job.latestRunId !== runId) this.s.setLatestRun.run(runId, jobKey);
+  }
+
+  private markFailed(versionKey: string, reason: Record<string, string>): void {
+    const v = this.s.getVersion.get(versionKey);
+    if (!v) return;
+    const reasons = parseJson<Record<string, string>[]>(v.failureReasons, []);
+    const same = reasons.some((r) => r.source === reason.source && r.run === reason.run && r.check === reason.check);
+    if (same) return;
+    reasons.push(reason);
+    this.s.setVersionFailure.run(JSON.stringify(reasons), versionKey);
+  }
+}
+
+/** The version a producer named in the `version` dataset facet, if any. */
+function versionFacetOf(facets: Facets | undefined): string | null {
+  const v = facets?.version;
+  return isRecord(v) ? str(v.datasetVersion) : null;
+}
