@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The server Playwright tests run against: a fresh database with the demo loaded, the production
+# build, its own port. Started and stopped by playwright.config.ts.
+set -euo pipefail
+export DATABASE_URL="${E2E_DATABASE_URL:-file:./data/e2e.db}"
+rm -f data/e2e.db data/e2e.db-wal data/e2e.db-shm
+npm run --silent db:migrate
+npm run --silent db:seed
+exec npx next start -p "${E2E_PORT:-3100}"

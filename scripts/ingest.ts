@@ -1,0 +1,72 @@
+/**
+ * npm run ingest -- <file|dir|->...
+ * Loads OpenLineage events from files, folders and stdin through the same door as the HTTP API,
+ * prints a summary (accepted, duplicates, rejected with file:line and reason) and exits non-zero
+ * when anything was rejected.
+ */
+import fs from "node:fs";
+import { closeDatabase, getSqlite } from "@/lib/server/db";
+import { ingestEvents } from "@/lib/server/ingest";
+import { expandPath, parseEventText, type SourcedEvent } from "./lib/event-files";
+
+const BATCH = 1000;
+
+function progress(done: number, total: number) {
+  if (!process.stderr.isTTY || total < BATCH) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} events`);
+  if (done === total) process.stderr.write("\n");
+}
+
+async function readSources(args: string[]): Promise<SourcedEvent[]> {
+  const events: SourcedEvent[] = [];
+  for (const arg of args) {
+    if (arg === "-") {
+      events.push(...parseEventText(fs.readFileSync(0, "utf8"), "stdin"));
+      continue;
+    }
+    if (!fs.existsSync(arg)) throw new Error(`No such file or folder: ${arg}`);
+    for (const file of expandPath(arg)) events.push(...parseEventText(fs.readFileSync(file, "utf8"), file));
+  }
+  return events;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.length === 0 || args.includes("--help")) {
+    console.log("Usage: npm run ingest -- <file.json|file.ndjson|folder|->...");
+    process.exit(args.length === 0 ? 2 : 0);
+  }
+  const sources = await readSources(args);
+  const rejected: string[] = [];
+  let accepted = 0;
+  let duplicates = 0;
+  let warnings = 0;
+  const db = getSqlite();
+  for (let start = 0; start < sources.length; start += BATCH) {
+    const slice = sources.slice(start, start + BATCH);
+    const parsable = slice.filter((s) => s.parseError === undefined);
+    for (const s of slice) if (s.parseError !== undefined) rejected.push(`${s.where}: not valid JSON (${s.parseError})`);
+    const outcomes = ingestEvents(db, parsable.map((s) => s.value), { sender: "cli" });
+    outcomes.forEach((o, i) => {
+      warnings += o.warnings?.length ?? 0;
+      if (o.status === "created") accepted++;
+      else if (o.status === "duplicate") duplicates++;
+      else rejected.push(`${parsable[i].where}: ${(o.errors ?? []).map((e) => `${e.path || "(event)"}: ${e.message}`).join("; ")}`);
+    });
+    progress(Math.min(start + BATCH, sources.length), sources.length);
+  }
+  console.log(`${sources.length} events read: ${accepted} accepted, ${duplicates} duplicates, ${rejected.length} rejected` +
+    (warnings ? ` (${warnings} warnings about facets that break their schema)` : ""));
+  for (const line of rejected.slice(0, 200)) console.log(`  rejected ${line}`);
+  if (rejected.length > 200) console.log(`  ... and ${rejected.length - 200} more`);
+  await closeDatabase();
+  process.exit(rejected.length > 0 ? 1 : 0);
+}
+
+main().catch(async (error) => {
+  console.error(`ingest failed: ${(error as Error).message}`);
+  await closeDatabase();
+  process.exit(2);
+});
