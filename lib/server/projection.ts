@@ -1,6 +1,7 @@
 import "server-only";
 import type { Sqlite } from "./db";
 import { nodeId, type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
+import { canonicalJson } from "@/lib/schemas/canonical";
 import {
   readChangeFacet,
   readEvaluationFacet,
@@ -69,10 +70,13 @@ function str(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
-/** Later facets replace earlier ones of the same name. */
+/**
+ * Later facets replace earlier ones of the same name. Stored canonical (sorted keys), so the live
+ * projection and a replay of the log write the same text whatever key order a producer used.
+ */
 function mergeFacets(current: string | null | undefined, next: Facets | undefined): string {
   if (!next || Object.keys(next).length === 0) return current ?? "{}";
-  return JSON.stringify({ ...parseJson<Facets>(current, {}), ...next });
+  return canonicalJson({ ...parseJson<Facets>(current, {}), ...next });
 }
 
 /** The dataset kind a GenAI user thinks in, from the datasetType facet. */
