@@ -94,8 +94,12 @@ export function datasetKindOf(facets: Facets): DatasetKind {
     case "EVALUATION":
     case "REPORT":
       return "eval";
-    default:
+    case undefined:
+    case null:
+      // No declared type: generated data is an output; anything else is data.
       return facets.threadline_synthetic !== undefined ? "output" : "data";
+    default:
+      return "data";
   }
 }
 
@@ -118,10 +122,12 @@ export function stateOf(eventType: string | undefined): RunState {
 /** Parameters of a run, from executionParameters and the threadline_generation facet. */
 export function runParametersOf(facets: Facets): RunParameter[] {
   const params: RunParameter[] = [];
+  // top_p, topP and top-p are one parameter: the first source to name it wins.
   const seen = new Set<string>();
   const add = (key: string, value: unknown, source: string) => {
-    if (seen.has(key) || value === undefined || value === null) return;
-    seen.add(key);
+    const normalised = key.toLowerCase().replace(/[_\-\s.]/g, "");
+    if (seen.has(normalised) || value === undefined || value === null) return;
+    seen.add(normalised);
     params.push({ key, value: typeof value === "string" ? value : JSON.stringify(value), source });
   };
   const exec = facets.executionParameters;

@@ -164,3 +164,19 @@ describe("rebuild whatever the producer's key order", () => {
     expect(verifyProjection(db).ok).toBe(true);
   });
 });
+
+describe("run parameters", () => {
+  it("lists a sampling parameter once when executionParameters and threadline_generation both name it", () => {
+    ingest(
+      runEvent({
+        runId: RUN_A,
+        runFacets: {
+          executionParameters: { parameters: [{ key: "top_p", value: "0.9" }, { key: "temperature", value: "1.2" }] },
+          threadline_generation: { model: "m@v3", sampling: { topP: 0.9, temperature: 1.2, maxTokens: 256 } },
+        },
+      }),
+    );
+    const keys = (JSON.parse(run(RUN_A).parameters as string) as { key: string }[]).map((p) => p.key);
+    expect(keys).toEqual(["top_p", "temperature", "model", "maxTokens"]);
+  });
+});
