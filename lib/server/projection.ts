@@ -211,6 +211,8 @@ function prepare(db: Sqlite) {
     insertEdge: db.prepare<[number, number, number]>(
       "INSERT OR IGNORE INTO Edge (sourceId, targetId, seq) VALUES (?, ?, ?)",
     ),
+    // Which nodes each event touched: the audit log's node filters and view exports read it.
+    touchNode: db.prepare<[number, number]>("INSERT OR IGNORE INTO EventNode (seq, nodeId) VALUES (?, ?)"),
     getJob: db.prepare<[string], { facets: string; latestRunId: string | null }>(
       "SELECT facets, latestRunId FROM Job WHERE key = ?",
     ),
@@ -320,8 +322,13 @@ class Projector {
 
   private node(key: string, type: string, namespace: string, name: string): number {
     const found = this.s.nodeId.get(key);
-    if (found) return found.id;
-    return Number(this.s.insertNode.run(key, type, namespace, name, this.seq).lastInsertRowid);
+    const id = found ? found.id : Number(this.s.insertNode.run(key, type, namespace, name, this.seq).lastInsertRowid);
+    return this.touch(id);
+  }
+
+  private touch(id: number): number {
+    this.s.touchNode.run(this.seq, id);
+    return id;
   }
 
   private edge(source: number, target: number): void {
@@ -511,12 +518,12 @@ class Projector {
     const recorded = this.s.runDatasetFor.get(runId, "input", datasetKey);
     if (recorded) {
       const v = this.s.getVersion.get(recorded.datasetVersionKey);
-      if (v) return { key: recorded.datasetVersionKey, nodeId: v.nodeId };
+      if (v) return { key: recorded.datasetVersionKey, nodeId: this.touch(v.nodeId) };
     }
     const latest = this.s.getDataset.get(datasetKey)?.latestVersionKey;
     if (latest) {
       const v = this.s.getVersion.get(latest);
-      if (v) return { key: latest, nodeId: v.nodeId };
+      if (v) return { key: latest, nodeId: this.touch(v.nodeId) };
     }
     return this.upsertVersion(d, datasetKey, UNVERSIONED, null);
   }

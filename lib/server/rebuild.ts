@@ -7,7 +7,7 @@ import { projectEvent, type EventKind, type ProjectableEvent } from "./projectio
  * stored equals what the log says (projection verification).
  */
 
-const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset"] as const;
+const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode"] as const;
 const PAGE = 5000;
 
 /** Replays the whole log, in order, into the projection tables of `target` (emptied first). */
@@ -49,6 +49,9 @@ export function projectionSnapshot(db: Sqlite): Record<string, unknown[]> {
       `SELECT s.key AS source, t.key AS target, e.seq FROM Edge e
        JOIN Node s ON s.id = e.sourceId JOIN Node t ON t.id = e.targetId ORDER BY source, target`,
     )
+    .all();
+  snapshot.EventNode = db
+    .prepare("SELECT en.seq, n.key FROM EventNode en JOIN Node n ON n.id = en.nodeId ORDER BY en.seq, n.key")
     .all();
   for (const [table, order] of [
     ["Job", "key"],
