@@ -1,0 +1,180 @@
+import Link from "next/link";
+import type { RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import { getOverview } from "@/lib/server/overview";
+import { lineageHref } from "@/components/lineage/api";
+import { Badge, runStateTone } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-icon";
+import { durationBetween, formatCount, formatDateTime, formatDuration, formatRelative, shortRunId } from "@/components/format";
+
+// The overview reads the live store on every request.
+export const dynamic = "force-dynamic";
+
+export default async function HomePage() {
+  const overview = await getOverview();
+  const isEmpty = overview.stats.events === 0 && overview.stats.datasets === 0 && overview.stats.jobs === 0;
+
+  return (
+    <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">
+      <div className="mb-6">
+        <h1 className="text-2xl font-semibold tracking-tight text-ink">Overview</h1>
+        <p className="mt-1 text-sm text-ink-muted">
+          What the lineage store holds. Open any run or job to see what made each artefact, with which parameters, and why it changed.
+        </p>
+      </div>
+      {isEmpty ? <EmptyStore /> : <StoreSummary overview={overview} />}
+    </div>
+  );
+}
+
+function StoreSummary({ overview }: { overview: StoreOverview }) {
+  const { stats } = overview;
+  // The request time: relative times on this page are "ago" from when it was rendered.
+  const now = Date.now();
+  const counts: { label: string; value: number; testId: string }[] = [
+    { label: "Datasets", value: stats.datasets, testId: "stat-datasets" },
+    { label: "Dataset versions", value: stats.datasetVersions, testId: "stat-dataset-versions" },
+    { label: "Jobs", value: stats.jobs, testId: "stat-jobs" },
+    { label: "Runs", value: stats.runs, testId: "stat-runs" },
+    { label: "Lineage edges", value: stats.edges, testId: "stat-edges" },
+    { label: "Events", value: stats.events, testId: "stat-events" },
+  ];
+
+  return (
+    <div className="space-y-6">
+      <section aria-label="Store counts" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        {counts.map((count) => (
+          <div key={count.label} className="rounded-lg border border-line bg-surface px-4 py-3 shadow-card" data-testid={count.testId}>
+            <p className="text-xs font-medium uppercase tracking-wide text-ink-muted">{count.label}</p>
+            <p className="mt-1 text-2xl font-semibold tabular-nums text-ink">{formatCount(count.value)}</p>
+          </div>
+        ))}
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card aria-labelledby="failed-runs-heading" data-testid="failed-runs">
+            <CardHeader
+              title={<span id="failed-runs-heading">Failed runs</span>}
+              description="Start an investigation here: open the run to walk back to its inputs."
+              action={overview.failedRuns.length > 0 ? <Badge tone="danger">{overview.failedRuns.length}</Badge> : null}
+            />
+            {overview.failedRuns.length === 0 ? (
+              <EmptyState compact title="No failed runs">Every recorded run completed or is still running.</EmptyState>
+            ) : (
+              <RunList runs={overview.failedRuns} now={now} showError />
+            )}
+          </Card>
+
+          <Card aria-labelledby="recent-runs-heading" data-testid="recent-runs">
+            <CardHeader title={<span id="recent-runs-heading">Recent runs</span>} description="Newest first." />
+            {overview.recentRuns.length === 0 ? (
+              <EmptyState compact title="No runs yet" />
+            ) : (
+              <RunList runs={overview.recentRuns} now={now} />
+            )}
+          </Card>
+        </div>
+
+        <Card aria-labelledby="namespaces-heading" data-testid="namespaces">
+          <CardHeader
+            title={<span id="namespaces-heading">Namespaces</span>}
+            description="Teams or systems the events came from."
+          />
+          {overview.namespaces.length === 0 ? (
+            <EmptyState compact title="No namespaces" />
+          ) : (
+            <ul className="divide-y divide-line">
+              {overview.namespaces.map((ns) => (
+                <li key={ns.namespace} className="flex items-center justify-between gap-3 px-4 py-3">
+                  <span className="min-w-0 truncate font-mono text-sm text-ink">{ns.namespace}</span>
+                  <span className="shrink-0 text-xs text-ink-muted">
+                    {formatCount(ns.datasets)} datasets · {formatCount(ns.jobs)} jobs
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <CardBody className="border-t border-line text-xs text-ink-muted">
+            Looking for something by name? Use the search box above (Ctrl K).
+          </CardBody>
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function RunList({ runs, now, showError = false }: { runs: RunWithJob[]; now: number; showError?: boolean }) {
+  return (
+    <ul className="divide-y divide-line">
+      {runs.map((run) => {
+        const kind = visualKindOf("job", run.job.kind);
+        const duration = durationBetween(run.startedAt, run.endedAt);
+        return (
+          <li key={run.id} className="px-4 py-3" data-testid="run-row">
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+              <span style={{ color: kindColour(kind) }}>
+                <NodeIcon kind={kind} size={16} />
+              </span>
+              <Link href={lineageHref(run.job.id)} className="font-medium text-ink hover:text-accent hover:underline">
+                {run.job.name}
+              </Link>
+              <Badge tone={runStateTone(run.state)}>{run.state.toLowerCase()}</Badge>
+              <span className="text-xs text-ink-muted" title={formatDateTime(run.startedAt)}>
+                {formatRelative(run.startedAt ?? run.endedAt, now)}
+                {duration !== null ? ` · took ${formatDuration(duration)}` : ""}
+              </span>
+              <Link
+                href={lineageHref(run.id)}
+                className="ml-auto text-xs font-medium text-accent hover:underline"
+                aria-label={`Open the lineage of run ${shortRunId(run.runId)} of ${run.job.name}`}
+              >
+                Run {shortRunId(run.runId)} →
+              </Link>
+            </div>
+            {run.reason ? <p className="mt-1 text-sm text-ink-muted">Why: {run.reason}</p> : null}
+            {showError && run.errorMessage ? (
+              <p className="mt-1 line-clamp-2 break-words font-mono text-xs text-danger">{run.errorMessage}</p>
+            ) : null}
+            <p className="mt-0.5 text-xs text-ink-faint">{run.job.namespace}</p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function EmptyStore() {
+  return (
+    <Card data-testid="empty-store">
+      <EmptyState
+        title="The lineage store is empty"
+        icon={
+          <svg width="40" height="40" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+            <ellipse cx="12" cy="5" rx="8" ry="3" />
+            <path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5" />
+          </svg>
+        }
+      >
+        <div className="space-y-4 text-left">
+          <p>Threadline learns lineage from OpenLineage events. Send some in one of these ways:</p>
+          <div>
+            <p className="mb-1 font-medium text-ink">Over HTTP, from your pipeline or an OpenLineage client</p>
+            <pre className="overflow-x-auto rounded-md bg-surface-muted p-3 font-mono text-xs text-ink">{`curl -X POST http://localhost:3000/api/v1/lineage \\
+  -H 'content-type: application/json' \\
+  -d @run-event.json`}</pre>
+          </div>
+          <div>
+            <p className="mb-1 font-medium text-ink">From a file of events</p>
+            <pre className="overflow-x-auto rounded-md bg-surface-muted p-3 font-mono text-xs text-ink">npm run ingest -- events.ndjson</pre>
+          </div>
+          <div>
+            <p className="mb-1 font-medium text-ink">Or load the demo (a drug-discovery team’s pipeline)</p>
+            <pre className="overflow-x-auto rounded-md bg-surface-muted p-3 font-mono text-xs text-ink">npm run db:seed</pre>
+          </div>
+        </div>
+      </EmptyState>
+    </Card>
+  );
+}
