@@ -202,6 +202,14 @@ export interface StoreOverview {
   namespaces: { namespace: string; jobs: number; datasets: number }[];
   recentRuns: RunWithJob[];
   failedRuns: RunWithJob[];
+  /** Outputs that failed (their run failed or an evaluation failed them), newest first. */
+  failedOutputs: FailedOutput[];
+}
+
+/** A failed dataset version with the reasons it failed. */
+export interface FailedOutput extends VersionSummary {
+  dataset: NodeRef;
+  reasons: string[];
 }
 
 /** A search hit: GET /api/v1/search?q= returns { results: SearchResult[] }. */

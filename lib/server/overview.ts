@@ -1,7 +1,7 @@
 import "server-only";
 import { getStats } from "./catalog";
 import { getSqlite } from "./db";
-import type { RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import type { FailedOutput, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/types";
 
 /** What the home page shows: counts, namespaces, recent and failed runs. */
@@ -52,6 +52,54 @@ export async function getOverview(): Promise<StoreOverview> {
     namespaces,
     recentRuns: runsWithJob("", 12),
     failedRuns: runsWithJob("WHERE r.state = 'FAILED'", 12),
+    failedOutputs: failedOutputs(12),
   };
 }
 
+
+interface FailedVersionRow {
+  key: string;
+  version: string;
+  createdAt: string;
+  producedByRunId: string | null;
+  reason: string | null;
+  isSynthetic: number;
+  contentHash: string | null;
+  failureReasons: string;
+  datasetKey: string;
+  namespace: string;
+  name: string;
+  kind: string;
+}
+
+function failedOutputs(limit: number): FailedOutput[] {
+  const rows = getSqlite()
+    .prepare<[number], FailedVersionRow>(
+      `SELECT v.key, v.version, v.createdAt, v.producedByRunId, v.reason, v.isSynthetic, v.contentHash, v.failureReasons,
+              d.key AS datasetKey, d.namespace, d.name, d.kind
+       FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey
+       WHERE v.isFailed = 1 ORDER BY v.createdAt DESC, v.key LIMIT ?`,
+    )
+    .all(limit);
+  return rows.map((r) => {
+    let reasons: string[] = [];
+    try {
+      reasons = (JSON.parse(r.failureReasons) as { message?: string }[]).flatMap((x) => (x.message ? [x.message] : []));
+    } catch {
+      reasons = [];
+    }
+    return {
+      id: r.key,
+      version: r.version,
+      createdAt: r.createdAt,
+      producedByRun: r.producedByRunId ? nodeId.run(r.producedByRunId) : null,
+      reason: r.reason,
+      author: null,
+      isSynthetic: r.isSynthetic === 1,
+      isFailed: true,
+      contentHash: r.contentHash,
+      dataset: { id: r.datasetKey, type: "dataset", namespace: r.namespace, name: r.name, version: null, kind: r.kind },
+      reasons,
+    };
+  });
+}
