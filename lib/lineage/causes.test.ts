@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { factorsBehind, rankCauses, type Factor, type Outcome } from "./causes";
+import { miniDemo } from "./investigate-fixtures";
+
+/** mulberry32: a seeded generator, so the "random" noise is the same on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const factor = (key: string, kind: Factor["kind"] = "version", depth = 1): Factor => ({ key, kind, label: key, node: key, depth });
+
+/** 200 outputs: a planted cause behind most failures, 20 noise factors, one factor everywhere. */
+function plantedOutcomes(seed: number): Outcome[] {
+  const random = seeded(seed);
+  const outcomes: Outcome[] = [];
+  for (let i = 0; i < 200; i++) {
+    const hasCause = random() < 0.3;
+    const isFailed = random() < (hasCause ? 0.8 : 0.1);
+    const factors: Factor[] = [factor("everywhere", "checkpoint", 1)];
+    if (hasCause) factors.push(factor("planted", "parameter", 3));
+    for (let n = 0; n < 20; n++) if (random() < 0.2 + (n % 5) * 0.1) factors.push(factor(`noise-${n}`));
+    // A one-off value behind a single output (like a seed): maximal lift when that output failed.
+    factors.push(factor(`seed-${i}`, "parameter", 1));
+    outcomes.push({ id: `out-${i}`, isFailed, factors });
+  }
+  return outcomes;
+}
+
+describe("rankCauses", () => {
+  it.each([1, 2, 3, 4, 5])("ranks the planted cause first among seeded random noise (seed %i)", (seed) => {
+    const result = rankCauses(plantedOutcomes(seed));
+    expect(result.causes[0].key).toBe("planted");
+    expect(result.causes[0].lift).toBeGreaterThan(2);
+    expect(result.causes[0].rateWithout).not.toBeNull();
+    expect(result.causes[0].rateWith).toBeGreaterThan(result.causes[0].rateWithout as number);
+  });
+
+  it("gives a factor present behind every output lift 1 and score 0, so it never ranks first", () => {
+    const result = rankCauses(plantedOutcomes(7));
+    const everywhere = result.causes.find((c) => c.key === "everywhere");
+    expect(everywhere).toMatchObject({ lift: 1, score: 0, rateWithout: null, failedWithout: 0, passingWithout: 0 });
+    expect(result.causes[0].key).not.toBe("everywhere");
+  });
+
+  it("ranks a one-off value behind a single failure below a cause behind many, despite its higher lift", () => {
+    const result = rankCauses(plantedOutcomes(3));
+    const oneOff = result.causes.find((c) => c.key.startsWith("seed-"));
+    expect(oneOff).toBeDefined();
+    expect(oneOff?.lift).toBeGreaterThan(result.causes[0].lift);
+    expect(result.causes.indexOf(oneOff as never)).toBeGreaterThan(0);
+  });
+
+  it("reports the counts behind each rank, which add up to the totals", () => {
+    const result = rankCauses(plantedOutcomes(11));
+    for (const c of result.causes) {
+      expect(c.failedWith + c.failedWithout).toBe(result.failed);
+      expect(c.passingWith + c.passingWithout).toBe(result.passing);
+      expect(c.failedOutputs).toHaveLength(c.failedWith);
+    }
+  });
+
+  it("returns no causes when nothing failed or nothing passed", () => {
+    expect(rankCauses([{ id: "a", isFailed: true, factors: [factor("x")] }]).causes).toEqual([]);
+    expect(rankCauses([{ id: "a", isFailed: false, factors: [factor("x")] }]).causes).toEqual([]);
+  });
+
+  it("groups factors behind exactly the same outputs under the nearest checkpoint", () => {
+    const outcomes: Outcome[] = [
+      { id: "f1", isFailed: true, factors: [factor("param", "parameter", 1), factor("ckpt", "checkpoint", 1), factor("corpus", "version", 2)] },
+      { id: "f2", isFailed: true, factors: [factor("param", "parameter", 1), factor("ckpt", "checkpoint", 1), factor("corpus", "version", 2)] },
+      { id: "p1", isFailed: false, factors: [factor("other")] },
+    ];
+    const [top] = rankCauses(outcomes).causes;
+    expect(top.key).toBe("ckpt");
+    expect(top.alsoPresent.map((x) => x.key).sort()).toEqual(["corpus", "param"]);
+  });
+});
+
+describe("factorsBehind", () => {
+  it("lists upstream versions (models as checkpoints) and parameter values with their distance in runs", () => {
+    const { graph, ids } = miniDemo();
+    const factors = factorsBehind(graph, ids.failed);
+    const byKey = new Map(factors.map((f) => [f.key, f]));
+    expect(byKey.get(`version:${ids.v3}`)).toMatchObject({ kind: "checkpoint", depth: 1, label: "ft-model@v3" });
+    expect(byKey.get(`param:job:generate:temperature=1.2`)).toMatchObject({ kind: "parameter", depth: 1 });
+    expect(byKey.get(`version:${ids.gen1}`)).toMatchObject({ kind: "version", depth: 2 });
+    expect(byKey.has(`version:${ids.failed}`)).toBe(false);
+    expect(byKey.has(`version:${ids.passing}`)).toBe(false);
+  });
+});
