@@ -17,6 +17,22 @@ const EnvSchema = z.object({
   THREADLINE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   /** Most events one batch request may carry. */
   THREADLINE_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Write rate limit per API key (per client address for anonymous writes), lib/server/rate-limit.ts:
+   * requests per second refilled and the burst allowed; 0 turns it off. Generous by default.
+   */
+  THREADLINE_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(2_000),
+  THREADLINE_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(5_000),
+  /**
+   * Access control (lib/server/auth.ts): `on` requires credentials for every write, `off` forces
+   * local demo mode; unset means on as soon as a key, an admin password or an admin exists.
+   */
+  THREADLINE_AUTH: z.enum(["on", "off"]).optional(),
+  /** With THREADLINE_ADMIN_PASSWORD: the admin created on first boot when no user exists yet. */
+  THREADLINE_ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, "letters, digits, . _ @ - (at most 64)").default("admin"),
+  THREADLINE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
+  /** How long a sign-in lasts. */
+  THREADLINE_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -28,6 +44,8 @@ export function getEnv(): Env {
   const parsed = EnvSchema.safeParse({
     ...process.env,
     THREADLINE_API_KEY: process.env.THREADLINE_API_KEY || undefined,
+    THREADLINE_AUTH: process.env.THREADLINE_AUTH || undefined,
+    THREADLINE_ADMIN_PASSWORD: process.env.THREADLINE_ADMIN_PASSWORD || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

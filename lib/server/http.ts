@@ -1,8 +1,8 @@
 import "server-only";
-import { timingSafeEqual } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { AppError } from "./errors";
 import { getEnv } from "./env";
+import { requireWriter } from "./auth";
 
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
 
@@ -69,22 +69,13 @@ export async function readJsonBody(request: Request): Promise<unknown> {
 }
 
 /**
- * Who may write. With THREADLINE_API_KEY set, a write needs `Authorization: Bearer <key>`; without
- * it Threadline runs in local demo mode and accepts anonymous writes. Returns the sender's name.
+ * Who may write, as the name events record as their sender (an API key's name, `user:<name>`,
+ * `api-key` for THREADLINE_API_KEY, or `anonymous` in local demo mode). The rules are in
+ * lib/server/auth.ts: 401 without valid credentials in protected mode, 403 for a cross-site
+ * cookie-authenticated write.
  */
 export function authenticateWriter(request: Request): string {
-  const key = getEnv().THREADLINE_API_KEY;
-  if (!key) return "anonymous";
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  const given = Buffer.from(match?.[1] ?? "");
-  const expected = Buffer.from(key);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new AppError("unauthorized", "A valid API key is required: send Authorization: Bearer <key>.", [], {
-      "WWW-Authenticate": 'Bearer realm="threadline"',
-    });
-  }
-  return "api-key";
+  return requireWriter(request).sender;
 }
 
 /** An integer query parameter within bounds, or a 400 naming it. */

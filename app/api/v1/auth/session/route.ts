@@ -1,0 +1,21 @@
+import { getAuthMode, resolveCredentials } from "@/lib/server/auth";
+import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import type { SessionInfo } from "@/lib/schemas/auth";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/auth/session — the mode, and who this browser is signed in as
+export async function GET(request: Request) {
+  try {
+    const db = getSqlite();
+    const { principal } = resolveCredentials(request, db);
+    const body: SessionInfo = {
+      isProtected: getAuthMode(db).isProtected,
+      user: principal?.kind === "user" ? { username: principal.username, role: principal.role } : null,
+    };
+    return Response.json(body, { headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

@@ -1,0 +1,31 @@
+import { requireAdmin } from "@/lib/server/auth";
+import { createApiKey, listApiKeys } from "@/lib/server/api-keys";
+import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import { readJsonBody } from "@/lib/server/http";
+import { ApiKeyCreateSchema } from "@/lib/schemas/auth";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/keys — every API key, revoked ones too (admin; never the secrets)
+export async function GET(request: Request) {
+  try {
+    const db = getSqlite();
+    requireAdmin(request, db);
+    return Response.json({ keys: listApiKeys(db) }, { headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
+
+// POST /api/v1/keys — create a named key; the secret is in this answer only (admin)
+export async function POST(request: Request) {
+  try {
+    const db = getSqlite();
+    const admin = requireAdmin(request, db);
+    const { name } = ApiKeyCreateSchema.parse(await readJsonBody(request));
+    return Response.json(createApiKey(db, name, admin.sender), { status: 201, headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
