@@ -52,3 +52,9 @@ export function formatCount(n: number): string {
 export function shortRunId(runId: string): string {
   return runId.length > 13 ? runId.slice(0, 8) : runId;
 }
+
+/** Compact UTC time for node boxes, where space is short: "2026-11-02 22:05". */
+export function formatShortDateTime(iso: string | null | undefined): string {
+  const full = formatDateTime(iso);
+  return full.endsWith(" UTC") ? full.slice(0, -4) : full;
+}

@@ -24,10 +24,10 @@ export const flowNodeTypeOf: Record<NodeType, FlowNodeType> = {
  * and the drawn box is exactly the laid-out one: no overlap, no re-measure.
  */
 export const NODE_SIZE: Record<FlowNodeType, { width: number; height: number }> = {
-  dataset: { width: 248, height: 72 },
-  version: { width: 248, height: 72 },
-  job: { width: 232, height: 64 },
-  run: { width: 232, height: 64 },
+  dataset: { width: 304, height: 72 },
+  version: { width: 304, height: 72 },
+  job: { width: 272, height: 64 },
+  run: { width: 272, height: 64 },
   more: { width: 168, height: 40 },
 };
 

@@ -1,0 +1,403 @@
+"use client";
+
+import { ReactFlowProvider } from "@xyflow/react";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { Direction, Granularity, LineageGraph, NodeDetail } from "@/lib/lineage/types";
+import { nodeId as makeNodeId } from "@/lib/lineage/types";
+import { toFlowElements, toLayoutInput, structureKey, type FlowEdge } from "@/lib/lineage/flow-mapping";
+import { pageFanOut } from "@/lib/lineage/fan-out";
+import { findHighlightedPaths } from "@/lib/lineage/highlight";
+import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
+import {
+  MAX_DEPTH,
+  MIN_DEPTH,
+  buildExplorerQuery,
+  granularityOf,
+  parseExplorerState,
+  recentre,
+  type ExplorerState,
+} from "@/lib/lineage/url-state";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { errorMessage } from "./api";
+import { ExplorerActionsContext, type ExplorerActions } from "./explorer-actions";
+import { ExplorerToolbar } from "./explorer-toolbar";
+import { LineageCanvas } from "./lineage-canvas";
+import { CanvasLegend } from "./canvas-legend";
+import { SidePanel, nodeDetailUrl } from "./side-panel";
+import { fetchCached, useApiResource, useApiResources } from "./use-api-resource";
+import { useGraphLayout } from "./use-graph-layout";
+
+/** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
+export const NODE_BUDGET = 300;
+/** Most nodes one "+N" expansion adds. */
+const EXPANSION_LIMIT = 100;
+/** Leaves of a wide fan-out shown before an "N more" placeholder, and how many more each click shows. */
+const PAGE_SIZE = 8;
+const PAGE_STEP = 20;
+
+export function lineageApiUrl(id: string, depth: number, direction: Direction, limit: number): string {
+  const params = new URLSearchParams({ nodeId: id, depth: String(depth), direction, limit: String(limit) });
+  return `/api/v1/lineage?${params.toString()}`;
+}
+
+type Navigate = (next: ExplorerState, mode?: "push" | "replace") => void;
+
+/**
+ * The lineage page: reads its whole state from the address (focus, depth, direction, view,
+ * selection, expansions) and writes every change back to it, so a copied address reproduces the
+ * view and back/forward walk through re-centrings, depth and direction changes and expansions.
+ * Selection uses replace: clicking around a view does not flood the history.
+ */
+export function LineageExplorer() {
+  const router = useRouter();
+  const searchParams = useSearchParams();
+  const state = useMemo(() => parseExplorerState(searchParams), [searchParams]);
+
+  const navigate: Navigate = useCallback(
+    (next, mode = "push") => {
+      const href = `/lineage?${buildExplorerQuery(next)}`;
+      if (mode === "push") router.push(href, { scroll: false });
+      else router.replace(href, { scroll: false });
+    },
+    [router],
+  );
+
+  if (!state.node) return <ExplorerStart />;
+  return <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} />;
+}
+
+function ExplorerView({ state, navigate }: { state: ExplorerState & { node: string }; navigate: Navigate }) {
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [isFullscreen, setIsFullscreen] = useState(false);
+
+  // ---- entity <-> version: a view that does not match its focus resolves to the matching node ----
+  const isViewMismatch = state.view !== granularityOf(state.node);
+  const [resolveError, setResolveError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!isViewMismatch) {
+      setResolveError(null);
+      return;
+    }
+    let isCancelled = false;
+    const from = state;
+    resolveCounterpart(from.node, from.view)
+      .then((target) => {
+        if (isCancelled) return;
+        navigate({ ...recentre(from, target), selected: from.selected === from.node ? target : null }, "replace");
+      })
+      .catch((error: unknown) => {
+        if (!isCancelled) setResolveError(errorMessage(error));
+      });
+    return () => {
+      isCancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- resolve once per (node, view)
+  }, [isViewMismatch, state.node, state.view]);
+
+  // ---- data: the focus's neighbourhood plus every "+N" expansion, merged ----
+  const graphUrl = isViewMismatch ? null : lineageApiUrl(state.node, state.depth, state.direction, NODE_BUDGET);
+  const graph = useApiResource<LineageGraph>(graphUrl);
+  const lastGraph = useRef<LineageGraph | null>(null);
+  if (graph.data) lastGraph.current = graph.data;
+  // While the next view loads, the previous one stays on screen.
+  const baseGraph = graph.data ?? (graph.error ? null : lastGraph.current);
+
+  const expansionUrls = useMemo(
+    () => (isViewMismatch ? [] : state.expand.map((e) => lineageApiUrl(e.id, 1, e.direction, EXPANSION_LIMIT))),
+    [state.expand, isViewMismatch],
+  );
+  const expansions = useApiResources<LineageGraph>(expansionUrls);
+  const merged = useMemo(() => {
+    if (!baseGraph) return null;
+    return expansions.states.reduce<LineageGraph>((acc, s) => (s.data ? mergeGraphs(acc, s.data) : acc), baseGraph);
+  }, [baseGraph, expansions.states]);
+  const expansionError = expansions.states.find((s) => s.error)?.error ?? null;
+  const isExpanding = expansions.states.some((s) => s.isLoading);
+
+  // ---- "N more" paging, per focus ----
+  const [paging, setPaging] = useState<{ focus: string; shown: Record<string, number> }>({ focus: state.node, shown: {} });
+  const shown = paging.focus === state.node ? paging.shown : {};
+
+  const focusId = merged?.focus ?? state.node;
+  const paged = useMemo(() => {
+    if (!merged) return null;
+    const keep = new Set([merged.focus, ...(state.selected ? [state.selected] : [])]);
+    return pageFanOut(merged, { pageSize: PAGE_SIZE, shown, keep });
+  }, [merged, shown, state.selected]);
+  const hidden = useMemo(() => (merged ? countHiddenNeighbours(merged) : new Map()), [merged]);
+
+  // ---- layout (worker for big views), keyed on structure ----
+  const layoutInput = useMemo(() => (paged ? toLayoutInput(paged.nodes, paged.edges, paged.more) : { nodes: [], edges: [] }), [paged]);
+  const layoutKey = useMemo(() => structureKey(layoutInput), [layoutInput]);
+  const layout = useGraphLayout(layoutInput, layoutKey);
+
+  const adjacency = useMemo(() => buildAdjacency(paged ?? { nodes: [], edges: [] }), [paged]);
+  const highlight = useMemo(
+    () => (paged && state.selected ? findHighlightedPaths(paged.nodes.map((n) => n.id), paged.edges, state.selected) : null),
+    [paged, state.selected],
+  );
+  const flow = useMemo(() => {
+    if (!paged || !layout.layout) return { nodes: [], edges: [] as FlowEdge[] };
+    const elements = toFlowElements(paged, { focusId, selectedId: state.selected, highlight, hidden, positions: layout.layout.positions });
+    // Edges the layout drew backwards close a cycle (synthetic data re-entering training): dashed.
+    const back = new Set(layout.layout.backEdges);
+    if (back.size > 0) {
+      elements.edges = elements.edges.map((edge) => (back.has(edge.id) ? { ...edge, className: [edge.className, "tl-edge-back"].filter(Boolean).join(" ") } : edge));
+    }
+    return elements;
+  }, [paged, layout.layout, focusId, state.selected, highlight, hidden]);
+
+  // ---- actions ----
+  const onSelect = useCallback((id: string | null) => {
+    const current = stateRef.current;
+    if (current.selected === id) return;
+    navigate({ ...current, selected: id }, "replace");
+  }, [navigate]);
+
+  const onRecentre = useCallback((id: string) => {
+    const current = stateRef.current;
+    if (current.node === id) {
+      if (current.selected !== id) navigate({ ...current, selected: id }, "replace");
+      return;
+    }
+    navigate(recentre(current, id), "push");
+  }, [navigate]);
+
+  const pagedIds = useMemo(() => new Set(paged?.nodes.map((n) => n.id) ?? []), [paged]);
+  const onOpenNode = useCallback((id: string) => {
+    if (pagedIds.has(id)) onSelect(id);
+    else onRecentre(id);
+  }, [pagedIds, onSelect, onRecentre]);
+
+  const expand = useCallback((id: string, direction: "upstream" | "downstream") => {
+    const current = stateRef.current;
+    if (current.expand.some((e) => e.id === id && e.direction === direction)) return;
+    navigate({ ...current, expand: [...current.expand, { id, direction }] }, "push");
+  }, [navigate]);
+
+  const showMore = useCallback((placeholderId: string) => {
+    const focus = stateRef.current.node;
+    if (!focus) return;
+    setPaging((prev) => {
+      const prevShown = prev.focus === focus ? prev.shown : {};
+      return { focus, shown: { ...prevShown, [placeholderId]: (prevShown[placeholderId] ?? PAGE_SIZE) + PAGE_STEP } };
+    });
+  }, []);
+
+  const actions: ExplorerActions = useMemo(() => ({ expand, showMore }), [expand, showMore]);
+
+  const onViewChange = useCallback((view: Granularity) => navigate({ ...stateRef.current, view }, "push"), [navigate]);
+  const onDirectionChange = useCallback((direction: Direction) => navigate({ ...stateRef.current, direction }, "push"), [navigate]);
+  const onDepthChange = useCallback(
+    (depth: number) => navigate({ ...stateRef.current, depth: Math.min(MAX_DEPTH, Math.max(MIN_DEPTH, depth)) }, "push"),
+    [navigate],
+  );
+  const onClosePanel = useCallback(() => onSelect(null), [onSelect]);
+
+  const onToggleFullscreen = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void containerRef.current?.requestFullscreen?.();
+  }, []);
+  useEffect(() => {
+    const onChange = () => setIsFullscreen(document.fullscreenElement === containerRef.current);
+    document.addEventListener("fullscreenchange", onChange);
+    return () => document.removeEventListener("fullscreenchange", onChange);
+  }, []);
+
+  const focusNode = merged?.nodes.find((n) => n.id === state.node) ?? null;
+  const isBusy = graph.isLoading || isExpanding || layout.isComputing || (isViewMismatch && !resolveError);
+
+  // ---- what fills the canvas area ----
+  let body: ReactNode;
+  if (isViewMismatch && resolveError) {
+    body = (
+      <CenteredMessage>
+        <ErrorState
+          title={state.view === "version" ? "Could not open the version graph" : "Could not open the entity graph"}
+          message={resolveError}
+          onRetry={() => navigate({ ...state, view: granularityOf(state.node) }, "replace")}
+        />
+      </CenteredMessage>
+    );
+  } else if (graph.error && !baseGraph) {
+    body =
+      graph.errorStatus === 404 ? (
+        <CenteredMessage>
+          <EmptyState title="This node is not in the store" action={<Link href="/" className={buttonClasses("secondary")}>Back to the overview</Link>}>
+            <p>
+              Nothing is recorded under <code className="break-all font-mono text-xs">{state.node}</code>. Search for it by name with the box above (Ctrl K).
+            </p>
+          </EmptyState>
+        </CenteredMessage>
+      ) : (
+        <CenteredMessage>
+          <ErrorState title="Could not load this lineage" message={graph.error} onRetry={graph.retry} />
+        </CenteredMessage>
+      );
+  } else if (!merged || (flow.nodes.length === 0 && !layout.error)) {
+    body = <CanvasLoading label={isViewMismatch ? (state.view === "version" ? "Opening the version graph…" : "Opening the entity graph…") : "Loading lineage…"} />;
+  } else if (layout.error && flow.nodes.length === 0) {
+    body = (
+      <CenteredMessage>
+        <ErrorState title="Could not lay out this view" message={layout.error} />
+      </CenteredMessage>
+    );
+  } else {
+    body = (
+      <ExplorerActionsContext.Provider value={actions}>
+        <LineageCanvas
+          nodes={flow.nodes}
+          edges={flow.edges}
+          focusId={focusId}
+          selectedId={state.selected}
+          adjacency={adjacency}
+          onSelect={onSelect}
+          onRecentre={onRecentre}
+          onShowMore={showMore}
+          onToggleFullscreen={onToggleFullscreen}
+          isFullscreen={isFullscreen}
+        />
+        <CanvasLegend />
+      </ExplorerActionsContext.Provider>
+    );
+  }
+
+  const isTruncated = !!merged?.truncated && !graph.isLoading;
+
+  return (
+    <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="lineage-explorer">
+      <ExplorerToolbar
+        focus={focusNode}
+        focusId={state.node}
+        view={state.view}
+        direction={state.direction}
+        depth={state.depth}
+        nodeCount={paged?.nodes.length ?? 0}
+        edgeCount={paged?.edges.length ?? 0}
+        isBusy={isBusy}
+        onViewChange={onViewChange}
+        onDirectionChange={onDirectionChange}
+        onDepthChange={onDepthChange}
+      />
+      {isTruncated ? (
+        <div role="status" className="flex flex-wrap items-center gap-2 border-b border-warning/30 bg-warning-soft px-4 py-2 text-sm text-ink" data-testid="budget-banner">
+          <span>
+            <strong className="font-semibold">This view reached the {NODE_BUDGET}-node budget</strong>, so some nodes are not shown. Narrow it:
+          </span>
+          {state.depth > MIN_DEPTH ? (
+            <Button size="sm" onClick={() => onDepthChange(state.depth - 1)}>
+              Depth {state.depth - 1}
+            </Button>
+          ) : null}
+          {state.direction !== "upstream" ? (
+            <Button size="sm" onClick={() => onDirectionChange("upstream")}>
+              Upstream only
+            </Button>
+          ) : null}
+          {state.direction !== "downstream" ? (
+            <Button size="sm" onClick={() => onDirectionChange("downstream")}>
+              Downstream only
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+      {expansionError ? (
+        <div role="alert" className="flex flex-wrap items-center gap-2 border-b border-danger/30 bg-danger-soft px-4 py-2 text-sm text-ink">
+          <span>Could not expand a node: {expansionError}</span>
+          <Button size="sm" onClick={expansions.retry}>
+            Retry
+          </Button>
+        </div>
+      ) : null}
+      <div className="relative flex min-h-0 flex-1">
+        <div className="relative min-w-0 flex-1 bg-canvas">
+          <ReactFlowProvider>{body}</ReactFlowProvider>
+        </div>
+        {state.selected ? (
+          <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
+            <SidePanel
+              key={state.selected}
+              nodeId={state.selected}
+              isFocus={state.selected === state.node}
+              onClose={onClosePanel}
+              onOpenNode={onOpenNode}
+              onRecentre={onRecentre}
+            />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The node of the other granularity for a focus: a dataset's latest version, a job's latest run,
+ * a version's dataset, a run's job. Reads the node's detail (cached) for what ids cannot tell.
+ */
+async function resolveCounterpart(id: string, view: Granularity): Promise<string> {
+  const detail = await fetchCached<NodeDetail>(nodeDetailUrl(id));
+  const { node } = detail;
+  if (view === "version") {
+    if (node.type === "dataset") {
+      const latest = detail.versions[0]?.id ?? (node.version ? makeNodeId.datasetVersion(node.namespace, node.name, node.version) : null);
+      if (!latest) throw new Error(`${node.name} has no recorded versions, so it has no version graph yet.`);
+      return latest;
+    }
+    if (node.type === "job") {
+      const latest = detail.runs[0]?.id;
+      if (!latest) throw new Error(`${node.name} has no recorded runs, so it has no version graph yet.`);
+      return latest;
+    }
+    return node.id;
+  }
+  if (node.type === "datasetVersion") return makeNodeId.dataset(node.namespace, node.name);
+  if (node.type === "run") return detail.transformation?.job.id ?? makeNodeId.job(node.namespace, node.name);
+  return node.id;
+}
+
+function CenteredMessage({ children }: { children: ReactNode }) {
+  return <div className="flex h-full items-center justify-center p-6"><div className="w-full max-w-lg">{children}</div></div>;
+}
+
+function CanvasLoading({ label }: { label: string }) {
+  return (
+    <div className="flex h-full flex-col items-center justify-center gap-3" role="status" data-testid="canvas-loading">
+      <div className="flex items-center gap-6 opacity-70" aria-hidden="true">
+        {[0, 1, 2].map((i) => (
+          <div key={i} className="flex flex-col gap-4">
+            {Array.from({ length: i === 1 ? 1 : 2 }, (_, j) => (
+              <div key={j} className="h-14 w-44 animate-pulse rounded-lg border border-line bg-surface" />
+            ))}
+          </div>
+        ))}
+      </div>
+      <p className="text-sm text-ink-muted">{label}</p>
+    </div>
+  );
+}
+
+/** /lineage with no focus: where to start. */
+function ExplorerStart() {
+  return (
+    <div className="mx-auto w-full max-w-2xl px-6 py-16">
+      <EmptyState
+        title="Pick a starting point"
+        action={
+          <Link href="/" className={buttonClasses("secondary")}>
+            Browse runs on the overview
+          </Link>
+        }
+      >
+        <p>
+          The explorer draws the lineage around one dataset, model, job, version or run. Find one with the search box above (Ctrl K), or open a run from the overview.
+        </p>
+      </EmptyState>
+    </div>
+  );
+}

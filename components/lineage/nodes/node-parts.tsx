@@ -1,0 +1,186 @@
+"use client";
+
+import { Handle, Position, useStore, type ReactFlowState } from "@xyflow/react";
+import type { CSSProperties, MouseEvent, ReactNode } from "react";
+import type { LineageNode } from "@/lib/lineage/types";
+import type { LineageNodeData } from "@/lib/lineage/flow-mapping";
+import { cn } from "@/components/ui/cn";
+import { useExplorerActions } from "../explorer-actions";
+import { NodeIcon, kindColour, type VisualKind } from "../node-icon";
+
+/** Below this zoom a node's text is too small to read: nodes switch to a minimal, larger-type form. */
+export const MIN_DETAIL_ZOOM = 0.5;
+
+const isZoomedOutSelector = (state: ReactFlowState) => state.transform[2] < MIN_DETAIL_ZOOM;
+
+/** True below the detail threshold; re-renders a node only when the threshold is crossed. */
+export function useIsZoomedOut(): boolean {
+  return useStore(isZoomedOutSelector);
+}
+
+/** Invisible anchors edges attach to: data comes in on the left and leaves on the right. */
+export function NodeHandles() {
+  return (
+    <>
+      <Handle type="target" position={Position.Left} isConnectable={false} className="tl-handle" />
+      <Handle type="source" position={Position.Right} isConnectable={false} className="tl-handle" />
+    </>
+  );
+}
+
+const stop = (event: MouseEvent) => event.stopPropagation();
+
+/** "+N" on a node's side: the store knows N neighbours there that the view does not show. */
+export function ExpandButton({ id, direction, count, name }: { id: string; direction: "upstream" | "downstream"; count: number; name: string }) {
+  const { expand } = useExplorerActions();
+  if (count <= 0) return null;
+  return (
+    <button
+      type="button"
+      className={cn(
+        "nodrag nopan absolute top-1/2 z-10 -translate-y-1/2 rounded-full border border-line-strong bg-surface px-1.5 py-0.5",
+        "text-[11px] font-semibold leading-4 text-ink-muted shadow-card hover:border-accent hover:text-accent",
+        direction === "upstream" ? "-left-3 -translate-x-full" : "-right-3 translate-x-full",
+      )}
+      data-testid={`expand-${direction}`}
+      aria-label={`Show ${count} hidden ${direction} neighbour${count === 1 ? "" : "s"} of ${name}`}
+      title={`Show ${count} more ${direction}`}
+      onClick={(event) => {
+        event.stopPropagation();
+        expand(id, direction);
+      }}
+      onDoubleClick={stop}
+    >
+      +{count}
+    </button>
+  );
+}
+
+/** Status badges drawn on a node: failed, flagged, synthetic, running, aborted. */
+export function NodeBadges({ node }: { node: LineageNode }) {
+  const badges: ReactNode[] = [];
+  if (node.isFailed || node.state === "FAILED")
+    badges.push(
+      <span key="failed" data-testid="badge-failed" className="rounded bg-danger px-1 text-[10px] font-semibold uppercase leading-4 text-white">
+        failed
+      </span>,
+    );
+  if (node.isFlagged)
+    badges.push(
+      <span key="flagged" data-testid="badge-flagged" className="inline-flex items-center gap-0.5 rounded bg-warning-soft px-1 text-[10px] font-semibold uppercase leading-4 text-warning">
+        <FlagGlyph /> flagged
+      </span>,
+    );
+  if (node.isSynthetic)
+    badges.push(
+      <span key="synthetic" data-testid="badge-synthetic" className="inline-flex items-center gap-0.5 rounded bg-synthetic-soft px-1 text-[10px] font-semibold uppercase leading-4 text-synthetic">
+        <span aria-hidden="true">◆</span> synthetic
+      </span>,
+    );
+  if (node.state === "RUNNING")
+    badges.push(
+      <span key="running" data-testid="badge-running" className="inline-flex items-center gap-1 rounded bg-info-soft px-1 text-[10px] font-semibold uppercase leading-4 text-info">
+        <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-info" aria-hidden="true" /> running
+      </span>,
+    );
+  if (node.state === "ABORTED")
+    badges.push(
+      <span key="aborted" className="rounded bg-warning-soft px-1 text-[10px] font-semibold uppercase leading-4 text-warning">
+        aborted
+      </span>,
+    );
+  if (badges.length === 0) return null;
+  return <div className="flex min-w-0 gap-1 overflow-hidden">{badges}</div>;
+}
+
+function FlagGlyph() {
+  return (
+    <svg width="9" height="9" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+      <path d="M5 21V4h11l-1.5 4L16 12H7v9z" />
+    </svg>
+  );
+}
+
+/**
+ * The box every lineage node is drawn in: kind colour strip and icon, focus and selection rings,
+ * the failed/synthetic border, the "+N" handles, and the minimal form when zoomed out.
+ */
+export function NodeBox({
+  data,
+  kind,
+  title,
+  subtitle,
+  aside,
+  testId,
+}: {
+  data: LineageNodeData;
+  kind: VisualKind;
+  title: string;
+  subtitle: ReactNode;
+  aside?: ReactNode;
+  testId: string;
+}) {
+  const isZoomedOut = useIsZoomedOut();
+  const { node, isFocus, isSelected, hiddenUpstream, hiddenDownstream } = data;
+  const colour = kindColour(kind);
+  const isFailed = node.isFailed || node.state === "FAILED";
+  const style = { "--node-colour": colour } as CSSProperties;
+
+  const boxClasses = cn(
+    "tl-node-box relative h-full w-full rounded-lg border bg-surface text-left transition-shadow",
+    node.isSynthetic ? "border-dashed border-2" : "",
+    isFailed ? "border-danger border-2" : node.isFlagged ? "border-warning border-2" : "border-line-strong",
+    isFocus ? "ring-[3px] ring-accent ring-offset-2 ring-offset-[var(--canvas)] shadow-overlay" : "shadow-card",
+    isSelected && !isFocus ? "ring-2 ring-accent/70 shadow-overlay" : "",
+  );
+
+  if (isZoomedOut) {
+    return (
+      <div className={boxClasses} style={style} data-testid={testId} data-minimal="true">
+        <div className="absolute inset-0 rounded-[inherit] opacity-15" style={{ background: colour }} aria-hidden="true" />
+        <div className="relative flex h-full items-center gap-3 px-4">
+          <span style={{ color: colour }}>
+            <NodeIcon kind={kind} size={30} />
+          </span>
+          <span className="min-w-0 flex-1 truncate text-[22px] font-bold leading-tight text-ink">{title}</span>
+          {isFailed ? <span className="h-4 w-4 shrink-0 rounded-full bg-danger" aria-hidden="true" /> : null}
+        </div>
+        <NodeHandles />
+      </div>
+    );
+  }
+
+  return (
+    <div className={boxClasses} style={style} data-testid={testId}>
+      {isFocus ? (
+        <span className="absolute -top-2.5 left-3 z-10 rounded bg-accent px-1.5 text-[10px] font-bold uppercase leading-4 tracking-wide text-accent-ink">
+          focus
+        </span>
+      ) : null}
+      <div className="absolute bottom-0 left-0 top-0 w-1.5 rounded-l-[7px]" style={{ background: colour }} aria-hidden="true" />
+      <div className="flex h-full items-center gap-2 pl-4 pr-3">
+        <span
+          className="flex h-7 w-7 shrink-0 items-center justify-center rounded-md"
+          style={{ color: colour, background: `color-mix(in srgb, ${colour} 14%, transparent)` }}
+        >
+          <NodeIcon kind={kind} size={18} />
+        </span>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center gap-1.5">
+            <span className="min-w-0 truncate text-[14px] font-semibold leading-[18px] text-ink" title={title}>
+              {title}
+            </span>
+            {aside}
+          </div>
+          <div className="truncate text-[12px] leading-4 text-ink-muted">{subtitle}</div>
+          <div className="mt-0.5">
+            <NodeBadges node={node} />
+          </div>
+        </div>
+      </div>
+      <NodeHandles />
+      <ExpandButton id={node.id} direction="upstream" count={hiddenUpstream} name={title} />
+      <ExpandButton id={node.id} direction="downstream" count={hiddenDownstream} name={title} />
+    </div>
+  );
+}

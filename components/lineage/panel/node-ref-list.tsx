@@ -1,0 +1,39 @@
+"use client";
+
+import type { NodeRef } from "@/lib/lineage/types";
+import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "../node-icon";
+
+/** A list of linked nodes (inputs, outputs, upstream, downstream); each opens that node. */
+export function NodeRefList({ refs, onOpen, testId }: { refs: NodeRef[]; onOpen: (id: string) => void; testId?: string }) {
+  return (
+    <ul className="space-y-0.5" data-testid={testId}>
+      {refs.map((ref) => (
+        <li key={ref.id}>
+          <NodeRefButton nodeRef={ref} onOpen={onOpen} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function NodeRefButton({ nodeRef, onOpen }: { nodeRef: NodeRef; onOpen: (id: string) => void }) {
+  const kind = visualKindOf(nodeRef.type, nodeRef.kind);
+  return (
+    <button
+      type="button"
+      onClick={() => onOpen(nodeRef.id)}
+      className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-surface-muted"
+      data-node-id={nodeRef.id}
+      title={`${nodeTypeLabel[nodeRef.type]} ${nodeRef.namespace}/${nodeRef.name}`}
+    >
+      <span style={{ color: kindColour(kind) }} className="shrink-0">
+        <NodeIcon kind={kind} size={15} />
+      </span>
+      <span className="min-w-0 flex-1 truncate text-sm text-ink">
+        {nodeRef.name}
+        {nodeRef.version ? <span className="font-mono text-xs text-ink-muted"> @{nodeRef.version}</span> : null}
+      </span>
+      <span className="shrink-0 text-[11px] text-ink-faint">{nodeTypeLabel[nodeRef.type]}</span>
+    </button>
+  );
+}

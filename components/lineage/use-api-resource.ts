@@ -1,0 +1,124 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
+import { errorMessage, fetchJson, isAbortError } from "./api";
+
+/**
+ * A small shared cache of GET responses, by URL. The canvas, the side panel and expansions read
+ * through it, so going back to a view (browser back) draws at once from memory, and two components
+ * asking for the same node make one request.
+ */
+type Entry =
+  | { status: "loading"; controller: AbortController }
+  | { status: "done"; data: unknown }
+  | { status: "error"; message: string; httpStatus: number | null };
+
+const MAX_ENTRIES = 200;
+const cache = new Map<string, Entry>();
+const listeners = new Set<() => void>();
+let version = 0;
+
+function notify() {
+  version += 1;
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function getVersion() {
+  return version;
+}
+
+function load(url: string) {
+  // An error stays until retry() forgets it: re-asking on every render would hammer a failing server.
+  if (cache.has(url)) return;
+  const controller = new AbortController();
+  cache.set(url, { status: "loading", controller });
+  while (cache.size > MAX_ENTRIES) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    cache.delete(oldest);
+  }
+  fetchJson<unknown>(url, controller.signal)
+    .then((data) => {
+      if (cache.get(url)?.status !== "loading") return;
+      cache.set(url, { status: "done", data });
+      notify();
+    })
+    .catch((error: unknown) => {
+      if (isAbortError(error)) return;
+      const httpStatus = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : null;
+      cache.set(url, { status: "error", message: errorMessage(error), httpStatus });
+      notify();
+    });
+}
+
+function invalidate(url: string) {
+  const existing = cache.get(url);
+  if (existing?.status === "loading") existing.controller.abort();
+  cache.delete(url);
+}
+
+export interface ResourceState<T> {
+  data: T | null;
+  error: string | null;
+  /** The HTTP status of a failed request (404: no such node), null for network errors. */
+  errorStatus: number | null;
+  isLoading: boolean;
+}
+
+function readEntry<T>(url: string | null): ResourceState<T> {
+  if (url === null) return { data: null, error: null, errorStatus: null, isLoading: false };
+  const entry = cache.get(url);
+  if (!entry || entry.status === "loading") return { data: null, error: null, errorStatus: null, isLoading: true };
+  if (entry.status === "error") return { data: null, error: entry.message, errorStatus: entry.httpStatus, isLoading: false };
+  return { data: entry.data as T, error: null, errorStatus: null, isLoading: false };
+}
+
+/** One GET resource; `null` url means nothing to load. `retry` forgets the answer and asks again. */
+export function useApiResource<T>(url: string | null): ResourceState<T> & { retry: () => void } {
+  const snapshot = useSyncExternalStore(subscribe, getVersion, getVersion);
+  useEffect(() => {
+    if (url) load(url);
+  }, [url, snapshot]);
+  const retry = useCallback(() => {
+    if (!url) return;
+    invalidate(url);
+    load(url);
+    notify();
+  }, [url]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- snapshot is the cache version
+  const state = useMemo(() => readEntry<T>(url), [url, snapshot]);
+  return { ...state, retry };
+}
+
+/** Several GET resources at once (the expansions of a view), in the order of `urls`. */
+export function useApiResources<T>(urls: readonly string[]): { states: ResourceState<T>[]; retry: () => void } {
+  const snapshot = useSyncExternalStore(subscribe, getVersion, getVersion);
+  const key = urls.join("\n");
+  useEffect(() => {
+    for (const url of urls) load(url);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for urls
+  }, [key, snapshot]);
+  const retry = useCallback(() => {
+    for (const url of urls) if (cache.get(url)?.status === "error") invalidate(url);
+    for (const url of urls) load(url);
+    notify();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for urls
+  }, [key]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- snapshot is the cache version
+  const states = useMemo(() => urls.map((url) => readEntry<T>(url)), [key, snapshot]);
+  return { states, retry };
+}
+
+/** Fetches through the cache outside React (the entity/version toggle resolving a target). */
+export async function fetchCached<T>(url: string): Promise<T> {
+  const entry = cache.get(url);
+  if (entry?.status === "done") return entry.data as T;
+  const data = await fetchJson<T>(url);
+  cache.set(url, { status: "done", data });
+  return data;
+}

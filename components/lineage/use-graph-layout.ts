@@ -1,0 +1,124 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { LayoutEdgeInput, LayoutNodeInput } from "@/lib/lineage/layout";
+import { computeLayout } from "./compute-layout";
+import type { ComputedLayout, LayoutRequest, LayoutResponse } from "./layout-protocol";
+
+/** Views with at least this many boxes are laid out in the Web Worker; smaller ones inline (a few ms). */
+export const WORKER_THRESHOLD = 150;
+
+export interface GraphLayoutState {
+  /** The latest finished layout; while a newer one computes, the previous one stays on screen. */
+  layout: ComputedLayout | null;
+  /** The structure key `layout` belongs to. */
+  layoutKey: string | null;
+  isComputing: boolean;
+  error: string | null;
+}
+
+/**
+ * Lays out a view, keyed on its structure (`structureKey`): a relayout happens when nodes or edges
+ * change, never because emphasis or selection did. Large views go to a Web Worker; a request made
+ * stale by a newer one is cancelled by terminating the worker, after Marquez's useLayout.
+ */
+export function useGraphLayout(
+  input: { nodes: LayoutNodeInput[]; edges: LayoutEdgeInput[] },
+  key: string,
+): GraphLayoutState {
+  const isLarge = input.nodes.length >= WORKER_THRESHOLD;
+  const inputRef = useRef(input);
+  inputRef.current = input;
+
+  // Small views: synchronous, memoised on the structure key only.
+  const inline = useMemo(() => {
+    if (isLarge || input.nodes.length === 0) return null;
+    try {
+      return { layout: computeLayout(inputRef.current.nodes, inputRef.current.edges), error: null };
+    } catch (error) {
+      return { layout: null, error: error instanceof Error ? error.message : String(error) };
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the structure
+  }, [key, isLarge]);
+
+  const [offThread, setOffThread] = useState<{ key: string; layout: ComputedLayout } | null>(null);
+  const [pendingKey, setPendingKey] = useState<string | null>(null);
+  const [workerError, setWorkerError] = useState<string | null>(null);
+  const workerRef = useRef<Worker | null>(null);
+  const requestIdRef = useRef(0);
+  const isBusyRef = useRef(false);
+
+  useEffect(() => {
+    if (!isLarge) return;
+    const requestId = ++requestIdRef.current;
+    const { nodes, edges } = inputRef.current;
+    setPendingKey(key);
+
+    const finish = (layout: ComputedLayout) => {
+      if (requestId !== requestIdRef.current) return;
+      isBusyRef.current = false;
+      setOffThread({ key, layout });
+      setPendingKey(null);
+      setWorkerError(null);
+    };
+    const fail = (message: string) => {
+      if (requestId !== requestIdRef.current) return;
+      isBusyRef.current = false;
+      setPendingKey(null);
+      setWorkerError(message);
+    };
+
+    // A stale job still running is cancelled outright: a fresh worker is cheaper than waiting.
+    if (isBusyRef.current && workerRef.current) {
+      workerRef.current.terminate();
+      workerRef.current = null;
+    }
+    if (!workerRef.current) {
+      try {
+        workerRef.current = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+      } catch {
+        workerRef.current = null;
+      }
+    }
+    const worker = workerRef.current;
+    if (!worker) {
+      // No worker available (old browser, blocked): lay out on the main thread, after this paint.
+      const timer = setTimeout(() => {
+        try {
+          finish(computeLayout(nodes, edges));
+        } catch (error) {
+          fail(error instanceof Error ? error.message : String(error));
+        }
+      }, 0);
+      return () => clearTimeout(timer);
+    }
+    worker.onmessage = (event: MessageEvent<LayoutResponse>) => {
+      const response = event.data;
+      if (response.requestId !== requestIdRef.current) return;
+      if (response.ok) finish(response.layout);
+      else fail(response.message);
+    };
+    worker.onerror = (event) => fail(event.message || "The layout worker failed.");
+    isBusyRef.current = true;
+    const request: LayoutRequest = { requestId, nodes, edges };
+    worker.postMessage(request);
+  }, [key, isLarge]);
+
+  useEffect(
+    () => () => {
+      workerRef.current?.terminate();
+      workerRef.current = null;
+    },
+    [],
+  );
+
+  if (!isLarge) {
+    return { layout: inline?.layout ?? null, layoutKey: inline?.layout ? key : null, isComputing: false, error: inline?.error ?? null };
+  }
+  return {
+    layout: offThread?.layout ?? null,
+    layoutKey: offThread?.key ?? null,
+    isComputing: pendingKey !== null,
+    error: workerError,
+  };
+}
