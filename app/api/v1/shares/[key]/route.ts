@@ -1,0 +1,32 @@
+import { getAuthMode, requireWriter } from "@/lib/server/auth";
+import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import { getSharedView, revokeShare, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ key: string }> };
+
+// GET /api/v1/shares/<token> — the frozen view behind a link: 404 unknown, 410 revoked or expired
+export async function GET(_request: Request, { params }: Context) {
+  try {
+    const { key } = await params;
+    return Response.json(getSharedView(getSqlite(), key), { headers: SHARE_RESPONSE_HEADERS });
+  } catch (error) {
+    const response = toErrorResponse(error);
+    for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
+    return response;
+  }
+}
+
+// DELETE /api/v1/shares/<id> — revoke a share (recorded, not deleted); its owner or an admin
+export async function DELETE(request: Request, { params }: Context) {
+  try {
+    const { key } = await params;
+    const db = getSqlite();
+    const principal = requireWriter(request, db);
+    return Response.json({ share: revokeShare(db, key, principal, getAuthMode(db).isProtected) });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

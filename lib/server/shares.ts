@@ -1,0 +1,300 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { Sqlite } from "./db";
+import { AppError } from "./errors";
+import { chainHash, GENESIS_HASH, getLogHead, sha256Hex } from "./event-log";
+import { getLineage } from "./lineage";
+import { getNodeDetail } from "./nodes";
+import { hashToken, newToken } from "./auth-crypto";
+import type { Principal } from "./auth";
+import type { NodeDetail } from "@/lib/lineage/types";
+import type {
+  CreatedShare,
+  ShareCreateInput,
+  SharedView,
+  ShareSnapshot,
+  ShareStatus,
+  ShareSummary,
+  ShareVerification,
+  ShareView,
+} from "@/lib/schemas/share";
+
+/**
+ * Share links: frozen, read-only views behind `/share/<token>`.
+ *
+ * - The snapshot is built here from the view's parameters (never taken from the client): the graph
+ *   exactly as GET /api/v1/lineage answers it *as of the log head* read first, so the graph and the
+ *   recorded head agree even while events arrive; and the NodeDetail of every node (of the focus
+ *   and the selection only when the graph is larger than DETAIL_ALL_LIMIT).
+ * - The token is 256 random bits; only its sha256 is stored. The owner manages a share by its id.
+ * - A share answers only from its stored snapshot: nothing a token opens reads the live store,
+ *   except the chain verification of the log up to the share's head.
+ * - Revocation is recorded (revokedAt, revokedBy), never a delete.
+ */
+
+/** A share link's answers are for its holder only: never cached, never indexed, never in a Referer. */
+export const SHARE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex",
+};
+
+/** Up to this many nodes, the snapshot holds every node's details so the viewer can click around. */
+export const DETAIL_ALL_LIMIT = 150;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+interface ShareRow {
+  id: string;
+  tokenHash: string;
+  viewKind: ShareView["kind"];
+  focusId: string;
+  params: string;
+  snapshot: string;
+  nodeCount: number;
+  headSeq: number;
+  headHash: string;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+const SUMMARY_COLUMNS =
+  "id, viewKind, focusId, nodeCount, headSeq, headHash, note, createdBy, createdAt, expiresAt, revokedAt, revokedBy";
+
+function statusOf(row: Pick<ShareRow, "revokedAt" | "expiresAt">, now: Date): ShareStatus {
+  if (row.revokedAt) return "revoked";
+  if (row.expiresAt && row.expiresAt <= now.toISOString()) return "expired";
+  return "active";
+}
+
+function toSummary(row: Omit<ShareRow, "tokenHash" | "params" | "snapshot">, now = new Date()): ShareSummary {
+  return {
+    id: row.id,
+    viewKind: row.viewKind,
+    focusId: row.focusId,
+    nodeCount: row.nodeCount,
+    head: { seq: row.headSeq, hash: row.headHash },
+    note: row.note,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+    revokedBy: row.revokedBy,
+    status: statusOf(row, now),
+  };
+}
+
+export interface CreateShareOptions {
+  /** Loads one node's details; the live store by default (tests may pass their own). */
+  loadDetail?: (id: string) => Promise<NodeDetail>;
+  now?: Date;
+}
+
+export async function createShare(
+  db: Sqlite,
+  input: ShareCreateInput,
+  principal: Principal,
+  options: CreateShareOptions = {},
+): Promise<CreatedShare> {
+  const now = options.now ?? new Date();
+  const loadDetail = options.loadDetail ?? getNodeDetail;
+  const { view } = input;
+  const head = getLogHead(db) ?? { seq: 0, hash: GENESIS_HASH };
+  const asOfSeq = Math.min(view.asOf ?? head.seq, head.seq);
+  const graph = getLineage(db, {
+    nodeId: view.nodeId,
+    depth: view.depth,
+    direction: view.direction,
+    limit: view.limit,
+    asOfSeq,
+  });
+
+  const inGraph = new Set(graph.nodes.map((node) => node.id));
+  const selectedId = view.selectedId && inGraph.has(view.selectedId) ? view.selectedId : null;
+  const wanted =
+    graph.nodes.length <= DETAIL_ALL_LIMIT
+      ? graph.nodes.map((node) => node.id)
+      : [...new Set([graph.focus, ...(selectedId ? [selectedId] : [])])];
+  const details: Record<string, NodeDetail> = {};
+  for (const id of wanted) {
+    try {
+      details[id] = await loadDetail(id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") continue;
+      throw error;
+    }
+  }
+
+  const snapshot: ShareSnapshot = { graph, details, selectedId };
+  const token = newToken();
+  const id = `shr_${randomBytes(9).toString("base64url")}`;
+  const expiresAt = input.expiresInHours ? new Date(now.getTime() + input.expiresInHours * 3_600_000).toISOString() : null;
+  const row: ShareRow = {
+    id,
+    tokenHash: hashToken(token),
+    viewKind: view.kind,
+    focusId: graph.focus,
+    params: JSON.stringify({ ...view, selectedId }),
+    snapshot: JSON.stringify(snapshot),
+    nodeCount: graph.nodes.length,
+    headSeq: asOfSeq,
+    headHash: asOfSeq === head.seq ? head.hash : hashAt(db, asOfSeq),
+    note: input.note ? input.note : null,
+    createdBy: principal.sender,
+    createdAt: now.toISOString(),
+    expiresAt,
+    revokedAt: null,
+    revokedBy: null,
+  };
+  db.prepare(
+    `INSERT INTO Share (id, tokenHash, viewKind, focusId, params, snapshot, nodeCount, headSeq, headHash, note, createdBy, createdAt, expiresAt)
+     VALUES (@id, @tokenHash, @viewKind, @focusId, @params, @snapshot, @nodeCount, @headSeq, @headHash, @note, @createdBy, @createdAt, @expiresAt)`,
+  ).run(row);
+  return { share: toSummary(row, now), token, path: `/share/${token}` };
+}
+
+/** The chain hash recorded at one event (an as-of view's head). */
+function hashAt(db: Sqlite, seq: number): string {
+  if (seq === 0) return GENESIS_HASH;
+  const row = db.prepare<[number], { hash: string }>("SELECT hash FROM Event WHERE seq = ?").get(seq);
+  if (!row) throw new AppError("bad_request", `There is no event #${seq} to take the view as of.`, [{ path: "view.asOf", message: "unknown event" }]);
+  return row.hash;
+}
+
+/** Who may see and revoke a share: its creator, an admin, or anyone in local demo mode. */
+function canManage(principal: Principal, createdBy: string, isProtected: boolean): boolean {
+  return !isProtected || principal.isAdmin || principal.sender === createdBy;
+}
+
+/** The shares a principal manages, newest first. */
+export function listShares(db: Sqlite, principal: Principal, isProtected: boolean, now = new Date()): ShareSummary[] {
+  const rows = db
+    .prepare<[], Omit<ShareRow, "tokenHash" | "params" | "snapshot">>(`SELECT ${SUMMARY_COLUMNS} FROM Share ORDER BY createdAt DESC, id`)
+    .all();
+  return rows.filter((row) => canManage(principal, row.createdBy, isProtected)).map((row) => toSummary(row, now));
+}
+
+/** Records a revocation; from then on the link answers 410 and shows nothing. Idempotent. */
+export function revokeShare(db: Sqlite, id: string, principal: Principal, isProtected: boolean, now = new Date()): ShareSummary {
+  const row = db
+    .prepare<[string], Omit<ShareRow, "tokenHash" | "params" | "snapshot">>(`SELECT ${SUMMARY_COLUMNS} FROM Share WHERE id = ?`)
+    .get(id);
+  // Someone else's share is answered like a missing one: its existence is not theirs to learn.
+  if (!row || !canManage(principal, row.createdBy, isProtected)) throw new AppError("not_found", `There is no share ${id}.`);
+  if (!row.revokedAt) {
+    row.revokedAt = now.toISOString();
+    row.revokedBy = principal.sender;
+    db.prepare("UPDATE Share SET revokedAt = ?, revokedBy = ? WHERE id = ? AND revokedAt IS NULL").run(row.revokedAt, row.revokedBy, id);
+  }
+  return toSummary(row, now);
+}
+
+export type OpenedShare =
+  | { status: "active"; row: ShareRow; snapshot: ShareSnapshot; view: ShareView }
+  | { status: "not_found" | "revoked" | "expired" };
+
+/** Opens a share by its token; anything but an active share yields no data at all. */
+export function openShare(db: Sqlite, token: string, now = new Date()): OpenedShare {
+  if (!TOKEN_PATTERN.test(token)) return { status: "not_found" };
+  const row = db.prepare<[string], ShareRow>("SELECT * FROM Share WHERE tokenHash = ?").get(hashToken(token));
+  if (!row) return { status: "not_found" };
+  const status = statusOf(row, now);
+  if (status !== "active") return { status };
+  return { status, row, snapshot: JSON.parse(row.snapshot) as ShareSnapshot, view: JSON.parse(row.params) as ShareView };
+}
+
+/** The error a token that opens nothing answers with: 404 unknown, 410 revoked or expired. */
+export function shareUnavailable(status: "not_found" | "revoked" | "expired"): AppError {
+  if (status === "revoked") return new AppError("gone", "This share link was revoked.");
+  if (status === "expired") return new AppError("gone", "This share link has expired.");
+  return new AppError("not_found", "There is no such share link.");
+}
+
+function openOrThrow(db: Sqlite, token: string, now: Date) {
+  const opened = openShare(db, token, now);
+  if (opened.status !== "active") throw shareUnavailable(opened.status);
+  return opened;
+}
+
+/** What a link holder sees: the frozen graph, the share's head and its verification. */
+export function getSharedView(db: Sqlite, token: string, now = new Date()): SharedView {
+  const { row, snapshot, view } = openOrThrow(db, token, now);
+  const summary = toSummary(row, now);
+  return {
+    share: {
+      id: summary.id,
+      viewKind: summary.viewKind,
+      focusId: summary.focusId,
+      nodeCount: summary.nodeCount,
+      head: summary.head,
+      note: summary.note,
+      createdAt: summary.createdAt,
+      expiresAt: summary.expiresAt,
+      view,
+    },
+    graph: snapshot.graph,
+    selectedId: snapshot.selectedId,
+    detailIds: Object.keys(snapshot.details),
+    verification: verifyChainUpTo(db, row.headSeq, row.headHash, now),
+  };
+}
+
+/** One node's details from a share's snapshot; a node outside the snapshot is a 404 like any unknown one. */
+export function getSharedNode(db: Sqlite, token: string, nodeId: string, now = new Date()): NodeDetail {
+  const { snapshot } = openOrThrow(db, token, now);
+  const detail = Object.hasOwn(snapshot.details, nodeId) ? snapshot.details[nodeId] : undefined;
+  if (!detail) throw new AppError("not_found", "This node is not in the shared snapshot.");
+  return detail;
+}
+
+// ---- verification ------------------------------------------------------------------------------
+
+/** Verifications are cached this long per (seq, hash): a page view must not rehash a big log each time. */
+const VERIFY_TTL_MS = 30_000;
+const verifyCaches = new WeakMap<Sqlite, Map<string, { at: number; result: ShareVerification }>>();
+
+/**
+ * Recomputes the chain from the first record up to `seq` and checks it ends in `hash`: the log a
+ * share was taken from is still the log it was taken from. Bounded by the share's head, so later
+ * events cost nothing; names the first record that does not recompute.
+ */
+export function verifyChainUpTo(db: Sqlite, seq: number, hash: string, now = new Date()): ShareVerification {
+  const key = `${seq}:${hash}`;
+  let verifyCache = verifyCaches.get(db);
+  if (!verifyCache) verifyCaches.set(db, (verifyCache = new Map()));
+  const cached = verifyCache.get(key);
+  if (cached && now.getTime() - cached.at < VERIFY_TTL_MS) return cached.result;
+
+  const result = recompute(db, seq, hash, now.toISOString());
+  if (verifyCache.size > 1_000) verifyCache.clear();
+  verifyCache.set(key, { at: now.getTime(), result });
+  return result;
+}
+
+function recompute(db: Sqlite, seq: number, hash: string, checkedAt: string): ShareVerification {
+  if (seq === 0) return { ok: hash === GENESIS_HASH, checked: 0, checkedAt, ...(hash === GENESIS_HASH ? {} : { problem: "the recorded head does not match an empty log" }) };
+  let prevHash = GENESIS_HASH;
+  let expectedSeq: number | null = null;
+  let checked = 0;
+  const rows = db
+    .prepare<[number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
+      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq <= ? ORDER BY seq",
+    )
+    .iterate(seq);
+  for (const row of rows) {
+    const fail = (why: string): ShareVerification => ({ ok: false, checked, checkedAt, problem: `event #${row.seq}: ${why}` });
+    if (expectedSeq !== null && row.seq !== expectedSeq) return fail(`the log jumps from #${expectedSeq - 1}: a record was removed`);
+    if (row.prevHash !== prevHash) return fail("its previous hash does not match the record before it");
+    if (sha256Hex(row.payload) !== row.contentHash) return fail("its content does not match its content hash");
+    if (chainHash(prevHash, row.payload) !== row.hash) return fail("its chain hash does not match its content");
+    prevHash = row.hash;
+    expectedSeq = row.seq + 1;
+    checked++;
+  }
+  if (expectedSeq !== seq + 1) return { ok: false, checked, checkedAt, problem: `event #${seq} is missing from the log` };
+  if (prevHash !== hash) return { ok: false, checked, checkedAt, problem: `the chain up to event #${seq} no longer ends in the recorded hash` };
+  return { ok: true, checked, checkedAt };
+}
