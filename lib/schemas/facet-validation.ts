@@ -42,6 +42,7 @@ import TagsRunFacet from "./openlineage-spec/facets/TagsRunFacet.json";
 import TestRunFacet from "./openlineage-spec/facets/TestRunFacet.json";
 import ThreadlineChange from "./facets/threadline_change.json";
 import ThreadlineEvaluation from "./facets/threadline_evaluation.json";
+import ThreadlineFlag from "./facets/threadline_flag.json";
 import ThreadlineGeneration from "./facets/threadline_generation.json";
 import ThreadlineModel from "./facets/threadline_model.json";
 import ThreadlineProvenance from "./facets/threadline_provenance.json";
@@ -119,6 +120,7 @@ export const KNOWN_FACETS: Readonly<Record<FacetContainer, Readonly<Record<strin
     threadline_change: def(ThreadlineChange, "ThreadlineChangeDatasetFacet"),
     threadline_model: def(ThreadlineModel, "ThreadlineModelDatasetFacet"),
     threadline_provenance: def(ThreadlineProvenance, "ThreadlineProvenanceDatasetFacet"),
+    threadline_flag: def(ThreadlineFlag, "ThreadlineFlagDatasetFacet"),
     // Its home is an output's outputFacets; accepted on a dataset too (it describes the version).
     threadline_synthetic: def(ThreadlineSynthetic, "ThreadlineSyntheticDatasetFacet"),
   },
@@ -177,6 +179,7 @@ export const FACET_SCHEMAS: readonly SchemaDoc[] = [
   TestRunFacet,
   ThreadlineChange,
   ThreadlineEvaluation,
+  ThreadlineFlag,
   ThreadlineGeneration,
   ThreadlineModel,
   ThreadlineProvenance,

@@ -15,6 +15,7 @@ export const THREADLINE_FACETS = {
   synthetic: "threadline_synthetic",
   provenance: "threadline_provenance",
   evaluation: "threadline_evaluation",
+  flag: "threadline_flag",
 } as const;
 
 export type ThreadlineFacetName = (typeof THREADLINE_FACETS)[keyof typeof THREADLINE_FACETS];
@@ -40,6 +41,7 @@ export const THREADLINE_SCHEMA_URLS = {
     dataset: `${SCHEMA_BASE}/ThreadlineProvenanceFacet.json#/$defs/ThreadlineProvenanceDatasetFacet`,
   },
   threadline_evaluation: { run: `${SCHEMA_BASE}/ThreadlineEvaluationFacet.json#/$defs/ThreadlineEvaluationRunFacet` },
+  threadline_flag: { dataset: `${SCHEMA_BASE}/ThreadlineFlagFacet.json#/$defs/ThreadlineFlagDatasetFacet` },
 } as const;
 
 // ---- wire types (what producers send; every facet also carries _producer / _schemaURL) ----------
@@ -108,6 +110,19 @@ export interface ThreadlineEvaluationCheck {
 export interface ThreadlineEvaluationFacet extends BaseFacet {
   passed?: boolean;
   checks: ThreadlineEvaluationCheck[];
+}
+
+/**
+ * Dataset facet of a DatasetEvent that flags the version named by its `version` facet (or removes
+ * a flag). Flags go through the event log like everything else: see lib/server/flags-projection.ts.
+ */
+export interface ThreadlineFlagFacet extends BaseFacet {
+  flagId: string;
+  action: "add" | "remove";
+  kind?: "bias" | "licence" | "pii" | "contamination" | "toxic" | "failed" | "other";
+  severity?: "low" | "medium" | "high" | "critical";
+  reason: string;
+  by: string;
 }
 
 // ---- readings (what the readers return: every optional field present, null when unknown) ------
@@ -273,4 +288,34 @@ export function readEvaluationFacet(facets: Facets): EvaluationInfo | null {
   });
   const passed = typeof f.passed === "boolean" ? f.passed : checks.every((c) => c.passed);
   return { passed, checks };
+}
+
+export interface FlagInfo {
+  flagId: string;
+  action: "add" | "remove";
+  /** Unknown kinds read as "other", unknown severities as "medium": a flag is never dropped for its label. */
+  kind: NonNullable<ThreadlineFlagFacet["kind"]>;
+  severity: NonNullable<ThreadlineFlagFacet["severity"]>;
+  reason: string;
+  by: string | null;
+}
+
+const FLAG_KINDS = new Set(["bias", "licence", "pii", "contamination", "toxic", "failed", "other"]);
+const FLAG_SEVERITIES = new Set(["low", "medium", "high", "critical"]);
+
+/** threadline_flag: null when absent, without a flagId, or with an action other than add/remove. */
+export function readFlagFacet(facets: Facets): FlagInfo | null {
+  const f = facetOf(facets, THREADLINE_FACETS.flag);
+  const flagId = f ? text(f.flagId) : null;
+  if (!f || flagId === null || (f.action !== "add" && f.action !== "remove")) return null;
+  const kind = text(f.kind);
+  const severity = text(f.severity);
+  return {
+    flagId,
+    action: f.action,
+    kind: (kind && FLAG_KINDS.has(kind) ? kind : "other") as FlagInfo["kind"],
+    severity: (severity && FLAG_SEVERITIES.has(severity) ? severity : "medium") as FlagInfo["severity"],
+    reason: text(f.reason) ?? "",
+    by: text(f.by),
+  };
 }
