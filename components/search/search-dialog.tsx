@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { createPortal } from "react-dom";
 import type { SearchResult } from "@/lib/lineage/types";
 import { errorMessage, fetchJson, isAbortError, lineageHref } from "@/components/lineage/api";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "@/components/lineage/node-icon";
@@ -94,7 +95,7 @@ export function SearchDialog() {
     (result: SearchResult) => {
       setIsOpen(false);
       setQuery("");
-      router.push(lineageHref(result.id));
+      router.push(lineageHref(result.id, { selected: result.id }));
     },
     [router],
   );
@@ -121,6 +122,94 @@ export function SearchDialog() {
 
   const activeId = results[active] ? `${listId}-option-${active}` : undefined;
 
+  const overlay = (
+    <div
+      className="fixed inset-0 z-50 flex items-start justify-center bg-black/40 px-4 pt-[12vh]"
+      onMouseDown={(event) => {
+        if (event.target === event.currentTarget) close();
+      }}
+    >
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label="Search lineage"
+        data-testid="search-dialog"
+        className="w-full max-w-xl overflow-hidden rounded-xl border border-line bg-surface-raised shadow-overlay"
+      >
+        <div className="flex items-center gap-2 border-b border-line px-4">
+          <SearchGlyph />
+          <input
+            ref={inputRef}
+            role="combobox"
+            aria-expanded={results.length > 0}
+            aria-controls={listId}
+            aria-activedescendant={activeId}
+            aria-autocomplete="list"
+            aria-label="Search by name"
+            placeholder="Search by name: molecules, finetune, assay…"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={onInputKeyDown}
+            className="h-12 flex-1 bg-transparent text-base text-ink outline-none placeholder:text-ink-faint focus-visible:outline-none"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          {status === "loading" ? <span className="text-xs text-ink-faint">Searching…</span> : null}
+        </div>
+
+        <ul id={listId} role="listbox" aria-label="Search results" className="max-h-[50vh] overflow-y-auto py-1">
+          {results.map((result, index) => {
+            const kind = visualKindOf(result.type, result.kind);
+            return (
+              <li
+                key={result.id}
+                id={`${listId}-option-${index}`}
+                role="option"
+                aria-selected={index === active}
+                data-testid="search-result"
+                data-node-id={result.id}
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={() => go(result)}
+                onMouseMove={() => setActive(index)}
+                className={cn(
+                  "mx-1 flex cursor-pointer items-center gap-3 rounded-md px-3 py-2",
+                  index === active ? "bg-accent-soft" : "",
+                )}
+              >
+                <span style={{ color: kindColour(kind) }}>
+                  <NodeIcon kind={kind} size={18} />
+                </span>
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate text-sm font-medium text-ink">
+                    {result.name}
+                    {result.version ? <span className="text-ink-muted"> @ {result.version}</span> : null}
+                  </span>
+                  <span className="block truncate text-xs text-ink-muted">{result.namespace}</span>
+                </span>
+                <span className="text-xs text-ink-faint">{nodeTypeLabel[result.type]}</span>
+              </li>
+            );
+          })}
+        </ul>
+
+        {status === "done" && results.length === 0 ? (
+          <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">Nothing matches “{query.trim()}”.</p>
+        ) : null}
+        {status === "error" ? (
+          <p role="alert" className="px-4 pb-4 pt-2 text-sm text-danger">
+            Search failed: {error}
+          </p>
+        ) : null}
+        {status === "idle" ? (
+          <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">
+            Type part of a name. <kbd className="font-mono">↑</kbd> <kbd className="font-mono">↓</kbd> to move,{" "}
+            <kbd className="font-mono">Enter</kbd> to open, <kbd className="font-mono">Esc</kbd> to close.
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+
   return (
     <>
       <button
@@ -139,93 +228,8 @@ export function SearchDialog() {
         </kbd>
       </button>
 
-      {isOpen ? (
-        <div
-          className="fixed inset-0 z-50 flex items-start justify-center bg-black/40 px-4 pt-[12vh]"
-          onMouseDown={(event) => {
-            if (event.target === event.currentTarget) close();
-          }}
-        >
-          <div
-            role="dialog"
-            aria-modal="true"
-            aria-label="Search lineage"
-            data-testid="search-dialog"
-            className="w-full max-w-xl overflow-hidden rounded-xl border border-line bg-surface-raised shadow-overlay"
-          >
-            <div className="flex items-center gap-2 border-b border-line px-4">
-              <SearchGlyph />
-              <input
-                ref={inputRef}
-                role="combobox"
-                aria-expanded={results.length > 0}
-                aria-controls={listId}
-                aria-activedescendant={activeId}
-                aria-autocomplete="list"
-                aria-label="Search by name"
-                placeholder="Search by name: molecules, finetune, assay…"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-                onKeyDown={onInputKeyDown}
-                className="h-12 flex-1 bg-transparent text-base text-ink outline-none placeholder:text-ink-faint"
-                autoComplete="off"
-                spellCheck={false}
-              />
-              {status === "loading" ? <span className="text-xs text-ink-faint">Searching…</span> : null}
-            </div>
-
-            <ul id={listId} role="listbox" aria-label="Search results" className="max-h-[50vh] overflow-y-auto py-1">
-              {results.map((result, index) => {
-                const kind = visualKindOf(result.type, result.kind);
-                return (
-                  <li
-                    key={result.id}
-                    id={`${listId}-option-${index}`}
-                    role="option"
-                    aria-selected={index === active}
-                    data-testid="search-result"
-                    data-node-id={result.id}
-                    onMouseDown={(event) => event.preventDefault()}
-                    onClick={() => go(result)}
-                    onMouseMove={() => setActive(index)}
-                    className={cn(
-                      "mx-1 flex cursor-pointer items-center gap-3 rounded-md px-3 py-2",
-                      index === active ? "bg-accent-soft" : "",
-                    )}
-                  >
-                    <span style={{ color: kindColour(kind) }}>
-                      <NodeIcon kind={kind} size={18} />
-                    </span>
-                    <span className="min-w-0 flex-1">
-                      <span className="block truncate text-sm font-medium text-ink">
-                        {result.name}
-                        {result.version ? <span className="text-ink-muted"> @ {result.version}</span> : null}
-                      </span>
-                      <span className="block truncate text-xs text-ink-muted">{result.namespace}</span>
-                    </span>
-                    <span className="text-xs text-ink-faint">{nodeTypeLabel[result.type]}</span>
-                  </li>
-                );
-              })}
-            </ul>
-
-            {status === "done" && results.length === 0 ? (
-              <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">Nothing matches “{query.trim()}”.</p>
-            ) : null}
-            {status === "error" ? (
-              <p role="alert" className="px-4 pb-4 pt-2 text-sm text-danger">
-                Search failed: {error}
-              </p>
-            ) : null}
-            {status === "idle" ? (
-              <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">
-                Type part of a name. <kbd className="font-mono">↑</kbd> <kbd className="font-mono">↓</kbd> to move,{" "}
-                <kbd className="font-mono">Enter</kbd> to open, <kbd className="font-mono">Esc</kbd> to close.
-              </p>
-            ) : null}
-          </div>
-        </div>
-      ) : null}
+      {/* Portalled to <body>: the sticky, blurred header would otherwise trap the fixed overlay. */}
+      {isOpen ? createPortal(overlay, document.body) : null}
     </>
   );
 }
