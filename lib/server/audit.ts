@@ -1,0 +1,296 @@
+import "server-only";
+import type { Sqlite } from "./db";
+import { AppError } from "./errors";
+import { getLogHead, verifyChain } from "./event-log";
+import { verifyProjection } from "./rebuild";
+import { getSigner, signStatement, type Signer } from "./signing";
+import type {
+  AuditEvent,
+  AuditPage,
+  AuditQuery,
+  AuditVerification,
+  HeadStatement,
+  SignedStatement,
+  TouchedNode,
+} from "@/lib/schemas/audit";
+import type { NodeType } from "@/lib/lineage/types";
+
+/**
+ * The audit trail: the event log read newest first with filters, and the verification of both the
+ * hash chain and the projection.
+ *
+ * Node filters (job, dataset, run, any node) go through EventNode(seq, nodeId), which the projection
+ * writes for every node an event touches: "events about this dataset" is one descending range of the
+ * (nodeId, seq) index, however large the log. A LIKE over payloads would read every payload (and
+ * match names inside facets); RunDataset and Node.seq only know the first or the run-level link.
+ */
+
+interface EventRow {
+  seq: number;
+  kind: AuditEvent["kind"];
+  eventType: string | null;
+  eventTime: string;
+  receivedAt: string;
+  producer: string | null;
+  sender: string;
+  runId: string | null;
+  jobKey: string | null;
+  contentHash: string;
+  prevHash: string;
+  hash: string;
+}
+
+const EVENT_COLUMNS =
+  "e.seq, e.kind, e.eventType, e.eventTime, e.receivedAt, e.producer, e.sender, e.runId, e.jobKey, e.contentHash, e.prevHash, e.hash";
+
+const TYPE_ORDER: Record<NodeType, number> = { job: 0, run: 1, dataset: 2, datasetVersion: 3 };
+
+/** One page of the log, newest first, filtered. Keyset pagination on seq: stable while events arrive. */
+export function listAuditEvents(db: Sqlite, query: AuditQuery): AuditPage {
+  const nodeKeys = [query.job, query.dataset, query.run, query.node].filter((k): k is string => k !== undefined);
+  const nodeIds: number[] = [];
+  const byKey = db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?");
+  for (const key of nodeKeys) {
+    const found = byKey.get(key);
+    // A node the store does not know has no events: an empty page, not an error.
+    if (!found) return { events: [], nextBefore: null, prevAfter: null };
+    nodeIds.push(found.id);
+  }
+
+  const isNewer = query.after !== undefined && query.before === undefined;
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  // The most selective node drives the scan through the (nodeId, seq) index; others are point probes.
+  let from = "Event e";
+  let seqColumn = "e.seq";
+  if (nodeIds.length > 0) {
+    from = "EventNode en JOIN Event e ON e.seq = en.seq";
+    seqColumn = "en.seq";
+    where.push("en.nodeId = ?");
+    params.push(nodeIds[0]);
+    for (const id of nodeIds.slice(1)) {
+      where.push("EXISTS (SELECT 1 FROM EventNode x WHERE x.seq = e.seq AND x.nodeId = ?)");
+      params.push(id);
+    }
+  }
+  if (query.type === "DatasetEvent" || query.type === "JobEvent") {
+    where.push("e.kind = ?");
+    params.push(query.type);
+  } else if (query.type) {
+    where.push("e.eventType = ?");
+    params.push(query.type);
+  }
+  if (query.sender) {
+    where.push("e.sender = ?");
+    params.push(query.sender);
+  }
+  const timeColumn = query.timeField === "receivedAt" ? "e.receivedAt" : "e.eventTime";
+  if (query.from) {
+    where.push(`${timeColumn} >= ?`);
+    params.push(query.from);
+  }
+  if (query.to) {
+    where.push(`${timeColumn} < ?`);
+    params.push(query.to);
+  }
+  const filterWhere = [...where];
+  const filterParams = [...params];
+  if (isNewer) {
+    where.push(`${seqColumn} > ?`);
+    params.push(query.after as number);
+  } else if (query.before !== undefined) {
+    where.push(`${seqColumn} < ?`);
+    params.push(query.before);
+  }
+  const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  // One extra row tells whether another page exists in that direction.
+  const rows = db
+    .prepare<(string | number)[], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${from} ${whereSql} ORDER BY ${seqColumn} ${isNewer ? "ASC" : "DESC"} LIMIT ?`,
+    )
+    .all(...params, query.limit + 1);
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (isNewer) page.reverse();
+  const events = attachNodes(db, page);
+  if (events.length === 0) return { events, nextBefore: null, prevAfter: null };
+
+  const newest = events[0].seq;
+  const oldest = events[events.length - 1].seq;
+  const exists = (op: "<" | ">", seq: number) => {
+    const sql = `SELECT 1 FROM ${from} WHERE ${[...filterWhere, `${seqColumn} ${op} ?`].join(" AND ")} LIMIT 1`;
+    return db.prepare<(string | number)[], unknown>(sql).get(...filterParams, seq) !== undefined;
+  };
+  return {
+    events,
+    nextBefore: (isNewer ? exists("<", oldest) : hasMore) ? oldest : null,
+    prevAfter: (isNewer ? hasMore : exists(">", newest)) ? newest : null,
+  };
+}
+
+/** One record of the log, with its canonical payload (the exact bytes the chain hashed). */
+export function getAuditEvent(db: Sqlite, seq: number): AuditEvent & { payload: unknown } {
+  const row = db
+    .prepare<[number], EventRow & { payload: string }>(`SELECT ${EVENT_COLUMNS}, e.payload FROM Event e WHERE e.seq = ?`)
+    .get(seq);
+  if (!row) throw new AppError("not_found", `No event #${seq} in the log.`);
+  const { payload, ...rest } = row;
+  const [event] = attachNodes(db, [rest]);
+  let parsed: unknown = payload;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    // A payload edited into invalid JSON is shown as the text it now is; verify reports it.
+  }
+  return { ...event, payload: parsed };
+}
+
+function attachNodes(db: Sqlite, rows: EventRow[]): AuditEvent[] {
+  if (rows.length === 0) return [];
+  const touched = db
+    .prepare<[string], TouchedNode & { seq: number }>(
+      `SELECT en.seq, n.key AS id, n.type, n.namespace, n.name, v.version
+       FROM json_each(?) j
+       JOIN EventNode en ON en.seq = j.value
+       JOIN Node n ON n.id = en.nodeId
+       LEFT JOIN DatasetVersion v ON v.nodeId = n.id`,
+    )
+    .all(JSON.stringify(rows.map((r) => r.seq)));
+  const bySeq = new Map<number, TouchedNode[]>();
+  for (const { seq, ...node } of touched) {
+    const list = bySeq.get(seq) ?? [];
+    list.push(node);
+    bySeq.set(seq, list);
+  }
+  return rows.map((r) => ({
+    ...r,
+    nodes: (bySeq.get(r.seq) ?? []).sort(
+      (a, b) => TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+    ),
+  }));
+}
+
+/** Senders seen in the log, for the audit filter. */
+export function listSenders(db: Sqlite): string[] {
+  return db.prepare<[], { sender: string }>("SELECT DISTINCT sender FROM Event ORDER BY sender LIMIT 200").all().map((r) => r.sender);
+}
+
+/** Jobs and datasets to offer in the filter form (bounded: people can paste any node id). */
+export function listFilterNodes(db: Sqlite, limit = 300): { jobs: TouchedNode[]; datasets: TouchedNode[] } {
+  const rows = db
+    .prepare<[string, number], TouchedNode>(
+      "SELECT key AS id, type, namespace, name, NULL AS version FROM Node WHERE type = ? ORDER BY name, namespace LIMIT ?",
+    );
+  return { jobs: rows.all("job", limit), datasets: rows.all("dataset", limit) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------------
+
+/** The signed (when a key is configured) statement of the log head: GET /api/v1/audit/head. */
+export function getSignedHead(db: Sqlite, signer: Signer | null = getSigner()): SignedStatement<HeadStatement> {
+  return signStatement<HeadStatement>(
+    { type: "threadline/log-head", version: 1, head: getLogHead(db), signedAt: new Date().toISOString(), keyId: signer?.keyId ?? null },
+    signer,
+  );
+}
+
+interface CacheEntry {
+  stamp: string;
+  result: Omit<AuditVerification, "signedHead" | "verifiedAt"> & { verifiedAt: string };
+}
+const verificationCache = new WeakMap<Sqlite, Map<boolean, CacheEntry>>();
+
+/**
+ * What the store's contents are now, cheaply: PRAGMA data_version moves when another connection
+ * (the sqlite3 shell, a script, the Prisma handle) commits; total_changes() when this one writes.
+ */
+function contentStamp(db: Sqlite): string {
+  const version = db.pragma("data_version", { simple: true }) as number;
+  const changes = (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
+  const head = getLogHead(db);
+  return `${version}:${changes}:${head?.seq ?? 0}:${head?.hash ?? ""}`;
+}
+
+/**
+ * Recomputes the hash chain and (unless `projection` is false) replays the log to prove that every
+ * projection row is what the log says. Answers the first broken record: a log record whose hash does
+ * not hold, or else the event that created a projection row that differs from the replay. Cached
+ * until the database changes, so a badge on every page costs one PRAGMA.
+ */
+export function verifyStore(db: Sqlite, options: { projection?: boolean; signer?: Signer | null } = {}): AuditVerification {
+  const withProjection = options.projection ?? true;
+  const stamp = contentStamp(db);
+  let perDb = verificationCache.get(db);
+  if (!perDb) verificationCache.set(db, (perDb = new Map()));
+  let entry = perDb.get(withProjection);
+  if (!entry || entry.stamp !== stamp) {
+    entry = { stamp, result: computeVerification(db, withProjection) };
+    perDb.set(withProjection, entry);
+  }
+  const signer = options.signer === undefined ? getSigner() : options.signer;
+  const result = entry.result;
+  return {
+    ...result,
+    // A broken store's head is not worth a signature: sign only what verified.
+    signedHead: signer && result.ok ? getSignedHead(db, signer) : null,
+  };
+}
+
+function computeVerification(db: Sqlite, withProjection: boolean): CacheEntry["result"] {
+  const chain = verifyChain(db);
+  let projection: AuditVerification["projection"] = null;
+  if (withProjection) {
+    const check = verifyProjection(db);
+    projection = check.ok
+      ? { ok: true }
+      : {
+          ok: false,
+          firstDifference: check.firstDifference && {
+            ...check.firstDifference,
+            seq: creatingEvent(db, check.firstDifference.table, check.firstDifference.key),
+          },
+        };
+  }
+  let firstBroken = chain.firstBroken;
+  if (!firstBroken && projection && !projection.ok) {
+    const d = projection.firstDifference;
+    firstBroken = {
+      seq: d?.seq ?? 0,
+      reason: d
+        ? `projection ${d.table} row ${d.key}: ${d.reason}${d.seq ? ` (the row was created by event #${d.seq})` : ""}`
+        : "the projection differs from a replay of the log",
+    };
+  }
+  return {
+    ok: chain.ok && (projection?.ok ?? true),
+    checked: chain.checked,
+    head: chain.head ?? getLogHead(db),
+    ...(firstBroken ? { firstBroken } : {}),
+    chain: { ok: chain.ok, checked: chain.checked, ...(chain.firstBroken ? { firstBroken: chain.firstBroken } : {}) },
+    projection,
+    verifiedAt: new Date().toISOString(),
+  };
+}
+
+/** The event that first wrote a projection row, from the node it belongs to. */
+function creatingEvent(db: Sqlite, table: string, key: string): number | null {
+  const nodeSeq = (k: string) => db.prepare<[string], { seq: number }>("SELECT seq FROM Node WHERE key = ?").get(k)?.seq ?? null;
+  switch (table) {
+    case "Run":
+    case "RunDataset":
+      return nodeSeq(key.startsWith("run:") ? key : `run:${key}`);
+    case "Edge": {
+      const [source, target] = key.split(" -> ");
+      const row = db
+        .prepare<[string, string], { seq: number }>(
+          "SELECT e.seq FROM Edge e JOIN Node s ON s.id = e.sourceId JOIN Node t ON t.id = e.targetId WHERE s.key = ? AND t.key = ?",
+        )
+        .get(source, target);
+      return row?.seq ?? nodeSeq(target) ?? nodeSeq(source);
+    }
+    default:
+      return nodeSeq(key);
+  }
+}

@@ -1,0 +1,303 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type { Sqlite } from "./db";
+import { AppError } from "./errors";
+import { getLogHead } from "./event-log";
+import { intParam } from "./http";
+import { getLineage, MAX_DEPTH, MAX_NODES } from "./lineage";
+import { getSigner, signStatement, type Signer } from "./signing";
+import { toProvDocument, type ProvDocument, type ProvInput } from "@/lib/lineage/prov";
+import { nodeTypeOf, type Direction, type LineageGraph, type RunParameter } from "@/lib/lineage/types";
+import { canonicalJson } from "@/lib/schemas/canonical";
+import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
+
+/**
+ * Exports of a view: W3C PROV-JSON of its version graph, and the OpenLineage events behind it as
+ * NDJSON (re-importable). Both are pinned to a log head (`asOf`, default the current head) and can
+ * carry a signed attestation: the head, the view's parameters and the sha256 of the exported bytes.
+ */
+
+export interface ExportQuery {
+  nodeId: string;
+  depth: number;
+  direction: Direction;
+  limit: number;
+  /** The log head the export is taken at; defaults to the current head. */
+  asOf?: number;
+}
+
+export type ExportKind = "prov-json" | "openlineage-ndjson";
+
+export interface ExportStatement {
+  type: "threadline/export";
+  version: 1;
+  kind: ExportKind;
+  view: { nodeId: string; depth: number; direction: Direction; limit: number; asOf: number };
+  head: LogHeadRef | null;
+  /** sha256 (hex) of the exported bytes; for PROV-JSON, of canonicalJson(document without the attestation entity). */
+  sha256: string;
+  signedAt: string;
+  keyId: string | null;
+}
+
+/** The PROV entity an exported document carries its attestation in. */
+export const PROV_ATTESTATION_ID = "tl:attestation";
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** The head an export is pinned to (asOf, or now), and the view's parameters with it. */
+function pin(db: Sqlite, query: ExportQuery): { head: LogHeadRef | null; view: ExportStatement["view"] } {
+  const current = getLogHead(db);
+  const asOf = query.asOf ?? current?.seq ?? 0;
+  const head =
+    asOf === current?.seq
+      ? current
+      : (db.prepare<[number], LogHeadRef>("SELECT seq, hash FROM Event WHERE seq = ?").get(asOf) ?? null);
+  if (asOf > 0 && !head) throw new AppError("not_found", `No event #${asOf} in the log.`);
+  return { head, view: { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit, asOf } };
+}
+
+function attest(kind: ExportKind, pinned: ReturnType<typeof pin>, sha256: string, signer: Signer | null): SignedStatement<ExportStatement> {
+  return signStatement<ExportStatement>(
+    {
+      type: "threadline/export",
+      version: 1,
+      kind,
+      view: pinned.view,
+      head: pinned.head,
+      sha256,
+      signedAt: new Date().toISOString(),
+      keyId: signer?.keyId ?? null,
+    },
+    signer,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PROV-JSON
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * PROV speaks about versions and runs. A dataset or job focus is exported through its version
+ * graph: the dataset's latest version, the job's latest run.
+ */
+export function versionFocusOf(db: Sqlite, nodeId: string): string {
+  const type = nodeTypeOf(nodeId);
+  if (type === "datasetVersion" || type === "run") return nodeId;
+  if (type === "dataset") {
+    const latest = db.prepare<[string], { v: string | null }>("SELECT latestVersionKey AS v FROM Dataset WHERE key = ?").get(nodeId);
+    if (!latest) throw new AppError("not_found", `No node with id ${nodeId}.`);
+    if (!latest.v) throw new AppError("not_found", `Dataset ${nodeId} has no version to export yet.`);
+    return latest.v;
+  }
+  if (type === "job") {
+    const latest = db.prepare<[string], { r: string | null }>("SELECT latestRunId AS r FROM Job WHERE key = ?").get(nodeId);
+    if (!latest) throw new AppError("not_found", `No node with id ${nodeId}.`);
+    if (!latest.r) throw new AppError("not_found", `Job ${nodeId} has no run to export yet.`);
+    return `run:${latest.r}`;
+  }
+  throw new AppError("not_found", `No node with id ${nodeId}.`);
+}
+
+function parseObject(text: string | null): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function ownersOf(facets: Record<string, unknown>): string[] {
+  const o = facets.ownership as { owners?: unknown } | undefined;
+  if (!o || !Array.isArray(o.owners)) return [];
+  return o.owners.flatMap((x) => (x && typeof x === "object" && typeof (x as { name?: unknown }).name === "string" ? [(x as { name: string }).name] : []));
+}
+
+/** The plain data the PROV mapping needs, read from the projection for the graph's nodes. */
+export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
+  const versionKeys = graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id);
+  const runKeys = graph.nodes.filter((n) => n.type === "run").map((n) => n.id);
+  const versions = db
+    .prepare<[string], {
+      key: string; version: string; createdAt: string; contentHash: string | null; isFailed: number; isSynthetic: number;
+      reason: string | null; facets: string; datasetFacets: string; kind: string; namespace: string; name: string;
+    }>(
+      `SELECT v.key, v.version, v.createdAt, v.contentHash, v.isFailed, v.isSynthetic, v.reason, v.facets,
+              d.facets AS datasetFacets, d.kind, d.namespace, d.name
+       FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value JOIN Dataset d ON d.key = v.datasetKey`,
+    )
+    .all(JSON.stringify(versionKeys));
+  const runIds = runKeys.map((k) => k.slice("run:".length));
+  const runs = db
+    .prepare<[string], {
+      runId: string; jobKey: string; state: string; startedAt: string | null; endedAt: string | null; parameters: string;
+      reason: string | null; errorMessage: string | null; jobFacets: string; jobNamespace: string; jobName: string; jobOwnFacets: string;
+    }>(
+      `SELECT r.runId, r.jobKey, r.state, r.startedAt, r.endedAt, r.parameters, r.reason, r.errorMessage, r.jobFacets,
+              jb.namespace AS jobNamespace, jb.name AS jobName, jb.facets AS jobOwnFacets
+       FROM json_each(?) j JOIN Run r ON r.runId = j.value JOIN Job jb ON jb.key = r.jobKey`,
+    )
+    .all(JSON.stringify(runIds));
+  const producers = new Map<string, string[]>();
+  for (const row of db
+    .prepare<[string], { runId: string; producer: string }>(
+      "SELECT DISTINCT runId, producer FROM Event WHERE runId IN (SELECT value FROM json_each(?)) AND producer IS NOT NULL ORDER BY producer",
+    )
+    .all(JSON.stringify(runIds))) {
+    producers.set(row.runId, [...(producers.get(row.runId) ?? []), row.producer]);
+  }
+  return {
+    versions: versions.map((v) => ({
+      id: v.key,
+      namespace: v.namespace,
+      name: v.name,
+      version: v.version,
+      kind: v.kind,
+      createdAt: v.createdAt,
+      contentHash: v.contentHash,
+      isFailed: v.isFailed === 1,
+      isSynthetic: v.isSynthetic === 1,
+      reason: v.reason,
+      owners: ownersOf({ ...parseObject(v.datasetFacets), ...parseObject(v.facets) }),
+    })),
+    runs: runs.map((r) => ({
+      id: `run:${r.runId}`,
+      runId: r.runId,
+      job: {
+        id: r.jobKey,
+        namespace: r.jobNamespace,
+        name: r.jobName,
+        owners: ownersOf({ ...parseObject(r.jobOwnFacets), ...parseObject(r.jobFacets) }),
+      },
+      state: r.state,
+      startedAt: r.startedAt,
+      endedAt: r.endedAt,
+      parameters: (() => {
+        try {
+          return JSON.parse(r.parameters) as RunParameter[];
+        } catch {
+          return [];
+        }
+      })(),
+      reason: r.reason,
+      errorMessage: r.errorMessage,
+      producers: producers.get(r.runId) ?? [],
+    })),
+    edges: graph.edges,
+  };
+}
+
+export interface ProvExport {
+  document: ProvDocument;
+  graph: LineageGraph;
+  attestation: SignedStatement<ExportStatement>;
+}
+
+/**
+ * PROV-JSON of a neighbourhood. The returned document embeds its attestation as the entity
+ * `tl:attestation` (statement as canonical JSON text, signature, public key); the attested sha256
+ * covers canonicalJson(document) without that entity, so the embedding does not change it.
+ */
+export function buildProvExport(db: Sqlite, query: ExportQuery, signer: Signer | null = getSigner()): ProvExport {
+  const pinned = pin(db, query);
+  const focus = versionFocusOf(db, query.nodeId);
+  const graph = getLineage(db, { nodeId: focus, depth: query.depth, direction: query.direction, limit: query.limit, asOfSeq: pinned.view.asOf });
+  const document = toProvDocument(provInputOf(db, graph));
+  const attestation = attest("prov-json", pinned, sha256Hex(canonicalJson(document)), signer);
+  const entity: ProvDocument["entity"] = {
+    ...document.entity,
+    [PROV_ATTESTATION_ID]: {
+      "prov:type": { $: "tl:Attestation", type: "prov:QUALIFIED_NAME" },
+      "prov:label": attestation.signature ? "Signed Threadline export attestation" : "Threadline export attestation (unsigned)",
+      "tl:statement": canonicalJson(attestation.statement),
+      "tl:algorithm": attestation.algorithm,
+      ...(attestation.signature ? { "tl:signature": attestation.signature } : {}),
+      ...(attestation.publicKey ? { "tl:publicKey": attestation.publicKey } : {}),
+    },
+  };
+  return { document: { ...document, entity }, graph, attestation };
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenLineage NDJSON
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The events behind a view, in log order: every event that touched a node of the view (EventNode),
+ * plus the event that created each node those events touched. The second set matters on the view's
+ * edge: a run that read "the latest version" of a dataset resolves to the same version in an empty
+ * store only if the event that created that version comes along.
+ */
+export function selectViewEvents(db: Sqlite, query: ExportQuery): { seqs: number[]; graph: LineageGraph; head: LogHeadRef | null; view: ExportStatement["view"] } {
+  const pinned = pin(db, query);
+  const asOf = pinned.view.asOf;
+  const graph = getLineage(db, { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit, asOfSeq: asOf });
+  const keys = JSON.stringify(graph.nodes.map((n) => n.id));
+  const rows = db
+    .prepare<[string, number, number], { seq: number }>(
+      `WITH viewNodes AS (SELECT n.id FROM json_each(?) j JOIN Node n ON n.key = j.value),
+            touching AS (SELECT DISTINCT en.seq FROM viewNodes v JOIN EventNode en ON en.nodeId = v.id WHERE en.seq <= ?),
+            creators AS (SELECT DISTINCT n.seq FROM touching t JOIN EventNode en ON en.seq = t.seq JOIN Node n ON n.id = en.nodeId WHERE n.seq <= ?)
+       SELECT seq FROM touching UNION SELECT seq FROM creators ORDER BY seq`,
+    )
+    .all(keys, asOf, asOf);
+  return { seqs: rows.map((r) => r.seq), graph, head: pinned.head, view: pinned.view };
+}
+
+/** The canonical payloads (exactly what the chain hashed) of these events, one per line. */
+export function eventsAsNdjson(db: Sqlite, seqs: readonly number[]): string {
+  const page = db.prepare<[string], { payload: string }>(
+    "SELECT e.payload FROM json_each(?) j JOIN Event e ON e.seq = j.value ORDER BY e.seq",
+  );
+  let out = "";
+  for (let i = 0; i < seqs.length; i += 1000) {
+    for (const row of page.all(JSON.stringify(seqs.slice(i, i + 1000)))) out += `${row.payload}\n`;
+  }
+  return out;
+}
+
+export interface EventsExport {
+  body: string;
+  seqs: number[];
+  graph: LineageGraph;
+  attestation: SignedStatement<ExportStatement>;
+}
+
+/** NDJSON of the events behind a view, with the attestation of exactly these bytes. */
+export function buildEventsExport(db: Sqlite, query: ExportQuery, signer: Signer | null = getSigner()): EventsExport {
+  const selected = selectViewEvents(db, query);
+  const body = eventsAsNdjson(db, selected.seqs);
+  const attestation = attest("openlineage-ndjson", { head: selected.head, view: selected.view }, sha256Hex(body), signer);
+  return { body, seqs: selected.seqs, graph: selected.graph, attestation };
+}
+
+const DIRECTIONS: readonly Direction[] = ["upstream", "downstream", "both"];
+
+/** The view an export request names: nodeId, depth, direction, limit and asOf, as GET /api/v1/lineage takes them. */
+export function parseExportQuery(url: URL): ExportQuery {
+  const nodeId = url.searchParams.get("nodeId") ?? url.searchParams.get("node");
+  if (!nodeId) throw new AppError("bad_request", "nodeId is required.", [{ path: "nodeId", message: "required" }]);
+  const direction = (url.searchParams.get("direction") ?? "both") as Direction;
+  if (!DIRECTIONS.includes(direction)) {
+    throw new AppError("bad_request", "direction must be upstream, downstream or both.", [
+      { path: "direction", message: `unknown direction ${direction}` },
+    ]);
+  }
+  return {
+    nodeId,
+    direction,
+    depth: intParam(url, "depth", 2, 0, MAX_DEPTH),
+    limit: intParam(url, "limit", 500, 1, MAX_NODES),
+    asOf: url.searchParams.has("asOf") ? intParam(url, "asOf", 0, 0, Number.MAX_SAFE_INTEGER) : undefined,
+  };
+}
+
+/** A file name for an export: the node's last name segment, safe on every file system. */
+export function exportFileName(nodeId: string, extension: string): string {
+  const base = nodeId.split(/[:/]/).filter(Boolean).slice(-2).join("-").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+  return `threadline-${base || "export"}.${extension}`;
+}

@@ -1,0 +1,93 @@
+import "server-only";
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { canonicalJson } from "@/lib/schemas/canonical";
+import type { SignedStatement } from "@/lib/schemas/audit";
+
+/**
+ * Optional Ed25519 signatures over the log head and over exports, so a reviewer can check offline,
+ * with only the public key, that a file came from this Threadline and was not edited since.
+ *
+ * THREADLINE_SIGNING_KEY holds the private key: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), or the
+ * same DER bytes in base64 on one line (handy in an env file). Generate one with
+ *   node -e "const {generateKeyPairSync}=require('crypto');console.log(generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'der'}).toString('base64'))"
+ * What is signed is always canonicalJson(statement) — the bytes the hash chain uses — so any
+ * verifier that sorts keys the same way (or uses `npm run verify-export`) gets the same bytes.
+ */
+
+export interface Signer {
+  keyId: string;
+  publicKeyPem: string;
+  privateKey: KeyObject;
+}
+
+let cached: { source: string | undefined; signer: Signer | null } | null = null;
+
+/** Reads the private key (PEM or base64 PKCS#8 DER); throws naming the variable when it is unusable. */
+export function parseSigningKey(text: string): KeyObject {
+  const trimmed = text.trim().replace(/\\n/g, "\n");
+  let key: KeyObject;
+  try {
+    key = trimmed.includes("-----BEGIN")
+      ? createPrivateKey({ key: trimmed, format: "pem" })
+      : createPrivateKey({ key: Buffer.from(trimmed, "base64"), format: "der", type: "pkcs8" });
+  } catch (error) {
+    throw new Error(`THREADLINE_SIGNING_KEY is not a PKCS#8 private key (PEM or base64 DER): ${(error as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== "ed25519") {
+    throw new Error(`THREADLINE_SIGNING_KEY must be an Ed25519 key, not ${key.asymmetricKeyType ?? "unknown"}.`);
+  }
+  return key;
+}
+
+/** A short, stable name for a public key: the first 16 hex digits of sha256 of its SPKI DER bytes. */
+export function keyIdOf(publicKey: KeyObject): string {
+  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+}
+
+export function signerFromKey(privateKey: KeyObject): Signer {
+  const publicKey = createPublicKey(privateKey);
+  return {
+    keyId: keyIdOf(publicKey),
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    privateKey,
+  };
+}
+
+/** The configured signer, or null when THREADLINE_SIGNING_KEY is not set. */
+export function getSigner(): Signer | null {
+  const source = process.env.THREADLINE_SIGNING_KEY || undefined;
+  if (cached && cached.source === source) return cached.signer;
+  const signer = source ? signerFromKey(parseSigningKey(source)) : null;
+  cached = { source, signer };
+  return signer;
+}
+
+/**
+ * Signs a statement (which should carry the signer's keyId). Without a signer the statement is
+ * returned unsigned (`signature: null`): its digests still let a reader check the content.
+ */
+export function signStatement<S>(statement: S, signer: Signer | null = getSigner()): SignedStatement<S> {
+  if (!signer) return { statement, algorithm: "Ed25519", signature: null, publicKey: null };
+  const signature = sign(null, Buffer.from(canonicalJson(statement), "utf8"), signer.privateKey).toString("base64");
+  return { statement, algorithm: "Ed25519", signature, publicKey: signer.publicKeyPem };
+}
+
+export type SignatureCheck = { ok: true; keyId: string } | { ok: false; reason: string };
+
+/**
+ * Checks a signed statement against a public key (SPKI PEM). Pass the key published by the
+ * Threadline instance (GET /api/v1/audit/public-key); the key embedded in a file only proves that
+ * someone holding *that* key signed it.
+ */
+export function verifyStatement(signed: SignedStatement<unknown>, publicKeyPem: string): SignatureCheck {
+  if (!signed.signature) return { ok: false, reason: "the statement is not signed" };
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: publicKeyPem, format: "pem" });
+  } catch (error) {
+    return { ok: false, reason: `unreadable public key: ${(error as Error).message}` };
+  }
+  if (key.asymmetricKeyType !== "ed25519") return { ok: false, reason: "the public key is not an Ed25519 key" };
+  const isValid = verify(null, Buffer.from(canonicalJson(signed.statement), "utf8"), key, Buffer.from(signed.signature, "base64"));
+  return isValid ? { ok: true, keyId: keyIdOf(key) } : { ok: false, reason: "the signature does not match the statement" };
+}
