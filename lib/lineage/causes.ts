@@ -142,7 +142,7 @@ export function rankCauses(outcomes: readonly Outcome[], limit = 100): CausesRes
   );
 
   const groups = new Map<string, CauseRow & { signature: string }>();
-  const ranked: CauseRow[] = [];
+  const ranked: (CauseRow & { signature: string })[] = [];
   for (const row of rows) {
     const head = groups.get(row.signature);
     if (head) {
@@ -152,7 +152,7 @@ export function rankCauses(outcomes: readonly Outcome[], limit = 100): CausesRes
     groups.set(row.signature, row);
     ranked.push(row);
   }
-  result.causes = ranked.slice(0, limit).map(({ signature: _s, ...row }) => row as CauseRow);
+  result.causes = ranked.slice(0, limit).map(({ signature: _s, ...row }) => row);
   return result;
 }
 

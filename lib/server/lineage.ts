@@ -1,6 +1,7 @@
 import "server-only";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
+import { getFlagPropagation } from "./flags-closure";
 import type { Direction, LineageEdge, LineageGraph, LineageNode, NodeType, RunState } from "@/lib/lineage/types";
 
 /**
@@ -131,10 +132,12 @@ export function getLineage(db: Sqlite, query: LineageQuery): LineageGraph {
   const outDegree = new Map(s.outDegree.all(ids, asOf).map((r) => [r.id, r.n]));
   const rows = s.describe.all(ids);
   const keyOf = new Map<number, string>();
+  // Flagged: a flag sits on the node or reaches it from upstream (as of the same point).
+  const flagged = getFlagPropagation(db, query.asOfSeq).flaggedKeys;
   const nodes: LineageNode[] = rows
     .map((r) => {
       keyOf.set(r.id, r.key);
-      return toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0);
+      return toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0, flagged);
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const edgeList: LineageEdge[] = [];
@@ -147,7 +150,7 @@ export function getLineage(db: Sqlite, query: LineageQuery): LineageGraph {
   return { focus: query.nodeId, nodes, edges: edgeList, truncated };
 }
 
-function toLineageNode(r: DescribeRow, upstreamCount: number, downstreamCount: number): LineageNode {
+function toLineageNode(r: DescribeRow, upstreamCount: number, downstreamCount: number, flagged: ReadonlySet<string>): LineageNode {
   const isRunLike = r.type === "run" || r.type === "job";
   return {
     id: r.key,
@@ -159,7 +162,7 @@ function toLineageNode(r: DescribeRow, upstreamCount: number, downstreamCount: n
     state: isRunLike ? r.state : null,
     isFailed: isRunLike ? r.state === "FAILED" : r.versionFailed === 1,
     isSynthetic: r.isSynthetic === 1,
-    isFlagged: false,
+    isFlagged: flagged.has(r.key),
     upstreamCount,
     downstreamCount,
     time: r.time,
@@ -174,8 +177,9 @@ export function describeNodes(db: Sqlite, keys: readonly string[]): LineageNode[
   const json = JSON.stringify(ids);
   const inDegree = new Map(s.inDegree.all(json, NO_LIMIT).map((r) => [r.id, r.n]));
   const outDegree = new Map(s.outDegree.all(json, NO_LIMIT).map((r) => [r.id, r.n]));
+  const flagged = getFlagPropagation(db).flaggedKeys;
   const byKey = new Map(
-    s.describe.all(json).map((r) => [r.key, toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0)]),
+    s.describe.all(json).map((r) => [r.key, toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0, flagged)]),
   );
   return keys.map((k) => byKey.get(k)).filter((n): n is LineageNode => n !== undefined);
 }

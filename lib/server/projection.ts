@@ -1,5 +1,6 @@
 import "server-only";
 import type { Sqlite } from "./db";
+import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { nodeId, type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import {
@@ -294,7 +295,10 @@ function statements(db: Sqlite): Statements {
 
 /** Applies one validated event to the projection. Call inside the transaction that logged it. */
 export function projectEvent(db: Sqlite, seq: number, kind: EventKind, event: ProjectableEvent): void {
-  new Projector(statements(db), seq, toUtc(event.eventTime)).apply(kind, event);
+  // A flag (threadline_flag on a DatasetEvent) is projected into Flag, not into the dataset's facets.
+  const flagged = splitFlagEvent(kind, event);
+  new Projector(statements(db), seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
+  if (flagged?.flag) projectFlag(db, seq, flagged.flag);
 }
 
 class Projector {

@@ -7,7 +7,7 @@ import { projectEvent, type EventKind, type ProjectableEvent } from "./projectio
  * stored equals what the log says (projection verification).
  */
 
-const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode"] as const;
+const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag"] as const;
 const PAGE = 5000;
 
 /** Replays the whole log, in order, into the projection tables of `target` (emptied first). */
@@ -59,6 +59,7 @@ export function projectionSnapshot(db: Sqlite): Record<string, unknown[]> {
     ["Dataset", "key"],
     ["DatasetVersion", "key"],
     ["RunDataset", "runId, direction, datasetVersionKey"],
+    ["Flag", "flagId"],
   ] as const) {
     const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all() as Record<string, unknown>[];
     // Node ids are an artefact of insertion order; keys identify rows.

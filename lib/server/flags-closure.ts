@@ -1,0 +1,141 @@
+import "server-only";
+import type { Sqlite } from "./db";
+import { isFlagActive, propagateFlags, type Flag, type FlagKind, type FlagSeverity, type InheritedFlag } from "@/lib/lineage/flags";
+
+/**
+ * Where flags reach: the active flags (as of a point in the log) propagated down the version graph,
+ * hop by hop in SQL (one frontier query per hop, Edge indexed by source) and then through the pure
+ * `propagateFlags`. Entity nodes count as flagged when one of their versions (datasets) or runs
+ * (jobs) is. Recomputed only when the log grows: the result is cached per database, log head and
+ * as-of point, so the lineage API can mark `isFlagged` on every request for the cost of a lookup.
+ */
+
+export interface FlagPropagation {
+  /** Active flags, oldest first. */
+  flags: Flag[];
+  /** Inherited flags by node id (versions and runs), nearest first. */
+  inherited: Map<string, InheritedFlag[]>;
+  /** Every node that is flagged or affected: versions, runs, and their datasets and jobs. */
+  flaggedKeys: Set<string>;
+}
+
+interface FlagRow {
+  flagId: string;
+  versionKey: string;
+  kind: string;
+  severity: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  seq: number;
+  removedAt: string | null;
+  removedBy: string | null;
+  removedReason: string | null;
+  removedSeq: number | null;
+}
+
+export function toFlag(r: FlagRow): Flag {
+  return {
+    flagId: r.flagId,
+    node: r.versionKey,
+    kind: r.kind as FlagKind,
+    severity: r.severity as FlagSeverity,
+    reason: r.reason,
+    by: r.createdBy,
+    createdAt: r.createdAt,
+    seq: r.seq,
+    removedAt: r.removedAt,
+    removedBy: r.removedBy,
+    removedReason: r.removedReason,
+    removedSeq: r.removedSeq,
+  };
+}
+
+export const FLAG_COLUMNS =
+  "flagId, versionKey, kind, severity, reason, createdBy, createdAt, seq, removedAt, removedBy, removedReason, removedSeq";
+
+const cache = new WeakMap<Sqlite, Map<string, FlagPropagation>>();
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/** Flags in force at `asOfSeq` (the whole log when omitted) and everything they reach. */
+export function getFlagPropagation(db: Sqlite, asOfSeq: number = NO_LIMIT): FlagPropagation {
+  const head = db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM Event").get()?.seq ?? 0;
+  const key = `${head}:${Math.min(asOfSeq, head)}`;
+  let byKey = cache.get(db);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
+
+  const rows = db.prepare<[number], FlagRow>(`SELECT ${FLAG_COLUMNS} FROM Flag WHERE seq <= ? ORDER BY seq`).all(asOfSeq);
+  const flags = rows.map(toFlag).filter((f) => isFlagActive(f, asOfSeq));
+  const result = propagate(db, flags, asOfSeq);
+
+  // Only the latest log head is worth keeping; a few as-of points per head.
+  if (!byKey || ![...byKey.keys()].every((k) => k.startsWith(`${head}:`))) {
+    byKey = new Map();
+    cache.set(db, byKey);
+  }
+  if (byKey.size >= 16) byKey.clear();
+  byKey.set(key, result);
+  return result;
+}
+
+function propagate(db: Sqlite, flags: Flag[], asOfSeq: number): FlagPropagation {
+  const flaggedKeys = new Set<string>();
+  const inherited = new Map<string, InheritedFlag[]>();
+  if (flags.length === 0) return { flags, inherited, flaggedKeys };
+
+  const nodeByKey = db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?");
+  const step = db.prepare<[string, number], { sourceId: number; targetId: number; key: string; type: string }>(
+    `SELECT e.sourceId, e.targetId, n.key, n.type FROM Edge e JOIN Node n ON n.id = e.targetId
+     WHERE e.sourceId IN (SELECT value FROM json_each(?)) AND e.seq <= ?`,
+  );
+  const keyOf = new Map<number, string>();
+  const typeOf = new Map<string, string>();
+  const downstream = new Map<string, string[]>();
+  let frontier: number[] = [];
+  for (const f of flags) {
+    const id = nodeByKey.get(f.node)?.id;
+    if (id === undefined || keyOf.has(id)) continue;
+    keyOf.set(id, f.node);
+    typeOf.set(f.node, "datasetVersion");
+    frontier.push(id);
+  }
+  // The version graph is acyclic, but the visited set makes termination independent of that.
+  while (frontier.length > 0) {
+    const next: number[] = [];
+    for (const e of step.all(JSON.stringify(frontier), asOfSeq)) {
+      const source = keyOf.get(e.sourceId) as string;
+      const list = downstream.get(source) ?? [];
+      list.push(e.key);
+      downstream.set(source, list);
+      if (!keyOf.has(e.targetId)) {
+        keyOf.set(e.targetId, e.key);
+        typeOf.set(e.key, e.type);
+        next.push(e.targetId);
+      }
+    }
+    frontier = next;
+  }
+  for (const list of downstream.values()) list.sort();
+
+  const result = propagateFlags(
+    flags.map((f) => ({ flagId: f.flagId, node: f.node })),
+    (id) => downstream.get(id) ?? [],
+    (id) => typeOf.get(id) === "run",
+  );
+  for (const [k, v] of result) inherited.set(k, v);
+  for (const f of flags) flaggedKeys.add(f.node);
+  for (const k of inherited.keys()) flaggedKeys.add(k);
+
+  // Entity level: a dataset with a flagged or affected version, a job with an affected run.
+  const keys = JSON.stringify([...flaggedKeys]);
+  for (const r of db
+    .prepare<[string, string], { k: string }>(
+      `SELECT datasetKey AS k FROM DatasetVersion WHERE key IN (SELECT value FROM json_each(?))
+       UNION SELECT jobKey AS k FROM Run WHERE runId IN (SELECT substr(value, 5) FROM json_each(?) WHERE value LIKE 'run:%')`,
+    )
+    .all(keys, keys)) {
+    flaggedKeys.add(r.k);
+  }
+  return { flags, inherited, flaggedKeys };
+}

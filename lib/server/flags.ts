@@ -1,0 +1,193 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Sqlite } from "./db";
+import { AppError } from "./errors";
+import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
+import { ingestEvents } from "./ingest";
+import { describeNodes } from "./lineage";
+import { describeInheritance, summariseImpact, type Flag, type ImpactSummary, type InheritedFlag } from "@/lib/lineage/flags";
+import type { AddFlagBody, RemoveFlagBody } from "@/lib/schemas/investigate";
+import { THREADLINE_SCHEMA_URLS } from "@/lib/schemas/threadline-facets";
+
+/**
+ * Flags as a service: adding and removing one appends a DatasetEvent with a threadline_flag facet
+ * through `ingestEvents` (the one door), sent by the authenticated writer — so every flag and every
+ * removal is in the hash-chained log and the Flag table is its projection. Reads answer what is
+ * flagged where, what a node inherits from upstream and what one flag touched.
+ */
+
+export const FLAG_PRODUCER = "https://threadline.dev/flags";
+const DATASET_EVENT_SCHEMA = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent";
+const VERSION_FACET_SCHEMA = "https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet";
+
+/** A flag with the label of what it sits on and whether it is in force. */
+export interface FlagView extends Flag {
+  nodeLabel: string;
+  isActive: boolean;
+}
+
+export interface NodeInheritedFlag extends InheritedFlag {
+  flag: FlagView;
+  fromLabel: string;
+  /** "propagated from assays/kinase-binding-2026q3@delivery-1, 3 hops up" */
+  description: string;
+}
+
+export interface NodeFlags {
+  node: string;
+  /** Flags on the node itself (removed ones included, marked inactive). */
+  direct: FlagView[];
+  /** Active flags it inherits from upstream, nearest first. */
+  inherited: NodeInheritedFlag[];
+  isFlagged: boolean;
+}
+
+export interface FlagImpact {
+  flag: FlagView;
+  summary: ImpactSummary;
+}
+
+interface VersionRow {
+  version: string;
+  namespace: string;
+  name: string;
+}
+
+function versionRow(db: Sqlite, key: string): VersionRow | undefined {
+  return db
+    .prepare<[string], VersionRow>(
+      `SELECT v.version, d.namespace, d.name FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey WHERE v.key = ?`,
+    )
+    .get(key);
+}
+
+function labels(db: Sqlite, keys: string[]): Map<string, string> {
+  return new Map(describeNodes(db, [...new Set(keys)]).map((n) => [n.id, n.version ? `${n.name}@${n.version}` : n.name]));
+}
+
+function toView(db: Sqlite, flags: Flag[]): FlagView[] {
+  const byKey = labels(db, flags.map((f) => f.node));
+  return flags.map((f) => ({ ...f, nodeLabel: byKey.get(f.node) ?? f.node, isActive: f.removedSeq === null }));
+}
+
+function flagEvent(v: VersionRow, flag: Record<string, unknown>) {
+  return {
+    eventTime: new Date().toISOString(),
+    producer: FLAG_PRODUCER,
+    schemaURL: DATASET_EVENT_SCHEMA,
+    dataset: {
+      namespace: v.namespace,
+      name: v.name,
+      facets: {
+        version: { _producer: FLAG_PRODUCER, _schemaURL: VERSION_FACET_SCHEMA, datasetVersion: v.version },
+        threadline_flag: { _producer: FLAG_PRODUCER, _schemaURL: THREADLINE_SCHEMA_URLS.threadline_flag.dataset, ...flag },
+      },
+    },
+  };
+}
+
+function append(db: Sqlite, event: unknown, sender: string): number {
+  const [outcome] = ingestEvents(db, [event], { sender });
+  if (outcome.status === "rejected" || outcome.seq === undefined) {
+    throw new AppError("bad_request", "The flag could not be recorded.", outcome.errors ?? []);
+  }
+  return outcome.seq;
+}
+
+export function getFlag(db: Sqlite, flagId: string): FlagView {
+  const row = db.prepare<[string], Parameters<typeof toFlag>[0]>(`SELECT ${FLAG_COLUMNS} FROM Flag WHERE flagId = ?`).get(flagId);
+  if (!row) throw new AppError("not_found", `No flag with id ${flagId}.`);
+  return toView(db, [toFlag(row)])[0];
+}
+
+/** Flags a dataset version: appends the flag event and returns the projected flag. */
+export function addFlag(db: Sqlite, body: AddFlagBody, sender: string): FlagView {
+  const v = versionRow(db, body.node);
+  if (!v) {
+    throw new AppError("not_found", `No dataset version with id ${body.node}; flags go on dataset versions.`, [
+      { path: "node", message: "expected an existing dataset version id" },
+    ]);
+  }
+  const flagId = `flag-${randomUUID()}`;
+  append(
+    db,
+    flagEvent(v, { flagId, action: "add", kind: body.kind, severity: body.severity, reason: body.reason, by: body.by ?? sender }),
+    sender,
+  );
+  return getFlag(db, flagId);
+}
+
+/** Removes a flag: appends the removal event; the flag stays, with who removed it, when and why. */
+export function removeFlag(db: Sqlite, body: RemoveFlagBody, sender: string): FlagView {
+  const flag = getFlag(db, body.flagId);
+  if (!flag.isActive) throw new AppError("gone", `Flag ${body.flagId} was already removed on ${flag.removedAt}.`);
+  const v = versionRow(db, flag.node);
+  if (!v) throw new AppError("not_found", `The flagged version ${flag.node} is not in the store.`);
+  append(
+    db,
+    flagEvent(v, { flagId: body.flagId, action: "remove", reason: body.reason ?? "flag removed", by: body.by ?? sender }),
+    sender,
+  );
+  return getFlag(db, body.flagId);
+}
+
+/** Flags, newest first: all of them, or those on one node; removed ones only when asked. */
+export function listFlags(db: Sqlite, options: { node?: string; includeRemoved?: boolean } = {}): FlagView[] {
+  const where: string[] = [];
+  const args: string[] = [];
+  if (options.node) {
+    where.push("versionKey = ?");
+    args.push(options.node);
+  }
+  if (!options.includeRemoved) where.push("removedSeq IS NULL");
+  const rows = db
+    .prepare<string[], Parameters<typeof toFlag>[0]>(
+      `SELECT ${FLAG_COLUMNS} FROM Flag ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT 1000`,
+    )
+    .all(...args);
+  return toView(db, rows.map(toFlag));
+}
+
+/** What is flagged on one node, and what it inherits from upstream (as of a point in the log). */
+export function getNodeFlags(db: Sqlite, node: string, asOfSeq?: number): NodeFlags {
+  const propagation = getFlagPropagation(db, asOfSeq);
+  const direct = listFlags(db, { node, includeRemoved: true }).filter((f) => asOfSeq === undefined || f.seq <= asOfSeq);
+  const inherited = propagation.inherited.get(node) ?? [];
+  const byId = new Map(toView(db, propagation.flags).map((f) => [f.flagId, f]));
+  const fromLabels = labels(db, inherited.map((i) => i.from));
+  return {
+    node,
+    direct,
+    inherited: inherited.flatMap((i) => {
+      const flag = byId.get(i.flagId);
+      if (!flag) return [];
+      const fromLabel = fromLabels.get(i.from) ?? i.from;
+      return [{ ...i, flag, fromLabel, description: describeInheritance(fromLabel, i.hops) }];
+    }),
+    isFlagged: propagation.flaggedKeys.has(node),
+  };
+}
+
+/** Everything one flag reaches downstream: counts, models, outputs, and every node with its hops. */
+export function getFlagImpact(db: Sqlite, flagId: string): FlagImpact {
+  const flag = getFlag(db, flagId);
+  // A removed flag's impact is what it reached while it was in force.
+  const asOf = flag.removedSeq === null ? undefined : flag.removedSeq - 1;
+  const propagation = getFlagPropagation(db, asOf);
+  const reached: { id: string; hops: number }[] = [];
+  for (const [id, list] of propagation.inherited) {
+    const mine = list.find((i) => i.flagId === flagId);
+    if (mine) reached.push({ id, hops: mine.hops });
+  }
+  const hops = new Map(reached.map((r) => [r.id, r.hops]));
+  const nodes = describeNodes(db, reached.map((r) => r.id)).map((n) => ({
+    id: n.id,
+    type: n.type,
+    name: n.name,
+    version: n.version,
+    kind: n.kind,
+    isFailed: n.isFailed,
+    hops: hops.get(n.id) ?? 0,
+  }));
+  return { flag, summary: summariseImpact(nodes) };
+}

@@ -1,0 +1,63 @@
+import "server-only";
+import type { Sqlite } from "./db";
+import { AppError } from "./errors";
+
+/**
+ * As-of views: a view "as of" a point shows only what the log held up to one event. The point is
+ * given either as a sequence number (`asOf=182`) or as a time (`asOf=2026-10-25T00:00:00Z`).
+ *
+ * A time maps to the end of the longest prefix of the log whose events all happened (eventTime)
+ * at or before it: the last seq before the first event that happened later. A prefix, never a
+ * filter on event time, because the projection is a function of the log in order: a prefix is
+ * always a state the store was really in, never an effect without its cause. (An event that
+ * arrives late with an old eventTime is therefore only shown once the log has caught up to it.)
+ */
+
+export interface AsOfPoint {
+  seq: number;
+  /** eventTime of that event (ISO-8601), or the requested time; null when the log is empty. */
+  time: string | null;
+}
+
+const INTEGER = /^\d+$/;
+
+/** The event time of one log entry. */
+export function eventTimeOf(db: Sqlite, seq: number): string | null {
+  const row = db.prepare<[number], { eventTime: string }>("SELECT eventTime FROM Event WHERE seq = ?").get(seq);
+  return row?.eventTime ?? null;
+}
+
+/** The last sequence number at or before `time` (see the module comment); 0 when nothing was. */
+export function seqAtTime(db: Sqlite, time: string): number {
+  const later = db
+    .prepare<[string], { seq: number }>("SELECT seq FROM Event WHERE eventTime > ? ORDER BY seq LIMIT 1")
+    .get(time);
+  if (later) return later.seq - 1;
+  return db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM Event").get()?.seq ?? 0;
+}
+
+/**
+ * Reads an `asOf` query value: undefined when absent or empty, a seq for an integer, the mapped seq
+ * for an RFC 3339 / ISO-8601 time; anything else is a 400 naming the parameter.
+ */
+export function resolveAsOf(db: Sqlite, raw: string | null | undefined, name = "asOf"): AsOfPoint | undefined {
+  if (raw === null || raw === undefined || raw.trim() === "") return undefined;
+  const value = raw.trim();
+  if (INTEGER.test(value)) {
+    const seq = Number(value);
+    if (!Number.isSafeInteger(seq)) throw badAsOf(name, value);
+    return { seq, time: eventTimeOf(db, seq) };
+  }
+  // A date alone means the end of that day (UTC): "as of 2026-10-24" includes the 24th.
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value;
+  const ms = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(ms)) throw badAsOf(name, value);
+  const time = new Date(ms).toISOString();
+  return { seq: seqAtTime(db, time), time };
+}
+
+function badAsOf(name: string, value: string): AppError {
+  return new AppError("bad_request", `${name} must be an event sequence number or an ISO-8601 time.`, [
+    { path: name, message: `expected e.g. 182 or 2026-10-25T00:00:00Z, got ${value}` },
+  ]);
+}
