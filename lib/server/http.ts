@@ -2,6 +2,7 @@ import "server-only";
 import { gunzipSync } from "node:zlib";
 import { AppError } from "./errors";
 import { getEnv } from "./env";
+import { findExcessiveNesting, MAX_BODY_NESTING } from "./limits";
 import { requireWriter } from "./auth";
 
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
@@ -55,6 +56,13 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     }
   } else if (encoding !== "identity") {
     throw new AppError("unsupported_media_type", `Content-Encoding ${encoding} is not supported; use gzip or none.`);
+  }
+  // Before JSON.parse, whose cost grows with nesting: see lib/server/limits.ts.
+  const tooDeepAt = findExcessiveNesting(body);
+  if (tooDeepAt !== null) {
+    throw new AppError("bad_request", `The body is nested deeper than ${MAX_BODY_NESTING} levels.`, [
+      { path: "body", message: `more than ${MAX_BODY_NESTING} nested objects or arrays at byte ${tooDeepAt}` },
+    ]);
   }
   const text = body.toString("utf8");
   if (text.includes("\uFFFD") && !Buffer.from(text, "utf8").equals(body)) {

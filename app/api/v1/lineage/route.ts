@@ -1,6 +1,7 @@
 import { getSqlite } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, intParam, readJsonBody } from "@/lib/server/http";
+import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getLineage, MAX_DEPTH, MAX_NODES } from "@/lib/server/lineage";
 import type { Direction } from "@/lib/lineage/types";
@@ -38,6 +39,7 @@ export async function GET(request: Request) {
 export async function POST(request: Request) {
   try {
     const sender = authenticateWriter(request);
+    enforceWriteRateLimit(request, sender);
     const body = await readJsonBody(request);
     if (Array.isArray(body)) {
       throw new AppError("bad_request", "This endpoint takes one event; send arrays to /api/v1/lineage/batch.", [

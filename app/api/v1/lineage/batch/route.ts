@@ -2,6 +2,7 @@ import { getSqlite } from "@/lib/server/db";
 import { getEnv } from "@/lib/server/env";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents, summarise } from "@/lib/server/ingest";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request) {
   try {
     const sender = authenticateWriter(request);
+    enforceWriteRateLimit(request, sender);
     const body = await readJsonBody(request);
     if (!Array.isArray(body)) {
       throw new AppError("bad_request", "The batch endpoint takes a JSON array of events.", [

@@ -1,0 +1,105 @@
+import "server-only";
+import { AppError } from "./errors";
+import { getEnv } from "./env";
+
+/**
+ * A per-sender rate limit on writes: one token bucket per API key (or, for anonymous writers in
+ * local demo mode, per client address), refilled at `ratePerSecond` up to `burst` tokens. A request
+ * takes one token; without one it is answered 429 with `Retry-After` (whole seconds, as HTTP wants)
+ * before its body is read, so a flood costs the server almost nothing.
+ *
+ * Why per process and in memory: Threadline is one Node process on one SQLite file; buckets reset on
+ * restart, which is harmless for a limit meant to stop runaway clients, not to bill them.
+ */
+
+export interface RateLimitOptions {
+  /** Tokens added per second; 0 turns the limit off. */
+  ratePerSecond: number;
+  /** Bucket size: how many requests may arrive at once after a quiet spell. */
+  burst: number;
+  /** Buckets kept at most; the least recently used are forgotten first (a forgotten bucket is full). */
+  maxKeys?: number;
+  /** Clock in milliseconds, for tests. */
+  now?: () => number;
+}
+
+export type RateDecision = { isAllowed: true; remaining: number } | { isAllowed: false; retryAfterMs: number };
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export class TokenBucketLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RateLimitOptions) {
+    this.maxKeys = options.maxKeys ?? 10_000;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  get isEnabled(): boolean {
+    return this.options.ratePerSecond > 0;
+  }
+
+  /** Takes `cost` tokens from `key`'s bucket if it holds them; otherwise says how long to wait. */
+  take(key: string, cost = 1): RateDecision {
+    const { ratePerSecond, burst } = this.options;
+    if (ratePerSecond <= 0) return { isAllowed: true, remaining: Infinity };
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: burst, updatedAt: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
+    bucket.updatedAt = now;
+    // Re-inserting keeps the Map in least-recently-used order for eviction.
+    this.buckets.delete(key);
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > this.maxKeys) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest !== undefined) this.buckets.delete(oldest);
+    }
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
+      return { isAllowed: true, remaining: Math.floor(bucket.tokens) };
+    }
+    return { isAllowed: false, retryAfterMs: Math.ceil(((cost - bucket.tokens) / ratePerSecond) * 1000) };
+  }
+}
+
+let writeLimiter: TokenBucketLimiter | null = null;
+
+function getWriteLimiter(): TokenBucketLimiter {
+  if (!writeLimiter) {
+    const env = getEnv();
+    writeLimiter = new TokenBucketLimiter({ ratePerSecond: env.THREADLINE_RATE_LIMIT_PER_SECOND, burst: env.THREADLINE_RATE_LIMIT_BURST });
+  }
+  return writeLimiter;
+}
+
+/**
+ * Whose bucket a write draws from: the authenticated sender, or for anonymous writes the client
+ * address Next puts in X-Forwarded-For (a client can forge that header, so in demo mode the limit
+ * is a guard against accidents, not against an adversary; set API keys for that).
+ */
+export function rateLimitKey(request: Request, sender: string): string {
+  if (sender !== "anonymous") return `sender:${sender}`;
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return `ip:${(forwarded || "unknown").slice(0, 64)}`;
+}
+
+/** Throws 429 `rate_limited` with Retry-After when `sender` has used up its write budget. */
+export function enforceWriteRateLimit(request: Request, sender: string): void {
+  const limiter = getWriteLimiter();
+  if (!limiter.isEnabled) return;
+  const decision = limiter.take(rateLimitKey(request, sender));
+  if (decision.isAllowed) return;
+  const { THREADLINE_RATE_LIMIT_PER_SECOND: rate, THREADLINE_RATE_LIMIT_BURST: burst } = getEnv();
+  const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  throw new AppError(
+    "rate_limited",
+    `Too many writes: the limit is ${rate} requests per second (bursts up to ${burst}). Retry after ${retryAfter} s.`,
+    [],
+    { "Retry-After": String(retryAfter) },
+  );
+}
