@@ -6,6 +6,8 @@ import "./globals.css";
 import { AppNav } from "@/components/app-nav";
 import { Logo } from "@/components/logo";
 import { SearchDialog } from "@/components/search/search-dialog";
+import { UserMenu } from "@/components/auth/user-menu";
+import { getViewer } from "@/lib/server/auth-context";
 
 export const metadata: Metadata = {
   title: { default: "Threadline", template: "%s · Threadline" },
@@ -16,7 +18,10 @@ export const viewport: Viewport = {
   colorScheme: "light dark",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Reads the session cookie, so every page renders per request: the nonce-based CSP (proxy.ts)
+  // needs that, since Next stamps the nonce on its scripts while rendering.
+  const viewer = await getViewer();
   return (
     <html lang="en">
       <body className="flex min-h-full flex-col">
@@ -36,6 +41,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <div className="ml-auto flex w-full max-w-xs justify-end">
               <SearchDialog />
             </div>
+            <UserMenu viewer={viewer} />
           </div>
         </header>
         <main id="main" className="flex min-h-0 flex-1 flex-col">

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import type { Direction, Granularity, LineageNode } from "@/lib/lineage/types";
 import { MAX_DEPTH, MIN_DEPTH } from "@/lib/lineage/url-state";
 import { Button } from "@/components/ui/button";
@@ -57,6 +58,8 @@ export interface ExplorerToolbarProps {
   onViewChange: (view: Granularity) => void;
   onDirectionChange: (direction: Direction) => void;
   onDepthChange: (depth: number) => void;
+  /** Buttons at the end of the toolbar (Share). */
+  actions?: ReactNode;
 }
 
 /** The controls above the canvas: what is in focus, entity/version view, direction and depth. */
@@ -72,6 +75,7 @@ export function ExplorerToolbar({
   onViewChange,
   onDirectionChange,
   onDepthChange,
+  actions,
 }: ExplorerToolbarProps) {
   const kind = focus ? visualKindOf(focus.type, focus.kind) : null;
   return (
@@ -140,6 +144,7 @@ export function ExplorerToolbar({
           {nodeCount} nodes · {edgeCount} edges
         </span>
       </p>
+      {actions}
     </div>
   );
 }

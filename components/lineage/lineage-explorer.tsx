@@ -28,6 +28,7 @@ import { ExplorerToolbar } from "./explorer-toolbar";
 import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
 import { SidePanel, nodeDetailUrl } from "./side-panel";
+import { ShareButton } from "@/components/share/share-button";
 import { fetchCached, useApiResource, useApiResources } from "./use-api-resource";
 import { useGraphLayout } from "./use-graph-layout";
 
@@ -284,6 +285,11 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
         onViewChange={onViewChange}
         onDirectionChange={onDirectionChange}
         onDepthChange={onDepthChange}
+        actions={
+          <ShareButton
+            view={{ kind: "graph", nodeId: state.node, depth: state.depth, direction: state.direction, limit: NODE_BUDGET, selectedId: state.selected, expand: state.expand }}
+          />
+        }
       />
       {isTruncated ? (
         <div role="status" className="flex flex-wrap items-center gap-2 border-b border-warning/30 bg-warning-soft px-4 py-2 text-sm text-ink" data-testid="budget-banner">

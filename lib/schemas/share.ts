@@ -21,6 +21,11 @@ export const ShareViewSchema = z.object({
   asOf: z.number().int().min(0).optional(),
   /** The node selected in the side panel, opened first in the share. */
   selectedId: z.string().max(2_000).nullish(),
+  /** "+N" expansions the view had open: each adds that node's neighbours on one side, one hop. */
+  expand: z
+    .array(z.object({ id: z.string().min(1).max(2_000), direction: z.enum(["upstream", "downstream"]) }))
+    .max(50)
+    .default([]),
 });
 
 export const ShareCreateSchema = z.object({
@@ -86,3 +91,6 @@ export interface CreatedShare {
   /** Path of the link (`/share/<token>`); the client prefixes its origin. */
   path: string;
 }
+
+/** What a view sends to POST /api/v1/shares (defaults filled in by the server). */
+export type ShareViewInput = z.input<typeof ShareViewSchema>;

@@ -7,7 +7,8 @@ import { getLineage } from "./lineage";
 import { getNodeDetail } from "./nodes";
 import { hashToken, newToken } from "./auth-crypto";
 import type { Principal } from "./auth";
-import type { NodeDetail } from "@/lib/lineage/types";
+import type { LineageGraph, NodeDetail } from "@/lib/lineage/types";
+import { mergeGraphs } from "@/lib/lineage/neighbours";
 import type {
   CreatedShare,
   ShareCreateInput,
@@ -32,16 +33,20 @@ import type {
  * - Revocation is recorded (revokedAt, revokedBy), never a delete.
  */
 
-/** A share link's answers are for its holder only: never cached, never indexed, never in a Referer. */
+/**
+ * A share link's answers are for its holder only: never cached, never indexed. (The site-wide
+ * Referrer-Policy: same-origin already keeps the token out of any Referer sent to another site.)
+ */
 export const SHARE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
   "X-Robots-Tag": "noindex",
 };
 
 /** Up to this many nodes, the snapshot holds every node's details so the viewer can click around. */
 export const DETAIL_ALL_LIMIT = 150;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** Most nodes one "+N" expansion adds (as in the explorer). */
+const EXPANSION_LIMIT = 100;
 
 interface ShareRow {
   id: string;
@@ -104,13 +109,16 @@ export async function createShare(
   const { view } = input;
   const head = getLogHead(db) ?? { seq: 0, hash: GENESIS_HASH };
   const asOfSeq = Math.min(view.asOf ?? head.seq, head.seq);
-  const graph = getLineage(db, {
-    nodeId: view.nodeId,
-    depth: view.depth,
-    direction: view.direction,
-    limit: view.limit,
-    asOfSeq,
-  });
+  // The same reads the explorer makes (its neighbourhood, then each "+N" expansion merged in), as
+  // of the head, and cut to the view's node budget.
+  let graph = getLineage(db, { nodeId: view.nodeId, depth: view.depth, direction: view.direction, limit: view.limit, asOfSeq });
+  for (const expansion of view.expand) {
+    if (graph.nodes.length >= view.limit) break;
+    if (!graph.nodes.some((node) => node.id === expansion.id)) continue;
+    const addition = getLineage(db, { nodeId: expansion.id, depth: 1, direction: expansion.direction, limit: EXPANSION_LIMIT, asOfSeq });
+    graph = mergeGraphs(graph, addition);
+  }
+  if (graph.nodes.length > view.limit) graph = capGraph(graph, view.limit);
 
   const inGraph = new Set(graph.nodes.map((node) => node.id));
   const selectedId = view.selectedId && inGraph.has(view.selectedId) ? view.selectedId : null;
@@ -154,6 +162,14 @@ export async function createShare(
      VALUES (@id, @tokenHash, @viewKind, @focusId, @params, @snapshot, @nodeCount, @headSeq, @headHash, @note, @createdBy, @createdAt, @expiresAt)`,
   ).run(row);
   return { share: toSummary(row, now), token, path: `/share/${token}` };
+}
+
+/** Keeps the first `limit` nodes (the focus's neighbourhood first) and the edges between them. */
+function capGraph(graph: LineageGraph, limit: number): LineageGraph {
+  const nodes = graph.nodes.slice(0, limit);
+  const kept = new Set(nodes.map((node) => node.id));
+  const edges = graph.edges.filter((edge) => kept.has(edge.source) && kept.has(edge.target));
+  return { ...graph, nodes, edges, truncated: true };
 }
 
 /** The chain hash recorded at one event (an as-of view's head). */

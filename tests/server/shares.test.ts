@@ -97,6 +97,11 @@ describe("createShare", () => {
     expect(codeOf(() => getSharedNode(db, token, "dataset:lake:shard-8"))).toBe("404");
   });
 
+  it("includes the view's +N expansions, merged as the explorer merges them", async () => {
+    const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, expand: [{ id: "job:tests:train", direction: "downstream" }] });
+    expect(getSharedView(db, token).graph.nodes.map((n) => n.id)).toContain("dataset:lake:model");
+  });
+
   it("refuses an unknown node (404) and drops a selection outside the graph", async () => {
     await expect(share({ nodeId: "dataset:lake:nope" })).rejects.toMatchObject({ code: "not_found" });
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, selectedId: "dataset:lake:model" });

@@ -1,0 +1,54 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { sendJson, WriteError } from "./api-write";
+import { inputClasses } from "./field";
+
+/** Username and password; on success the server sets the session cookie and we go where we were going. */
+export function SignInForm({ next }: { next: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setIsBusy(true);
+    setError(null);
+    try {
+      await sendJson("POST", "/api/v1/auth/signin", { username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
+      router.replace(next);
+      router.refresh();
+    } catch (caught) {
+      setError(caught instanceof WriteError ? caught.message : "Sign-in failed.");
+      setIsBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" data-testid="sign-in-form">
+      <div className="space-y-1">
+        <label htmlFor="username" className="block text-sm font-medium text-ink">
+          Username
+        </label>
+        <input id="username" name="username" autoComplete="username" required className={inputClasses} />
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="password" className="block text-sm font-medium text-ink">
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className={inputClasses} />
+      </div>
+      {error ? (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger" data-testid="sign-in-error">
+          {error}
+        </p>
+      ) : null}
+      <Button type="submit" variant="primary" className="w-full justify-center" disabled={isBusy}>
+        {isBusy ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,138 @@
+"use client";
+
+import { ReactFlowProvider } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { NodeDetail } from "@/lib/lineage/types";
+import type { SharedView } from "@/lib/schemas/share";
+import { structureKey, toFlowElements, toLayoutInput, type FlowEdge } from "@/lib/lineage/flow-mapping";
+import { findHighlightedPaths } from "@/lib/lineage/highlight";
+import { buildAdjacency } from "@/lib/lineage/neighbours";
+import { ErrorState } from "@/components/ui/error-state";
+import { CanvasLegend } from "@/components/lineage/canvas-legend";
+import { LineageCanvas } from "@/components/lineage/lineage-canvas";
+import { useGraphLayout } from "@/components/lineage/use-graph-layout";
+import { ShareBanner } from "./share-banner";
+import { SharePanel } from "./share-panel";
+
+/** A frozen view has nothing hidden to expand: no "+N" on any node. */
+const NOTHING_HIDDEN = new Map<string, { upstream: number; downstream: number }>();
+const NO_PLACEHOLDERS = [] as const;
+const noop = () => {};
+
+/**
+ * A shared view: the explorer's canvas over the frozen graph only (no expansion, no re-centring,
+ * nothing fetched but the snapshot's own node details), the share's banner, and a read-only panel.
+ */
+export function SharedViewer({ token, view, initialDetail }: { token: string; view: SharedView; initialDetail: NodeDetail | null }) {
+  const { graph } = view;
+  const [selectedId, setSelectedId] = useState<string | null>(view.selectedId ?? graph.focus);
+  const [notice, setNotice] = useState<string | null>(null);
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [isFullscreen, setIsFullscreen] = useState(false);
+  const cache = useMemo(() => {
+    const map = new Map<string, NodeDetail>();
+    if (initialDetail) map.set(initialDetail.node.id, initialDetail);
+    return map;
+  }, [initialDetail]);
+
+  const nodesById = useMemo(() => new Map(graph.nodes.map((node) => [node.id, node])), [graph.nodes]);
+  const detailIds = useMemo(() => new Set(view.detailIds), [view.detailIds]);
+  const frozen = useMemo(() => ({ nodes: graph.nodes, edges: graph.edges, more: NO_PLACEHOLDERS }), [graph]);
+
+  const layoutInput = useMemo(() => toLayoutInput(graph.nodes, graph.edges), [graph]);
+  const layoutKey = useMemo(() => structureKey(layoutInput), [layoutInput]);
+  const layout = useGraphLayout(layoutInput, layoutKey);
+  const adjacency = useMemo(() => buildAdjacency(graph), [graph]);
+  const highlight = useMemo(
+    () => (selectedId ? findHighlightedPaths(graph.nodes.map((node) => node.id), graph.edges, selectedId) : null),
+    [graph, selectedId],
+  );
+  const flow = useMemo(() => {
+    if (!layout.layout) return { nodes: [], edges: [] as FlowEdge[] };
+    const elements = toFlowElements(frozen, { focusId: graph.focus, selectedId, highlight, hidden: NOTHING_HIDDEN, positions: layout.layout.positions });
+    const back = new Set(layout.layout.backEdges);
+    if (back.size > 0) {
+      elements.edges = elements.edges.map((edge) => (back.has(edge.id) ? { ...edge, className: [edge.className, "tl-edge-back"].filter(Boolean).join(" ") } : edge));
+    }
+    return elements;
+  }, [frozen, graph.focus, selectedId, highlight, layout.layout]);
+
+  const onSelect = useCallback((id: string | null) => {
+    setNotice(null);
+    setSelectedId(id);
+  }, []);
+
+  const onOpen = useCallback(
+    (id: string) => {
+      if (nodesById.has(id)) onSelect(id);
+      else setNotice("That node is outside this shared view: a share shows only what was frozen into it.");
+    },
+    [nodesById, onSelect],
+  );
+
+  const onToggleFullscreen = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void containerRef.current?.requestFullscreen?.();
+  }, []);
+  useEffect(() => {
+    const onChange = () => setIsFullscreen(document.fullscreenElement === containerRef.current);
+    document.addEventListener("fullscreenchange", onChange);
+    return () => document.removeEventListener("fullscreenchange", onChange);
+  }, []);
+
+  const selectedNode = selectedId ? nodesById.get(selectedId) ?? null : null;
+
+  return (
+    <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="shared-view">
+      <ShareBanner view={view} />
+      {graph.truncated ? (
+        <p role="status" className="border-b border-warning/30 bg-warning-soft px-4 py-1.5 text-xs text-ink">
+          The view this was shared from reached its node budget, so the frozen graph does not hold every neighbour.
+        </p>
+      ) : null}
+      {notice ? (
+        <p role="status" className="border-b border-line bg-info-soft px-4 py-1.5 text-xs text-ink" data-testid="share-notice">
+          {notice}
+        </p>
+      ) : null}
+      <div className="relative flex min-h-0 flex-1">
+        <div className="relative min-w-0 flex-1 bg-canvas">
+          {layout.error && flow.nodes.length === 0 ? (
+            <div className="flex h-full items-center justify-center p-6">
+              <ErrorState title="Could not lay out this view" message={layout.error} />
+            </div>
+          ) : (
+            <ReactFlowProvider>
+              <LineageCanvas
+                nodes={flow.nodes}
+                edges={flow.edges}
+                focusId={graph.focus}
+                selectedId={selectedId}
+                adjacency={adjacency}
+                onSelect={onSelect}
+                onRecentre={onSelect}
+                onShowMore={noop}
+                onToggleFullscreen={onToggleFullscreen}
+                isFullscreen={isFullscreen}
+              />
+              <CanvasLegend />
+            </ReactFlowProvider>
+          )}
+        </div>
+        {selectedNode ? (
+          <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
+            <SharePanel
+              key={selectedNode.id}
+              token={token}
+              node={selectedNode}
+              hasDetail={detailIds.has(selectedNode.id)}
+              cache={cache}
+              onClose={() => onSelect(null)}
+              onOpen={onOpen}
+            />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "./lib/security-headers";
+
+/**
+ * Runs before every page: a fresh nonce per request for the Content-Security-Policy, passed to Next
+ * on the request (it stamps its scripts with it) and sent to the browser on the response. Static
+ * security headers come from next.config.ts. Not for /api: proxy buffers request bodies (10 MB by
+ * default) and ingest accepts more; API answers get their own strict policy from next.config.ts.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
+  const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  if (request.nextUrl.pathname.startsWith("/share/")) {
+    // A share link is for its holder: keep it out of search engines (the page itself is dynamic,
+    // so Next already sends no-store).
+    response.headers.set("X-Robots-Tag", "noindex");
+  }
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico).*)"],
+};
