@@ -300,6 +300,11 @@ export function describeEngineError(error: unknown): string {
   const [text = "", trace = ""] = message.split(/\n\s+0: /, 2);
   const code = typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined;
   const migrationName = /migration_name="([^"]+)"/.exec(trace)?.[1];
+  // SQLite's "busy" reaches the wasm engine as an error kind it cannot name (SocketTimeout):
+  // another process, usually a running Threadline server, holds the database file.
+  if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(text)) {
+    return "The database is busy: another process (a running Threadline server?) has it open. Stop it, run db:migrate again, then restart it.";
+  }
   const summary = text.trim() || "The schema engine failed without a message.";
   const withMigration = migrationName !== undefined && !summary.includes(migrationName)
     ? `Migration \`${migrationName}\` failed: ${summary}`
