@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 
+import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -366,6 +367,7 @@ export async function applyPendingMigrations(options: ApplyMigrationsOptions): P
       `No migrations in ${options.migrationsDir}: create one with \`npm run db:migration -- <name>\`.`,
     );
   }
+  if (isUpToDate(options.databasePath, migrations)) return [];
   const schemaFiles = await loadSchemaFiles(options.schemaPath);
   // better-sqlite3 creates the file but not its folder (data/ is not in git).
   await mkdir(path.dirname(options.databasePath), { recursive: true });
@@ -488,4 +490,28 @@ export function errorMessage(error: unknown): string {
     return error.message;
   }
   return String(error);
+}
+
+/**
+ * True when every migration is already recorded as applied. Checked read-only first because the
+ * engine takes an exclusive lock even to do nothing, which fails while a server has the file open.
+ */
+function isUpToDate(databasePath: string, migrations: MigrationList): boolean {
+  if (!existsSync(databasePath)) return false;
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!table) return false;
+    const applied = new Set(
+      db
+        .prepare<[], { migration_name: string }>(
+          "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+        )
+        .all()
+        .map((r) => r.migration_name),
+    );
+    return migrations.migrationDirectories.every((m) => applied.has(path.basename(m.path)));
+  } finally {
+    db.close();
+  }
 }
