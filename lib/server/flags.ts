@@ -5,7 +5,8 @@ import { AppError } from "./errors";
 import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
 import { ingestEvents } from "./ingest";
 import { describeNodes } from "./lineage";
-import { describeInheritance, summariseImpact, type Flag, type ImpactSummary, type InheritedFlag } from "@/lib/lineage/flags";
+import { describeInheritance, summariseImpact, type Flag } from "@/lib/lineage/flags";
+import type { FlagImpact, FlagView, NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AddFlagBody, RemoveFlagBody } from "@/lib/schemas/investigate";
 import { THREADLINE_SCHEMA_URLS } from "@/lib/schemas/threadline-facets";
 
@@ -19,33 +20,6 @@ import { THREADLINE_SCHEMA_URLS } from "@/lib/schemas/threadline-facets";
 export const FLAG_PRODUCER = "https://threadline.dev/flags";
 const DATASET_EVENT_SCHEMA = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent";
 const VERSION_FACET_SCHEMA = "https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet";
-
-/** A flag with the label of what it sits on and whether it is in force. */
-export interface FlagView extends Flag {
-  nodeLabel: string;
-  isActive: boolean;
-}
-
-export interface NodeInheritedFlag extends InheritedFlag {
-  flag: FlagView;
-  fromLabel: string;
-  /** "propagated from assays/kinase-binding-2026q3@delivery-1, 3 hops up" */
-  description: string;
-}
-
-export interface NodeFlags {
-  node: string;
-  /** Flags on the node itself (removed ones included, marked inactive). */
-  direct: FlagView[];
-  /** Active flags it inherits from upstream, nearest first. */
-  inherited: NodeInheritedFlag[];
-  isFlagged: boolean;
-}
-
-export interface FlagImpact {
-  flag: FlagView;
-  summary: ImpactSummary;
-}
 
 interface VersionRow {
   version: string;

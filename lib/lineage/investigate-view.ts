@@ -1,0 +1,96 @@
+/**
+ * What the investigation endpoints return and the investigate view renders: plain data, shared by
+ * lib/server (which builds it) and components/investigate (which draws it).
+ */
+import type { CausesResult, CauseRow } from "./causes";
+import type { Flag, ImpactSummary, InheritedFlag } from "./flags";
+import type { LineageDiff } from "./investigate-diff";
+import type { SyntheticReport } from "./synthetic";
+import type { LineageEdge, LineageNode } from "./types";
+
+/** A point in the log an as-of view stops at. */
+export interface AsOfView {
+  seq: number;
+  /** eventTime of that event (ISO-8601). */
+  time: string | null;
+  /** true when the address asked for it; false when it is the moment the node was made. */
+  isRequested: boolean;
+}
+
+/** One reason a version (or run) failed. */
+export interface FailureReasonView {
+  /** run: its run failed; check: an evaluation reported a failing check; flag: someone marked it failed. */
+  source: "run" | "check" | "flag" | string;
+  check: string | null;
+  message: string;
+  /** The run that failed or reported the check. */
+  run: string | null;
+  runLabel: string | null;
+  flagId: string | null;
+  by: string | null;
+}
+
+export interface FlagView extends Flag {
+  nodeLabel: string;
+  isActive: boolean;
+}
+
+export interface NodeInheritedFlag extends InheritedFlag {
+  flag: FlagView;
+  fromLabel: string;
+  description: string;
+}
+
+export interface NodeFlags {
+  node: string;
+  direct: FlagView[];
+  inherited: NodeInheritedFlag[];
+  isFlagged: boolean;
+}
+
+export interface FlagImpact {
+  flag: FlagView;
+  summary: ImpactSummary;
+}
+
+/** A diff with a label for every node it mentions. */
+export interface LineageDiffView extends LineageDiff {
+  labels: Record<string, string>;
+}
+
+export interface ComparisonCandidate {
+  id: string;
+  label: string;
+  isFailed: boolean;
+  time: string | null;
+}
+
+export interface SyntheticReportView extends SyntheticReport {
+  labels: Record<string, string>;
+}
+
+/** GET /api/v1/investigate: everything the investigate view shows about one failed node. */
+export interface Investigation {
+  target: LineageNode;
+  asOf: AsOfView;
+  failure: { isFailed: boolean; reasons: FailureReasonView[]; errorMessage: string | null };
+  flags: NodeFlags;
+  /** The upstream version graph of the target as of `asOf`, plus the comparison's, for marking. */
+  graph: { nodes: LineageNode[]; edges: LineageEdge[]; truncated: boolean };
+  comparison: { b: LineageNode | null; isDefault: boolean; candidates: ComparisonCandidate[] };
+  diff: LineageDiffView | null;
+  synthetic: SyntheticReportView | null;
+  /** The dataset or job whose outputs the common-causes table compares. */
+  causesScope: { id: string; label: string } | null;
+}
+
+export interface CauseRowView extends CauseRow {
+  /** Where the factor's link opens (/lineage?node=...). */
+  href: string;
+}
+
+/** GET /api/v1/investigate/causes */
+export interface CausesView extends Omit<CausesResult, "causes"> {
+  scope: { id: string; label: string; type: string };
+  causes: CauseRowView[];
+}
