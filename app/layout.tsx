@@ -7,6 +7,7 @@ import { AppNav } from "@/components/app-nav";
 import { Logo } from "@/components/logo";
 import { SearchDialog } from "@/components/search/search-dialog";
 import { UserMenu } from "@/components/auth/user-menu";
+import { VerifyBadge } from "@/components/audit/verify-badge";
 import { getViewer } from "@/lib/server/auth-context";
 
 export const metadata: Metadata = {
@@ -31,7 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         >
           Skip to content
         </a>
-        <header className="sticky top-0 z-40 border-b border-line bg-surface/95 backdrop-blur">
+        <header className="sticky top-0 z-40 border-b border-line bg-surface/95 backdrop-blur print:hidden">
           <div className="flex h-14 items-center gap-4 px-4 sm:px-6">
             <Link href="/" className="flex items-center gap-2 text-ink" aria-label="Threadline home">
               <Logo />
@@ -41,6 +42,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <div className="ml-auto flex w-full max-w-xs justify-end">
               <SearchDialog />
             </div>
+            <VerifyBadge />
             <UserMenu viewer={viewer} />
           </div>
         </header>

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 const links = [
   { href: "/", label: "Overview" },
   { href: "/lineage", label: "Explorer" },
+  { href: "/audit", label: "Audit log" },
 ];
 
 /** The header's main navigation; marks the current page for sighted and screen-reader users alike. */

@@ -29,6 +29,7 @@ import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
 import { SidePanel, nodeDetailUrl } from "./side-panel";
 import { ShareButton } from "@/components/share/share-button";
+import { ExportMenu } from "@/components/export/export-menu";
 import { fetchCached, useApiResource, useApiResources } from "./use-api-resource";
 import { useGraphLayout } from "./use-graph-layout";
 
@@ -265,6 +266,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           isFullscreen={isFullscreen}
         />
         <CanvasLegend />
+        <ExportMenu nodeId={state.node} depth={state.depth} direction={state.direction} limit={NODE_BUDGET} />
       </ExplorerActionsContext.Provider>
     );
   }

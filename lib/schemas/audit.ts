@@ -110,6 +110,8 @@ export interface TouchedNode {
   namespace: string;
   name: string;
   version: string | null;
+  /** Dataset kind (data, model, prompt, output, eval) for datasets and versions; null otherwise. */
+  kind: string | null;
 }
 
 /** One record of the log as the audit view shows it. */

@@ -149,11 +149,13 @@ function attachNodes(db: Sqlite, rows: EventRow[]): AuditEvent[] {
   if (rows.length === 0) return [];
   const touched = db
     .prepare<[string], TouchedNode & { seq: number }>(
-      `SELECT en.seq, n.key AS id, n.type, n.namespace, n.name, v.version
+      `SELECT en.seq, n.key AS id, n.type, n.namespace, n.name, v.version, COALESCE(d.kind, vd.kind) AS kind
        FROM json_each(?) j
        JOIN EventNode en ON en.seq = j.value
        JOIN Node n ON n.id = en.nodeId
-       LEFT JOIN DatasetVersion v ON v.nodeId = n.id`,
+       LEFT JOIN DatasetVersion v ON v.nodeId = n.id
+       LEFT JOIN Dataset vd ON vd.key = v.datasetKey
+       LEFT JOIN Dataset d ON d.nodeId = n.id`,
     )
     .all(JSON.stringify(rows.map((r) => r.seq)));
   const bySeq = new Map<number, TouchedNode[]>();
@@ -179,7 +181,7 @@ export function listSenders(db: Sqlite): string[] {
 export function listFilterNodes(db: Sqlite, limit = 300): { jobs: TouchedNode[]; datasets: TouchedNode[] } {
   const rows = db
     .prepare<[string, number], TouchedNode>(
-      "SELECT key AS id, type, namespace, name, NULL AS version FROM Node WHERE type = ? ORDER BY name, namespace LIMIT ?",
+      "SELECT key AS id, type, namespace, name, NULL AS version, NULL AS kind FROM Node WHERE type = ? ORDER BY name, namespace LIMIT ?",
     );
   return { jobs: rows.all("job", limit), datasets: rows.all("dataset", limit) };
 }

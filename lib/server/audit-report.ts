@@ -1,0 +1,114 @@
+import "server-only";
+import type { Sqlite } from "./db";
+import { verifyStore } from "./audit";
+import { getNodeFlags } from "./flags";
+import { getLineage } from "./lineage";
+import { getNodeDetail } from "./nodes";
+import { layoutGraph } from "@/lib/lineage/layout";
+import { toLayoutInput } from "@/lib/lineage/flow-mapping";
+import type { Direction, LineageGraph, LineageNode, NodeDetail } from "@/lib/lineage/types";
+import type { NodeFlags } from "@/lib/lineage/investigate-view";
+import type { AuditVerification } from "@/lib/schemas/audit";
+
+/**
+ * The printable audit report of a view (/report): the graph as laid out in the explorer, what made
+ * each node (transformation, parameters, reasons), its flags and failures, and the verification of
+ * the log it was read from. One read of everything, so the page only renders.
+ */
+
+export interface ReportQuery {
+  nodeId: string;
+  depth: number;
+  direction: Direction;
+  limit: number;
+}
+
+export interface ReportNode {
+  node: LineageNode;
+  /** Null beyond the detail budget (the node is still drawn and listed). */
+  detail: NodeDetail | null;
+  /** Why a dataset version counts as failed (its run failed, a check on it failed). */
+  failureReasons: { source?: string; check?: string; message: string; run?: string }[];
+  /** Checks a run reported as failing about its inputs. */
+  failedChecks: { check: string; message: string }[];
+  flags: NodeFlags | null;
+}
+
+export interface AuditReport {
+  query: ReportQuery;
+  graph: LineageGraph;
+  positions: Record<string, { x: number; y: number }>;
+  width: number;
+  height: number;
+  /** Focus first, then left to right, top to bottom as drawn. */
+  nodes: ReportNode[];
+  verification: AuditVerification;
+  generatedAt: string;
+}
+
+/** Most nodes the report describes in full; a larger view is drawn whole and listed by name. */
+export const REPORT_DETAIL_LIMIT = 80;
+
+function parseList<T>(text: string | null | undefined): T[] {
+  if (!text) return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? (v as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<AuditReport> {
+  const verification = verifyStore(db);
+  const graph = getLineage(db, { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit });
+  const input = toLayoutInput(graph.nodes, graph.edges);
+  const layout = layoutGraph(input.nodes, input.edges);
+  const position = (id: string) => layout.positions[id] ?? { x: 0, y: 0 };
+  const ordered = [...graph.nodes].sort((a, b) => {
+    if (a.id === graph.focus) return -1;
+    if (b.id === graph.focus) return 1;
+    const pa = position(a.id);
+    const pb = position(b.id);
+    return pa.x - pb.x || pa.y - pb.y || (a.id < b.id ? -1 : 1);
+  });
+
+  const versionFailures = new Map(
+    db
+      .prepare<[string], { key: string; failureReasons: string }>(
+        "SELECT v.key, v.failureReasons FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value",
+      )
+      .all(JSON.stringify(graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id)))
+      .map((r) => [r.key, parseList<ReportNode["failureReasons"][number]>(r.failureReasons)]),
+  );
+  const runChecks = new Map(
+    db
+      .prepare<[string], { runId: string; failedChecks: string }>(
+        "SELECT r.runId, r.failedChecks FROM json_each(?) j JOIN Run r ON r.runId = j.value",
+      )
+      .all(JSON.stringify(graph.nodes.filter((n) => n.type === "run").map((n) => n.id.slice("run:".length))))
+      .map((r) => [`run:${r.runId}`, parseList<ReportNode["failedChecks"][number]>(r.failedChecks)]),
+  );
+
+  const nodes: ReportNode[] = [];
+  for (const [index, node] of ordered.entries()) {
+    const isDetailed = index < REPORT_DETAIL_LIMIT;
+    nodes.push({
+      node,
+      detail: isDetailed ? await getNodeDetail(node.id).catch(() => null) : null,
+      failureReasons: versionFailures.get(node.id) ?? [],
+      failedChecks: runChecks.get(node.id) ?? [],
+      flags: isDetailed && (node.type === "datasetVersion" || node.type === "dataset") ? getNodeFlags(db, node.id) : null,
+    });
+  }
+  return {
+    query,
+    graph,
+    positions: layout.positions,
+    width: layout.width,
+    height: layout.height,
+    nodes,
+    verification,
+    generatedAt: new Date().toISOString(),
+  };
+}
