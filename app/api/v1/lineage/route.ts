@@ -3,6 +3,7 @@ import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, intParam, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents } from "@/lib/server/ingest";
+import { resolveAsOf } from "@/lib/server/investigate-asof";
 import { getLineage, MAX_DEPTH, MAX_NODES } from "@/lib/server/lineage";
 import type { Direction } from "@/lib/lineage/types";
 
@@ -27,7 +28,8 @@ export async function GET(request: Request) {
       direction,
       depth: intParam(url, "depth", 2, 0, MAX_DEPTH),
       limit: intParam(url, "limit", 500, 1, MAX_NODES),
-      asOfSeq: url.searchParams.has("asOf") ? intParam(url, "asOf", 0, 0, Number.MAX_SAFE_INTEGER) : undefined,
+      // asOf: an event seq, or an ISO time mapped to the last seq at or before it.
+      asOfSeq: resolveAsOf(getSqlite(), url.searchParams.get("asOf"))?.seq,
     });
     return Response.json(graph);
   } catch (error) {

@@ -1,0 +1,31 @@
+import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import { getFlagImpact } from "@/lib/server/flags";
+import { impactCsv } from "@/lib/lineage/flags";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/flags/<id>/impact.csv — every node one flag reaches, one line each, for a spreadsheet
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  try {
+    const { id } = await params;
+    const { flag, summary } = getFlagImpact(getSqlite(), safeDecode(id));
+    const file = `threadline-impact-${flag.flagId.replace(/[^\w.-]/g, "_")}.csv`;
+    return new Response(impactCsv(flag, summary), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${file}"`,
+      },
+    });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

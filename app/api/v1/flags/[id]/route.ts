@@ -1,0 +1,40 @@
+import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import { getFlagImpact, removeFlag } from "@/lib/server/flags";
+import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { DeleteFlagBodySchema } from "@/lib/schemas/investigate";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+// GET /api/v1/flags/<id> — one flag and its impact: what it reaches downstream, counted and listed
+export async function GET(_request: Request, { params }: Context) {
+  try {
+    const { id } = await params;
+    return Response.json(getFlagImpact(getSqlite(), safeDecode(id)));
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
+
+// DELETE /api/v1/flags/<id> — remove a flag; the removal is recorded (who, when, why), the flag is never deleted
+export async function DELETE(request: Request, { params }: Context) {
+  try {
+    const sender = authenticateWriter(request);
+    const { id } = await params;
+    const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("transfer-encoding");
+    const body = hasBody ? DeleteFlagBodySchema.parse(await readJsonBody(request)) : {};
+    return Response.json({ flag: removeFlag(getSqlite(), { action: "remove", flagId: safeDecode(id), ...body }, sender) });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

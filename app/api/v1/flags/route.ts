@@ -1,0 +1,35 @@
+import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import { addFlag, listFlags, removeFlag } from "@/lib/server/flags";
+import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { AddFlagBodySchema, RemoveFlagBodySchema, flagBodySchemaFor } from "@/lib/schemas/investigate";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/flags?node=<version id>&includeRemoved=true — flags, newest first
+export async function GET(request: Request) {
+  try {
+    const url = new URL(request.url);
+    const includeRemoved = ["1", "true"].includes(url.searchParams.get("includeRemoved") ?? "");
+    const node = url.searchParams.get("node")?.trim() || undefined;
+    return Response.json({ flags: listFlags(getSqlite(), { node, includeRemoved }) });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
+
+// POST /api/v1/flags — flag a dataset version ({ node, kind, severity, reason }) or remove a flag ({ action: "remove", flagId })
+export async function POST(request: Request) {
+  try {
+    const sender = authenticateWriter(request);
+    const body = await readJsonBody(request);
+    const schema = flagBodySchemaFor(body);
+    const db = getSqlite();
+    if (schema === RemoveFlagBodySchema) {
+      return Response.json({ flag: removeFlag(db, RemoveFlagBodySchema.parse(body), sender) });
+    }
+    return Response.json({ flag: addFlag(db, AddFlagBodySchema.parse(body), sender) }, { status: 201 });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
