@@ -80,6 +80,8 @@ export interface Investigation {
   comparison: { b: LineageNode | null; isDefault: boolean; candidates: ComparisonCandidate[] };
   diff: LineageDiffView | null;
   synthetic: SyntheticReportView | null;
+  /** Synthetic share and feedback generation of every version in the graph with synthetic data behind it. */
+  syntheticByNode: Record<string, { share: number; generation: number }>;
   /** The dataset or job whose outputs the common-causes table compares. */
   causesScope: { id: string; label: string } | null;
 }
@@ -93,4 +95,13 @@ export interface CauseRowView extends CauseRow {
 export interface CausesView extends Omit<CausesResult, "causes"> {
   scope: { id: string; label: string; type: string };
   causes: CauseRowView[];
+}
+
+/** A failed output to start an investigation from (the /investigate landing list). */
+export interface FailedOutput {
+  id: string;
+  label: string;
+  type: "datasetVersion" | "run";
+  time: string | null;
+  reason: string | null;
 }

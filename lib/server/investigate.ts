@@ -11,12 +11,13 @@ import { buildAdjacency, type ChangeNote, type VersionGraph, type VersionGraphNo
 import type {
   CausesView,
   ComparisonCandidate,
+  FailedOutput,
   FailureReasonView,
   Investigation,
   LineageDiffView,
   SyntheticReportView,
 } from "@/lib/lineage/investigate-view";
-import { syntheticReport } from "@/lib/lineage/synthetic";
+import { computeSynthetic, syntheticReport } from "@/lib/lineage/synthetic";
 import { nodeTypeOf, type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
 
@@ -383,6 +384,11 @@ export function getInvestigation(db: Sqlite, key: string, options: { compare?: s
     synthetic = { ...report, labels: labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
   }
 
+  const syntheticByNode: Investigation["syntheticByNode"] = {};
+  for (const [id, n] of computeSynthetic(graph)) {
+    if (n.share > 0 || n.generation > 0) syntheticByNode[id] = { share: n.share, generation: n.generation };
+  }
+
   return {
     target,
     asOf,
@@ -392,6 +398,7 @@ export function getInvestigation(db: Sqlite, key: string, options: { compare?: s
     comparison: { b, isDefault: options.compare === undefined, candidates },
     diff,
     synthetic,
+    syntheticByNode,
     causesScope: causesScopeOf(db, target),
   };
 }
@@ -470,4 +477,29 @@ export function getSynthetic(db: Sqlite, nodeKey: string): SyntheticReportView {
   const graph = collectVersionGraph(db, [key]);
   const report = syntheticReport(graph, key, getSyntheticThresholds());
   return { ...report, labels: labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
+}
+
+/** Failed outputs and runs, newest first: where an investigation starts. */
+export function listFailedOutputs(db: Sqlite, limit = 30): FailedOutput[] {
+  const versions = db
+    .prepare<[number], { key: string; version: string; name: string; createdAt: string; failureReasons: string }>(
+      `SELECT v.key, v.version, d.name, v.createdAt, v.failureReasons FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey
+       WHERE v.isFailed = 1 ORDER BY v.createdAt DESC, v.key LIMIT ?`,
+    )
+    .all(limit)
+    .map((r) => ({
+      id: r.key,
+      label: `${r.name}@${r.version}`,
+      type: "datasetVersion" as const,
+      time: r.createdAt,
+      reason: parse<{ message?: string }[]>(r.failureReasons, [])[0]?.message ?? null,
+    }));
+  const runs = db
+    .prepare<[number], { runId: string; name: string; endedAt: string | null; errorMessage: string | null }>(
+      `SELECT r.runId, j.name, r.endedAt, r.errorMessage FROM Run r JOIN Job j ON j.key = r.jobKey
+       WHERE r.state = 'FAILED' ORDER BY r.endedAt DESC, r.runId LIMIT ?`,
+    )
+    .all(limit)
+    .map((r) => ({ id: `run:${r.runId}`, label: `${r.name} run ${r.runId.slice(0, 8)}`, type: "run" as const, time: r.endedAt, reason: r.errorMessage }));
+  return [...versions, ...runs].sort((a, b) => ((a.time ?? "") < (b.time ?? "") ? 1 : -1)).slice(0, limit);
 }

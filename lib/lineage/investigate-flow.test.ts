@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { toInvestigateFlow, visibleGraph } from "./investigate-flow";
+import type { Investigation } from "./investigate-view";
+import type { LineageNode } from "./types";
+
+const node = (id: string, extra: Partial<LineageNode> = {}): LineageNode => ({
+  id,
+  type: id.startsWith("run:") ? "run" : "datasetVersion",
+  namespace: "ns",
+  name: id,
+  kind: null,
+  version: id.startsWith("run:") ? null : "v",
+  state: null,
+  isFailed: false,
+  isSynthetic: false,
+  isFlagged: false,
+  upstreamCount: 0,
+  downstreamCount: 0,
+  time: null,
+  ...extra,
+});
+
+const inv = {
+  target: node("a", { isFailed: true }),
+  comparison: { b: node("b"), isDefault: true, candidates: [] },
+  graph: {
+    nodes: [node("a", { isFailed: true }), node("b"), node("run:ra"), node("run:rb"), node("m3"), node("m2")],
+    edges: [
+      { source: "m3", target: "run:ra" },
+      { source: "run:ra", target: "a" },
+      { source: "m2", target: "run:rb" },
+      { source: "run:rb", target: "b" },
+    ],
+    truncated: false,
+  },
+  diff: { marks: { a: "changed", "run:ra": "changed", m3: "changed", b: "counterpart", "run:rb": "counterpart", m2: "removed" } },
+  syntheticByNode: { a: { share: 1, generation: 1 } },
+} as unknown as Investigation;
+
+const positions = Object.fromEntries(inv.graph.nodes.map((n, i) => [n.id, { x: i * 10, y: 0 }]));
+
+describe("toInvestigateFlow", () => {
+  it("marks each node with its diff mark and role, and describes it for screen readers", () => {
+    const { nodes } = toInvestigateFlow(inv, positions, { selectedId: "m3", showComparison: true });
+    const a = nodes.find((n) => n.id === "a");
+    expect(a?.data).toMatchObject({ mark: "changed", role: "target", synthetic: { share: 1, generation: 1 } });
+    expect(a?.ariaLabel).toContain("the output under investigation");
+    expect(a?.ariaLabel).toContain("failed");
+    expect(nodes.find((n) => n.id === "b")?.data.role).toBe("comparison");
+    expect(nodes.find((n) => n.id === "m3")?.selected).toBe(true);
+  });
+
+  it("draws the comparison's side with dashed edges, and can hide it", () => {
+    const both = toInvestigateFlow(inv, positions, { selectedId: null, showComparison: true });
+    expect(both.edges.find((e) => e.id === "run:rb>b")?.className).toBe("tl-inv-edge-b");
+    expect(both.edges.find((e) => e.id === "m3>run:ra")?.className).toBe("tl-inv-edge-changed");
+    const aOnly = visibleGraph(inv, false);
+    expect(aOnly.nodes.map((n) => n.id).sort()).toEqual(["a", "m3", "run:ra"]);
+    expect(aOnly.edges).toHaveLength(2);
+  });
+
+  it("leaves out nodes that have no position yet", () => {
+    const { nodes, edges } = toInvestigateFlow(inv, { a: { x: 0, y: 0 } }, { selectedId: null, showComparison: true });
+    expect(nodes.map((n) => n.id)).toEqual(["a"]);
+    expect(edges).toEqual([]);
+  });
+});

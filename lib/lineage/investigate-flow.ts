@@ -1,0 +1,118 @@
+/**
+ * The investigate view's graph as React Flow draws it: the failed node's upstream version graph
+ * (and, when a comparison is chosen, the comparison's), each node marked by the diff. Pure: the
+ * shapes are structurally React Flow's nodes and edges, as in ./flow-mapping.
+ */
+import type { DiffMark } from "./investigate-diff";
+import type { Investigation } from "./investigate-view";
+import type { LineageEdge, LineageNode } from "./types";
+
+export const INVESTIGATE_NODE_SIZE = { width: 252, height: 78 } as const;
+
+export interface InvestigateNodeData {
+  [key: string]: unknown;
+  node: LineageNode;
+  /** How the diff marks it; null without a comparison. */
+  mark: DiffMark | null;
+  role: "target" | "comparison" | null;
+  isSelected: boolean;
+  synthetic: { share: number; generation: number } | null;
+}
+
+export interface InvestigateFlowNode {
+  id: string;
+  type: "investigate";
+  position: { x: number; y: number };
+  data: InvestigateNodeData;
+  width: number;
+  height: number;
+  measured: { width: number; height: number };
+  selected: boolean;
+  ariaLabel: string;
+}
+
+export interface InvestigateFlowEdge {
+  id: string;
+  source: string;
+  target: string;
+  type: "default";
+  markerEnd: { type: "arrowclosed"; width: number; height: number; color: string };
+  className?: string;
+}
+
+type GraphPart = Pick<Investigation, "graph" | "diff" | "target" | "comparison" | "syntheticByNode">;
+
+const B_SIDE: ReadonlySet<DiffMark> = new Set(["removed", "counterpart"]);
+
+/** The nodes and edges to lay out: everything, or only the target's side. */
+export function visibleGraph(inv: GraphPart, showComparison: boolean): { nodes: LineageNode[]; edges: LineageEdge[] } {
+  const marks = inv.diff?.marks ?? {};
+  const nodes = inv.graph.nodes.filter((n) => showComparison || !B_SIDE.has(marks[n.id] as DiffMark));
+  const ids = new Set(nodes.map((n) => n.id));
+  return { nodes, edges: inv.graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+}
+
+const MARK_WORDS: Record<DiffMark, string> = {
+  changed: "differs from the comparison",
+  added: "only behind this output",
+  removed: "only behind the comparison",
+  counterpart: "the comparison's counterpart",
+  same: "same as the comparison",
+};
+
+/** Maps a laid-out investigation graph to React Flow nodes and edges. */
+export function toInvestigateFlow(
+  inv: GraphPart,
+  positions: Readonly<Record<string, { x: number; y: number }>>,
+  options: { selectedId: string | null; showComparison: boolean },
+): { nodes: InvestigateFlowNode[]; edges: InvestigateFlowEdge[] } {
+  const { nodes: visible, edges: visibleEdges } = visibleGraph(inv, options.showComparison);
+  const marks = inv.diff?.marks ?? {};
+  const comparisonId = inv.comparison.b?.id ?? null;
+  const nodes: InvestigateFlowNode[] = [];
+  for (const node of visible) {
+    const position = positions[node.id];
+    if (!position) continue;
+    const mark = inv.diff ? ((marks[node.id] as DiffMark | undefined) ?? "same") : null;
+    const role = node.id === inv.target.id ? "target" : node.id === comparisonId ? "comparison" : null;
+    const words = [`${node.type === "run" ? "Run of" : "Version"} ${node.name}${node.version ? ` @${node.version}` : ""}`];
+    if (role === "target") words.push("the output under investigation");
+    if (role === "comparison") words.push("the comparison");
+    if (mark && mark !== "same") words.push(MARK_WORDS[mark]);
+    if (node.isFailed) words.push("failed");
+    if (node.isFlagged) words.push("flagged");
+    nodes.push({
+      id: node.id,
+      type: "investigate",
+      position: { x: position.x, y: position.y },
+      data: {
+        node,
+        mark,
+        role,
+        isSelected: node.id === options.selectedId,
+        synthetic: inv.syntheticByNode[node.id] ?? null,
+      },
+      width: INVESTIGATE_NODE_SIZE.width,
+      height: INVESTIGATE_NODE_SIZE.height,
+      measured: { ...INVESTIGATE_NODE_SIZE },
+      selected: node.id === options.selectedId,
+      ariaLabel: words.join(", "),
+    });
+  }
+  const drawn = new Set(nodes.map((n) => n.id));
+  const edges: InvestigateFlowEdge[] = [];
+  for (const e of visibleEdges) {
+    if (!drawn.has(e.source) || !drawn.has(e.target)) continue;
+    const isBSide = B_SIDE.has(marks[e.source] as DiffMark) || B_SIDE.has(marks[e.target] as DiffMark);
+    const isChanged = ["changed", "added"].includes(marks[e.target] ?? "") && ["changed", "added"].includes(marks[e.source] ?? "");
+    edges.push({
+      id: `${e.source}>${e.target}`,
+      source: e.source,
+      target: e.target,
+      type: "default",
+      markerEnd: { type: "arrowclosed", width: 16, height: 16, color: isChanged ? "var(--warning)" : "var(--edge)" },
+      className: isBSide ? "tl-inv-edge-b" : isChanged ? "tl-inv-edge-changed" : undefined,
+    });
+  }
+  return { nodes, edges };
+}
