@@ -16,7 +16,9 @@ export const MoreNode = memo(function MoreNode({ data }: NodeProps<MoreFlowNode>
       data-testid="more-node"
       title={`Show more ${more.direction} nodes`}
     >
-      <span aria-hidden="true">＋</span>
+      <svg width="12" height="12" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" aria-hidden="true">
+        <path d="M12 5v14M5 12h14" />
+      </svg>
       {more.hiddenCount} more
       <NodeHandles />
     </div>

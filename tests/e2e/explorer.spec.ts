@@ -1,0 +1,123 @@
+import { expect as baseExpect, test, type Page } from "@playwright/test";
+import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+
+// The explorer as a person uses it, on the demo store the e2e server seeds (scripts/e2e-server.sh).
+// A first visit to a page may wait for the server to compile or warm up: allow for it.
+const expect = baseExpect.configure({ timeout: 15_000 });
+
+const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+const lineageUrl = (id: string, extra = "") => `/lineage?node=${encodeURIComponent(id)}${extra}`;
+const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+
+test.describe("lineage explorer", () => {
+  test("the fine-tuned model's training run shows its learning rate and the reason for the change", async ({ page }) => {
+    await page.goto(lineageUrl(DEMO_STORY.fineTunedModel));
+    const model = nodeOnCanvas(page, DEMO_STORY.fineTunedModel);
+    await expect(model).toBeVisible();
+
+    // The model's panel lists its versions; v3 opens the version graph of exactly that checkpoint.
+    await model.click();
+    const panel = page.getByTestId("side-panel");
+    await expect(panel.getByTestId("side-panel-title")).toContainText("binding-affinity-ft");
+    await panel.locator(`[data-testid="version-row"][data-node-id="${DEMO_STORY.fineTunedModelVersions.v3}"]`).click();
+    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.fineTunedModelVersions.v3);
+    expect(param(page, "view")).toBe("version");
+
+    // The run that trained v3 is on the canvas, upstream of it; a click opens what it did and why.
+    const run = nodeOnCanvas(page, DEMO_STORY.finetuneRuns.v3);
+    await expect(run).toBeVisible();
+    await run.click();
+    await expect.poll(() => param(page, "selected")).toBe(DEMO_STORY.finetuneRuns.v3);
+    const parameters = page.getByTestId("parameters-table");
+    await expect(parameters.locator("tr", { hasText: "learning_rate" })).toContainText("1e-5");
+    await expect(parameters.locator("tr", { hasText: "synthetic_mix_ratio" })).toContainText("0.25");
+    await expect(page.getByTestId("run-reason")).toContainText(/synthetic augmentation/i);
+
+    // The model's change history says what changed from v2 to v3, old -> new.
+    await page.goto(lineageUrl(DEMO_STORY.fineTunedModel, `&selected=${encodeURIComponent(DEMO_STORY.fineTunedModel)}`));
+    const v3Change = page.locator(`[data-testid="change-entry"][data-change-id="${DEMO_STORY.fineTunedModelVersions.v3}"]`);
+    await expect(v3Change.getByTestId("change-reason")).toContainText(/synthetic/i);
+    await expect(v3Change.getByTestId("parameter-changes").locator("tr", { hasText: "batch_size" })).toContainText("64");
+    await expect(v3Change.getByTestId("parameter-changes").locator("tr", { hasText: "batch_size" })).toContainText("96");
+  });
+
+  test("a +N handle expands hidden upstream neighbours, and a reload keeps the expansion", async ({ page }) => {
+    await page.goto(lineageUrl(DEMO_STORY.fineTunedModel, "&depth=1&direction=upstream"));
+    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
+    const finetune = nodeOnCanvas(page, DEMO_STORY.finetuneJob);
+    await expect(finetune).toBeVisible();
+    const before = await page.locator(".react-flow__node").count();
+
+    await finetune.getByTestId("expand-upstream").click();
+    await expect.poll(() => new URL(page.url()).searchParams.getAll("expand")).toEqual([`up:${DEMO_STORY.finetuneJob}`]);
+    await expect(nodeOnCanvas(page, DEMO_STORY.curatedCorpus)).toBeVisible();
+    await expect(finetune.getByTestId("expand-upstream")).toHaveCount(0);
+    const after = await page.locator(".react-flow__node").count();
+    expect(after).toBeGreaterThan(before);
+
+    await page.reload();
+    await expect(nodeOnCanvas(page, DEMO_STORY.curatedCorpus)).toBeVisible();
+    await expect(page.locator(".react-flow__node")).toHaveCount(after);
+
+    // Back undoes the expansion.
+    await page.goBack();
+    await expect(nodeOnCanvas(page, DEMO_STORY.curatedCorpus)).toHaveCount(0);
+  });
+
+  test("selecting a node lights its paths and the keyboard moves, re-centres and clears", async ({ page }) => {
+    await page.goto(lineageUrl(DEMO_STORY.fineTunedModel, "&depth=1"));
+    const model = nodeOnCanvas(page, DEMO_STORY.fineTunedModel);
+    await expect(model).toBeVisible();
+
+    // Generation reads the model: the model is on its path, the binding evaluation (a sibling) is not.
+    await nodeOnCanvas(page, DEMO_STORY.generateJob).click();
+    await expect(nodeOnCanvas(page, DEMO_STORY.generateJob)).toHaveClass(/selected/);
+    await expect(model).not.toHaveClass(/tl-node-dim/);
+    await expect(nodeOnCanvas(page, DEMO_STORY.evaluateBindingJob)).toHaveClass(/tl-node-dim/);
+
+    await model.click();
+    await expect(page.locator(".react-flow__node.tl-node-dim")).toHaveCount(0);
+    await model.focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => param(page, "selected")).toBe(DEMO_STORY.finetuneJob);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.finetuneJob);
+    await expect(page.getByTestId("focus-title")).toHaveText("finetune-binding-model");
+
+    await nodeOnCanvas(page, DEMO_STORY.finetuneJob).focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => param(page, "selected")).toBeNull();
+    await expect(page.getByTestId("side-panel")).toHaveCount(0);
+  });
+
+  test("search jumps to a node's lineage", async ({ page }) => {
+    await page.goto("/");
+    await page.keyboard.press("Control+k");
+    const box = page.getByRole("combobox", { name: "Search by name" });
+    await box.fill("molecules");
+    await expect(page.locator(`[data-testid="search-result"][data-node-id="${DEMO_STORY.generatedBatches}"]`)).toBeVisible();
+    await box.press("Enter");
+    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.generatedBatches);
+    await expect(nodeOnCanvas(page, DEMO_STORY.generatedBatches)).toBeVisible();
+    await expect(page.getByTestId("side-panel-title")).toContainText("molecules-batch");
+  });
+
+  test("the version graph of the failed output shows the failure and back returns to the entity graph", async ({ page }) => {
+    await page.goto(lineageUrl(DEMO_STORY.generatedBatches, `&selected=${encodeURIComponent(DEMO_STORY.generatedBatches)}`));
+    await expect(nodeOnCanvas(page, DEMO_STORY.generatedBatches)).toBeVisible();
+    await page.locator(`[data-testid="version-row"][data-node-id="${DEMO_STORY.failedBatch}"]`).click();
+
+    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.failedBatch);
+    const failed = nodeOnCanvas(page, DEMO_STORY.failedBatch);
+    await expect(failed.getByTestId("badge-failed")).toBeVisible();
+    await expect(nodeOnCanvas(page, DEMO_STORY.failedBatchRun)).toBeVisible();
+    await expect(page.getByRole("button", { name: "Version graph" })).toHaveAttribute("aria-pressed", "true");
+
+    // The entity toggle goes to the batch's dataset; back returns to the failed version.
+    await page.getByRole("button", { name: "Entity graph" }).click();
+    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.generatedBatches);
+    await page.goBack();
+    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.failedBatch);
+    await expect(nodeOnCanvas(page, DEMO_STORY.failedBatch)).toBeVisible();
+  });
+});
