@@ -33,13 +33,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="sticky top-0 z-40 border-b border-line bg-surface/95 backdrop-blur print:hidden">
-          <div className="flex h-14 items-center gap-4 px-4 sm:px-6">
+          <div className="flex h-14 items-center gap-2 px-3 sm:gap-4 sm:px-6">
             <Link href="/" className="flex items-center gap-2 text-ink" aria-label="Threadline home">
               <Logo />
-              <span className="text-base font-semibold tracking-tight">Threadline</span>
+              <span className="hidden text-base font-semibold tracking-tight sm:inline">Threadline</span>
             </Link>
             <AppNav />
-            <div className="ml-auto flex w-full max-w-xs justify-end">
+            <div className="ml-auto flex min-w-0 justify-end sm:w-full sm:max-w-xs">
               <SearchDialog />
             </div>
             <VerifyBadge />

@@ -14,7 +14,7 @@ const links = [
 export function AppNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex items-center gap-1">
+    <nav aria-label="Main" className="flex min-w-0 items-center gap-1 overflow-x-auto">
       {links.map((link) => {
         const isCurrent = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
         return (
@@ -23,7 +23,7 @@ export function AppNav() {
             href={link.href}
             aria-current={isCurrent ? "page" : undefined}
             className={cn(
-              "rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
+              "whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors sm:px-3",
               isCurrent ? "bg-accent-soft text-accent" : "text-ink-muted hover:bg-surface-muted hover:text-ink",
             )}
           >

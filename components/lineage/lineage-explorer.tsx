@@ -22,6 +22,7 @@ import {
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
+import { openSearch } from "@/components/search/search-dialog";
 import { errorMessage } from "./api";
 import { ExplorerActionsContext, type ExplorerActions } from "./explorer-actions";
 import { ExplorerToolbar } from "./explorer-toolbar";
@@ -397,9 +398,14 @@ function ExplorerStart() {
       <EmptyState
         title="Pick a starting point"
         action={
-          <Link href="/" className={buttonClasses("secondary")}>
-            Browse runs on the overview
-          </Link>
+          <div className="flex flex-wrap justify-center gap-2">
+            <Button variant="primary" onClick={openSearch} data-testid="start-search">
+              Search by name
+            </Button>
+            <Link href="/" className={buttonClasses("secondary")}>
+              Browse runs on the overview
+            </Link>
+          </div>
         }
       >
         <p>

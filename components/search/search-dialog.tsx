@@ -10,6 +10,13 @@ import { cn } from "@/components/ui/cn";
 
 type SearchStatus = "idle" | "loading" | "done" | "error";
 
+/** Any component can open the header's search by dispatching this event on window. */
+export const OPEN_SEARCH_EVENT = "threadline:open-search";
+
+export function openSearch() {
+  window.dispatchEvent(new Event(OPEN_SEARCH_EVENT));
+}
+
 /** Waits this long after the last key before asking the server, so typing a word is one request. */
 const DEBOUNCE_MS = 150;
 
@@ -53,8 +60,13 @@ export function SearchDialog() {
         setIsOpen(true);
       }
     }
+    const onOpenRequest = () => setIsOpen(true);
     window.addEventListener("keydown", onKeyDown);
-    return () => window.removeEventListener("keydown", onKeyDown);
+    window.addEventListener(OPEN_SEARCH_EVENT, onOpenRequest);
+    return () => {
+      window.removeEventListener("keydown", onKeyDown);
+      window.removeEventListener(OPEN_SEARCH_EVENT, onOpenRequest);
+    };
   }, []);
 
   useEffect(() => {
@@ -219,10 +231,11 @@ export function SearchDialog() {
         data-testid="search-trigger"
         aria-haspopup="dialog"
         aria-keyshortcuts="Control+K Meta+K"
-        className="flex h-9 w-full max-w-xs items-center gap-2 rounded-md border border-line bg-surface-muted px-3 text-sm text-ink-muted transition-colors hover:border-line-strong hover:text-ink"
+        aria-label="Search datasets, models, jobs"
+        className="flex h-9 items-center gap-2 rounded-md border border-line bg-surface-muted px-2.5 text-sm text-ink-muted transition-colors hover:border-line-strong hover:text-ink sm:w-full sm:max-w-xs sm:px-3"
       >
         <SearchGlyph />
-        <span className="flex-1 truncate text-left">Search datasets, models, jobs…</span>
+        <span className="hidden flex-1 truncate text-left sm:block">Search datasets, models, jobs…</span>
         <kbd className="hidden rounded border border-line bg-surface px-1.5 font-mono text-[11px] text-ink-faint sm:inline">
           {shortcut}
         </kbd>
