@@ -4,7 +4,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { makeRunEvent, postEvent, uniqueNamespace } from "./support/api";
 
 /**
  * Access control, CSRF, share-link isolation and security headers.
@@ -23,6 +22,29 @@ const ENV_KEY = "env-key-for-security-tests";
 const EVIL = "https://evil.example";
 
 const json = { "content-type": "application/json" };
+
+// Small helpers of its own, so this spec depends on nothing but the server.
+function uniqueNamespace(label: string): string {
+  return `security-test-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+function makeRunEvent(namespace: string, options: { job?: string; inputs?: string[]; outputs?: string[] } = {}) {
+  return {
+    eventType: "COMPLETE",
+    eventTime: new Date().toISOString(),
+    run: { runId: randomUUID() },
+    job: { namespace, name: options.job ?? "job" },
+    inputs: (options.inputs ?? []).map((name) => ({ namespace, name })),
+    outputs: (options.outputs ?? []).map((name) => ({ namespace, name })),
+    producer: "https://threadline.dev/tests/security",
+    schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+  };
+}
+
+async function postEvent(context: APIRequestContext, event: object, headers: Record<string, string> = {}) {
+  const response = await context.post("/api/v1/lineage", { data: event, headers: { ...json, ...headers } });
+  return { status: response.status(), body: (await response.json()) as { error: { code: string; message: string } } };
+}
 
 // ---- on the open demo server --------------------------------------------------------------------
 
