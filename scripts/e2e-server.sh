@@ -3,6 +3,8 @@
 # build, its own port. Started and stopped by playwright.config.ts.
 set -euo pipefail
 export DATABASE_URL="${E2E_DATABASE_URL:-file:./data/e2e.db}"
+# A throwaway Ed25519 key, for tests only (it is public in this file): heads and exports get signed.
+export THREADLINE_SIGNING_KEY="${THREADLINE_SIGNING_KEY:-MC4CAQAwBQYDK2VwBCIEIOKqVwbX7CK2D6Z9HZKfhWyEC8O1gGB2VZHB9UK7CNZd}"
 rm -f data/e2e.db data/e2e.db-wal data/e2e.db-shm
 npm run --silent db:migrate
 npm run --silent db:seed

@@ -126,26 +126,26 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
         ) : null}
         <p className="text-xs text-ink-muted">
           Machine-readable copies of this view, pinned to the same head:{" "}
-          <a className="tl-print-url text-accent underline-offset-2 hover:underline" href={`/api/v1/export/prov?${exportQuery.toString()}&download=1`}>
+          <a className="text-accent underline-offset-2 hover:underline" href={`/api/v1/export/prov?${exportQuery.toString()}&download=1`}>
             PROV-JSON
           </a>{" "}
           and{" "}
-          <a className="tl-print-url text-accent underline-offset-2 hover:underline" href={`/api/v1/export/events?${exportQuery.toString()}&download=1`}>
+          <a className="text-accent underline-offset-2 hover:underline" href={`/api/v1/export/events?${exportQuery.toString()}&download=1`}>
             OpenLineage events
           </a>{" "}
           (check either with <code className="font-mono">npm run verify-export</code>).
         </p>
       </section>
 
-      <section aria-labelledby="graph-heading" className="tl-graph space-y-2">
+      <section aria-labelledby="graph-heading" className={`tl-graph space-y-2${report.width > report.height * 1.3 ? " tl-graph-landscape" : ""}`}>
         <h2 id="graph-heading" className="text-base font-semibold text-ink">
           Lineage graph
         </h2>
-        <div className="rounded-lg border border-line bg-white p-2">
+        <div className="overflow-x-auto rounded-lg border border-line bg-white p-2">
           <StaticGraph
             nodes={graph.nodes}
             edges={graph.edges}
-            positions={report.positions}
+            boxes={report.boxes}
             width={report.width}
             height={report.height}
             focusId={graph.focus}
@@ -185,7 +185,11 @@ function NodeSection({ entry }: { entry: ReportNode }) {
   const { node, detail, failureReasons, failedChecks, flags } = entry;
   const t = detail?.transformation ?? null;
   const run = t?.run ?? null;
-  const latestChange = detail?.changes.find((c) => c.reason) ?? null;
+  // A version or run has its own change entry; a dataset or job shows its latest reason, said as such.
+  const isInstance = node.type === "datasetVersion" || node.type === "run";
+  const change = (isInstance ? detail?.changes.find((c) => c.id === node.id) : detail?.changes.find((c) => c.reason)) ?? null;
+  const reason = (isInstance ? (change?.reason ?? run?.reason) : change?.reason) ?? null;
+  const author = change?.author ?? run?.author ?? null;
   const activeDirect = flags?.direct.filter((f) => f.isActive) ?? [];
   const inherited = flags?.inherited ?? [];
   return (
@@ -240,11 +244,11 @@ function NodeSection({ entry }: { entry: ReportNode }) {
         <p className="mt-1 text-xs text-ink-muted">Not described: beyond the report&apos;s detail budget.</p>
       )}
 
-      {run?.reason || latestChange?.reason ? (
+      {reason ? (
         <p className="mt-2 text-sm text-ink">
-          <span className="font-semibold">Why: </span>
-          {run?.reason ?? latestChange?.reason}
-          {run?.author ?? latestChange?.author ? <span className="text-ink-muted"> — {run?.author ?? latestChange?.author}</span> : null}
+          <span className="font-semibold">{isInstance ? "Why: " : `Latest change${change?.label ? ` (${change.label})` : ""}: `}</span>
+          {reason}
+          {author ? <span className="text-ink-muted"> — {author}</span> : null}
         </p>
       ) : null}
 

@@ -30,9 +30,11 @@ export function AuditFilters({
   return (
     <form method="get" action="/audit" className="rounded-lg border border-line bg-surface p-4 shadow-card" aria-label="Filter the audit log" data-testid="audit-filters">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <label className="block text-xs font-medium text-ink-muted">
-          Job
-          <input name="job" list="audit-jobs" defaultValue={values.job ?? ""} placeholder="job:namespace:name" className={`${fieldClasses} mt-1 font-mono text-xs`} />
+        <div>
+          <label htmlFor="audit-job" className="block text-xs font-medium text-ink-muted">
+            Job
+          </label>
+          <input id="audit-job" name="job" list="audit-jobs" defaultValue={values.job ?? ""} placeholder="job:namespace:name" className={`${fieldClasses} mt-1 font-mono text-xs`} />
           <datalist id="audit-jobs">
             {jobs.map((j) => (
               <option key={j.id} value={j.id}>
@@ -40,10 +42,12 @@ export function AuditFilters({
               </option>
             ))}
           </datalist>
-        </label>
-        <label className="block text-xs font-medium text-ink-muted">
-          Dataset
-          <input
+        </div>
+        <div>
+          <label htmlFor="audit-dataset" className="block text-xs font-medium text-ink-muted">
+            Dataset
+          </label>
+          <input id="audit-dataset"
             name="dataset"
             list="audit-datasets"
             defaultValue={values.dataset ?? ""}
@@ -57,10 +61,12 @@ export function AuditFilters({
               </option>
             ))}
           </datalist>
-        </label>
-        <label className="block text-xs font-medium text-ink-muted">
-          Event type
-          <select name="type" defaultValue={values.type ?? ""} className={`${fieldClasses} mt-1`}>
+        </div>
+        <div>
+          <label htmlFor="audit-type" className="block text-xs font-medium text-ink-muted">
+            Event type
+          </label>
+          <select id="audit-type" name="type" defaultValue={values.type ?? ""} className={`${fieldClasses} mt-1`}>
             <option value="">Any</option>
             {AUDIT_EVENT_TYPES.map((t) => (
               <option key={t} value={t}>
@@ -68,10 +74,12 @@ export function AuditFilters({
               </option>
             ))}
           </select>
-        </label>
-        <label className="block text-xs font-medium text-ink-muted">
-          Sent by
-          <select name="sender" defaultValue={values.sender ?? ""} className={`${fieldClasses} mt-1`}>
+        </div>
+        <div>
+          <label htmlFor="audit-sender" className="block text-xs font-medium text-ink-muted">
+            Sent by
+          </label>
+          <select id="audit-sender" name="sender" defaultValue={values.sender ?? ""} className={`${fieldClasses} mt-1`}>
             <option value="">Anyone</option>
             {senders.map((s) => (
               <option key={s} value={s}>
@@ -79,22 +87,28 @@ export function AuditFilters({
               </option>
             ))}
           </select>
-        </label>
-        <label className="block text-xs font-medium text-ink-muted">
-          From (UTC)
-          <input type="datetime-local" name="from" defaultValue={values.from ?? ""} className={`${fieldClasses} mt-1`} />
-        </label>
-        <label className="block text-xs font-medium text-ink-muted">
-          To (UTC)
-          <input type="datetime-local" name="to" defaultValue={values.to ?? ""} className={`${fieldClasses} mt-1`} />
-        </label>
-        <label className="block text-xs font-medium text-ink-muted">
-          Time is
-          <select name="timeField" defaultValue={values.timeField ?? "eventTime"} className={`${fieldClasses} mt-1`}>
+        </div>
+        <div>
+          <label htmlFor="audit-from" className="block text-xs font-medium text-ink-muted">
+            From (UTC)
+          </label>
+          <input id="audit-from" type="datetime-local" name="from" defaultValue={values.from ?? ""} className={`${fieldClasses} mt-1`} />
+        </div>
+        <div>
+          <label htmlFor="audit-to" className="block text-xs font-medium text-ink-muted">
+            To (UTC)
+          </label>
+          <input id="audit-to" type="datetime-local" name="to" defaultValue={values.to ?? ""} className={`${fieldClasses} mt-1`} />
+        </div>
+        <div>
+          <label htmlFor="audit-timeField" className="block text-xs font-medium text-ink-muted">
+            Time is
+          </label>
+          <select id="audit-timeField" name="timeField" defaultValue={values.timeField ?? "eventTime"} className={`${fieldClasses} mt-1`}>
             <option value="eventTime">when it happened (event time)</option>
             <option value="receivedAt">when Threadline received it</option>
           </select>
-        </label>
+        </div>
         <div className="flex items-end gap-2">
           {values.run ? <input type="hidden" name="run" value={values.run} /> : null}
           {values.node ? <input type="hidden" name="node" value={values.node} /> : null}

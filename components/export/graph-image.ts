@@ -25,7 +25,7 @@ interface StoreLike {
 }
 
 /** Margin around the drawing, in pixels. */
-const PADDING = 32;
+const PADDING = 40;
 /** Browsers refuse canvases beyond about 16k pixels a side or 268M pixels in all. */
 const MAX_CANVAS_SIDE = 16_000;
 const MAX_CANVAS_AREA = 200_000_000;

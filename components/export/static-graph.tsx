@@ -1,11 +1,10 @@
 import type { LineageEdge, LineageNode } from "@/lib/lineage/types";
-import { NODE_SIZE, flowNodeTypeOf } from "@/lib/lineage/flow-mapping";
 import { kindColour, visualKindOf } from "@/components/lineage/node-icon";
 
 /**
- * The lineage graph as one static SVG, from the same layout the explorer uses (same box sizes,
- * same positions): for the printed report, where it stays vector-sharp on paper and needs no
- * JavaScript. Node names are real <text>, so the PDF can be searched.
+ * The lineage graph as one static SVG, laid out by the explorer's algorithm (boxes given by the
+ * caller): for the printed report, where it stays vector-sharp on paper and needs no JavaScript.
+ * Node names are real <text>, so the PDF can be searched.
  */
 
 const PAD = 24;
@@ -20,6 +19,18 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Average glyph width of the system sans-serif as a share of the font size (bold a little wider). */
+const GLYPH = { regular: 0.56, bold: 0.6 };
+
+/**
+ * A line of text for a box: the largest font size from `max` down to `min` at which it fits, and
+ * the text itself clipped with an ellipsis only when even `min` does not fit.
+ */
+function fitLine(text: string, available: number, max: number, min: number, glyph: number): { text: string; size: number } {
+  const size = Math.max(min, Math.min(max, available / Math.max(1, text.length * glyph)));
+  return { text: clip(text, Math.floor(available / (size * glyph))), size: Math.round(size * 10) / 10 };
+}
+
 function secondLine(node: LineageNode): string {
   const parts = [TYPE_LABEL[node.type]];
   if (node.kind && node.type !== "run") parts.push(node.kind);
@@ -31,7 +42,7 @@ function secondLine(node: LineageNode): string {
 export function StaticGraph({
   nodes,
   edges,
-  positions,
+  boxes: layoutBoxes,
   width,
   height,
   focusId,
@@ -39,17 +50,16 @@ export function StaticGraph({
 }: {
   nodes: LineageNode[];
   edges: LineageEdge[];
-  positions: Record<string, { x: number; y: number }>;
+  boxes: Record<string, { x: number; y: number; width: number; height: number }>;
   width: number;
   height: number;
   focusId: string;
   title: string;
 }) {
   const boxes = new Map(
-    nodes.map((n) => {
-      const size = NODE_SIZE[flowNodeTypeOf[n.type]];
-      const p = positions[n.id] ?? { x: 0, y: 0 };
-      return [n.id, { x: p.x + PAD, y: p.y + PAD, ...size }];
+    nodes.flatMap((n) => {
+      const b = layoutBoxes[n.id];
+      return b ? [[n.id, { ...b, x: b.x + PAD, y: b.y + PAD }] as const] : [];
     }),
   );
   const w = Math.ceil(width + 2 * PAD);
@@ -60,8 +70,9 @@ export function StaticGraph({
       width="100%"
       role="img"
       aria-label={title}
-      className="tl-static-graph block h-auto max-w-full"
-      style={{ maxHeight: "70vh" }}
+      className="tl-static-graph block h-auto max-w-none"
+      // Legible on screen (scroll sideways when wide); print.css fits it to the page instead.
+      style={{ width: `max(100%, ${Math.round(w * 0.8)}px)` }}
       xmlns="http://www.w3.org/2000/svg"
       data-testid="report-graph"
     >
@@ -91,16 +102,28 @@ export function StaticGraph({
         const colour = kindColour(visualKindOf(n.type, n.kind));
         const isFocus = n.id === focusId;
         const stroke = n.isFailed ? "#c62828" : isFocus ? "#3856d6" : "#c3c9d2";
-        const maxChars = Math.floor((b.width - 26) / 7.2);
+        const available = b.width - 22;
+        // A long name breaks after its last "/": the path prefix small above, the leaf name bold.
+        const slash = n.name.lastIndexOf("/");
+        const isSplit = n.name.length * 14 * GLYPH.bold > available && slash > 0;
+        const prefix = isSplit ? fitLine(n.name.slice(0, slash + 1), available, 10.5, 9, GLYPH.regular) : null;
+        const leaf = fitLine(isSplit ? n.name.slice(slash + 1) : n.name, available, 14, 11, GLYPH.bold);
+        const meta = fitLine(secondLine(n), available, 11.5, 9.5, GLYPH.regular);
+        const nameY = b.y + b.height / 2 + (isSplit ? 5 : -2);
         return (
           <g key={n.id} data-node-id={n.id}>
             <rect x={b.x} y={b.y} width={b.width} height={b.height} rx="8" fill="#ffffff" stroke={stroke} strokeWidth={isFocus || n.isFailed ? 2.2 : 1.2} />
             <rect x={b.x} y={b.y} width="5" height={b.height} rx="2" style={{ fill: colour }} />
-            <text x={b.x + 14} y={b.y + b.height / 2 - 4} fontSize="13" fontWeight="600" fill="#17202b" fontFamily="system-ui, sans-serif">
-              {clip(n.name, maxChars)}
+            {prefix ? (
+              <text x={b.x + 13} y={nameY - 16} fontSize={prefix.size} fill="#4a5563" fontFamily="system-ui, sans-serif">
+                {prefix.text}
+              </text>
+            ) : null}
+            <text x={b.x + 13} y={nameY} fontSize={leaf.size} fontWeight="600" fill="#17202b" fontFamily="system-ui, sans-serif">
+              {leaf.text}
             </text>
-            <text x={b.x + 14} y={b.y + b.height / 2 + 14} fontSize="11" fill="#55606e" fontFamily="system-ui, sans-serif">
-              {clip(secondLine(n), maxChars + 4)}
+            <text x={b.x + 13} y={nameY + 16} fontSize={meta.size} fill="#4a5563" fontFamily="system-ui, sans-serif">
+              {meta.text}
             </text>
             {n.isFailed || n.isFlagged ? (
               <text

@@ -5,7 +5,6 @@ import { getNodeFlags } from "./flags";
 import { getLineage } from "./lineage";
 import { getNodeDetail } from "./nodes";
 import { layoutGraph } from "@/lib/lineage/layout";
-import { toLayoutInput } from "@/lib/lineage/flow-mapping";
 import type { Direction, LineageGraph, LineageNode, NodeDetail } from "@/lib/lineage/types";
 import type { NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AuditVerification } from "@/lib/schemas/audit";
@@ -37,7 +36,8 @@ export interface ReportNode {
 export interface AuditReport {
   query: ReportQuery;
   graph: LineageGraph;
-  positions: Record<string, { x: number; y: number }>;
+  /** Each node's box as drawn (top-left corner and size), from the explorer's layout algorithm. */
+  boxes: Record<string, { x: number; y: number; width: number; height: number }>;
   width: number;
   height: number;
   /** Focus first, then left to right, top to bottom as drawn. */
@@ -45,6 +45,14 @@ export interface AuditReport {
   verification: AuditVerification;
   generatedAt: string;
 }
+
+/**
+ * Boxes for paper: the explorer's layout algorithm with smaller boxes and gaps than the screen, so
+ * a wide view still prints with legible names when scaled to the page width.
+ */
+export const REPORT_NODE_SIZE = { version: { width: 196, height: 64 }, activity: { width: 184, height: 64 } } as const;
+const REPORT_RANK_SEP = 56;
+const REPORT_NODE_SEP = 14;
 
 /** Most nodes the report describes in full; a larger view is drawn whole and listed by name. */
 export const REPORT_DETAIL_LIMIT = 80;
@@ -62,9 +70,14 @@ function parseList<T>(text: string | null | undefined): T[] {
 export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<AuditReport> {
   const verification = verifyStore(db);
   const graph = getLineage(db, { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit });
-  const input = toLayoutInput(graph.nodes, graph.edges);
-  const layout = layoutGraph(input.nodes, input.edges);
+  const sizeOf = (n: LineageNode) => (n.type === "job" || n.type === "run" ? REPORT_NODE_SIZE.activity : REPORT_NODE_SIZE.version);
+  const layout = layoutGraph(
+    graph.nodes.map((n) => ({ id: n.id, ...sizeOf(n) })),
+    graph.edges,
+    { rankSep: REPORT_RANK_SEP, nodeSep: REPORT_NODE_SEP },
+  );
   const position = (id: string) => layout.positions[id] ?? { x: 0, y: 0 };
+  const boxes = Object.fromEntries(graph.nodes.map((n) => [n.id, { ...position(n.id), ...sizeOf(n) }]));
   const ordered = [...graph.nodes].sort((a, b) => {
     if (a.id === graph.focus) return -1;
     if (b.id === graph.focus) return 1;
@@ -104,7 +117,7 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
   return {
     query,
     graph,
-    positions: layout.positions,
+    boxes,
     width: layout.width,
     height: layout.height,
     nodes,

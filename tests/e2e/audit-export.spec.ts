@@ -1,0 +1,134 @@
+import fs from "node:fs";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
+import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+
+// Exports from the explorer as a reviewer takes them: the graph as PNG and SVG (every node, not the
+// part on screen) and the printable report.
+const expect = baseExpect.configure({ timeout: 15_000 });
+
+const VIEW = `/lineage?node=${encodeURIComponent(DEMO_STORY.fineTunedModelVersions.v3)}&depth=4`;
+
+/** Node ids and boxes on the canvas, in flow coordinates (React Flow's translate), placeholders included. */
+async function canvasNodes(page: Page) {
+  return page.locator(".react-flow__node").evaluateAll((els) =>
+    els.map((el) => {
+      const match = /translate\(([-\d.]+)px,\s*([-\d.]+)px\)/.exec((el as HTMLElement).style.transform);
+      const box = el as HTMLElement;
+      return {
+        id: el.getAttribute("data-id") ?? "",
+        x: Number(match?.[1] ?? 0),
+        y: Number(match?.[2] ?? 0),
+        width: box.offsetWidth,
+        height: box.offsetHeight,
+      };
+    }),
+  );
+}
+
+async function download(page: Page, testId: string, file: string) {
+  await page.getByRole("button", { name: "Export" }).click();
+  const [saved] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
+  await saved.saveAs(file);
+  await expect(page.getByTestId("export-status")).toContainText("Saved");
+  return saved;
+}
+
+test.describe("graph exports", () => {
+  test("SVG and PNG hold every node of the view, also those scrolled off screen", async ({ page }, info) => {
+    await page.goto(VIEW);
+    await expect(page.locator(`.react-flow__node[data-id="${DEMO_STORY.fineTunedModelVersions.v3}"]`)).toBeVisible();
+    // Zoom in so that part of the graph is outside the viewport: the export must not care.
+    for (let i = 0; i < 4; i++) await page.locator(".react-flow__controls-zoomin").click();
+    await page.waitForTimeout(300);
+    const nodes = await canvasNodes(page);
+    expect(nodes.length).toBeGreaterThan(15);
+    const pane = await page.locator(".react-flow").boundingBox();
+    const offScreen = await page.locator(".react-flow__node").evaluateAll(
+      (els, rect) => els.filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.right < rect.x || r.left > rect.x + rect.width || r.bottom < rect.y || r.top > rect.y + rect.height;
+      }).length,
+      pane!,
+    );
+    expect(offScreen, "some nodes are off screen before the export").toBeGreaterThan(0);
+    const viewportBefore = await page.locator(".react-flow__viewport").getAttribute("style");
+
+    const svgFile = info.outputPath("graph.svg");
+    const svg = await download(page, "export-svg", svgFile);
+    expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+    const svgText = fs.readFileSync(svgFile, "utf8");
+    expect(svgText.startsWith("<svg")).toBe(true);
+    const names = new Map(
+      ((await (await page.request.get(`/api/v1/lineage?nodeId=${encodeURIComponent(DEMO_STORY.fineTunedModelVersions.v3)}&depth=4&limit=300`)).json()) as {
+        nodes: { id: string; name: string }[];
+      }).nodes.map((n) => [n.id, n.name]),
+    );
+    for (const node of nodes) {
+      expect(svgText, `the SVG draws ${node.id}`).toContain(`data-id="${node.id}"`);
+      // Each node's name is in the file as text ("N more" placeholders have none).
+      if (!node.id.startsWith("more:")) expect(svgText, `the SVG names ${node.id}`).toContain(names.get(node.id) ?? "?");
+    }
+    // Edges come with their stroke, so they are visible in any viewer.
+    expect(svgText).toMatch(/class="react-flow__edge-path"[^>]*style="stroke: rgb/);
+
+    // The user's view is given back as it was.
+    await expect(page.locator(".react-flow__viewport")).toHaveAttribute("style", viewportBefore ?? "");
+
+    const pngFile = info.outputPath("graph.png");
+    await download(page, "export-png", pngFile);
+    const png = fs.readFileSync(pngFile);
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    const bounds = {
+      width: Math.max(...nodes.map((n) => n.x + n.width)) - Math.min(...nodes.map((n) => n.x)),
+      height: Math.max(...nodes.map((n) => n.y + n.height)) - Math.min(...nodes.map((n) => n.y)),
+    };
+    // At least the laid-out size (2x for sharpness), with the same proportions plus the margin.
+    expect(width).toBeGreaterThanOrEqual(bounds.width);
+    expect(height).toBeGreaterThanOrEqual(bounds.height);
+    expect(Math.abs(width / height - (bounds.width + 80) / (bounds.height + 80))).toBeLessThan(0.05);
+    await info.attach("graph.png", { path: pngFile, contentType: "image/png" });
+  });
+
+  test("the menu links the view's PROV-JSON, events and report, pinned to the log head", async ({ page }) => {
+    await page.goto(VIEW);
+    await page.getByRole("button", { name: "Export" }).click();
+    await expect(page.getByRole("menu")).toContainText(/as of event #\d+/);
+    const prov = await page.getByTestId("export-prov").getAttribute("href");
+    expect(prov).toMatch(/^\/api\/v1\/export\/prov\?nodeId=.*&depth=4&direction=both&limit=\d+&asOf=\d+&download=1$/);
+    const events = await page.getByTestId("export-events").getAttribute("href");
+    expect(events).toMatch(/^\/api\/v1\/export\/events\?.*asOf=\d+/);
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("menu")).toHaveCount(0);
+  });
+});
+
+test.describe("printable audit report", () => {
+  test("shows the graph, what made each node with its parameters and failures, and the verified, signed head", async ({ page }, info) => {
+    await page.goto(`/report?node=${encodeURIComponent(DEMO_STORY.failedBatch)}&depth=2`);
+    const report = page.getByTestId("audit-report");
+    await expect(report.getByRole("heading", { level: 1 })).toContainText("generated/molecules-batch@2026-11-02");
+    await expect(report.getByTestId("verified-badge")).toContainText("Verified");
+    await expect(report.getByTestId("report-signature")).toContainText("signature:");
+
+    const graph = report.getByTestId("report-graph");
+    const ids = await graph.locator("[data-node-id]").evaluateAll((els) => els.map((el) => el.getAttribute("data-node-id")));
+    expect(ids).toContain(DEMO_STORY.failedBatch);
+    expect(ids).toContain(DEMO_STORY.failedBatchRun);
+    expect(ids).toContain(DEMO_STORY.fineTunedModelVersions.v3);
+    await expect(report.getByTestId("report-node")).toHaveCount(ids.length);
+
+    const batch = report.locator(`[data-testid="report-node"][data-node-id="${DEMO_STORY.failedBatch}"]`);
+    await expect(batch.locator("tr", { hasText: "temperature" })).toContainText("1.2");
+    await expect(batch).toContainText("tox21-alerts");
+
+    // On paper: no app header, no buttons; a clean PDF.
+    await page.emulateMedia({ media: "print" });
+    await expect(page.locator("body > header")).toBeHidden();
+    await expect(page.getByTestId("print-report")).toBeHidden();
+    const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    await info.attach("report.pdf", { body: pdf, contentType: "application/pdf" });
+  });
+});
