@@ -1,0 +1,61 @@
+/** Small numeric summaries and the report writer the scenarios share. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { repoRoot } from "./server";
+
+/** The p-th percentile (0–100) by nearest rank; 0 for no samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return 0;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+export function latencySummary(samples: readonly number[]) {
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    count: samples.length,
+    p50: round(percentile(samples, 50)),
+    p95: round(percentile(samples, 95)),
+    p99: round(percentile(samples, 99)),
+    max: round(samples.length ? Math.max(...samples) : 0),
+  };
+}
+
+export function mib(bytes: number | null): number | null {
+  return bytes === null ? null : Math.round((bytes / (1024 * 1024)) * 10) / 10;
+}
+
+/** Writes the scenario's figures to reports/reliability/<name>.json and returns the path. */
+export function writeReport(name: string, figures: unknown): string {
+  const dir = path.join(repoRoot, "reports", "reliability");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  // Figures from a busy machine read differently: say how busy it was.
+  const machine = { cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10), node: process.version };
+  fs.writeFileSync(file, `${JSON.stringify({ scenario: name, at: new Date().toISOString(), machine, ...(figures as object) }, null, 2)}\n`);
+  return file;
+}
+
+/** Reads `--name value` and `--flag` from argv. */
+export function parseArgs(argv: string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) continue;
+    const [name, inline] = arg.slice(2).split("=", 2);
+    if (inline !== undefined) out[name] = inline;
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) out[name] = argv[++i];
+    else out[name] = true;
+  }
+  return out;
+}
+
+export function intArg(args: Record<string, string | true>, name: string, fallback: number): number {
+  const raw = args[name];
+  if (raw === undefined || raw === true) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got ${raw}`);
+  return value;
+}
