@@ -19,12 +19,25 @@ async function readLimited(request: Request, maxBytes: number): Promise<Buffer> 
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
+      // Answer 413 now but keep reading (and dropping) the rest: cancelling leaves it unread in the
+      // socket, and a client's next request on that kept-alive connection would hang, then reset.
+      void discardRest(reader);
       throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  try {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
 }
 
 function tooLarge(maxBytes: number): AppError {
