@@ -13,6 +13,13 @@ function ShieldIcon({ isOk }: { isOk: boolean }) {
   );
 }
 
+/** What happened to a projection row, in words, from verifyProjection's reason. */
+function describeDifference(reason: string): string {
+  if (reason === "row missing") return "is missing: the log says it should exist";
+  if (reason === "row not derived from the log") return "exists, but no event in the log explains it";
+  return "was changed: it is not what a replay of the log gives";
+}
+
 /**
  * The verification of the log and the projection, for /audit and the report: a green "verified"
  * line with the head, or a red banner that names the first broken record and says what to do.
@@ -94,7 +101,7 @@ export function VerificationStatus({ verification, className }: { verification: 
           ) : difference ? (
             <>
               The stored <strong className="font-semibold">{difference.table}</strong> row{" "}
-              <code className="break-all font-mono text-xs">{difference.key}</code> differs from a replay of the log ({difference.reason})
+              <code className="break-all font-mono text-xs">{difference.key}</code> {describeDifference(difference.reason)}
               {difference.seq ? (
                 <>
                   ; it was created by event{" "}
