@@ -53,6 +53,8 @@ export interface ExplorerToolbarProps {
   direction: Direction;
   depth: number;
   nodeCount: number;
+  /** Nodes loaded for the view; more than nodeCount when "N more" placeholders hide some. */
+  loadedCount?: number;
   edgeCount: number;
   isBusy: boolean;
   onViewChange: (view: Granularity) => void;
@@ -70,6 +72,7 @@ export function ExplorerToolbar({
   direction,
   depth,
   nodeCount,
+  loadedCount,
   edgeCount,
   isBusy,
   onViewChange,
@@ -141,7 +144,7 @@ export function ExplorerToolbar({
           </span>
         ) : null}
         <span data-testid="view-counts">
-          {nodeCount} nodes · {edgeCount} edges
+          {loadedCount !== undefined && loadedCount > nodeCount ? `${nodeCount} of ${loadedCount} nodes shown` : `${nodeCount} nodes`} · {edgeCount} edges
         </span>
       </p>
       {actions}

@@ -31,6 +31,7 @@ import { CanvasLegend } from "./canvas-legend";
 import { SidePanel, nodeDetailUrl } from "./side-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
+import { AsOfControl } from "@/components/investigate/as-of-control";
 import { fetchCached, useApiResource, useApiResources } from "./use-api-resource";
 import { useGraphLayout } from "./use-graph-layout";
 
@@ -42,8 +43,9 @@ const EXPANSION_LIMIT = 100;
 const PAGE_SIZE = 8;
 const PAGE_STEP = 20;
 
-export function lineageApiUrl(id: string, depth: number, direction: Direction, limit: number): string {
+export function lineageApiUrl(id: string, depth: number, direction: Direction, limit: number, asOf?: string): string {
   const params = new URLSearchParams({ nodeId: id, depth: String(depth), direction, limit: String(limit) });
+  if (asOf) params.set("asOf", asOf);
   return `/api/v1/lineage?${params.toString()}`;
 }
 
@@ -104,7 +106,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, [isViewMismatch, state.node, state.view]);
 
   // ---- data: the focus's neighbourhood plus every "+N" expansion, merged ----
-  const graphUrl = isViewMismatch ? null : lineageApiUrl(state.node, state.depth, state.direction, NODE_BUDGET);
+  const graphUrl = isViewMismatch ? null : lineageApiUrl(state.node, state.depth, state.direction, NODE_BUDGET, state.asOf);
   const graph = useApiResource<LineageGraph>(graphUrl);
   const lastGraph = useRef<LineageGraph | null>(null);
   if (graph.data) lastGraph.current = graph.data;
@@ -112,8 +114,8 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   const baseGraph = graph.data ?? (graph.error ? null : lastGraph.current);
 
   const expansionUrls = useMemo(
-    () => (isViewMismatch ? [] : state.expand.map((e) => lineageApiUrl(e.id, 1, e.direction, EXPANSION_LIMIT))),
-    [state.expand, isViewMismatch],
+    () => (isViewMismatch ? [] : state.expand.map((e) => lineageApiUrl(e.id, 1, e.direction, EXPANSION_LIMIT, state.asOf))),
+    [state.expand, isViewMismatch, state.asOf],
   );
   const expansions = useApiResources<LineageGraph>(expansionUrls);
   const merged = useMemo(() => {
@@ -283,15 +285,19 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
         direction={state.direction}
         depth={state.depth}
         nodeCount={paged?.nodes.length ?? 0}
+        loadedCount={merged?.nodes.length}
         edgeCount={paged?.edges.length ?? 0}
         isBusy={isBusy}
         onViewChange={onViewChange}
         onDirectionChange={onDirectionChange}
         onDepthChange={onDepthChange}
         actions={
-          <ShareButton
-            view={{ kind: "graph", nodeId: state.node, depth: state.depth, direction: state.direction, limit: NODE_BUDGET, selectedId: state.selected, expand: state.expand }}
-          />
+          <>
+            <AsOfControl asOf={state.asOf} onChange={(asOf) => navigate({ ...state, asOf: asOf ?? undefined })} />
+            <ShareButton
+              view={{ kind: "graph", nodeId: state.node, depth: state.depth, direction: state.direction, limit: NODE_BUDGET, selectedId: state.selected, expand: state.expand }}
+            />
+          </>
         }
       />
       {isTruncated ? (
