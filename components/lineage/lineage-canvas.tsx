@@ -80,7 +80,7 @@ export function LineageCanvas({
   onToggleFullscreen,
   isFullscreen,
 }: LineageCanvasProps) {
-  const { fitView } = useReactFlow();
+  const { fitView, setCenter, getViewport } = useReactFlow();
   const wrapperRef = useRef<HTMLDivElement>(null);
   const fittedFocus = useRef<string | null>(null);
 
@@ -107,6 +107,25 @@ export function LineageCanvas({
     });
     return () => cancelAnimationFrame(frame);
   }, [focusId, nodes, adjacency, fitView]);
+
+  // A newly selected node that the opening side panel (or an arrow key) left off screen is panned
+  // back into view, at the same zoom. Not on first load: the initial fit frames the view then.
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  useEffect(() => {
+    if (!selectedId || fittedFocus.current !== focusId) return;
+    const timer = setTimeout(() => {
+      const node = nodesRef.current.find((n) => n.id === selectedId);
+      const box = wrapperRef.current?.getBoundingClientRect();
+      if (!node || !box) return;
+      const { x, y, zoom } = getViewport();
+      const left = node.position.x * zoom + x;
+      const top = node.position.y * zoom + y;
+      const isOffScreen = left < 0 || top < 0 || left + node.width * zoom > box.width || top + node.height * zoom > box.height;
+      if (isOffScreen) void setCenter(node.position.x + node.width / 2, node.position.y + node.height / 2, { zoom, duration: 250 });
+    }, 60);
+    return () => clearTimeout(timer);
+  }, [selectedId, focusId, getViewport, setCenter]);
 
   const focusNodeElement = useCallback((id: string) => {
     const element = wrapperRef.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
@@ -176,6 +195,7 @@ export function LineageCanvas({
       className="h-full w-full"
       onKeyDown={onKeyDown}
       data-testid="lineage-canvas"
+      role="region"
       aria-label="Lineage graph. Arrow keys move between neighbours, Enter re-centres on a node, Escape clears the selection."
     >
       <ReactFlow
