@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { canonicalJson } from "@/lib/schemas/canonical";
 
-export type LineageEvent = Record<string, unknown> & { run: { runId: string }; eventType: string };
+export type LineageEvent = Record<string, unknown> & { run: { runId: string; facets?: Record<string, unknown> }; eventType: string };
 
 export function contentHashOf(event: unknown): string {
   return createHash("sha256").update(canonicalJson(event)).digest("hex");

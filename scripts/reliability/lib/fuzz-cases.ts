@@ -182,15 +182,15 @@ export function planFuzzCases(options: FuzzPlanOptions): FuzzCase[] {
       const event = nextEvent();
       const length = 1_000_001 + Math.floor(random() * 500_000);
       const where = pick(["job.name", "run.facets.blob", "inputs.0.name", "key"], random);
-      if (where === "key") (event.run as { facets: Record<string, unknown> }).facets = { ["k".repeat(length)]: {} };
-      else if (where === "run.facets.blob") (event.run as { facets: Record<string, unknown> }).facets = { blob: { value: "x".repeat(length) } };
+      if (where === "key") (event.run as { facets?: Record<string, unknown> }).facets = { ["k".repeat(length)]: {} };
+      else if (where === "run.facets.blob") (event.run as { facets?: Record<string, unknown> }).facets = { blob: { value: "x".repeat(length) } };
       else setPath(event as Record<string, unknown>, where, "x".repeat(length));
       add("huge-string", `${length}-character string at ${where}`, json(SINGLE, JSON.stringify(event)), { kind: "reject", status: [400] });
     }],
     [10, () => {
       const event = nextEvent();
       const levels = 62 + Math.floor(random() * (random() < 0.5 ? 20 : 5000));
-      (event.run as { facets: Record<string, unknown> }).facets = { deep: "__DEEP__" };
+      (event.run as { facets?: Record<string, unknown> }).facets = { deep: "__DEEP__" };
       const text = JSON.stringify(event).replace('"__DEEP__"', deepJson(levels));
       // The facet's value sits 4 levels down (event > run > facets > deep): the event is levels + 3 deep.
       if (levels + 3 <= 64) return; // within the limit: not bad input
@@ -246,7 +246,7 @@ export function planFuzzCases(options: FuzzPlanOptions): FuzzCase[] {
       const where = Math.floor(random() * 3);
       if (where === 0) event.job = { namespace: "fuzz-hostile", name: `${name}#${cases.length}` };
       else (event.outputs as { namespace: string; name: string }[]) = [{ namespace: "fuzz-hostile", name: `${name}#${cases.length}` }];
-      if (where === 2) (event.run as { facets: Record<string, unknown> }).facets = JSON.parse(`{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}`);
+      if (where === 2) (event.run as { facets?: Record<string, unknown> }).facets = JSON.parse(`{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}`);
       const isWellFormed = !/[\ud800-\udfff]/.test(name);
       const nodeId = where === 0 ? `job:fuzz-hostile:${name}#${cases.length}` : `dataset:fuzz-hostile:${name}#${cases.length}`;
       add("hostile-names", `${where === 0 ? "job" : "dataset"} named ${JSON.stringify(name)}${where === 2 ? " with __proto__ facets" : ""}`, json(SINGLE, JSON.stringify(event)), {

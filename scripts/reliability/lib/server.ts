@@ -96,7 +96,7 @@ export interface ServerOptions {
 
 /** The environment a scenario's server runs with: its own store, local demo mode, no inherited keys. */
 function serverEnv(options: ServerOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("THREADLINE_")) env[key] = value;
   return {
     ...env,
