@@ -15,6 +15,7 @@ import { LineageSection } from "./panel/lineage-section";
 import { OverviewSection } from "./panel/overview-section";
 import { PanelSection } from "./panel/panel-section";
 import { TransformationSection } from "./panel/transformation-section";
+import { InvestigateSection } from "@/components/investigate/investigate-section";
 
 export function nodeDetailUrl(id: string): string {
   return `/api/v1/nodes/${encodeURIComponent(id)}`;
@@ -149,6 +150,7 @@ export function SidePanel({ nodeId, isFocus, onClose, onOpenNode, onRecentre }: 
         ) : detail ? (
           <>
             <OverviewSection detail={detail} />
+            <InvestigateSection node={detail.node} />
             <TransformationSection detail={detail} onOpen={onOpenNode} />
             <ChangesSection detail={detail} onOpenVersionGraph={onRecentre} />
             <HistorySection detail={detail} onOpenVersionGraph={onRecentre} />

@@ -66,6 +66,17 @@ describe("rankCauses", () => {
     }
   });
 
+  it("leaves out factors behind fewer failures than asked, but never more than there are failures", () => {
+    const result = rankCauses(plantedOutcomes(3), { minFailed: 2 });
+    expect(result.causes.some((c) => c.key.startsWith("seed-"))).toBe(false);
+    expect(result.causes[0].key).toBe("planted");
+    const single: Outcome[] = [
+      { id: "f", isFailed: true, factors: [factor("x")] },
+      { id: "p", isFailed: false, factors: [factor("y")] },
+    ];
+    expect(rankCauses(single, { minFailed: 2 }).causes.map((c) => c.key)).toEqual(["x"]);
+  });
+
   it("returns no causes when nothing failed or nothing passed", () => {
     expect(rankCauses([{ id: "a", isFailed: true, factors: [factor("x")] }]).causes).toEqual([]);
     expect(rankCauses([{ id: "a", isFailed: false, factors: [factor("x")] }]).causes).toEqual([]);

@@ -75,16 +75,29 @@ const KIND_ORDER: Record<FactorKind, number> = { checkpoint: 0, version: 1, para
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
+export interface RankOptions {
+  /** Most rows returned. */
+  limit?: number;
+  /**
+   * Least number of failed outputs a factor must sit behind to be listed (capped at the number of
+   * failures): a value behind a single failure, like that run's seed, is not a *common* cause.
+   */
+  minFailed?: number;
+}
+
 /**
- * Ranks factors behind failed outputs. Only factors behind at least one failure are listed; with
- * no failed or no passing output there is nothing to contrast and the list is empty.
+ * Ranks factors behind failed outputs. Only factors behind at least `minFailed` failures (default
+ * 1) are listed; with no failed or no passing output there is nothing to contrast and the list is
+ * empty.
  */
-export function rankCauses(outcomes: readonly Outcome[], limit = 100): CausesResult {
+export function rankCauses(outcomes: readonly Outcome[], options: RankOptions = {}): CausesResult {
+  const limit = options.limit ?? 100;
   const total = outcomes.length;
   const failed = outcomes.filter((o) => o.isFailed).length;
   const passing = total - failed;
   const result: CausesResult = { total, failed, passing, baseRate: total === 0 ? 0 : round(failed / total), causes: [] };
   if (failed === 0 || passing === 0) return result;
+  const minFailed = Math.max(1, Math.min(options.minFailed ?? 1, failed));
 
   interface Tally {
     factor: Factor;
@@ -112,7 +125,7 @@ export function rankCauses(outcomes: readonly Outcome[], limit = 100): CausesRes
 
   const rows: (CauseRow & { signature: string })[] = [];
   for (const t of tallies.values()) {
-    if (t.failed.length === 0) continue;
+    if (t.failed.length < minFailed) continue;
     const fw = t.failed.length;
     const pw = t.passing.length;
     const without = total - fw - pw;

@@ -59,6 +59,12 @@ describe("toInvestigateFlow", () => {
     expect(aOnly.edges).toHaveLength(2);
   });
 
+  it("keeps only what the diff marks, the target and the comparison when asked", () => {
+    const withSame = { ...inv, graph: { ...inv.graph, nodes: [...inv.graph.nodes, node("base")] } } as Investigation;
+    expect(visibleGraph(withSame, true, true).nodes.map((n) => n.id)).not.toContain("base");
+    expect(visibleGraph(withSame, true, false).nodes.map((n) => n.id)).toContain("base");
+  });
+
   it("leaves out nodes that have no position yet", () => {
     const { nodes, edges } = toInvestigateFlow(inv, { a: { x: 0, y: 0 } }, { selectedId: null, showComparison: true });
     expect(nodes.map((n) => n.id)).toEqual(["a"]);

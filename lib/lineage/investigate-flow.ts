@@ -7,7 +7,7 @@ import type { DiffMark } from "./investigate-diff";
 import type { Investigation } from "./investigate-view";
 import type { LineageEdge, LineageNode } from "./types";
 
-export const INVESTIGATE_NODE_SIZE = { width: 252, height: 78 } as const;
+export const INVESTIGATE_NODE_SIZE = { width: 280, height: 78 } as const;
 
 export interface InvestigateNodeData {
   [key: string]: unknown;
@@ -44,10 +44,17 @@ type GraphPart = Pick<Investigation, "graph" | "diff" | "target" | "comparison" 
 
 const B_SIDE: ReadonlySet<DiffMark> = new Set(["removed", "counterpart"]);
 
-/** The nodes and edges to lay out: everything, or only the target's side. */
-export function visibleGraph(inv: GraphPart, showComparison: boolean): { nodes: LineageNode[]; edges: LineageEdge[] } {
+/**
+ * The nodes and edges to lay out: everything, or only the target's side; with `onlyDifferences`,
+ * only what the diff marks (the target and the comparison always stay).
+ */
+export function visibleGraph(inv: GraphPart, showComparison: boolean, onlyDifferences = false): { nodes: LineageNode[]; edges: LineageEdge[] } {
   const marks = inv.diff?.marks ?? {};
-  const nodes = inv.graph.nodes.filter((n) => showComparison || !B_SIDE.has(marks[n.id] as DiffMark));
+  const keep = (n: LineageNode) =>
+    n.id === inv.target.id || n.id === inv.comparison.b?.id || !inv.diff || (marks[n.id] ?? "same") !== "same";
+  const nodes = inv.graph.nodes.filter(
+    (n) => (showComparison || !B_SIDE.has(marks[n.id] as DiffMark)) && (!onlyDifferences || keep(n)),
+  );
   const ids = new Set(nodes.map((n) => n.id));
   return { nodes, edges: inv.graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
 }
@@ -64,9 +71,9 @@ const MARK_WORDS: Record<DiffMark, string> = {
 export function toInvestigateFlow(
   inv: GraphPart,
   positions: Readonly<Record<string, { x: number; y: number }>>,
-  options: { selectedId: string | null; showComparison: boolean },
+  options: { selectedId: string | null; showComparison: boolean; onlyDifferences?: boolean },
 ): { nodes: InvestigateFlowNode[]; edges: InvestigateFlowEdge[] } {
-  const { nodes: visible, edges: visibleEdges } = visibleGraph(inv, options.showComparison);
+  const { nodes: visible, edges: visibleEdges } = visibleGraph(inv, options.showComparison, options.onlyDifferences);
   const marks = inv.diff?.marks ?? {};
   const comparisonId = inv.comparison.b?.id ?? null;
   const nodes: InvestigateFlowNode[] = [];
@@ -115,4 +122,15 @@ export function toInvestigateFlow(
     });
   }
   return { nodes, edges };
+}
+
+/**
+ * The nodes to frame first: the target, the comparison and the differences found at the runs that
+ * made them (depth 0), so the view opens readable on what matters rather than on the whole chain.
+ */
+export function initialFocusIds(inv: Pick<Investigation, "target" | "comparison" | "diff">): string[] {
+  const ids = new Set<string>([inv.target.id]);
+  if (inv.comparison.b) ids.add(inv.comparison.b.id);
+  for (const d of inv.diff?.ranked ?? []) if (d.depth === 0) ids.add(d.node);
+  return [...ids];
 }

@@ -23,6 +23,8 @@ export interface ExplorerState {
   view: Granularity;
   selected: string | null;
   expand: Expansion[];
+  /** Show the view as of a point in the log: an ISO time, a date or an event seq (absent: now). */
+  asOf?: string;
 }
 
 /** The graph a node's id belongs to: versions and runs live in the version graph. */
@@ -84,6 +86,7 @@ export function parseExplorerState(params: ParamsLike): ExplorerState {
     view,
     selected: rawSelected && rawSelected.trim() !== "" ? rawSelected : null,
     expand,
+    ...(params.get("asOf")?.trim() ? { asOf: (params.get("asOf") as string).trim() } : {}),
   };
 }
 
@@ -98,6 +101,7 @@ export function buildExplorerQuery(state: ExplorerState): string {
   for (const expansion of state.expand) {
     params.append("expand", `${expansion.direction === "upstream" ? "up" : "down"}:${expansion.id}`);
   }
+  if (state.asOf) params.set("asOf", state.asOf);
   return params.toString();
 }
 

@@ -30,6 +30,8 @@ import { readChangeFacet, readSyntheticFacet } from "@/lib/schemas/threadline-fa
 
 /** Most nodes an upstream collection gathers (a version graph this size is already unreadable). */
 export const MAX_GRAPH_NODES = 5000;
+/** Least number of failed outputs a factor must sit behind to count as a common cause. */
+export const MIN_FAILED_SUPPORT = 2;
 /** Most outputs the common-causes ranking compares (the most recent ones). */
 export const MAX_OUTCOMES = 500;
 
@@ -456,9 +458,10 @@ export function getCauses(db: Sqlite, nodeKey: string, limit = 50): CausesView {
 
   const graph = collectVersionGraph(db, outcomes.map((o) => o.id), NO_LIMIT, MAX_GRAPH_NODES * 4);
   const adjacency = buildAdjacency(graph.edges);
+  // A factor behind a single failure (that run's seed) is not a common cause: at least two.
   const ranked = rankCauses(
     outcomes.map((o) => ({ ...o, factors: factorsBehind(graph, o.id, adjacency) })),
-    limit,
+    { limit, minFailed: MIN_FAILED_SUPPORT },
   );
   return {
     ...ranked,

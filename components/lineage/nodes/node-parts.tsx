@@ -7,6 +7,7 @@ import type { LineageNodeData } from "@/lib/lineage/flow-mapping";
 import { cn } from "@/components/ui/cn";
 import { useExplorerActions } from "../explorer-actions";
 import { NodeIcon, kindColour, type VisualKind } from "../node-icon";
+import { InvestigateLink } from "@/components/investigate/investigate-link";
 
 /** Below this zoom a node's text is too small to read: nodes switch to a minimal, larger-type form. */
 export const MIN_DETAIL_ZOOM = 0.5;
@@ -173,8 +174,9 @@ export function NodeBox({
             {aside}
           </div>
           <div className="truncate text-[12px] leading-4 text-ink-muted">{subtitle}</div>
-          <div className="mt-0.5">
+          <div className="mt-0.5 flex min-w-0 items-center gap-1">
             <NodeBadges node={node} />
+            <InvestigateLink node={node} />
           </div>
         </div>
       </div>

@@ -1,0 +1,221 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { FLAG_KINDS, FLAG_SEVERITIES, type FlagKind, type FlagSeverity } from "@/lib/lineage/flags";
+import type { FlagView } from "@/lib/lineage/investigate-view";
+import { Button, type ButtonVariant } from "@/components/ui/button";
+
+const KIND_WORDS: Record<FlagKind, string> = {
+  bias: "Bias found",
+  licence: "Licence problem",
+  pii: "Personal data (PII)",
+  contamination: "Contamination (test data leaked)",
+  toxic: "Toxic output",
+  failed: "Failed (mark as failed)",
+  other: "Other",
+};
+
+async function send(url: string, init: RequestInit): Promise<{ flag: FlagView }> {
+  const response = await fetch(url, { ...init, headers: { "content-type": "application/json", accept: "application/json" } });
+  const body = (await response.json().catch(() => null)) as { flag?: FlagView; error?: { message?: string } } | null;
+  if (!response.ok || !body?.flag) throw new Error(body?.error?.message ?? `The server answered ${response.status}.`);
+  return { flag: body.flag };
+}
+
+/**
+ * "Flag this version" / "Mark failed": a dialog asking what is wrong, how bad and why, then
+ * POST /api/v1/flags. The flag becomes an event in the log; the page refreshes to show it spread.
+ */
+export function FlagButton({
+  node,
+  label,
+  defaultKind = "bias",
+  buttonLabel = "Flag this version",
+  variant = "secondary",
+  onSaved,
+}: {
+  node: string;
+  label: string;
+  defaultKind?: FlagKind;
+  buttonLabel?: string;
+  variant?: ButtonVariant;
+  /** Called after the flag is recorded (client views that hold their own data re-fetch here). */
+  onSaved?: (flag: FlagView) => void;
+}) {
+  const router = useRouter();
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const formId = useId();
+  const [kind, setKind] = useState<FlagKind>(defaultKind);
+  const [severity, setSeverity] = useState<FlagSeverity>(defaultKind === "failed" ? "high" : "medium");
+  const [reason, setReason] = useState("");
+  const [by, setBy] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
+  const [saved, setSaved] = useState<FlagView | null>(null);
+
+  const open = () => {
+    setError(null);
+    setSaved(null);
+    setKind(defaultKind);
+    dialogRef.current?.showModal();
+  };
+  const close = () => dialogRef.current?.close();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setIsSaving(true);
+    setError(null);
+    try {
+      const { flag } = await send("/api/v1/flags", {
+        method: "POST",
+        body: JSON.stringify({ node, kind, severity, reason, ...(by.trim() ? { by: by.trim() } : {}) }),
+      });
+      setSaved(flag);
+      setReason("");
+      onSaved?.(flag);
+      router.refresh();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  return (
+    <>
+      <Button variant={variant} size="sm" onClick={open} data-testid={defaultKind === "failed" ? "mark-failed-button" : "flag-button"}>
+        <svg width="12" height="12" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+          <path d="M5 21V4h11l-1.5 4L16 12H7v9z" />
+        </svg>
+        {buttonLabel}
+      </Button>
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={`${formId}-title`}
+        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-line bg-surface p-0 text-ink shadow-overlay backdrop:bg-black/40"
+        data-testid="flag-dialog"
+      >
+        <form onSubmit={submit} className="space-y-3 p-5">
+          <h2 id={`${formId}-title`} className="text-base font-semibold">
+            Flag <span className="font-mono text-sm">{label}</span>
+          </h2>
+          {saved ? (
+            <div className="space-y-3" data-testid="flag-saved">
+              <p className="rounded-md bg-success-soft px-3 py-2 text-sm text-ink">
+                Flag recorded in the log ({saved.kind}, {saved.severity}). Everything downstream now shows it.
+              </p>
+              <div className="flex justify-end gap-2">
+                <Link href={`/investigate/flags/${encodeURIComponent(saved.flagId)}`} className="inline-flex h-9 items-center rounded-md bg-accent px-3.5 text-sm font-medium text-accent-ink" data-testid="flag-impact-link">
+                  See what it touched
+                </Link>
+                <Button onClick={close}>Close</Button>
+              </div>
+            </div>
+          ) : (
+            <>
+              <p className="text-sm text-ink-muted">The flag is appended to the event log: it can be removed later, and the removal is recorded too.</p>
+              <label className="block text-sm font-medium">
+                What is wrong
+                <select
+                  className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
+                  value={kind}
+                  onChange={(e) => setKind(e.target.value as FlagKind)}
+                  name="kind"
+                >
+                  {FLAG_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {KIND_WORDS[k]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="block text-sm font-medium">
+                Severity
+                <select
+                  className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
+                  value={severity}
+                  onChange={(e) => setSeverity(e.target.value as FlagSeverity)}
+                  name="severity"
+                >
+                  {FLAG_SEVERITIES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="block text-sm font-medium">
+                Reason
+                <textarea
+                  required
+                  maxLength={2000}
+                  rows={3}
+                  className="mt-1 block w-full rounded-md border border-line bg-surface px-2 py-1.5 text-sm"
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  name="reason"
+                  placeholder="What was found, where it was discussed"
+                />
+              </label>
+              <label className="block text-sm font-medium">
+                Your name <span className="font-normal text-ink-muted">(optional)</span>
+                <input
+                  maxLength={200}
+                  className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
+                  value={by}
+                  onChange={(e) => setBy(e.target.value)}
+                  name="by"
+                />
+              </label>
+              {error ? (
+                <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+                  {error}
+                </p>
+              ) : null}
+              <div className="flex justify-end gap-2 pt-1">
+                <Button onClick={close}>Cancel</Button>
+                <Button type="submit" variant="primary" disabled={isSaving || reason.trim() === ""} data-testid="flag-submit">
+                  {isSaving ? "Recording…" : "Record flag"}
+                </Button>
+              </div>
+            </>
+          )}
+        </form>
+      </dialog>
+    </>
+  );
+}
+
+/** Removes a flag (DELETE /api/v1/flags/<id>): recorded as an event, the flag stays with its removal. */
+export function RemoveFlagButton({ flagId }: { flagId: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
+  const remove = async () => {
+    const reason = window.prompt("Why is this flag removed?", "resolved");
+    if (reason === null) return;
+    setIsSaving(true);
+    setError(null);
+    try {
+      await send(`/api/v1/flags/${encodeURIComponent(flagId)}`, {
+        method: "DELETE",
+        body: JSON.stringify(reason.trim() ? { reason: reason.trim() } : {}),
+      });
+      router.refresh();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setIsSaving(false);
+    }
+  };
+  return (
+    <span className="inline-flex items-center gap-2">
+      <Button size="sm" variant="danger" onClick={remove} disabled={isSaving} data-testid="remove-flag-button">
+        {isSaving ? "Removing…" : "Remove flag"}
+      </Button>
+      {error ? <span role="alert" className="text-xs text-danger">{error}</span> : null}
+    </span>
+  );
+}
