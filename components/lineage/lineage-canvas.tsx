@@ -7,6 +7,7 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Edge,
   type FitViewOptions,
@@ -22,7 +23,7 @@ import { nodeTypes } from "./nodes/node-types";
 /** Views this large draw only what is on screen (React Flow's onlyRenderVisibleElements). */
 const VISIBLE_ONLY_THRESHOLD = 150;
 /** Below this zoom node text is too small to read; the first fit of a view never goes under it. */
-const READABLE_ZOOM = 0.8;
+const READABLE_ZOOM = 0.65;
 const FIT_PADDING = 0.08;
 
 const proOptions = { hideAttribution: false };
@@ -81,6 +82,8 @@ export function LineageCanvas({
   isFullscreen,
 }: LineageCanvasProps) {
   const { fitView, setCenter, getViewport } = useReactFlow();
+  // fitView ignores nodes React Flow has not measured yet: framing before then frames nothing.
+  const isMeasured = useNodesInitialized();
   const wrapperRef = useRef<HTMLDivElement>(null);
   const fittedFocus = useRef<string | null>(null);
 
@@ -93,7 +96,7 @@ export function LineageCanvas({
   // Frame the view once per focus, when the focus node has been laid out: the whole view if it fits
   // at a readable zoom, else the focus and its direct neighbours (the rest is a pan away).
   useEffect(() => {
-    if (fittedFocus.current === focusId || !nodes.some((node) => node.id === focusId)) return;
+    if (!isMeasured || fittedFocus.current === focusId || !nodes.some((node) => node.id === focusId)) return;
     const frame = requestAnimationFrame(() => {
       // Marked inside the frame: a cancelled frame (effect re-run) must not count as fitted.
       fittedFocus.current = focusId;
@@ -106,7 +109,7 @@ export function LineageCanvas({
       }
     });
     return () => cancelAnimationFrame(frame);
-  }, [focusId, nodes, adjacency, fitView]);
+  }, [isMeasured, focusId, nodes, adjacency, fitView]);
 
   // A newly selected node that the opening side panel (or an arrow key) left off screen is panned
   // back into view, at the same zoom. Not on first load: the initial fit frames the view then.
