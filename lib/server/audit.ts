@@ -1,7 +1,7 @@
 import "server-only";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
-import { getLogHead, verifyChain } from "./event-log";
+import { chainHash, GENESIS_HASH, getLogHead, sha256Hex, verifyChain, type LogHead } from "./event-log";
 import { verifyProjection } from "./rebuild";
 import { getSigner, signStatement, type Signer } from "./signing";
 import type {
@@ -198,41 +198,51 @@ export function getSignedHead(db: Sqlite, signer: Signer | null = getSigner()): 
   );
 }
 
+type VerificationResult = Omit<AuditVerification, "signedHead">;
+
 interface CacheEntry {
-  stamp: string;
-  result: Omit<AuditVerification, "signedHead" | "verifiedAt"> & { verifiedAt: string };
+  /** PRAGMA data_version: moves when another connection (the sqlite3 shell, a script, Prisma) commits. */
+  dataVersion: number;
+  /** total_changes(): moves when this connection writes. */
+  changes: number;
+  result: VerificationResult;
 }
 const verificationCache = new WeakMap<Sqlite, Map<boolean, CacheEntry>>();
 
-/**
- * What the store's contents are now, cheaply: PRAGMA data_version moves when another connection
- * (the sqlite3 shell, a script, the Prisma handle) commits; total_changes() when this one writes.
- */
-function contentStamp(db: Sqlite): string {
-  const version = db.pragma("data_version", { simple: true }) as number;
-  const changes = (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
-  const head = getLogHead(db);
-  return `${version}:${changes}:${head?.seq ?? 0}:${head?.hash ?? ""}`;
+function stampOf(db: Sqlite): { dataVersion: number; changes: number; head: LogHead | null } {
+  return {
+    dataVersion: db.pragma("data_version", { simple: true }) as number,
+    changes: (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n,
+    head: getLogHead(db),
+  };
 }
 
 /**
  * Recomputes the hash chain and (unless `projection` is false) replays the log to prove that every
  * projection row is what the log says. Answers the first broken record: a log record whose hash does
- * not hold, or else the event that created a projection row that differs from the replay. Cached
- * until the database changes, so a badge on every page costs one PRAGMA.
+ * not hold, or else the event that created a projection row that differs from the replay.
+ *
+ * Cached per connection so the header badge on every page stays cheap:
+ * - nothing written since the last check: the cached answer;
+ * - only this connection wrote (Threadline's own appends, each with its projection in one
+ *   transaction) and the last check was ok: only the new records' chain links are checked;
+ * - anything else, in particular any commit by another connection (an edit behind Threadline's
+ *   back moves data_version): the full check again.
  */
 export function verifyStore(db: Sqlite, options: { projection?: boolean; signer?: Signer | null } = {}): AuditVerification {
   const withProjection = options.projection ?? true;
-  const stamp = contentStamp(db);
+  const stamp = stampOf(db);
   let perDb = verificationCache.get(db);
   if (!perDb) verificationCache.set(db, (perDb = new Map()));
-  let entry = perDb.get(withProjection);
-  if (!entry || entry.stamp !== stamp) {
-    entry = { stamp, result: computeVerification(db, withProjection) };
-    perDb.set(withProjection, entry);
+  const cached = perDb.get(withProjection);
+  let result: VerificationResult | null = null;
+  if (cached && cached.dataVersion === stamp.dataVersion) {
+    if (cached.changes === stamp.changes && cached.result.head?.seq === stamp.head?.seq) result = cached.result;
+    else if (cached.result.ok) result = extendVerification(db, cached.result);
   }
+  if (!result) result = computeVerification(db, withProjection);
+  perDb.set(withProjection, { dataVersion: stamp.dataVersion, changes: stamp.changes, result });
   const signer = options.signer === undefined ? getSigner() : options.signer;
-  const result = entry.result;
   return {
     ...result,
     // A broken store's head is not worth a signature: sign only what verified.
@@ -240,7 +250,36 @@ export function verifyStore(db: Sqlite, options: { projection?: boolean; signer?
   };
 }
 
-function computeVerification(db: Sqlite, withProjection: boolean): CacheEntry["result"] {
+/** Checks the chain links of the records appended after a verified head; null when one fails. */
+function extendVerification(db: Sqlite, verified: VerificationResult): VerificationResult | null {
+  let prev: LogHead = verified.head ?? { seq: 0, hash: GENESIS_HASH };
+  let checked = 0;
+  const rows = db
+    .prepare<[number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
+      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq > ? ORDER BY seq",
+    )
+    .iterate(prev.seq);
+  for (const row of rows) {
+    const isLinked =
+      row.seq === prev.seq + 1 &&
+      row.prevHash === prev.hash &&
+      sha256Hex(row.payload) === row.contentHash &&
+      chainHash(prev.hash, row.payload) === row.hash;
+    if (!isLinked) return null;
+    prev = { seq: row.seq, hash: row.hash };
+    checked++;
+  }
+  const total = verified.checked + checked;
+  return {
+    ...verified,
+    checked: total,
+    head: verified.head || checked > 0 ? prev : null,
+    chain: { ok: true, checked: total },
+    verifiedAt: new Date().toISOString(),
+  };
+}
+
+function computeVerification(db: Sqlite, withProjection: boolean): VerificationResult {
   const chain = verifyChain(db);
   let projection: AuditVerification["projection"] = null;
   if (withProjection) {

@@ -5,7 +5,7 @@ import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery"
 import type { Sqlite } from "@/lib/server/db";
 import { verifyStore } from "@/lib/server/audit";
 import { ingestEvents } from "@/lib/server/ingest";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, runEvent } from "../support/db";
 
 /**
  * Someone edits the database file behind Threadline's back, as the sqlite3 shell would: a plain
@@ -135,3 +135,24 @@ describe("a projection row edited behind Threadline's back", () => {
     expect(verifyStore(db, { signer: null }).ok).toBe(true);
   });
 });
+
+describe("verification as the log grows", () => {
+  it("follows Threadline's own appends to the new head, then still catches an edit behind its back", () => {
+    const before = verifyStore(db, { signer: null });
+    expect(before.ok).toBe(true);
+    ingestEvents(db, [runEvent({ runId: "0190a1b2-0000-7000-8000-0000000000c1", job: "late-job", time: "2026-11-20T10:00:00Z" })], { sender: "test" });
+    const after = verifyStore(db, { signer: null });
+    const head = db.prepare("SELECT seq, hash FROM Event ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string };
+    expect(after).toMatchObject({ ok: true, checked: before.checked + 1, head, chain: { ok: true, checked: before.checked + 1 } });
+
+    const { payload } = db.prepare("SELECT payload FROM Event WHERE seq = 3").get() as { payload: string };
+    tamper("UPDATE Event SET payload = ? WHERE seq = 3", `${payload} `);
+    try {
+      expect(verifyStore(db, { signer: null }).firstBroken?.seq).toBe(3);
+    } finally {
+      tamper("UPDATE Event SET payload = ? WHERE seq = 3", payload);
+    }
+    expect(verifyStore(db, { signer: null }).ok).toBe(true);
+  });
+});
+
