@@ -11,7 +11,8 @@ type BadgeState = { kind: "loading" } | { kind: "ok"; seq: number } | { kind: "b
 /**
  * The header's trust signal: "Verified #N" when the hash chain and the projection check out, a red
  * "Tampered" when not (both link to /audit, which names the record). Re-checked on navigation; the
- * server caches the result until the database changes.
+ * server follows Threadline's own appends at once and accepts a full check up to a minute old for
+ * other writes (/audit itself always checks in full).
  */
 export function VerifyBadge() {
   const pathname = usePathname();
@@ -19,7 +20,7 @@ export function VerifyBadge() {
 
   useEffect(() => {
     const controller = new AbortController();
-    fetch("/api/v1/audit/verify", { signal: controller.signal, headers: { accept: "application/json" } })
+    fetch("/api/v1/audit/verify?maxAge=60", { signal: controller.signal, headers: { accept: "application/json" } })
       .then((r) => (r.ok ? (r.json() as Promise<AuditVerification>) : Promise.reject(new Error(String(r.status)))))
       .then((v) => setState(v.ok ? { kind: "ok", seq: v.head?.seq ?? 0 } : { kind: "broken", seq: v.firstBroken?.seq ?? 0 }))
       .catch((error: unknown) => {

@@ -206,6 +206,9 @@ interface CacheEntry {
   /** total_changes(): moves when this connection writes. */
   changes: number;
   result: VerificationResult;
+  /** data_version and time of the last full check. */
+  fullDataVersion: number;
+  fullAt: number;
 }
 const verificationCache = new WeakMap<Sqlite, Map<boolean, CacheEntry>>();
 
@@ -227,21 +230,38 @@ function stampOf(db: Sqlite): { dataVersion: number; changes: number; head: LogH
  * - only this connection wrote (Threadline's own appends, each with its projection in one
  *   transaction) and the last check was ok: only the new records' chain links are checked;
  * - anything else, in particular any commit by another connection (an edit behind Threadline's
- *   back moves data_version): the full check again.
+ *   back moves data_version): the full check again — unless the caller accepts a full check up to
+ *   `maxAgeMs` old (the header badge does, so sessions and shares written through Prisma do not
+ *   make every page replay a large log; /audit, the report and the API default to 0).
  */
-export function verifyStore(db: Sqlite, options: { projection?: boolean; signer?: Signer | null } = {}): AuditVerification {
+export function verifyStore(
+  db: Sqlite,
+  options: { projection?: boolean; signer?: Signer | null; maxAgeMs?: number } = {},
+): AuditVerification {
   const withProjection = options.projection ?? true;
   const stamp = stampOf(db);
+  const now = Date.now();
   let perDb = verificationCache.get(db);
   if (!perDb) verificationCache.set(db, (perDb = new Map()));
   const cached = perDb.get(withProjection);
   let result: VerificationResult | null = null;
-  if (cached && cached.dataVersion === stamp.dataVersion) {
-    if (cached.changes === stamp.changes && cached.result.head?.seq === stamp.head?.seq) result = cached.result;
+  let full = cached ? { dataVersion: cached.fullDataVersion, at: cached.fullAt } : null;
+  if (cached && (cached.fullDataVersion === stamp.dataVersion || now - cached.fullAt <= (options.maxAgeMs ?? 0))) {
+    const isUnchanged = cached.dataVersion === stamp.dataVersion && cached.changes === stamp.changes && cached.result.head?.seq === stamp.head?.seq;
+    if (isUnchanged) result = cached.result;
     else if (cached.result.ok) result = extendVerification(db, cached.result);
   }
-  if (!result) result = computeVerification(db, withProjection);
-  perDb.set(withProjection, { dataVersion: stamp.dataVersion, changes: stamp.changes, result });
+  if (!result) {
+    result = computeVerification(db, withProjection);
+    full = { dataVersion: stamp.dataVersion, at: now };
+  }
+  perDb.set(withProjection, {
+    dataVersion: stamp.dataVersion,
+    changes: stamp.changes,
+    result,
+    fullDataVersion: full?.dataVersion ?? stamp.dataVersion,
+    fullAt: full?.at ?? now,
+  });
   const signer = options.signer === undefined ? getSigner() : options.signer;
   return {
     ...result,

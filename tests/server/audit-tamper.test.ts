@@ -154,5 +154,20 @@ describe("verification as the log grows", () => {
     }
     expect(verifyStore(db, { signer: null }).ok).toBe(true);
   });
-});
 
+  it("lets a caller accept a recent full check after another connection wrote, and checks in full otherwise", () => {
+    expect(verifyStore(db, { signer: null }).ok).toBe(true);
+    const { payload } = db.prepare("SELECT payload FROM Event WHERE seq = 3").get() as { payload: string };
+    tamper("UPDATE Event SET payload = ? WHERE seq = 3", `${payload} `);
+    try {
+      // The badge's tolerance: a full check a minute old still stands for foreign writes...
+      expect(verifyStore(db, { signer: null, maxAgeMs: 60_000 }).ok).toBe(true);
+      // ...but the audit page and the API check in full, and then the badge sees it too.
+      expect(verifyStore(db, { signer: null }).firstBroken?.seq).toBe(3);
+      expect(verifyStore(db, { signer: null, maxAgeMs: 60_000 }).firstBroken?.seq).toBe(3);
+    } finally {
+      tamper("UPDATE Event SET payload = ? WHERE seq = 3", payload);
+    }
+    expect(verifyStore(db, { signer: null }).ok).toBe(true);
+  });
+});
