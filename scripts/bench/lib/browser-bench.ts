@@ -1,0 +1,273 @@
+/**
+ * Browser benchmark: the explorer page in headless Chromium (Debian's, through Playwright) against
+ * the production server holding the generated store.
+ *
+ * - usable: time from navigation start to the moment the canvas shows laid-out nodes and the
+ *   explorer is no longer busy (performance.now() in the page, polled every animation frame);
+ *   "cold" is the first visit of a fresh browser context, "warm" the later ones (scripts cached);
+ * - layout: the explorer's own `threadline:layout` performance measure (worker round trip);
+ * - pan: requestAnimationFrame deltas while the mouse drags the pane, and long tasks meanwhile;
+ * - heap: JSHeapUsedSize from the DevTools protocol after a forced garbage collection.
+ */
+import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
+import Database from "better-sqlite3";
+import { pageFanOut } from "@/lib/lineage/fan-out";
+import type { LineageGraph } from "@/lib/lineage/types";
+import { createClient } from "./http-load";
+import { fetchLineage, type QueryCase } from "./queries";
+import { spread, summarise, type LatencySummary, type Spread } from "./stats";
+
+export interface BrowserView {
+  requestedNodes: number;
+  focus: string;
+  url: string;
+  /** Nodes and edges the explorer draws (after its fan-out paging). */
+  renderedNodes: number;
+  renderedEdges: number;
+  coldUsableMs: number;
+  usableMs: Spread;
+  layoutMs: Spread;
+  /** Longest main-thread task while the view loaded (warm visits), ms. */
+  longestTaskMs: Spread;
+  heapBytes?: number;
+  heapBeforeGcBytes?: number;
+  domNodes?: number;
+  pan?: { frames: number; frameMs: LatencySummary; droppedShare: number; longestTaskMs: number };
+}
+
+export interface BrowserFigures {
+  chromium: string;
+  viewport: { width: number; height: number };
+  views: BrowserView[];
+}
+
+/** The explorer pages leaf fan-outs beyond this many per node (components/lineage/lineage-explorer.tsx). */
+const EXPLORER_PAGE_SIZE = 8;
+const VIEWPORT = { width: 1440, height: 900 };
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+  "--enable-precise-memory-info",
+];
+
+interface Candidate {
+  focus: string;
+  c: QueryCase;
+  drawn: number;
+  edges: number;
+}
+
+/** How many nodes the explorer would draw for this answer (its paging of wide leaf fan-outs). */
+function drawnSize(graph: LineageGraph): { nodes: number; edges: number } {
+  const paged = pageFanOut(graph, { pageSize: EXPLORER_PAGE_SIZE, keep: new Set([graph.focus]) });
+  return { nodes: paged.nodes.length + paged.more.length, edges: paged.edges.length + paged.more.length };
+}
+
+/**
+ * A focus whose view the explorer draws with about `wanted` nodes: model checkpoints and late
+ * pipeline versions upstream (deep chains, wide fan-in), tried at growing depth.
+ */
+async function findView(baseUrl: string, databaseFile: string, wanted: number): Promise<Candidate> {
+  const db = new Database(databaseFile, { readonly: true });
+  const candidates = db
+    .prepare<[], { key: string }>(
+      `SELECT key FROM Node WHERE type = 'datasetVersion' AND (key LIKE '%models/%' OR key LIKE '%synthetic/%' OR key LIKE '%eval-reports/%')
+       ORDER BY id DESC LIMIT 60`,
+    )
+    .all()
+    .map((r) => r.key);
+  db.close();
+  const client = createClient(baseUrl, 1);
+  let best: Candidate | null = null;
+  try {
+    for (const direction of ["upstream", "both"] as const) {
+      for (const depth of [4, 6, 8]) {
+        for (const focus of candidates) {
+          const c: QueryCase = { name: `view ${wanted}`, depth, limit: wanted, direction };
+          const graph = await fetchLineage(client, focus, c);
+          const size = drawnSize(graph);
+          const candidate = { focus, c, drawn: size.nodes, edges: size.edges };
+          if (!best || Math.abs(size.nodes - wanted) < Math.abs(best.drawn - wanted)) best = candidate;
+          if (size.nodes >= wanted * 0.9) return candidate;
+        }
+      }
+    }
+  } finally {
+    client.close();
+  }
+  if (!best) throw new Error("no candidate focus for a browser view");
+  return best;
+}
+
+export function explorerUrl(baseUrl: string, focus: string, c: QueryCase): string {
+  const params = new URLSearchParams({ node: focus, depth: String(c.depth), direction: c.direction, limit: String(c.limit) });
+  return `${baseUrl}/lineage?${params}`;
+}
+
+/** Navigates and waits until the canvas holds visible, laid-out nodes and the explorer is idle. */
+async function visit(page: Page, url: string): Promise<{ usableMs: number; layoutMs: number; longestTaskMs: number; nodes: number }> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __tlLongest: number };
+    w.__tlLongest = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__tlLongest = Math.max(w.__tlLongest, entry.duration);
+    }).observe({ type: "longtask", buffered: true });
+  });
+  await page.goto(url, { waitUntil: "commit" });
+  const handle = await page.waitForFunction(
+    () => {
+      const explorer = document.querySelector('[data-testid="lineage-explorer"]');
+      if (!explorer || explorer.getAttribute("aria-busy") === "true") return false;
+      const nodes = document.querySelectorAll(".react-flow__node");
+      if (nodes.length === 0) return false;
+      for (const node of nodes) if (getComputedStyle(node).visibility !== "visible") return false;
+      return performance.now();
+    },
+    undefined,
+    { polling: "raf", timeout: 60_000 },
+  );
+  const usableMs = (await handle.jsonValue()) as number;
+  const details = await page.evaluate(() => {
+    const measures = performance.getEntriesByName("threadline:layout");
+    return {
+      layoutMs: measures.length ? measures[measures.length - 1]!.duration : NaN,
+      longestTaskMs: (window as unknown as { __tlLongest: number }).__tlLongest,
+      nodes: document.querySelectorAll(".react-flow__node").length,
+    };
+  });
+  return { usableMs, ...details };
+}
+
+async function heap(cdp: CDPSession): Promise<{ before: number; after: number; domNodes: number }> {
+  await cdp.send("Performance.enable");
+  const read = async () => {
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+    return { heap: get("JSHeapUsedSize"), dom: get("Nodes") };
+  };
+  const before = await read();
+  await cdp.send("HeapProfiler.collectGarbage");
+  const after = await read();
+  return { before: before.heap, after: after.heap, domNodes: after.dom };
+}
+
+/** Drags the pane back and forth for `durationMs` and records frame-to-frame times. */
+async function pan(page: Page, durationMs: number): Promise<NonNullable<BrowserView["pan"]>> {
+  const pane = await page.locator(".react-flow__pane").boundingBox();
+  if (!pane) throw new Error("no React Flow pane to pan");
+  await page.evaluate(() => {
+    const w = window as unknown as { __tlFrames: number[]; __tlRecording: boolean; __tlPanLongest: number };
+    w.__tlFrames = [];
+    w.__tlRecording = true;
+    w.__tlPanLongest = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (w.__tlRecording) w.__tlPanLongest = Math.max(w.__tlPanLongest, entry.duration);
+    }).observe({ type: "longtask" });
+    const tick = (t: number) => {
+      w.__tlFrames.push(t);
+      if (w.__tlRecording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const y = pane.y + pane.height / 2;
+  const left = pane.x + pane.width * 0.25;
+  const right = pane.x + pane.width * 0.75;
+  const start = Date.now();
+  let stroke = 0;
+  while (Date.now() - start < durationMs) {
+    const [from, to] = stroke % 2 === 0 ? [right, left] : [left, right];
+    await page.mouse.move(from, y);
+    await page.mouse.down();
+    // ~60 input events per stroke at 8 ms intervals: faster than frames, as a real drag.
+    for (let i = 1; i <= 60; i++) {
+      await page.mouse.move(from + ((to - from) * i) / 60, y + Math.sin(i / 10) * 40);
+      await page.waitForTimeout(8);
+    }
+    await page.mouse.up();
+    stroke++;
+  }
+  const { frames, longest } = await page.evaluate(() => {
+    const w = window as unknown as { __tlFrames: number[]; __tlRecording: boolean; __tlPanLongest: number };
+    w.__tlRecording = false;
+    return { frames: w.__tlFrames, longest: w.__tlPanLongest };
+  });
+  const deltas = frames.slice(1).map((t, i) => t - frames[i]!);
+  return {
+    frames: deltas.length,
+    frameMs: summarise(deltas),
+    droppedShare: deltas.filter((d) => d > 20).length / Math.max(1, deltas.length),
+    longestTaskMs: longest,
+  };
+}
+
+export async function runBrowserBench(options: {
+  baseUrl: string;
+  databaseFile: string;
+  repeats: number;
+  log: (line: string) => void;
+  sizes?: number[];
+}): Promise<BrowserFigures> {
+  const { baseUrl, databaseFile, repeats, log } = options;
+  const sizes = options.sizes ?? [500, 5_000];
+  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const views: BrowserView[] = [];
+  try {
+    for (const wanted of sizes) {
+      const view = await findView(baseUrl, databaseFile, wanted);
+      const url = explorerUrl(baseUrl, view.focus, view.c);
+      log(`browser ${wanted}-node view: ${view.focus} ${view.c.direction} depth ${view.c.depth} (${view.drawn} nodes drawn)`);
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      try {
+        const runs: Awaited<ReturnType<typeof visit>>[] = [];
+        let last: Page | null = null;
+        for (let r = 0; r <= repeats; r++) {
+          await last?.close();
+          const page = await context.newPage();
+          runs.push(await visit(page, url));
+          last = page;
+        }
+        const [cold, ...warm] = runs;
+        const figure: BrowserView = {
+          requestedNodes: wanted,
+          focus: view.focus,
+          url,
+          renderedNodes: view.drawn,
+          renderedEdges: view.edges,
+          coldUsableMs: cold!.usableMs,
+          usableMs: spread(warm.map((w) => w.usableMs)),
+          layoutMs: spread(warm.map((w) => w.layoutMs)),
+          longestTaskMs: spread(warm.map((w) => w.longestTaskMs)),
+        };
+        const page = last!;
+        const counts = await page.getByTestId("view-counts").textContent();
+        const match = /(\d+) nodes · (\d+) edges/.exec(counts ?? "");
+        if (match) {
+          figure.renderedNodes = Number(match[1]);
+          figure.renderedEdges = Number(match[2]);
+        }
+        // Let the first fit-view animation end before measuring memory and panning.
+        await page.waitForTimeout(800);
+        const cdp = await context.newCDPSession(page);
+        const memory = await heap(cdp);
+        figure.heapBytes = memory.after;
+        figure.heapBeforeGcBytes = memory.before;
+        figure.domNodes = memory.domNodes;
+        figure.pan = await pan(page, 2_500);
+        log(
+          `  usable ${figure.usableMs.median.toFixed(0)} ms warm (${figure.coldUsableMs.toFixed(0)} cold), layout ${figure.layoutMs.median.toFixed(0)} ms, heap ${(memory.after / 2 ** 20).toFixed(1)} MB, pan p95 ${figure.pan.frameMs.p95.toFixed(1)} ms`,
+        );
+        views.push(figure);
+      } finally {
+        await context.close();
+      }
+    }
+    return { chromium: browser.version(), viewport: VIEWPORT, views };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Lineage API benchmark: GET /api/v1/lineage against the running server, one request at a time,
+ * over a seeded sample of focus nodes of every type, at 1, 3 and 10 hops (the API's default budget
+ * of 500 nodes) and for neighbourhoods that fill a 2,000-node budget.
+ */
+import Database from "better-sqlite3";
+import type { LineageGraph } from "@/lib/lineage/types";
+import type { Client } from "./http-load";
+import { spread, summarise, type LatencySummary, type Spread } from "./stats";
+
+export interface QueryCase {
+  name: string;
+  depth: number;
+  limit: number;
+  direction: "both" | "upstream" | "downstream";
+}
+
+export interface QueryFigure extends QueryCase {
+  foci: number;
+  /** One summary per pass over the foci. */
+  passes: LatencySummary[];
+  p50: Spread;
+  p95: Spread;
+  /** Mean nodes per answer, and the share of answers the budget cut. */
+  meanNodes: number;
+  truncatedShare: number;
+}
+
+/** mulberry32 */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seeded sample of node keys, the same number of each node type. */
+export function sampleFoci(databaseFile: string, perType: number, seed: number): string[] {
+  const db = new Database(databaseFile, { readonly: true });
+  try {
+    const random = seeded(seed);
+    const keys: string[] = [];
+    for (const type of ["dataset", "job", "datasetVersion", "run"]) {
+      const range = db.prepare<[string], { lo: number; hi: number; n: number }>("SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM Node WHERE type = ?").get(type);
+      if (!range || range.n === 0) continue;
+      const pick = db.prepare<[string, number], { key: string }>("SELECT key FROM Node WHERE type = ? AND id >= ? ORDER BY id LIMIT 1");
+      const seen = new Set<string>();
+      for (let attempt = 0; seen.size < Math.min(perType, range.n) && attempt < perType * 20; attempt++) {
+        const row = pick.get(type, range.lo + Math.floor(random() * (range.hi - range.lo + 1)));
+        if (row) seen.add(row.key);
+      }
+      keys.push(...seen);
+    }
+    // Interleave types so every pass prefix is a fair mix.
+    for (let i = keys.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+    }
+    return keys;
+  } finally {
+    db.close();
+  }
+}
+
+export const lineagePath = (nodeId: string, c: QueryCase) =>
+  `/api/v1/lineage?${new URLSearchParams({ nodeId, depth: String(c.depth), direction: c.direction, limit: String(c.limit) })}`;
+
+export async function fetchLineage(client: Client, nodeId: string, c: QueryCase): Promise<LineageGraph> {
+  const res = await client.get(lineagePath(nodeId, c));
+  if (res.status !== 200) throw new Error(`GET ${lineagePath(nodeId, c)} answered ${res.status}: ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body) as LineageGraph;
+}
+
+/** Foci whose neighbourhood fills the case's budget (probed once each, in order, until `wanted`). */
+export async function fociFillingBudget(client: Client, candidates: readonly string[], c: QueryCase, wanted: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const key of candidates) {
+    const graph = await fetchLineage(client, key, c);
+    if (graph.nodes.length >= c.limit) found.push(key);
+    if (found.length >= wanted) break;
+  }
+  return found;
+}
+
+/** `passes` sequential passes over the foci (after one warm-up pass), timing each request. */
+export async function measureQueries(client: Client, foci: readonly string[], c: QueryCase, passes: number): Promise<QueryFigure> {
+  let nodes = 0;
+  let truncated = 0;
+  for (const key of foci) {
+    const graph = await fetchLineage(client, key, c);
+    nodes += graph.nodes.length;
+    if (graph.truncated) truncated++;
+  }
+  const summaries: LatencySummary[] = [];
+  for (let p = 0; p < passes; p++) {
+    const ms: number[] = [];
+    for (const key of foci) {
+      const res = await client.get(lineagePath(key, c));
+      if (res.status !== 200) throw new Error(`GET lineage answered ${res.status}`);
+      ms.push(res.ms);
+    }
+    summaries.push(summarise(ms));
+  }
+  return {
+    ...c,
+    foci: foci.length,
+    passes: summaries,
+    p50: spread(summaries.map((s) => s.p50)),
+    p95: spread(summaries.map((s) => s.p95)),
+    meanNodes: foci.length ? nodes / foci.length : 0,
+    truncatedShare: foci.length ? truncated / foci.length : 0,
+  };
+}

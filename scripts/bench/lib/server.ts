@@ -1,0 +1,160 @@
+/**
+ * The production server the HTTP and browser benchmarks talk to: `next start` on 127.0.0.1 and a
+ * free port, on a given database file, built first when the build is missing or older than the
+ * sources. Also reads the server's memory from /proc.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+const SOURCE_ROOTS = ["app", "components", "lib", "proxy.ts", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
+
+function newestSourceMtime(root: string): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(p)) if (entry !== "node_modules" && !entry.startsWith(".")) visit(path.join(p, entry));
+    } else if (!/\.test\.tsx?$/.test(p)) {
+      newest = Math.max(newest, stat.mtimeMs);
+    }
+  };
+  for (const r of SOURCE_ROOTS) visit(path.join(root, r));
+  return newest;
+}
+
+/** Why the production build must be (re)made, or null when .next is up to date. */
+export function buildStaleness(root: string): string | null {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return "no production build (.next/BUILD_ID missing)";
+  if (newestSourceMtime(root) > fs.statSync(buildId).mtimeMs) return "sources changed since the last build";
+  return null;
+}
+
+/** `npm run build`, inheriting the terminal (takes a minute or two). */
+export function buildApp(root: string, log: (line: string) => void): void {
+  log("building the app (npm run build)…");
+  const result = spawnSync("npm", ["run", "--silent", "build"], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+  output(): string;
+}
+
+/** Starts `next start` on 127.0.0.1 with DATABASE_URL=file:<databaseFile> and waits for /api/v1/stats. */
+export async function startServer(root: string, databaseFile: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const next = path.join(root, "node_modules", ".bin", "next");
+  const child: ChildProcess = spawn(next, ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: `file:${path.resolve(databaseFile)}`,
+      // Local demo mode: anonymous writes, no credentials to manage in a benchmark.
+      THREADLINE_AUTH: "off",
+      ...extraEnv,
+    },
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid, "SIGTERM");
+    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/stats`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not answer within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, port, pid: child.pid!, stop, output: () => output };
+}
+
+export interface MemoryFigures {
+  /** Resident set of the server's process tree now, bytes. */
+  rssBytes: number;
+  /** Peak resident set (VmHWM) of the largest process of the tree, bytes. */
+  peakRssBytes: number;
+  processes: number;
+}
+
+/** RSS of a process and all its descendants, from /proc. */
+export function processTreeMemory(pid: number): MemoryFigures {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // gone
+    }
+  }
+  let rss = 0;
+  let peak = 0;
+  let processes = 0;
+  const visit = (p: number) => {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+      rss += kb("VmRSS");
+      peak = Math.max(peak, kb("VmHWM"));
+      processes++;
+    } catch {
+      return;
+    }
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return { rssBytes: rss, peakRssBytes: peak, processes };
+}

@@ -1,0 +1,136 @@
+/**
+ * The store side of the benchmark: builds a migrated SQLite file and fills it with generated
+ * lineage through `ingestEvents` in batches (the batched-ingest figure), then measures what the
+ * edges cost on disk.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { openSqlite, type Sqlite } from "@/lib/server/db";
+import { ingestEvents } from "@/lib/server/ingest";
+import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
+import { emptyStats, generateGenAiLineage, takeBatch, type GenAiLineageStats } from "./genai-lineage";
+import { summarise, type LatencySummary } from "./stats";
+
+export function removeDatabase(file: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
+}
+
+/** A fresh database file with every migration applied (the same runner as `npm run db:migrate`). */
+export async function createMigratedDatabase(file: string): Promise<void> {
+  removeDatabase(file);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await applyPendingMigrations({ ...getDefaultPaths(process.cwd()), databasePath: file });
+}
+
+export interface StoreIngestResult {
+  targetEdges: number;
+  events: number;
+  edges: number;
+  nodes: number;
+  batchSize: number;
+  /** Time spent inside ingestEvents only (generation excluded). */
+  ingestMs: number;
+  eventsPerSecond: number;
+  /** Time of one ingestEvents call (one batch, one transaction), ms. */
+  batch: LatencySummary;
+  generator: GenAiLineageStats;
+}
+
+/**
+ * Generates a world of `targetEdges` edges and ingests it in batches of `batchSize` events into
+ * `file` (migrated first). Only the ingestEvents calls are timed; the generator runs between them.
+ */
+export async function buildStore(options: {
+  file: string;
+  targetEdges: number;
+  seed: number;
+  batchSize: number;
+  onProgress?: (events: number, edges: number) => void;
+}): Promise<StoreIngestResult> {
+  await createMigratedDatabase(options.file);
+  const db = openSqlite(options.file);
+  try {
+    const stats = emptyStats();
+    const events = generateGenAiLineage({ targetEdges: options.targetEdges, seed: options.seed }, stats);
+    const batchMs: number[] = [];
+    let ingested = 0;
+    let lastReport = 0;
+    for (;;) {
+      const batch = takeBatch(events, options.batchSize);
+      if (batch.length === 0) break;
+      const start = performance.now();
+      const outcomes = ingestEvents(db, batch, { sender: "bench" });
+      batchMs.push(performance.now() - start);
+      ingested += batch.length;
+      const bad = outcomes.find((o) => o.status !== "created");
+      if (bad) throw new Error(`event ${ingested - batch.length + bad.index} was ${bad.status}: ${JSON.stringify(bad.errors ?? [])}`);
+      if (options.onProgress && ingested - lastReport >= 50_000) {
+        lastReport = ingested;
+        options.onProgress(ingested, stats.edges);
+      }
+    }
+    const edges = count(db, "Edge");
+    if (edges !== stats.edges) throw new Error(`the store holds ${edges} edges, the generator expected ${stats.edges}`);
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    const ingestMs = batchMs.reduce((a, b) => a + b, 0);
+    return {
+      targetEdges: options.targetEdges,
+      events: ingested,
+      edges,
+      nodes: count(db, "Node"),
+      batchSize: options.batchSize,
+      ingestMs,
+      eventsPerSecond: (ingested / ingestMs) * 1000,
+      batch: summarise(batchMs),
+      generator: stats,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function count(db: Sqlite, table: string): number {
+  return (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
+}
+
+export interface StorageFigures {
+  edges: number;
+  /** Bytes of the Edge table and both of its indexes (dbstat: pages in use, including free space in them). */
+  edgeBytes: number;
+  bytesPerEdge: number;
+  byObject: Record<string, number>;
+  /** The whole file (log included), for scale. */
+  fileBytes: number;
+  fileBytesPerEdge: number;
+}
+
+/** What the edges take on disk: every page of the Edge table and of its indexes, per edge (dbstat). */
+export function measureStorage(file: string): StorageFigures {
+  const db = openSqlite(file);
+  try {
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    const edges = count(db, "Edge");
+    const objects = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE tbl_name = 'Edge' AND type IN ('table', 'index')")
+      .all()
+      .map((r) => r.name);
+    const byObject: Record<string, number> = {};
+    for (const name of objects) {
+      const row = db.prepare<[string], { bytes: number | null }>("SELECT SUM(pgsize) AS bytes FROM dbstat WHERE name = ?").get(name);
+      byObject[name] = row?.bytes ?? 0;
+    }
+    const edgeBytes = Object.values(byObject).reduce((a, b) => a + b, 0);
+    const pageSize = db.pragma("page_size", { simple: true }) as number;
+    const pageCount = db.pragma("page_count", { simple: true }) as number;
+    return {
+      edges,
+      edgeBytes,
+      bytesPerEdge: edgeBytes / edges,
+      byObject,
+      fileBytes: pageSize * pageCount,
+      fileBytesPerEdge: (pageSize * pageCount) / edges,
+    };
+  } finally {
+    db.close();
+  }
+}
