@@ -1,7 +1,7 @@
 import "server-only";
 import type { Sqlite } from "./db";
-import { appendEvent, findEventByContent, sha256Hex } from "./event-log";
-import { projectEvent, toUtc, type ProjectableEvent } from "./projection";
+import { appendEvent, findEventByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
+import { ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import { validateEvent, type ValidationIssue } from "@/lib/schemas/openlineage";
@@ -64,13 +64,17 @@ export function ingestEvents(db: Sqlite, inputs: readonly unknown[], options: In
 
   const receivedAt = options.receivedAt ?? new Date().toISOString();
   const store = db.transaction((batch: Prepared[]) => {
+    // Read once per transaction, which holds the write lock: the chain head and the projection's rows.
+    let head = getLogHead(db);
+    const cache = new ProjectionCache();
     for (const p of batch) {
       const existing = findEventByContent(db, p.contentHash);
       if (existing !== null) {
         outcomes[p.index] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
         continue;
       }
-      outcomes[p.index] = { index: p.index, status: "created", seq: storeOne(db, p, receivedAt, options.sender), warnings: p.warnings };
+      head = storeOne(db, p, receivedAt, options.sender, head, cache);
+      outcomes[p.index] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
   });
   // IMMEDIATE takes the write lock up front, so the chain head read inside cannot go stale.
@@ -78,22 +82,26 @@ export function ingestEvents(db: Sqlite, inputs: readonly unknown[], options: In
   return outcomes;
 }
 
-function storeOne(db: Sqlite, p: Prepared, receivedAt: string, sender: string): number {
+function storeOne(db: Sqlite, p: Prepared, receivedAt: string, sender: string, prev: LogHead | null, cache: ProjectionCache): LogHead {
   const { event } = p;
-  const head = appendEvent(db, {
-    canonical: p.canonical,
-    contentHash: p.contentHash,
-    kind: p.kind,
-    eventType: typeof event.eventType === "string" ? event.eventType : null,
-    eventTime: toUtc(event.eventTime),
-    receivedAt,
-    producer: typeof event.producer === "string" ? event.producer : null,
-    sender,
-    runId: event.run?.runId ?? null,
-    jobKey: event.job ? nodeId.job(event.job.namespace, event.job.name) : null,
-  });
-  projectEvent(db, head.seq, p.kind, event);
-  return head.seq;
+  const head = appendEvent(
+    db,
+    {
+      canonical: p.canonical,
+      contentHash: p.contentHash,
+      kind: p.kind,
+      eventType: typeof event.eventType === "string" ? event.eventType : null,
+      eventTime: toUtc(event.eventTime),
+      receivedAt,
+      producer: typeof event.producer === "string" ? event.producer : null,
+      sender,
+      runId: event.run?.runId ?? null,
+      jobKey: event.job ? nodeId.job(event.job.namespace, event.job.name) : null,
+    },
+    prev,
+  );
+  projectEvent(db, head.seq, p.kind, event, cache);
+  return head;
 }
 
 /** Counts of outcomes, for summaries. */

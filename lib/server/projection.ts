@@ -80,6 +80,81 @@ function mergeFacets(current: string | null | undefined, next: Facets | undefine
   return canonicalJson({ ...parseJson<Facets>(current, {}), ...next });
 }
 
+/**
+ * mergeFacets plus the parsed result, reusing the parse of the current facets: with the row cache,
+ * a job or dataset whose facets arrive again unchanged costs one canonicalJson, not two parses.
+ * `parsed` objects are shared between events of a batch: read them, never change them.
+ */
+function mergeParsed(current: { facets: string; parsed?: Facets } | undefined, next: Facets | undefined): { facets: string; parsed: Facets } {
+  if (!next || Object.keys(next).length === 0) {
+    const facets = current?.facets ?? "{}";
+    return { facets, parsed: current?.parsed ?? parseJson<Facets>(facets, {}) };
+  }
+  const base = current ? (current.parsed ?? parseJson<Facets>(current.facets, {})) : {};
+  const facets = canonicalJson({ ...base, ...next });
+  if (current?.parsed && facets === current.facets) return { facets, parsed: current.parsed };
+  return { facets, parsed: parseJson<Facets>(facets, {}) };
+}
+
+interface CachedJob {
+  facets: string;
+  parsed?: Facets;
+  latestRunId: string | null;
+}
+interface CachedDataset {
+  nodeId: number;
+  facets: string;
+  parsed?: Facets;
+  latestVersionKey: string | null;
+}
+interface CachedVersion extends VersionRow {
+  parsed?: Facets;
+}
+interface CachedRun extends RunRow {
+  parsed?: Facets;
+}
+interface RunDatasetRow {
+  direction: string;
+  datasetVersionKey: string;
+  datasetKey: string;
+  facets: string;
+}
+
+/**
+ * The rows the projection read or wrote during one write transaction, so that a batch of events
+ * reads each job, dataset, version and run once instead of several times per event (a hub dataset
+ * is read by hundreds of runs). Write-through: every write goes to SQLite at once and updates the
+ * entry. Valid only inside the transaction that created it — another connection may write between
+ * transactions — and only while projectEvent is the only writer of these tables (projectFlag
+ * writes versions: projectEvent drops the cached versions after it).
+ */
+export class ProjectionCache {
+  readonly nodeIds = new Map<string, number>();
+  readonly jobs = new Map<string, CachedJob | null>();
+  readonly datasets = new Map<string, CachedDataset | null>();
+  readonly versions = new Map<string, CachedVersion | null>();
+  readonly runs = new Map<string, CachedRun | null>();
+  /** A run's RunDataset rows, in primary-key order (direction, datasetVersionKey). */
+  readonly runDatasets = new Map<string, RunDatasetRow[]>();
+  /** Edges known to exist ("source>target"): inserting them again would change nothing. */
+  readonly edges = new Set<string>();
+
+  /** Entries held, to bound memory on long replays. */
+  get size(): number {
+    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.edges.size;
+  }
+
+  clear(): void {
+    this.nodeIds.clear();
+    this.jobs.clear();
+    this.datasets.clear();
+    this.versions.clear();
+    this.runs.clear();
+    this.runDatasets.clear();
+    this.edges.clear();
+  }
+}
+
 /** The dataset kind a GenAI user thinks in, from the datasetType facet. */
 export function datasetKindOf(facets: Facets): DatasetKind {
   const type = isRecord(facets.datasetType) ? str(facets.datasetType.datasetType)?.toUpperCase() : null;
@@ -228,7 +303,6 @@ function prepare(db: Sqlite) {
     getRun: db.prepare<[string], RunRow>(
       "SELECT nodeId, state, startedAt, endedAt, facets, jobKey FROM Run WHERE runId = ?",
     ),
-    runStartedAt: db.prepare<[string], { startedAt: string | null }>("SELECT startedAt FROM Run WHERE runId = ?"),
     insertRun: db.prepare(
       `INSERT INTO Run (nodeId, runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace,
                         parameters, failedChecks, reason, facets, jobFacets, createdAt, updatedAt)
@@ -267,16 +341,13 @@ function prepare(db: Sqlite) {
     setVersionFailure: db.prepare<[string, string]>(
       "UPDATE DatasetVersion SET isFailed = 1, failureReasons = ? WHERE key = ?",
     ),
-    runDatasetFor: db.prepare<[string, string, string], { datasetVersionKey: string; facets: string }>(
-      "SELECT datasetVersionKey, facets FROM RunDataset WHERE runId = ? AND direction = ? AND datasetKey = ?",
-    ),
     upsertRunDataset: db.prepare(
       `INSERT INTO RunDataset (runId, direction, datasetVersionKey, datasetKey, facets)
        VALUES (@runId, @direction, @datasetVersionKey, @datasetKey, @facets)
        ON CONFLICT (runId, direction, datasetVersionKey) DO UPDATE SET facets = excluded.facets`,
     ),
-    runDatasets: db.prepare<[string, string], { datasetVersionKey: string; facets: string }>(
-      "SELECT datasetVersionKey, facets FROM RunDataset WHERE runId = ? AND direction = ?",
+    allRunDatasets: db.prepare<[string], RunDatasetRow>(
+      "SELECT direction, datasetVersionKey, datasetKey, facets FROM RunDataset WHERE runId = ? ORDER BY direction, datasetVersionKey",
     ),
   };
 }
@@ -293,17 +364,33 @@ function statements(db: Sqlite): Statements {
   return s;
 }
 
-/** Applies one validated event to the projection. Call inside the transaction that logged it. */
-export function projectEvent(db: Sqlite, seq: number, kind: EventKind, event: ProjectableEvent): void {
+/**
+ * Applies one validated event to the projection. Call inside the transaction that logged it; pass
+ * one ProjectionCache to every event of that transaction (and to no other transaction).
+ */
+export function projectEvent(
+  db: Sqlite,
+  seq: number,
+  kind: EventKind,
+  event: ProjectableEvent,
+  cache: ProjectionCache = new ProjectionCache(),
+): void {
   // A flag (threadline_flag on a DatasetEvent) is projected into Flag, not into the dataset's facets.
   const flagged = splitFlagEvent(kind, event);
-  new Projector(statements(db), seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
-  if (flagged?.flag) projectFlag(db, seq, flagged.flag);
+  new Projector(statements(db), cache, seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
+  if (flagged?.flag) {
+    projectFlag(db, seq, flagged.flag);
+    cache.versions.clear();
+  }
 }
 
 class Projector {
+  /** Nodes this event already recorded in EventNode. */
+  private readonly touched = new Set<number>();
+
   constructor(
     private readonly s: Statements,
+    private readonly c: ProjectionCache,
     private readonly seq: number,
     private readonly time: string,
   ) {}
@@ -325,26 +412,81 @@ class Projector {
   }
 
   private node(key: string, type: string, namespace: string, name: string): number {
-    const found = this.s.nodeId.get(key);
-    const id = found ? found.id : Number(this.s.insertNode.run(key, type, namespace, name, this.seq).lastInsertRowid);
+    let id = this.c.nodeIds.get(key) ?? this.s.nodeId.get(key)?.id;
+    if (id === undefined) id = Number(this.s.insertNode.run(key, type, namespace, name, this.seq).lastInsertRowid);
+    this.c.nodeIds.set(key, id);
     return this.touch(id);
   }
 
   private touch(id: number): number {
-    this.s.touchNode.run(this.seq, id);
+    if (!this.touched.has(id)) {
+      this.touched.add(id);
+      this.s.touchNode.run(this.seq, id);
+    }
     return id;
   }
 
   private edge(source: number, target: number): void {
+    const key = `${source}>${target}`;
+    if (this.c.edges.has(key)) return;
     this.s.insertEdge.run(source, target, this.seq);
+    this.c.edges.add(key);
+  }
+
+  private job(key: string): CachedJob | undefined {
+    let job = this.c.jobs.get(key);
+    if (job === undefined) this.c.jobs.set(key, (job = this.s.getJob.get(key) ?? null));
+    return job ?? undefined;
+  }
+
+  private dataset(key: string): CachedDataset | undefined {
+    let dataset = this.c.datasets.get(key);
+    if (dataset === undefined) this.c.datasets.set(key, (dataset = this.s.getDataset.get(key) ?? null));
+    return dataset ?? undefined;
+  }
+
+  private version(key: string): CachedVersion | undefined {
+    let version = this.c.versions.get(key);
+    if (version === undefined) this.c.versions.set(key, (version = this.s.getVersion.get(key) ?? null));
+    return version ?? undefined;
+  }
+
+  private run(runId: string): CachedRun | undefined {
+    let run = this.c.runs.get(runId);
+    if (run === undefined) this.c.runs.set(runId, (run = this.s.getRun.get(runId) ?? null));
+    return run ?? undefined;
+  }
+
+  private runDatasetRows(runId: string): RunDatasetRow[] {
+    let rows = this.c.runDatasets.get(runId);
+    if (!rows) this.c.runDatasets.set(runId, (rows = this.s.allRunDatasets.all(runId)));
+    return rows;
+  }
+
+  /** The first row (in key order) a run recorded for a dataset in one direction, as runDatasetFor. */
+  private runDatasetFor(runId: string, direction: string, datasetKey: string): RunDatasetRow | undefined {
+    return this.runDatasetRows(runId).find((r) => r.direction === direction && r.datasetKey === datasetKey);
+  }
+
+  private upsertRunDataset(row: RunDatasetRow & { runId: string }): void {
+    this.s.upsertRunDataset.run(row);
+    const rows = this.runDatasetRows(row.runId);
+    const at = rows.findIndex((r) => r.direction === row.direction && r.datasetVersionKey === row.datasetVersionKey);
+    const entry = { direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets };
+    if (at >= 0) {
+      // ON CONFLICT updates only the facets.
+      rows[at] = { ...rows[at]!, facets: row.facets };
+      return;
+    }
+    const before = rows.findIndex((r) => r.direction > row.direction || (r.direction === row.direction && r.datasetVersionKey > row.datasetVersionKey));
+    rows.splice(before < 0 ? rows.length : before, 0, entry);
   }
 
   private upsertJob(job: NonNullable<ProjectableEvent["job"]>): { key: string; nodeId: number; facets: string } {
     const key = nodeId.job(job.namespace, job.name);
     const id = this.node(key, "job", job.namespace, job.name);
-    const existing = this.s.getJob.get(key);
-    const facets = mergeFacets(existing?.facets, job.facets);
-    const merged = parseJson<Facets>(facets, {});
+    const existing = this.job(key);
+    const { facets, parsed: merged } = mergeParsed(existing, job.facets);
     const row = {
       key,
       nodeId: id,
@@ -357,17 +499,17 @@ class Projector {
     };
     if (existing) this.s.updateJob.run(row);
     else this.s.insertJob.run(row);
+    this.c.jobs.set(key, { facets, parsed: merged, latestRunId: existing?.latestRunId ?? null });
     return { key, nodeId: id, facets };
   }
 
   private upsertDataset(d: ProjectableDataset): { key: string; nodeId: number } {
     const key = nodeId.dataset(d.namespace, d.name);
     const id = this.node(key, "dataset", d.namespace, d.name);
-    const existing = this.s.getDataset.get(key);
+    const existing = this.dataset(key);
     // A version facet describes one version, not the dataset: keep it off the dataset's own facets.
     const { version: _version, ...datasetFacets } = d.facets ?? {};
-    const facets = mergeFacets(existing?.facets, datasetFacets);
-    const merged = parseJson<Facets>(facets, {});
+    const { facets, parsed: merged } = mergeParsed(existing, datasetFacets);
     const row = {
       key,
       nodeId: id,
@@ -380,6 +522,7 @@ class Projector {
     };
     if (existing) this.s.updateDataset.run(row);
     else this.s.insertDataset.run(row);
+    this.c.datasets.set(key, { nodeId: id, facets, parsed: merged, latestVersionKey: existing?.latestVersionKey ?? null });
     return { key, nodeId: id };
   }
 
@@ -391,9 +534,8 @@ class Projector {
   ): { key: string; nodeId: number } {
     const key = nodeId.datasetVersion(d.namespace, d.name, version);
     const id = this.node(key, "datasetVersion", d.namespace, d.name);
-    const existing = this.s.getVersion.get(key);
-    const facets = mergeFacets(existing?.facets, d.facets);
-    const merged = parseJson<Facets>(facets, {});
+    const existing = this.version(key);
+    const { facets, parsed: merged } = mergeParsed(existing, d.facets);
     const row = {
       key,
       nodeId: id,
@@ -408,11 +550,16 @@ class Projector {
     };
     if (existing) {
       this.s.updateVersion.run(row);
+      this.c.versions.set(key, { ...existing, facets, parsed: merged });
     } else {
       this.s.insertVersion.run(row);
-      const dataset = this.s.getDataset.get(datasetKey);
-      const latest = dataset?.latestVersionKey ? this.s.getVersion.get(dataset.latestVersionKey) : undefined;
-      if (!latest || latest.createdAt <= this.time) this.s.setLatestVersion.run(key, datasetKey);
+      this.c.versions.set(key, { nodeId: id, createdAt: this.time, facets, parsed: merged, isFailed: 0, failureReasons: "[]" });
+      const dataset = this.dataset(datasetKey);
+      const latest = dataset?.latestVersionKey ? this.version(dataset.latestVersionKey) : undefined;
+      if (!latest || latest.createdAt <= this.time) {
+        this.s.setLatestVersion.run(key, datasetKey);
+        if (dataset) dataset.latestVersionKey = key;
+      }
     }
     return { key, nodeId: id };
   }
@@ -427,9 +574,8 @@ class Projector {
     const runKey = nodeId.run(run.runId);
     // A run node carries its job's namespace and name: that is how people recognise a run.
     const id = this.node(runKey, "run", event.job?.namespace ?? "", event.job?.name ?? run.runId);
-    const existing = this.s.getRun.get(run.runId);
-    const facets = mergeFacets(existing?.facets, run.facets);
-    const merged = parseJson<Facets>(facets, {});
+    const existing = this.run(run.runId);
+    const { facets, parsed: merged } = mergeParsed(existing, run.facets);
     const incoming = stateOf(event.eventType);
     const current = existing?.state;
     // An ended run stays ended; OTHER adds information without moving the state.
@@ -469,33 +615,34 @@ class Projector {
     };
     if (existing) this.s.updateRun.run(row);
     else this.s.insertRun.run(row);
+    this.c.runs.set(run.runId, { nodeId: id, state, startedAt, endedAt, facets, parsed: merged, jobKey: existing?.jobKey ?? job.key });
     this.updateLatestRun(job.key, run.runId, row.startedAt);
 
     for (const i of inputVersions) {
-      this.s.upsertRunDataset.run({
+      this.upsertRunDataset({
         runId: run.runId,
         direction: "input",
         datasetVersionKey: i.version.key,
         datasetKey: i.key,
-        facets: mergeFacets(this.s.runDatasetFor.get(run.runId, "input", i.key)?.facets, i.d.inputFacets),
+        facets: mergeFacets(this.runDatasetFor(run.runId, "input", i.key)?.facets, i.d.inputFacets),
       });
       this.edge(i.version.nodeId, id);
     }
     for (const o of outputs) {
       const version = versionFacetOf(o.d.facets) ?? run.runId;
       const v = this.upsertVersion(o.d, o.key, version, run.runId);
-      this.s.upsertRunDataset.run({
+      this.upsertRunDataset({
         runId: run.runId,
         direction: "output",
         datasetVersionKey: v.key,
         datasetKey: o.key,
-        facets: mergeFacets(this.s.runDatasetFor.get(run.runId, "output", o.key)?.facets, o.d.outputFacets),
+        facets: mergeFacets(this.runDatasetFor(run.runId, "output", o.key)?.facets, o.d.outputFacets),
       });
       this.edge(id, v.nodeId);
     }
 
     if (state === "FAILED") {
-      for (const out of this.s.runDatasets.all(run.runId, "output")) {
+      for (const out of this.runDatasetRows(run.runId).filter((r) => r.direction === "output")) {
         this.markFailed(out.datasetVersionKey, {
           source: "run",
           run: runKey,
@@ -504,7 +651,7 @@ class Projector {
       }
     }
     if (failedChecks.length > 0) {
-      for (const input of this.s.runDatasets.all(run.runId, "input")) {
+      for (const input of this.runDatasetRows(run.runId).filter((r) => r.direction === "input")) {
         for (const c of failedChecks) {
           this.markFailed(input.datasetVersionKey, { source: "check", run: runKey, check: c.check, message: c.message });
         }
@@ -519,37 +666,43 @@ class Projector {
   private resolveInputVersion(runId: string, d: ProjectableDataset, datasetKey: string): { key: string; nodeId: number } {
     const named = versionFacetOf(d.facets);
     if (named) return this.upsertVersion(d, datasetKey, named, null);
-    const recorded = this.s.runDatasetFor.get(runId, "input", datasetKey);
+    const recorded = this.runDatasetFor(runId, "input", datasetKey);
     if (recorded) {
-      const v = this.s.getVersion.get(recorded.datasetVersionKey);
+      const v = this.version(recorded.datasetVersionKey);
       if (v) return { key: recorded.datasetVersionKey, nodeId: this.touch(v.nodeId) };
     }
-    const latest = this.s.getDataset.get(datasetKey)?.latestVersionKey;
+    const latest = this.dataset(datasetKey)?.latestVersionKey;
     if (latest) {
-      const v = this.s.getVersion.get(latest);
+      const v = this.version(latest);
       if (v) return { key: latest, nodeId: this.touch(v.nodeId) };
     }
     return this.upsertVersion(d, datasetKey, UNVERSIONED, null);
   }
 
   private updateLatestRun(jobKey: string, runId: string, startedAt: string | null): void {
-    const job = this.s.getJob.get(jobKey);
+    const job = this.job(jobKey);
     if (!job) return;
     if (job.latestRunId && job.latestRunId !== runId) {
-      const latest = this.s.runStartedAt.get(job.latestRunId);
+      const latest = this.run(job.latestRunId);
       if (latest?.startedAt && startedAt && latest.startedAt > startedAt) return;
     }
-    if (job.latestRunId !== runId) this.s.setLatestRun.run(runId, jobKey);
+    if (job.latestRunId !== runId) {
+      this.s.setLatestRun.run(runId, jobKey);
+      job.latestRunId = runId;
+    }
   }
 
   private markFailed(versionKey: string, reason: Record<string, string>): void {
-    const v = this.s.getVersion.get(versionKey);
+    const v = this.version(versionKey);
     if (!v) return;
     const reasons = parseJson<Record<string, string>[]>(v.failureReasons, []);
     const same = reasons.some((r) => r.source === reason.source && r.run === reason.run && r.check === reason.check);
     if (same) return;
     reasons.push(reason);
-    this.s.setVersionFailure.run(JSON.stringify(reasons), versionKey);
+    const failureReasons = JSON.stringify(reasons);
+    this.s.setVersionFailure.run(failureReasons, versionKey);
+    v.isFailed = 1;
+    v.failureReasons = failureReasons;
   }
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { openSqlite, type Sqlite } from "./db";
-import { projectEvent, type EventKind, type ProjectableEvent } from "./projection";
+import { ProjectionCache, projectEvent, type EventKind, type ProjectableEvent } from "./projection";
 
 /**
  * The projection is a function of the log: these re-derive it (rebuild) and check that what is
@@ -9,6 +9,8 @@ import { projectEvent, type EventKind, type ProjectableEvent } from "./projectio
 
 const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag"] as const;
 const PAGE = 5000;
+/** Rows the replay keeps cached at most before starting afresh (memory stays bounded on big logs). */
+const CACHE_ENTRIES = 200_000;
 
 /** Replays the whole log, in order, into the projection tables of `target` (emptied first). */
 export function replayLog(source: Sqlite, target: Sqlite = source): { events: number } {
@@ -24,11 +26,13 @@ export function replayLog(source: Sqlite, target: Sqlite = source): { events: nu
     if (hasSequence) target.prepare("DELETE FROM sqlite_sequence WHERE name = 'Node'").run();
     // Paged rather than iterated: a connection cannot write while one of its cursors is open.
     let after = 0;
+    const cache = new ProjectionCache();
     for (;;) {
       const rows = page.all(after, PAGE);
       if (rows.length === 0) break;
+      if (cache.size > CACHE_ENTRIES) cache.clear();
       for (const row of rows) {
-        projectEvent(target, row.seq, row.kind as EventKind, JSON.parse(row.payload) as ProjectableEvent);
+        projectEvent(target, row.seq, row.kind as EventKind, JSON.parse(row.payload) as ProjectableEvent, cache);
         events++;
       }
       after = rows[rows.length - 1].seq;
