@@ -14,6 +14,10 @@ export interface ExportMenuProps {
   direction: Direction;
   /** The node budget of the view, so file exports describe the same neighbourhood. */
   limit?: number;
+  /** A view pinned in the past (as-of): file exports are taken at that event, not at the head. */
+  asOf?: number | null;
+  /** The node selected in the view, if any: offered its own report. */
+  selectedId?: string | null;
   className?: string;
 }
 
@@ -33,7 +37,7 @@ export function exportQuery(props: Pick<ExportMenuProps, "nodeId" | "depth" | "d
  * attestation, and the printable audit report. Mount it inside the ReactFlowProvider of the canvas,
  * as a sibling of the canvas; it places itself at the canvas's top left.
  */
-export function ExportMenu({ nodeId, depth, direction, limit, className }: ExportMenuProps) {
+export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selectedId = null, className }: ExportMenuProps) {
   const instance = useReactFlow();
   const store = useStoreApi();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -45,14 +49,14 @@ export function ExportMenu({ nodeId, depth, direction, limit, className }: Expor
 
   // Pin file exports to the log head as the menu opens, so the events and their attestation agree.
   useEffect(() => {
-    if (!isOpen) return;
+    if (!isOpen || asOf !== null) return;
     const controller = new AbortController();
     fetch("/api/v1/audit/head", { signal: controller.signal, headers: { accept: "application/json" } })
       .then((r) => (r.ok ? (r.json() as Promise<{ statement?: { head?: { seq: number } | null } }>) : null))
       .then((body) => setHeadSeq(body?.statement?.head?.seq ?? null))
       .catch(() => {});
     return () => controller.abort();
-  }, [isOpen]);
+  }, [isOpen, asOf]);
 
   useEffect(() => {
     if (!isOpen) return;
@@ -93,8 +97,9 @@ export function ExportMenu({ nodeId, depth, direction, limit, className }: Expor
     [instance, store, nodeId],
   );
 
-  const query = exportQuery({ nodeId, depth, direction, limit }, headSeq);
-  const reportParams = new URLSearchParams({ node: nodeId, depth: String(depth), direction });
+  const pinnedSeq = asOf ?? headSeq;
+  const query = exportQuery({ nodeId, depth, direction, limit }, pinnedSeq);
+  const reportHref = (id: string) => `/report?${new URLSearchParams({ node: id, depth: String(Math.min(depth, 8)), direction }).toString()}`;
 
   return (
     <div ref={rootRef} className={cn("absolute left-3 top-3 z-10", className)} data-testid="export-menu">
@@ -128,7 +133,7 @@ export function ExportMenu({ nodeId, depth, direction, limit, className }: Expor
               SVG image
             </MenuButton>
           </MenuGroup>
-          <MenuGroup label={headSeq !== null ? `Provenance data, as of event #${headSeq}` : "Provenance data"}>
+          <MenuGroup label={pinnedSeq !== null ? `Provenance data, as of event #${pinnedSeq}` : "Provenance data"}>
             <MenuLink href={`/api/v1/export/prov?${query}&download=1`} testId="export-prov" hint="W3C PROV-JSON of the version graph, attested">
               PROV-JSON
             </MenuLink>
@@ -140,9 +145,14 @@ export function ExportMenu({ nodeId, depth, direction, limit, className }: Expor
             </MenuLink>
           </MenuGroup>
           <MenuGroup label="For reviewers">
-            <MenuLink href={`/report?${reportParams.toString()}`} testId="export-report" hint="Graph, transformations, flags and verification; print to PDF" newTab>
+            <MenuLink href={reportHref(nodeId)} testId="export-report" hint="Graph, transformations, flags and verification; print to PDF" newTab>
               Printable audit report
             </MenuLink>
+            {selectedId && selectedId !== nodeId && !selectedId.startsWith("more:") ? (
+              <MenuLink href={reportHref(selectedId)} testId="export-report-selected" hint="The same report, centred on the node you selected" newTab>
+                Report on the selected node
+              </MenuLink>
+            ) : null}
           </MenuGroup>
         </div>
       ) : null}

@@ -15,6 +15,7 @@ import { DifferencesList } from "./differences-list";
 import { FailureSummary } from "./failure-summary";
 import { FlagButton } from "./flag-button";
 import { InvestigateGraph } from "./investigate-graph";
+import { ExportMenu } from "@/components/export/export-menu";
 import { investigateHref } from "./investigate-href";
 import { SyntheticCard } from "./synthetic-card";
 
@@ -164,6 +165,8 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
                 onSelect={setSelectedId}
                 reveal={reveal}
               />
+              {/* The investigation is everything upstream of the target: exports take the same view. */}
+              <ExportMenu nodeId={target.id} depth={50} direction="upstream" asOf={asOf.isRequested ? asOf.seq : null} selectedId={selectedId} />
             </ReactFlowProvider>
             {selected ? (
               <div className="absolute left-3 top-3 z-10 max-w-sm rounded-md border border-line bg-surface px-3 py-2 text-sm shadow-overlay" data-testid="selected-node">

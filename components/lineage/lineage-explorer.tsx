@@ -269,7 +269,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           isFullscreen={isFullscreen}
         />
         <CanvasLegend />
-        <ExportMenu nodeId={state.node} depth={state.depth} direction={state.direction} limit={NODE_BUDGET} />
+        <ExportMenu nodeId={state.node} depth={state.depth} direction={state.direction} limit={NODE_BUDGET} selectedId={state.selected} />
       </ExplorerActionsContext.Provider>
     );
   }
