@@ -106,7 +106,9 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, [isViewMismatch, state.node, state.view]);
 
   // ---- data: the focus's neighbourhood plus every "+N" expansion, merged ----
-  const graphUrl = isViewMismatch ? null : lineageApiUrl(state.node, state.depth, state.direction, NODE_BUDGET, state.asOf);
+  // ?limit= asks for a bigger (or smaller) view than the default budget.
+  const budget = state.limit ?? NODE_BUDGET;
+  const graphUrl = isViewMismatch ? null : lineageApiUrl(state.node, state.depth, state.direction, budget, state.asOf);
   const graph = useApiResource<LineageGraph>(graphUrl);
   const lastGraph = useRef<LineageGraph | null>(null);
   if (graph.data) lastGraph.current = graph.data;
@@ -269,7 +271,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           isFullscreen={isFullscreen}
         />
         <CanvasLegend />
-        <ExportMenu nodeId={state.node} depth={state.depth} direction={state.direction} limit={NODE_BUDGET} selectedId={state.selected} />
+        <ExportMenu nodeId={state.node} depth={state.depth} direction={state.direction} limit={budget} selectedId={state.selected} />
       </ExplorerActionsContext.Provider>
     );
   }
@@ -277,7 +279,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   const isTruncated = !!merged?.truncated && !graph.isLoading;
 
   return (
-    <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="lineage-explorer">
+    <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="lineage-explorer" aria-busy={isBusy}>
       <ExplorerToolbar
         focus={focusNode}
         focusId={state.node}
@@ -295,7 +297,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           <>
             <AsOfControl asOf={state.asOf} onChange={(asOf) => navigate({ ...state, asOf: asOf ?? undefined })} />
             <ShareButton
-              view={{ kind: "graph", nodeId: state.node, depth: state.depth, direction: state.direction, limit: NODE_BUDGET, selectedId: state.selected, expand: state.expand }}
+              view={{ kind: "graph", nodeId: state.node, depth: state.depth, direction: state.direction, limit: budget, selectedId: state.selected, expand: state.expand }}
             />
           </>
         }
@@ -303,7 +305,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
       {isTruncated ? (
         <div role="status" className="flex flex-wrap items-center gap-2 border-b border-warning/30 bg-warning-soft px-4 py-2 text-sm text-ink" data-testid="budget-banner">
           <span>
-            <strong className="font-semibold">This view reached the {NODE_BUDGET}-node budget</strong>, so some nodes are not shown. Narrow it:
+            <strong className="font-semibold">This view reached the {budget}-node budget</strong>, so some nodes are not shown. Narrow it:
           </span>
           {state.depth > MIN_DEPTH ? (
             <Button size="sm" onClick={() => onDepthChange(state.depth - 1)}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DEPTH, MAX_DEPTH, buildExplorerQuery, granularityOf, parseExplorerState, recentre } from "./url-state";
+import { DEFAULT_DEPTH, MAX_DEPTH, MAX_LIMIT, buildExplorerQuery, granularityOf, parseExplorerState, recentre } from "./url-state";
 
 const parse = (query: string) => parseExplorerState(new URLSearchParams(query));
 
@@ -66,5 +66,20 @@ describe("granularityOf and recentre", () => {
     const before = parse("node=dataset%3Aa%3Ab&depth=3&direction=upstream&selected=job%3Aa%3Aj&expand=up%3Ajob%3Aa%3Aj");
     const after = recentre(before, "run:42");
     expect(after).toEqual({ node: "run:42", depth: 3, direction: "upstream", view: "version", selected: "run:42", expand: [] });
+  });
+});
+
+describe("the node budget in the address (?limit=)", () => {
+  it("is absent unless the address names a positive whole number, and is capped at MAX_LIMIT", () => {
+    expect(parse("node=dataset%3Aa%3Ab").limit).toBeUndefined();
+    expect(parse("node=dataset%3Aa%3Ab&limit=5000").limit).toBe(5000);
+    expect(parse("node=dataset%3Aa%3Ab&limit=999999").limit).toBe(MAX_LIMIT);
+    for (const bad of ["0", "-3", "12.5", "lots", ""]) expect(parse(`node=dataset%3Aa%3Ab&limit=${bad}`).limit).toBeUndefined();
+  });
+
+  it("round-trips and survives a re-centring", () => {
+    const state = parse("node=dataset%3Aa%3Ab&limit=2000");
+    expect(parse(buildExplorerQuery(state))).toEqual(state);
+    expect(recentre(state, "run:42").limit).toBe(2000);
   });
 });

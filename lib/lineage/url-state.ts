@@ -9,6 +9,8 @@ export const DEFAULT_DEPTH = 2;
 export const MIN_DEPTH = 1;
 export const MAX_DEPTH = 8;
 export const DEFAULT_DIRECTION: Direction = "both";
+/** Largest node budget an address may ask for with ?limit= (the explorer's own default is smaller). */
+export const MAX_LIMIT = 10_000;
 
 /** A "+N" expansion: the neighbourhood of `id` one hop out on one side. */
 export interface Expansion {
@@ -25,6 +27,8 @@ export interface ExplorerState {
   expand: Expansion[];
   /** Show the view as of a point in the log: an ISO time, a date or an event seq (absent: now). */
   asOf?: string;
+  /** Node budget of the view, 1..MAX_LIMIT (absent: the explorer's default). */
+  limit?: number;
 }
 
 /** The graph a node's id belongs to: versions and runs live in the version graph. */
@@ -42,6 +46,11 @@ function clampDepth(raw: string | null): number {
   const n = raw === null ? NaN : Number.parseInt(raw, 10);
   if (!Number.isFinite(n)) return DEFAULT_DEPTH;
   return Math.min(MAX_DEPTH, Math.max(MIN_DEPTH, n));
+}
+
+function parseLimit(raw: string | null): number | null {
+  const n = raw === null || !/^\d+$/.test(raw.trim()) ? NaN : Number.parseInt(raw, 10);
+  return Number.isFinite(n) && n >= 1 ? Math.min(MAX_LIMIT, n) : null;
 }
 
 function parseExpansion(raw: string): Expansion | null {
@@ -87,6 +96,7 @@ export function parseExplorerState(params: ParamsLike): ExplorerState {
     selected: rawSelected && rawSelected.trim() !== "" ? rawSelected : null,
     expand,
     ...(params.get("asOf")?.trim() ? { asOf: (params.get("asOf") as string).trim() } : {}),
+    ...(parseLimit(params.get("limit")) !== null ? { limit: parseLimit(params.get("limit")) as number } : {}),
   };
 }
 
@@ -102,6 +112,7 @@ export function buildExplorerQuery(state: ExplorerState): string {
     params.append("expand", `${expansion.direction === "upstream" ? "up" : "down"}:${expansion.id}`);
   }
   if (state.asOf) params.set("asOf", state.asOf);
+  if (state.limit !== undefined) params.set("limit", String(state.limit));
   return params.toString();
 }
 
