@@ -1,5 +1,6 @@
 /**
- * npm run reliability:crash [-- --events 2000 --kills 5 --clients 4] — crash safety under SIGKILL.
+ * npm run reliability:crash [-- --events 2000 --kills 5 --clients 4 --drop-percent 3] — crash safety
+ * under SIGKILL, with some answers lost on the way back so that clients retry committed events.
  * Prints the figures, writes reports/reliability/crash.json, exits 1 if any acknowledged event was
  * lost or stored twice or the store does not verify.
  */
@@ -15,12 +16,15 @@ const options = {
   clients: intArg(args, "clients", CRASH_DEFAULTS.clients),
   batchEvery: intArg(args, "batch-every", CRASH_DEFAULTS.batchEvery),
   batchSize: intArg(args, "batch-size", CRASH_DEFAULTS.batchSize),
+  dropRate: args["drop-percent"] !== undefined ? intArg(args, "drop-percent", 3) / 100 : CRASH_DEFAULTS.dropRate,
 };
-console.log(`Crash scenario: ${options.events} events from ${options.clients} clients, ${options.kills} SIGKILLs of the server…`);
+console.log(
+  `Crash scenario: ${options.events} events from ${options.clients} clients, ${options.kills} SIGKILLs of the server, ${Math.round(options.dropRate * 100)}% of answers lost on the way…`,
+);
 const figures = await runCrashScenario({ ...options, log: (line) => console.log(line) });
 console.log(
   [
-    `events sent ${figures.eventsSent}, acknowledged ${figures.acknowledged} (${figures.acknowledgedAsDuplicate} of them as duplicates of a commit whose answer a kill cut off)`,
+    `events sent ${figures.eventsSent}, acknowledged ${figures.acknowledged} (${figures.acknowledgedAsDuplicate} of them on a retry, as duplicates of a commit whose answer was lost; ${figures.answersDropped} answers dropped)`,
     `stored ${figures.stored}, lost ${figures.lost}, duplicates ${figures.duplicates}, stored without acknowledgement ${figures.storedWithoutAck}`,
     `crashes survived ${figures.crashes}, restart p50 ${figures.restartMs.p50} ms max ${figures.restartMs.max} ms`,
     `requests ${figures.requests}, retries ${figures.retries}, network errors ${figures.networkErrors}, 5xx ${figures.status5xx}`,

@@ -21,7 +21,9 @@ for (const [category, { cases, statuses }] of Object.entries(figures.byCategory)
   console.log(`  ${category.padEnd(20)} ${String(cases).padStart(5)}  ${Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(" ")}`);
 }
 for (const failure of figures.failures.slice(0, 20)) console.log(`  FAIL #${failure.id} ${failure.category} (${failure.description}): ${failure.problem} — ${failure.body.slice(0, 160)}`);
-for (const miss of figures.nodeDetailMisses) console.log(`  known issue: GET /api/v1/nodes/<encoded id> misses a stored node: ${miss}`);
+if (figures.nodeDetailMisses.length > 0) {
+  console.log(`  known issue: GET /api/v1/nodes/<encoded id> misses ${figures.nodeDetailMisses.length} stored nodes, e.g. ${figures.nodeDetailMisses.slice(0, 2).join(", ")}`);
+}
 console.log(
   [
     `cases ${figures.cases}: 4xx ${figures.answered4xx}, 2xx (hostile but valid data, stored as data) ${figures.answered2xx}, 5xx ${figures.status5xx}, no answer ${figures.networkErrors}, unclear errors ${figures.unclearErrors}, failures ${figures.failures.length}`,

@@ -13,13 +13,15 @@ import { writeReport } from "../../scripts/reliability/lib/stats";
 
 test.beforeAll(() => ensureBuild());
 
-test("crash safety: 2 SIGKILLs during 300 retried events lose nothing, store nothing twice, and the store verifies", async () => {
+test("crash safety: 2 SIGKILLs and lost answers during 300 retried events lose nothing, store nothing twice, and the store verifies", async () => {
   test.setTimeout(150_000);
-  const figures = await runCrashScenario({ events: 300, kills: 2, clients: 4, batchEvery: 5, batchSize: 10, log: console.log });
+  const figures = await runCrashScenario({ events: 300, kills: 2, clients: 4, batchEvery: 5, batchSize: 10, dropRate: 0.05, log: console.log });
   writeReport("crash-suite", figures);
   console.log(`crash: ${JSON.stringify({ ...figures, options: undefined })}`);
   expect(figures.crashes, "the server was killed twice").toBe(2);
   expect(figures.networkErrors, "the kills did cut clients off").toBeGreaterThan(0);
+  expect(figures.answersDropped, "the proxy lost some answers").toBeGreaterThan(0);
+  expect(figures.acknowledgedAsDuplicate, "retries of committed events were recognised as duplicates").toBeGreaterThan(0);
   expect(figures.acknowledged, "every event was acknowledged in the end").toBe(300);
   expect(figures.lost, "acknowledged events missing after the restarts").toBe(0);
   expect(figures.duplicates, "events stored twice").toBe(0);

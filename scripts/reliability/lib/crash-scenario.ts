@@ -7,6 +7,7 @@
 import http from "node:http";
 import { sendWithRetry, type HttpResult } from "./client";
 import { contentHashOf, generateEvents, type LineageEvent } from "./events";
+import { startFlakyProxy, type FlakyProxy } from "./flaky-proxy";
 import { createStore, ServerProcess, freePort, sleep } from "./server";
 import { latencySummary } from "./stats";
 import { readStore, verifyStore, type VerifyFacts } from "./store";
@@ -21,18 +22,22 @@ export interface CrashOptions {
   /** Every n-th request of a client is a batch of `batchSize` events (0: single events only). */
   batchEvery: number;
   batchSize: number;
+  /** Share of the server's answers a proxy in between throws away (the event is stored, the client never hears). */
+  dropRate: number;
   log?: (line: string) => void;
 }
 
-export const CRASH_DEFAULTS: CrashOptions = { events: 2000, kills: 5, clients: 4, batchEvery: 5, batchSize: 10 };
+export const CRASH_DEFAULTS: CrashOptions = { events: 2000, kills: 5, clients: 4, batchEvery: 5, batchSize: 10, dropRate: 0.03 };
 
 export interface CrashFigures {
   options: Omit<CrashOptions, "log">;
   eventsSent: number;
   requests: number;
   acknowledged: number;
-  /** Acknowledged with 200 "duplicate": committed before a kill cut the first answer, then retried. */
+  /** Acknowledged with 200 "duplicate": committed before a kill or the proxy cut the first answer, then retried. */
   acknowledgedAsDuplicate: number;
+  /** Answers the proxy threw away after the server had committed. */
+  answersDropped: number;
   stored: number;
   lost: number;
   duplicates: number;
@@ -90,8 +95,11 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
   let status5xx = 0;
   let rejected = 0;
   let crashes = 0;
+  let proxy: FlakyProxy | null = null;
   try {
     restartMs.push(await server.start());
+    proxy = await startFlakyProxy(server.options.port, options.dropRate);
+    const clientUrl = `http://127.0.0.1:${proxy.port}`;
     const events = generateEvents(`crash-${Date.now()}`, options.events);
     const plan = planWork(events, options);
 
@@ -110,7 +118,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
       try {
         for (const item of items) {
           const isBatch = item.events.length > 1;
-          const { final, attempts } = await sendWithRetry(server.baseUrl, {
+          const { final, attempts } = await sendWithRetry(clientUrl, {
             path: isBatch ? "/api/v1/lineage/batch" : "/api/v1/lineage",
             body: JSON.stringify(isBatch ? item.events : item.events[0]),
             headers: { "content-type": "application/json" },
@@ -167,11 +175,12 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
     const { output: _output, ...verifyFigures } = verify;
     if (verify.exitCode !== 0) log(verify.output);
     const figures: CrashFigures = {
-      options: { events: options.events, kills: options.kills, clients: options.clients, batchEvery: options.batchEvery, batchSize: options.batchSize },
+      options: { events: options.events, kills: options.kills, clients: options.clients, batchEvery: options.batchEvery, batchSize: options.batchSize, dropRate: options.dropRate },
       eventsSent: sent.size,
       requests,
       acknowledged: acked.size,
       acknowledgedAsDuplicate,
+      answersDropped: proxy.dropped(),
       stored: storedOurs,
       lost,
       duplicates: facts.duplicateRunEvents + (facts.events - facts.contentHashes.size),
@@ -204,6 +213,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
     log(server.log.slice(-40).join("\n"));
     throw error;
   } finally {
+    await proxy?.close();
     await server.stop();
     store.cleanup();
   }
