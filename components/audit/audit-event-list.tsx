@@ -46,6 +46,8 @@ function NodeChip({ node }: { node: TouchedNode }) {
   return (
     <Link
       href={lineageHref(node.id)}
+      // A page of the log links hundreds of nodes: fetch a node's view when it is clicked, not before.
+      prefetch={false}
       className="inline-flex max-w-full items-center gap-1 rounded border border-line bg-surface px-1.5 py-0.5 text-xs text-ink hover:border-accent hover:text-accent"
       title={`${node.id} — open in the explorer`}
       data-testid="touched-node"
@@ -99,7 +101,7 @@ export function AuditEventList({ events }: { events: AuditEvent[] }) {
                   <div className="flex flex-col items-start gap-1">
                     <Badge tone={label.tone}>{label.text}</Badge>
                     {job ? (
-                      <Link href={lineageHref(job.id)} className="max-w-full truncate font-medium text-ink hover:text-accent" title={job.id}>
+                      <Link href={lineageHref(job.id)} prefetch={false} className="max-w-full truncate font-medium text-ink hover:text-accent" title={job.id}>
                         {job.name}
                       </Link>
                     ) : null}
