@@ -16,6 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, type CSSProperties } from "rea
 import {
   INVESTIGATE_NODE_SIZE,
   initialFocusIds,
+  placeComparisonBelow,
   toInvestigateFlow,
   visibleGraph,
   type InvestigateNodeData,
@@ -69,17 +70,23 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
     () => `${visible.nodes.map((n) => n.id).sort().join("|")}#${visible.edges.map((e) => `${e.source}>${e.target}`).sort().join("|")}`,
     [visible],
   );
-  const positions = useMemo(
-    () =>
-      layoutGraph(
-        visible.nodes.map((n) => ({ id: n.id, ...INVESTIGATE_NODE_SIZE })),
-        visible.edges,
-        { rankSep: 72, nodeSep: 26 },
-      ).positions,
+  // Right-aligned: everything here is upstream of the target (and the comparison), so they share
+  // the last column and each ancestor sits as far left as its distance. Laying out the reversed
+  // graph left to right and mirroring it does exactly that with the shared, deterministic layout.
+  const positions = useMemo(() => {
+    const result = layoutGraph(
+      visible.nodes.map((n) => ({ id: n.id, ...INVESTIGATE_NODE_SIZE })),
+      visible.edges.map((e) => ({ source: e.target, target: e.source })),
+      { rankSep: 72, nodeSep: 26 },
+    );
+    const mirrored: Record<string, { x: number; y: number }> = {};
+    for (const [id, p] of Object.entries(result.positions)) {
+      mirrored[id] = { x: result.width - p.x - INVESTIGATE_NODE_SIZE.width, y: p.y };
+    }
+    return placeComparisonBelow(investigation, mirrored);
     // The structure key stands for the visible graph: no relayout when only selection changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [structure],
-  );
+  }, [structure]);
   const flow = useMemo(
     () => toInvestigateFlow(investigation, positions, { selectedId, showComparison, onlyDifferences }),
     [investigation, positions, selectedId, showComparison, onlyDifferences],

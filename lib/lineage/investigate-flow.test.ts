@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toInvestigateFlow, visibleGraph } from "./investigate-flow";
+import { INVESTIGATE_NODE_SIZE, placeComparisonBelow, toInvestigateFlow, visibleGraph } from "./investigate-flow";
 import type { Investigation } from "./investigate-view";
 import type { LineageNode } from "./types";
 
@@ -69,5 +69,24 @@ describe("toInvestigateFlow", () => {
     const { nodes, edges } = toInvestigateFlow(inv, { a: { x: 0, y: 0 } }, { selectedId: null, showComparison: true });
     expect(nodes.map((n) => n.id)).toEqual(["a"]);
     expect(edges).toEqual([]);
+  });
+});
+
+describe("placeComparisonBelow", () => {
+  it("puts the comparison in the target's column, below everything else, and leaves the rest alone", () => {
+    const laid = { a: { x: 900, y: 0 }, "run:ra": { x: 600, y: 0 }, m3: { x: 300, y: 100 }, b: { x: 500, y: 50 }, "run:rb": { x: 200, y: 50 }, m2: { x: 0, y: 60 } };
+    const moved = placeComparisonBelow(inv, laid, 40);
+    expect(moved.b.x).toBe(900);
+    expect(moved["run:rb"].x).toBe(600);
+    const bottom = 100 + INVESTIGATE_NODE_SIZE.height + 40;
+    expect(moved.b.y).toBe(bottom);
+    expect(moved.m2.y).toBe(bottom + 10);
+    expect(moved.a).toEqual(laid.a);
+    expect(moved.m3).toEqual(laid.m3);
+  });
+
+  it("changes nothing without a comparison", () => {
+    const laid = { a: { x: 1, y: 2 } };
+    expect(placeComparisonBelow({ ...inv, comparison: { b: null, isDefault: true, candidates: [] } }, laid)).toEqual(laid);
   });
 });

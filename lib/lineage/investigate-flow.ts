@@ -134,3 +134,29 @@ export function initialFocusIds(inv: Pick<Investigation, "target" | "comparison"
   for (const d of inv.diff?.ranked ?? []) if (d.depth === 0) ids.add(d.node);
   return [...ids];
 }
+
+/**
+ * Moves the comparison's own nodes (marked removed or counterpart) below the rest, shifted so the
+ * comparison lands in the target's column: the two outputs side by side at the right, each with
+ * what only it has behind it. Layout algorithms pull the comparison towards the shared ancestors it
+ * hangs from, which can leave it mid-graph; this keeps the drawing readable. Pure: returns new
+ * positions, others unchanged.
+ */
+export function placeComparisonBelow(
+  inv: Pick<Investigation, "target" | "comparison" | "diff">,
+  positions: Readonly<Record<string, { x: number; y: number }>>,
+  gap = 48,
+): Record<string, { x: number; y: number }> {
+  const result: Record<string, { x: number; y: number }> = { ...positions };
+  const b = inv.comparison.b?.id;
+  const target = positions[inv.target.id];
+  if (!b || !target || !positions[b] || !inv.diff) return result;
+  const bSide = Object.keys(positions).filter((id) => B_SIDE.has(inv.diff?.marks[id] as DiffMark));
+  const others = Object.keys(positions).filter((id) => !B_SIDE.has(inv.diff?.marks[id] as DiffMark));
+  if (bSide.length === 0 || others.length === 0) return result;
+  const dx = target.x - positions[b].x;
+  const bottom = Math.max(...others.map((id) => positions[id].y)) + INVESTIGATE_NODE_SIZE.height + gap;
+  const dy = bottom - Math.min(...bSide.map((id) => positions[id].y));
+  for (const id of bSide) result[id] = { x: positions[id].x + dx, y: positions[id].y + dy };
+  return result;
+}
