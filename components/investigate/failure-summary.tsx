@@ -30,10 +30,10 @@ export function FailureSummary({ investigation }: { investigation: Investigation
                 {r.check ? <span className="font-mono font-semibold">{r.check}</span> : null}
                 {r.check ? ": " : null}
                 <span>{r.message}</span>
-                {r.run && r.runLabel ? (
+                {r.run && r.runLabel && r.run !== target.id ? (
                   <span className="text-ink-muted">
                     {" "}
-                    — reported by{" "}
+                    — {r.source === "check" ? "reported by" : "see"}{" "}
                     <Link className="underline decoration-dotted hover:text-accent" href={lineageHref(r.run)}>
                       {r.runLabel}
                     </Link>

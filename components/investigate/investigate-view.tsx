@@ -197,7 +197,7 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
                 <>
                   against{" "}
                   <span className="font-medium text-ink" data-testid="comparison-label">{labelOf(comparison.b)}</span>
-                  {comparison.isDefault ? " (the most recent passing output of the same job)" : ""}
+                  {comparison.isDefault ? (target.type === "run" ? " (the most recent passing run of the same job)" : " (the most recent passing output of the same job)") : ""}
                 </>
               ) : (
                 "No passing output of the same job to compare with."
@@ -242,8 +242,8 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
         </Card>
       </div>
 
-      <div className="grid gap-4 xl:grid-cols-[26rem_minmax(0,1fr)]">
-        {synthetic ? <SyntheticCard report={synthetic} /> : <div />}
+      <div className={synthetic ? "grid gap-4 xl:grid-cols-[26rem_minmax(0,1fr)]" : "grid gap-4"}>
+        {synthetic ? <SyntheticCard report={synthetic} /> : null}
         {causes ? <CausesTable causes={causes} /> : null}
       </div>
     </div>
