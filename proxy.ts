@@ -8,6 +8,7 @@ import { contentSecurityPolicy } from "./lib/security-headers";
  * default) and ingest accepts more; API answers get their own strict policy from next.config.ts.
  */
 export function proxy(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith("/api/")) return checkNodePath(request);
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
@@ -23,6 +24,23 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+/**
+ * Node ids travel URL-encoded in /api/v1/nodes/<id>. A malformed escape (%E0%A4%A) makes Next's
+ * router fail before the route runs and answer a bare 500: refuse it here with the API's error.
+ */
+function checkNodePath(request: NextRequest) {
+  try {
+    decodeURIComponent(request.nextUrl.pathname);
+    return NextResponse.next();
+  } catch {
+    return NextResponse.json(
+      { error: { code: "bad_request", message: "The node id is not validly URL-encoded.", details: [{ path: "id", message: "malformed percent-encoding" }] } },
+      { status: 400 },
+    );
+  }
+}
+
 export const config = {
-  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico).*)"],
+  // GET-only API paths may pass through here; ingest (large bodies) must not.
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico).*)", "/api/v1/nodes/:path*"],
 };
