@@ -30,7 +30,8 @@ test("script-injection names render as inert text on the home page, in the explo
   const response = await request.post("/api/v1/lineage", {
     data: {
       eventType: "COMPLETE",
-      eventTime: new Date(Date.now() + 60_000).toISOString(), // the newest run, so the home page lists it
+      // Far ahead of anything other specs post, so it is the newest run the home page lists.
+      eventTime: new Date(Date.UTC(2099, 0, 1) + Date.now() % 1_000_000).toISOString(),
       run: { runId: randomUUID(), facets: { executionParameters: { _producer: "https://threadline.dev/e2e", _schemaURL: "https://openlineage.io/spec/facets/1-0-0/ExecutionParametersRunFacet.json", parameters: [{ key: "prompt", value: SCRIPT }] } } },
       job: { namespace: ns, name: SCRIPT },
       inputs: [],
