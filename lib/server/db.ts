@@ -46,7 +46,7 @@ export function getSqlite(): Sqlite {
 
 export function getPrisma(): PrismaClient {
   if (!handles.prisma) {
-    const adapter = new PrismaBetterSqlite3({ url: databaseFilePath(getEnv().DATABASE_URL) });
+    const adapter = new PrismaBetterSqlite3({ url: databaseFilePath(getEnv().DATABASE_URL), timeout: 10_000 });
     handles.prisma = new PrismaClient({ adapter });
   }
   return handles.prisma;

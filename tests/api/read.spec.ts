@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectError, getJson, getNode, getStats, verifyChain } from "./support/api";
+import { expectError, getJson, getNode, getStats, makeRunEvent, postEvent, verifyChain } from "./support/api";
 
 /**
  * The read API over the demo seed (lib/demo/drug-discovery.ts): neighbourhoods with depth, direction
@@ -102,6 +102,14 @@ test.describe("GET /api/v1/nodes/<id>", () => {
     expectError(await getNode(request, "dataset:nowhere:nothing"), 404, "not_found");
     expectError(await getNode(request, "run:00000000-0000-4000-8000-000000000000"), 404, "not_found");
     expectError(await getNode(request, "not-a-node-id"), 404, "not_found");
+  });
+
+  test("a name holding a literal percent escape is found by its id, not decoded twice", async ({ request }) => {
+    const namespace = `api-test-percent-${Date.now()}`;
+    expect((await postEvent(request, makeRunEvent(namespace, { outputs: ["reports/a%20b"] }))).status).toBe(201);
+    const { status, body } = await getNode(request, `dataset:${namespace}:reports/a%20b`);
+    expect(status).toBe(200);
+    expect(body.node).toMatchObject({ name: "reports/a%20b" });
   });
 
   test("a malformed percent-encoding in the id answers 400 with the error shape, not 500", async ({ request }) => {

@@ -7,17 +7,11 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string[] }> }) {
   try {
     const { id } = await params;
-    const key = id.map((segment) => safeDecode(segment)).join("/");
+    // Next hands the segments over already decoded; decoding again would turn a literal "%20" in
+    // a name into a space.
+    const key = id.join("/");
     return Response.json(await getNodeDetail(key));
   } catch (error) {
     return toErrorResponse(error);
-  }
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }
