@@ -50,6 +50,7 @@ test.describe("key views", () => {
     await page.goto(lineageUrl(DEMO_STORY.fineTunedModelVersions.v3, `&selected=${encodeURIComponent(DEMO_STORY.finetuneRuns.v3)}`));
     await expect(page.getByTestId("parameters-table")).toContainText("learning_rate");
     await expect(page.getByTestId("run-reason")).toContainText(/synthetic/i);
+    await page.getByTestId("run-reason").scrollIntoViewIfNeeded();
     await keep(page, info, "side-panel.png");
   });
 
