@@ -1,4 +1,5 @@
 import "server-only";
+import { isRecord } from "@/lib/lineage/json";
 import { createHash } from "node:crypto";
 import { verifyStatement } from "./signing";
 import { PROV_ATTESTATION_ID, type ExportStatement } from "./export";
@@ -21,10 +22,6 @@ export interface ExportCheck {
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** The attestation embedded in a PROV-JSON export, and the digest of the document without it. */

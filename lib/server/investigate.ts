@@ -1,4 +1,5 @@
 import "server-only";
+import { isRecord, parseJsonOr as parse } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { getNodeFlags } from "./flags";
@@ -36,19 +37,6 @@ export const MIN_FAILED_SUPPORT = 2;
 export const MAX_OUTCOMES = 500;
 
 type Facets = Record<string, unknown>;
-
-function parse<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function changeOf(facets: Facets): ChangeNote | null {
   const c = readChangeFacet(facets);

@@ -1,4 +1,5 @@
 import "server-only";
+import { isRecord, parseJsonOr as parse } from "@/lib/lineage/json";
 import { getPrisma, getSqlite } from "./db";
 import { AppError } from "./errors";
 import { describeNodes } from "./lineage";
@@ -24,19 +25,6 @@ import { readChangeFacet } from "@/lib/schemas/threadline-facets";
  */
 
 type Facets = Record<string, unknown>;
-
-function parse<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function text(v: unknown): string | null {
   return typeof v === "string" && v.length > 0 ? v : null;

@@ -1,4 +1,5 @@
 import "server-only";
+import { isRecord, parseJsonOr as parseJson } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { nodeId, type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
@@ -52,19 +53,6 @@ const TERMINAL: ReadonlySet<RunState> = new Set(["COMPLETED", "FAILED", "ABORTED
 export function toUtc(time: string): string {
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? time : new Date(ms).toISOString();
-}
-
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown): string | null {
