@@ -27,22 +27,37 @@ interface EdgeRow {
   targetId: number;
 }
 
+/**
+ * The four edge queries, with the as-of filter or without it. Without an as-of point the filter is
+ * left out rather than bound to "everything": `seq` lives in the Edge table, not in its two
+ * indexes, so `seq <= ?` reads one table row per edge, where the plain query counts or lists edges
+ * from the index alone (a hub version with 27,000 readers: 15 ms against 0.6 ms at 1M edges).
+ */
+function edgeQueries(db: Sqlite, withAsOf: boolean) {
+  const filter = withAsOf ? "AND seq <= ?" : "";
+  const query = <Row>(sql: string) => {
+    const statement = db.prepare<unknown[], Row>(sql);
+    return withAsOf ? (ids: string, asOf: number) => statement.all(ids, asOf) : (ids: string, _asOf: number) => statement.all(ids);
+  };
+  return {
+    downstream: query<EdgeRow>(`SELECT sourceId, targetId FROM Edge WHERE sourceId IN (SELECT value FROM json_each(?)) ${filter}`),
+    upstream: query<EdgeRow>(`SELECT sourceId, targetId FROM Edge WHERE targetId IN (SELECT value FROM json_each(?)) ${filter}`),
+    outDegree: query<{ id: number; n: number }>(
+      `SELECT sourceId AS id, COUNT(*) AS n FROM Edge WHERE sourceId IN (SELECT value FROM json_each(?)) ${filter} GROUP BY sourceId`,
+    ),
+    inDegree: query<{ id: number; n: number }>(
+      `SELECT targetId AS id, COUNT(*) AS n FROM Edge WHERE targetId IN (SELECT value FROM json_each(?)) ${filter} GROUP BY targetId`,
+    ),
+  };
+}
+
 function prepare(db: Sqlite) {
-  const asOf = "AND seq <= ?";
   return {
     nodeByKey: db.prepare<[string], { id: number; seq: number }>("SELECT id, seq FROM Node WHERE key = ?"),
-    downstream: db.prepare<[string, number], EdgeRow>(
-      `SELECT sourceId, targetId FROM Edge WHERE sourceId IN (SELECT value FROM json_each(?)) ${asOf}`,
-    ),
-    upstream: db.prepare<[string, number], EdgeRow>(
-      `SELECT sourceId, targetId FROM Edge WHERE targetId IN (SELECT value FROM json_each(?)) ${asOf}`,
-    ),
-    outDegree: db.prepare<[string, number], { id: number; n: number }>(
-      `SELECT sourceId AS id, COUNT(*) AS n FROM Edge WHERE sourceId IN (SELECT value FROM json_each(?)) ${asOf} GROUP BY sourceId`,
-    ),
-    inDegree: db.prepare<[string, number], { id: number; n: number }>(
-      `SELECT targetId AS id, COUNT(*) AS n FROM Edge WHERE targetId IN (SELECT value FROM json_each(?)) ${asOf} GROUP BY targetId`,
-    ),
+    /** Everything in the store (no as-of point). */
+    live: edgeQueries(db, false),
+    /** Only what the log held up to a sequence number. */
+    asOf: edgeQueries(db, true),
     describe: db.prepare<[string], DescribeRow>(`
       SELECT n.id, n.key, n.type, n.namespace, n.name,
              COALESCE(d.kind, vd.kind, jb.kind, rj.kind) AS kind,
@@ -61,7 +76,87 @@ function prepare(db: Sqlite) {
       LEFT JOIN Dataset vd ON vd.key = v.datasetKey
       LEFT JOIN Run r ON r.nodeId = n.id
       LEFT JOIN Job rj ON rj.key = r.jobKey`),
+    // describeIds: the same columns, one node type at a time (see there).
+    nodesOf: db.prepare<[string], NodeRow>(
+      "SELECT n.id, n.key, n.type, n.namespace, n.name FROM json_each(?) AS j JOIN Node n ON n.id = j.value",
+    ),
+    datasetsOf: db.prepare<[string], TypedRow>(`
+      SELECT d.nodeId AS id, d.kind, dl.version, NULL AS state, dl.isFailed AS versionFailed, dl.isSynthetic,
+             COALESCE(dl.createdAt, d.updatedAt) AS time
+      FROM json_each(?) AS j JOIN Dataset d ON d.nodeId = j.value LEFT JOIN DatasetVersion dl ON dl.key = d.latestVersionKey`),
+    jobsOf: db.prepare<[string], TypedRow>(`
+      SELECT jb.nodeId AS id, jb.kind, NULL AS version, jr.state, NULL AS versionFailed, NULL AS isSynthetic,
+             COALESCE(jr.startedAt, jb.updatedAt) AS time
+      FROM json_each(?) AS j JOIN Job jb ON jb.nodeId = j.value LEFT JOIN Run jr ON jr.runId = jb.latestRunId`),
+    versionsOf: db.prepare<[string], TypedRow>(`
+      SELECT v.nodeId AS id, vd.kind, v.version, NULL AS state, v.isFailed AS versionFailed, v.isSynthetic, v.createdAt AS time
+      FROM json_each(?) AS j JOIN DatasetVersion v ON v.nodeId = j.value LEFT JOIN Dataset vd ON vd.key = v.datasetKey`),
+    runsOf: db.prepare<[string], TypedRow>(`
+      SELECT r.nodeId AS id, rj.kind, NULL AS version, r.state, NULL AS versionFailed, NULL AS isSynthetic,
+             COALESCE(r.endedAt, r.startedAt) AS time
+      FROM json_each(?) AS j JOIN Run r ON r.nodeId = j.value LEFT JOIN Job rj ON rj.key = r.jobKey`),
   };
+}
+
+interface NodeRow {
+  id: number;
+  key: string;
+  type: NodeType;
+  namespace: string;
+  name: string;
+}
+
+type TypedRow = Omit<DescribeRow, "key" | "type" | "namespace" | "name" | "versionFailed" | "isSynthetic"> & {
+  versionFailed: number | null;
+  isSynthetic: number | null;
+};
+
+/**
+ * What `describe` returns, row for row, for the node ids in `idsJson`, in fewer index probes: the
+ * one query joins all four node tables and their lookups for every node (9-11 probes a node, the
+ * bulk of a 2,000-node answer); here each node is read from Node, then from its own table with the
+ * one lookup its type needs. The COALESCE chains of `describe` reduce to these per type because a
+ * node has a row in its own table only. Ids of any other type go through `describe` itself.
+ */
+function describeIds(s: Statements, idsJson: string): DescribeRow[] {
+  const nodes = s.nodesOf.all(idsJson);
+  const byType = new Map<string, number[]>();
+  for (const n of nodes) {
+    const list = byType.get(n.type);
+    if (list) list.push(n.id);
+    else byType.set(n.type, [n.id]);
+  }
+  const typed = new Map<number, TypedRow>();
+  const other: number[] = [];
+  for (const [type, ids] of byType) {
+    const statement =
+      type === "dataset" ? s.datasetsOf : type === "job" ? s.jobsOf : type === "datasetVersion" ? s.versionsOf : type === "run" ? s.runsOf : null;
+    if (!statement) {
+      other.push(...ids);
+      continue;
+    }
+    for (const row of statement.all(JSON.stringify(ids))) typed.set(row.id, row);
+  }
+  const generic = other.length > 0 ? new Map(s.describe.all(JSON.stringify(other)).map((r) => [r.id, r])) : null;
+  const rows: DescribeRow[] = [];
+  for (const n of nodes) {
+    const fallback = generic?.get(n.id);
+    if (fallback) {
+      rows.push(fallback);
+      continue;
+    }
+    const t = typed.get(n.id);
+    rows.push({
+      ...n,
+      kind: t?.kind ?? null,
+      version: t?.version ?? null,
+      state: t?.state ?? null,
+      versionFailed: t?.versionFailed ?? 0,
+      isSynthetic: t?.isSynthetic ?? 0,
+      time: t?.time ?? null,
+    });
+  }
+  return rows;
 }
 
 interface DescribeRow {
@@ -102,10 +197,11 @@ export function getLineage(db: Sqlite, query: LineageQuery): LineageGraph {
   const edges = new Map<string, EdgeRow>();
   let truncated = false;
 
-  const walk = (step: typeof s.downstream, next: (e: EdgeRow) => number) => {
+  const e = query.asOfSeq === undefined ? s.live : s.asOf;
+  const walk = (step: typeof e.downstream, next: (e: EdgeRow) => number) => {
     let frontier = [focus.id];
     for (let hop = 0; hop < query.depth && frontier.length > 0; hop++) {
-      const found = step.all(JSON.stringify(frontier), asOf);
+      const found = step(JSON.stringify(frontier), asOf);
       // Deterministic order, so the same query cut by the same budget returns the same nodes.
       found.sort((a, b) => a.sourceId - b.sourceId || a.targetId - b.targetId);
       const newFrontier: number[] = [];
@@ -124,13 +220,13 @@ export function getLineage(db: Sqlite, query: LineageQuery): LineageGraph {
       frontier = newFrontier;
     }
   };
-  if (query.direction !== "downstream") walk(s.upstream, (e) => e.sourceId);
-  if (query.direction !== "upstream") walk(s.downstream, (e) => e.targetId);
+  if (query.direction !== "downstream") walk(e.upstream, (edge) => edge.sourceId);
+  if (query.direction !== "upstream") walk(e.downstream, (edge) => edge.targetId);
 
   const ids = JSON.stringify([...included]);
-  const inDegree = new Map(s.inDegree.all(ids, asOf).map((r) => [r.id, r.n]));
-  const outDegree = new Map(s.outDegree.all(ids, asOf).map((r) => [r.id, r.n]));
-  const rows = s.describe.all(ids);
+  const inDegree = new Map(e.inDegree(ids, asOf).map((r) => [r.id, r.n]));
+  const outDegree = new Map(e.outDegree(ids, asOf).map((r) => [r.id, r.n]));
+  const rows = describeIds(s, ids);
   const keyOf = new Map<number, string>();
   // Flagged: a flag sits on the node or reaches it from upstream (as of the same point).
   const flagged = getFlagPropagation(db, query.asOfSeq).flaggedKeys;
@@ -140,14 +236,15 @@ export function getLineage(db: Sqlite, query: LineageQuery): LineageGraph {
       return toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0, flagged);
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const edgeList: LineageEdge[] = [];
+  // Ordered by source + target, each concatenation built once rather than in every comparison.
+  const keyed: { order: string; edge: LineageEdge }[] = [];
   for (const e of edges.values()) {
     const source = keyOf.get(e.sourceId);
     const target = keyOf.get(e.targetId);
-    if (source && target) edgeList.push({ source, target });
+    if (source && target) keyed.push({ order: source + target, edge: { source, target } });
   }
-  edgeList.sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
-  return { focus: query.nodeId, nodes, edges: edgeList, truncated };
+  keyed.sort((a, b) => (a.order < b.order ? -1 : 1));
+  return { focus: query.nodeId, nodes, edges: keyed.map((k) => k.edge), truncated };
 }
 
 function toLineageNode(r: DescribeRow, upstreamCount: number, downstreamCount: number, flagged: ReadonlySet<string>): LineageNode {
@@ -175,11 +272,11 @@ export function describeNodes(db: Sqlite, keys: readonly string[]): LineageNode[
   const s = statements(db);
   const ids = keys.map((k) => s.nodeByKey.get(k)?.id).filter((id): id is number => id !== undefined);
   const json = JSON.stringify(ids);
-  const inDegree = new Map(s.inDegree.all(json, NO_LIMIT).map((r) => [r.id, r.n]));
-  const outDegree = new Map(s.outDegree.all(json, NO_LIMIT).map((r) => [r.id, r.n]));
+  const inDegree = new Map(s.live.inDegree(json, NO_LIMIT).map((r) => [r.id, r.n]));
+  const outDegree = new Map(s.live.outDegree(json, NO_LIMIT).map((r) => [r.id, r.n]));
   const flagged = getFlagPropagation(db).flaggedKeys;
   const byKey = new Map(
-    s.describe.all(json).map((r) => [r.key, toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0, flagged)]),
+    describeIds(s, json).map((r) => [r.key, toLineageNode(r, inDegree.get(r.id) ?? 0, outDegree.get(r.id) ?? 0, flagged)]),
   );
   return keys.map((k) => byKey.get(k)).filter((n): n is LineageNode => n !== undefined);
 }
