@@ -22,12 +22,20 @@ import { nodeTypes } from "./nodes/node-types";
 
 /** Views this large draw only what is on screen (React Flow's onlyRenderVisibleElements). */
 const VISIBLE_ONLY_THRESHOLD = 150;
+/**
+ * Views this large drop what costs a repaint on every frame of a pan and is not lineage: the
+ * minimap (one SVG rect per node, repainted as its viewport box moves) and the dotted background
+ * (a full-canvas pattern moved with the view). Measured on a 5,000-node view in headless Chromium
+ * (docs/benchmarks.md): they cost more frames than the nodes and edges themselves.
+ */
+const LARGE_VIEW_THRESHOLD = 1_000;
 /** Below this zoom node text is too small to read; the first fit of a view never goes under it. */
 const READABLE_ZOOM = 0.65;
 const FIT_PADDING = 0.08;
 
 const proOptions = { hideAttribution: false };
-const defaultEdgeOptions = { focusable: false, selectable: false };
+// Edges are not clickable here: no invisible 20px hit path per edge (half the SVG, and hit tests).
+const defaultEdgeOptions = { focusable: false, selectable: false, interactionWidth: 0 };
 const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1.1 };
 const ARROW_KEYS: readonly string[] = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
 
@@ -191,13 +199,15 @@ export function LineageCanvas({
   );
 
   const isLarge = nodes.length >= VISIBLE_ONLY_THRESHOLD;
+  const isVeryLarge = nodes.length >= LARGE_VIEW_THRESHOLD;
 
   return (
     <div
       ref={wrapperRef}
-      className="h-full w-full"
+      className={isLarge ? "tl-canvas-large h-full w-full" : "h-full w-full"}
       onKeyDown={onKeyDown}
       data-testid="lineage-canvas"
+      data-node-count={nodes.length}
       role="region"
       aria-label="Lineage graph. Arrow keys move between neighbours, Enter re-centres on a node, Escape clears the selection."
     >
@@ -223,15 +233,17 @@ export function LineageCanvas({
         proOptions={proOptions}
         fitViewOptions={fitViewOptions}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={miniMapNodeColour}
-          nodeStrokeWidth={0}
-          ariaLabel="Minimap of the lineage view"
-          className="!rounded-md !border !border-line !shadow-card"
-        />
+        {isVeryLarge ? null : <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
+        {isVeryLarge ? null : (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={miniMapNodeColour}
+            nodeStrokeWidth={0}
+            ariaLabel="Minimap of the lineage view"
+            className="!rounded-md !border !border-line !shadow-card"
+          />
+        )}
         <Controls showInteractive={false} position="bottom-left" aria-label="Zoom and view controls">
           <ControlButton
             onClick={onToggleFullscreen}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NODE_SIZE, describeNode, structureKey, toFlowElements, toLayoutInput, type LineageNodeData, type MoreNodeData } from "./flow-mapping";
+import { NODE_SIZE, describeNode, handlesOf, structureKey, toFlowElements, toLayoutInput, type LineageNodeData, type MoreNodeData } from "./flow-mapping";
 import { findHighlightedPaths } from "./highlight";
 import { countHiddenNeighbours } from "./neighbours";
 import { makeGraph, makeNode } from "./test-graphs";
@@ -142,5 +142,23 @@ describe("describeNode", () => {
   it("names the node and what is special about it", () => {
     const text = describeNode(makeNode("datasetVersion:ns:batch:7", { version: "7", isFailed: true, isSynthetic: true }), 0, 3);
     expect(text).toBe("Dataset version batch:7 version 7, kind data, failed, synthetic, 3 more downstream");
+  });
+});
+
+describe("handlesOf", () => {
+  it("puts a 6px target handle on the middle of the left side and a source handle on the right, inside a lineage box's 1px border", () => {
+    expect(handlesOf("version")).toEqual([
+      { type: "target", position: "left", x: -2, y: 33, width: 6, height: 6 },
+      { type: "source", position: "right", x: 300, y: 33, width: 6, height: 6 },
+    ]);
+    expect(handlesOf("run")[1]).toEqual({ type: "source", position: "right", x: 268, y: 29, width: 6, height: 6 });
+  });
+
+  it("puts the placeholder's handles on its outer edge, and gives every flow node its type's handles", () => {
+    expect(handlesOf("more").map((h) => [h.x, h.y])).toEqual([[-3, 17], [165, 17]]);
+    const graph = makeGraph("dataset:a:in", ["dataset:a:in>job:a:j"]);
+    const positions = { "dataset:a:in": { x: 0, y: 0 }, "job:a:j": { x: 400, y: 0 } };
+    const { nodes } = toFlowElements({ ...graph, more: [] }, { focusId: graph.focus, selectedId: null, highlight: null, hidden: countHiddenNeighbours(graph), positions });
+    for (const node of nodes) expect(node.handles).toEqual(handlesOf(node.type));
   });
 });

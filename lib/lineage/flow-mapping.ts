@@ -31,6 +31,44 @@ export const NODE_SIZE: Record<FlowNodeType, { width: number; height: number }> 
   more: { width: 168, height: 40 },
 };
 
+/** Where an edge attaches to a node: React Flow's NodeHandle, in the node's own coordinates. */
+export interface FlowHandle {
+  type: "source" | "target";
+  position: "left" | "right";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Handles are 6px squares (`.tl-handle` in app/globals.css) centred on a box's left and right sides. */
+const HANDLE_SIZE = 6;
+
+/**
+ * The handles of a node type, exactly where the drawn box puts them, so React Flow knows them
+ * without measuring the DOM. That matters for big views: React Flow renders every node whose
+ * handles it has not measured once, even with onlyRenderVisibleElements — 5,000 boxes at once.
+ * Lineage boxes place their handles inside a 1px border (they sit 1px in); the "more" placeholder
+ * places them on its outer edge. The browser benchmark checks these against the drawn handles.
+ */
+export function handlesOf(type: FlowNodeType): FlowHandle[] {
+  const { width, height } = NODE_SIZE[type];
+  const inset = type === "more" ? 0 : 1;
+  const y = height / 2 - HANDLE_SIZE / 2;
+  const half = HANDLE_SIZE / 2;
+  return [
+    { type: "target", position: "left", x: inset - half, y, width: HANDLE_SIZE, height: HANDLE_SIZE },
+    { type: "source", position: "right", x: width - inset - half, y, width: HANDLE_SIZE, height: HANDLE_SIZE },
+  ];
+}
+const HANDLES: Record<FlowNodeType, FlowHandle[]> = {
+  dataset: handlesOf("dataset"),
+  version: handlesOf("version"),
+  job: handlesOf("job"),
+  run: handlesOf("run"),
+  more: handlesOf("more"),
+};
+
 /** How a node is drawn relative to the selection's paths. */
 export type Emphasis = "normal" | "path" | "dim";
 
@@ -60,6 +98,8 @@ export interface FlowNode<Data extends Record<string, unknown> = LineageNodeData
   height: number;
   /** Set up front: the box is drawn at exactly this size, so React Flow need not wait to measure. */
   measured: { width: number; height: number };
+  /** Set up front too (see handlesOf). */
+  handles: FlowHandle[];
   selected: boolean;
   className?: string;
   ariaLabel: string;
@@ -163,6 +203,7 @@ export function toFlowElements(
       width: size.width,
       height: size.height,
       measured: { ...size },
+      handles: HANDLES[type],
       selected: node.id === selectedId,
       className: emphasis === "dim" ? "tl-node-dim" : undefined,
       ariaLabel: describeNode(node, counts.upstream, counts.downstream),
@@ -181,6 +222,7 @@ export function toFlowElements(
       width: NODE_SIZE.more.width,
       height: NODE_SIZE.more.height,
       measured: { ...NODE_SIZE.more },
+      handles: HANDLES.more,
       selected: false,
       className: emphasis === "dim" ? "tl-node-dim" : undefined,
       ariaLabel: `${more.hiddenCount} more ${more.direction} nodes, activate to show them`,

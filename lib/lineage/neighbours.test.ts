@@ -113,3 +113,18 @@ describe("findNodeInDirection", () => {
     expect(findNodeInDirection("dataset:ns:unknown", "ArrowUp", adjacency, centres)).toBeNull();
   });
 });
+
+describe("buildAdjacency", () => {
+  it("lists each neighbour once, in the order its first edge came, whatever the duplicates", () => {
+    const graph = makeGraph(A, [`${A}>${B}`, `${A}>${C}`, `${A}>${B}`, `${D}>${C}`, `${A}>${C}`]);
+    const { upstream, downstream } = buildAdjacency(graph);
+    expect(downstream.get(A)).toEqual([B, C]);
+    expect(upstream.get(C)).toEqual([A, D]);
+  });
+
+  it("keeps a hub's thousands of readers in edge order", () => {
+    const readers = Array.from({ length: 3_000 }, (_, i) => `run:r${i}`);
+    const graph = makeGraph(A, readers.map((r) => `${A}>${r}`));
+    expect(buildAdjacency(graph).downstream.get(A)).toEqual(readers);
+  });
+});

@@ -55,13 +55,18 @@ export function buildAdjacency(graph: Pick<LineageGraph, "nodes" | "edges">): Ad
     upstream.set(node.id, []);
     downstream.set(node.id, []);
   }
+  // A duplicate edge is skipped by key: includes() made a hub with thousands of neighbours quadratic.
+  const seen = new Set<string>();
   for (const edge of graph.edges) {
     if (edge.source === edge.target) continue;
     const down = downstream.get(edge.source);
     const up = upstream.get(edge.target);
     if (!down || !up) continue;
-    if (!down.includes(edge.target)) down.push(edge.target);
-    if (!up.includes(edge.source)) up.push(edge.source);
+    const key = `${edge.source}\u0000${edge.target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    down.push(edge.target);
+    up.push(edge.source);
   }
   return { upstream, downstream };
 }
