@@ -12,6 +12,7 @@
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { pageFanOut } from "@/lib/lineage/fan-out";
+import { handlesOf, type FlowNodeType } from "@/lib/lineage/flow-mapping";
 import type { LineageGraph } from "@/lib/lineage/types";
 import { createClient } from "./http-load";
 import { fetchLineage, type QueryCase } from "./queries";
@@ -31,11 +32,25 @@ export interface BrowserView {
   longestTaskMs: Spread;
   heapBytes?: number;
   heapBeforeGcBytes?: number;
+  /**
+   * Largest distance, in flow pixels, between a handle as drawn and where handlesOf says it is
+   * (edges are drawn to the latter before React Flow measures): the static handles stay honest.
+   */
+  handleDeviationPx?: number;
   domNodes?: number;
   pan?: { frames: number; frameMs: LatencySummary; droppedShare: number; longestTaskMs: number };
 }
 
+export interface BrowserFailure {
+  requestedNodes: number;
+  url: string;
+  error: string;
+}
+
 export interface BrowserFigures {
+  failures?: BrowserFailure[];
+  /** The audit badge's request was answered in the browser (the server could not verify in time). */
+  auditBadgeStubbed?: boolean;
   chromium: string;
   viewport: { width: number; height: number };
   views: BrowserView[];
@@ -69,32 +84,44 @@ function drawnSize(graph: LineageGraph): { nodes: number; edges: number } {
 }
 
 /**
- * A focus whose view the explorer draws with about `wanted` nodes: model checkpoints and late
- * pipeline versions upstream (deep chains, wide fan-in), tried at growing depth.
+ * A focus whose view the explorer draws with about `wanted` nodes. Big views of a lineage store
+ * come from hubs (a tokenizer or base-model version read by hundreds of runs, downstream: every
+ * reader starts a chain, so little is paged away) and from the wide fan-in behind a model
+ * checkpoint (upstream). Tried from small depths up, hubs first for big views.
  */
 async function findView(baseUrl: string, databaseFile: string, wanted: number): Promise<Candidate> {
   const db = new Database(databaseFile, { readonly: true });
-  const candidates = db
+  const hubs = db
     .prepare<[], { key: string }>(
-      `SELECT key FROM Node WHERE type = 'datasetVersion' AND (key LIKE '%models/%' OR key LIKE '%synthetic/%' OR key LIKE '%eval-reports/%')
-       ORDER BY id DESC LIMIT 60`,
+      `SELECT n.key FROM Node n JOIN (SELECT sourceId AS id, COUNT(*) AS c FROM Edge GROUP BY sourceId ORDER BY c DESC LIMIT 12) d ON d.id = n.id
+       WHERE n.type = 'datasetVersion' ORDER BY d.c DESC`,
+    )
+    .all()
+    .map((r) => r.key);
+  const checkpoints = db
+    .prepare<[], { key: string }>(
+      `SELECT key FROM Node WHERE type = 'datasetVersion' AND (key LIKE '%models/%' OR key LIKE '%synthetic/%') ORDER BY id DESC LIMIT 30`,
     )
     .all()
     .map((r) => r.key);
   db.close();
+  const plans: { focus: string; direction: QueryCase["direction"] }[] = [
+    ...hubs.map((focus) => ({ focus, direction: "downstream" as const })),
+    ...checkpoints.map((focus) => ({ focus, direction: "upstream" as const })),
+    ...checkpoints.map((focus) => ({ focus, direction: "both" as const })),
+  ];
+  if (wanted < 1_000) plans.reverse();
   const client = createClient(baseUrl, 1);
   let best: Candidate | null = null;
   try {
-    for (const direction of ["upstream", "both"] as const) {
-      for (const depth of [4, 6, 8]) {
-        for (const focus of candidates) {
-          const c: QueryCase = { name: `view ${wanted}`, depth, limit: wanted, direction };
-          const graph = await fetchLineage(client, focus, c);
-          const size = drawnSize(graph);
-          const candidate = { focus, c, drawn: size.nodes, edges: size.edges };
-          if (!best || Math.abs(size.nodes - wanted) < Math.abs(best.drawn - wanted)) best = candidate;
-          if (size.nodes >= wanted * 0.9) return candidate;
-        }
+    for (const depth of [2, 3, 4, 5, 6, 7, 8]) {
+      for (const { focus, direction } of plans) {
+        const c: QueryCase = { name: `view ${wanted}`, depth, limit: wanted, direction };
+        const graph = await fetchLineage(client, focus, c);
+        const size = drawnSize(graph);
+        const candidate = { focus, c, drawn: size.nodes, edges: size.edges };
+        if (!best || Math.abs(size.nodes - wanted) < Math.abs(best.drawn - wanted)) best = candidate;
+        if (size.nodes >= wanted * 0.9 && size.nodes <= wanted * 1.1) return candidate;
       }
     }
   } finally {
@@ -156,24 +183,49 @@ async function heap(cdp: CDPSession): Promise<{ before: number; after: number; d
   return { before: before.heap, after: after.heap, domNodes: after.dom };
 }
 
+/** Compares the drawn handles of the nodes on screen with handlesOf (see BrowserView). */
+async function handleDeviation(page: Page): Promise<number> {
+  const drawn = (await page.evaluate(`(() => {
+    const vp = document.querySelector(".react-flow__viewport");
+    const m = /scale\\(([^)]+)\\)/.exec(vp ? vp.style.transform : "");
+    const zoom = m ? Number(m[1]) : 1;
+    return [...document.querySelectorAll(".react-flow__node")].slice(0, 40).map((n) => {
+      const type = [...n.classList].find((c) => c.startsWith("react-flow__node-")).slice("react-flow__node-".length);
+      const box = n.getBoundingClientRect();
+      return { type, handles: [...n.querySelectorAll(".react-flow__handle")].map((h) => {
+        const b = h.getBoundingClientRect();
+        return { position: h.getAttribute("data-handlepos"), x: (b.left - box.left) / zoom, y: (b.top - box.top) / zoom };
+      }) };
+    });
+  })()`)) as { type: FlowNodeType; handles: { position: string; x: number; y: number }[] }[];
+  let worst = 0;
+  for (const node of drawn) {
+    for (const h of node.handles) {
+      const expected = handlesOf(node.type).find((e) => e.position === h.position);
+      if (expected) worst = Math.max(worst, Math.abs(expected.x - h.x), Math.abs(expected.y - h.y));
+    }
+  }
+  return worst;
+}
+
 /** Drags the pane back and forth for `durationMs` and records frame-to-frame times. */
 async function pan(page: Page, durationMs: number): Promise<NonNullable<BrowserView["pan"]>> {
   const pane = await page.locator(".react-flow__pane").boundingBox();
   if (!pane) throw new Error("no React Flow pane to pan");
-  await page.evaluate(() => {
-    const w = window as unknown as { __tlFrames: number[]; __tlRecording: boolean; __tlPanLongest: number };
-    w.__tlFrames = [];
-    w.__tlRecording = true;
-    w.__tlPanLongest = 0;
+  // A string, not a function: tsx would wrap the named callbacks in a helper the page lacks.
+  await page.evaluate(`(() => {
+    window.__tlFrames = [];
+    window.__tlRecording = true;
+    window.__tlPanLongest = 0;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (w.__tlRecording) w.__tlPanLongest = Math.max(w.__tlPanLongest, entry.duration);
+      for (const entry of list.getEntries()) if (window.__tlRecording) window.__tlPanLongest = Math.max(window.__tlPanLongest, entry.duration);
     }).observe({ type: "longtask" });
-    const tick = (t: number) => {
-      w.__tlFrames.push(t);
-      if (w.__tlRecording) requestAnimationFrame(tick);
+    const tick = (t) => {
+      window.__tlFrames.push(t);
+      if (window.__tlRecording) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   const y = pane.y + pane.height / 2;
   const left = pane.x + pane.width * 0.25;
   const right = pane.x + pane.width * 0.75;
@@ -211,17 +263,26 @@ export async function runBrowserBench(options: {
   repeats: number;
   log: (line: string) => void;
   sizes?: number[];
+  /**
+   * Answer the header's audit badge in the browser instead of the server: when the server's first
+   * full verification could not finish (docs/benchmarks.md), every page would otherwise wait on it.
+   */
+  stubAuditBadge?: boolean;
 }): Promise<BrowserFigures> {
   const { baseUrl, databaseFile, repeats, log } = options;
   const sizes = options.sizes ?? [500, 5_000];
   const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const views: BrowserView[] = [];
+  const failures: BrowserFailure[] = [];
   try {
     for (const wanted of sizes) {
       const view = await findView(baseUrl, databaseFile, wanted);
       const url = explorerUrl(baseUrl, view.focus, view.c);
       log(`browser ${wanted}-node view: ${view.focus} ${view.c.direction} depth ${view.c.depth} (${view.drawn} nodes drawn)`);
       const context = await browser.newContext({ viewport: VIEWPORT });
+      if (options.stubAuditBadge) {
+        await context.route("**/api/v1/audit/verify**", (route) => route.fulfill({ status: 503, json: { error: { code: "unavailable", message: "stubbed by the benchmark" } } }));
+      }
       try {
         const runs: Awaited<ReturnType<typeof visit>>[] = [];
         let last: Page | null = null;
@@ -257,16 +318,27 @@ export async function runBrowserBench(options: {
         figure.heapBytes = memory.after;
         figure.heapBeforeGcBytes = memory.before;
         figure.domNodes = memory.domNodes;
+        figure.handleDeviationPx = await handleDeviation(page);
         figure.pan = await pan(page, 2_500);
         log(
           `  usable ${figure.usableMs.median.toFixed(0)} ms warm (${figure.coldUsableMs.toFixed(0)} cold), layout ${figure.layoutMs.median.toFixed(0)} ms, heap ${(memory.after / 2 ** 20).toFixed(1)} MB, pan p95 ${figure.pan.frameMs.p95.toFixed(1)} ms`,
         );
         views.push(figure);
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+        log(`  failed: ${message}`);
+        failures.push({ requestedNodes: wanted, url, error: message });
       } finally {
         await context.close();
       }
     }
-    return { chromium: browser.version(), viewport: VIEWPORT, views };
+    return {
+      chromium: browser.version(),
+      viewport: VIEWPORT,
+      views,
+      ...(failures.length ? { failures } : {}),
+      ...(options.stubAuditBadge ? { auditBadgeStubbed: true } : {}),
+    };
   } finally {
     await browser.close();
   }

@@ -75,6 +75,34 @@ export async function fetchLineage(client: Client, nodeId: string, c: QueryCase)
   return JSON.parse(res.body) as LineageGraph;
 }
 
+/**
+ * Candidates for big neighbourhoods: the nodes with the most edges (hub datasets and versions, the
+ * jobs and runs around them), interleaved with a seeded sample of everything else.
+ */
+export function bigNeighbourhoodCandidates(databaseFile: string, count: number, seed: number): string[] {
+  const db = new Database(databaseFile, { readonly: true });
+  try {
+    const hubs = db
+      .prepare<[number], { key: string }>(
+        `SELECT n.key FROM (SELECT id, SUM(c) AS degree FROM (
+            SELECT sourceId AS id, COUNT(*) AS c FROM Edge GROUP BY sourceId
+            UNION ALL SELECT targetId AS id, COUNT(*) AS c FROM Edge GROUP BY targetId) GROUP BY id ORDER BY degree DESC LIMIT ?) d
+         JOIN Node n ON n.id = d.id`,
+      )
+      .all(count)
+      .map((r) => r.key);
+    const sample = sampleFoci(databaseFile, Math.ceil(count / 4), seed);
+    const out: string[] = [];
+    for (let i = 0; out.length < count * 2 && (i < hubs.length || i < sample.length); i++) {
+      if (hubs[i]) out.push(hubs[i]!);
+      if (sample[i]) out.push(sample[i]!);
+    }
+    return [...new Set(out)];
+  } finally {
+    db.close();
+  }
+}
+
 /** Foci whose neighbourhood fills the case's budget (probed once each, in order, until `wanted`). */
 export async function fociFillingBudget(client: Client, candidates: readonly string[], c: QueryCase, wanted: number): Promise<string[]> {
   const found: string[] = [];

@@ -65,6 +65,7 @@ export interface RunningServer {
   baseUrl: string;
   port: number;
   pid: number;
+  isRunning(): boolean;
   stop(): Promise<void>;
   output(): string;
 }
@@ -114,7 +115,7 @@ export async function startServer(root: string, databaseFile: string, extraEnv: 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { baseUrl, port, pid: child.pid!, stop, output: () => output };
+  return { baseUrl, port, pid: child.pid!, isRunning: () => child.exitCode === null && child.signalCode === null, stop, output: () => output };
 }
 
 export interface MemoryFigures {
