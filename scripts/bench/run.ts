@@ -79,10 +79,10 @@ const PLAN: Plan = isQuick
         sizes: [300, 1_000, 5_000, 10_000],
         repeats: {
           layered: { 300: 7, 1_000: 7, 5_000: 5, 10_000: 5 },
-          dagre: { 300: 5, 1_000: 3, 5_000: 3, 10_000: 3 },
+          dagre: { 300: 5, 1_000: 3, 5_000: 2, 10_000: 1 },
           "dagre-network-simplex": { 300: 3, 1_000: 3 },
         },
-        capMs: 30 * 60_000,
+        capMs: 20 * 60_000,
       },
       query: { perType: 50, passes: 5, bigFoci: 40 },
       post: { sequential: 2_000, concurrent: 30_000, concurrency: 8 },
@@ -115,7 +115,7 @@ interface Figures {
   store?: { edges: number; runs: StoreIngestResult[]; eventsPerSecond: Spread }[];
   storage?: Record<string, StorageFigures>;
   api?: { storeEdges: number; cases: QueryFigure[] };
-  post?: { sequential: PostFigure; concurrent: PostFigure };
+  post?: { sequential: PostFigure; concurrent: PostFigure; floor?: { sequential: PostFigure; concurrent: PostFigure } };
   browser?: BrowserFigures;
   audit?: {
     outcome: "done" | "timeout" | "crashed";
@@ -316,11 +316,22 @@ async function main(): Promise<void> {
           client.close();
           return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses };
         };
+        // The framework's own floor: a route that answers 404 at once, same client, same sockets.
+        const floor = async (concurrency: number) => {
+          const client = createClient(server!.baseUrl, concurrency);
+          await runLoad(client, concurrency, 200, () => client.get("/api/v1/audit/public-key"));
+          const result = await runLoad(client, concurrency, 2_000, () => client.get("/api/v1/audit/public-key"));
+          client.close();
+          return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses };
+        };
+        const floorSequential = await floor(1);
+        const floorConcurrent = await floor(PLAN.post.concurrency);
+        log(`floor (minimal route): ${Math.round(floorSequential.perSecond)} req/s one at a time, ${Math.round(floorConcurrent.perSecond)} req/s with ${PLAN.post.concurrency} clients`);
         const sequential = await post(1, 0, PLAN.post.sequential);
         log(`POST one at a time: ${Math.round(sequential.perSecond)} events/s, p95 ${sequential.latency.p95.toFixed(2)} ms`);
         const concurrent = await post(PLAN.post.concurrency, PLAN.post.sequential, PLAN.post.concurrent);
         log(`POST ${PLAN.post.concurrency} clients: ${Math.round(concurrent.perSecond)} events/s, p95 ${concurrent.latency.p95.toFixed(2)} ms, statuses ${JSON.stringify(concurrent.statuses)}`);
-        figures.post = { sequential, concurrent };
+        figures.post = { sequential, concurrent, floor: { sequential: floorSequential, concurrent: floorConcurrent } };
       }
       figures.server.atEnd = processTreeMemory(server.pid);
     }
@@ -422,6 +433,9 @@ function printTable(f: Figures): void {
     out("POST /api/v1/lineage, one event per request");
     for (const p of [f.post.sequential, f.post.concurrent]) {
       out(`  ${p.concurrency} client(s): ${Math.round(p.perSecond)} events/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms, p99 ${round(p.latency.p99)} ms (${p.events} events, ${JSON.stringify(p.statuses)})`);
+    }
+    for (const p of f.post.floor ? [f.post.floor.sequential, f.post.floor.concurrent] : []) {
+      out(`  floor, a minimal route, ${p.concurrency} client(s): ${Math.round(p.perSecond)} requests/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms`);
     }
   }
   if (f.browser) {
