@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import type { FailedOutput, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { getOverview } from "@/lib/server/overview";
 import { lineageHref } from "@/components/lineage/api";
 import { Badge, runStateTone } from "@/components/ui/badge";
@@ -54,6 +54,19 @@ function StoreSummary({ overview }: { overview: StoreOverview }) {
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          <Card aria-labelledby="failed-outputs-heading" data-testid="failed-outputs">
+            <CardHeader
+              title={<span id="failed-outputs-heading">Failed outputs</span>}
+              description="Outputs whose run failed or that failed an evaluation: investigate one to see what differs from a good one."
+              action={overview.failedOutputs.length > 0 ? <Badge tone="danger">{overview.failedOutputs.length}</Badge> : null}
+            />
+            {overview.failedOutputs.length === 0 ? (
+              <EmptyState compact title="No failed outputs">No output has failed a run or an evaluation.</EmptyState>
+            ) : (
+              <FailedOutputList outputs={overview.failedOutputs} now={now} />
+            )}
+          </Card>
+
           <Card aria-labelledby="failed-runs-heading" data-testid="failed-runs">
             <CardHeader
               title={<span id="failed-runs-heading">Failed runs</span>}
@@ -102,6 +115,44 @@ function StoreSummary({ overview }: { overview: StoreOverview }) {
         </Card>
       </div>
     </div>
+  );
+}
+
+function FailedOutputList({ outputs, now }: { outputs: FailedOutput[]; now: number }) {
+  return (
+    <ul className="divide-y divide-line">
+      {outputs.map((output) => {
+        const kind = visualKindOf("datasetVersion", output.dataset.kind);
+        return (
+          <li key={output.id} className="px-4 py-3" data-testid="failed-output-row">
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+              <span style={{ color: kindColour(kind) }}>
+                <NodeIcon kind={kind} size={16} />
+              </span>
+              <Link href={lineageHref(output.id)} className="font-medium text-ink hover:text-accent hover:underline">
+                {output.dataset.name}
+              </Link>
+              <span className="font-mono text-xs text-ink-muted">@{output.version}</span>
+              <Badge tone="danger">failed</Badge>
+              <span className="text-xs text-ink-muted" title={formatDateTime(output.createdAt)}>
+                {formatRelative(output.createdAt, now)}
+              </span>
+              <Link
+                href={`/investigate?node=${encodeURIComponent(output.id)}`}
+                className="ml-auto text-xs font-medium text-accent hover:underline"
+                aria-label={`Investigate ${output.dataset.name} at ${output.version}`}
+              >
+                Investigate →
+              </Link>
+            </div>
+            {output.reasons.slice(0, 2).map((reason) => (
+              <p key={reason} className="mt-1 line-clamp-2 break-words text-xs text-danger">{reason}</p>
+            ))}
+            <p className="mt-0.5 text-xs text-ink-faint">{output.dataset.namespace}</p>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

@@ -78,3 +78,13 @@ test.describe("key views", () => {
     await keep(page, info, "failed-batch.png");
   });
 });
+
+test("the home page lists the failed molecule batch and leads to its investigation", async ({ page }) => {
+  await page.goto("/");
+  const row = page.getByTestId("failed-outputs").getByTestId("failed-output-row").filter({ hasText: "@2026-11-02" });
+  await expect(row).toContainText("generated/molecules-batch");
+  await expect(row).toContainText(/tox21|alert|check/i);
+  await row.getByRole("link", { name: /Investigate/ }).click();
+  await expect(page).toHaveURL(/\/investigate\?node=/);
+  expect(new URL(page.url()).searchParams.get("node")).toBe(DEMO_STORY.failedBatch);
+});
