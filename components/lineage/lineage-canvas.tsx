@@ -9,6 +9,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  ViewportPortal,
   type Edge,
   type FitViewOptions,
   type Node,
@@ -17,16 +18,17 @@ import {
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import type { FlowEdge, FlowNode, LineageNodeData } from "@/lib/lineage/flow-mapping";
 import { findNodeInDirection, type Adjacency, type ArrowKey, type Point } from "@/lib/lineage/neighbours";
+import { BulkEdges } from "./bulk-edges";
 import { kindColour, visualKindOf } from "./node-icon";
 import { nodeTypes } from "./nodes/node-types";
 
 /** Views this large draw only what is on screen (React Flow's onlyRenderVisibleElements). */
 const VISIBLE_ONLY_THRESHOLD = 150;
 /**
- * Views this large drop what costs a repaint on every frame of a pan and is not lineage: the
- * minimap (one SVG rect per node, repainted as its viewport box moves) and the dotted background
- * (a full-canvas pattern moved with the view). Measured on a 5,000-node view in headless Chromium
- * (docs/benchmarks.md): they cost more frames than the nodes and edges themselves.
+ * Views this large draw their edges as a few SVG paths (BulkEdges) and drop what costs a repaint
+ * on every frame of a pan and is not lineage: the minimap (one SVG rect per node, repainted as its
+ * viewport box moves) and the dotted background (a full-canvas pattern moved with the view).
+ * Measured on 5,000-node views in headless Chromium (docs/benchmarks.md).
  */
 const LARGE_VIEW_THRESHOLD = 1_000;
 /** Below this zoom node text is too small to read; the first fit of a view never goes under it. */
@@ -34,6 +36,8 @@ const READABLE_ZOOM = 0.65;
 const FIT_PADDING = 0.08;
 
 const proOptions = { hideAttribution: false };
+/** Big views hand React Flow no edges: BulkEdges draws them (see there). */
+const NO_EDGES: Edge[] = [];
 // Edges are not clickable here: no invisible 20px hit path per edge (half the SVG, and hit tests).
 const defaultEdgeOptions = { focusable: false, selectable: false, interactionWidth: 0 };
 const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1.1 };
@@ -213,7 +217,7 @@ export function LineageCanvas({
     >
       <ReactFlow
         nodes={nodes as Node[]}
-        edges={edges as Edge[]}
+        edges={isVeryLarge ? NO_EDGES : (edges as Edge[])}
         nodeTypes={nodeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
         onNodeClick={onNodeClick}
@@ -233,6 +237,11 @@ export function LineageCanvas({
         proOptions={proOptions}
         fitViewOptions={fitViewOptions}
       >
+        {isVeryLarge ? (
+          <ViewportPortal>
+            <BulkEdges nodes={nodes} edges={edges} />
+          </ViewportPortal>
+        ) : null}
         {isVeryLarge ? null : <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
         {isVeryLarge ? null : (
           <MiniMap
