@@ -382,7 +382,18 @@ function evaluate(f: Figures): void {
       atMost(`browser ${v.requestedNodes}-node view usable (warm)`, v.usableMs.median, limit, "ms", `${v.renderedNodes} nodes in the view`);
     }
     const big = f.browser.views.find((v) => v.requestedNodes >= 5_000);
-    if (big?.pan) atMost(`browser pan frame p95 (${big.renderedNodes} nodes)`, big.pan.frameMs.p95, 16.7, "ms", `${round(big.pan.droppedShare * 100)} % of frames over 20 ms`);
+    // rAF deltas come in whole vsync intervals (16.67 ms at 60 Hz) plus timer jitter of a tenth of
+    // a millisecond: a p95 of 16.8 ms means 95 % of frames made their vsync. 0.5 ms of jitter is allowed.
+    if (big?.pan) {
+      checks.push({
+        name: `browser pan frame p95 (${big.renderedNodes} nodes)`,
+        value: round(big.pan.frameMs.p95),
+        unit: "ms",
+        target: "<= 16.7 (+0.5 ms vsync jitter)",
+        isMet: big.pan.frameMs.p95 <= 16.7 + 0.5,
+        note: `${round(big.pan.droppedShare * 100)} % of frames over 20 ms`,
+      });
+    }
     if (big?.heapBytes) atMost(`browser JS heap (${big.renderedNodes} nodes)`, big.heapBytes / 2 ** 20, 100, "MB");
   }
   const storage = f.storage?.[String(PLAN.serverScale)] ?? Object.values(f.storage ?? {}).at(-1);
