@@ -87,7 +87,7 @@ const PLAN: Plan = isQuick
       query: { perType: 50, passes: 5, bigFoci: 40 },
       post: { sequential: 2_000, concurrent: 30_000, concurrency: 8 },
       browser: { repeats: 5 },
-      auditCapMs: 900_000,
+      auditCapMs: 600_000,
     };
 
 // ---- targets (issue 6) ----------------------------------------------------------------------------
