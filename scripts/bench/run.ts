@@ -124,6 +124,9 @@ interface Figures {
     secondVerifyMs?: number;
     lineageDuringVerify: LatencySummary;
     rssAfter?: MemoryFigures;
+    /** Largest RSS of the server sampled each second while it verified. */
+    peakRssSeenBytes: number;
+    serverOutputTail?: string;
   };
   server?: { storeEdges: number; afterQueries?: MemoryFigures; atEnd?: MemoryFigures };
   checks?: Check[];
@@ -268,25 +271,48 @@ async function main(): Promise<void> {
         );
         const timer = setTimeout(() => (state.outcome ??= "timeout"), PLAN.auditCapMs);
         const waits: number[] = [];
+        let peakRss = 0;
+        const watch = setInterval(() => {
+          if (server!.isRunning()) peakRss = Math.max(peakRss, processTreeMemory(server!.pid).rssBytes);
+          else state.outcome ??= "crashed";
+        }, 1_000);
         while (state.outcome === null) {
-          const r = await client.get(lineagePath(focus, { name: "probe", depth: 1, limit: 500, direction: "both" })).catch(() => null);
+          // A probe that gets no answer before the verification ends waited all along.
+          const sent = performance.now();
+          const probe = client.get(lineagePath(focus, { name: "probe", depth: 1, limit: 500, direction: "both" })).catch(() => null);
+          const r = await Promise.race([probe, verify.then(() => "verified" as const)]);
+          if (r === "verified") {
+            const answered = await Promise.race([probe, new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000))]);
+            waits.push(answered ? answered.ms : performance.now() - sent);
+            break;
+          }
           if (r) waits.push(r.ms);
           else await new Promise((resolve) => setTimeout(resolve, 1_000));
-          if (!server.isRunning()) state.outcome ??= "crashed";
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
+        clearInterval(watch);
         clearTimeout(timer);
         const outcome = state.outcome as "done" | "timeout" | "crashed";
         const firstMs = performance.now() - started;
+        if (waits.length === 0) waits.push(firstMs);
         const peak = server.isRunning() ? processTreeMemory(server.pid) : undefined;
         const first = outcome === "done" ? await verify : null;
-        figures.audit = { outcome, firstVerifyMs: firstMs, firstStatus: first?.status ?? 0, lineageDuringVerify: summarise(waits), rssAfter: peak };
+        figures.audit = {
+          outcome,
+          firstVerifyMs: firstMs,
+          firstStatus: first?.status ?? 0,
+          lineageDuringVerify: summarise(waits),
+          rssAfter: peak,
+          peakRssSeenBytes: peakRss,
+          ...(outcome === "crashed" ? { serverOutputTail: server.output().slice(-2_000) } : {}),
+        };
         if (outcome === "done") {
           const second = await client.get("/api/v1/audit/verify?maxAge=60");
           figures.audit.secondVerifyMs = second.ms;
         }
         client.close();
         log(`audit verify (first, full): ${outcome} after ${(firstMs / 1000).toFixed(1)} s; a lineage request waited up to ${Math.round(Math.max(0, ...waits))} ms meanwhile`);
+        if (outcome === "crashed") log(`server output before it ended:\n${server.output().slice(-800)}`);
         if (outcome !== "done") {
           // A server stuck in (or killed by) the verification answers nothing else: start afresh and
           // keep the badge's request away from it in the browser runs.
@@ -462,7 +488,8 @@ function printTable(f: Figures): void {
     out(
       `Audit badge: first full verification ${a.outcome} after ${round(a.firstVerifyMs / 1000)} s; a 1-hop lineage request meanwhile waited up to ${round(a.lineageDuringVerify.max)} ms` +
         (a.secondVerifyMs !== undefined ? `; the next verification ${round(a.secondVerifyMs)} ms` : "") +
-        (a.rssAfter ? `; server RSS then ${round(a.rssAfter.rssBytes / 2 ** 20)} MB (peak ${round(a.rssAfter.peakRssBytes / 2 ** 20)} MB)` : ""),
+        (a.rssAfter ? `; server RSS then ${round(a.rssAfter.rssBytes / 2 ** 20)} MB (peak ${round(a.rssAfter.peakRssBytes / 2 ** 20)} MB)` : "") +
+        `; largest RSS seen meanwhile ${round(a.peakRssSeenBytes / 2 ** 20)} MB`,
     );
   }
   if (f.server) {

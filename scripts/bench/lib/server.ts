@@ -92,11 +92,21 @@ export async function startServer(root: string, databaseFile: string, extraEnv: 
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  /** Signals the server's process group; false when nothing is left to signal. */
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
+    if (!isRunning() || child.pid === undefined) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid, "SIGTERM");
-    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGKILL"), 5_000);
+    if (!signal("SIGTERM")) return;
+    const timer = setTimeout(() => signal("SIGKILL"), 5_000);
     await exited;
     clearTimeout(timer);
   };
@@ -115,7 +125,7 @@ export async function startServer(root: string, databaseFile: string, extraEnv: 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { baseUrl, port, pid: child.pid!, isRunning: () => child.exitCode === null && child.signalCode === null, stop, output: () => output };
+  return { baseUrl, port, pid: child.pid!, isRunning, stop, output: () => output };
 }
 
 export interface MemoryFigures {
