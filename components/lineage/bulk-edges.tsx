@@ -77,7 +77,19 @@ export function groupEdgePaths(nodes: readonly FlowNode[], edges: readonly FlowE
   return [...groups.values()];
 }
 
-const svgStyle = { position: "absolute", left: 0, top: 0, width: 1, height: 1, overflow: "visible", pointerEvents: "none", zIndex: -1 } as const;
+// Its own compositing layer: nodes entering and leaving the screen as the view pans then repaint
+// only themselves, not the tiles of a path that spans the whole graph (20 % of frames lost at 1M).
+const svgStyle = {
+  position: "absolute",
+  left: 0,
+  top: 0,
+  width: 1,
+  height: 1,
+  overflow: "visible",
+  pointerEvents: "none",
+  zIndex: -1,
+  willChange: "transform",
+} as const;
 
 export const BulkEdges = memo(function BulkEdges({ nodes, edges }: { nodes: FlowNode[]; edges: FlowEdge[] }) {
   const groups = useMemo(() => groupEdgePaths(nodes, edges), [nodes, edges]);
