@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listAuditEvents, listFilterNodes, listSenders, verifyStore } from "@/lib/server/audit";
+import { listAuditEvents, listFilterNodes, listSenders, verifyStoreInSlices } from "@/lib/server/audit";
 import { getSqlite } from "@/lib/server/db";
 import { AuditQuerySchema, searchParamsToObject } from "@/lib/schemas/audit";
 import { AuditEventList } from "@/components/audit/audit-event-list";
@@ -19,7 +19,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const raw = searchParamsToObject(await searchParams);
   const db = getSqlite();
-  const verification = verifyStore(db);
+  const verification = await verifyStoreInSlices(db);
   const parsed = AuditQuerySchema.safeParse(raw);
   const page = parsed.success ? listAuditEvents(db, parsed.data) : null;
   const { jobs, datasets } = listFilterNodes(db);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sqlite } from "./db";
-import { verifyStore } from "./audit";
+import { verifyStoreInSlices } from "./audit";
 import { getNodeFlags } from "./flags";
 import { getLineage } from "./lineage";
 import { getNodeDetail } from "./nodes";
@@ -68,7 +68,7 @@ function parseList<T>(text: string | null | undefined): T[] {
 }
 
 export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<AuditReport> {
-  const verification = verifyStore(db);
+  const verification = await verifyStoreInSlices(db);
   const graph = getLineage(db, { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit });
   const sizeOf = (n: LineageNode) => (n.type === "job" || n.type === "run" ? REPORT_NODE_SIZE.activity : REPORT_NODE_SIZE.version);
   const layout = layoutGraph(

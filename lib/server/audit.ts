@@ -1,8 +1,9 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import { readSnapshot, type Sqlite } from "./db";
 import { AppError } from "./errors";
-import { chainHash, GENESIS_HASH, getLogHead, sha256Hex, verifyChain, type LogHead } from "./event-log";
-import { verifyProjection } from "./rebuild";
+import { chainHash, GENESIS_HASH, getLogHead, sha256Hex, verifyChainSteps, type LogHead } from "./event-log";
+import { verifyProjectionSteps } from "./rebuild";
+import { runInSlices, runToEnd, type Steps } from "./steps";
 import { getSigner, signStatement, type Signer } from "./signing";
 import type {
   AuditEvent,
@@ -191,14 +192,26 @@ export function listFilterNodes(db: Sqlite, limit = 300): { jobs: TouchedNode[];
 // ---------------------------------------------------------------------------------------------
 
 /** The signed (when a key is configured) statement of the log head: GET /api/v1/audit/head. */
-export function getSignedHead(db: Sqlite, signer: Signer | null = getSigner()): SignedStatement<HeadStatement> {
+export function getSignedHead(
+  db: Sqlite,
+  signer: Signer | null = getSigner(),
+  head: LogHead | null = getLogHead(db),
+): SignedStatement<HeadStatement> {
   return signStatement<HeadStatement>(
-    { type: "threadline/log-head", version: 1, head: getLogHead(db), signedAt: new Date().toISOString(), keyId: signer?.keyId ?? null },
+    { type: "threadline/log-head", version: 1, head, signedAt: new Date().toISOString(), keyId: signer?.keyId ?? null },
     signer,
   );
 }
 
 type VerificationResult = Omit<AuditVerification, "signedHead">;
+
+interface VerifyOptions {
+  /** Also replay the log and compare the projection (default true). */
+  projection?: boolean;
+  signer?: Signer | null;
+  /** Accept a full check this old when other connections wrote since (see verifyStore). */
+  maxAgeMs?: number;
+}
 
 interface CacheEntry {
   /** PRAGMA data_version: moves when another connection (the sqlite3 shell, a script, Prisma) commits. */
@@ -212,12 +225,60 @@ interface CacheEntry {
 }
 const verificationCache = new WeakMap<Sqlite, Map<boolean, CacheEntry>>();
 
-function stampOf(db: Sqlite): { dataVersion: number; changes: number; head: LogHead | null } {
+interface Stamp {
+  dataVersion: number;
+  changes: number;
+  head: LogHead | null;
+  at: number;
+}
+
+function stampOf(db: Sqlite): Stamp {
   return {
     dataVersion: db.pragma("data_version", { simple: true }) as number,
     changes: (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n,
     head: getLogHead(db),
+    at: Date.now(),
   };
+}
+
+/** What a verification request needs: the cached answer, the chain links appended since, or everything. */
+type Plan = { kind: "cached"; result: VerificationResult } | { kind: "extend"; from: VerificationResult } | { kind: "full" };
+
+function planVerification(db: Sqlite, withProjection: boolean, stamp: Stamp, maxAgeMs: number): Plan {
+  const cached = verificationCache.get(db)?.get(withProjection);
+  if (!cached || (cached.fullDataVersion !== stamp.dataVersion && stamp.at - cached.fullAt > maxAgeMs)) return { kind: "full" };
+  const isUnchanged = cached.dataVersion === stamp.dataVersion && cached.changes === stamp.changes && cached.result.head?.seq === stamp.head?.seq;
+  if (isUnchanged) return { kind: "cached", result: cached.result };
+  return cached.result.ok ? { kind: "extend", from: cached.result } : { kind: "full" };
+}
+
+/** Carries out a plan, reading the log and projection from `source`. */
+function* verificationSteps(source: Sqlite, plan: Plan, withProjection: boolean): Steps<{ result: VerificationResult; isFull: boolean }> {
+  if (plan.kind === "cached") return { result: plan.result, isFull: false };
+  if (plan.kind === "extend") {
+    const extended = yield* extendVerificationSteps(source, plan.from);
+    if (extended) return { result: extended, isFull: false };
+  }
+  return { result: yield* computeVerificationSteps(source, withProjection), isFull: true };
+}
+
+function remember(db: Sqlite, withProjection: boolean, stamp: Stamp, result: VerificationResult, isFull: boolean): void {
+  let perDb = verificationCache.get(db);
+  if (!perDb) verificationCache.set(db, (perDb = new Map()));
+  const previous = perDb.get(withProjection);
+  perDb.set(withProjection, {
+    dataVersion: stamp.dataVersion,
+    changes: stamp.changes,
+    result,
+    fullDataVersion: isFull || !previous ? stamp.dataVersion : previous.fullDataVersion,
+    fullAt: isFull || !previous ? stamp.at : previous.fullAt,
+  });
+}
+
+function withSignedHead(db: Sqlite, result: VerificationResult, signer: Signer | null | undefined): AuditVerification {
+  const key = signer === undefined ? getSigner() : signer;
+  // A broken store's head is not worth a signature: sign only what verified, and only as far as it verified.
+  return { ...result, signedHead: key && result.ok ? getSignedHead(db, key, result.head) : null };
 }
 
 /**
@@ -233,45 +294,47 @@ function stampOf(db: Sqlite): { dataVersion: number; changes: number; head: LogH
  *   back moves data_version): the full check again — unless the caller accepts a full check up to
  *   `maxAgeMs` old (the header badge does, so sessions and shares written through Prisma do not
  *   make every page replay a large log; /audit, the report and the API default to 0).
+ *
+ * Synchronous: for scripts and tests. The server uses verifyStoreInSlices.
  */
-export function verifyStore(
-  db: Sqlite,
-  options: { projection?: boolean; signer?: Signer | null; maxAgeMs?: number } = {},
-): AuditVerification {
+export function verifyStore(db: Sqlite, options: VerifyOptions = {}): AuditVerification {
   const withProjection = options.projection ?? true;
   const stamp = stampOf(db);
-  const now = Date.now();
-  let perDb = verificationCache.get(db);
-  if (!perDb) verificationCache.set(db, (perDb = new Map()));
-  const cached = perDb.get(withProjection);
-  let result: VerificationResult | null = null;
-  let full = cached ? { dataVersion: cached.fullDataVersion, at: cached.fullAt } : null;
-  if (cached && (cached.fullDataVersion === stamp.dataVersion || now - cached.fullAt <= (options.maxAgeMs ?? 0))) {
-    const isUnchanged = cached.dataVersion === stamp.dataVersion && cached.changes === stamp.changes && cached.result.head?.seq === stamp.head?.seq;
-    if (isUnchanged) result = cached.result;
-    else if (cached.result.ok) result = extendVerification(db, cached.result);
-  }
-  if (!result) {
-    result = computeVerification(db, withProjection);
-    full = { dataVersion: stamp.dataVersion, at: now };
-  }
-  perDb.set(withProjection, {
-    dataVersion: stamp.dataVersion,
-    changes: stamp.changes,
-    result,
-    fullDataVersion: full?.dataVersion ?? stamp.dataVersion,
-    fullAt: full?.at ?? now,
-  });
-  const signer = options.signer === undefined ? getSigner() : options.signer;
-  return {
-    ...result,
-    // A broken store's head is not worth a signature: sign only what verified.
-    signedHead: signer && result.ok ? getSignedHead(db, signer) : null,
+  const plan = planVerification(db, withProjection, stamp, options.maxAgeMs ?? 0);
+  const { result, isFull } = runToEnd(verificationSteps(db, plan, withProjection));
+  remember(db, withProjection, stamp, result, isFull);
+  return withSignedHead(db, result, options.signer);
+}
+
+/** One verification at a time per store: a second request waits and then finds the first one's answer cached. */
+const verificationQueue = new WeakMap<Sqlite, Promise<unknown>>();
+
+/**
+ * verifyStore for the server. A full check of a large store takes minutes of CPU (a million events:
+ * the chain rehashes 1 GB, the replay re-derives every row); it runs in slices of a few
+ * milliseconds on a snapshot of the store (readSnapshot), so lineage requests and ingest go on
+ * meanwhile and it checks one consistent state of log and projection whatever is written during it.
+ * Concurrent callers share one run.
+ */
+export function verifyStoreInSlices(db: Sqlite, options: VerifyOptions = {}): Promise<AuditVerification> {
+  const withProjection = options.projection ?? true;
+  const run = async () => {
+    const stamp = stampOf(db);
+    const plan = planVerification(db, withProjection, stamp, options.maxAgeMs ?? 0);
+    const { result, isFull } =
+      plan.kind === "cached"
+        ? { result: plan.result, isFull: false }
+        : await readSnapshot(db, (snapshot) => runInSlices(verificationSteps(snapshot, plan, withProjection)));
+    remember(db, withProjection, stamp, result, isFull);
+    return withSignedHead(db, result, options.signer);
   };
+  const queued = (verificationQueue.get(db) ?? Promise.resolve()).catch(() => undefined).then(run);
+  verificationQueue.set(db, queued);
+  return queued;
 }
 
 /** Checks the chain links of the records appended after a verified head; null when one fails. */
-function extendVerification(db: Sqlite, verified: VerificationResult): VerificationResult | null {
+function* extendVerificationSteps(db: Sqlite, verified: VerificationResult): Steps<VerificationResult | null> {
   let prev: LogHead = verified.head ?? { seq: 0, hash: GENESIS_HASH };
   let checked = 0;
   const rows = db
@@ -288,6 +351,7 @@ function extendVerification(db: Sqlite, verified: VerificationResult): Verificat
     if (!isLinked) return null;
     prev = { seq: row.seq, hash: row.hash };
     checked++;
+    yield;
   }
   const total = verified.checked + checked;
   return {
@@ -299,11 +363,11 @@ function extendVerification(db: Sqlite, verified: VerificationResult): Verificat
   };
 }
 
-function computeVerification(db: Sqlite, withProjection: boolean): VerificationResult {
-  const chain = verifyChain(db);
+function* computeVerificationSteps(db: Sqlite, withProjection: boolean): Steps<VerificationResult> {
+  const chain = yield* verifyChainSteps(db);
   let projection: AuditVerification["projection"] = null;
   if (withProjection) {
-    const check = verifyProjection(db);
+    const check = yield* verifyProjectionSteps(db);
     projection = check.ok
       ? { ok: true }
       : {

@@ -30,6 +30,43 @@ export function openSqlite(file: string): Sqlite {
   return db;
 }
 
+/**
+ * A private scratch database: SQLite's temporary database (an empty file name), deleted on close.
+ * Its page cache is bounded and it spills to a temporary file, so a scratch copy of a large
+ * projection does not have to fit in memory. Nothing in it needs to survive a crash.
+ */
+export function openScratchSqlite(): Sqlite {
+  const db = new Database("");
+  db.pragma("journal_mode = OFF");
+  db.pragma("synchronous = OFF");
+  db.pragma("cache_size = -32768");
+  db.pragma("temp_store = FILE");
+  return db;
+}
+
+/**
+ * Runs `read` on a private read-only connection to the same file, pinned to one snapshot of the
+ * store by a read transaction held until `read` settles. Long reads run in slices (see steps.ts)
+ * need it: they see one consistent store however much is written meanwhile, and they never leave a
+ * cursor open on the main connection, which cannot write while one is. (The snapshot also keeps
+ * WAL checkpoints from passing it, so the WAL file grows until it is released.) An in-memory store
+ * has no second connection: `read` gets the store itself.
+ */
+export async function readSnapshot<T>(db: Sqlite, read: (snapshot: Sqlite) => Promise<T>): Promise<T> {
+  if (db.memory) return read(db);
+  const snapshot = new Database(db.name, { readonly: true, fileMustExist: true });
+  try {
+    snapshot.pragma("busy_timeout = 10000");
+    snapshot.pragma("cache_size = -16384");
+    snapshot.exec("BEGIN");
+    // A deferred transaction takes its snapshot at its first read.
+    snapshot.prepare("SELECT COUNT(*) FROM sqlite_master").get();
+    return await read(snapshot);
+  } finally {
+    snapshot.close();
+  }
+}
+
 interface Handles {
   sqlite?: Sqlite;
   prisma?: PrismaClient;

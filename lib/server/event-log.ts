@@ -1,6 +1,7 @@
 import "server-only";
 import crypto, { createHash } from "node:crypto";
 import type { Sqlite } from "./db";
+import { runToEnd, type Steps } from "./steps";
 
 /**
  * The append-only event log and its hash chain: hash_n = sha256(hash_{n-1} || canonical JSON of
@@ -97,15 +98,23 @@ export interface ChainVerification {
  * hash, link to its predecessor or chain hash does not match, or whose sequence number skips.
  */
 export function verifyChain(db: Sqlite): ChainVerification {
+  return runToEnd(verifyChainSteps(db));
+}
+
+/**
+ * verifyChain as steps (one per record), for callers that run it in slices. `upTo` stops at that
+ * record (a share checks the log it was taken from; later events do not matter to it).
+ */
+export function* verifyChainSteps(db: Sqlite, upTo = Number.MAX_SAFE_INTEGER): Steps<ChainVerification> {
   let prevHash = GENESIS_HASH;
   let expectedSeq: number | null = null;
   let checked = 0;
   let head: LogHead | null = null;
   const rows = db
-    .prepare<[], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
-      "SELECT seq, contentHash, payload, prevHash, hash FROM Event ORDER BY seq",
+    .prepare<[number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
+      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq <= ? ORDER BY seq",
     )
-    .iterate();
+    .iterate(upTo);
   for (const row of rows) {
     const broken = (reason: string): ChainVerification => ({
       ok: false,
@@ -123,6 +132,7 @@ export function verifyChain(db: Sqlite): ChainVerification {
     expectedSeq = row.seq + 1;
     head = { seq: row.seq, hash: row.hash };
     checked++;
+    yield;
   }
   return { ok: true, checked, head };
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { openSqlite, type Sqlite } from "./db";
+import { openScratchSqlite, type Sqlite } from "./db";
+import { runToEnd, type Steps } from "./steps";
 import { ProjectionCache, projectEvent, type EventKind, type ProjectableEvent } from "./projection";
 
 /**
@@ -8,17 +9,27 @@ import { ProjectionCache, projectEvent, type EventKind, type ProjectableEvent } 
  */
 
 const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag"] as const;
-const PAGE = 5000;
+const PAGE = 1000;
 /** Rows the replay keeps cached at most before starting afresh (memory stays bounded on big logs). */
 const CACHE_ENTRIES = 200_000;
 
 /** Replays the whole log, in order, into the projection tables of `target` (emptied first). */
 export function replayLog(source: Sqlite, target: Sqlite = source): { events: number } {
+  return runToEnd(replayLogSteps(source, target));
+}
+
+/**
+ * replayLog as steps (one per event), in one write transaction on `target`. `cacheEntries` bounds
+ * the rows kept cached between events (memory against speed).
+ */
+export function* replayLogSteps(source: Sqlite, target: Sqlite = source, cacheEntries = CACHE_ENTRIES): Steps<{ events: number }> {
   let events = 0;
   const page = source.prepare<[number, number], { seq: number; kind: string; payload: string }>(
     "SELECT seq, kind, payload FROM Event WHERE seq > ? ORDER BY seq LIMIT ?",
   );
-  target.transaction(() => {
+  // Begun by hand rather than with target.transaction(): the transaction spans the steps.
+  target.exec("BEGIN IMMEDIATE");
+  try {
     for (const table of PROJECTION_TABLES) target.prepare(`DELETE FROM "${table}"`).run();
     const hasSequence = target
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
@@ -30,46 +41,58 @@ export function replayLog(source: Sqlite, target: Sqlite = source): { events: nu
     for (;;) {
       const rows = page.all(after, PAGE);
       if (rows.length === 0) break;
-      if (cache.size > CACHE_ENTRIES) cache.clear();
+      if (cache.size > cacheEntries) cache.clear();
       for (const row of rows) {
         projectEvent(target, row.seq, row.kind as EventKind, JSON.parse(row.payload) as ProjectableEvent, cache);
         events++;
+        yield;
       }
       after = rows[rows.length - 1].seq;
     }
-  }).immediate();
+    target.exec("COMMIT");
+  } finally {
+    if (target.inTransaction) target.exec("ROLLBACK");
+  }
   return { events };
 }
 
 /**
- * Every projection row in a stable order, with edges named by node keys rather than ids, so two
- * projections can be compared whatever ids they were given.
+ * Every projection table as a query for all its rows in a stable order, with node ids replaced by
+ * node keys (ids are an artefact of insertion order; keys identify rows), so two projections can be
+ * compared whatever ids they were given. Each order follows an index, so the rows stream without a
+ * sort of the whole table (CROSS JOIN keeps SQLite walking Node in key order for the edges).
  */
+const SNAPSHOT_QUERIES: { table: string; sql: string; dropNodeId?: boolean }[] = [
+  { table: "Node", sql: "SELECT key, type, namespace, name, seq FROM Node ORDER BY key" },
+  {
+    table: "Edge",
+    sql: `SELECT s.key AS source, t.key AS target, e.seq FROM Node s
+          CROSS JOIN Edge e ON e.sourceId = s.id CROSS JOIN Node t ON t.id = e.targetId ORDER BY s.key, t.key`,
+  },
+  { table: "EventNode", sql: "SELECT en.seq, n.key FROM EventNode en JOIN Node n ON n.id = en.nodeId ORDER BY en.seq, n.key" },
+  ...(
+    [
+      ["Job", "key"],
+      ["Run", "runId"],
+      ["Dataset", "key"],
+      ["DatasetVersion", "key"],
+      ["RunDataset", "runId, direction, datasetVersionKey"],
+      ["Flag", "flagId"],
+    ] as const
+  ).map(([table, order]) => ({ table, sql: `SELECT * FROM "${table}" ORDER BY ${order}`, dropNodeId: true })),
+];
+
+function snapshotRows(db: Sqlite, query: (typeof SNAPSHOT_QUERIES)[number]): IterableIterator<unknown> {
+  const rows = db.prepare(query.sql).iterate() as IterableIterator<Record<string, unknown>>;
+  if (!query.dropNodeId) return rows;
+  return (function* () {
+    for (const { nodeId: _id, ...rest } of rows) yield rest;
+  })();
+}
+
+/** Every projection row (see SNAPSHOT_QUERIES), table by table. */
 export function projectionSnapshot(db: Sqlite): Record<string, unknown[]> {
-  const snapshot: Record<string, unknown[]> = {};
-  snapshot.Node = db.prepare("SELECT key, type, namespace, name, seq FROM Node ORDER BY key").all();
-  snapshot.Edge = db
-    .prepare(
-      `SELECT s.key AS source, t.key AS target, e.seq FROM Edge e
-       JOIN Node s ON s.id = e.sourceId JOIN Node t ON t.id = e.targetId ORDER BY source, target`,
-    )
-    .all();
-  snapshot.EventNode = db
-    .prepare("SELECT en.seq, n.key FROM EventNode en JOIN Node n ON n.id = en.nodeId ORDER BY en.seq, n.key")
-    .all();
-  for (const [table, order] of [
-    ["Job", "key"],
-    ["Run", "runId"],
-    ["Dataset", "key"],
-    ["DatasetVersion", "key"],
-    ["RunDataset", "runId, direction, datasetVersionKey"],
-    ["Flag", "flagId"],
-  ] as const) {
-    const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all() as Record<string, unknown>[];
-    // Node ids are an artefact of insertion order; keys identify rows.
-    snapshot[table] = rows.map(({ nodeId: _id, ...rest }) => rest);
-  }
-  return snapshot;
+  return Object.fromEntries(SNAPSHOT_QUERIES.map((query) => [query.table, [...snapshotRows(db, query)]]));
 }
 
 export interface ProjectionCheck {
@@ -78,9 +101,21 @@ export interface ProjectionCheck {
   firstDifference?: { table: string; key: string; reason: string };
 }
 
-/** Replays the log into a scratch in-memory database and compares it with the stored projection. */
+/** Replays the log into a scratch database and compares it with the stored projection. */
 export function verifyProjection(db: Sqlite): ProjectionCheck {
-  const scratch = openSqlite(":memory:");
+  return runToEnd(verifyProjectionSteps(db));
+}
+
+/** Rows the replay of a verification keeps cached: a few tens of MB, whatever the size of the log. */
+const VERIFY_CACHE_ENTRIES = 50_000;
+
+/**
+ * verifyProjection as steps. The scratch database spills to a temporary file (openScratchSqlite):
+ * a replay of a million events never has to fit in memory. Both projections are streamed side by side in key order and
+ * compared row by row, so memory stays flat however large the store.
+ */
+export function* verifyProjectionSteps(db: Sqlite): Steps<ProjectionCheck> {
+  const scratch = openScratchSqlite();
   try {
     const ddl = db
       .prepare<[], { sql: string }>(
@@ -89,26 +124,33 @@ export function verifyProjection(db: Sqlite): ProjectionCheck {
       .all();
     for (const { sql } of ddl) scratch.exec(sql);
     // The scratch copy reads the log from the real database and writes only its own tables.
-    replayLog(db, scratch);
-    const expected = projectionSnapshot(scratch);
-    const actual = projectionSnapshot(db);
-    for (const table of Object.keys(expected)) {
-      const want = expected[table].map((r) => JSON.stringify(r));
-      const have = actual[table].map((r) => JSON.stringify(r));
-      const length = Math.max(want.length, have.length);
-      for (let i = 0; i < length; i++) {
-        if (want[i] !== have[i]) {
-          const row = (have[i] ?? want[i]) as string;
-          const key = rowKey(JSON.parse(row) as Record<string, unknown>);
-          return {
-            ok: false,
-            firstDifference: {
-              table,
-              key,
-              reason: have[i] === undefined ? "row missing" : want[i] === undefined ? "row not derived from the log" : "row differs from a replay of the log",
-            },
-          };
+    yield* replayLogSteps(db, scratch, VERIFY_CACHE_ENTRIES);
+    for (const query of SNAPSHOT_QUERIES) {
+      const want = snapshotRows(scratch, query);
+      const have = snapshotRows(db, query);
+      try {
+        for (;;) {
+          const expected = want.next();
+          const actual = have.next();
+          if (expected.done && actual.done) break;
+          const wantRow = expected.done ? undefined : JSON.stringify(expected.value);
+          const haveRow = actual.done ? undefined : JSON.stringify(actual.value);
+          if (wantRow !== haveRow) {
+            const row = (haveRow ?? wantRow) as string;
+            return {
+              ok: false,
+              firstDifference: {
+                table: query.table,
+                key: rowKey(JSON.parse(row) as Record<string, unknown>),
+                reason: haveRow === undefined ? "row missing" : wantRow === undefined ? "row not derived from the log" : "row differs from a replay of the log",
+              },
+            };
+          }
+          yield;
         }
+      } finally {
+        want.return?.();
+        have.return?.();
       }
     }
     return { ok: true };

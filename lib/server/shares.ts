@@ -2,7 +2,8 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
-import { chainHash, GENESIS_HASH, getLogHead, sha256Hex } from "./event-log";
+import { GENESIS_HASH, getLogHead, verifyChainSteps } from "./event-log";
+import { runToEnd } from "./steps";
 import { getLineage } from "./lineage";
 import { getNodeDetail } from "./nodes";
 import { hashToken, newToken } from "./auth-crypto";
@@ -292,25 +293,10 @@ export function verifyChainUpTo(db: Sqlite, seq: number, hash: string, now = new
 
 function recompute(db: Sqlite, seq: number, hash: string, checkedAt: string): ShareVerification {
   if (seq === 0) return { ok: hash === GENESIS_HASH, checked: 0, checkedAt, ...(hash === GENESIS_HASH ? {} : { problem: "the recorded head does not match an empty log" }) };
-  let prevHash = GENESIS_HASH;
-  let expectedSeq: number | null = null;
-  let checked = 0;
-  const rows = db
-    .prepare<[number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
-      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq <= ? ORDER BY seq",
-    )
-    .iterate(seq);
-  for (const row of rows) {
-    const fail = (why: string): ShareVerification => ({ ok: false, checked, checkedAt, problem: `event #${row.seq}: ${why}` });
-    if (expectedSeq !== null && row.seq !== expectedSeq) return fail(`the log jumps from #${expectedSeq - 1}: a record was removed`);
-    if (row.prevHash !== prevHash) return fail("its previous hash does not match the record before it");
-    if (sha256Hex(row.payload) !== row.contentHash) return fail("its content does not match its content hash");
-    if (chainHash(prevHash, row.payload) !== row.hash) return fail("its chain hash does not match its content");
-    prevHash = row.hash;
-    expectedSeq = row.seq + 1;
-    checked++;
-  }
-  if (expectedSeq !== seq + 1) return { ok: false, checked, checkedAt, problem: `event #${seq} is missing from the log` };
-  if (prevHash !== hash) return { ok: false, checked, checkedAt, problem: `the chain up to event #${seq} no longer ends in the recorded hash` };
+  const chain = runToEnd(verifyChainSteps(db, seq));
+  const { checked } = chain;
+  if (chain.firstBroken) return { ok: false, checked, checkedAt, problem: `event #${chain.firstBroken.seq}: ${chain.firstBroken.reason}` };
+  if (chain.head?.seq !== seq) return { ok: false, checked, checkedAt, problem: `event #${seq} is missing from the log` };
+  if (chain.head.hash !== hash) return { ok: false, checked, checkedAt, problem: `the chain up to event #${seq} no longer ends in the recorded hash` };
   return { ok: true, checked, checkedAt };
 }

@@ -1,4 +1,4 @@
-import { verifyStore } from "@/lib/server/audit";
+import { verifyStoreInSlices } from "@/lib/server/audit";
 import { getSqlite } from "@/lib/server/db";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { intParam } from "@/lib/server/http";
@@ -15,7 +15,7 @@ export async function GET(request: Request) {
     }
     // maxAge (seconds): accept a full check that old when other connections wrote since (the header badge).
     const maxAgeMs = intParam(url, "maxAge", 0, 0, 3600) * 1000;
-    return Response.json(verifyStore(getSqlite(), { projection: flag !== "false", maxAgeMs }), {
+    return Response.json(await verifyStoreInSlices(getSqlite(), { projection: flag !== "false", maxAgeMs }), {
       headers: { "Cache-Control": "no-store" },
     });
   } catch (error) {
