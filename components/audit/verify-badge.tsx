@@ -11,8 +11,9 @@ type BadgeState = { kind: "loading" } | { kind: "ok"; seq: number } | { kind: "b
 /**
  * The header's trust signal: "Verified #N" when the hash chain and the projection check out, a red
  * "Tampered" when not (both link to /audit, which names the record). Re-checked on navigation; the
- * server follows Threadline's own appends at once and accepts a full check up to a minute old for
- * other writes (/audit itself always checks in full).
+ * server follows Threadline's own appends at once and accepts a full check up to ten minutes old
+ * for other writes (sessions and shares are written through another connection; a full check of a
+ * million-event store is minutes of CPU). /audit itself always checks in full.
  */
 export function VerifyBadge() {
   const pathname = usePathname();
@@ -20,7 +21,7 @@ export function VerifyBadge() {
 
   useEffect(() => {
     const controller = new AbortController();
-    fetch("/api/v1/audit/verify?maxAge=60", { signal: controller.signal, headers: { accept: "application/json" } })
+    fetch("/api/v1/audit/verify?maxAge=600", { signal: controller.signal, headers: { accept: "application/json" } })
       .then((r) => (r.ok ? (r.json() as Promise<AuditVerification>) : Promise.reject(new Error(String(r.status)))))
       .then((v) => setState(v.ok ? { kind: "ok", seq: v.head?.seq ?? 0 } : { kind: "broken", seq: v.firstBroken?.seq ?? 0 }))
       .catch((error: unknown) => {
