@@ -3,13 +3,12 @@
  * large store must not stall other requests, must not stop ingest, and must answer exactly what the
  * synchronous check answers — including on a tampered store.
  */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlite, type Sqlite } from "@/lib/server/db";
 import { verifyStore, verifyStoreInSlices } from "@/lib/server/audit";
 import { ingestEvents } from "@/lib/server/ingest";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
-import { createTestDatabase, runEvent } from "../support/db";
+import { createTestDatabase, runEvent, writeBehindThreadlinesBack } from "../support/db";
 
 const RECEIVED_AT = "2026-11-24T00:00:00.000Z";
 
@@ -27,14 +26,8 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-function tamper(sql: string, ...params: unknown[]): void {
-  const other = new Database(file);
-  try {
-    other.prepare(sql).run(...params);
-  } finally {
-    other.close();
-  }
-}
+/** Edits the store through another connection, as the sqlite3 shell would. */
+const tamper = (sql: string, ...params: unknown[]) => writeBehindThreadlinesBack(file, sql, ...params);
 
 /** A full synchronous check on a connection of its own, so no cached answer is involved. */
 function syncCheck() {

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
 import type { Sqlite } from "@/lib/server/db";
 import { verifyStore } from "@/lib/server/audit";
 import { ingestEvents } from "@/lib/server/ingest";
-import { createTestDatabase, runEvent } from "../support/db";
+import { createTestDatabase, runEvent, writeBehindThreadlinesBack } from "../support/db";
 
 /**
  * Someone edits the database file behind Threadline's back, as the sqlite3 shell would: a plain
@@ -23,15 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-/** Runs SQL through a separate connection, the way an outside tool edits the file. */
-function tamper(sql: string, ...params: unknown[]): void {
-  const other = new Database(file);
-  try {
-    other.prepare(sql).run(...params);
-  } finally {
-    other.close();
-  }
-}
+/** Edits the store through another connection, as the sqlite3 shell would. */
+const tamper = (sql: string, ...params: unknown[]) => writeBehindThreadlinesBack(file, sql, ...params);
 
 describe("verification of an untouched store", () => {
   it("reports ok with the head and the number of events checked", () => {

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { openSqlite, type Sqlite } from "@/lib/server/db";
 
 const MIGRATIONS = path.resolve(__dirname, "../../prisma/migrations");
@@ -24,6 +25,16 @@ export function createTestDatabase(): { db: Sqlite; file: string; cleanup: () =>
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs SQL on `file` through a connection of its own, the way an outside tool (the sqlite3 shell) edits it. */
+export function writeBehindThreadlinesBack(file: string, sql: string, ...params: unknown[]): void {
+  const other = new Database(file);
+  try {
+    other.prepare(sql).run(...params);
+  } finally {
+    other.close();
+  }
 }
 
 /** A minimal valid RunEvent; override what a test is about. */
