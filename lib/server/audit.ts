@@ -1,7 +1,7 @@
 import "server-only";
 import { readSnapshot, type Sqlite } from "./db";
 import { AppError } from "./errors";
-import { chainHash, GENESIS_HASH, getLogHead, sha256Hex, verifyChainSteps, type LogHead } from "./event-log";
+import { GENESIS_HASH, getLogHead, verifyChainSteps, type LogHead } from "./event-log";
 import { verifyProjectionSteps } from "./rebuild";
 import { runInSlices, runToEnd, type Steps } from "./steps";
 import { getSigner, signStatement, type Signer } from "./signing";
@@ -335,29 +335,13 @@ export function verifyStoreInSlices(db: Sqlite, options: VerifyOptions = {}): Pr
 
 /** Checks the chain links of the records appended after a verified head; null when one fails. */
 function* extendVerificationSteps(db: Sqlite, verified: VerificationResult): Steps<VerificationResult | null> {
-  let prev: LogHead = verified.head ?? { seq: 0, hash: GENESIS_HASH };
-  let checked = 0;
-  const rows = db
-    .prepare<[number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
-      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq > ? ORDER BY seq",
-    )
-    .iterate(prev.seq);
-  for (const row of rows) {
-    const isLinked =
-      row.seq === prev.seq + 1 &&
-      row.prevHash === prev.hash &&
-      sha256Hex(row.payload) === row.contentHash &&
-      chainHash(prev.hash, row.payload) === row.hash;
-    if (!isLinked) return null;
-    prev = { seq: row.seq, hash: row.hash };
-    checked++;
-    yield;
-  }
-  const total = verified.checked + checked;
+  const appended = yield* verifyChainSteps(db, { after: verified.head ?? { seq: 0, hash: GENESIS_HASH } });
+  if (!appended.ok) return null;
+  const total = verified.checked + appended.checked;
   return {
     ...verified,
     checked: total,
-    head: verified.head || checked > 0 ? prev : null,
+    head: appended.checked > 0 ? appended.head : verified.head,
     chain: { ok: true, checked: total },
     verifiedAt: new Date().toISOString(),
   };

@@ -102,19 +102,24 @@ export function verifyChain(db: Sqlite): ChainVerification {
 }
 
 /**
- * verifyChain as steps (one per record), for callers that run it in slices. `upTo` stops at that
- * record (a share checks the log it was taken from; later events do not matter to it).
+ * verifyChain as steps (one per record), for callers that run it in slices. `after` continues from
+ * a head already verified (only the records appended since are checked, and the first of them must
+ * follow it); `upTo` stops at that record (a share checks the log it was taken from; later events
+ * do not matter to it). `checked` counts the records this call checked.
  */
-export function* verifyChainSteps(db: Sqlite, upTo = Number.MAX_SAFE_INTEGER): Steps<ChainVerification> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq: number | null = null;
+export function* verifyChainSteps(
+  db: Sqlite,
+  { after, upTo = Number.MAX_SAFE_INTEGER }: { after?: LogHead; upTo?: number } = {},
+): Steps<ChainVerification> {
+  let prevHash = after?.hash ?? GENESIS_HASH;
+  let expectedSeq: number | null = after ? after.seq + 1 : null;
   let checked = 0;
-  let head: LogHead | null = null;
+  let head: LogHead | null = after ?? null;
   const rows = db
-    .prepare<[number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
-      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq <= ? ORDER BY seq",
+    .prepare<[number, number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
+      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq > ? AND seq <= ? ORDER BY seq",
     )
-    .iterate(upTo);
+    .iterate(after?.seq ?? 0, upTo);
   for (const row of rows) {
     const broken = (reason: string): ChainVerification => ({
       ok: false,

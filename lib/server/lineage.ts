@@ -231,7 +231,7 @@ interface DescribeRow {
   time: string | null;
 }
 
-interface DescribedRow extends DescribeRow {
+export interface DescribedRow extends DescribeRow {
   upstreamCount: number;
   downstreamCount: number;
 }
@@ -322,7 +322,8 @@ export function getLineage(db: Sqlite, query: LineageQuery): LineageGraph {
   return { focus: query.nodeId, nodes, edges: keyed.map((k) => k.edge), truncated };
 }
 
-function toLineageNode(r: DescribedRow, flagged: ReadonlySet<string>): LineageNode {
+/** A described node as the API answers it (exported for the brute-force reference in the tests). */
+export function toLineageNode(r: DescribedRow, flagged: ReadonlySet<string>): LineageNode {
   const isRunLike = r.type === "run" || r.type === "job";
   return {
     id: r.key,

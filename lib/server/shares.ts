@@ -293,7 +293,7 @@ export function verifyChainUpTo(db: Sqlite, seq: number, hash: string, now = new
 
 function recompute(db: Sqlite, seq: number, hash: string, checkedAt: string): ShareVerification {
   if (seq === 0) return { ok: hash === GENESIS_HASH, checked: 0, checkedAt, ...(hash === GENESIS_HASH ? {} : { problem: "the recorded head does not match an empty log" }) };
-  const chain = runToEnd(verifyChainSteps(db, seq));
+  const chain = runToEnd(verifyChainSteps(db, { upTo: seq }));
   const { checked } = chain;
   if (chain.firstBroken) return { ok: false, checked, checkedAt, problem: `event #${chain.firstBroken.seq}: ${chain.firstBroken.reason}` };
   if (chain.head?.seq !== seq) return { ok: false, checked, checkedAt, problem: `event #${seq} is missing from the log` };

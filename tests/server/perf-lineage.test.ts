@@ -13,7 +13,7 @@ import type { Sqlite } from "@/lib/server/db";
 import { getLogHead } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getFlagPropagation } from "@/lib/server/flags-closure";
-import { describeNodes, getLineage, type LineageQuery } from "@/lib/server/lineage";
+import { describeNodes, getLineage, toLineageNode, type LineageQuery } from "@/lib/server/lineage";
 import type { Direction, LineageGraph } from "@/lib/lineage/types";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
 import { createTestDatabase } from "../support/db";
@@ -151,7 +151,8 @@ interface Coverage {
  * The walk as it was first written, by brute force over every edge in memory: each hop takes all of
  * the frontier's edges, sorts them by (source id, target id), lets nodes in while the budget lasts
  * and keeps every edge whose both ends are in. Nodes are described by the all-tables query, counts
- * are counted from the same edges, edges ordered by source then target text.
+ * are counted from the same edges (the row-to-node mapping is the API's own, toLineageNode), edges
+ * ordered by source then target text.
  */
 function referenceLineage(query: LineageQuery, coverage: Coverage): LineageGraph | { error: string } {
   const asOf = query.asOfSeq ?? Number.MAX_SAFE_INTEGER;
@@ -201,25 +202,16 @@ function referenceLineage(query: LineageQuery, coverage: Coverage): LineageGraph
 
   const flagged = getFlagPropagation(db, query.asOfSeq).flaggedKeys;
   const nodes = [...included]
-    .map((id) => {
-      const r = rowsById.get(id)!;
-      const isRunLike = r.type === "run" || r.type === "job";
-      return {
-        id: r.key,
-        type: r.type,
-        namespace: r.namespace,
-        name: r.name,
-        kind: r.kind,
-        version: r.type === "run" ? null : r.version,
-        state: isRunLike ? r.state : null,
-        isFailed: isRunLike ? r.state === "FAILED" : r.versionFailed === 1,
-        isSynthetic: r.isSynthetic === 1,
-        isFlagged: flagged.has(r.key),
-        upstreamCount: edges.filter((e) => e.targetId === id).length,
-        downstreamCount: edges.filter((e) => e.sourceId === id).length,
-        time: r.time,
-      };
-    })
+    .map((id) =>
+      toLineageNode(
+        {
+          ...rowsById.get(id)!,
+          upstreamCount: edges.filter((e) => e.targetId === id).length,
+          downstreamCount: edges.filter((e) => e.sourceId === id).length,
+        },
+        flagged,
+      ),
+    )
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const keptEdges = [...kept.values()]
     .map((e) => ({ source: rowsById.get(e.sourceId)!.key, target: rowsById.get(e.targetId)!.key }))
