@@ -3,16 +3,16 @@
  * the server runs and writes. The copy is checked (SQLite integrity, hash chain) before it is kept.
  */
 import { backupStore } from "@/lib/server/backup";
-import { databaseFilePath } from "@/lib/server/env";
+import { DEFAULT_DATABASE_URL, getConfig } from "@/lib/config";
 
 const args = process.argv.slice(2);
 const destination = args.find((a) => !a.startsWith("--"));
 if (!destination || args.includes("--help")) {
-  console.log("Usage: npm run backup -- <backup-file>   (the store is DATABASE_URL, default file:./data/threadline.db)");
+  console.log(`Usage: npm run backup -- <backup-file>   (the store is DATABASE_URL, default ${DEFAULT_DATABASE_URL})`);
   process.exit(destination ? 0 : 2);
 }
 
-const source = databaseFilePath();
+const source = getConfig().DATABASE_URL.file;
 const started = performance.now();
 try {
   const report = await backupStore(source, destination);

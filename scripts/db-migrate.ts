@@ -6,10 +6,10 @@
 //   npm run db:migration -- <name>     write prisma/migrations/<timestamp>_<name>/migration.sql
 import path from "node:path";
 
+import { DEFAULT_DATABASE_URL } from "../lib/config";
 import {
   applyPendingMigrations,
   createMigration,
-  DEFAULT_DATABASE_URL,
   errorMessage,
   getDefaultPaths,
   MigrationError,
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "deploy": {
       if (rest.length > 0) throw new MigrationError(`deploy takes no arguments.\n\n${USAGE}`);
-      const databaseUrl = process.env["DATABASE_URL"] || DEFAULT_DATABASE_URL;
+      const databaseUrl = process.env["DATABASE_URL"] || DEFAULT_DATABASE_URL; // the default, as lib/config.ts reads it
       const databasePath = resolveSqlitePath(databaseUrl, paths.rootDir);
       const applied = await applyPendingMigrations({ ...paths, databasePath, onLog });
       const relative = path.relative(paths.rootDir, databasePath);

@@ -5,11 +5,11 @@
  * Exit codes: 0 restored, 1 failed, 2 usage, 3 refused.
  */
 import { restoreStore, RestoreRefused } from "@/lib/server/backup";
-import { databaseFilePath } from "@/lib/server/env";
+import { getConfig } from "@/lib/config";
 
 const args = process.argv.slice(2);
 const targetAt = args.indexOf("--target");
-const target = targetAt >= 0 ? args[targetAt + 1] : databaseFilePath();
+const target = targetAt >= 0 ? args[targetAt + 1] : getConfig().DATABASE_URL.file;
 const backup = args.find((a, i) => !a.startsWith("--") && (targetAt < 0 || i !== targetAt + 1));
 if (!backup || !target || args.includes("--help")) {
   console.log("Usage: npm run restore -- <backup-file> [--force] [--target <store-file>]");

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getSessionPrincipal } from "@/lib/server/auth-context";
 import { countUsers, ensureBootstrapAdmin } from "@/lib/server/auth-users";
 import { getSqlite } from "@/lib/server/db";
-import { getEnv } from "@/lib/server/env";
+import { getConfig } from "@/lib/config";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -19,7 +19,7 @@ function safeNext(raw: string | string[] | undefined): string {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext((await searchParams).next);
-  const env = getEnv();
+  const env = getConfig();
   const db = getSqlite();
   await ensureBootstrapAdmin(db, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
   const principal = await getSessionPrincipal();

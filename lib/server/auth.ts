@@ -1,6 +1,6 @@
 import "server-only";
 import { getSqlite, type Sqlite } from "./db";
-import { getEnv, type Env } from "./env";
+import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "./errors";
 import { safeEqual } from "./auth-crypto";
 import { findApiKey } from "./api-keys";
@@ -37,7 +37,7 @@ export interface AuthMode {
   reason: string;
 }
 
-export function getAuthMode(db: Sqlite = getSqlite(), env: Env = getEnv()): AuthMode {
+export function getAuthMode(db: Sqlite = getSqlite(), env: Config = getConfig()): AuthMode {
   if (env.THREADLINE_AUTH === "off") {
     if (env.THREADLINE_API_KEY) {
       throw new AppError("internal", "THREADLINE_AUTH=off contradicts THREADLINE_API_KEY: unset one of them.");
@@ -93,7 +93,7 @@ type Resolved =
   | { principal: null; via: null };
 
 /** The credentials a request carries, checked; Bearer wins over the cookie when both are sent. */
-export function resolveCredentials(request: Request, db: Sqlite = getSqlite(), env: Env = getEnv()): Resolved {
+export function resolveCredentials(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Resolved {
   const bearer = bearerOf(request);
   if (bearer !== null) {
     if (env.THREADLINE_API_KEY && safeEqual(bearer, env.THREADLINE_API_KEY)) {
@@ -135,7 +135,7 @@ function crossSite(): AppError {
  * Who may write. Demo mode: anyone (a known key or session still names the sender). Protected mode:
  * a valid API key or a session; a cookie-authenticated write from another origin is refused.
  */
-export function requireWriter(request: Request, db: Sqlite = getSqlite(), env: Env = getEnv()): Principal {
+export function requireWriter(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Principal {
   const mode = getAuthMode(db, env);
   const resolved = resolveCredentials(request, db, env);
   const isForged = resolved.via === "cookie" && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request);
@@ -154,7 +154,7 @@ export function requireWriter(request: Request, db: Sqlite = getSqlite(), env: E
 }
 
 /** An admin signed in (key management). Needed in both modes: demo mode has no admin to stand in. */
-export function requireAdmin(request: Request, db: Sqlite = getSqlite(), env: Env = getEnv()): Principal & { kind: "user" } {
+export function requireAdmin(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Principal & { kind: "user" } {
   const resolved = resolveCredentials(request, db, env);
   if (resolved.principal === null) throw unauthorized("Sign in as an admin to manage API keys.");
   if (resolved.principal.kind !== "user" || !resolved.principal.isAdmin) {

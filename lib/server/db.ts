@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client";
-import { databaseFilePath, getEnv } from "./env";
+import { getConfig } from "@/lib/config";
 
 /**
  * The only door to the database. Two handles on the same SQLite file:
@@ -77,13 +77,13 @@ const globalHandles = globalThis as unknown as { __threadlineDb?: Handles };
 const handles: Handles = (globalHandles.__threadlineDb ??= {});
 
 export function getSqlite(): Sqlite {
-  handles.sqlite ??= openSqlite(databaseFilePath());
+  handles.sqlite ??= openSqlite(getConfig().DATABASE_URL.file);
   return handles.sqlite;
 }
 
 export function getPrisma(): PrismaClient {
   if (!handles.prisma) {
-    const adapter = new PrismaBetterSqlite3({ url: databaseFilePath(getEnv().DATABASE_URL), timeout: 10_000 });
+    const adapter = new PrismaBetterSqlite3({ url: getConfig().DATABASE_URL.file, timeout: 10_000 });
     handles.prisma = new PrismaClient({ adapter });
   }
   return handles.prisma;

@@ -1,7 +1,7 @@
 import "server-only";
 import { gunzipSync } from "node:zlib";
 import { AppError } from "./errors";
-import { getEnv } from "./env";
+import { getConfig } from "@/lib/config";
 import { findExcessiveNesting, MAX_BODY_NESTING } from "./limits";
 import { requireWriter } from "./auth";
 
@@ -49,7 +49,7 @@ function tooLarge(maxBytes: number): AppError {
  * limit before or after gzip (413: a gzip bomb stops at the limit), and text that is not JSON (400).
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
-  const { THREADLINE_MAX_BODY_BYTES: max } = getEnv();
+  const { THREADLINE_MAX_BODY_BYTES: max } = getConfig();
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json" && !/^application\/[\w.+-]*\+json$/.test(type)) {
     throw new AppError(

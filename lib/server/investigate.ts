@@ -4,7 +4,7 @@ import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { getNodeFlags } from "./flags";
 import { eventTimeOf, type AsOfPoint } from "./investigate-asof";
-import { getSyntheticThresholds } from "./investigate-env";
+import { getConfig } from "@/lib/config";
 import { describeNodes } from "./lineage";
 import { factorsBehind, rankCauses } from "@/lib/lineage/causes";
 import { diffLineage } from "@/lib/lineage/investigate-diff";
@@ -18,7 +18,7 @@ import type {
   LineageDiffView,
   SyntheticReportView,
 } from "@/lib/lineage/investigate-view";
-import { computeSynthetic, syntheticReport } from "@/lib/lineage/synthetic";
+import { computeSynthetic, syntheticReport, type SyntheticThresholds } from "@/lib/lineage/synthetic";
 import { nodeTypeOf, type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
 
@@ -370,7 +370,7 @@ export function getInvestigation(db: Sqlite, key: string, options: { compare?: s
   let synthetic: SyntheticReportView | null = null;
   const syntheticTarget = target.type === "datasetVersion" ? key : firstOutput(graphA, key);
   if (syntheticTarget) {
-    const report = syntheticReport(graphA, syntheticTarget, getSyntheticThresholds());
+    const report = syntheticReport(graphA, syntheticTarget, syntheticThresholds());
     synthetic = { ...report, labels: labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
   }
 
@@ -466,7 +466,7 @@ export function getSynthetic(db: Sqlite, nodeKey: string): SyntheticReportView {
   }
   requireNode(db, key, ["datasetVersion"]);
   const graph = collectVersionGraph(db, [key]);
-  const report = syntheticReport(graph, key, getSyntheticThresholds());
+  const report = syntheticReport(graph, key, syntheticThresholds());
   return { ...report, labels: labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
 }
 
@@ -493,4 +493,10 @@ export function listFailedOutputs(db: Sqlite, limit = 30): FailedOutput[] {
     .all(limit)
     .map((r) => ({ id: `run:${r.runId}`, label: `${r.name} run ${r.runId.slice(0, 8)}`, type: "run" as const, time: r.endedAt, reason: r.errorMessage }));
   return [...versions, ...runs].sort((a, b) => ((a.time ?? "") < (b.time ?? "") ? 1 : -1)).slice(0, limit);
+}
+
+/** The synthetic-data warning thresholds configured for this server (lib/config.ts). */
+function syntheticThresholds(): SyntheticThresholds {
+  const config = getConfig();
+  return { share: config.THREADLINE_SYNTHETIC_SHARE_WARN, generations: config.THREADLINE_SYNTHETIC_GENERATIONS_WARN };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "./errors";
-import { getEnv } from "./env";
+import { getConfig } from "@/lib/config";
 
 /**
  * A per-sender rate limit on writes: one token bucket per API key (or, for anonymous writers in
@@ -71,7 +71,7 @@ let writeLimiter: TokenBucketLimiter | null = null;
 
 function getWriteLimiter(): TokenBucketLimiter {
   if (!writeLimiter) {
-    const env = getEnv();
+    const env = getConfig();
     writeLimiter = new TokenBucketLimiter({ ratePerSecond: env.THREADLINE_RATE_LIMIT_PER_SECOND, burst: env.THREADLINE_RATE_LIMIT_BURST });
   }
   return writeLimiter;
@@ -94,7 +94,7 @@ export function enforceWriteRateLimit(request: Request, sender: string): void {
   if (!limiter.isEnabled) return;
   const decision = limiter.take(rateLimitKey(request, sender));
   if (decision.isAllowed) return;
-  const { THREADLINE_RATE_LIMIT_PER_SECOND: rate, THREADLINE_RATE_LIMIT_BURST: burst } = getEnv();
+  const { THREADLINE_RATE_LIMIT_PER_SECOND: rate, THREADLINE_RATE_LIMIT_BURST: burst } = getConfig();
   const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
   throw new AppError(
     "rate_limited",

@@ -1,5 +1,6 @@
 import "server-only";
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { getConfig } from "@/lib/config";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import type { SignedStatement } from "@/lib/schemas/audit";
 
@@ -8,7 +9,7 @@ import type { SignedStatement } from "@/lib/schemas/audit";
  * with only the public key, that a file came from this Threadline and was not edited since.
  *
  * THREADLINE_SIGNING_KEY holds the private key: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), or the
- * same DER bytes in base64 on one line (handy in an env file). Generate one with
+ * same DER bytes in base64 on one line (handy in an env file), read by lib/config.ts. Generate one with
  *   node -e "const {generateKeyPairSync}=require('crypto');console.log(generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'der'}).toString('base64'))"
  * What is signed is always canonicalJson(statement) — the bytes the hash chain uses — so any
  * verifier that sorts keys the same way (or uses `npm run verify-export`) gets the same bytes.
@@ -20,24 +21,7 @@ export interface Signer {
   privateKey: KeyObject;
 }
 
-let cached: { source: string | undefined; signer: Signer | null } | null = null;
-
-/** Reads the private key (PEM or base64 PKCS#8 DER); throws naming the variable when it is unusable. */
-export function parseSigningKey(text: string): KeyObject {
-  const trimmed = text.trim().replace(/\\n/g, "\n");
-  let key: KeyObject;
-  try {
-    key = trimmed.includes("-----BEGIN")
-      ? createPrivateKey({ key: trimmed, format: "pem" })
-      : createPrivateKey({ key: Buffer.from(trimmed, "base64"), format: "der", type: "pkcs8" });
-  } catch (error) {
-    throw new Error(`THREADLINE_SIGNING_KEY is not a PKCS#8 private key (PEM or base64 DER): ${(error as Error).message}`);
-  }
-  if (key.asymmetricKeyType !== "ed25519") {
-    throw new Error(`THREADLINE_SIGNING_KEY must be an Ed25519 key, not ${key.asymmetricKeyType ?? "unknown"}.`);
-  }
-  return key;
-}
+let cachedSigner: Signer | null | undefined;
 
 /** A short, stable name for a public key: the first 16 hex digits of sha256 of its SPKI DER bytes. */
 export function keyIdOf(publicKey: KeyObject): string {
@@ -55,11 +39,11 @@ export function signerFromKey(privateKey: KeyObject): Signer {
 
 /** The configured signer, or null when THREADLINE_SIGNING_KEY is not set. */
 export function getSigner(): Signer | null {
-  const source = process.env.THREADLINE_SIGNING_KEY || undefined;
-  if (cached && cached.source === source) return cached.signer;
-  const signer = source ? signerFromKey(parseSigningKey(source)) : null;
-  cached = { source, signer };
-  return signer;
+  if (cachedSigner === undefined) {
+    const key = getConfig().THREADLINE_SIGNING_KEY;
+    cachedSigner = key ? signerFromKey(key) : null;
+  }
+  return cachedSigner;
 }
 
 /**

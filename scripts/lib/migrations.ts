@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 
+import { parseDatabaseUrl, type DatabaseLocation } from "../../lib/config";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import {
@@ -48,8 +49,6 @@ export function getDefaultPaths(rootDir: string = process.cwd()): MigrationPaths
   };
 }
 
-/** The database Threadline uses when DATABASE_URL is not set (same default as prisma.config.ts). */
-export const DEFAULT_DATABASE_URL = "file:./data/threadline.db";
 
 const LOCKFILE_NAME = "migration_lock.toml";
 const MIGRATION_FILE_NAME = "migration.sql";
@@ -67,30 +66,19 @@ export class MigrationError extends Error {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Turns a SQLite `file:` URL into an absolute file path.
- *
- * Relative paths are resolved against `rootDir` (the project root, which is also npm's cwd), the
- * way better-sqlite3 and so the app's driver adapter resolve them. Query parameters
- * (`?connection_limit=1`, which Prisma URLs sometimes carry) are not part of the path.
- * Anything that is not a `file:` URL is rejected: this runner only speaks SQLite.
+ * The SQLite file a DATABASE_URL names, as an absolute path (lib/config.ts reads the URL; relative
+ * paths start at `rootDir`). This runner only speaks SQLite, and an in-memory database has nothing
+ * to migrate.
  */
 export function resolveSqlitePath(databaseUrl: string, rootDir: string): string {
-  if (!databaseUrl.startsWith("file:")) {
-    throw new MigrationError(
-      `DATABASE_URL must be a SQLite "file:" URL (got "${redactUrl(databaseUrl)}"); ` +
-        "this migration runner only supports SQLite.",
-    );
+  let location: DatabaseLocation;
+  try {
+    location = parseDatabaseUrl(databaseUrl, rootDir);
+  } catch (error) {
+    throw new MigrationError(`${errorMessage(error)} This migration runner only supports SQLite.`);
   }
-  const filePath = decodeURIComponent(databaseUrl.slice("file:".length).split("?")[0] ?? "");
-  if (filePath === "" || filePath === ":memory:") {
-    throw new MigrationError(`DATABASE_URL "${databaseUrl}" does not name a database file.`);
-  }
-  return path.resolve(rootDir, filePath);
-}
-
-// A URL for another database could carry a password; never echo it back.
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
+  if (location.file === ":memory:") throw new MigrationError(`DATABASE_URL "${databaseUrl}" does not name a database file.`);
+  return location.file;
 }
 
 // ---------------------------------------------------------------------------------------------

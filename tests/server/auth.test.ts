@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Sqlite } from "@/lib/server/db";
-import type { Env } from "@/lib/server/env";
+import { parseConfig } from "@/lib/config";
 import { AppError } from "@/lib/server/errors";
 import { hashPassword, hashToken, newToken, verifyPassword } from "@/lib/server/auth-crypto";
 import { checkCredentials, ensureBootstrapAdmin, upsertUser } from "@/lib/server/auth-users";
@@ -14,13 +14,7 @@ let cleanup: () => void;
 beforeEach(() => ({ db, cleanup } = createTestDatabase()));
 afterEach(() => cleanup());
 
-const baseEnv: Env = {
-  DATABASE_URL: "file:unused.db",
-  THREADLINE_MAX_BODY_BYTES: 1024,
-  THREADLINE_MAX_BATCH_EVENTS: 10,
-  THREADLINE_ADMIN_USER: "admin",
-  THREADLINE_SESSION_HOURS: 1,
-} as Env;
+const baseEnv = parseConfig({ DATABASE_URL: "file:unused.db", THREADLINE_SESSION_HOURS: "1" });
 
 function request(method: string, headers: Record<string, string> = {}): Request {
   return new Request("http://threadline.test/api/v1/lineage", { method, headers: { host: "threadline.test", ...headers } });

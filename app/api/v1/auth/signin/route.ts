@@ -1,7 +1,7 @@
 import { isSameOrigin } from "@/lib/server/auth";
 import { checkCredentials, ensureBootstrapAdmin } from "@/lib/server/auth-users";
 import { getSqlite } from "@/lib/server/db";
-import { getEnv } from "@/lib/server/env";
+import { getConfig } from "@/lib/config";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { readJsonBody } from "@/lib/server/http";
 import { createSession, isHttps, sessionCookie } from "@/lib/server/session";
@@ -16,7 +16,7 @@ export async function POST(request: Request) {
     if (request.headers.has("origin") && !isSameOrigin(request)) {
       throw new AppError("forbidden", "Cross-site sign-in refused.");
     }
-    const env = getEnv();
+    const env = getConfig();
     const db = getSqlite();
     await ensureBootstrapAdmin(db, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
     const { username, password } = SignInSchema.parse(await readJsonBody(request));

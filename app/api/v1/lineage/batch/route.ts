@@ -1,5 +1,5 @@
 import { getSqlite } from "@/lib/server/db";
-import { getEnv } from "@/lib/server/env";
+import { getConfig } from "@/lib/config";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
@@ -18,7 +18,7 @@ export async function POST(request: Request) {
         { path: "", message: "expected an array" },
       ]);
     }
-    const max = getEnv().THREADLINE_MAX_BATCH_EVENTS;
+    const max = getConfig().THREADLINE_MAX_BATCH_EVENTS;
     if (body.length > max) {
       throw new AppError("payload_too_large", `A batch may hold at most ${max} events; this one has ${body.length}.`);
     }

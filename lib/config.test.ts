@@ -1,0 +1,70 @@
+import { generateKeyPairSync } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_DATABASE_URL, parseConfig, parseDatabaseUrl } from "./config";
+
+const ed25519Base64 = () =>
+  generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
+
+describe("parseConfig", () => {
+  it("gives every variable its default when nothing is set", () => {
+    const config = parseConfig({});
+    expect(config.DATABASE_URL).toEqual({ kind: "sqlite", url: DEFAULT_DATABASE_URL, file: path.resolve("data/threadline.db") });
+    expect(config.THREADLINE_MAX_BATCH_EVENTS).toBe(10_000);
+    expect(config.THREADLINE_SIGNING_KEY).toBeUndefined();
+    expect(config.THREADLINE_SYNTHETIC_SHARE_WARN).toBe(0.5);
+  });
+
+  it("treats an empty value as unset", () => {
+    const config = parseConfig({ THREADLINE_AUTH: "", THREADLINE_API_KEY: "", THREADLINE_SESSION_HOURS: "" });
+    expect(config.THREADLINE_AUTH).toBeUndefined();
+    expect(config.THREADLINE_API_KEY).toBeUndefined();
+    expect(config.THREADLINE_SESSION_HOURS).toBe(168);
+  });
+
+  it("names every bad variable and why in one error", () => {
+    const parse = () => parseConfig({ THREADLINE_RATE_LIMIT_BURST: "lots", THREADLINE_SYNTHETIC_SHARE_WARN: "1.5", THREADLINE_AUTH: "maybe" });
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/THREADLINE_RATE_LIMIT_BURST: .*number/);
+    expect(parse).toThrow(/THREADLINE_SYNTHETIC_SHARE_WARN: .*1/);
+    expect(parse).toThrow(/THREADLINE_AUTH: /);
+  });
+
+  it("reads the signing key once into a key object, and names the variable when it is not an Ed25519 key", () => {
+    expect(parseConfig({ THREADLINE_SIGNING_KEY: ed25519Base64() }).THREADLINE_SIGNING_KEY?.asymmetricKeyType).toBe("ed25519");
+    expect(() => parseConfig({ THREADLINE_SIGNING_KEY: "not-a-key" })).toThrow(/THREADLINE_SIGNING_KEY: .*PKCS#8/);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(() => parseConfig({ THREADLINE_SIGNING_KEY: rsa })).toThrow(/THREADLINE_SIGNING_KEY: .*Ed25519/);
+  });
+
+  it("rejects a database URL it cannot open, naming DATABASE_URL without echoing its password", () => {
+    const parse = () => parseConfig({ DATABASE_URL: "mysql://root:hunter2@db/threadline" });
+    expect(parse).toThrow(/DATABASE_URL: .*SQLite file URL/);
+    expect(parse).not.toThrow(/hunter2/);
+  });
+});
+
+describe("parseDatabaseUrl", () => {
+  it("resolves a relative file against the root and drops query parameters", () => {
+    expect(parseDatabaseUrl("file:./data/x.db?connection_limit=1", "/srv/app").file).toBe("/srv/app/data/x.db");
+    expect(parseDatabaseUrl("file:/var/lib/t.db", "/srv/app").file).toBe("/var/lib/t.db");
+  });
+
+  it("keeps an in-memory database in memory", () => {
+    expect(parseDatabaseUrl("file::memory:").file).toBe(":memory:");
+  });
+});
+
+describe("the documented variables", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  it(".env.example and the README list every variable Threadline reads", () => {
+    const example = fs.readFileSync(path.join(root, ".env.example"), "utf8");
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    for (const name of CONFIG_VARIABLES) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^#? ?${name}=`, "m"));
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import path from "node:path";
+import { z } from "zod";
+import { DEFAULT_SYNTHETIC_THRESHOLDS } from "./lineage/synthetic";
+
+/**
+ * Threadline's configuration: every environment variable it reads, validated with zod in one place.
+ * `instrumentation.ts` parses it when the server starts, so a bad value stops the server with the
+ * variable's name instead of failing at the first request that needs it; scripts parse it on their
+ * first use. `.env.example` and the README list the same variables.
+ *
+ * This module does no I/O beyond reading `process.env`, so the migration runner (which runs without
+ * the `react-server` condition) and `prisma.config.ts` can use it as well as `lib/server`.
+ */
+
+/** The store Threadline uses when DATABASE_URL is not set. */
+export const DEFAULT_DATABASE_URL = "file:./data/threadline.db";
+
+/**
+ * Where the store lives, from DATABASE_URL. Only SQLite files today; a `postgresql://` location is
+ * a new member of this union and a new branch in `parseDatabaseUrl`.
+ */
+export type DatabaseLocation = { kind: "sqlite"; url: string; file: string };
+
+/** A configuration problem, its message naming each variable and what is wrong with it. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads a DATABASE_URL. A SQLite `file:` URL's path is resolved against `rootDir` (the project
+ * root, where npm runs and where better-sqlite3 resolves relative paths); query parameters
+ * (`?connection_limit=1`) are not part of the path; `file::memory:` stays in memory.
+ * Throws a ConfigError for anything else, without echoing a password the URL may carry.
+ */
+export function parseDatabaseUrl(url: string, rootDir: string = process.cwd()): DatabaseLocation {
+  if (!url.startsWith("file:")) {
+    throw new ConfigError(
+      `DATABASE_URL must be a SQLite file URL such as ${DEFAULT_DATABASE_URL} (got "${redactUrl(url)}").`,
+    );
+  }
+  const file = decodeURIComponent(url.slice("file:".length).split("?")[0] ?? "");
+  if (file === "") throw new ConfigError(`DATABASE_URL "${redactUrl(url)}" does not name a database file.`);
+  return { kind: "sqlite", url, file: file === ":memory:" ? file : path.resolve(rootDir, file) };
+}
+
+// A URL for another database could carry a password; never echo it back.
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
+/**
+ * Reads THREADLINE_SIGNING_KEY: an Ed25519 private key as PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----",
+ * `\n` escapes allowed for one-line env files) or the same DER bytes in base64.
+ */
+export function parseSigningKey(text: string): KeyObject {
+  const trimmed = text.trim().replace(/\\n/g, "\n");
+  let key: KeyObject;
+  try {
+    key = trimmed.includes("-----BEGIN")
+      ? createPrivateKey({ key: trimmed, format: "pem" })
+      : createPrivateKey({ key: Buffer.from(trimmed, "base64"), format: "der", type: "pkcs8" });
+  } catch (error) {
+    throw new ConfigError(`THREADLINE_SIGNING_KEY is not a PKCS#8 private key (PEM or base64 DER): ${(error as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== "ed25519") {
+    throw new ConfigError(`THREADLINE_SIGNING_KEY must be an Ed25519 key, not ${key.asymmetricKeyType ?? "unknown"}.`);
+  }
+  return key;
+}
+
+const ConfigSchema = z.object({
+  /** The store: a SQLite file URL, relative to the project root. */
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .transform((url, ctx) => {
+      try {
+        return parseDatabaseUrl(url);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^DATABASE_URL /, "") });
+        return z.NEVER;
+      }
+    }),
+  /** When set, every write needs `Authorization: Bearer <key>`. */
+  THREADLINE_API_KEY: z.string().min(1).optional(),
+  /** Largest request body accepted, after gzip decompression. */
+  THREADLINE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /** Most events one batch request may carry. */
+  THREADLINE_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Write rate limit per API key (per client address for anonymous writes), lib/server/rate-limit.ts:
+   * requests per second refilled and the burst allowed; 0 turns it off. Generous by default.
+   */
+  THREADLINE_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(2_000),
+  THREADLINE_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(5_000),
+  /**
+   * Access control (lib/server/auth.ts): `on` requires credentials for every write, `off` forces
+   * local demo mode; unset means on as soon as a key, an admin password or an admin exists.
+   */
+  THREADLINE_AUTH: z.enum(["on", "off"]).optional(),
+  /** With THREADLINE_ADMIN_PASSWORD: the admin created on first boot when no user exists yet. */
+  THREADLINE_ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, "letters, digits, . _ @ - (at most 64)").default("admin"),
+  THREADLINE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
+  /** How long a sign-in lasts. */
+  THREADLINE_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
+  /** Ed25519 key that signs the verified log head and exports (lib/server/signing.ts); unset: unsigned. */
+  THREADLINE_SIGNING_KEY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      try {
+        return parseSigningKey(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^THREADLINE_SIGNING_KEY /, "") });
+        return z.NEVER;
+      }
+    }),
+  /** Warn when at least this share (0..1) of the data behind a model is synthetic. */
+  THREADLINE_SYNTHETIC_SHARE_WARN: z.coerce.number().min(0).max(1).default(DEFAULT_SYNTHETIC_THRESHOLDS.share),
+  /** Warn when model output was fed back into training at least this many times upstream of a model. */
+  THREADLINE_SYNTHETIC_GENERATIONS_WARN: z.coerce.number().int().min(1).default(DEFAULT_SYNTHETIC_THRESHOLDS.generations),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Every variable Threadline reads (what `.env.example` and the README must list). */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
+/**
+ * Validates a set of variables (by default `process.env`). An empty value counts as unset, as in
+ * most env-file loaders. Throws one ConfigError naming every bad variable and why.
+ */
+export function parseConfig(source: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) input[name] = source[name] === "" ? undefined : source[name];
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid Threadline configuration: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | null = null;
+
+/** The configuration of this process, parsed on first use (at start-up for the server). */
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
