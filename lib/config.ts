@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_SYNTHETIC_THRESHOLDS } from "./lineage/synthetic";
+import { DEFAULT_EVENT_LIMITS, type EventLimits } from "./schemas/event-limits";
 
 /**
  * Threadline's configuration: every environment variable it reads, validated with zod in one place.
@@ -88,6 +89,11 @@ const ConfigSchema = z.object({
   THREADLINE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   /** Most events one batch request may carry. */
   THREADLINE_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(10_000),
+  /** How big one event may be (lib/schemas/event-limits.ts): inputs, outputs, facets, JSON values. */
+  THREADLINE_MAX_EVENT_INPUTS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxInputs),
+  THREADLINE_MAX_EVENT_OUTPUTS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxOutputs),
+  THREADLINE_MAX_EVENT_FACETS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxFacets),
+  THREADLINE_MAX_EVENT_FIELDS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxFields),
   /**
    * Write rate limit per API key (per client address for anonymous writes), lib/server/rate-limit.ts:
    * requests per second refilled and the burst allowed; 0 turns it off. Generous by default.
@@ -149,4 +155,14 @@ let cached: Config | null = null;
 export function getConfig(): Config {
   cached ??= parseConfig();
   return cached;
+}
+
+/** The configured size limits of one event. */
+export function getEventLimits(config: Config = getConfig()): EventLimits {
+  return {
+    maxInputs: config.THREADLINE_MAX_EVENT_INPUTS,
+    maxOutputs: config.THREADLINE_MAX_EVENT_OUTPUTS,
+    maxFacets: config.THREADLINE_MAX_EVENT_FACETS,
+    maxFields: config.THREADLINE_MAX_EVENT_FIELDS,
+  };
 }

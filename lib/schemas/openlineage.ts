@@ -2,6 +2,7 @@ import { z } from "zod";
 import { validateFacets, type FacetContainer } from "./facet-validation";
 import { formatPath, type PathSegment, type ValidationIssue } from "./issues";
 import { MAX_ISSUES, checkJsonShape } from "./json-guards";
+import { checkEventLimits, DEFAULT_EVENT_LIMITS, type EventLimits } from "./event-limits";
 
 export type { ValidationIssue } from "./issues";
 export { MAX_ISSUES, MAX_NESTING_DEPTH, MAX_STRING_LENGTH } from "./json-guards";
@@ -183,10 +184,13 @@ export function eventKindOf(event: Record<string, unknown>): EventKind | null {
  * structure holds — the event's kind, the event itself (the same object, not a copy: what was
  * received is what gets logged and hashed) and the warnings about its facets. Never throws.
  */
-export function validateEvent(input: unknown): ValidatedEvent {
+export function validateEvent(input: unknown, limits: EventLimits = DEFAULT_EVENT_LIMITS): ValidatedEvent {
   if (!isPlainObject(input)) {
     return { ok: false, errors: [{ path: "", message: "must be a JSON object (an OpenLineage event)" }] };
   }
+  // Before anything that walks the whole event: an oversized one is refused for the cost of the limit.
+  const tooBig = checkEventLimits(input, limits);
+  if (tooBig.length > 0) return { ok: false, errors: tooBig };
   const errors = checkJsonShape(input);
   const kind = eventKindOf(input);
   if (kind === null) {

@@ -5,6 +5,8 @@ import { ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./p
 import { nodeId } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import { validateEvent, type ValidationIssue } from "@/lib/schemas/openlineage";
+import type { EventLimits } from "@/lib/schemas/event-limits";
+import { getEventLimits } from "@/lib/config";
 
 /**
  * The one door events come in by (HTTP, the ingest CLI, the demo loader): validate, then append
@@ -29,6 +31,8 @@ export interface IngestOptions {
   sender: string;
   /** Override for tests and replays; defaults to now. */
   receivedAt?: string;
+  /** How big one event may be; defaults to the configured THREADLINE_MAX_EVENT_* limits. */
+  limits?: EventLimits;
 }
 
 interface Prepared {
@@ -43,8 +47,9 @@ interface Prepared {
 export function ingestEvents(db: Sqlite, inputs: readonly unknown[], options: IngestOptions): IngestOutcome[] {
   const outcomes: IngestOutcome[] = new Array(inputs.length);
   const valid: Prepared[] = [];
+  const limits = options.limits ?? getEventLimits();
   inputs.forEach((input, index) => {
-    const result = validateEvent(input);
+    const result = validateEvent(input, limits);
     if (!result.ok) {
       outcomes[index] = { index, status: "rejected", errors: result.errors };
       return;
