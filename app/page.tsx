@@ -7,6 +7,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-icon";
 import { durationBetween, formatCount, formatDateTime, formatDuration, formatRelative, shortRunId } from "@/components/format";
+import { investigateHref } from "@/components/investigate/investigate-href";
 
 // The overview reads the live store on every request.
 export const dynamic = "force-dynamic";
@@ -138,7 +139,7 @@ function FailedOutputList({ outputs, now }: { outputs: FailedOutput[]; now: numb
                 {formatRelative(output.createdAt, now)}
               </span>
               <Link
-                href={`/investigate?node=${encodeURIComponent(output.id)}`}
+                href={investigateHref(output.id)}
                 className="ml-auto text-xs font-medium text-accent hover:underline"
                 aria-label={`Investigate ${output.dataset.name} at ${output.version}`}
               >

@@ -18,6 +18,7 @@ import { InvestigateGraph } from "./investigate-graph";
 import { ExportMenu } from "@/components/export/export-menu";
 import { investigateHref } from "./investigate-href";
 import { SyntheticCard } from "./synthetic-card";
+import { runIdOf } from "@/lib/lineage/node-id";
 
 const LEGEND = [
   { label: "investigating", className: "ring-2 ring-accent" },
@@ -28,7 +29,7 @@ const LEGEND = [
 ];
 
 function labelOf(n: { name: string; version: string | null; type: string; id: string }): string {
-  if (n.type === "run") return `${n.name} run ${n.id.replace(/^run:/, "").slice(0, 8)}`;
+  if (n.type === "run") return `${n.name} run ${runIdOf(n.id).slice(0, 8)}`;
   return n.version ? `${n.name}@${n.version}` : n.name;
 }
 

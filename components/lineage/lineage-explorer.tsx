@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Direction, Granularity, LineageGraph, NodeDetail } from "@/lib/lineage/types";
-import { nodeId as makeNodeId } from "@/lib/lineage/types";
+import { nodeApiPath, nodeId as makeNodeId } from "@/lib/lineage/node-id";
 import { toFlowElements, toLayoutInput, structureKey, type FlowEdge } from "@/lib/lineage/flow-mapping";
 import { pageFanOut } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
@@ -28,7 +28,7 @@ import { ExplorerActionsContext, type ExplorerActions } from "./explorer-actions
 import { ExplorerToolbar } from "./explorer-toolbar";
 import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
-import { SidePanel, nodeDetailUrl } from "./side-panel";
+import { SidePanel } from "./side-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfControl } from "@/components/investigate/as-of-control";
@@ -358,7 +358,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
  * a version's dataset, a run's job. Reads the node's detail (cached) for what ids cannot tell.
  */
 async function resolveCounterpart(id: string, view: Granularity): Promise<string> {
-  const detail = await fetchCached<NodeDetail>(nodeDetailUrl(id));
+  const detail = await fetchCached<NodeDetail>(nodeApiPath(id));
   const { node } = detail;
   if (view === "version") {
     if (node.type === "dataset") {

@@ -16,10 +16,7 @@ import { OverviewSection } from "./panel/overview-section";
 import { PanelSection } from "./panel/panel-section";
 import { TransformationSection } from "./panel/transformation-section";
 import { InvestigateSection } from "@/components/investigate/investigate-section";
-
-export function nodeDetailUrl(id: string): string {
-  return `/api/v1/nodes/${encodeURIComponent(id)}`;
-}
+import { nodeApiPath, runIdOf } from "@/lib/lineage/node-id";
 
 export interface SidePanelProps {
   nodeId: string;
@@ -37,7 +34,7 @@ export interface SidePanelProps {
  * facets. Loads on its own (skeleton, error with retry), independent of the canvas.
  */
 export function SidePanel({ nodeId, isFocus, onClose, onOpenNode, onRecentre }: SidePanelProps) {
-  const { data, error, errorStatus, isLoading, retry } = useApiResource<NodeDetail>(nodeDetailUrl(nodeId));
+  const { data, error, errorStatus, isLoading, retry } = useApiResource<NodeDetail>(nodeApiPath(nodeId));
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // A newly selected node starts at the top of its panel.
@@ -83,7 +80,7 @@ export function SidePanel({ nodeId, isFocus, onClose, onOpenNode, onRecentre }: 
                   <span className="font-mono text-sm font-normal text-ink-muted"> @{detail.node.version}</span>
                 ) : null}
                 {detail.node.type === "run" ? (
-                  <span className="font-mono text-sm font-normal text-ink-muted" title={nodeId}> run {nodeId.replace(/^run:/, "").slice(0, 8)}</span>
+                  <span className="font-mono text-sm font-normal text-ink-muted" title={nodeId}> run {runIdOf(nodeId).slice(0, 8)}</span>
                 ) : null}
               </h2>
             </>

@@ -14,6 +14,7 @@ import { LineageSection } from "@/components/lineage/panel/lineage-section";
 import { OverviewSection } from "@/components/lineage/panel/overview-section";
 import { PanelSection } from "@/components/lineage/panel/panel-section";
 import { TransformationSection } from "@/components/lineage/panel/transformation-section";
+import { sharedNodeApiPath } from "@/lib/lineage/node-id";
 
 export interface SharePanelProps {
   token: string;
@@ -48,7 +49,7 @@ export function SharePanel({ token, node, hasDetail, cache, onClose, onOpen }: S
     }
     const controller = new AbortController();
     setState({ id: node.id, detail: null, error: null });
-    fetchJson<NodeDetail>(`/api/v1/shares/${encodeURIComponent(token)}/nodes/${encodeURIComponent(node.id)}`, controller.signal)
+    fetchJson<NodeDetail>(sharedNodeApiPath(token, node.id), controller.signal)
       .then((detail) => {
         cache.set(node.id, detail);
         setState({ id: node.id, detail, error: null });

@@ -35,6 +35,7 @@
  * (dates like 2026-11-02, v1..v3) and run ids are story labels that do not move with `baseTime`, so
  * `DEMO_STORY` holds for any base time. Clock times in this file read as UTC for the default base.
  */
+import { nodeId } from "@/lib/lineage/node-id";
 
 // ---------------------------------------------------------------------------------------------
 // OpenLineage event shapes (the subset this module emits; spec 2-0-2)
@@ -617,10 +618,10 @@ const modelRef = (v: ModelVersion) => `${DS.ftModel.name}@${v}`;
 const baseModelRef = `${DS.baseModel.name}@${BASE_MODEL_VERSION}`;
 
 const id = {
-  dataset: (d: DatasetDef) => `dataset:${d.namespace}:${d.name}`,
-  version: (d: DatasetDef, v: string) => `datasetVersion:${d.namespace}:${d.name}:${v}`,
-  job: (j: JobDef) => `job:${JOB_NS}:${j.name}`,
-  run: (key: string) => `run:${runIdOf(key)}`,
+  dataset: (d: DatasetDef) => nodeId.dataset(d.namespace, d.name),
+  version: (d: DatasetDef, v: string) => nodeId.datasetVersion(d.namespace, d.name, v),
+  job: (j: JobDef) => nodeId.job(JOB_NS, j.name),
+  run: (key: string) => nodeId.run(runIdOf(key)),
 };
 
 const runKey = {

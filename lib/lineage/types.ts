@@ -54,23 +54,6 @@ export interface LineageGraph {
   truncated: boolean;
 }
 
-/** Node id helpers: ids are opaque strings built from OpenLineage names, never parsed back. */
-export const nodeId = {
-  dataset: (namespace: string, name: string) => `dataset:${namespace}:${name}`,
-  job: (namespace: string, name: string) => `job:${namespace}:${name}`,
-  datasetVersion: (namespace: string, name: string, version: string) =>
-    `datasetVersion:${namespace}:${name}:${version}`,
-  run: (runId: string) => `run:${runId}`,
-};
-
-/** The node type encoded in the id's prefix. */
-export function nodeTypeOf(id: string): NodeType | null {
-  const prefix = id.slice(0, id.indexOf(":"));
-  return prefix === "dataset" || prefix === "job" || prefix === "datasetVersion" || prefix === "run"
-    ? prefix
-    : null;
-}
-
 /** A link to another node, as lists in the side panel show it. */
 export interface NodeRef {
   id: string;

@@ -3,7 +3,8 @@
  * and expansions. Parsing is forgiving (a hand-edited address falls back to defaults instead of
  * failing) and building is canonical, so copying the address reproduces the view.
  */
-import { nodeTypeOf, type Direction, type Granularity } from "./types";
+import { nodeTypeOf } from "./node-id";
+import { type Direction, type Granularity } from "./types";
 
 export const DEFAULT_DEPTH = 2;
 export const MIN_DEPTH = 1;

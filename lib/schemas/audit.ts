@@ -3,6 +3,7 @@
  * shapes they answer with (events as the log holds them, and the verification of log and projection).
  */
 import { z } from "zod";
+import { nodeId, runIdOf } from "@/lib/lineage/node-id";
 import type { NodeType } from "@/lib/lineage/types";
 
 export const RUN_EVENT_TYPES = ["START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER"] as const;
@@ -71,7 +72,7 @@ export const AuditQuerySchema = z.object({
   job: nodeIdParam(["job"], "job"),
   dataset: nodeIdParam(["dataset", "datasetVersion"], "dataset"),
   run: z.preprocess(
-    (v) => (typeof v === "string" && v.trim() !== "" && !v.startsWith("run:") ? `run:${v.trim()}` : emptyToUndefined(v)),
+    (v) => (typeof v === "string" && v.trim() !== "" ? nodeId.run(runIdOf(v.trim())) : emptyToUndefined(v)),
     z.string().max(200).optional(),
   ),
   node: nodeIdParam(["dataset", "datasetVersion", "job", "run"], "lineage"),

@@ -8,6 +8,7 @@ import { layoutGraph } from "@/lib/lineage/layout";
 import type { Direction, LineageGraph, LineageNode, NodeDetail } from "@/lib/lineage/types";
 import type { NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AuditVerification } from "@/lib/schemas/audit";
+import { nodeId, runIdOf } from "@/lib/lineage/node-id";
 
 /**
  * The printable audit report of a view (/report): the graph as laid out in the explorer, what made
@@ -99,8 +100,8 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
       .prepare<[string], { runId: string; failedChecks: string }>(
         "SELECT r.runId, r.failedChecks FROM json_each(?) j JOIN Run r ON r.runId = j.value",
       )
-      .all(JSON.stringify(graph.nodes.filter((n) => n.type === "run").map((n) => n.id.slice("run:".length))))
-      .map((r) => [`run:${r.runId}`, parseList<ReportNode["failedChecks"][number]>(r.failedChecks)]),
+      .all(JSON.stringify(graph.nodes.filter((n) => n.type === "run").map((n) => runIdOf(n.id))))
+      .map((r) => [nodeId.run(r.runId), parseList<ReportNode["failedChecks"][number]>(r.failedChecks)]),
   );
 
   const nodes: ReportNode[] = [];

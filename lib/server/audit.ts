@@ -15,6 +15,7 @@ import type {
   TouchedNode,
 } from "@/lib/schemas/audit";
 import type { NodeType } from "@/lib/lineage/types";
+import { nodeId, runIdOf } from "@/lib/lineage/node-id";
 
 /**
  * The audit trail: the event log read newest first with filters, and the verification of both the
@@ -389,7 +390,7 @@ function creatingEvent(db: Sqlite, table: string, key: string): number | null {
   switch (table) {
     case "Run":
     case "RunDataset":
-      return nodeSeq(key.startsWith("run:") ? key : `run:${key}`);
+      return nodeSeq(nodeId.run(runIdOf(key)));
     case "Edge": {
       const [source, target] = key.split(" -> ");
       const row = db

@@ -7,7 +7,8 @@ import { intParam } from "./http";
 import { getLineage, MAX_DEPTH, MAX_NODES } from "./lineage";
 import { getSigner, signStatement, type Signer } from "./signing";
 import { toProvDocument, type ProvDocument, type ProvInput } from "@/lib/lineage/prov";
-import { nodeTypeOf, type Direction, type LineageGraph, type RunParameter } from "@/lib/lineage/types";
+import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
+import { type Direction, type LineageGraph, type RunParameter } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
 
@@ -83,22 +84,22 @@ function attest(kind: ExportKind, pinned: ReturnType<typeof pin>, sha256: string
  * PROV speaks about versions and runs. A dataset or job focus is exported through its version
  * graph: the dataset's latest version, the job's latest run.
  */
-export function versionFocusOf(db: Sqlite, nodeId: string): string {
-  const type = nodeTypeOf(nodeId);
-  if (type === "datasetVersion" || type === "run") return nodeId;
+export function versionFocusOf(db: Sqlite, focus: string): string {
+  const type = nodeTypeOf(focus);
+  if (type === "datasetVersion" || type === "run") return focus;
   if (type === "dataset") {
-    const latest = db.prepare<[string], { v: string | null }>("SELECT latestVersionKey AS v FROM Dataset WHERE key = ?").get(nodeId);
-    if (!latest) throw new AppError("not_found", `No node with id ${nodeId}.`);
-    if (!latest.v) throw new AppError("not_found", `Dataset ${nodeId} has no version to export yet.`);
+    const latest = db.prepare<[string], { v: string | null }>("SELECT latestVersionKey AS v FROM Dataset WHERE key = ?").get(focus);
+    if (!latest) throw new AppError("not_found", `No node with id ${focus}.`);
+    if (!latest.v) throw new AppError("not_found", `Dataset ${focus} has no version to export yet.`);
     return latest.v;
   }
   if (type === "job") {
-    const latest = db.prepare<[string], { r: string | null }>("SELECT latestRunId AS r FROM Job WHERE key = ?").get(nodeId);
-    if (!latest) throw new AppError("not_found", `No node with id ${nodeId}.`);
-    if (!latest.r) throw new AppError("not_found", `Job ${nodeId} has no run to export yet.`);
-    return `run:${latest.r}`;
+    const latest = db.prepare<[string], { r: string | null }>("SELECT latestRunId AS r FROM Job WHERE key = ?").get(focus);
+    if (!latest) throw new AppError("not_found", `No node with id ${focus}.`);
+    if (!latest.r) throw new AppError("not_found", `Job ${focus} has no run to export yet.`);
+    return nodeId.run(latest.r);
   }
-  throw new AppError("not_found", `No node with id ${nodeId}.`);
+  throw new AppError("not_found", `No node with id ${focus}.`);
 }
 
 function parseObject(text: string | null): Record<string, unknown> {
@@ -131,7 +132,7 @@ export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
        FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value JOIN Dataset d ON d.key = v.datasetKey`,
     )
     .all(JSON.stringify(versionKeys));
-  const runIds = runKeys.map((k) => k.slice("run:".length));
+  const runIds = runKeys.map(runIdOf);
   const runs = db
     .prepare<[string], {
       runId: string; jobKey: string; state: string; startedAt: string | null; endedAt: string | null; parameters: string;
@@ -165,7 +166,7 @@ export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
       owners: ownersOf({ ...parseObject(v.datasetFacets), ...parseObject(v.facets) }),
     })),
     runs: runs.map((r) => ({
-      id: `run:${r.runId}`,
+      id: nodeId.run(r.runId),
       runId: r.runId,
       job: {
         id: r.jobKey,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sqlite } from "./db";
-import { nodeId } from "@/lib/lineage/types";
+import { nodeId } from "@/lib/lineage/node-id";
 import { readFlagFacet, type FlagInfo } from "@/lib/schemas/threadline-facets";
 
 /**

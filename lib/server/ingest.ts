@@ -2,7 +2,7 @@ import "server-only";
 import type { Sqlite } from "./db";
 import { appendEvent, findEventByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
 import { ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
-import { nodeId } from "@/lib/lineage/types";
+import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import { validateEvent, type ValidationIssue } from "@/lib/schemas/openlineage";
 import type { EventLimits } from "@/lib/schemas/event-limits";

@@ -19,7 +19,8 @@ import type {
   SyntheticReportView,
 } from "@/lib/lineage/investigate-view";
 import { computeSynthetic, syntheticReport, type SyntheticThresholds } from "@/lib/lineage/synthetic";
-import { nodeTypeOf, type LineageNode, type RunState } from "@/lib/lineage/types";
+import { nodeTypeOf, runIdOf, nodeId } from "@/lib/lineage/node-id";
+import { type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
 
 /**
@@ -94,7 +95,7 @@ export function collectVersionGraph(
     .all(ids);
   const keyOf = new Map(nodeRows.map((r) => [r.id, r.key]));
   const versionKeys = nodeRows.filter((r) => r.type === "datasetVersion").map((r) => r.key);
-  const runIds = nodeRows.filter((r) => r.type === "run").map((r) => r.key.slice("run:".length));
+  const runIds = nodeRows.filter((r) => r.type === "run").map((r) => runIdOf(r.key));
 
   const versions = new Map(
     db
@@ -120,7 +121,7 @@ export function collectVersionGraph(
          FROM Run r LEFT JOIN Job j ON j.key = r.jobKey WHERE r.runId IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(runIds))
-      .map((r) => [`run:${r.runId}`, r]),
+      .map((r) => [nodeId.run(r.runId), r]),
   );
 
   const nodes: Record<string, VersionGraphNode> = {};
@@ -233,7 +234,7 @@ export function madeAtSeq(db: Sqlite, key: string): number {
     db.prepare<[string], { seq: number | null }>("SELECT MAX(seq) AS seq FROM Event WHERE runId = ?").get(runId)?.seq ?? null;
   const nodeSeq = db.prepare<[string], { seq: number }>("SELECT seq FROM Node WHERE key = ?").get(key)?.seq ?? 0;
   const type = nodeTypeOf(key);
-  if (type === "run") return runSeq(key.slice("run:".length)) ?? nodeSeq;
+  if (type === "run") return runSeq(runIdOf(key)) ?? nodeSeq;
   if (type === "datasetVersion") {
     const producer = producerRunId(db, key);
     const seq = producer ? runSeq(producer) : null;
@@ -261,7 +262,7 @@ function failureOf(db: Sqlite, target: LineageNode): Investigation["failure"] {
   } else if (target.type === "run") {
     const run = db
       .prepare<[string], { state: string; errorMessage: string | null; failedChecks: string }>("SELECT state, errorMessage, failedChecks FROM Run WHERE runId = ?")
-      .get(target.id.slice("run:".length));
+      .get(runIdOf(target.id));
     errorMessage = run?.errorMessage ?? null;
     if (run?.state === "FAILED") {
       reasons.push({ source: "run", check: null, message: errorMessage ? `the run failed: ${errorMessage}` : "the run failed", run: target.id, runLabel: null, flagId: null, by: null });
@@ -298,7 +299,7 @@ function comparisonCandidates(db: Sqlite, target: LineageNode, maxSeq: number): 
       if (defaultId === null && r.isFailed === 0 && r.state !== "FAILED" && (jobKey === null || r.jobKey === jobKey)) defaultId = r.key;
     }
   } else if (target.type === "run") {
-    const jobKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(target.id.slice(4))?.jobKey;
+    const jobKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(runIdOf(target.id))?.jobKey;
     if (!jobKey) return { candidates, defaultId };
     const rows = db
       .prepare<[string, number], { runId: string; state: string; startedAt: string | null; failedOutputs: number }>(
@@ -309,7 +310,7 @@ function comparisonCandidates(db: Sqlite, target: LineageNode, maxSeq: number): 
       )
       .all(jobKey, maxSeq);
     for (const r of rows) {
-      const id = `run:${r.runId}`;
+      const id = nodeId.run(r.runId);
       if (id === target.id) continue;
       const isFailed = r.state === "FAILED" || r.failedOutputs > 0;
       candidates.push({ id, label: `${target.name} run ${r.runId.slice(0, 8)}`, isFailed, time: r.startedAt });
@@ -404,7 +405,7 @@ function causesScopeOf(db: Sqlite, target: LineageNode): { id: string; label: st
     return datasetKey ? { id: datasetKey, label: target.name } : null;
   }
   if (target.type === "run") {
-    const jobKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(target.id.slice(4))?.jobKey;
+    const jobKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(runIdOf(target.id))?.jobKey;
     return jobKey ? { id: jobKey, label: target.name } : null;
   }
   return null;
@@ -420,7 +421,7 @@ export function getCauses(db: Sqlite, nodeKey: string, limit = 50): CausesView {
   if (type === "datasetVersion") {
     scopeKey = db.prepare<[string], { datasetKey: string }>("SELECT datasetKey FROM DatasetVersion WHERE key = ?").get(nodeKey)?.datasetKey ?? nodeKey;
   } else if (type === "run") {
-    scopeKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(nodeKey.slice(4))?.jobKey ?? nodeKey;
+    scopeKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(runIdOf(nodeKey))?.jobKey ?? nodeKey;
   }
   const scope = requireNode(db, scopeKey, ["dataset", "job"]);
 
@@ -441,7 +442,7 @@ export function getCauses(db: Sqlite, nodeKey: string, limit = 50): CausesView {
          FROM Run r WHERE r.jobKey = ? ORDER BY r.startedAt DESC LIMIT ?`,
       )
       .all(scopeKey, MAX_OUTCOMES)
-      .map((r) => ({ id: `run:${r.runId}`, isFailed: r.state === "FAILED" || r.failedOutputs > 0 }));
+      .map((r) => ({ id: nodeId.run(r.runId), isFailed: r.state === "FAILED" || r.failedOutputs > 0 }));
   }
 
   const graph = collectVersionGraph(db, outcomes.map((o) => o.id), NO_LIMIT, MAX_GRAPH_NODES * 4);
@@ -491,7 +492,7 @@ export function listFailedOutputs(db: Sqlite, limit = 30): FailedOutput[] {
        WHERE r.state = 'FAILED' ORDER BY r.endedAt DESC, r.runId LIMIT ?`,
     )
     .all(limit)
-    .map((r) => ({ id: `run:${r.runId}`, label: `${r.name} run ${r.runId.slice(0, 8)}`, type: "run" as const, time: r.endedAt, reason: r.errorMessage }));
+    .map((r) => ({ id: nodeId.run(r.runId), label: `${r.name} run ${r.runId.slice(0, 8)}`, type: "run" as const, time: r.endedAt, reason: r.errorMessage }));
   return [...versions, ...runs].sort((a, b) => ((a.time ?? "") < (b.time ?? "") ? 1 : -1)).slice(0, limit);
 }
 

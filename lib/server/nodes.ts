@@ -15,7 +15,7 @@ import type {
   Transformation,
   VersionSummary,
 } from "@/lib/lineage/types";
-import { nodeId, nodeTypeOf } from "@/lib/lineage/types";
+import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
 import { diffParameters, diffSets } from "@/lib/lineage/changes";
 import { readChangeFacet } from "@/lib/schemas/threadline-facets";
 
@@ -140,7 +140,7 @@ export async function getNodeDetail(key: string): Promise<NodeDetail> {
     };
   }
 
-  const run = type === "run" ? await prisma.run.findUnique({ where: { runId: key.slice("run:".length) } }) : null;
+  const run = type === "run" ? await prisma.run.findUnique({ where: { runId: runIdOf(key) } }) : null;
   const jobKey = run?.jobKey ?? key;
   const job = await prisma.job.findUnique({ where: { key: jobKey } });
   if (!job) throw new AppError("not_found", `No node with id ${key}.`);

@@ -2,7 +2,7 @@ import "server-only";
 import { getStats } from "./catalog";
 import { getSqlite } from "./db";
 import type { FailedOutput, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
-import { nodeId } from "@/lib/lineage/types";
+import { nodeId } from "@/lib/lineage/node-id";
 
 /** What the home page shows: counts, namespaces, recent and failed runs. */
 

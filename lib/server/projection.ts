@@ -2,7 +2,8 @@ import "server-only";
 import { isRecord, parseJsonOr as parseJson } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
-import { nodeId, type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
+import { nodeId } from "@/lib/lineage/node-id";
+import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import {
   readChangeFacet,

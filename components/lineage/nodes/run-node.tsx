@@ -5,13 +5,14 @@ import type { Node, NodeProps } from "@xyflow/react";
 import type { LineageNodeData } from "@/lib/lineage/flow-mapping";
 import { formatShortDateTime, shortRunId } from "@/components/format";
 import { NodeBox } from "./node-parts";
+import { runIdOf } from "@/lib/lineage/node-id";
 
 export type RunFlowNode = Node<LineageNodeData, "run">;
 
 /** One run of a job in the version graph: the transformation that made its outputs, at one time. */
 export const RunNode = memo(function RunNode({ data }: NodeProps<RunFlowNode>) {
   const { node } = data;
-  const runId = node.id.startsWith("run:") ? node.id.slice(4) : node.id;
+  const runId = runIdOf(node.id);
   return (
     <NodeBox
       data={data}

@@ -1,4 +1,5 @@
-import { nodeTypeOf, type ChangeEntry, type NodeDetail } from "@/lib/lineage/types";
+import { nodeTypeOf } from "@/lib/lineage/node-id";
+import { type ChangeEntry, type NodeDetail } from "@/lib/lineage/types";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/format";
 import { PanelSection } from "./panel-section";

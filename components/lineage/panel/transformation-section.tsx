@@ -4,6 +4,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDuration, shortRunId } from "@/components/format";
 import { NodeRefList } from "./node-ref-list";
 import { Field, PanelSection } from "./panel-section";
+import { runIdOf } from "@/lib/lineage/node-id";
 
 /**
  * What made this node: the job and run, its code or SQL, its parameters as a table, its inputs and
@@ -57,7 +58,7 @@ function TransformationBody({ transformation, onOpen, isOwn }: { transformation:
             {run.parentRun ? (
               <Field label="Parent run">
                 <button type="button" onClick={() => onOpen(run.parentRun!)} className="font-mono text-[13px] text-accent hover:underline">
-                  {run.parentRun.replace(/^run:/, "").slice(0, 8)}
+                  {runIdOf(run.parentRun).slice(0, 8)}
                 </button>
               </Field>
             ) : null}

@@ -14,6 +14,7 @@ import { formatDateTime } from "@/components/format";
 import { lineageHref } from "@/components/lineage/api";
 import { RemoveFlagButton } from "@/components/investigate/flag-button";
 import { investigateHref } from "@/components/investigate/investigate-href";
+import { idFromPageParam } from "@/lib/lineage/node-id";
 
 export const metadata: Metadata = { title: "Flag impact" };
 export const dynamic = "force-dynamic";
@@ -25,7 +26,7 @@ export default async function FlagImpactPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   let impact: FlagImpact;
   try {
-    impact = getFlagImpact(getSqlite(), safeDecode(id));
+    impact = getFlagImpact(getSqlite(), idFromPageParam(id));
   } catch (error) {
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;
@@ -110,12 +111,4 @@ function ImpactList({ title, nodes, testId, empty }: { title: string; nodes: Imp
       )}
     </Card>
   );
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

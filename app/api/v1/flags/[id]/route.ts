@@ -3,6 +3,7 @@ import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact, removeFlag } from "@/lib/server/flags";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { DeleteFlagBodySchema } from "@/lib/schemas/investigate";
+import { idFromRouteParam } from "@/lib/lineage/node-id";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ type Context = { params: Promise<{ id: string }> };
 export async function GET(_request: Request, { params }: Context) {
   try {
     const { id } = await params;
-    return Response.json(getFlagImpact(getSqlite(), safeDecode(id)));
+    return Response.json(getFlagImpact(getSqlite(), idFromRouteParam(id)));
   } catch (error) {
     return toErrorResponse(error);
   }
@@ -25,16 +26,8 @@ export async function DELETE(request: Request, { params }: Context) {
     const { id } = await params;
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("transfer-encoding");
     const body = hasBody ? DeleteFlagBodySchema.parse(await readJsonBody(request)) : {};
-    return Response.json({ flag: removeFlag(getSqlite(), { action: "remove", flagId: safeDecode(id), ...body }, sender) });
+    return Response.json({ flag: removeFlag(getSqlite(), { action: "remove", flagId: idFromRouteParam(id), ...body }, sender) });
   } catch (error) {
     return toErrorResponse(error);
-  }
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }

@@ -1,5 +1,6 @@
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeDetail } from "@/lib/server/nodes";
+import { idFromRouteParam } from "@/lib/lineage/node-id";
 
 export const dynamic = "force-dynamic";
 
@@ -7,10 +8,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string[] }> }) {
   try {
     const { id } = await params;
-    // Next hands the segments over already decoded; decoding again would turn a literal "%20" in
-    // a name into a space.
-    const key = id.join("/");
-    return Response.json(await getNodeDetail(key));
+    return Response.json(await getNodeDetail(idFromRouteParam(id)));
   } catch (error) {
     return toErrorResponse(error);
   }

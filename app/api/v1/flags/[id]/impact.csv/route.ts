@@ -2,6 +2,7 @@ import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact } from "@/lib/server/flags";
 import { impactCsv } from "@/lib/lineage/flags";
+import { idFromRouteParam } from "@/lib/lineage/node-id";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const { id } = await params;
-    const { flag, summary } = getFlagImpact(getSqlite(), safeDecode(id));
+    const { flag, summary } = getFlagImpact(getSqlite(), idFromRouteParam(id));
     const file = `threadline-impact-${flag.flagId.replace(/[^\w.-]/g, "_")}.csv`;
     return new Response(impactCsv(flag, summary), {
       headers: {
@@ -19,13 +20,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     });
   } catch (error) {
     return toErrorResponse(error);
-  }
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }

@@ -1,6 +1,7 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getSharedNode, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
+import { idFromRouteParam } from "@/lib/lineage/node-id";
 
 export const dynamic = "force-dynamic";
 
@@ -8,19 +9,10 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ key: string; id: string[] }> }) {
   try {
     const { key, id } = await params;
-    const nodeId = id.map(safeDecode).join("/");
-    return Response.json(getSharedNode(getSqlite(), key, nodeId), { headers: SHARE_RESPONSE_HEADERS });
+    return Response.json(getSharedNode(getSqlite(), key, idFromRouteParam(id)), { headers: SHARE_RESPONSE_HEADERS });
   } catch (error) {
     const response = toErrorResponse(error);
     for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
     return response;
-  }
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }
