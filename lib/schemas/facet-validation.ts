@@ -44,6 +44,7 @@ import ThreadlineChange from "./facets/threadline_change.json";
 import ThreadlineEvaluation from "./facets/threadline_evaluation.json";
 import ThreadlineFlag from "./facets/threadline_flag.json";
 import ThreadlineGeneration from "./facets/threadline_generation.json";
+import ThreadlineMlflow from "./facets/threadline_mlflow.json";
 import ThreadlineModel from "./facets/threadline_model.json";
 import ThreadlineProvenance from "./facets/threadline_provenance.json";
 import ThreadlineSynthetic from "./facets/threadline_synthetic.json";
@@ -90,6 +91,7 @@ export const KNOWN_FACETS: Readonly<Record<FacetContainer, Readonly<Record<strin
     threadline_change: def(ThreadlineChange, "ThreadlineChangeRunFacet"),
     threadline_evaluation: def(ThreadlineEvaluation, "ThreadlineEvaluationRunFacet"),
     threadline_generation: def(ThreadlineGeneration, "ThreadlineGenerationRunFacet"),
+    threadline_mlflow: def(ThreadlineMlflow, "ThreadlineMlflowRunFacet"),
   },
   job: {
     documentation: def(DocumentationJobFacet, "DocumentationJobFacet"),
@@ -121,6 +123,7 @@ export const KNOWN_FACETS: Readonly<Record<FacetContainer, Readonly<Record<strin
     threadline_model: def(ThreadlineModel, "ThreadlineModelDatasetFacet"),
     threadline_provenance: def(ThreadlineProvenance, "ThreadlineProvenanceDatasetFacet"),
     threadline_flag: def(ThreadlineFlag, "ThreadlineFlagDatasetFacet"),
+    threadline_mlflow: def(ThreadlineMlflow, "ThreadlineMlflowDatasetFacet"),
     // Its home is an output's outputFacets; accepted on a dataset too (it describes the version).
     threadline_synthetic: def(ThreadlineSynthetic, "ThreadlineSyntheticDatasetFacet"),
   },
@@ -129,6 +132,7 @@ export const KNOWN_FACETS: Readonly<Record<FacetContainer, Readonly<Record<strin
     dataQualityMetrics: def(DataQualityMetricsInputDatasetFacet, "DataQualityMetricsInputDatasetFacet"),
     inputStatistics: def(InputStatisticsInputDatasetFacet, "InputStatisticsInputDatasetFacet"),
     subset: def(BaseSubsetDatasetFacet, "InputSubsetInputDatasetFacet"),
+    threadline_mlflow: def(ThreadlineMlflow, "ThreadlineMlflowInputDatasetFacet"),
   },
   output: {
     outputStatistics: def(OutputStatisticsOutputDatasetFacet, "OutputStatisticsOutputDatasetFacet"),
@@ -181,6 +185,7 @@ export const FACET_SCHEMAS: readonly SchemaDoc[] = [
   ThreadlineEvaluation,
   ThreadlineFlag,
   ThreadlineGeneration,
+  ThreadlineMlflow,
   ThreadlineModel,
   ThreadlineProvenance,
   ThreadlineSynthetic,
@@ -284,6 +289,8 @@ function pushAjvWarnings(
   let kept = 0;
   let dropped = 0;
   for (const error of errors) {
+    // An if/then rule's own error only repeats the real one its `then` reported.
+    if (error.keyword === "if") continue;
     const issue = toIssue(error, facet, facetPath);
     const key = `${issue.path}\u0000${issue.message}`;
     if (seen.has(key)) continue;

@@ -16,6 +16,7 @@ export const THREADLINE_FACETS = {
   provenance: "threadline_provenance",
   evaluation: "threadline_evaluation",
   flag: "threadline_flag",
+  mlflow: "threadline_mlflow",
 } as const;
 
 export type ThreadlineFacetName = (typeof THREADLINE_FACETS)[keyof typeof THREADLINE_FACETS];
@@ -42,6 +43,11 @@ export const THREADLINE_SCHEMA_URLS = {
   },
   threadline_evaluation: { run: `${SCHEMA_BASE}/ThreadlineEvaluationFacet.json#/$defs/ThreadlineEvaluationRunFacet` },
   threadline_flag: { dataset: `${SCHEMA_BASE}/ThreadlineFlagFacet.json#/$defs/ThreadlineFlagDatasetFacet` },
+  threadline_mlflow: {
+    run: `${SCHEMA_BASE}/ThreadlineMlflowFacet.json#/$defs/ThreadlineMlflowRunFacet`,
+    dataset: `${SCHEMA_BASE}/ThreadlineMlflowFacet.json#/$defs/ThreadlineMlflowDatasetFacet`,
+    input: `${SCHEMA_BASE}/ThreadlineMlflowFacet.json#/$defs/ThreadlineMlflowInputDatasetFacet`,
+  },
 } as const;
 
 // ---- wire types (what producers send; every facet also carries _producer / _schemaURL) ----------
