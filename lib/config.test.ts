@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES, ConfigError, DEFAULT_DATABASE_URL, parseConfig, parseDatabaseUrl } from "./config";
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_DATABASE_URL, parseConfig, parseDatabaseUrl, redactUrl } from "./config";
 
 const ed25519Base64 = () =>
   generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
@@ -44,16 +44,47 @@ describe("parseConfig", () => {
     expect(parse).toThrow(/DATABASE_URL: .*SQLite file URL/);
     expect(parse).not.toThrow(/hunter2/);
   });
+
+  it("refuses a PostgreSQL store for the server, whose services still speak SQLite only", () => {
+    const parse = () => parseConfig({ DATABASE_URL: "postgresql://tl:hunter2@db/threadline" });
+    expect(parse).toThrow(/DATABASE_URL: PostgreSQL is not supported by the Threadline server yet/);
+    expect(parse).not.toThrow(/hunter2/);
+  });
 });
 
 describe("parseDatabaseUrl", () => {
   it("resolves a relative file against the root and drops query parameters", () => {
-    expect(parseDatabaseUrl("file:./data/x.db?connection_limit=1", "/srv/app").file).toBe("/srv/app/data/x.db");
-    expect(parseDatabaseUrl("file:/var/lib/t.db", "/srv/app").file).toBe("/var/lib/t.db");
+    expect(parseDatabaseUrl("file:./data/x.db?connection_limit=1", "/srv/app")).toMatchObject({ file: "/srv/app/data/x.db" });
+    expect(parseDatabaseUrl("file:/var/lib/t.db", "/srv/app")).toMatchObject({ file: "/var/lib/t.db" });
   });
 
   it("keeps an in-memory database in memory", () => {
-    expect(parseDatabaseUrl("file::memory:").file).toBe(":memory:");
+    expect(parseDatabaseUrl("file::memory:")).toMatchObject({ kind: "sqlite", file: ":memory:" });
+  });
+
+  it("splits a PostgreSQL URL into fields, decoding an escaped password", () => {
+    expect(parseDatabaseUrl("postgresql://tl:p%40ss@db.internal:6543/lineage?sslmode=require")).toMatchObject({
+      kind: "postgresql",
+      connection: { host: "db.internal", port: 6543, user: "tl", password: "p@ss", database: "lineage", ssl: true },
+    });
+  });
+
+  it("reads postgres:// too, defaulting the port to 5432 and using no TLS unless sslmode asks for it", () => {
+    expect(parseDatabaseUrl("postgres://tl@localhost/lineage")).toMatchObject({
+      kind: "postgresql",
+      connection: { port: 5432, password: undefined, ssl: false },
+    });
+  });
+
+  it("refuses a PostgreSQL URL without a database name, without echoing its password", () => {
+    expect(() => parseDatabaseUrl("postgresql://tl:secret@db/")).toThrow(/names no database/);
+    expect(() => parseDatabaseUrl("postgresql://tl:secret@db/")).not.toThrow(/secret/);
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides the password and keeps the user", () => {
+    expect(redactUrl("postgresql://tl:secret@db:5432/lineage")).toBe("postgresql://tl:***@db:5432/lineage");
   });
 });
 

@@ -17,11 +17,27 @@ import { DEFAULT_EVENT_LIMITS, type EventLimits } from "./schemas/event-limits";
 /** The store Threadline uses when DATABASE_URL is not set. */
 export const DEFAULT_DATABASE_URL = "file:./data/threadline.db";
 
+/** The database software behind a store. */
+export type Backend = "sqlite" | "postgresql";
+
+/** A PostgreSQL connection as node-postgres takes it, spelled out field by field (see parseDatabaseUrl). */
+export interface PostgresConnection {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  database: string;
+  /** `?sslmode=require` and friends; `disable` or absent means a plain connection. */
+  ssl: boolean;
+}
+
 /**
- * Where the store lives, from DATABASE_URL. Only SQLite files today; a `postgresql://` location is
- * a new member of this union and a new branch in `parseDatabaseUrl`.
+ * Where the store lives, from DATABASE_URL: `file:…` is an embedded SQLite file (the default, zero
+ * set-up), `postgresql://…` (or `postgres://…`) a PostgreSQL 15+ database several servers can share.
  */
-export type DatabaseLocation = { kind: "sqlite"; url: string; file: string };
+export type DatabaseLocation =
+  | { kind: "sqlite"; url: string; /** absolute path, or ":memory:" */ file: string }
+  | { kind: "postgresql"; url: string; connection: PostgresConnection };
 
 /** A configuration problem, its message naming each variable and what is wrong with it. */
 export class ConfigError extends Error {
@@ -31,13 +47,17 @@ export class ConfigError extends Error {
 /**
  * Reads a DATABASE_URL. A SQLite `file:` URL's path is resolved against `rootDir` (the project
  * root, where npm runs and where better-sqlite3 resolves relative paths); query parameters
- * (`?connection_limit=1`) are not part of the path; `file::memory:` stays in memory.
+ * (`?connection_limit=1`) are not part of the path; `file::memory:` stays in memory. A PostgreSQL
+ * URL is split into fields, because node-postgres lets a `connectionString` override every other
+ * field and the migration engine derives its scratch database by replacing `database` only.
  * Throws a ConfigError for anything else, without echoing a password the URL may carry.
  */
 export function parseDatabaseUrl(url: string, rootDir: string = process.cwd()): DatabaseLocation {
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgresql", url, connection: parsePostgresUrl(url) };
   if (!url.startsWith("file:")) {
     throw new ConfigError(
-      `DATABASE_URL must be a SQLite file URL such as ${DEFAULT_DATABASE_URL} (got "${redactUrl(url)}").`,
+      `DATABASE_URL must be a SQLite file URL such as ${DEFAULT_DATABASE_URL} or a PostgreSQL URL such as ` +
+        `postgresql://user:password@host:5432/threadline (got "${redactUrl(url)}").`,
     );
   }
   const file = decodeURIComponent(url.slice("file:".length).split("?")[0] ?? "");
@@ -45,9 +65,29 @@ export function parseDatabaseUrl(url: string, rootDir: string = process.cwd()): 
   return { kind: "sqlite", url, file: file === ":memory:" ? file : path.resolve(rootDir, file) };
 }
 
-// A URL for another database could carry a password; never echo it back.
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
+function parsePostgresUrl(url: string): PostgresConnection {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`DATABASE_URL "${redactUrl(url)}" is not a valid PostgreSQL URL.`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (database === "") throw new ConfigError(`DATABASE_URL "${redactUrl(url)}" names no database (…/threadline at its end).`);
+  const sslmode = parsed.searchParams.get("sslmode");
+  return {
+    host: decodeURIComponent(parsed.hostname) || "localhost",
+    port: parsed.port === "" ? 5432 : Number(parsed.port),
+    user: decodeURIComponent(parsed.username) || "postgres",
+    password: parsed.password === "" ? undefined : decodeURIComponent(parsed.password),
+    database,
+    ssl: sslmode !== null && sslmode !== "disable",
+  };
+}
+
+/** The URL with its password replaced, safe for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, (_match, userInfo: string) => `//${userInfo.split(":")[0]}:***@`);
 }
 
 /**
@@ -77,7 +117,14 @@ const ConfigSchema = z.object({
     .default(DEFAULT_DATABASE_URL)
     .transform((url, ctx) => {
       try {
-        return parseDatabaseUrl(url);
+        const location = parseDatabaseUrl(url);
+        // The migration runner and the test suites speak PostgreSQL already; the server's own
+        // services still read and write through SQLite only.
+        if (location.kind === "postgresql") {
+          ctx.addIssue({ code: "custom", message: "PostgreSQL is not supported by the Threadline server yet; use a SQLite file URL" });
+          return z.NEVER;
+        }
+        return location;
       } catch (error) {
         ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^DATABASE_URL /, "") });
         return z.NEVER;

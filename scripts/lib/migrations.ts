@@ -1,4 +1,4 @@
-// Offline migrations for Threadline's SQLite store.
+// Offline migrations for Threadline's store, SQLite or PostgreSQL.
 //
 // The Prisma CLI cannot run `migrate` on machines without access to Prisma's binary server: it
 // downloads the Rust schema engine first. The same engine ships on npm compiled to WebAssembly
@@ -9,14 +9,21 @@
 // Everything here mirrors what `prisma migrate` itself does with the engine (see prisma/build/cli.js):
 // the same migrations-list shape, sort order and lockfile text, so the `_prisma_migrations` table
 // carries the checksums `prisma migrate deploy` would write and the two tools can take turns.
+//
+// prisma/schema.prisma (SQLite) is the one data model. A Prisma datamodel names one provider, so
+// PostgreSQL gets a copy that differs in its provider and generator output only
+// (prisma/postgresql/schema.prisma, written by `npm run db:generate` through postgresqlSchemaOf)
+// and its own migrations folder (prisma/postgresql/migrations); each provider has its drift test.
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-import { parseDatabaseUrl, type DatabaseLocation } from "../../lib/config";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -30,6 +37,8 @@ import type {
   SchemaFilter,
 } from "@prisma/schema-engine-wasm";
 
+import { type Backend, type DatabaseLocation, parseDatabaseUrl, type PostgresConnection, redactUrl } from "../../lib/config";
+
 /** Where the migration tooling finds its inputs, all absolute paths. */
 export interface MigrationPaths {
   /** The project root: relative `file:` URLs are resolved against it. */
@@ -40,12 +49,13 @@ export interface MigrationPaths {
   migrationsDir: string;
 }
 
-/** Default layout of this repository (kept in step with prisma.config.ts). */
-export function getDefaultPaths(rootDir: string = process.cwd()): MigrationPaths {
+/** Default layout of this repository (kept in step with prisma.config.ts), per backend. */
+export function getDefaultPaths(rootDir: string = process.cwd(), backend: Backend = "sqlite"): MigrationPaths {
+  const prismaDir = backend === "sqlite" ? path.join(rootDir, "prisma") : path.join(rootDir, "prisma", "postgresql");
   return {
     rootDir,
-    schemaPath: path.join(rootDir, "prisma", "schema.prisma"),
-    migrationsDir: path.join(rootDir, "prisma", "migrations"),
+    schemaPath: path.join(prismaDir, "schema.prisma"),
+    migrationsDir: path.join(prismaDir, "migrations"),
   };
 }
 
@@ -65,20 +75,71 @@ export class MigrationError extends Error {
 // Database URL
 // ---------------------------------------------------------------------------------------------
 
+/** Where migrations go: a SQLite file (absolute path) or a PostgreSQL database. */
+export type MigrationTarget = { backend: "sqlite"; databasePath: string } | { backend: "postgresql"; connection: PostgresConnection };
+
 /**
- * The SQLite file a DATABASE_URL names, as an absolute path (lib/config.ts reads the URL; relative
- * paths start at `rootDir`). This runner only speaks SQLite, and an in-memory database has nothing
- * to migrate.
+ * Reads DATABASE_URL as a migration target. Relative SQLite paths are resolved against `rootDir`
+ * (the project root, which is also npm's cwd), the way better-sqlite3 and so the app's driver
+ * adapter resolve them; query parameters (`?connection_limit=1`) are not part of the path.
+ * An in-memory database is refused: a migration would not outlive the command.
  */
-export function resolveSqlitePath(databaseUrl: string, rootDir: string): string {
-  let location: DatabaseLocation;
+export function resolveMigrationTarget(databaseUrl: string, rootDir: string): MigrationTarget {
+  let target: DatabaseLocation;
   try {
-    location = parseDatabaseUrl(databaseUrl, rootDir);
+    target = parseDatabaseUrl(databaseUrl, rootDir);
   } catch (error) {
-    throw new MigrationError(`${errorMessage(error)} This migration runner only supports SQLite.`);
+    throw new MigrationError(errorMessage(error));
   }
-  if (location.file === ":memory:") throw new MigrationError(`DATABASE_URL "${databaseUrl}" does not name a database file.`);
-  return location.file;
+  if (target.kind === "postgresql") return { backend: "postgresql", connection: target.connection };
+  if (target.file === ":memory:") throw new MigrationError(`DATABASE_URL "${databaseUrl}" does not name a database file.`);
+  return { backend: "sqlite", databasePath: target.file };
+}
+
+/** The SQLite file a `file:` URL names (see resolveMigrationTarget); any other URL is refused. */
+export function resolveSqlitePath(databaseUrl: string, rootDir: string): string {
+  const target = resolveMigrationTarget(databaseUrl, rootDir);
+  if (target.backend !== "sqlite") {
+    throw new MigrationError(`DATABASE_URL must be a SQLite "file:" URL here (got "${redactUrl(databaseUrl)}").`);
+  }
+  return target.databasePath;
+}
+
+/** Where a target is, for messages: a file path or host/database, never a password. */
+export function describeTarget(target: MigrationTarget, rootDir: string): string {
+  if (target.backend === "postgresql") {
+    const { host, port, database } = target.connection;
+    return `${database} on ${host}:${port} (PostgreSQL)`;
+  }
+  const relative = path.relative(rootDir, target.databasePath);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? target.databasePath : relative;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The PostgreSQL copy of the data model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The PostgreSQL datamodel derived from the SQLite one: the same models, another provider, and a
+ * client generated beside the SQLite one. Every field type the model uses (String, Int, Boolean)
+ * maps to PostgreSQL without attributes, so nothing else changes; a tests checks the committed
+ * copy equals this function's output.
+ */
+export function postgresqlSchemaOf(sqliteSchema: string): string {
+  const header =
+    "// GENERATED from prisma/schema.prisma by `npm run db:generate` (scripts/lib/migrations.ts,\n" +
+    "// postgresqlSchemaOf): edit that file, never this one. PostgreSQL's migrations: ./migrations.\n\n";
+  const provider = /(datasource\s+\w+\s*\{[^}]*provider\s*=\s*)"sqlite"/;
+  const output = /(generator\s+client\s*\{[^}]*output\s*=\s*)"\.\.\/lib\/server\/generated\/prisma"/;
+  if (!provider.test(sqliteSchema) || !output.test(sqliteSchema)) {
+    throw new MigrationError('prisma/schema.prisma must keep provider = "sqlite" and output = "../lib/server/generated/prisma".');
+  }
+  return (
+    header +
+    sqliteSchema
+      .replace(provider, '$1"postgresql"')
+      .replace(output, '$1"../../lib/server/generated/prisma-postgresql"')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,10 +244,11 @@ export interface MigrationEngine {
 
 export interface OpenEngineOptions {
   /**
-   * Absolute path of the SQLite file the engine applies migrations to. Omit it for engines that
-   * only diff: they then work on an in-memory database and touch nothing on disk.
+   * Where the engine applies migrations. Omit it for SQLite engines that only diff: they then work
+   * on an in-memory database and touch nothing on disk. A PostgreSQL engine always needs a server,
+   * even to diff: it replays the migrations into a scratch database it creates there and drops.
    */
-  databasePath?: string;
+  target?: MigrationTarget;
   /** The Prisma schema files (needed by the engine to know the connector and the datamodel). */
   schemaFiles: SchemaContainer[];
   /** Receives the engine's log lines (JSON), e.g. to print them when debugging. */
@@ -194,14 +256,20 @@ export interface OpenEngineOptions {
 }
 
 /**
- * Builds a schema engine over the better-sqlite3 driver adapter.
+ * Builds a schema engine over the backend's driver adapter.
  *
- * The shadow database (where the engine replays migrations to learn the schema they produce)
- * is the adapter's default, an in-memory SQLite database, so diffs never write files.
+ * The shadow database (where the engine replays migrations to learn the schema they produce) is
+ * the adapter's default: for SQLite an in-memory database, so diffs never write files; for
+ * PostgreSQL a `prisma_migrate_shadow_db_<uuid>` database created and dropped on the server.
  */
 export async function openEngine(options: OpenEngineOptions): Promise<MigrationEngine> {
   const { SchemaEngine } = await loadGlue();
-  const adapters = trackConnections(new PrismaBetterSqlite3({ url: options.databasePath ?? ":memory:" }));
+  const target = options.target;
+  const adapters = trackConnections(
+    target?.backend === "postgresql"
+      ? postgresAdapterFactory(target.connection)
+      : new PrismaBetterSqlite3({ url: target?.databasePath ?? ":memory:" }),
+  );
   const datamodels = options.schemaFiles.map((file): [string, string] => [file.path, file.content]);
   const onLog = options.onLog ?? (() => {});
   const engine = await SchemaEngine.new({ datamodels }, onLog, bindMigrationAwareSqlAdapterFactory(adapters.factory));
@@ -243,6 +311,76 @@ function trackConnections(inner: SqlMigrationAwareDriverAdapterFactory): {
       await Promise.allSettled(adapters.map((adapter) => adapter.dispose()));
     },
   };
+}
+
+/**
+ * PrismaPg, with a shadow database that is dropped after use. PrismaPg's own (7.10) drops the
+ * shadow database before closing its pool, which PostgreSQL refuses ("is being accessed by other
+ * users"), so every diff failed; here the pool is closed first and the drop forced.
+ */
+function postgresAdapterFactory(connection: PostgresConnection): SqlMigrationAwareDriverAdapterFactory {
+  const config = poolConfigOf(connection);
+  const main = new PrismaPg(config);
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: async () => readCatalogCharAsText(await main.connect()),
+    connectToShadowDb: async () => {
+      const admin = new pg.Client(config);
+      await admin.connect();
+      const database = `prisma_migrate_shadow_db_${randomUUID()}`;
+      try {
+        await admin.query(`CREATE DATABASE "${database}"`);
+        const shadow = readCatalogCharAsText(await new PrismaPg({ ...config, database }).connect());
+        const closePool = shadow.dispose.bind(shadow);
+        shadow.dispose = async () => {
+          try {
+            await closePool();
+            await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+          } finally {
+            await admin.end();
+          }
+        };
+        return shadow;
+      } catch (error) {
+        await admin.end();
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The engine describes a PostgreSQL schema by reading pg_catalog, whose flags (`relkind`,
+ * `contype`, …) are of the one-byte type "char" (OID 18). PrismaPg 7.10 has no column type for it
+ * and fails ("Column type 'char' could not be deserialized"), so a diff from the migrations never
+ * worked; read as text (OID 25) the values are the one-letter strings the engine expects. Patched
+ * once on the adapter's query base class, which PrismaPg does not export; the migration tools
+ * are its only users in this process kind (scripts and tests), and the app never reads "char".
+ */
+function readCatalogCharAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as {
+    performIO?: (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+    [CHAR_AS_TEXT]?: true;
+  };
+  const performIO = queryable.performIO;
+  if (queryable[CHAR_AS_TEXT] || typeof performIO !== "function") return adapter;
+  queryable.performIO = async function (this: unknown, query: unknown) {
+    const result = await performIO.call(this, query);
+    for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    return result;
+  };
+  queryable[CHAR_AS_TEXT] = true;
+  return adapter;
+}
+const CHAR_AS_TEXT = Symbol.for("threadline.pgCharAsText");
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/** node-postgres settings for a connection, one field each (a connectionString would win over `database`). */
+export function poolConfigOf(connection: PostgresConnection): pg.PoolConfig {
+  const { ssl, ...fields } = connection;
+  return { ...fields, ssl: ssl ? { rejectUnauthorized: false } : undefined };
 }
 
 // When the engine replays the migration history into the shadow database (to diff it against the
@@ -310,8 +448,12 @@ export function describeEngineError(error: unknown): string {
  * or "" when they already agree. This is both "what would the next migration contain" and the
  * drift check: a non-empty result means schema.prisma changed without a migration.
  */
-export async function diffMigrationsToSchema(migrations: MigrationList, schemaFiles: SchemaContainer[]): Promise<string> {
-  return withEngine({ schemaFiles }, async (engine) => {
+export async function diffMigrationsToSchema(
+  migrations: MigrationList,
+  schemaFiles: SchemaContainer[],
+  target?: MigrationTarget,
+): Promise<string> {
+  return withEngine({ schemaFiles, target }, async (engine) => {
     const result = await engine.diff({
       // The engine cannot replay an empty history (it learns the connector from the lockfile,
       // which only exists once there is a migration); an empty history is an empty database.
@@ -333,13 +475,20 @@ export async function diffMigrationsToSchema(migrations: MigrationList, schemaFi
 // Apply
 // ---------------------------------------------------------------------------------------------
 
-export interface ApplyMigrationsOptions {
+export type ApplyMigrationsOptions = {
   migrationsDir: string;
   schemaPath: string;
-  /** Absolute path of the SQLite file (see resolveSqlitePath); created with its folder if missing. */
-  databasePath: string;
   onLog?: (line: string) => void;
-}
+} & (
+  | {
+      /** Absolute path of the SQLite file (see resolveSqlitePath); created with its folder if missing. */
+      databasePath: string;
+    }
+  | {
+      /** A PostgreSQL database, which must exist (createdb); its schema `public` receives the tables. */
+      target: MigrationTarget;
+    }
+);
 
 /**
  * Applies the migrations not yet recorded in the database's `_prisma_migrations` table, in order,
@@ -355,12 +504,16 @@ export async function applyPendingMigrations(options: ApplyMigrationsOptions): P
       `No migrations in ${options.migrationsDir}: create one with \`npm run db:migration -- <name>\`.`,
     );
   }
-  if (isUpToDate(options.databasePath, migrations)) return [];
+  const target: MigrationTarget = "target" in options ? options.target : { backend: "sqlite", databasePath: options.databasePath };
+  if (await isUpToDate(target, migrations)) return [];
   const schemaFiles = await loadSchemaFiles(options.schemaPath);
+  if (getProvider(schemaFiles) !== target.backend) {
+    throw new MigrationError(`${options.schemaPath} is not a ${target.backend} schema.`);
+  }
   // better-sqlite3 creates the file but not its folder (data/ is not in git).
-  await mkdir(path.dirname(options.databasePath), { recursive: true });
+  if (target.backend === "sqlite") await mkdir(path.dirname(target.databasePath), { recursive: true });
 
-  return withEngine({ databasePath: options.databasePath, schemaFiles, onLog: options.onLog }, async (engine) => {
+  return withEngine({ target, schemaFiles, onLog: options.onLog }, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS });
     return appliedMigrationNames;
   });
@@ -407,6 +560,8 @@ export interface CreateMigrationOptions {
   name: string;
   /** Clock for the directory's timestamp (tests pin it). */
   now?: Date;
+  /** For a PostgreSQL schema: the server whose scratch database the diff replays into. */
+  target?: MigrationTarget;
 }
 
 export type CreateMigrationResult =
@@ -427,7 +582,7 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   // against the lockfile this call is about to write anyway.
   const isLockfileMissing = migrations.lockfile.content === null;
   if (isLockfileMissing) migrations.lockfile.content = lockfileContent(provider);
-  const sql = await diffMigrationsToSchema(migrations, schemaFiles);
+  const sql = await diffMigrationsToSchema(migrations, schemaFiles, options.target);
   if (sql === "") return { status: "unchanged" };
 
   const directoryName = `${migrationTimestamp(options.now ?? new Date())}_${name}`;
@@ -452,9 +607,8 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   return { status: "created", directoryName, migrationPath, sql, wroteLockfile: isLockfileMissing };
 }
 
-// The lockfile records the datasource provider; reading it from the schema keeps one source of
-// truth if the project ever moves to PostgreSQL.
-function getProvider(schemaFiles: SchemaContainer[]): string {
+// The lockfile records the datasource provider; reading it from the schema keeps one source of truth.
+export function getProvider(schemaFiles: SchemaContainer[]): string {
   for (const file of schemaFiles) {
     const datasource = /datasource\s+\w+\s*\{([^}]*)\}/.exec(file.content)?.[1];
     const provider = datasource !== undefined ? /provider\s*=\s*"([^"]+)"/.exec(datasource)?.[1] : undefined;
@@ -482,23 +636,46 @@ export function errorMessage(error: unknown): string {
 
 /**
  * True when every migration is already recorded as applied. Checked read-only first because the
- * engine takes an exclusive lock even to do nothing, which fails while a server has the file open.
+ * SQLite engine takes an exclusive lock even to do nothing, which fails while a server has the
+ * file open (and on PostgreSQL it saves compiling the engine on every start).
  */
-function isUpToDate(databasePath: string, migrations: MigrationList): boolean {
-  if (!existsSync(databasePath)) return false;
+async function isUpToDate(target: MigrationTarget, migrations: MigrationList): Promise<boolean> {
+  const applied = target.backend === "sqlite" ? appliedSqliteMigrations(target.databasePath) : await appliedPostgresMigrations(target.connection);
+  return migrations.migrationDirectories.every((m) => applied.has(path.basename(m.path)));
+}
+
+const APPLIED_MIGRATIONS_SQL =
+  "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
+
+async function appliedPostgresMigrations(connection: PostgresConnection): Promise<Set<string>> {
+  const client = new pg.Client(poolConfigOf(connection));
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    const isMissing = typeof error === "object" && error !== null && "code" in error && error.code === "3D000";
+    throw new MigrationError(
+      `Cannot connect to PostgreSQL database ${connection.database} on ${connection.host}:${connection.port}: ${errorMessage(error)}` +
+        (isMissing ? ` (create it first: createdb ${connection.database})` : ""),
+    );
+  }
+  try {
+    const table = await client.query("SELECT to_regclass('public._prisma_migrations') AS name");
+    if (table.rows[0]?.name === null) return new Set();
+    const rows = await client.query<{ migration_name: string }>(APPLIED_MIGRATIONS_SQL);
+    return new Set(rows.rows.map((r) => r.migration_name));
+  } finally {
+    await client.end();
+  }
+}
+
+function appliedSqliteMigrations(databasePath: string): Set<string> {
+  if (!existsSync(databasePath)) return new Set();
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-    if (!table) return false;
-    const applied = new Set(
-      db
-        .prepare<[], { migration_name: string }>(
-          "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-        )
-        .all()
-        .map((r) => r.migration_name),
-    );
-    return migrations.migrationDirectories.every((m) => applied.has(path.basename(m.path)));
+    if (!table) return new Set();
+    return new Set(db.prepare<[], { migration_name: string }>(APPLIED_MIGRATIONS_SQL).all().map((r) => r.migration_name));
   } finally {
     db.close();
   }

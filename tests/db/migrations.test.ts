@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import {
@@ -18,11 +19,17 @@ import {
   loadSchemaFiles,
   lockfileContent,
   migrationTimestamp,
+  type MigrationTarget,
+  poolConfigOf,
+  postgresqlSchemaOf,
+  resolveMigrationTarget,
   resolveSqlitePath,
   sanitizeMigrationName,
 } from "@/scripts/lib/migrations";
+import { createPostgresDatabase, hasTestPostgres, type TestPostgresDatabase } from "@/tests/support/postgres";
 
 const paths = getDefaultPaths(path.resolve(import.meta.dirname, "../.."));
+const pgPaths = getDefaultPaths(paths.rootDir, "postgresql");
 
 const PROJECTION_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset"];
 
@@ -189,6 +196,118 @@ describe("resolveSqlitePath", () => {
 
   it("rejects an in-memory database, which a migration would not outlive", () => {
     expect(() => resolveSqlitePath("file::memory:", "/srv/app")).toThrow(/does not name a database file/);
+  });
+});
+
+describe("resolveMigrationTarget", () => {
+  it("reads a PostgreSQL URL as a server target", () => {
+    expect(resolveMigrationTarget("postgresql://tl:secret@db:5432/lineage", "/srv/app")).toMatchObject({
+      backend: "postgresql",
+      connection: { host: "db", database: "lineage", password: "secret" },
+    });
+  });
+
+  it("refuses an unknown database without echoing its password", () => {
+    expect(() => resolveMigrationTarget("mysql://tl:secret@db/lineage", "/srv/app")).toThrow(/PostgreSQL URL/);
+    expect(() => resolveMigrationTarget("mysql://tl:secret@db/lineage", "/srv/app")).not.toThrow(/secret/);
+  });
+});
+
+describe("the PostgreSQL copy of the data model", () => {
+  it("is prisma/schema.prisma with the provider and client output changed, and nothing else", async () => {
+    const [sqlite] = await loadSchemaFiles(paths.schemaPath);
+    const [committed] = await loadSchemaFiles(pgPaths.schemaPath);
+    // On failure: `npm run db:generate` rewrites prisma/postgresql/schema.prisma.
+    expect(committed?.content).toBe(postgresqlSchemaOf(sqlite!.content));
+    expect(committed?.content).toMatch(/provider = "postgresql"/);
+    expect(committed?.content.match(/^model \w+/gm)).toEqual(sqlite!.content.match(/^model \w+/gm));
+  });
+});
+
+// The same checks against a real PostgreSQL server (THREADLINE_TEST_POSTGRES_URL; .ci/run has one).
+describe.skipIf(!hasTestPostgres)("PostgreSQL migrations", () => {
+  let database: TestPostgresDatabase;
+  let target: MigrationTarget;
+  beforeEach(async () => {
+    database = await createPostgresDatabase();
+    target = { backend: "postgresql", connection: database.connection };
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  async function query<R extends pg.QueryResultRow>(sql: string): Promise<R[]> {
+    const client = new pg.Client(poolConfigOf(database.connection));
+    await client.connect();
+    try {
+      return (await client.query<R>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("finds no difference between prisma/postgresql/migrations and its schema", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    const migrations = await loadMigrations(pgPaths.migrationsDir);
+    expect(migrations.lockfile.content).toBe(lockfileContent("postgresql"));
+
+    // On failure this prints the SQL of the missing migration: run `npm run db:migration -- <name>`
+    // with THREADLINE_TEST_POSTGRES_URL set.
+    expect(await diffMigrationsToSchema(migrations, await loadSchemaFiles(pgPaths.schemaPath), target)).toBe("");
+  });
+
+  it("reports a schema edit that has no migration, and leaves no scratch database behind", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    const [schema] = await loadSchemaFiles(pgPaths.schemaPath);
+    const edited = schema!.content.replace(/^model Run \{$/m, "model Run {\n  driftProbe String?");
+
+    const sql = await diffMigrationsToSchema(await loadMigrations(pgPaths.migrationsDir), [{ path: schema!.path, content: edited }], target);
+
+    expect(sql).toContain('ADD COLUMN     "driftProbe" TEXT');
+    const shadows = await query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'");
+    expect(shadows).toEqual([]);
+  });
+
+  it("creates every table, records checksums and applies nothing the second time", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    const migrations = await loadMigrations(pgPaths.migrationsDir);
+
+    const applied = await applyPendingMigrations({ ...pgPaths, target });
+    const again = await applyPendingMigrations({ ...pgPaths, target });
+
+    expect(applied).toEqual(migrations.migrationDirectories.map((d) => d.path));
+    expect(again).toEqual([]);
+    const tables = await query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining([...PROJECTION_TABLES, "_prisma_migrations"]));
+    const rows = await query<{ migration_name: string; checksum: string }>(
+      "SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name",
+    );
+    const expected = await Promise.all(
+      migrations.migrationDirectories.map(async (dir) => ({
+        migration_name: dir.path,
+        checksum: createHash("sha256").update(await readFile(path.join(pgPaths.migrationsDir, dir.path, "migration.sql"))).digest("hex"),
+      })),
+    );
+    expect(rows).toEqual(expected);
+  });
+
+  it("gives every text column byte order (COLLATE \"C\"), as SQLite compares", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    await applyPendingMigrations({ ...pgPaths, target });
+
+    const columns = await query<{ column: string; collation: string | null }>(
+      `SELECT table_name || '.' || column_name AS column, collation_name AS collation FROM information_schema.columns
+        WHERE table_schema = 'public' AND data_type = 'text' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+    );
+
+    expect(columns.length).toBeGreaterThan(50);
+    // A new migration that adds a text column must write COLLATE "C" after TEXT by hand.
+    expect(columns.filter((c) => c.collation !== "C")).toEqual([]);
+  });
+
+  it("refuses the SQLite schema for a PostgreSQL database", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    await expect(applyPendingMigrations({ ...pgPaths, schemaPath: paths.schemaPath, target })).rejects.toThrow(/not a postgresql schema/);
+  });
+
+  it("names the database it cannot reach", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    const missing: MigrationTarget = { backend: "postgresql", connection: { ...database.connection, database: "threadline_no_such_db" } };
+    await expect(applyPendingMigrations({ ...pgPaths, target: missing })).rejects.toThrow(/threadline_no_such_db.*createdb threadline_no_such_db/);
   });
 });
 
