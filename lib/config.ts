@@ -85,6 +85,16 @@ function parsePostgresUrl(url: string): PostgresConnection {
   };
 }
 
+/**
+ * node-postgres's settings for a connection, one field each: a `connectionString` would win over
+ * every other field, which the migration engine's scratch database (same server, other
+ * `database`) relies on not happening.
+ */
+export function postgresClientConfig(connection: PostgresConnection): Omit<PostgresConnection, "ssl"> & { ssl?: { rejectUnauthorized: false } } {
+  const { ssl, ...fields } = connection;
+  return ssl ? { ...fields, ssl: { rejectUnauthorized: false } } : fields;
+}
+
 /** The URL with its password replaced, safe for messages and logs. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, (_match, userInfo: string) => `//${userInfo.split(":")[0]}:***@`);

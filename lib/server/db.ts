@@ -4,7 +4,10 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client";
-import { getConfig } from "@/lib/config";
+import { getConfig, type DatabaseLocation } from "@/lib/config";
+import { postgresStore } from "./store/postgres-store";
+import { sqliteStore } from "./store/sqlite-store";
+import type { Store } from "./store/types";
 
 /**
  * The only door to the database. Two handles on the same SQLite file:
@@ -70,6 +73,7 @@ export async function readSnapshot<T>(db: Sqlite, read: (snapshot: Sqlite) => Pr
 interface Handles {
   sqlite?: Sqlite;
   prisma?: PrismaClient;
+  store?: Store;
 }
 
 // Next's dev server re-evaluates modules on every change: keep one set of handles per process.
@@ -89,8 +93,28 @@ export function getPrisma(): PrismaClient {
   return handles.prisma;
 }
 
-/** Closes both handles (scripts call this before exiting). */
+/**
+ * The store behind DATABASE_URL, one per process (see store/types.ts). On SQLite it shares
+ * getSqlite()'s connection, so converted and not yet converted services see one another's
+ * writes at once and never wait on one another's locks.
+ */
+export function getStore(): Store {
+  handles.store ??= sqliteStore(getSqlite());
+  return handles.store;
+}
+
+/**
+ * A store of its own on a location (scripts that copy between stores, tests), closed by its
+ * `close()`.
+ */
+export function openStore(location: DatabaseLocation): Store {
+  return location.kind === "postgresql" ? postgresStore(location.connection) : sqliteStore(openSqlite(location.file), { closeDatabase: true });
+}
+
+/** Closes every handle (scripts call this before exiting). */
 export async function closeDatabase(): Promise<void> {
+  await handles.store?.close();
+  handles.store = undefined;
   handles.sqlite?.close();
   handles.sqlite = undefined;
   await handles.prisma?.$disconnect();

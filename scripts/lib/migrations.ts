@@ -37,7 +37,14 @@ import type {
   SchemaFilter,
 } from "@prisma/schema-engine-wasm";
 
-import { type Backend, type DatabaseLocation, parseDatabaseUrl, type PostgresConnection, redactUrl } from "../../lib/config";
+import {
+  type Backend,
+  type DatabaseLocation,
+  parseDatabaseUrl,
+  type PostgresConnection,
+  postgresClientConfig,
+  redactUrl,
+} from "../../lib/config";
 
 /** Where the migration tooling finds its inputs, all absolute paths. */
 export interface MigrationPaths {
@@ -319,7 +326,7 @@ function trackConnections(inner: SqlMigrationAwareDriverAdapterFactory): {
  * users"), so every diff failed; here the pool is closed first and the drop forced.
  */
 function postgresAdapterFactory(connection: PostgresConnection): SqlMigrationAwareDriverAdapterFactory {
-  const config = poolConfigOf(connection);
+  const config = postgresClientConfig(connection);
   const main = new PrismaPg(config);
   return {
     provider: main.provider,
@@ -377,11 +384,6 @@ const CHAR_AS_TEXT = Symbol.for("threadline.pgCharAsText");
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
 
-/** node-postgres settings for a connection, one field each (a connectionString would win over `database`). */
-export function poolConfigOf(connection: PostgresConnection): pg.PoolConfig {
-  const { ssl, ...fields } = connection;
-  return { ...fields, ssl: ssl ? { rejectUnauthorized: false } : undefined };
-}
 
 // When the engine replays the migration history into the shadow database (to diff it against the
 // schema), it sends each whole migration.sql through `executeRaw`, and better-sqlite3 prepares one
@@ -648,7 +650,7 @@ const APPLIED_MIGRATIONS_SQL =
   "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
 
 async function appliedPostgresMigrations(connection: PostgresConnection): Promise<Set<string>> {
-  const client = new pg.Client(poolConfigOf(connection));
+  const client = new pg.Client(postgresClientConfig(connection));
   try {
     await client.connect();
   } catch (error) {

@@ -20,12 +20,12 @@ import {
   lockfileContent,
   migrationTimestamp,
   type MigrationTarget,
-  poolConfigOf,
   postgresqlSchemaOf,
   resolveMigrationTarget,
   resolveSqlitePath,
   sanitizeMigrationName,
 } from "@/scripts/lib/migrations";
+import { postgresClientConfig } from "@/lib/config";
 import { createPostgresDatabase, hasTestPostgres, type TestPostgresDatabase } from "@/tests/support/postgres";
 
 const paths = getDefaultPaths(path.resolve(import.meta.dirname, "../.."));
@@ -237,7 +237,7 @@ describe.skipIf(!hasTestPostgres)("PostgreSQL migrations", () => {
   });
 
   async function query<R extends pg.QueryResultRow>(sql: string): Promise<R[]> {
-    const client = new pg.Client(poolConfigOf(database.connection));
+    const client = new pg.Client(postgresClientConfig(database.connection));
     await client.connect();
     try {
       return (await client.query<R>(sql)).rows;

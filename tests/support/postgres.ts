@@ -6,8 +6,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
-import { parseDatabaseUrl, type PostgresConnection } from "@/lib/config";
-import { poolConfigOf } from "@/scripts/lib/migrations";
+import { parseDatabaseUrl, postgresClientConfig, type PostgresConnection } from "@/lib/config";
 
 export const TEST_POSTGRES_URL = process.env["THREADLINE_TEST_POSTGRES_URL"] || undefined;
 
@@ -29,7 +28,7 @@ function serverConnection(): PostgresConnection {
 }
 
 async function onServer<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(poolConfigOf(serverConnection()));
+  const client = new pg.Client(postgresClientConfig(serverConnection()));
   await client.connect();
   try {
     return await run(client);

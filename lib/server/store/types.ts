@@ -1,0 +1,54 @@
+import "server-only";
+import type { Backend } from "@/lib/config";
+
+/**
+ * The store: the one handle every converted service takes to reach the database, whatever the
+ * backend. Only app/ and scripts/ obtain one (getStore in lib/server/db.ts, or openStore).
+ *
+ * The API is asynchronous because node-postgres is; on SQLite every call runs synchronously in
+ * better-sqlite3 and returns an already-settled promise. That keeps one API and one code path for
+ * both backends, and it gives SQLite a useful property: a transaction whose body awaits nothing but
+ * store calls runs to its end before any other request's code gets a turn, as the synchronous
+ * write path always did.
+ *
+ * SQL is written once, portably: `?` placeholders (numbered `$n` for PostgreSQL in one place),
+ * double-quoted table and column names (the tables were created by Prisma with their case, and
+ * `User` is a reserved word in PostgreSQL), `RETURNING` for generated ids, `ON CONFLICT` instead
+ * of `INSERT OR IGNORE`. What cannot be written once is asked of `dialect`.
+ */
+
+/** What a placeholder may carry. Booleans are not portable (better-sqlite3 refuses them): use 0/1. */
+export type SqlValue = string | number | bigint | null;
+
+export interface Queryable {
+  readonly dialect: Dialect;
+  /** Every row. */
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** The first row, or undefined. */
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  /** A statement without rows to return; the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+}
+
+export interface Store extends Queryable {
+  readonly backend: Backend;
+  /**
+   * Runs `work` in one transaction, committing when it settles and rolling back when it throws.
+   * SQLite: BEGIN IMMEDIATE (the write lock from the start) on the store's one connection, one
+   * transaction at a time per store; `work` must await store calls only, or another request's
+   * statements could run inside it. PostgreSQL: a pooled connection of its own at READ COMMITTED,
+   * so transactions run side by side and the database isolates them.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The differences between the backends' SQL, one member per concern, so services never test
+ * which backend they run on.
+ */
+export interface Dialect {
+  readonly backend: Backend;
+  /** The operator for a case-insensitive LIKE with `\` as its escape character. */
+  readonly likeInsensitive: string;
+}

@@ -1,0 +1,45 @@
+/**
+ * Fresh, migrated stores of each backend for the store contract suites: SQLite always, PostgreSQL
+ * when THREADLINE_TEST_POSTGRES_URL names a server (`.ci/run` starts one). A suite runs its cases
+ * once per backend with `describe.each(BACKENDS)`.
+ */
+import path from "node:path";
+
+import type { Backend } from "@/lib/config";
+import { postgresStore } from "@/lib/server/store/postgres-store";
+import { sqliteStore } from "@/lib/server/store/sqlite-store";
+import type { Store } from "@/lib/server/store/types";
+import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
+import { createTestDatabase } from "./db";
+import { createPostgresDatabase, hasTestPostgres } from "./postgres";
+
+export const BACKENDS: Backend[] = hasTestPostgres ? ["sqlite", "postgresql"] : ["sqlite"];
+
+/** Applying PostgreSQL's migrations compiles the schema engine once per test file. */
+export const STORE_SETUP_TIMEOUT_MS = 60_000;
+
+export interface TestStore {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestStore(backend: Backend): Promise<TestStore> {
+  if (backend === "sqlite") {
+    const database = createTestDatabase();
+    return {
+      store: sqliteStore(database.db),
+      cleanup: async () => database.cleanup(),
+    };
+  }
+  const database = await createPostgresDatabase();
+  const paths = getDefaultPaths(path.resolve(import.meta.dirname, "../.."), "postgresql");
+  await applyPendingMigrations({ ...paths, target: { backend: "postgresql", connection: database.connection } });
+  const store = postgresStore(database.connection, { max: 4 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
