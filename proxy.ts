@@ -1,14 +1,19 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy } from "./lib/security-headers";
+import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, STATIC_SECURITY_HEADERS } from "./lib/security-headers";
 
 /**
- * Runs before every page: a fresh nonce per request for the Content-Security-Policy, passed to Next
- * on the request (it stamps its scripts with it) and sent to the browser on the response. Static
- * security headers come from next.config.ts. Not for /api: proxy buffers request bodies (10 MB by
- * default) and ingest accepts more; API answers get their own strict policy from next.config.ts.
+ * Runs before every page and every API path but ingest: a malformed percent-escape in the path is
+ * answered here with the API's 400 (Next's router would fail on it before any route runs and answer
+ * a bare 500); pages get a fresh nonce per request for the Content-Security-Policy, passed to Next on
+ * the request (it stamps its scripts with it) and sent to the browser on the response. Static
+ * security headers come from next.config.ts. Not on the ingest paths: proxy buffers request bodies
+ * (10 MB by default) and ingest accepts more; API answers get their own strict policy from
+ * next.config.ts.
  */
 export function proxy(request: NextRequest) {
-  if (request.nextUrl.pathname.startsWith("/api/")) return checkNodePath(request);
+  const { pathname } = request.nextUrl;
+  if (!isValidlyEncoded(pathname)) return malformedPath();
+  if (pathname.startsWith("/api/")) return NextResponse.next();
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
@@ -16,7 +21,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
-  if (request.nextUrl.pathname.startsWith("/share/")) {
+  if (pathname.startsWith("/share/")) {
     // A share link is for its holder: keep it out of search engines (the page itself is dynamic,
     // so Next already sends no-store).
     response.headers.set("X-Robots-Tag", "noindex");
@@ -24,23 +29,33 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
-/**
- * Node ids travel URL-encoded in /api/v1/nodes/<id>. A malformed escape (%E0%A4%A) makes Next's
- * router fail before the route runs and answer a bare 500: refuse it here with the API's error.
- */
-function checkNodePath(request: NextRequest) {
+function isValidlyEncoded(pathname: string): boolean {
   try {
-    decodeURIComponent(request.nextUrl.pathname);
-    return NextResponse.next();
+    decodeURIComponent(pathname);
+    return true;
   } catch {
-    return NextResponse.json(
-      { error: { code: "bad_request", message: "The node id is not validly URL-encoded.", details: [{ path: "id", message: "malformed percent-encoding" }] } },
-      { status: 400 },
-    );
+    return false;
   }
 }
 
+/** The API's 400 body, with every security header (a response made here skips next.config's). */
+function malformedPath() {
+  const response = NextResponse.json(
+    {
+      error: {
+        code: "bad_request",
+        message: "The path is not validly URL-encoded.",
+        details: [{ path: "path", message: "malformed percent-encoding" }],
+      },
+    },
+    { status: 400 },
+  );
+  for (const { key, value } of STATIC_SECURITY_HEADERS) response.headers.set(key, value);
+  response.headers.set("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
+  return response;
+}
+
 export const config = {
-  // GET-only API paths may pass through here; ingest (large bodies) must not.
-  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico).*)", "/api/v1/nodes/:path*"],
+  // Everything but static files and the ingest endpoints (their bodies may exceed proxy's buffer).
+  matcher: ["/((?!_next/static/|_next/image|favicon.ico|api/v1/lineage$|api/v1/lineage/batch$).*)"],
 };

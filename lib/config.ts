@@ -162,6 +162,16 @@ const ConfigSchema = z.object({
    * local demo mode; unset means on as soon as a key, an admin password or an admin exists.
    */
   THREADLINE_AUTH: z.enum(["on", "off"]).optional(),
+  /**
+   * The address people reach Threadline at (https://lineage.example.com). The same-origin check of
+   * cookie-authenticated writes compares scheme, host and port with it; unset, it compares the Host.
+   */
+  THREADLINE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://lineage.example.com" })
+    .transform((url) => new URL(url).origin)
+    .optional(),
+  /** A request body must arrive within this many milliseconds (slow bodies hold a connection). */
+  THREADLINE_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** With THREADLINE_ADMIN_PASSWORD: the admin created on first boot when no user exists yet. */
   THREADLINE_ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, "letters, digits, . _ @ - (at most 64)").default("admin"),
   THREADLINE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),

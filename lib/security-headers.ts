@@ -39,3 +39,10 @@ export const STATIC_SECURITY_HEADERS: readonly { key: string; value: string }[] 
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
 ];
+
+/**
+ * Strict-Transport-Security, sent only when the request reached us over https (the proxy in front
+ * says so with X-Forwarded-Proto; `next start` itself speaks plain http): over plain http a browser
+ * ignores it, and sending it from a http-only deployment would lock its users out for a year.
+ */
+export const HSTS_HEADER = { key: "Strict-Transport-Security", value: "max-age=31536000" } as const;

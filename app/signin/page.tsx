@@ -4,6 +4,7 @@ import { getSessionPrincipal } from "@/lib/server/auth-context";
 import { countUsers, ensureBootstrapAdmin } from "@/lib/server/auth-users";
 import { getSqlite } from "@/lib/server/db";
 import { getConfig } from "@/lib/config";
+import { safeRedirectPath } from "@/lib/safe-url";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -11,14 +12,9 @@ import { Card } from "@/components/ui/card";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-/** Only paths on this site: `next` must never send a signed-in person to another site. */
-function safeNext(raw: string | string[] | undefined): string {
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next);
+  // Only a path on this site: `next` must never send a signed-in person to another one.
+  const next = safeRedirectPath((await searchParams).next);
   const env = getConfig();
   const db = getSqlite();
   await ensureBootstrapAdmin(db, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { safeRedirectPath } from "@/lib/safe-url";
 import { sendJson, WriteError } from "./api-write";
 import { inputClasses } from "./field";
 
@@ -19,7 +20,8 @@ export function SignInForm({ next }: { next: string }) {
     setError(null);
     try {
       await sendJson("POST", "/api/v1/auth/signin", { username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") });
-      router.replace(next);
+      // Checked again here: the form is the one that navigates.
+      router.replace(safeRedirectPath(next));
       router.refresh();
     } catch (caught) {
       setError(caught instanceof WriteError ? caught.message : "Sign-in failed.");

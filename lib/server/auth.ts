@@ -60,24 +60,26 @@ export function getAuthMode(db: Sqlite = getSqlite(), env: Config = getConfig())
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
- * True when a browser request comes from a page of this site: its Origin names our host (or, when a
- * browser sends no Origin, Fetch Metadata says same-origin). Another site cannot forge either.
+ * True when a browser request comes from a page of this site. With THREADLINE_PUBLIC_URL set, the
+ * Origin must equal it (scheme, host and port); without, its host must equal the Host header (never
+ * X-Forwarded-Host, which any client can send). When a browser sends no Origin, Fetch Metadata must
+ * say same-origin. Another site can forge none of these.
  */
-export function isSameOrigin(request: Request): boolean {
-  const hosts = [request.headers.get("host"), request.headers.get("x-forwarded-host")?.split(",")[0]?.trim()].filter(
-    (h): h is string => Boolean(h),
-  );
+export function isSameOrigin(request: Request, config: Config = getConfig()): boolean {
   const origin = request.headers.get("origin");
   if (origin !== null) {
     if (origin === "null") return false;
+    let parsed: URL;
     try {
-      return hosts.includes(new URL(origin).host);
+      parsed = new URL(origin);
     } catch {
       return false;
     }
+    if (config.THREADLINE_PUBLIC_URL) return parsed.origin === config.THREADLINE_PUBLIC_URL;
+    const host = request.headers.get("host");
+    return host !== null && parsed.host === host && (parsed.protocol === "http:" || parsed.protocol === "https:");
   }
-  const site = request.headers.get("sec-fetch-site");
-  return site === "same-origin";
+  return request.headers.get("sec-fetch-site") === "same-origin";
 }
 
 function bearerOf(request: Request): string | null {
@@ -138,7 +140,7 @@ function crossSite(): AppError {
 export function requireWriter(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Principal {
   const mode = getAuthMode(db, env);
   const resolved = resolveCredentials(request, db, env);
-  const isForged = resolved.via === "cookie" && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request);
+  const isForged = resolved.via === "cookie" && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request, env);
   if (!mode.isProtected) {
     // Open anyway; only never attribute a write another site made the browser send.
     return resolved.principal && !isForged ? resolved.principal : ANONYMOUS;
@@ -160,6 +162,6 @@ export function requireAdmin(request: Request, db: Sqlite = getSqlite(), env: Co
   if (resolved.principal.kind !== "user" || !resolved.principal.isAdmin) {
     throw new AppError("forbidden", "Only a signed-in admin may manage API keys.");
   }
-  if (UNSAFE_METHODS.has(request.method) && !isSameOrigin(request)) throw crossSite();
+  if (UNSAFE_METHODS.has(request.method) && !isSameOrigin(request, env)) throw crossSite();
   return resolved.principal;
 }

@@ -18,6 +18,8 @@ export type ErrorCode =
   | "not_found"
   | "gone"
   | "rate_limited"
+  | "request_timeout"
+  | "client_closed"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -31,6 +33,9 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   gone: 410,
   rate_limited: 429,
+  request_timeout: 408,
+  // Nginx's "client closed request": nobody reads this answer, it only keeps the logs honest.
+  client_closed: 499,
   internal: 500,
 };
 
@@ -61,6 +66,7 @@ export function errorBody(code: ErrorCode, message: string, details: ErrorDetail
  */
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof AppError) {
+    if (error.code === "client_closed") console.warn(`Threadline: ${error.message}`);
     return Response.json(errorBody(error.code, error.message, error.details), {
       status: error.status,
       headers: error.headers,

@@ -6,7 +6,16 @@ import { addFlag, getFlagImpact, getNodeFlags, listFlags, removeFlag } from "./f
 import { ingestEvents } from "./ingest";
 import { getLineage } from "./lineage";
 import { verifyProjection } from "./rebuild";
+import type { Principal } from "./auth";
 import { createTestDatabase, runEvent } from "@/tests/support/db";
+
+/** A writer as the routes see one: an API key by name, or a signed-in admin. */
+function key(name: string): Principal {
+  return { kind: "api-key", sender: name, keyId: 1, isAdmin: false };
+}
+function admin(name: string): Principal {
+  return { kind: "user", sender: `user:${name}`, userId: 1, username: name, role: "admin", isAdmin: true, sessionHash: "h" };
+}
 
 let db: Sqlite;
 let cleanup: () => void;
@@ -40,7 +49,7 @@ function seedPipeline() {
 describe("flags through the event log", () => {
   it("appends a DatasetEvent sent by the writer and projects a Flag row", () => {
     seedPipeline();
-    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "vendor curve fit" }, "api-key:reviewer");
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "vendor curve fit" }, key("api-key:reviewer"));
     expect(flag).toMatchObject({ node: v("assays", "d1"), kind: "bias", severity: "high", by: "api-key:reviewer", isActive: true, nodeLabel: "assays@d1" });
     const event = db.prepare("SELECT kind, sender, payload FROM Event WHERE seq = ?").get(flag.seq) as { kind: string; sender: string; payload: string };
     expect(event.kind).toBe("DatasetEvent");
@@ -54,12 +63,12 @@ describe("flags through the event log", () => {
 
   it("refuses to flag something that is not a dataset version", () => {
     seedPipeline();
-    expect(() => addFlag(db, { action: "add", node: `dataset:${NS}:assays`, kind: "bias", severity: "low", reason: "r" }, "t")).toThrow(/dataset version/);
+    expect(() => addFlag(db, { action: "add", node: `dataset:${NS}:assays`, kind: "bias", severity: "low", reason: "r" }, key("t"))).toThrow(/dataset version/);
   });
 
   it("propagates downstream with hop counts and marks isFlagged in lineage views", () => {
     seedPipeline();
-    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, "t");
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
     const batch = getNodeFlags(db, v("batch", "b1"));
     expect(batch.isFlagged).toBe(true);
     expect(batch.inherited).toEqual([
@@ -78,7 +87,7 @@ describe("flags through the event log", () => {
 
   it("summarises the impact: the model and the output, nearest first", () => {
     seedPipeline();
-    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, "t");
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
     const { summary } = getFlagImpact(db, flag.flagId);
     expect(summary.models.map((n) => n.id)).toEqual([v("model", "v1")]);
     expect(summary.outputs.map((n) => n.id)).toEqual([v("batch", "b1")]);
@@ -87,35 +96,52 @@ describe("flags through the event log", () => {
 
   it("records a removal instead of deleting: the flag stays, inactive, and stops propagating", () => {
     seedPipeline();
-    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "pii", severity: "critical", reason: "emails" }, "t");
-    const removed = removeFlag(db, { action: "remove", flagId: flag.flagId, reason: "false positive" }, "api-key:lead");
-    expect(removed).toMatchObject({ isActive: false, removedBy: "api-key:lead", removedReason: "false positive" });
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "pii", severity: "critical", reason: "emails" }, key("t"));
+    const removed = removeFlag(db, { action: "remove", flagId: flag.flagId, reason: "false positive" }, admin("lead"));
+    expect(removed).toMatchObject({ isActive: false, removedBy: "user:lead", removedReason: "false positive" });
     expect(removed.removedSeq).toBeGreaterThan(flag.seq);
     expect(listFlags(db)).toEqual([]);
     expect(listFlags(db, { includeRemoved: true })).toHaveLength(1);
     expect(getNodeFlags(db, v("batch", "b1")).isFlagged).toBe(false);
     // As of before the removal, it was in force.
     expect(getFlagPropagation(db, flag.seq).flaggedKeys.has(v("batch", "b1"))).toBe(true);
-    expect(() => removeFlag(db, { action: "remove", flagId: flag.flagId }, "t")).toThrow(/already removed/);
+    expect(() => removeFlag(db, { action: "remove", flagId: flag.flagId }, key("t"))).toThrow(/already removed/);
     // Its impact is still what it reached while in force.
     expect(getFlagImpact(db, flag.flagId).summary.outputs.map((n) => n.id)).toEqual([v("batch", "b1")]);
   });
 
   it("marks a version failed with a 'failed' flag and takes it back on removal", () => {
     seedPipeline();
-    const flag = addFlag(db, { action: "add", node: v("batch", "b1"), kind: "failed", severity: "high", reason: "wet-lab retest failed" }, "t");
+    const flag = addFlag(db, { action: "add", node: v("batch", "b1"), kind: "failed", severity: "high", reason: "wet-lab retest failed" }, key("t"));
     const row = () => db.prepare("SELECT isFailed, failureReasons FROM DatasetVersion WHERE key = ?").get(v("batch", "b1")) as { isFailed: number; failureReasons: string };
     expect(row().isFailed).toBe(1);
     expect(JSON.parse(row().failureReasons)).toEqual([{ source: "flag", flagId: flag.flagId, message: "wet-lab retest failed", by: "t" }]);
-    removeFlag(db, { action: "remove", flagId: flag.flagId }, "t");
+    removeFlag(db, { action: "remove", flagId: flag.flagId }, key("t"));
     expect(row()).toEqual({ isFailed: 0, failureReasons: "[]" });
   });
 
   it("is a function of the log: a replay reproduces flags, removals and failures", () => {
     seedPipeline();
-    const a = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, "t");
-    addFlag(db, { action: "add", node: v("batch", "b1"), kind: "failed", severity: "medium", reason: "r2" }, "t");
-    removeFlag(db, { action: "remove", flagId: a.flagId }, "t");
+    const a = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
+    addFlag(db, { action: "add", node: v("batch", "b1"), kind: "failed", severity: "medium", reason: "r2" }, key("t"));
+    removeFlag(db, { action: "remove", flagId: a.flagId }, key("t"));
     expect(verifyProjection(db)).toEqual({ ok: true });
+  });
+
+  it("lets only the flag's creator or an admin remove it, and records the authenticated sender, not a claimed name", () => {
+    seedPipeline();
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "someone-else" }, key("reviewer"));
+    expect(flag.by).toBe("reviewer");
+    expect(() => removeFlag(db, { action: "remove", flagId: flag.flagId, by: "reviewer" }, key("intruder"))).toThrow(/Only the flag's creator \(reviewer\) or an admin/);
+    expect(listFlags(db)).toHaveLength(1);
+    expect(removeFlag(db, { action: "remove", flagId: flag.flagId, by: "nobody" }, key("reviewer"))).toMatchObject({ isActive: false, removedBy: "reviewer" });
+  });
+
+  it("in local demo mode (anonymous writers) keeps the name a writer gives", () => {
+    seedPipeline();
+    const anonymous: Principal = { kind: "anonymous", sender: "anonymous", isAdmin: false };
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "reviewer" }, anonymous);
+    expect(flag.by).toBe("reviewer");
+    expect(removeFlag(db, { action: "remove", flagId: flag.flagId }, anonymous).removedBy).toBe("anonymous");
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
+import type { Principal } from "./auth";
 import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
 import { ingestEvents } from "./ingest";
 import { describeNodes } from "./lineage";
@@ -74,8 +75,17 @@ export function getFlag(db: Sqlite, flagId: string): FlagView {
   return toView(db, [toFlag(row)])[0];
 }
 
+/**
+ * Who a flag or a removal is recorded as: the authenticated sender, never a name the body claims.
+ * Only in local demo mode, where every writer is "anonymous", may a writer put a name to it.
+ */
+function actorOf(writer: Principal, claimed: string | undefined): string {
+  return writer.kind === "anonymous" ? (claimed ?? writer.sender) : writer.sender;
+}
+
 /** Flags a dataset version: appends the flag event and returns the projected flag. */
-export function addFlag(db: Sqlite, body: AddFlagBody, sender: string): FlagView {
+export function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): FlagView {
+  const sender = writer.sender;
   const v = versionRow(db, body.node);
   if (!v) {
     throw new AppError("not_found", `No dataset version with id ${body.node}; flags go on dataset versions.`, [
@@ -85,21 +95,28 @@ export function addFlag(db: Sqlite, body: AddFlagBody, sender: string): FlagView
   const flagId = `flag-${randomUUID()}`;
   append(
     db,
-    flagEvent(v, { flagId, action: "add", kind: body.kind, severity: body.severity, reason: body.reason, by: body.by ?? sender }),
+    flagEvent(v, { flagId, action: "add", kind: body.kind, severity: body.severity, reason: body.reason, by: actorOf(writer, body.by) }),
     sender,
   );
   return getFlag(db, flagId);
 }
 
-/** Removes a flag: appends the removal event; the flag stays, with who removed it, when and why. */
-export function removeFlag(db: Sqlite, body: RemoveFlagBody, sender: string): FlagView {
+/**
+ * Removes a flag: appends the removal event; the flag stays, with who removed it, when and why.
+ * Only its creator or an admin may remove it (anyone in local demo mode, where nobody is known).
+ */
+export function removeFlag(db: Sqlite, body: RemoveFlagBody, writer: Principal): FlagView {
+  const sender = writer.sender;
   const flag = getFlag(db, body.flagId);
   if (!flag.isActive) throw new AppError("gone", `Flag ${body.flagId} was already removed on ${flag.removedAt}.`);
+  if (writer.kind !== "anonymous" && !writer.isAdmin && flag.by !== writer.sender) {
+    throw new AppError("forbidden", `Only the flag's creator (${flag.by}) or an admin may remove it.`);
+  }
   const v = versionRow(db, flag.node);
   if (!v) throw new AppError("not_found", `The flagged version ${flag.node} is not in the store.`);
   append(
     db,
-    flagEvent(v, { flagId: body.flagId, action: "remove", reason: body.reason ?? "flag removed", by: body.by ?? sender }),
+    flagEvent(v, { flagId: body.flagId, action: "remove", reason: body.reason ?? "flag removed", by: actorOf(writer, body.by) }),
     sender,
   );
   return getFlag(db, body.flagId);

@@ -7,24 +7,42 @@ import { requireWriter } from "./auth";
 
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
 
-async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
+async function readLimited(request: Request, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      // Answer 413 now but keep reading (and dropping) the rest: cancelling leaves it unread in the
-      // socket, and a client's next request on that kept-alive connection would hang, then reset.
-      void discardRest(reader);
-      throw tooLarge(maxBytes);
+  // A body trickled in a byte at a time would hold a connection (and its buffers) for minutes.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  try {
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array> | "timeout";
+      try {
+        next = await Promise.race([reader.read(), timedOut]);
+      } catch {
+        // The stream fails when the client goes away mid-body: not a server error.
+        throw new AppError("client_closed", `the client closed the connection before its ${request.method} body to ${new URL(request.url).pathname} arrived.`);
+      }
+      if (next === "timeout") {
+        void reader.cancel().catch(() => undefined);
+        throw new AppError("request_timeout", `The request body did not arrive within ${timeoutMs / 1000} s.`);
+      }
+      const { done, value } = next;
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        // Answer 413 now but keep reading (and dropping) the rest: cancelling leaves it unread in the
+        // socket, and a client's next request on that kept-alive connection would hang, then reset.
+        void discardRest(reader);
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks);
 }
@@ -48,8 +66,9 @@ function tooLarge(maxBytes: number): AppError {
  * The JSON body of a write request. Refuses a content type other than JSON (415), a body over the
  * limit before or after gzip (413: a gzip bomb stops at the limit), and text that is not JSON (400).
  */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const { THREADLINE_MAX_BODY_BYTES: max } = getConfig();
+export async function readJsonBody(request: Request, options: { maxBytes?: number } = {}): Promise<unknown> {
+  const config = getConfig();
+  const max = options.maxBytes ?? config.THREADLINE_MAX_BODY_BYTES;
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json" && !/^application\/[\w.+-]*\+json$/.test(type)) {
     throw new AppError(
@@ -58,7 +77,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       [{ path: "headers.content-type", message: "expected application/json" }],
     );
   }
-  let body = await readLimited(request, max);
+  let body = await readLimited(request, max, config.THREADLINE_BODY_TIMEOUT_MS);
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "gzip") {
     try {
@@ -97,6 +116,16 @@ export async function readJsonBody(request: Request): Promise<unknown> {
  */
 export function authenticateWriter(request: Request): string {
   return requireWriter(request).sender;
+}
+
+/**
+ * The client's address, for per-address limits: the last X-Forwarded-For entry, which is what the
+ * nearest proxy saw (Next fills the header with the socket's address when no proxy set it). A client
+ * talking to Next directly can forge it, so per-address limits are backed by per-user and global ones.
+ */
+export function clientAddress(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+  return (forwarded || "unknown").slice(0, 64);
 }
 
 /** An integer query parameter within bounds, or a 400 naming it. */

@@ -7,6 +7,9 @@ import { getCauses, getDiff, getInvestigation, getSynthetic, madeAtSeq } from ".
 import { getLineage } from "./lineage";
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { createTestDatabase } from "@/tests/support/db";
+import type { Principal } from "./auth";
+
+const TEST_WRITER: Principal = { kind: "api-key", sender: "test", keyId: 1, isAdmin: false };
 
 let db: Sqlite;
 let cleanup: () => void;
@@ -87,7 +90,7 @@ describe("common causes across the generated batches", () => {
 
 describe("flagging the biased assay set", () => {
   it("marks the fine-tuned model v3 and the failed batch as affected, not v2", () => {
-    const flag = addFlag(db, { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, "test");
+    const flag = addFlag(db, { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, TEST_WRITER);
     try {
       const { summary } = getFlagImpact(db, flag.flagId);
       expect(summary.models.map((m) => m.id)).toContain(S.fineTunedModelVersions.v3);
@@ -97,7 +100,7 @@ describe("flagging the biased assay set", () => {
       const inv = getInvestigation(db, S.failedBatch);
       expect(inv.flags.inherited[0].description).toBe("propagated from assays/kinase-binding-2026q3@delivery-1, 3 hops up");
     } finally {
-      removeFlag(db, { action: "remove", flagId: flag.flagId }, "test");
+      removeFlag(db, { action: "remove", flagId: flag.flagId }, TEST_WRITER);
     }
   });
 });

@@ -62,8 +62,8 @@ describe("rateLimitKey", () => {
     expect(rateLimitKey(request({ "x-forwarded-for": "10.0.0.1" }), "ingest-bot")).toBe("sender:ingest-bot");
   });
 
-  it("uses the first forwarded address for anonymous writers", () => {
-    expect(rateLimitKey(request({ "x-forwarded-for": "10.0.0.1, 10.0.0.2" }), "anonymous")).toBe("ip:10.0.0.1");
+  it("uses the last forwarded address (what the nearest proxy saw) for anonymous writers", () => {
+    expect(rateLimitKey(request({ "x-forwarded-for": "10.0.0.1, 10.0.0.2" }), "anonymous")).toBe("ip:10.0.0.2");
     expect(rateLimitKey(request(), "anonymous")).toBe("ip:unknown");
   });
 });

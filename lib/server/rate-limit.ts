@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "./errors";
+import { clientAddress } from "./http";
 import { getConfig } from "@/lib/config";
 
 /**
@@ -79,13 +80,12 @@ function getWriteLimiter(): TokenBucketLimiter {
 
 /**
  * Whose bucket a write draws from: the authenticated sender, or for anonymous writes the client
- * address Next puts in X-Forwarded-For (a client can forge that header, so in demo mode the limit
+ * address (`clientAddress`: the last X-Forwarded-For entry; a client can forge that header, so in demo mode the limit
  * is a guard against accidents, not against an adversary; set API keys for that).
  */
 export function rateLimitKey(request: Request, sender: string): string {
   if (sender !== "anonymous") return `sender:${sender}`;
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return `ip:${(forwarded || "unknown").slice(0, 64)}`;
+  return `ip:${clientAddress(request)}`;
 }
 
 /** Throws 429 `rate_limited` with Retry-After when `sender` has used up its write budget. */

@@ -137,6 +137,20 @@ describe("isSameOrigin", () => {
     expect(isSameOrigin(request("POST", { origin: "http://threadline.test.evil.example" }))).toBe(false);
     expect(isSameOrigin(request("POST", { origin: "null" }))).toBe(false);
   });
+
+  it("never trusts X-Forwarded-Host, which any client can send", () => {
+    const forged = request("POST", { origin: "https://evil.example", "x-forwarded-host": "evil.example" });
+    expect(isSameOrigin(forged, baseEnv)).toBe(false);
+  });
+
+  it("with THREADLINE_PUBLIC_URL compares scheme, host and port with it", () => {
+    const config = parseConfig({ DATABASE_URL: "file:unused.db", THREADLINE_PUBLIC_URL: "https://lineage.example.com/" });
+    const at = (origin: string) => isSameOrigin(request("POST", { origin, host: "lineage.example.com" }), config);
+    expect(at("https://lineage.example.com")).toBe(true);
+    expect(at("http://lineage.example.com")).toBe(false);
+    expect(at("https://lineage.example.com:8443")).toBe(false);
+    expect(at("https://threadline.test")).toBe(false);
+  });
 });
 
 describe("sessions and sign-in", () => {

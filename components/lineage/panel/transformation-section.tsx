@@ -5,6 +5,7 @@ import { formatDateTime, formatDuration, shortRunId } from "@/components/format"
 import { NodeRefList } from "./node-ref-list";
 import { Field, PanelSection } from "./panel-section";
 import { runIdOf } from "@/lib/lineage/node-id";
+import { linkableUrl } from "@/lib/safe-url";
 
 /**
  * What made this node: the job and run, its code or SQL, its parameters as a table, its inputs and
@@ -125,11 +126,7 @@ function TransformationBody({ transformation, onOpen, isOwn }: { transformation:
       {job.sourceCodeUrl || job.sourceCode || job.sql ? (
         <div>
           <h4 className="mb-1.5 text-sm font-semibold text-ink">Code</h4>
-          {job.sourceCodeUrl ? (
-            <a href={job.sourceCodeUrl} target="_blank" rel="noopener noreferrer" className="block break-all text-sm text-accent hover:underline">
-              {job.sourceCodeUrl}
-            </a>
-          ) : null}
+          {job.sourceCodeUrl ? <SourceCodeLocation url={job.sourceCodeUrl} /> : null}
           {job.sql ? <CodeBlock label="SQL" code={job.sql} /> : null}
           {job.sourceCode ? <CodeBlock label={job.sourceCode.language ?? "Source"} code={job.sourceCode.code} /> : null}
         </div>
@@ -162,5 +159,19 @@ function CodeBlock({ label, code }: { label: string; code: string }) {
       <p className="text-xs font-medium text-ink-muted">{label}</p>
       {block}
     </div>
+  );
+}
+
+/** A link only for http(s): an event may carry any text as its URL (`javascript:…`, `git@…`). */
+function SourceCodeLocation({ url }: { url: string }) {
+  const href = linkableUrl(url);
+  return href ? (
+    <a href={href} target="_blank" rel="noopener noreferrer" className="block break-all text-sm text-accent hover:underline">
+      {url}
+    </a>
+  ) : (
+    <p className="break-all font-mono text-xs text-ink-muted" data-testid="source-code-location">
+      {url}
+    </p>
   );
 }

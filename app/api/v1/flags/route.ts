@@ -1,7 +1,8 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { addFlag, listFlags, removeFlag } from "@/lib/server/flags";
-import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { readJsonBody } from "@/lib/server/http";
+import { requireWriter } from "@/lib/server/auth";
 import { AddFlagBodySchema, RemoveFlagBodySchema, flagBodySchemaFor } from "@/lib/schemas/investigate";
 
 export const dynamic = "force-dynamic";
@@ -21,14 +22,14 @@ export async function GET(request: Request) {
 // POST /api/v1/flags — flag a dataset version ({ node, kind, severity, reason }) or remove a flag ({ action: "remove", flagId })
 export async function POST(request: Request) {
   try {
-    const sender = authenticateWriter(request);
+    const writer = requireWriter(request);
     const body = await readJsonBody(request);
     const schema = flagBodySchemaFor(body);
     const db = getSqlite();
     if (schema === RemoveFlagBodySchema) {
-      return Response.json({ flag: removeFlag(db, RemoveFlagBodySchema.parse(body), sender) });
+      return Response.json({ flag: removeFlag(db, RemoveFlagBodySchema.parse(body), writer) });
     }
-    return Response.json({ flag: addFlag(db, AddFlagBodySchema.parse(body), sender) }, { status: 201 });
+    return Response.json({ flag: addFlag(db, AddFlagBodySchema.parse(body), writer) }, { status: 201 });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -3,7 +3,8 @@ import { checkCredentials, ensureBootstrapAdmin } from "@/lib/server/auth-users"
 import { getSqlite } from "@/lib/server/db";
 import { getConfig } from "@/lib/config";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
-import { readJsonBody } from "@/lib/server/http";
+import { clientAddress, readJsonBody } from "@/lib/server/http";
+import { guardSignIn, SIGN_IN_LIMITS } from "@/lib/server/sign-in-guard";
 import { createSession, isHttps, sessionCookie } from "@/lib/server/session";
 import { SignInSchema } from "@/lib/schemas/auth";
 
@@ -19,8 +20,8 @@ export async function POST(request: Request) {
     const env = getConfig();
     const db = getSqlite();
     await ensureBootstrapAdmin(db, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
-    const { username, password } = SignInSchema.parse(await readJsonBody(request));
-    const user = await checkCredentials(db, username, password);
+    const { username, password } = SignInSchema.parse(await readJsonBody(request, { maxBytes: SIGN_IN_LIMITS.maxBodyBytes }));
+    const user = await guardSignIn(clientAddress(request), username, () => checkCredentials(db, username, password));
     if (!user) throw new AppError("unauthorized", "Wrong username or password.");
     const { token, expiresAt } = createSession(db, user.id, env.THREADLINE_SESSION_HOURS);
     return Response.json(

@@ -1,7 +1,8 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact, removeFlag } from "@/lib/server/flags";
-import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { readJsonBody } from "@/lib/server/http";
+import { requireWriter } from "@/lib/server/auth";
 import { DeleteFlagBodySchema } from "@/lib/schemas/investigate";
 import { idFromRouteParam } from "@/lib/lineage/node-id";
 
@@ -22,11 +23,11 @@ export async function GET(_request: Request, { params }: Context) {
 // DELETE /api/v1/flags/<id> — remove a flag; the removal is recorded (who, when, why), the flag is never deleted
 export async function DELETE(request: Request, { params }: Context) {
   try {
-    const sender = authenticateWriter(request);
+    const writer = requireWriter(request);
     const { id } = await params;
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("transfer-encoding");
     const body = hasBody ? DeleteFlagBodySchema.parse(await readJsonBody(request)) : {};
-    return Response.json({ flag: removeFlag(getSqlite(), { action: "remove", flagId: idFromRouteParam(id), ...body }, sender) });
+    return Response.json({ flag: removeFlag(getSqlite(), { action: "remove", flagId: idFromRouteParam(id), ...body }, writer) });
   } catch (error) {
     return toErrorResponse(error);
   }
