@@ -4,11 +4,11 @@ import "./report.css";
 import { buildAuditReport, REPORT_DETAIL_LIMIT, type ReportNode } from "@/lib/server/audit-report";
 import { getSqlite } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import type { Direction } from "@/lib/lineage/types";
+import { readViewAddress, toSearchParams, viewQueryParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { VerificationStatus } from "@/components/audit/verification-status";
 import { StaticGraph } from "@/components/export/static-graph";
 import { PrintButton } from "@/components/export/print-button";
-import { lineageHref } from "@/components/lineage/api";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClasses } from "@/components/ui/button";
@@ -19,27 +19,18 @@ export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const DIRECTIONS: readonly Direction[] = ["upstream", "downstream", "both"];
 const TYPE_LABEL = { dataset: "Dataset", datasetVersion: "Dataset version", job: "Job", run: "Run" } as const;
 
-function one(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function intWithin(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const n = Number(raw);
-  return raw !== undefined && Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
-}
-
 /**
- * /report?node=<id>&depth=<n>&direction=<d> — a printable audit report of one view: the graph, each
- * node's transformation, parameters and reasons, its flags and failures, and the verification of
- * the log (head, signature). The browser's "Save as PDF" gives a clean document (report.css).
+ * /report?<view query> — a printable audit report of exactly one view (focus, depth, direction,
+ * expansions, as-of point): the graph, each node's transformation, parameters and reasons, its flags
+ * and failures, and the verification of the log (head, signature). The browser's "Save as PDF"
+ * gives a clean document (report.css). With asOf the report is pinned: it reads the same however
+ * the log grows.
  */
 export default async function ReportPage({ searchParams }: { searchParams: SearchParams }) {
-  const params = await searchParams;
-  const nodeId = one(params.node) ?? one(params.nodeId);
-  if (!nodeId) {
+  const params = toSearchParams(await searchParams);
+  if (!params.get("node") && !params.get("nodeId")) {
     return (
       <div className="tl-report mx-auto w-full max-w-3xl px-6 py-10">
         <EmptyState title="Which view should the report cover?" action={<Link href="/lineage" className={buttonClasses("secondary")}>Open the explorer</Link>}>
@@ -48,13 +39,11 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
       </div>
     );
   }
-  const direction = (DIRECTIONS as readonly string[]).includes(one(params.direction) ?? "") ? (one(params.direction) as Direction) : "both";
-  const query = {
-    nodeId,
-    depth: intWithin(one(params.depth), 2, 0, 8),
-    direction,
-    limit: intWithin(one(params.limit), 150, 1, 300),
-  };
+  const read = readViewAddress(params);
+  if ("problems" in read) return <ViewAddressProblems problems={read.problems} />;
+  const query = read.query;
+  const nodeId = query.node;
+  const direction = query.direction;
 
   let report;
   try {
@@ -74,10 +63,10 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
     throw error;
   }
 
-  const { graph, verification } = report;
+  const { graph, verification, point } = report;
   const focus = graph.nodes.find((n) => n.id === graph.focus);
-  const head = verification.head;
-  const exportQuery = new URLSearchParams({ nodeId, depth: String(query.depth), direction, limit: String(query.limit), ...(head ? { asOf: String(head.seq) } : {}) });
+  // The exports below are of this very view, pinned to the event the report is as of.
+  const exportQuery = viewQueryParams({ ...query, asOf: String(point.seq) }, "nodeId");
   const failed = graph.nodes.filter((n) => n.isFailed).length;
   const flagged = graph.nodes.filter((n) => n.isFlagged).length;
   const title = focus ? `${focus.name}${focus.version && focus.type === "datasetVersion" ? `@${focus.version}` : ""}` : nodeId;
@@ -96,13 +85,18 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
             {graph.nodes.length} nodes, {graph.edges.length} edges
             {failed ? ` · ${failed} failed` : ""}
             {flagged ? ` · ${flagged} flagged` : ""}
-            {graph.truncated ? ` · cut at ${query.limit} nodes` : ""} · generated {formatDateTime(report.generatedAt)}
-            {head ? ` · as of event #${head.seq}` : ""}
+            {query.expand.length ? ` · ${query.expand.length} expanded` : ""}
+            {graph.truncated ? ` · cut at ${query.limit ?? VIEW_DEFAULT_LIMIT} nodes` : ""} · generated {formatDateTime(report.generatedAt)}
+          </p>
+          <p className="mt-1 text-sm text-ink" data-testid="report-point">
+            {point.isAsOf ? "As of" : "At"} event <strong>#{point.seq}</strong>
+            {point.time ? ` · ${formatDateTime(point.time)}` : ""} · chain hash <code className="break-all font-mono text-xs">{point.hash.slice(0, 16)}…</code>
+            {point.isAsOf ? " (an as-of view: later events are not in this report)" : ""}
           </p>
         </div>
         <div className="tl-no-print flex flex-wrap gap-2">
           <PrintButton />
-          <Link href={lineageHref(nodeId)} className={buttonClasses("secondary", "md")}>
+          <Link href={`/lineage?${viewQueryParams(query).toString()}`} className={buttonClasses("secondary", "md")}>
             Open in the explorer
           </Link>
         </div>

@@ -10,15 +10,9 @@ import { toFlowElements, toLayoutInput, structureKey, type FlowEdge } from "@/li
 import { pageFanOut } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
-import {
-  MAX_DEPTH,
-  MIN_DEPTH,
-  buildExplorerQuery,
-  granularityOf,
-  parseExplorerState,
-  recentre,
-  type ExplorerState,
-} from "@/lib/lineage/url-state";
+import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
+import { readExplorerAddress, viewQueryParams, EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -36,17 +30,13 @@ import { fetchCached, useApiResource, useApiResources } from "./use-api-resource
 import { useGraphLayout } from "./use-graph-layout";
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
-export const NODE_BUDGET = 300;
-/** Most nodes one "+N" expansion adds. */
-const EXPANSION_LIMIT = 100;
+export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
 /** Leaves of a wide fan-out shown before an "N more" placeholder, and how many more each click shows. */
 const PAGE_SIZE = 8;
 const PAGE_STEP = 20;
 
 export function lineageApiUrl(id: string, depth: number, direction: Direction, limit: number, asOf?: string): string {
-  const params = new URLSearchParams({ nodeId: id, depth: String(depth), direction, limit: String(limit) });
-  if (asOf) params.set("asOf", asOf);
-  return `/api/v1/lineage?${params.toString()}`;
+  return `/api/v1/lineage?${viewQueryParams({ node: id, depth, direction, limit, asOf }, "nodeId").toString()}`;
 }
 
 type Navigate = (next: ExplorerState, mode?: "push" | "replace") => void;
@@ -60,17 +50,20 @@ type Navigate = (next: ExplorerState, mode?: "push" | "replace") => void;
 export function LineageExplorer() {
   const router = useRouter();
   const searchParams = useSearchParams();
-  const state = useMemo(() => parseExplorerState(searchParams), [searchParams]);
+  const address = useMemo(() => readExplorerAddress(searchParams), [searchParams]);
 
   const navigate: Navigate = useCallback(
     (next, mode = "push") => {
-      const href = `/lineage?${buildExplorerQuery(next)}`;
+      if (!next.node) return;
+      const href = `/lineage?${viewQueryParams({ ...next, node: next.node }).toString()}`;
       if (mode === "push") router.push(href, { scroll: false });
       else router.replace(href, { scroll: false });
     },
     [router],
   );
 
+  if ("problems" in address) return <ViewAddressProblems problems={address.problems} />;
+  const { state } = address;
   if (!state.node) return <ExplorerStart />;
   return <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} />;
 }

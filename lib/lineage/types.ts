@@ -52,6 +52,18 @@ export interface LineageGraph {
   nodes: LineageNode[];
   edges: LineageEdge[];
   truncated: boolean;
+  /** The event the graph was read at (GET /api/v1/lineage says it; merged and stored graphs may not). */
+  point?: ViewPoint;
+}
+
+/** The event a view is taken at: an as-of point, or the log head when the view shows now. */
+export interface ViewPoint {
+  seq: number;
+  hash: string;
+  /** eventTime of that event (null for an empty log). */
+  time: string | null;
+  /** True when the view was asked for as of a point before the head. */
+  isAsOf: boolean;
 }
 
 /** A link to another node, as lists in the side panel show it. */
@@ -143,6 +155,8 @@ export interface ChangeEntry {
 /** Everything about one node: GET /api/v1/nodes/<id>. */
 export interface NodeDetail {
   node: LineageNode;
+  /** The event the detail was read at (GET /api/v1/nodes/<id> says it). */
+  point?: ViewPoint;
   description: string | null;
   owners: string[];
   tags: string[];

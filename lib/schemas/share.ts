@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LineageGraph, NodeDetail } from "@/lib/lineage/types";
+import { ViewQuerySchema, withViewAliases } from "./view-query";
 
 /**
  * Share links: the body of POST /api/v1/shares and the shapes the share API and page return.
@@ -10,23 +11,17 @@ import type { LineageGraph, NodeDetail } from "@/lib/lineage/types";
 /** Most nodes a shared graph may hold (a share is a frozen copy, not a database dump). */
 export const SHARE_MAX_NODES = 2_000;
 
-export const ShareViewSchema = z.object({
-  /** Which view the share was made from; only a label, the parameters say what is in it. */
-  kind: z.enum(["graph", "node", "investigation"]).default("graph"),
-  nodeId: z.string().min(1).max(2_000),
-  depth: z.number().int().min(0).max(50).default(2),
-  direction: z.enum(["upstream", "downstream", "both"]).default("both"),
-  limit: z.number().int().min(1).max(SHARE_MAX_NODES).default(300),
-  /** The view was an as-of view at this event. */
-  asOf: z.number().int().min(0).optional(),
-  /** The node selected in the side panel, opened first in the share. */
-  selectedId: z.string().max(2_000).nullish(),
-  /** "+N" expansions the view had open: each adds that node's neighbours on one side, one hop. */
-  expand: z
-    .array(z.object({ id: z.string().min(1).max(2_000), direction: z.enum(["upstream", "downstream"]) }))
-    .max(50)
-    .default([]),
-});
+/**
+ * The view a share freezes: the one view query (focus, depth, direction, budget, expansions,
+ * selection, as-of point) with a label of where it came from, and a smaller node budget.
+ */
+export const ShareViewSchema = withViewAliases(
+  ViewQuerySchema.extend({
+    /** Which view the share was made from; only a label, the parameters say what is in it. */
+    kind: z.enum(["graph", "node", "investigation"]).default("graph"),
+    limit: z.number().int().min(1).max(SHARE_MAX_NODES).default(300),
+  }),
+);
 
 export const ShareCreateSchema = z.object({
   view: ShareViewSchema,
@@ -35,7 +30,7 @@ export const ShareCreateSchema = z.object({
   expiresInHours: z.number().int().min(1).max(24 * 366).optional(),
 });
 
-export type ShareView = z.infer<typeof ShareViewSchema>;
+export type ShareView = z.output<typeof ShareViewSchema>;
 export type ShareCreateInput = z.infer<typeof ShareCreateSchema>;
 
 export type ShareStatus = "active" | "expired" | "revoked";

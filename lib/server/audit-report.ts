@@ -2,10 +2,11 @@ import "server-only";
 import type { Sqlite } from "./db";
 import { verifyStoreInSlices } from "./audit";
 import { getNodeFlags } from "./flags";
-import { getLineage } from "./lineage";
 import { getNodeDetail } from "./nodes";
+import { readView } from "./views";
 import { layoutGraph } from "@/lib/lineage/layout";
-import type { Direction, LineageGraph, LineageNode, NodeDetail } from "@/lib/lineage/types";
+import type { LineageGraph, LineageNode, NodeDetail, ViewPoint } from "@/lib/lineage/types";
+import type { ViewQuery } from "@/lib/schemas/view-query";
 import type { NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AuditVerification } from "@/lib/schemas/audit";
 import { nodeId, runIdOf } from "@/lib/lineage/node-id";
@@ -16,12 +17,8 @@ import { nodeId, runIdOf } from "@/lib/lineage/node-id";
  * the log it was read from. One read of everything, so the page only renders.
  */
 
-export interface ReportQuery {
-  nodeId: string;
-  depth: number;
-  direction: Direction;
-  limit: number;
-}
+/** The report covers exactly one view: the one view query (expansions and as-of point included). */
+export type ReportQuery = ViewQuery;
 
 export interface ReportNode {
   node: LineageNode;
@@ -36,6 +33,8 @@ export interface ReportNode {
 
 export interface AuditReport {
   query: ReportQuery;
+  /** The event the report is as of (the head when the view shows now). */
+  point: ViewPoint;
   graph: LineageGraph;
   /** Each node's box as drawn (top-left corner and size), from the explorer's layout algorithm. */
   boxes: Record<string, { x: number; y: number; width: number; height: number }>;
@@ -70,7 +69,9 @@ function parseList<T>(text: string | null | undefined): T[] {
 
 export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<AuditReport> {
   const verification = await verifyStoreInSlices(db);
-  const graph = getLineage(db, { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit });
+  // Everything below is read from the store as of the view's point: a pasted report address with
+  // asOf shows the same report however the log grows.
+  const { graph, point, store } = readView(db, query);
   const sizeOf = (n: LineageNode) => (n.type === "job" || n.type === "run" ? REPORT_NODE_SIZE.activity : REPORT_NODE_SIZE.version);
   const layout = layoutGraph(
     graph.nodes.map((n) => ({ id: n.id, ...sizeOf(n) })),
@@ -88,7 +89,7 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
   });
 
   const versionFailures = new Map(
-    db
+    store
       .prepare<[string], { key: string; failureReasons: string }>(
         "SELECT v.key, v.failureReasons FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value",
       )
@@ -96,7 +97,7 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
       .map((r) => [r.key, parseList<ReportNode["failureReasons"][number]>(r.failureReasons)]),
   );
   const runChecks = new Map(
-    db
+    store
       .prepare<[string], { runId: string; failedChecks: string }>(
         "SELECT r.runId, r.failedChecks FROM json_each(?) j JOIN Run r ON r.runId = j.value",
       )
@@ -109,14 +110,15 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
     const isDetailed = index < REPORT_DETAIL_LIMIT;
     nodes.push({
       node,
-      detail: isDetailed ? await getNodeDetail(node.id).catch(() => null) : null,
+      detail: isDetailed ? detailOrNull(store, node.id) : null,
       failureReasons: versionFailures.get(node.id) ?? [],
       failedChecks: runChecks.get(node.id) ?? [],
-      flags: isDetailed && (node.type === "datasetVersion" || node.type === "dataset") ? getNodeFlags(db, node.id) : null,
+      flags: isDetailed && (node.type === "datasetVersion" || node.type === "dataset") ? getNodeFlags(store, node.id) : null,
     });
   }
   return {
     query,
+    point,
     graph,
     boxes,
     width: layout.width,
@@ -125,4 +127,12 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
     verification,
     generatedAt: new Date().toISOString(),
   };
+}
+
+function detailOrNull(store: Sqlite, id: string): NodeDetail | null {
+  try {
+    return getNodeDetail(store, id);
+  } catch {
+    return null;
+  }
 }

@@ -2,13 +2,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
-import { getLogHead } from "./event-log";
-import { intParam } from "./http";
-import { getLineage, MAX_DEPTH, MAX_NODES } from "./lineage";
+import { readView, resolveViewPoint, storeAt } from "./views";
 import { getSigner, signStatement, type Signer } from "./signing";
 import { toProvDocument, type ProvDocument, type ProvInput } from "@/lib/lineage/prov";
 import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
-import { type Direction, type LineageGraph, type RunParameter } from "@/lib/lineage/types";
+import type { Direction, LineageGraph, RunParameter, ViewPoint } from "@/lib/lineage/types";
+import { parseViewQuery, VIEW_DEFAULT_LIMIT, ViewQuerySchema, type ViewQuery, type ViewQueryInput } from "@/lib/schemas/view-query";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
 
@@ -18,14 +17,8 @@ import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
  * carry a signed attestation: the head, the view's parameters and the sha256 of the exported bytes.
  */
 
-export interface ExportQuery {
-  nodeId: string;
-  depth: number;
-  direction: Direction;
-  limit: number;
-  /** The log head the export is taken at; defaults to the current head. */
-  asOf?: number;
-}
+/** The view an export is of: the one view query (its `asOf` pins it; absent, the current head). */
+export type ExportQuery = ViewQueryInput;
 
 export type ExportKind = "prov-json" | "openlineage-ndjson";
 
@@ -33,7 +26,16 @@ export interface ExportStatement {
   type: "threadline/export";
   version: 1;
   kind: ExportKind;
-  view: { nodeId: string; depth: number; direction: Direction; limit: number; asOf: number };
+  /** The exact view: focus, depth, direction, budget, expansions and selection, and the event it is as of. */
+  view: {
+    nodeId: string;
+    depth: number;
+    direction: Direction;
+    limit: number;
+    asOf: number;
+    expand: ViewQuery["expand"];
+    selected: string | null;
+  };
   head: LogHeadRef | null;
   /** sha256 (hex) of the exported bytes; for PROV-JSON, of canonicalJson(document without the attestation entity). */
   sha256: string;
@@ -48,19 +50,31 @@ function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** The head an export is pinned to (asOf, or now), and the view's parameters with it. */
-function pin(db: Sqlite, query: ExportQuery): { head: LogHeadRef | null; view: ExportStatement["view"] } {
-  const current = getLogHead(db);
-  const asOf = query.asOf ?? current?.seq ?? 0;
-  const head =
-    asOf === current?.seq
-      ? current
-      : (db.prepare<[number], LogHeadRef>("SELECT seq, hash FROM Event WHERE seq = ?").get(asOf) ?? null);
-  if (asOf > 0 && !head) throw new AppError("not_found", `No event #${asOf} in the log.`);
-  return { head, view: { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit, asOf } };
+interface Pinned {
+  head: LogHeadRef | null;
+  view: ExportStatement["view"];
+  point: ViewPoint;
 }
 
-function attest(kind: ExportKind, pinned: ReturnType<typeof pin>, sha256: string, signer: Signer | null): SignedStatement<ExportStatement> {
+/** The head an export is pinned to (asOf, or now), and the view's parameters with it. */
+function pin(db: Sqlite, query: ViewQuery): Pinned {
+  const point = resolveViewPoint(db, query.asOf);
+  return {
+    point,
+    head: point.seq > 0 ? { seq: point.seq, hash: point.hash } : null,
+    view: {
+      nodeId: query.node,
+      depth: query.depth,
+      direction: query.direction,
+      limit: query.limit ?? VIEW_DEFAULT_LIMIT,
+      asOf: point.seq,
+      expand: query.expand,
+      selected: query.selected,
+    },
+  };
+}
+
+function attest(kind: ExportKind, pinned: Pick<Pinned, "head" | "view">, sha256: string, signer: Signer | null): SignedStatement<ExportStatement> {
   return signStatement<ExportStatement>(
     {
       type: "threadline/export",
@@ -203,11 +217,13 @@ export interface ProvExport {
  * `tl:attestation` (statement as canonical JSON text, signature, public key); the attested sha256
  * covers canonicalJson(document) without that entity, so the embedding does not change it.
  */
-export function buildProvExport(db: Sqlite, query: ExportQuery, signer: Signer | null = getSigner()): ProvExport {
+export function buildProvExport(db: Sqlite, input: ExportQuery, signer: Signer | null = getSigner()): ProvExport {
+  const query = ViewQuerySchema.parse(input);
   const pinned = pin(db, query);
-  const focus = versionFocusOf(db, query.nodeId);
-  const graph = getLineage(db, { nodeId: focus, depth: query.depth, direction: query.direction, limit: query.limit, asOfSeq: pinned.view.asOf });
-  const document = toProvDocument(provInputOf(db, graph));
+  const store = storeAt(db, pinned.point);
+  const focus = versionFocusOf(store, query.node);
+  const { graph } = readView(db, { ...query, node: focus }, pinned.point);
+  const document = toProvDocument(provInputOf(store, graph));
   const attestation = attest("prov-json", pinned, sha256Hex(canonicalJson(document)), signer);
   const entity: ProvDocument["entity"] = {
     ...document.entity,
@@ -233,10 +249,11 @@ export function buildProvExport(db: Sqlite, query: ExportQuery, signer: Signer |
  * edge: a run that read "the latest version" of a dataset resolves to the same version in an empty
  * store only if the event that created that version comes along.
  */
-export function selectViewEvents(db: Sqlite, query: ExportQuery): { seqs: number[]; graph: LineageGraph; head: LogHeadRef | null; view: ExportStatement["view"] } {
+export function selectViewEvents(db: Sqlite, input: ExportQuery): { seqs: number[]; graph: LineageGraph; head: LogHeadRef | null; view: ExportStatement["view"] } {
+  const query = ViewQuerySchema.parse(input);
   const pinned = pin(db, query);
   const asOf = pinned.view.asOf;
-  const graph = getLineage(db, { nodeId: query.nodeId, depth: query.depth, direction: query.direction, limit: query.limit, asOfSeq: asOf });
+  const { graph } = readView(db, query, pinned.point);
   const keys = JSON.stringify(graph.nodes.map((n) => n.id));
   const rows = db
     .prepare<[string, number, number], { seq: number }>(
@@ -276,25 +293,9 @@ export function buildEventsExport(db: Sqlite, query: ExportQuery, signer: Signer
   return { body, seqs: selected.seqs, graph: selected.graph, attestation };
 }
 
-const DIRECTIONS: readonly Direction[] = ["upstream", "downstream", "both"];
-
-/** The view an export request names: nodeId, depth, direction, limit and asOf, as GET /api/v1/lineage takes them. */
-export function parseExportQuery(url: URL): ExportQuery {
-  const nodeId = url.searchParams.get("nodeId") ?? url.searchParams.get("node");
-  if (!nodeId) throw new AppError("bad_request", "nodeId is required.", [{ path: "nodeId", message: "required" }]);
-  const direction = (url.searchParams.get("direction") ?? "both") as Direction;
-  if (!DIRECTIONS.includes(direction)) {
-    throw new AppError("bad_request", "direction must be upstream, downstream or both.", [
-      { path: "direction", message: `unknown direction ${direction}` },
-    ]);
-  }
-  return {
-    nodeId,
-    direction,
-    depth: intParam(url, "depth", 2, 0, MAX_DEPTH),
-    limit: intParam(url, "limit", 500, 1, MAX_NODES),
-    asOf: url.searchParams.has("asOf") ? intParam(url, "asOf", 0, 0, Number.MAX_SAFE_INTEGER) : undefined,
-  };
+/** The view an export request names: the one view query (`nodeId` or `node`, depth, direction, limit, expand, selected, asOf). */
+export function parseExportQuery(url: URL): ViewQuery {
+  return parseViewQuery(url.searchParams);
 }
 
 /** A file name for an export: the node's last name segment, safe on every file system. */

@@ -1,9 +1,8 @@
 import "server-only";
 import { isRecord, parseJsonOr as parse } from "@/lib/lineage/json";
-import { getPrisma, getSqlite } from "./db";
+import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { describeNodes } from "./lineage";
-import type { Dataset, DatasetVersion, Job, Run } from "./generated/prisma/client";
 import type {
   ChangeEntry,
   NodeDetail,
@@ -21,8 +20,75 @@ import { readChangeFacet } from "@/lib/schemas/threadline-facets";
 
 /**
  * Everything about one node, for GET /api/v1/nodes/<id> and the side panel: what it is, what made
- * it (job, run, parameters, inputs), how it changed version after version and why.
+ * it (job, run, parameters, inputs), how it changed version after version and why. Plain SQL on the
+ * handle it is given, so the same function answers for the live store and for the store as of an
+ * event (`storeAsOf`).
  */
+
+interface Job {
+  key: string;
+  namespace: string;
+  name: string;
+  kind: string | null;
+  description: string | null;
+  facets: string;
+  latestRunId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Run {
+  runId: string;
+  jobKey: string;
+  state: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  nominalTime: string | null;
+  parentRunId: string | null;
+  errorMessage: string | null;
+  stackTrace: string | null;
+  parameters: string;
+  reason: string | null;
+  facets: string;
+  jobFacets: string;
+  updatedAt: string;
+}
+
+interface Dataset {
+  key: string;
+  description: string | null;
+  facets: string;
+  latestVersionKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface DatasetVersion {
+  key: string;
+  datasetKey: string;
+  version: string;
+  producedByRunId: string | null;
+  reason: string | null;
+  contentHash: string | null;
+  isSynthetic: number;
+  isFailed: number;
+  facets: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const RUN_COLUMNS =
+  "runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace, parameters, reason, facets, jobFacets, updatedAt";
+const VERSION_COLUMNS =
+  "key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, isFailed, facets, createdAt, updatedAt";
+
+function findJob(db: Sqlite, key: string): Job | undefined {
+  return db.prepare<[string], Job>("SELECT key, namespace, name, kind, description, facets, latestRunId, createdAt, updatedAt FROM Job WHERE key = ?").get(key);
+}
+
+function findRuns(db: Sqlite, runIds: readonly string[]): Run[] {
+  return db.prepare<[string], Run>(`SELECT ${RUN_COLUMNS} FROM Run WHERE runId IN (SELECT value FROM json_each(?))`).all(JSON.stringify(runIds));
+}
 
 type Facets = Record<string, unknown>;
 
@@ -86,18 +152,17 @@ function versionSummary(v: DatasetVersion): VersionSummary {
     producedByRun: v.producedByRunId ? nodeId.run(v.producedByRunId) : null,
     reason: v.reason,
     author: change?.author ?? null,
-    isSynthetic: v.isSynthetic,
-    isFailed: v.isFailed,
+    isSynthetic: v.isSynthetic === 1,
+    isFailed: v.isFailed === 1,
     contentHash: v.contentHash,
   };
 }
 
-export async function getNodeDetail(key: string): Promise<NodeDetail> {
+export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
   const type = nodeTypeOf(key);
-  const [node] = type ? describeNodes(getSqlite(), [key]) : [];
+  const [node] = type ? describeNodes(db, [key]) : [];
   if (!type || !node) throw new AppError("not_found", `No node with id ${key}.`);
-  const prisma = getPrisma();
-  const neighbours = neighbourRefs(key);
+  const neighbours = neighbourRefs(db, key);
 
   const base = {
     node,
@@ -106,19 +171,19 @@ export async function getNodeDetail(key: string): Promise<NodeDetail> {
   };
 
   if (type === "dataset" || type === "datasetVersion") {
-    const version = type === "datasetVersion" ? await prisma.datasetVersion.findUnique({ where: { key } }) : null;
+    const version =
+      type === "datasetVersion" ? db.prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE key = ?`).get(key) : undefined;
     const datasetKey = version?.datasetKey ?? key;
-    const dataset = await prisma.dataset.findUnique({ where: { key: datasetKey } });
+    const dataset = db
+      .prepare<[string], Dataset>("SELECT key, description, facets, latestVersionKey, createdAt, updatedAt FROM Dataset WHERE key = ?")
+      .get(datasetKey);
     if (!dataset) throw new AppError("not_found", `No node with id ${key}.`);
-    const versions = await prisma.datasetVersion.findMany({
-      where: { datasetKey },
-      orderBy: [{ createdAt: "desc" }, { key: "asc" }],
-    });
+    const versions = db
+      .prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE datasetKey = ? ORDER BY createdAt DESC, key ASC`)
+      .all(datasetKey);
     const current = version ?? versions.find((v) => v.key === dataset.latestVersionKey) ?? null;
     const facets = { ...parse<Facets>(dataset.facets, {}), ...parse<Facets>(current?.facets, {}) };
-    const producingRun = current?.producedByRunId
-      ? await prisma.run.findUnique({ where: { runId: current.producedByRunId } })
-      : null;
+    const producingRun = current?.producedByRunId ? findRuns(db, [current.producedByRunId])[0] : undefined;
     const versionReason = current?.reason ?? producingRun?.reason ?? null;
     return {
       ...base,
@@ -134,17 +199,20 @@ export async function getNodeDetail(key: string): Promise<NodeDetail> {
         return v.key === current?.key && !s.reason ? { ...s, reason: versionReason } : s;
       }),
       runs: [],
-      transformation: producingRun ? await transformationOf(producingRun) : null,
-      changes: await versionChanges(versions),
+      transformation: producingRun ? transformationOf(db, producingRun) : null,
+      changes: versionChanges(db, versions),
       facets,
     };
   }
 
-  const run = type === "run" ? await prisma.run.findUnique({ where: { runId: runIdOf(key) } }) : null;
+  const run = type === "run" ? (findRuns(db, [runIdOf(key)])[0] ?? null) : null;
   const jobKey = run?.jobKey ?? key;
-  const job = await prisma.job.findUnique({ where: { key: jobKey } });
+  const job = findJob(db, jobKey);
   if (!job) throw new AppError("not_found", `No node with id ${key}.`);
-  const runs = await prisma.run.findMany({ where: { jobKey }, orderBy: [{ startedAt: "desc" }, { runId: "asc" }] });
+  // Runs without a start time last, as Prisma's ordering put nulls.
+  const runs = db
+    .prepare<[string], Run>(`SELECT ${RUN_COLUMNS} FROM Run WHERE jobKey = ? ORDER BY startedAt IS NULL, startedAt DESC, runId ASC`)
+    .all(jobKey);
   const current = run ?? runs.find((r) => r.runId === job.latestRunId) ?? null;
   const facets = run ? { ...parse<Facets>(run.jobFacets, {}), ...parse<Facets>(run.facets, {}) } : parse<Facets>(job.facets, {});
   return {
@@ -158,14 +226,13 @@ export async function getNodeDetail(key: string): Promise<NodeDetail> {
     schema: [],
     versions: [],
     runs: runs.map(runSummary),
-    transformation: current ? await transformationOf(current, job) : await transformationOfJob(job),
-    changes: await runChanges(runs),
+    transformation: current ? transformationOf(db, current, job) : transformationOfJob(job),
+    changes: runChanges(db, runs),
     facets,
   };
 }
 
-function neighbourRefs(key: string): { upstream: NodeRef[]; downstream: NodeRef[] } {
-  const db = getSqlite();
+function neighbourRefs(db: Sqlite, key: string): { upstream: NodeRef[]; downstream: NodeRef[] } {
   const rows = db
     .prepare<[string, string], { key: string; dir: string }>(
       `SELECT n.key, 'up' AS dir FROM Edge e JOIN Node n ON n.id = e.sourceId WHERE e.targetId = (SELECT id FROM Node WHERE key = ?)
@@ -183,10 +250,14 @@ function neighbourRefs(key: string): { upstream: NodeRef[]; downstream: NodeRef[
   return { upstream: pick("up"), downstream: pick("down") };
 }
 
-async function ioOf(runIds: string[]) {
-  const rows = await getPrisma().runDataset.findMany({ where: { runId: { in: runIds } } });
+function ioOf(db: Sqlite, runIds: string[]) {
+  const rows = db
+    .prepare<[string], { runId: string; direction: string; datasetVersionKey: string }>(
+      "SELECT runId, direction, datasetVersionKey FROM RunDataset WHERE runId IN (SELECT value FROM json_each(?))",
+    )
+    .all(JSON.stringify(runIds));
   const keys = [...new Set(rows.map((r) => r.datasetVersionKey))];
-  const described = new Map(describeNodes(getSqlite(), keys).map((n) => [n.id, refOf(n)]));
+  const described = new Map(describeNodes(db, keys).map((n) => [n.id, refOf(n)]));
   const byRun = new Map<string, { inputs: NodeRef[]; outputs: NodeRef[] }>();
   for (const r of rows) {
     const entry = byRun.get(r.runId) ?? { inputs: [], outputs: [] };
@@ -217,9 +288,9 @@ function jobPart(job: Job, jobFacets: Facets): Transformation["job"] {
   };
 }
 
-async function transformationOf(run: Run, knownJob?: Job): Promise<Transformation> {
-  const job = knownJob ?? (await getPrisma().job.findUnique({ where: { key: run.jobKey } }));
-  const io = (await ioOf([run.runId])).get(run.runId) ?? { inputs: [], outputs: [] };
+function transformationOf(db: Sqlite, run: Run, knownJob?: Job): Transformation {
+  const job = knownJob ?? findJob(db, run.jobKey);
+  const io = ioOf(db, [run.runId]).get(run.runId) ?? { inputs: [], outputs: [] };
   const runFacets = parse<Facets>(run.facets, {});
   const started = run.startedAt ? Date.parse(run.startedAt) : NaN;
   const ended = run.endedAt ? Date.parse(run.endedAt) : NaN;
@@ -248,15 +319,15 @@ async function transformationOf(run: Run, knownJob?: Job): Promise<Transformatio
   };
 }
 
-async function transformationOfJob(job: Job): Promise<Transformation> {
+function transformationOfJob(job: Job): Transformation {
   return { job: jobPart(job, parse<Facets>(job.facets, {})), run: null, inputs: [], outputs: [] };
 }
 
 /** Each version against the one before it: the producing runs' parameters, inputs and schema. */
-async function versionChanges(versionsNewestFirst: DatasetVersion[]): Promise<ChangeEntry[]> {
+function versionChanges(db: Sqlite, versionsNewestFirst: DatasetVersion[]): ChangeEntry[] {
   const runIds = versionsNewestFirst.flatMap((v) => (v.producedByRunId ? [v.producedByRunId] : []));
-  const runs = new Map((await getPrisma().run.findMany({ where: { runId: { in: runIds } } })).map((r) => [r.runId, r]));
-  const io = await ioOf(runIds);
+  const runs = new Map(findRuns(db, runIds).map((r) => [r.runId, r]));
+  const io = ioOf(db, runIds);
   const oldestFirst = [...versionsNewestFirst].reverse();
   const entries = oldestFirst.map((v, i): ChangeEntry => {
     const prev = i > 0 ? oldestFirst[i - 1] : null;
@@ -280,8 +351,8 @@ async function versionChanges(versionsNewestFirst: DatasetVersion[]): Promise<Ch
 }
 
 /** Each run of a job against the run before it: parameters, code version, inputs. */
-async function runChanges(runsNewestFirst: Run[]): Promise<ChangeEntry[]> {
-  const io = await ioOf(runsNewestFirst.map((r) => r.runId));
+function runChanges(db: Sqlite, runsNewestFirst: Run[]): ChangeEntry[] {
+  const io = ioOf(db, runsNewestFirst.map((r) => r.runId));
   const oldestFirst = [...runsNewestFirst].reverse();
   const entries = oldestFirst.map((r, i): ChangeEntry => {
     const prev = i > 0 ? oldestFirst[i - 1] : null;
@@ -304,5 +375,3 @@ async function runChanges(runsNewestFirst: Run[]): Promise<ChangeEntry[]> {
   });
   return entries.reverse();
 }
-
-export type { Dataset };

@@ -2,14 +2,14 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
-import { GENESIS_HASH, getLogHead, verifyChainSteps } from "./event-log";
+import { GENESIS_HASH, verifyChainSteps } from "./event-log";
 import { runToEnd } from "./steps";
-import { getLineage } from "./lineage";
 import { getNodeDetail } from "./nodes";
+import { readView } from "./views";
 import { hashToken, newToken } from "./auth-crypto";
 import type { Principal } from "./auth";
-import type { LineageGraph, NodeDetail } from "@/lib/lineage/types";
-import { mergeGraphs } from "@/lib/lineage/neighbours";
+import type { NodeDetail } from "@/lib/lineage/types";
+import { ShareViewSchema } from "@/lib/schemas/share";
 import type {
   CreatedShare,
   ShareCreateInput,
@@ -46,8 +46,6 @@ export const SHARE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 /** Up to this many nodes, the snapshot holds every node's details so the viewer can click around. */
 export const DETAIL_ALL_LIMIT = 150;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** Most nodes one "+N" expansion adds (as in the explorer). */
-const EXPANSION_LIMIT = 100;
 
 interface ShareRow {
   id: string;
@@ -94,8 +92,8 @@ function toSummary(row: Omit<ShareRow, "tokenHash" | "params" | "snapshot">, now
 }
 
 export interface CreateShareOptions {
-  /** Loads one node's details; the live store by default (tests may pass their own). */
-  loadDetail?: (id: string) => Promise<NodeDetail>;
+  /** Loads one node's details from the store as of the share's head (tests may pass their own). */
+  loadDetail?: (id: string, store: Sqlite) => NodeDetail | Promise<NodeDetail>;
   now?: Date;
 }
 
@@ -106,23 +104,15 @@ export async function createShare(
   options: CreateShareOptions = {},
 ): Promise<CreatedShare> {
   const now = options.now ?? new Date();
-  const loadDetail = options.loadDetail ?? getNodeDetail;
+  const loadDetail = options.loadDetail ?? ((id: string, store: Sqlite) => getNodeDetail(store, id));
   const { view } = input;
-  const head = getLogHead(db) ?? { seq: 0, hash: GENESIS_HASH };
-  const asOfSeq = Math.min(view.asOf ?? head.seq, head.seq);
-  // The same reads the explorer makes (its neighbourhood, then each "+N" expansion merged in), as
-  // of the head, and cut to the view's node budget.
-  let graph = getLineage(db, { nodeId: view.nodeId, depth: view.depth, direction: view.direction, limit: view.limit, asOfSeq });
-  for (const expansion of view.expand) {
-    if (graph.nodes.length >= view.limit) break;
-    if (!graph.nodes.some((node) => node.id === expansion.id)) continue;
-    const addition = getLineage(db, { nodeId: expansion.id, depth: 1, direction: expansion.direction, limit: EXPANSION_LIMIT, asOfSeq });
-    graph = mergeGraphs(graph, addition);
-  }
-  if (graph.nodes.length > view.limit) graph = capGraph(graph, view.limit);
+  // The view exactly as the explorer builds it (neighbourhood, then each "+N" expansion), as of the
+  // view's point: the head read first, or the as-of event of an as-of view, which the share then
+  // freezes. Details come from the same store, so nothing in the snapshot is newer than its head.
+  const { graph, point, store } = readView(db, view);
 
   const inGraph = new Set(graph.nodes.map((node) => node.id));
-  const selectedId = view.selectedId && inGraph.has(view.selectedId) ? view.selectedId : null;
+  const selectedId = view.selected && inGraph.has(view.selected) ? view.selected : null;
   const wanted =
     graph.nodes.length <= DETAIL_ALL_LIMIT
       ? graph.nodes.map((node) => node.id)
@@ -130,14 +120,14 @@ export async function createShare(
   const details: Record<string, NodeDetail> = {};
   for (const id of wanted) {
     try {
-      details[id] = await loadDetail(id);
+      details[id] = await loadDetail(id, store);
     } catch (error) {
       if (error instanceof AppError && error.code === "not_found") continue;
       throw error;
     }
   }
 
-  const snapshot: ShareSnapshot = { graph, details, selectedId };
+  const snapshot: ShareSnapshot = { graph: { ...graph, point }, details, selectedId };
   const token = newToken();
   const id = `shr_${randomBytes(9).toString("base64url")}`;
   const expiresAt = input.expiresInHours ? new Date(now.getTime() + input.expiresInHours * 3_600_000).toISOString() : null;
@@ -146,11 +136,11 @@ export async function createShare(
     tokenHash: hashToken(token),
     viewKind: view.kind,
     focusId: graph.focus,
-    params: JSON.stringify({ ...view, selectedId }),
+    params: JSON.stringify({ ...view, asOf: String(point.seq), selected: selectedId }),
     snapshot: JSON.stringify(snapshot),
     nodeCount: graph.nodes.length,
-    headSeq: asOfSeq,
-    headHash: asOfSeq === head.seq ? head.hash : hashAt(db, asOfSeq),
+    headSeq: point.seq,
+    headHash: point.hash,
     note: input.note ? input.note : null,
     createdBy: principal.sender,
     createdAt: now.toISOString(),
@@ -163,22 +153,6 @@ export async function createShare(
      VALUES (@id, @tokenHash, @viewKind, @focusId, @params, @snapshot, @nodeCount, @headSeq, @headHash, @note, @createdBy, @createdAt, @expiresAt)`,
   ).run(row);
   return { share: toSummary(row, now), token, path: `/share/${token}` };
-}
-
-/** Keeps the first `limit` nodes (the focus's neighbourhood first) and the edges between them. */
-function capGraph(graph: LineageGraph, limit: number): LineageGraph {
-  const nodes = graph.nodes.slice(0, limit);
-  const kept = new Set(nodes.map((node) => node.id));
-  const edges = graph.edges.filter((edge) => kept.has(edge.source) && kept.has(edge.target));
-  return { ...graph, nodes, edges, truncated: true };
-}
-
-/** The chain hash recorded at one event (an as-of view's head). */
-function hashAt(db: Sqlite, seq: number): string {
-  if (seq === 0) return GENESIS_HASH;
-  const row = db.prepare<[number], { hash: string }>("SELECT hash FROM Event WHERE seq = ?").get(seq);
-  if (!row) throw new AppError("bad_request", `There is no event #${seq} to take the view as of.`, [{ path: "view.asOf", message: "unknown event" }]);
-  return row.hash;
 }
 
 /** Who may see and revoke a share: its creator, an admin, or anyone in local demo mode. */
@@ -220,7 +194,9 @@ export function openShare(db: Sqlite, token: string, now = new Date()): OpenedSh
   if (!row) return { status: "not_found" };
   const status = statusOf(row, now);
   if (status !== "active") return { status };
-  return { status, row, snapshot: JSON.parse(row.snapshot) as ShareSnapshot, view: JSON.parse(row.params) as ShareView };
+  // Parsed with the view query's schema: a share stored by an older version (nodeId, a numeric asOf) reads the same.
+  const view = ShareViewSchema.parse(JSON.parse(row.params));
+  return { status, row, snapshot: JSON.parse(row.snapshot) as ShareSnapshot, view };
 }
 
 /** The error a token that opens nothing answers with: 404 unknown, 410 revoked or expired. */

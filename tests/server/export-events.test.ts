@@ -43,8 +43,9 @@ function roundTrip(query: ExportQuery) {
     const outcomes = ingestEvents(target.db, lines, { sender: "cli" });
     expect(outcomes.filter((o) => o.status !== "created")).toEqual([]);
     expect(verifyProjection(target.db).ok).toBe(true);
-    const original = getLineage(source, { ...query, asOfSeq: undefined });
-    const replayed = getLineage(target.db, { ...query, asOfSeq: undefined });
+    const lineageQuery = { nodeId: query.node, depth: Number(query.depth ?? 2), direction: query.direction ?? "both", limit: Number(query.limit ?? 500) };
+    const original = getLineage(source, lineageQuery);
+    const replayed = getLineage(target.db, lineageQuery);
     return { exported, original: comparable(original), replayed: comparable(replayed) };
   } finally {
     target.cleanup();
@@ -53,10 +54,10 @@ function roundTrip(query: ExportQuery) {
 
 describe("NDJSON export of a view", () => {
   const cases: [string, ExportQuery][] = [
-    ["the failed batch's version graph, depth 3", { nodeId: DEMO_STORY.failedBatch, depth: 3, direction: "both", limit: 500 }],
-    ["the fine-tuned model's upstream versions, depth 6", { nodeId: DEMO_STORY.fineTunedModelVersions.v3, depth: 6, direction: "upstream", limit: 500 }],
-    ["the fine-tuned model's entity graph (with its cycle), depth 2", { nodeId: DEMO_STORY.fineTunedModel, depth: 2, direction: "both", limit: 500 }],
-    ["a job's entity graph, depth 1", { nodeId: DEMO_STORY.generateJob, depth: 1, direction: "both", limit: 500 }],
+    ["the failed batch's version graph, depth 3", { node: DEMO_STORY.failedBatch, depth: 3, direction: "both", limit: 500 }],
+    ["the fine-tuned model's upstream versions, depth 6", { node: DEMO_STORY.fineTunedModelVersions.v3, depth: 6, direction: "upstream", limit: 500 }],
+    ["the fine-tuned model's entity graph (with its cycle), depth 2", { node: DEMO_STORY.fineTunedModel, depth: 2, direction: "both", limit: 500 }],
+    ["a job's entity graph, depth 1", { node: DEMO_STORY.generateJob, depth: 1, direction: "both", limit: 500 }],
   ];
   for (const [name, query] of cases) {
     it(`round-trips into an empty store to the same graph: ${name}`, () => {
@@ -78,7 +79,7 @@ describe("NDJSON export of a view", () => {
   });
 
   it("is pinned to a log head: asOf leaves out later events", () => {
-    const pinned = buildEventsExport(source, { ...cases[2][1], asOf: 60 }, null);
+    const pinned = buildEventsExport(source, { ...cases[2][1], asOf: "60" }, null);
     expect(pinned.seqs.every((s) => s <= 60)).toBe(true);
     expect(pinned.attestation.statement.view.asOf).toBe(60);
     expect(pinned.attestation.statement.head?.seq).toBe(60);
@@ -108,7 +109,7 @@ describe("NDJSON export of a view", () => {
         ],
         { sender: "test" },
       );
-      const { body } = buildEventsExport(store.db, { nodeId: "datasetVersion:s3://lake:model:m1", depth: 1, direction: "upstream", limit: 500 }, null);
+      const { body } = buildEventsExport(store.db, { node: "datasetVersion:s3://lake:model:m1", depth: 1, direction: "upstream", limit: 500 }, null);
       ingestEvents(target.db, body.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown), { sender: "cli" });
       const upstreamOfTrain = getLineage(target.db, { nodeId: `run:${TRAIN}`, depth: 1, direction: "upstream", limit: 10 });
       expect(upstreamOfTrain.nodes.map((n) => n.id)).toContain("datasetVersion:s3://lake:raw:r1");

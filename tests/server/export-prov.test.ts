@@ -23,7 +23,7 @@ const tlv = (id: string) => `tlv:${id.slice("datasetVersion:".length)}`;
 const tlr = (id: string) => `tlr:${id.slice("run:".length)}`;
 
 describe("PROV-JSON of the demo's failed batch", () => {
-  const view = () => buildProvExport(db, { nodeId: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
+  const view = () => buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
 
   it("has the batch, what made it and what judged it as entities and activities", () => {
     const { document } = view();
@@ -64,14 +64,14 @@ describe("PROV-JSON of the demo's failed batch", () => {
   });
 
   it("exports a dataset focus through its latest version", () => {
-    const { graph } = buildProvExport(db, { nodeId: DEMO_STORY.fineTunedModel, depth: 1, direction: "both", limit: 500 }, signer);
+    const { graph } = buildProvExport(db, { node: DEMO_STORY.fineTunedModel, depth: 1, direction: "both", limit: 500 }, signer);
     expect(graph.focus).toBe(DEMO_STORY.fineTunedModelVersions.v3);
   });
 });
 
 describe("the embedded attestation", () => {
   it("verifies offline with the public key, and fails once a byte of the document changes", () => {
-    const { document } = buildProvExport(db, { nodeId: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
+    const { document } = buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
     const text = JSON.stringify(document, null, 2);
     const good = verifyExport(text, { publicKeyPem: signer.publicKeyPem });
     expect(good.findings.filter((f) => !f.ok)).toEqual([]);
@@ -86,7 +86,7 @@ describe("the embedded attestation", () => {
   });
 
   it("fails against another key", () => {
-    const { document } = buildProvExport(db, { nodeId: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, signer);
+    const { document } = buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, signer);
     const other = signerFromKey(generateKeyPairSync("ed25519").privateKey);
     const result = verifyExport(JSON.stringify(document), { publicKeyPem: other.publicKeyPem });
     expect(result.ok).toBe(false);
@@ -94,7 +94,7 @@ describe("the embedded attestation", () => {
   });
 
   it("is present but unsigned without a key, and says so", () => {
-    const { document } = buildProvExport(db, { nodeId: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, null);
+    const { document } = buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, null);
     const result = verifyExport(JSON.stringify(document));
     expect(result.ok).toBe(false);
     expect(result.findings.map((f) => f.message)).toContain("the attestation is not signed (the server had no THREADLINE_SIGNING_KEY)");

@@ -1,37 +1,19 @@
 import { getSqlite } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
-import { authenticateWriter, intParam, readJsonBody } from "@/lib/server/http";
+import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents } from "@/lib/server/ingest";
-import { resolveAsOf } from "@/lib/server/investigate-asof";
-import { getLineage, MAX_DEPTH, MAX_NODES } from "@/lib/server/lineage";
-import type { Direction } from "@/lib/lineage/types";
+import { readView } from "@/lib/server/views";
+import { parseViewQuery } from "@/lib/schemas/view-query";
 
 export const dynamic = "force-dynamic";
 
-const DIRECTIONS: readonly Direction[] = ["upstream", "downstream", "both"];
-
-// GET /api/v1/lineage — the neighbourhood of one node
+// GET /api/v1/lineage — the neighbourhood of one node (and its expansions), as of an event or now
 export async function GET(request: Request) {
   try {
-    const url = new URL(request.url);
-    const nodeId = url.searchParams.get("nodeId");
-    if (!nodeId) throw new AppError("bad_request", "nodeId is required.", [{ path: "nodeId", message: "required" }]);
-    const direction = (url.searchParams.get("direction") ?? "both") as Direction;
-    if (!DIRECTIONS.includes(direction)) {
-      throw new AppError("bad_request", "direction must be upstream, downstream or both.", [
-        { path: "direction", message: `unknown direction ${direction}` },
-      ]);
-    }
-    const graph = getLineage(getSqlite(), {
-      nodeId,
-      direction,
-      depth: intParam(url, "depth", 2, 0, MAX_DEPTH),
-      limit: intParam(url, "limit", 500, 1, MAX_NODES),
-      // asOf: an event seq, or an ISO time mapped to the last seq at or before it.
-      asOfSeq: resolveAsOf(getSqlite(), url.searchParams.get("asOf"))?.seq,
-    });
-    return Response.json(graph);
+    const query = parseViewQuery(new URL(request.url).searchParams);
+    const { graph, point } = readView(getSqlite(), query);
+    return Response.json({ ...graph, point });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -14,7 +14,7 @@ export async function GET(request: Request) {
     if (url.searchParams.get("attestation") === "1") {
       return Response.json(attestation, {
         headers: isDownload
-          ? { "Content-Disposition": `attachment; filename="${exportFileName(query.nodeId, "ndjson.attestation.json")}"` }
+          ? { "Content-Disposition": `attachment; filename="${exportFileName(query.node, "ndjson.attestation.json")}"` }
           : {},
       });
     }
@@ -24,7 +24,7 @@ export async function GET(request: Request) {
       "Threadline-Event-Count": String(seqs.length),
       "Threadline-Content-Sha256": attestation.statement.sha256,
     };
-    if (isDownload) headers["Content-Disposition"] = `attachment; filename="${exportFileName(query.nodeId, "ndjson")}"`;
+    if (isDownload) headers["Content-Disposition"] = `attachment; filename="${exportFileName(query.node, "ndjson")}"`;
     return new Response(body, { headers });
   } catch (error) {
     return toErrorResponse(error);

@@ -15,7 +15,7 @@ export async function GET(request: Request) {
       "Threadline-Head-Seq": String(attestation.statement.head?.seq ?? 0),
     };
     if (url.searchParams.get("download") === "1") {
-      headers["Content-Disposition"] = `attachment; filename="${exportFileName(query.nodeId, "prov.json")}"`;
+      headers["Content-Disposition"] = `attachment; filename="${exportFileName(query.node, "prov.json")}"`;
     }
     return new Response(`${JSON.stringify(document, null, 2)}\n`, { headers });
   } catch (error) {

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import type { Direction, Granularity } from "@/lib/lineage/types";
+import { nodeTypeOf } from "@/lib/lineage/node-id";
+import { granularityOf, type ExplorerState, type Expansion } from "@/lib/lineage/url-state";
+
+/**
+ * The one view query: which neighbourhood a view shows (node, granularity, depth, direction, node
+ * budget, "+N" expansions), as of which event, and what is selected. The lineage API, the exports,
+ * the report, share links and the pages all read it here, with the same bounds and defaults, so a
+ * view copied from one to another is the same view, and a bad value is the same error everywhere
+ * (a 400 from the API, a message with the fix on a page).
+ */
+
+export const VIEW_DEFAULT_DEPTH = 2;
+export const VIEW_MAX_DEPTH = 50;
+/** The explorer's default node budget; an address or request may ask for up to VIEW_MAX_LIMIT. */
+export const VIEW_DEFAULT_LIMIT = 300;
+export const VIEW_MAX_LIMIT = 20_000;
+export const VIEW_MAX_EXPANSIONS = 50;
+/** Most nodes one "+N" expansion adds (the explorer, exports and shares alike). */
+export const EXPANSION_LIMIT = 100;
+
+const AS_OF = /^(\d+|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/;
+
+const nodeIdSchema = z
+  .string()
+  .trim()
+  .min(1, "required")
+  .max(2_000)
+  .refine((id) => nodeTypeOf(id) !== null, "expected a node id such as dataset:<namespace>:<name> or run:<runId>");
+
+/** An event sequence number, or an ISO-8601 date or time (the last event by then); absent or empty: now. */
+export const AsOfSchema = z
+  .union([z.number().int().min(0).transform(String), z.string().trim()])
+  .refine((v) => v === "" || AS_OF.test(v), "expected an event number such as 182 or a time such as 2026-10-25T00:00:00Z")
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+/** The query of a single-node read (GET /api/v1/nodes/<id>): only the as-of point. */
+export const NodeQuerySchema = z.object({ asOf: AsOfSchema });
+
+const ExpansionSchema = z.object({ id: nodeIdSchema, direction: z.enum(["upstream", "downstream"]) });
+
+export const ViewQuerySchema = z.object({
+  node: nodeIdSchema,
+  /** Entity or version graph; absent: the node's own. */
+  view: z.enum(["entity", "version"]).optional(),
+  depth: z.coerce.number().int("expected a whole number").min(0).max(VIEW_MAX_DEPTH).default(VIEW_DEFAULT_DEPTH),
+  direction: z.enum(["upstream", "downstream", "both"]).default("both"),
+  /** Node budget; absent: VIEW_DEFAULT_LIMIT. */
+  limit: z.coerce.number().int("expected a whole number").min(1).max(VIEW_MAX_LIMIT).optional(),
+  expand: z.array(ExpansionSchema).max(VIEW_MAX_EXPANSIONS).default([]),
+  asOf: AsOfSchema,
+  selected: nodeIdSchema.nullish().transform((v) => v ?? null),
+});
+
+export type ViewQuery = z.output<typeof ViewQuerySchema>;
+
+/**
+ * Accepts the names JSON bodies have long used for two fields (`nodeId` for `node`, `selectedId`
+ * for `selected`), so a view posted by an older client or stored by an older version reads the same.
+ */
+export function withViewAliases<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    const { nodeId, selectedId, ...rest } = value as Record<string, unknown>;
+    return { ...rest, node: rest.node ?? nodeId, selected: rest.selected ?? selectedId };
+  }, schema);
+}
+export type ViewQueryInput = z.input<typeof ViewQuerySchema>;
+
+interface ParamsLike {
+  get(name: string): string | null;
+  getAll(name: string): string[];
+}
+
+/** "up:<id>" / "down:<id>" as the address writes an expansion. */
+function readExpansion(raw: string): unknown {
+  const separator = raw.indexOf(":");
+  const side = separator < 0 ? raw : raw.slice(0, separator);
+  const id = separator < 0 ? "" : raw.slice(separator + 1);
+  return { id, direction: side === "up" ? "upstream" : side === "down" ? "downstream" : side };
+}
+
+/** The raw view query of an address or API request (`nodeId` is the API's name for `node`). */
+function rawViewQuery(params: ParamsLike): Record<string, unknown> {
+  const raw: Record<string, unknown> = { node: params.get("node") ?? params.get("nodeId") ?? "" };
+  for (const name of ["view", "depth", "direction", "limit", "asOf", "selected"] as const) {
+    const value = params.get(name);
+    if (value !== null && value !== "") raw[name] = value;
+  }
+  const seen = new Set<string>();
+  raw.expand = params.getAll("expand").filter((e) => !seen.has(e) && seen.add(e)).map(readExpansion);
+  return raw;
+}
+
+/** Reads a view query from search params; a ZodError (a 400 through the error mapper) names each bad field. */
+export function parseViewQuery(params: ParamsLike): ViewQuery {
+  return ViewQuerySchema.parse(rawViewQuery(params));
+}
+
+/** One problem with an address, for a page to show with its fix. */
+export interface ViewQueryProblem {
+  field: string;
+  message: string;
+}
+
+/** A page's view query, or the problems that keep its address from being one (for the page to show). */
+export function readViewAddress(params: ParamsLike): { query: ViewQuery } | { problems: ViewQueryProblem[] } {
+  const parsed = ViewQuerySchema.safeParse(rawViewQuery(params));
+  if (parsed.success) return { query: parsed.data };
+  return { problems: parsed.error.issues.map((i) => ({ field: i.path.join(".") || "node", message: i.message })) };
+}
+
+/** Next's `searchParams` object as URLSearchParams (repeated names kept). */
+export function toSearchParams(record: Record<string, string | string[] | undefined>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(record)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(name, v);
+  }
+  return params;
+}
+
+/**
+ * The explorer's state from its address, or the problems that keep it from being one. An address
+ * without a node is the explorer's start page, not an error.
+ */
+export function readExplorerAddress(params: ParamsLike): { state: ExplorerState } | { problems: ViewQueryProblem[] } {
+  if (!(params.get("node") ?? params.get("nodeId"))) {
+    return { state: { node: null, depth: VIEW_DEFAULT_DEPTH, direction: "both", view: "entity", selected: null, expand: [] } };
+  }
+  const read = readViewAddress(params);
+  return "query" in read ? { state: toExplorerState(read.query) } : read;
+}
+
+/** A view query as the explorer keeps it (granularity resolved, defaults left out of the address). */
+export function toExplorerState(query: ViewQuery): ExplorerState & { node: string } {
+  return {
+    node: query.node,
+    depth: query.depth,
+    direction: query.direction,
+    view: (query.view ?? granularityOf(query.node)) as Granularity,
+    selected: query.selected,
+    expand: query.expand as Expansion[],
+    ...(query.asOf ? { asOf: query.asOf } : {}),
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+  };
+}
+
+/**
+ * The canonical search params of a view (the address's names: node, depth, direction, view,
+ * selected, expand, asOf, limit). `nodeParam` renames `node` for the API (`nodeId`).
+ */
+export function viewQueryParams(
+  query: Pick<ViewQuery, "node" | "depth" | "direction"> & Partial<Pick<ViewQuery, "view" | "selected" | "expand" | "asOf" | "limit">>,
+  nodeParam: "node" | "nodeId" = "node",
+): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set(nodeParam, query.node);
+  params.set("depth", String(query.depth));
+  params.set("direction", query.direction);
+  if (query.view) params.set("view", query.view);
+  if (query.selected) params.set("selected", query.selected);
+  for (const e of query.expand ?? []) params.append("expand", `${e.direction === "upstream" ? "up" : "down"}:${e.id}`);
+  if (query.asOf) params.set("asOf", query.asOf);
+  if (query.limit !== undefined) params.set("limit", String(query.limit));
+  return params;
+}
+
+export type { Direction };
