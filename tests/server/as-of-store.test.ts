@@ -5,6 +5,7 @@ import { storeAsOf } from "@/lib/server/as-of-store";
 import { getLineage } from "@/lib/server/lineage";
 import { getNodeDetail } from "@/lib/server/nodes";
 import { addFlag } from "@/lib/server/flags";
+import { ANONYMOUS } from "@/lib/server/auth";
 import { getLogHead } from "@/lib/server/event-log";
 import { createTestDatabase, runEvent } from "../support/db";
 
@@ -29,7 +30,7 @@ beforeEach(() => {
     { sender: "test" },
   );
   seqs = outcomes.map((o) => o.seq as number);
-  addFlag(db, { action: "add", node: "datasetVersion:lake:model:v1", kind: "bias", severity: "high", reason: "skewed corpus" }, "test");
+  addFlag(db, { action: "add", node: "datasetVersion:lake:model:v1", kind: "bias", severity: "high", reason: "skewed corpus" }, ANONYMOUS);
 });
 afterEach(() => cleanup());
 
