@@ -5,8 +5,8 @@ import { isFlagActive, propagateFlags, type Flag, type FlagKind, type FlagSeveri
 /**
  * Where flags reach: the active flags (as of a point in the log) propagated down the version graph,
  * hop by hop in SQL (one frontier query per hop, Edge indexed by source) and then through the pure
- * `propagateFlags`. Entity nodes count as flagged when one of their versions (datasets) or runs
- * (jobs) is. Recomputed only when the log grows: the result is cached per database, log head and
+ * `propagateFlags`. Entity nodes count as flagged when the version (datasets) or run (jobs) their
+ * card shows, the latest, is. Recomputed only when the log grows: the result is cached per database, log head and
  * as-of point, so the lineage API can mark `isFlagged` on every request for the cost of a lookup.
  */
 
@@ -127,12 +127,14 @@ function propagate(db: Sqlite, flags: Flag[], asOfSeq: number): FlagPropagation 
   for (const f of flags) flaggedKeys.add(f.node);
   for (const k of inherited.keys()) flaggedKeys.add(k);
 
-  // Entity level: a dataset with a flagged or affected version, a job with an affected run.
+  // Entity level: a dataset whose latest version is flagged or affected, a job whose latest run is.
+  // A dataset card shows its latest version, so an older version under a flag does not make the
+  // card read "flagged" while the version it names is clean.
   const keys = JSON.stringify([...flaggedKeys]);
   for (const r of db
     .prepare<[string, string], { k: string }>(
-      `SELECT datasetKey AS k FROM DatasetVersion WHERE key IN (SELECT value FROM json_each(?))
-       UNION SELECT jobKey AS k FROM Run WHERE runId IN (SELECT substr(value, 5) FROM json_each(?) WHERE value LIKE 'run:%')`,
+      `SELECT key AS k FROM Dataset WHERE latestVersionKey IN (SELECT value FROM json_each(?))
+       UNION SELECT key AS k FROM Job WHERE latestRunId IN (SELECT substr(value, 5) FROM json_each(?) WHERE value LIKE 'run:%')`,
     )
     .all(keys, keys)) {
     flaggedKeys.add(r.k);

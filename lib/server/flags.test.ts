@@ -85,6 +85,17 @@ describe("flags through the event log", () => {
     expect(entity.nodes.find((n) => n.id === `job:tests:finetune`)?.isFlagged).toBe(true);
   });
 
+  it("marks a dataset or job card flagged only when the latest version or run it shows is", () => {
+    seedPipeline();
+    // corpus@c1 is downstream of the flag, but corpus's latest version is c0 (made later, from
+    // other inputs), and curate's latest run is the one that made c0.
+    addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
+    const entity = getLineage(db, { nodeId: `dataset:${NS}:corpus`, depth: 1, direction: "both", limit: 100 });
+    expect(entity.nodes.find((n) => n.id === `dataset:${NS}:corpus`)).toMatchObject({ version: "c0", isFlagged: false });
+    expect(entity.nodes.find((n) => n.id === "job:tests:curate")?.isFlagged).toBe(false);
+    expect(getNodeFlags(db, v("corpus", "c1")).isFlagged).toBe(true);
+  });
+
   it("summarises the impact: the model and the output, nearest first", () => {
     seedPipeline();
     const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
