@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRecord, nonEmptyString, parseJsonOr } from "./json";
+import { isRecord, nonEmptyString } from "./json";
 
 describe("isRecord", () => {
   it("accepts plain objects and refuses null, arrays and primitives", () => {
@@ -11,13 +11,5 @@ describe("isRecord", () => {
 describe("nonEmptyString", () => {
   it("gives null for the empty string and for non-strings", () => {
     expect([nonEmptyString("x"), nonEmptyString(""), nonEmptyString(3)]).toEqual(["x", null, null]);
-  });
-});
-
-describe("parseJsonOr", () => {
-  it("falls back on absent or unreadable text instead of throwing", () => {
-    expect(parseJsonOr('{"a":1}', {})).toEqual({ a: 1 });
-    expect(parseJsonOr(null, [])).toEqual([]);
-    expect(parseJsonOr("{broken", "fallback")).toBe("fallback");
   });
 });

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { nodeId, runIdOf } from "@/lib/lineage/node-id";
 import type { NodeType } from "@/lib/lineage/types";
+import type { EventKind } from "./openlineage";
 
 export const RUN_EVENT_TYPES = ["START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER"] as const;
 /** `type` filter values: a run event's eventType, or the kind of a non-run event. */
@@ -118,7 +119,7 @@ export interface TouchedNode {
 /** One record of the log as the audit view shows it. */
 export interface AuditEvent {
   seq: number;
-  kind: "RunEvent" | "DatasetEvent" | "JobEvent";
+  kind: EventKind;
   eventType: string | null;
   eventTime: string;
   receivedAt: string;

@@ -10,6 +10,7 @@ import type { ViewQuery } from "@/lib/schemas/view-query";
 import type { NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AuditVerification } from "@/lib/schemas/audit";
 import { nodeId, runIdOf } from "@/lib/lineage/node-id";
+import { readFailedChecks, readFailureReasons, type FailedCheck, type FailureReason } from "@/lib/schemas/columns";
 
 /**
  * The printable audit report of a view (/report): the graph as laid out in the explorer, what made
@@ -25,9 +26,9 @@ export interface ReportNode {
   /** Null beyond the detail budget (the node is still drawn and listed). */
   detail: NodeDetail | null;
   /** Why a dataset version counts as failed (its run failed, a check on it failed). */
-  failureReasons: { source?: string; check?: string; message: string; run?: string }[];
+  failureReasons: FailureReason[];
   /** Checks a run reported as failing about its inputs. */
-  failedChecks: { check: string; message: string }[];
+  failedChecks: FailedCheck[];
   flags: NodeFlags | null;
 }
 
@@ -57,16 +58,6 @@ const REPORT_NODE_SEP = 14;
 /** Most nodes the report describes in full; a larger view is drawn whole and listed by name. */
 export const REPORT_DETAIL_LIMIT = 80;
 
-function parseList<T>(text: string | null | undefined): T[] {
-  if (!text) return [];
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? (v as T[]) : [];
-  } catch {
-    return [];
-  }
-}
-
 export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<AuditReport> {
   const verification = await verifyStoreInSlices(db);
   // Everything below is read from the store as of the view's point: a pasted report address with
@@ -94,7 +85,7 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
         "SELECT v.key, v.failureReasons FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value",
       )
       .all(JSON.stringify(graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id)))
-      .map((r) => [r.key, parseList<ReportNode["failureReasons"][number]>(r.failureReasons)]),
+      .map((r) => [r.key, readFailureReasons(r.failureReasons)]),
   );
   const runChecks = new Map(
     store
@@ -102,7 +93,7 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<
         "SELECT r.runId, r.failedChecks FROM json_each(?) j JOIN Run r ON r.runId = j.value",
       )
       .all(JSON.stringify(graph.nodes.filter((n) => n.type === "run").map((n) => runIdOf(n.id))))
-      .map((r) => [nodeId.run(r.runId), parseList<ReportNode["failedChecks"][number]>(r.failedChecks)]),
+      .map((r) => [nodeId.run(r.runId), readFailedChecks(r.failedChecks)]),
   );
 
   const nodes: ReportNode[] = [];

@@ -6,10 +6,11 @@ import { readView, resolveViewPoint, storeAt } from "./views";
 import { getSigner, signStatement, type Signer } from "./signing";
 import { toProvDocument, type ProvDocument, type ProvInput } from "@/lib/lineage/prov";
 import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
-import type { Direction, LineageGraph, RunParameter, ViewPoint } from "@/lib/lineage/types";
+import type { Direction, LineageGraph, ViewPoint } from "@/lib/lineage/types";
 import { parseViewQuery, VIEW_DEFAULT_LIMIT, ViewQuerySchema, type ViewQuery, type ViewQueryInput } from "@/lib/schemas/view-query";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
+import { readFacets, readRunParameters } from "@/lib/schemas/columns";
 
 /**
  * Exports of a view: W3C PROV-JSON of its version graph, and the OpenLineage events behind it as
@@ -116,16 +117,6 @@ export function versionFocusOf(db: Sqlite, focus: string): string {
   throw new AppError("not_found", `No node with id ${focus}.`);
 }
 
-function parseObject(text: string | null): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 function ownersOf(facets: Record<string, unknown>): string[] {
   const o = facets.ownership as { owners?: unknown } | undefined;
   if (!o || !Array.isArray(o.owners)) return [];
@@ -177,7 +168,7 @@ export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
       isFailed: v.isFailed === 1,
       isSynthetic: v.isSynthetic === 1,
       reason: v.reason,
-      owners: ownersOf({ ...parseObject(v.datasetFacets), ...parseObject(v.facets) }),
+      owners: ownersOf({ ...readFacets(v.datasetFacets), ...readFacets(v.facets) }),
     })),
     runs: runs.map((r) => ({
       id: nodeId.run(r.runId),
@@ -186,18 +177,12 @@ export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
         id: r.jobKey,
         namespace: r.jobNamespace,
         name: r.jobName,
-        owners: ownersOf({ ...parseObject(r.jobOwnFacets), ...parseObject(r.jobFacets) }),
+        owners: ownersOf({ ...readFacets(r.jobOwnFacets), ...readFacets(r.jobFacets) }),
       },
       state: r.state,
       startedAt: r.startedAt,
       endedAt: r.endedAt,
-      parameters: (() => {
-        try {
-          return JSON.parse(r.parameters) as RunParameter[];
-        } catch {
-          return [];
-        }
-      })(),
+      parameters: readRunParameters(r.parameters),
       reason: r.reason,
       errorMessage: r.errorMessage,
       producers: producers.get(r.runId) ?? [],

@@ -2,6 +2,7 @@ import "server-only";
 import type { Sqlite } from "./db";
 import { nodeId } from "@/lib/lineage/node-id";
 import { readFlagFacet, type FlagInfo } from "@/lib/schemas/threadline-facets";
+import { readFailureReasons, type FailureReason } from "@/lib/schemas/columns";
 
 /**
  * The projection of flags. A flag is a DatasetEvent whose dataset carries a `threadline_flag` facet
@@ -125,18 +126,9 @@ export function projectFlag(db: Sqlite, seq: number, split: ProjectableFlag): vo
   }
 }
 
-type FailureReason = Record<string, string>;
-
 function updateFailure(s: Statements, versionKey: string, change: (reasons: FailureReason[]) => FailureReason[]): void {
   const row = s.version.get(versionKey);
   if (!row) return;
-  let reasons: FailureReason[] = [];
-  try {
-    const parsed: unknown = JSON.parse(row.failureReasons);
-    if (Array.isArray(parsed)) reasons = parsed as FailureReason[];
-  } catch {
-    reasons = [];
-  }
-  const next = change(reasons);
+  const next = change(readFailureReasons(row.failureReasons));
   s.setFailure.run(next.length > 0 ? 1 : 0, JSON.stringify(next), versionKey);
 }

@@ -4,7 +4,7 @@ import { appendEvent, findEventByContent, getLogHead, sha256Hex, type LogHead } 
 import { ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
-import { validateEvent, type ValidationIssue } from "@/lib/schemas/openlineage";
+import { validateEvent, type EventKind, type ValidationIssue } from "@/lib/schemas/openlineage";
 import type { EventLimits } from "@/lib/schemas/event-limits";
 import { getEventLimits } from "@/lib/config";
 
@@ -39,7 +39,7 @@ interface Prepared {
   index: number;
   canonical: string;
   contentHash: string;
-  kind: "RunEvent" | "DatasetEvent" | "JobEvent";
+  kind: EventKind;
   event: ProjectableEvent & { producer?: string; eventType?: string };
   warnings: ValidationIssue[];
 }

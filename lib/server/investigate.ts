@@ -1,5 +1,5 @@
 import "server-only";
-import { isRecord, parseJsonOr as parse } from "@/lib/lineage/json";
+import { isRecord } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { getNodeFlags } from "./flags";
@@ -22,6 +22,7 @@ import { computeSynthetic, syntheticReport, type SyntheticThresholds } from "@/l
 import { nodeTypeOf, runIdOf, nodeId } from "@/lib/lineage/node-id";
 import { type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
+import { readFacets, readFailedChecks, readFailureReasons, readRunParameters } from "@/lib/schemas/columns";
 
 /**
  * Investigating failed outputs: the exact upstream version graph of a failed version or run as it
@@ -112,7 +113,7 @@ export function collectVersionGraph(
       `SELECT datasetVersionKey, facets FROM RunDataset WHERE direction = 'output' AND datasetVersionKey IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(versionKeys))) {
-    outputFacets.set(r.datasetVersionKey, { ...(outputFacets.get(r.datasetVersionKey) ?? {}), ...parse<Facets>(r.facets, {}) });
+    outputFacets.set(r.datasetVersionKey, { ...(outputFacets.get(r.datasetVersionKey) ?? {}), ...readFacets(r.facets) });
   }
   const runs = new Map(
     db
@@ -141,7 +142,7 @@ export function collectVersionGraph(
     };
     if (r.type === "datasetVersion") {
       const v = versions.get(r.key);
-      const facets = parse<Facets>(v?.facets, {});
+      const facets = readFacets(v?.facets);
       const out = outputFacets.get(r.key) ?? {};
       const synthetic = readSyntheticFacet(out) ?? readSyntheticFacet(facets);
       const stats = isRecord(out.outputStatistics) ? out.outputStatistics : null;
@@ -163,8 +164,8 @@ export function collectVersionGraph(
     } else if (r.type === "run") {
       const run = runs.get(r.key);
       const params: Record<string, string> = {};
-      for (const p of parse<{ key: string; value: string }[]>(run?.parameters, [])) params[p.key] = p.value;
-      const jobFacets = parse<Facets>(run?.jobFacets, {});
+      for (const p of readRunParameters(run?.parameters)) params[p.key] = p.value;
+      const jobFacets = readFacets(run?.jobFacets);
       const loc = isRecord(jobFacets.sourceCodeLocation) ? jobFacets.sourceCodeLocation : null;
       nodes[r.key] = {
         ...base,
@@ -176,7 +177,7 @@ export function collectVersionGraph(
         isFailed: run?.state === "FAILED",
         parameters: params,
         codeVersion: loc && typeof loc.version === "string" ? loc.version : null,
-        change: changeOf(parse<Facets>(run?.facets, {})),
+        change: changeOf(readFacets(run?.facets)),
         time: run?.endedAt ?? run?.startedAt ?? null,
       };
     }
@@ -248,9 +249,9 @@ function failureOf(db: Sqlite, target: LineageNode): Investigation["failure"] {
   let errorMessage: string | null = null;
   if (target.type === "datasetVersion") {
     const row = db.prepare<[string], { failureReasons: string }>("SELECT failureReasons FROM DatasetVersion WHERE key = ?").get(target.id);
-    for (const r of parse<Record<string, string>[]>(row?.failureReasons, [])) {
+    for (const r of readFailureReasons(row?.failureReasons)) {
       reasons.push({
-        source: r.source ?? "check",
+        source: r.source,
         check: r.check ?? null,
         message: r.message ?? "",
         run: r.run ?? null,
@@ -267,7 +268,7 @@ function failureOf(db: Sqlite, target: LineageNode): Investigation["failure"] {
     if (run?.state === "FAILED") {
       reasons.push({ source: "run", check: null, message: errorMessage ? `the run failed: ${errorMessage}` : "the run failed", run: target.id, runLabel: null, flagId: null, by: null });
     }
-    for (const c of parse<{ check: string; message: string }[]>(run?.failedChecks, [])) {
+    for (const c of readFailedChecks(run?.failedChecks)) {
       reasons.push({ source: "check", check: c.check, message: c.message, run: target.id, runLabel: null, flagId: null, by: null });
     }
   }
@@ -484,7 +485,7 @@ export function listFailedOutputs(db: Sqlite, limit = 30): FailedOutput[] {
       label: `${r.name}@${r.version}`,
       type: "datasetVersion" as const,
       time: r.createdAt,
-      reason: parse<{ message?: string }[]>(r.failureReasons, [])[0]?.message ?? null,
+      reason: readFailureReasons(r.failureReasons)[0]?.message ?? null,
     }));
   const runs = db
     .prepare<[number], { runId: string; name: string; endedAt: string | null; errorMessage: string | null }>(

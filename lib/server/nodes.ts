@@ -1,5 +1,5 @@
 import "server-only";
-import { isRecord, parseJsonOr as parse } from "@/lib/lineage/json";
+import { isRecord } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { describeNodes } from "./lineage";
@@ -17,6 +17,7 @@ import type {
 import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
 import { diffParameters, diffSets } from "@/lib/lineage/changes";
 import { readChangeFacet } from "@/lib/schemas/threadline-facets";
+import { readFacets, readRunParameters } from "@/lib/schemas/columns";
 
 /**
  * Everything about one node, for GET /api/v1/nodes/<id> and the side panel: what it is, what made
@@ -144,7 +145,7 @@ function runSummary(r: Run): RunSummary {
 }
 
 function versionSummary(v: DatasetVersion): VersionSummary {
-  const change = readChangeFacet(parse<Facets>(v.facets, {}));
+  const change = readChangeFacet(readFacets(v.facets));
   return {
     id: v.key,
     version: v.version,
@@ -182,7 +183,7 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
       .prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE datasetKey = ? ORDER BY createdAt DESC, key ASC`)
       .all(datasetKey);
     const current = version ?? versions.find((v) => v.key === dataset.latestVersionKey) ?? null;
-    const facets = { ...parse<Facets>(dataset.facets, {}), ...parse<Facets>(current?.facets, {}) };
+    const facets = { ...readFacets(dataset.facets), ...readFacets(current?.facets) };
     const producingRun = current?.producedByRunId ? findRuns(db, [current.producedByRunId])[0] : undefined;
     const versionReason = current?.reason ?? producingRun?.reason ?? null;
     return {
@@ -214,7 +215,7 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
     .prepare<[string], Run>(`SELECT ${RUN_COLUMNS} FROM Run WHERE jobKey = ? ORDER BY startedAt IS NULL, startedAt DESC, runId ASC`)
     .all(jobKey);
   const current = run ?? runs.find((r) => r.runId === job.latestRunId) ?? null;
-  const facets = run ? { ...parse<Facets>(run.jobFacets, {}), ...parse<Facets>(run.facets, {}) } : parse<Facets>(job.facets, {});
+  const facets = run ? { ...readFacets(run.jobFacets), ...readFacets(run.facets) } : readFacets(job.facets);
   return {
     ...base,
     description: job.description,
@@ -291,10 +292,10 @@ function jobPart(job: Job, jobFacets: Facets): Transformation["job"] {
 function transformationOf(db: Sqlite, run: Run, knownJob?: Job): Transformation {
   const job = knownJob ?? findJob(db, run.jobKey);
   const io = ioOf(db, [run.runId]).get(run.runId) ?? { inputs: [], outputs: [] };
-  const runFacets = parse<Facets>(run.facets, {});
+  const runFacets = readFacets(run.facets);
   const started = run.startedAt ? Date.parse(run.startedAt) : NaN;
   const ended = run.endedAt ? Date.parse(run.endedAt) : NaN;
-  const jobFacets = parse<Facets>(run.jobFacets, {});
+  const jobFacets = readFacets(run.jobFacets);
   return {
     job: job
       ? jobPart(job, jobFacets)
@@ -312,7 +313,7 @@ function transformationOf(db: Sqlite, run: Run, knownJob?: Job): Transformation 
       stackTrace: run.stackTrace,
       reason: run.reason,
       author: readChangeFacet(runFacets)?.author ?? null,
-      parameters: parse<RunParameter[]>(run.parameters, []),
+      parameters: readRunParameters(run.parameters),
     },
     inputs: io.inputs,
     outputs: io.outputs,
@@ -320,7 +321,7 @@ function transformationOf(db: Sqlite, run: Run, knownJob?: Job): Transformation 
 }
 
 function transformationOfJob(job: Job): Transformation {
-  return { job: jobPart(job, parse<Facets>(job.facets, {})), run: null, inputs: [], outputs: [] };
+  return { job: jobPart(job, readFacets(job.facets)), run: null, inputs: [], outputs: [] };
 }
 
 /** Each version against the one before it: the producing runs' parameters, inputs and schema. */
@@ -333,8 +334,8 @@ function versionChanges(db: Sqlite, versionsNewestFirst: DatasetVersion[]): Chan
     const prev = i > 0 ? oldestFirst[i - 1] : null;
     const run = v.producedByRunId ? runs.get(v.producedByRunId) : undefined;
     const prevRun = prev?.producedByRunId ? runs.get(prev.producedByRunId) : undefined;
-    const change = readChangeFacet(parse<Facets>(v.facets, {})) ?? readChangeFacet(parse<Facets>(run?.facets, {}));
-    const fields = (x: DatasetVersion | null) => schemaOf(parse<Facets>(x?.facets, {})).map((f) => f.name);
+    const change = readChangeFacet(readFacets(v.facets)) ?? readChangeFacet(readFacets(run?.facets));
+    const fields = (x: DatasetVersion | null) => schemaOf(readFacets(x?.facets)).map((f) => f.name);
     const inputs = (r: Run | undefined) => (r ? (io.get(r.runId)?.inputs ?? []).map((n) => n.id) : []);
     return {
       id: v.key,
@@ -342,7 +343,7 @@ function versionChanges(db: Sqlite, versionsNewestFirst: DatasetVersion[]): Chan
       time: v.createdAt,
       reason: v.reason ?? run?.reason ?? null,
       author: change?.author ?? null,
-      parameterChanges: prev ? diffParameters(parse(prevRun?.parameters, []), parse(run?.parameters, [])) : [],
+      parameterChanges: prev ? diffParameters(readRunParameters(prevRun?.parameters), readRunParameters(run?.parameters)) : [],
       schemaChanges: prev ? diffSets(fields(prev), fields(v)) : { added: [], removed: [] },
       inputChanges: prev ? diffSets(inputs(prevRun), inputs(run)) : { added: [], removed: [] },
     };
@@ -358,8 +359,8 @@ function runChanges(db: Sqlite, runsNewestFirst: Run[]): ChangeEntry[] {
     const prev = i > 0 ? oldestFirst[i - 1] : null;
     const inputs = (x: Run | null) => (x ? (io.get(x.runId)?.inputs ?? []).map((n) => n.id) : []);
     const params = (x: Run | null): RunParameter[] => {
-      const list = parse<RunParameter[]>(x?.parameters, []);
-      const code = codeVersionOf(parse<Facets>(x?.jobFacets, {}));
+      const list = readRunParameters(x?.parameters);
+      const code = codeVersionOf(readFacets(x?.jobFacets));
       return code ? [...list, { key: "code version", value: code, source: "sourceCodeLocation" }] : list;
     };
     return {
@@ -367,7 +368,7 @@ function runChanges(db: Sqlite, runsNewestFirst: Run[]): ChangeEntry[] {
       label: r.startedAt ? r.startedAt.slice(0, 16).replace("T", " ") : r.runId.slice(0, 8),
       time: r.startedAt,
       reason: r.reason,
-      author: readChangeFacet(parse<Facets>(r.facets, {}))?.author ?? null,
+      author: readChangeFacet(readFacets(r.facets))?.author ?? null,
       parameterChanges: prev ? diffParameters(params(prev), params(r)) : [],
       schemaChanges: { added: [], removed: [] },
       inputChanges: prev ? diffSets(inputs(prev), inputs(r)) : { added: [], removed: [] },

@@ -3,6 +3,7 @@ import { getStats } from "./catalog";
 import { getSqlite } from "./db";
 import type { FailedOutput, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/node-id";
+import { readFailureReasons } from "@/lib/schemas/columns";
 
 /** What the home page shows: counts, namespaces, recent and failed runs. */
 
@@ -82,12 +83,7 @@ function failedOutputs(limit: number): FailedOutput[] {
     )
     .all(limit);
   return rows.map((r) => {
-    let reasons: string[] = [];
-    try {
-      reasons = (JSON.parse(r.failureReasons) as { message?: string }[]).flatMap((x) => (x.message ? [x.message] : []));
-    } catch {
-      reasons = [];
-    }
+    const reasons = readFailureReasons(r.failureReasons).flatMap((x) => (x.message ? [x.message] : []));
     return {
       id: r.key,
       version: r.version,

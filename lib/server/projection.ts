@@ -1,10 +1,12 @@
 import "server-only";
-import { isRecord, parseJsonOr as parseJson } from "@/lib/lineage/json";
+import { isRecord } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
+import type { EventKind } from "@/lib/schemas/openlineage";
+import { readFacets, readFailureReasons, type FailedCheck, type FailureReason } from "@/lib/schemas/columns";
 import {
   readChangeFacet,
   readEvaluationFacet,
@@ -43,7 +45,6 @@ export interface ProjectableEvent {
   outputs?: ProjectableDataset[];
 }
 
-export type EventKind = "RunEvent" | "DatasetEvent" | "JobEvent";
 
 /** Version label for an input whose producer named no version and whose dataset has none yet. */
 export const UNVERSIONED = "unversioned";
@@ -66,7 +67,7 @@ function str(value: unknown): string | null {
  */
 function mergeFacets(current: string | null | undefined, next: Facets | undefined): string {
   if (!next || Object.keys(next).length === 0) return current ?? "{}";
-  return canonicalJson({ ...parseJson<Facets>(current, {}), ...next });
+  return canonicalJson({ ...readFacets(current), ...next });
 }
 
 /**
@@ -77,12 +78,12 @@ function mergeFacets(current: string | null | undefined, next: Facets | undefine
 function mergeParsed(current: { facets: string; parsed?: Facets } | undefined, next: Facets | undefined): { facets: string; parsed: Facets } {
   if (!next || Object.keys(next).length === 0) {
     const facets = current?.facets ?? "{}";
-    return { facets, parsed: current?.parsed ?? parseJson<Facets>(facets, {}) };
+    return { facets, parsed: current?.parsed ?? readFacets(facets) };
   }
-  const base = current ? (current.parsed ?? parseJson<Facets>(current.facets, {})) : {};
+  const base = current ? (current.parsed ?? readFacets(current.facets)) : {};
   const facets = canonicalJson({ ...base, ...next });
   if (current?.parsed && facets === current.facets) return { facets, parsed: current.parsed };
-  return { facets, parsed: parseJson<Facets>(facets, {}) };
+  return { facets, parsed: readFacets(facets) };
 }
 
 interface CachedJob {
@@ -254,8 +255,8 @@ export function runParametersOf(facets: Facets): RunParameter[] {
 }
 
 /** Checks a run reports as failing about its inputs: threadline_evaluation, test, dataQualityAssertions. */
-export function failedChecksOf(runFacets: Facets, inputFacets: Facets = {}): { check: string; message: string }[] {
-  const failed: { check: string; message: string }[] = [];
+export function failedChecksOf(runFacets: Facets, inputFacets: Facets = {}): FailedCheck[] {
+  const failed: FailedCheck[] = [];
   const evaluation = readEvaluationFacet(runFacets);
   if (evaluation) {
     for (const c of evaluation.checks) {
@@ -714,10 +715,10 @@ class Projector {
     }
   }
 
-  private markFailed(versionKey: string, reason: Record<string, string>): void {
+  private markFailed(versionKey: string, reason: FailureReason): void {
     const v = this.version(versionKey);
     if (!v) return;
-    const reasons = parseJson<Record<string, string>[]>(v.failureReasons, []);
+    const reasons = readFailureReasons(v.failureReasons);
     const same = reasons.some((r) => r.source === reason.source && r.run === reason.run && r.check === reason.check);
     if (same) return;
     reasons.push(reason);

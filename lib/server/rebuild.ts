@@ -1,7 +1,8 @@
 import "server-only";
 import { openScratchSqlite, type Sqlite } from "./db";
 import { runToEnd, type Steps } from "./steps";
-import { ProjectionCache, projectEvent, type EventKind, type ProjectableEvent } from "./projection";
+import { ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
+import type { EventKind } from "@/lib/schemas/openlineage";
 
 /**
  * The projection is a function of the log: these re-derive it (rebuild) and check that what is
