@@ -37,3 +37,10 @@ describe("readFacets", () => {
     for (const text of [null, "", "[1]", "null", "{broken"]) expect(readFacets(text)).toEqual({});
   });
 });
+
+describe("what the readers return", () => {
+  it("is the stored entry as it was (key order and all), so a list written back keeps its bytes", () => {
+    const stored = '[{"message":"m","run":"run:1","source":"run","extra":1}]';
+    expect(JSON.stringify(readFailureReasons(stored))).toBe(stored);
+  });
+});
