@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { FailedOutput, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { getOverview } from "@/lib/server/overview";
-import { lineageHref } from "@/components/lineage/api";
+import { lineageHref } from "@/components/lineage/lineage-href";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { formatDateTime } from "@/components/format";
-import { sendJson } from "@/components/auth/api-write";
+import { sendJson } from "@/components/api-client";
 import { inputClasses } from "@/components/auth/field";
 
 /** An API key as GET /api/v1/keys lists it (never the secret). */

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { AuditVerification } from "@/lib/schemas/audit";
+import { fetchJson, isAbortError } from "@/components/api-client";
 import { cn } from "@/components/ui/cn";
 
 type BadgeState = { kind: "loading" } | { kind: "ok"; seq: number } | { kind: "broken"; seq: number } | { kind: "error" };
@@ -24,11 +25,11 @@ export function VerifyBadge() {
     // On /audit the page itself runs the full check: ask for the same one (the server runs one at a
     // time per store, so whichever comes second gets the first's answer) and the two always agree.
     const maxAge = pathname === "/audit" ? 0 : 600;
-    fetch(`/api/v1/audit/verify?maxAge=${maxAge}`, { signal: controller.signal, headers: { accept: "application/json" } })
-      .then((r) => (r.ok ? (r.json() as Promise<AuditVerification>) : Promise.reject(new Error(String(r.status)))))
+    // A full check of a large store takes minutes: wait for it rather than time out.
+    fetchJson<AuditVerification>(`/api/v1/audit/verify?maxAge=${maxAge}`, controller.signal, null)
       .then((v) => setState(v.ok ? { kind: "ok", seq: v.head?.seq ?? 0 } : { kind: "broken", seq: v.firstBroken?.seq ?? 0 }))
       .catch((error: unknown) => {
-        if (!(error instanceof DOMException && error.name === "AbortError")) setState({ kind: "error" });
+        if (!isAbortError(error)) setState({ kind: "error" });
       });
     return () => controller.abort();
   }, [pathname]);

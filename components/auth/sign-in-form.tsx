@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { safeRedirectPath } from "@/lib/safe-url";
-import { sendJson, WriteError } from "./api-write";
+import { ApiError, sendJson } from "@/components/api-client";
 import { inputClasses } from "./field";
 
 /** Username and password; on success the server sets the session cookie and we go where we were going. */
@@ -24,7 +24,7 @@ export function SignInForm({ next }: { next: string }) {
       router.replace(safeRedirectPath(next));
       router.refresh();
     } catch (caught) {
-      setError(caught instanceof WriteError ? caught.message : "Sign-in failed.");
+      setError(caught instanceof ApiError ? caught.message : "Sign-in failed.");
       setIsBusy(false);
     }
   }

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { SessionInfo } from "@/lib/schemas/auth";
 import { Button, buttonClasses } from "@/components/ui/button";
-import { sendJson } from "./api-write";
+import { sendJson } from "@/components/api-client";
 
 /**
  * The header's account corner: who is signed in (sign out, API keys for admins, shared links), a

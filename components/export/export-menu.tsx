@@ -3,6 +3,7 @@
 import { useReactFlow, useStoreApi } from "@xyflow/react";
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { Direction } from "@/lib/lineage/types";
+import { fetchJson } from "@/components/api-client";
 import { buttonClasses } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { captureGraphImage, downloadDataUrl, exportFileBase, type ImageFormat } from "./graph-image";
@@ -51,9 +52,9 @@ export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selec
   useEffect(() => {
     if (!isOpen || asOf !== null) return;
     const controller = new AbortController();
-    fetch("/api/v1/audit/head", { signal: controller.signal, headers: { accept: "application/json" } })
-      .then((r) => (r.ok ? (r.json() as Promise<{ statement?: { head?: { seq: number } | null } }>) : null))
-      .then((body) => setHeadSeq(body?.statement?.head?.seq ?? null))
+    fetchJson<{ statement?: { head?: { seq: number } | null } }>("/api/v1/audit/head", controller.signal)
+      .then((body) => setHeadSeq(body.statement?.head?.seq ?? null))
+      // Without the head the exports are simply not pinned (they still describe the view).
       .catch(() => {});
     return () => controller.abort();
   }, [isOpen, asOf]);

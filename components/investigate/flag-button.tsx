@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { FLAG_KINDS, FLAG_SEVERITIES, type FlagKind, type FlagSeverity } from "@/lib/lineage/flags";
 import type { FlagView } from "@/lib/lineage/investigate-view";
+import { sendJson } from "@/components/api-client";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 
 const KIND_WORDS: Record<FlagKind, string> = {
@@ -16,13 +17,6 @@ const KIND_WORDS: Record<FlagKind, string> = {
   failed: "Failed (mark as failed)",
   other: "Other",
 };
-
-async function send(url: string, init: RequestInit): Promise<{ flag: FlagView }> {
-  const response = await fetch(url, { ...init, headers: { "content-type": "application/json", accept: "application/json" } });
-  const body = (await response.json().catch(() => null)) as { flag?: FlagView; error?: { message?: string } } | null;
-  if (!response.ok || !body?.flag) throw new Error(body?.error?.message ?? `The server answered ${response.status}.`);
-  return { flag: body.flag };
-}
 
 /**
  * "Flag this version" / "Mark failed": a dialog asking what is wrong, how bad and why, then
@@ -68,9 +62,12 @@ export function FlagButton({
     setIsSaving(true);
     setError(null);
     try {
-      const { flag } = await send("/api/v1/flags", {
-        method: "POST",
-        body: JSON.stringify({ node, kind, severity, reason, ...(by.trim() ? { by: by.trim() } : {}) }),
+      const { flag } = await sendJson<{ flag: FlagView }>("POST", "/api/v1/flags", {
+        node,
+        kind,
+        severity,
+        reason,
+        ...(by.trim() ? { by: by.trim() } : {}),
       });
       setSaved(flag);
       setReason("");
@@ -199,10 +196,7 @@ export function RemoveFlagButton({ flagId }: { flagId: string }) {
     setIsSaving(true);
     setError(null);
     try {
-      await send(`/api/v1/flags/${encodeURIComponent(flagId)}`, {
-        method: "DELETE",
-        body: JSON.stringify(reason.trim() ? { reason: reason.trim() } : {}),
-      });
+      await sendJson("DELETE", `/api/v1/flags/${encodeURIComponent(flagId)}`, reason.trim() ? { reason: reason.trim() } : {});
       router.refresh();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

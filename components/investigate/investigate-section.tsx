@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { NodeFlags, SyntheticReportView } from "@/lib/lineage/investigate-view";
 import type { LineageNode } from "@/lib/lineage/types";
 import { buttonClasses } from "@/components/ui/button";
-import { errorMessage, fetchJson } from "@/components/lineage/api";
+import { errorMessage, fetchJson } from "@/components/api-client";
 import { PanelSection } from "@/components/lineage/panel/panel-section";
 import { FlagButton } from "./flag-button";
 import { investigateHref } from "./investigate-href";

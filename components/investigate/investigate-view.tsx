@@ -9,7 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { formatDateTime } from "@/components/format";
-import { lineageHref } from "@/components/lineage/api";
+import { lineageHref } from "@/components/lineage/lineage-href";
 import { CausesTable } from "./causes-table";
 import { DifferencesList } from "./differences-list";
 import { FailureSummary } from "./failure-summary";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { SyntheticReportView } from "@/lib/lineage/investigate-view";
 import { Card, CardHeader } from "@/components/ui/card";
 import { formatCount } from "@/components/format";
-import { lineageHref } from "@/components/lineage/api";
+import { lineageHref } from "@/components/lineage/lineage-href";
 import { formatShare } from "./investigate-node";
 
 /** The synthetic data behind a version: share, feedback generation, where it entered training, warnings. */

@@ -17,7 +17,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { openSearch } from "@/components/search/search-dialog";
-import { errorMessage } from "./api";
+import { errorMessage } from "@/components/api-client";
 import { ExplorerActionsContext, type ExplorerActions } from "./explorer-actions";
 import { ExplorerToolbar } from "./explorer-toolbar";
 import { LineageCanvas } from "./lineage-canvas";

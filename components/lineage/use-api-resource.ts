@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
-import { errorMessage, fetchJson, isAbortError } from "./api";
+import { errorMessage, fetchJson, isAbortError } from "@/components/api-client";
 
 /**
  * A small shared cache of GET responses, by URL. The canvas, the side panel and expansions read

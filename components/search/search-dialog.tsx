@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { createPortal } from "react-dom";
 import type { SearchResult } from "@/lib/lineage/types";
-import { errorMessage, fetchJson, isAbortError, lineageHref } from "@/components/lineage/api";
+import { errorMessage, fetchJson, isAbortError } from "@/components/api-client";
+import { lineageHref } from "@/components/lineage/lineage-href";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "@/components/lineage/node-icon";
 import { cn } from "@/components/ui/cn";
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import type { CreatedShare, ShareViewInput } from "@/lib/schemas/share";
 import { Button } from "@/components/ui/button";
-import { sendJson, WriteError } from "@/components/auth/api-write";
+import { ApiError, sendJson } from "@/components/api-client";
 import { inputClasses } from "@/components/auth/field";
 
 const EXPIRY_CHOICES: { label: string; hours: number | null }[] = [
@@ -69,7 +69,7 @@ export function ShareButton({ view, className }: { view: ShareViewInput; classNa
       });
       setLink(`${window.location.origin}${created.path}`);
     } catch (caught) {
-      const status = caught instanceof WriteError ? caught.status : 0;
+      const status = caught instanceof ApiError ? caught.status : 0;
       setError({ message: caught instanceof Error ? caught.message : "Could not create the link.", needsSignIn: status === 401 });
     } finally {
       setIsBusy(false);

@@ -9,8 +9,8 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/format";
-import { lineageHref } from "@/components/lineage/api";
-import { sendJson } from "@/components/auth/api-write";
+import { lineageHref } from "@/components/lineage/lineage-href";
+import { sendJson } from "@/components/api-client";
 
 const STATUS_TONE: Record<ShareSummary["status"], BadgeTone> = { active: "success", expired: "neutral", revoked: "danger" };
 

@@ -5,7 +5,7 @@ import type { LineageNode, NodeDetail } from "@/lib/lineage/types";
 import { Button } from "@/components/ui/button";
 import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonLines } from "@/components/ui/skeleton";
-import { fetchJson, errorMessage } from "@/components/lineage/api";
+import { errorMessage, fetchJson } from "@/components/api-client";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "@/components/lineage/node-icon";
 import { ChangesSection } from "@/components/lineage/panel/changes-section";
 import { HistorySection } from "@/components/lineage/panel/history-section";
