@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { booleanQuery, intQuery, nodeIdSchema, optionalText } from "./query";
 import { FLAG_KINDS, FLAG_SEVERITIES } from "@/lib/lineage/flags";
 
 /**
@@ -6,7 +7,6 @@ import { FLAG_KINDS, FLAG_SEVERITIES } from "@/lib/lineage/flags";
  * synthetic-share queries. Node ids are opaque strings; the services check they exist.
  */
 
-const nodeIdSchema = z.string().trim().min(1, { error: "must not be empty" }).max(2000);
 const text = (max: number) => z.string().trim().min(1, { error: "must not be empty" }).max(max);
 
 /** POST /api/v1/flags with action add (the default): flag a dataset version. */
@@ -47,7 +47,16 @@ export const DeleteFlagBodySchema = z.strictObject({
 export const DiffQuerySchema = z.object({
   a: nodeIdSchema,
   /** Omitted: the most recent passing output of the same job. */
-  b: nodeIdSchema.optional(),
+  b: optionalText(2000),
 });
 
-export const NodeQuerySchema = z.object({ nodeId: nodeIdSchema });
+export const NodeQuerySchema = z.object({ nodeId: nodeIdSchema, asOf: optionalText(100) });
+
+/** GET /api/v1/investigate/causes */
+export const CausesQuerySchema = z.object({ nodeId: nodeIdSchema, limit: intQuery(50, 1, 500) });
+
+/** GET /api/v1/investigate */
+export const InvestigateQuerySchema = z.object({ node: nodeIdSchema, compare: optionalText(2000), asOf: optionalText(100) });
+
+/** GET /api/v1/flags */
+export const FlagListQuerySchema = z.object({ node: optionalText(2000), includeRemoved: booleanQuery(false) });

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sqlite } from "./db";
-import { AppError } from "./errors";
+import { AppError, isUniqueViolation } from "./errors";
 import { hashToken, newToken } from "./auth-crypto";
 
 /**
@@ -35,18 +35,23 @@ export function createApiKey(db: Sqlite, name: string, createdBy: string): { key
       { path: "name", message: "invalid name" },
     ]);
   }
-  const taken = db.prepare<[string], { id: number }>("SELECT id FROM ApiKey WHERE name = ?").get(name);
-  if (taken) {
-    throw new AppError("bad_request", `There is already a key named ${name} (names stay taken after revocation, because events record them).`, [
+  const nameTaken = () =>
+    new AppError("conflict", `There is already a key named ${name} (names stay taken after revocation, because events record them).`, [
       { path: "name", message: "already used" },
     ]);
-  }
+  if (db.prepare<[string], { id: number }>("SELECT id FROM ApiKey WHERE name = ?").get(name)) throw nameTaken();
   const secret = newToken(KEY_PREFIX);
   const now = new Date().toISOString();
-  const info = db
-    .prepare("INSERT INTO ApiKey (name, keyHash, prefix, createdAt, createdBy) VALUES (?, ?, ?, ?, ?)")
-    .run(name, hashToken(secret), secret.slice(0, KEY_PREFIX.length + 6), now, createdBy);
-  return { key: getApiKey(db, Number(info.lastInsertRowid))!, secret };
+  try {
+    const info = db
+      .prepare("INSERT INTO ApiKey (name, keyHash, prefix, createdAt, createdBy) VALUES (?, ?, ?, ?, ?)")
+      .run(name, hashToken(secret), secret.slice(0, KEY_PREFIX.length + 6), now, createdBy);
+    return { key: getApiKey(db, Number(info.lastInsertRowid))!, secret };
+  } catch (error) {
+    // Another server (or the CLI) created the same name between the check and the insert.
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
 }
 
 export function getApiKey(db: Sqlite, id: number): ApiKeySummary | null {

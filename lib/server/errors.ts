@@ -16,6 +16,7 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "conflict"
   | "gone"
   | "rate_limited"
   | "request_timeout"
@@ -31,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   gone: 410,
   rate_limited: 429,
   request_timeout: 408,
@@ -61,8 +63,20 @@ export function errorBody(code: ErrorCode, message: string, details: ErrorDetail
 }
 
 /**
+ * A write that lost a race on a unique column: two requests created the same name at once, and the
+ * database refused the second (SQLite's SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY, PostgreSQL's 23505,
+ * Prisma's P2002). Checked before the write, the name was still free; the answer is 409, not 500.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505" || code === "P2002";
+}
+
+/**
  * The single mapper from anything thrown to a JSON response: known errors keep their status and
- * message, zod errors become 400 with each field, anything else is a 500 that leaks nothing.
+ * message, zod errors become 400 with each field, a lost unique-name race 409, anything else is a
+ * 500 that leaks nothing.
  */
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof AppError) {
@@ -74,7 +88,12 @@ export function toErrorResponse(error: unknown): Response {
   }
   if (error instanceof ZodError) {
     const details = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    return Response.json(errorBody("bad_request", "The request is invalid.", details), { status: 400 });
+    const first = details[0];
+    const message = first ? `The request is invalid: ${first.path ? `${first.path} ` : ""}${first.message}.` : "The request is invalid.";
+    return Response.json(errorBody("bad_request", message, details), { status: 400 });
+  }
+  if (isUniqueViolation(error)) {
+    return Response.json(errorBody("conflict", "Something with the same name or id was just created; reload and try again."), { status: 409 });
   }
   console.error("Threadline: unexpected error", error);
   return Response.json(errorBody("internal", "Something went wrong on the server."), { status: 500 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Sqlite } from "@/lib/server/db";
 import { parseConfig } from "@/lib/config";
-import { AppError } from "@/lib/server/errors";
+import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { hashPassword, hashToken, newToken, verifyPassword } from "@/lib/server/auth-crypto";
 import { checkCredentials, ensureBootstrapAdmin, upsertUser } from "@/lib/server/auth-users";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/lib/server/api-keys";
@@ -197,5 +197,52 @@ describe("requireAdmin", () => {
     const { user } = await upsertUser(db, "ada", "a long enough password");
     const { token } = createSession(db, user.id, 1);
     expect(requireAdmin(request("GET", { cookie: `${SESSION_COOKIE}=${token}` }), db, baseEnv).username).toBe("ada");
+  });
+});
+
+describe("API key names", () => {
+  it("a name already taken is a 409 conflict naming the field", async () => {
+    createApiKey(db, "airflow", "user:root");
+    const error = (() => {
+      try {
+        createApiKey(db, "airflow", "user:ada");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    const response = toErrorResponse(error);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ error: { code: "conflict", details: [{ path: "name", message: "already used" }] } });
+  });
+
+  it("a name another writer created between the check and the insert is a 409, not a 500", async () => {
+    // The other writer's insert lands just before ours, as a second server's would (here a trigger
+    // on the same statement, so SQLite rolls it back with ours; another connection's would stay).
+    db.exec(`CREATE TEMP TRIGGER other_writer BEFORE INSERT ON ApiKey WHEN NEW.name = 'racer'
+      BEGIN INSERT INTO ApiKey (name, keyHash, prefix, createdAt, createdBy) VALUES ('racer', 'other', 'tlk_x', '2026-01-01', 'user:other'); END`);
+    const response = toErrorResponse((() => {
+      try {
+        createApiKey(db, "racer", "user:root");
+      } catch (e) {
+        return e;
+      }
+    })());
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ error: { code: "conflict", details: [{ path: "name" }] } });
+  });
+
+  it("the mapper answers any lost unique race with 409 and leaks nothing", async () => {
+    db.prepare("INSERT INTO ApiKey (name, keyHash, prefix, createdAt, createdBy) VALUES ('a', 'h', 'p', 't', 'u')").run();
+    const duplicate = (() => {
+      try {
+        db.prepare("INSERT INTO ApiKey (name, keyHash, prefix, createdAt, createdBy) VALUES ('a', 'h2', 'p', 't', 'u')").run();
+      } catch (e) {
+        return e;
+      }
+    })();
+    const response = toErrorResponse(duplicate);
+    expect(response.status).toBe(409);
+    expect(JSON.stringify(await response.json())).not.toMatch(/ApiKey|UNIQUE|constraint/i);
   });
 });

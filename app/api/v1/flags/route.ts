@@ -3,16 +3,15 @@ import { toErrorResponse } from "@/lib/server/errors";
 import { addFlag, listFlags, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
 import { requireWriter } from "@/lib/server/auth";
-import { AddFlagBodySchema, RemoveFlagBodySchema, flagBodySchemaFor } from "@/lib/schemas/investigate";
+import { AddFlagBodySchema, FlagListQuerySchema, RemoveFlagBodySchema, flagBodySchemaFor } from "@/lib/schemas/investigate";
+import { queryOf } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/flags?node=<version id>&includeRemoved=true — flags, newest first
 export async function GET(request: Request) {
   try {
-    const url = new URL(request.url);
-    const includeRemoved = ["1", "true"].includes(url.searchParams.get("includeRemoved") ?? "");
-    const node = url.searchParams.get("node")?.trim() || undefined;
+    const { node, includeRemoved } = FlagListQuerySchema.parse(queryOf(request));
     return Response.json({ flags: listFlags(getSqlite(), { node, includeRemoved }) });
   } catch (error) {
     return toErrorResponse(error);

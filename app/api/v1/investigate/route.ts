@@ -1,21 +1,18 @@
 import { getSqlite } from "@/lib/server/db";
-import { AppError, toErrorResponse } from "@/lib/server/errors";
+import { toErrorResponse } from "@/lib/server/errors";
 import { getInvestigation } from "@/lib/server/investigate";
 import { resolveAsOf } from "@/lib/server/investigate-asof";
+import { InvestigateQuerySchema } from "@/lib/schemas/investigate";
+import { queryOf } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/investigate?node=<version or run>&compare=<node>&asOf=<seq|ISO time> — everything the investigate view shows
 export async function GET(request: Request) {
   try {
-    const url = new URL(request.url);
-    const node = url.searchParams.get("node")?.trim();
-    if (!node) throw new AppError("bad_request", "node is required.", [{ path: "node", message: "required" }]);
+    const { node, compare, asOf } = InvestigateQuerySchema.parse(queryOf(request));
     const db = getSqlite();
-    const investigation = getInvestigation(db, node, {
-      compare: url.searchParams.get("compare")?.trim() || undefined,
-      asOf: resolveAsOf(db, url.searchParams.get("asOf")),
-    });
+    const investigation = getInvestigation(db, node, { compare, asOf: resolveAsOf(db, asOf ?? null) });
     return Response.json(investigation);
   } catch (error) {
     return toErrorResponse(error);

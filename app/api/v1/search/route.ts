@@ -1,15 +1,14 @@
 import { searchNodes } from "@/lib/server/catalog";
 import { toErrorResponse } from "@/lib/server/errors";
-import { intParam } from "@/lib/server/http";
+import { queryOf, SearchQuerySchema } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/search?q= — datasets and jobs ranked by name and namespace match
 export async function GET(request: Request) {
   try {
-    const url = new URL(request.url);
-    const q = (url.searchParams.get("q") ?? "").slice(0, 200);
-    return Response.json({ results: searchNodes(q, intParam(url, "limit", 20, 1, 100)) });
+    const { q, limit } = SearchQuerySchema.parse(queryOf(request));
+    return Response.json({ results: searchNodes(q, limit) });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,17 +1,16 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { intParam } from "@/lib/server/http";
 import { getCauses } from "@/lib/server/investigate";
-import { NodeQuerySchema } from "@/lib/schemas/investigate";
+import { CausesQuerySchema } from "@/lib/schemas/investigate";
+import { queryOf } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/investigate/causes?nodeId=<dataset or job> — upstream factors ranked by how much more often they sit behind failed outputs
 export async function GET(request: Request) {
   try {
-    const url = new URL(request.url);
-    const { nodeId } = NodeQuerySchema.parse({ nodeId: url.searchParams.get("nodeId") ?? undefined });
-    return Response.json(getCauses(getSqlite(), nodeId, intParam(url, "limit", 50, 1, 500)));
+    const { nodeId, limit } = CausesQuerySchema.parse(queryOf(request));
+    return Response.json(getCauses(getSqlite(), nodeId, limit));
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,7 +1,8 @@
 import { requireAdmin } from "@/lib/server/auth";
 import { revokeApiKey } from "@/lib/server/api-keys";
 import { getSqlite } from "@/lib/server/db";
-import { AppError, toErrorResponse } from "@/lib/server/errors";
+import { toErrorResponse } from "@/lib/server/errors";
+import { KeyIdParamSchema } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
@@ -10,10 +11,8 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ i
   try {
     const db = getSqlite();
     const admin = requireAdmin(request, db);
-    const { id } = await params;
-    const keyId = Number(id);
-    if (!Number.isInteger(keyId) || keyId <= 0) throw new AppError("not_found", `There is no API key ${id}.`);
-    return Response.json({ key: revokeApiKey(db, keyId, admin.sender) });
+    const { id } = KeyIdParamSchema.parse(await params);
+    return Response.json({ key: revokeApiKey(db, id, admin.sender) });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -4,6 +4,7 @@ import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents, summarise } from "@/lib/server/ingest";
+import { BatchBodySchema } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
@@ -12,12 +13,7 @@ export async function POST(request: Request) {
   try {
     const sender = authenticateWriter(request);
     enforceWriteRateLimit(request, sender);
-    const body = await readJsonBody(request);
-    if (!Array.isArray(body)) {
-      throw new AppError("bad_request", "The batch endpoint takes a JSON array of events.", [
-        { path: "", message: "expected an array" },
-      ]);
-    }
+    const body = BatchBodySchema.parse(await readJsonBody(request));
     const max = getConfig().THREADLINE_MAX_BATCH_EVENTS;
     if (body.length > max) {
       throw new AppError("payload_too_large", `A batch may hold at most ${max} events; this one has ${body.length}.`);
