@@ -91,6 +91,30 @@ function StoreSummary({ overview }: { overview: StoreOverview }) {
           </Card>
         </div>
 
+        <div className="space-y-6">
+        <Card aria-labelledby="sources-heading" data-testid="sources">
+          <CardHeader title={<span id="sources-heading">Sources</span>} description="Where the lineage came from." />
+          {overview.sources.length === 0 ? (
+            <EmptyState compact title="No jobs yet" />
+          ) : (
+            <ul className="divide-y divide-line">
+              {overview.sources.map((source) => (
+                <li key={source.name} className="px-4 py-3" data-testid={`source-${source.name.toLowerCase()}`}>
+                  <div className="flex items-center justify-between gap-3">
+                    <span className="text-sm font-medium text-ink">{source.name === "MLflow" ? "Imported from MLflow" : "Sent as OpenLineage"}</span>
+                    <span className="shrink-0 text-xs text-ink-muted">
+                      {formatCount(source.jobs)} {source.name === "MLflow" ? "experiments" : "jobs"} · {formatCount(source.runs)} runs
+                    </span>
+                  </div>
+                  {source.integrations.length > 0 ? (
+                    <p className="mt-0.5 truncate text-xs text-ink-muted">{source.integrations.map((i) => i.toLowerCase()).join(", ")}</p>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+
         <Card aria-labelledby="namespaces-heading" data-testid="namespaces">
           <CardHeader
             title={<span id="namespaces-heading">Namespaces</span>}
@@ -114,6 +138,7 @@ function StoreSummary({ overview }: { overview: StoreOverview }) {
             Looking for something by name? Use the search box above (Ctrl K).
           </CardBody>
         </Card>
+        </div>
       </div>
     </div>
   );

@@ -12,8 +12,10 @@ import { ChangesSection } from "./panel/changes-section";
 import { HistorySection } from "./panel/history-section";
 import { JsonTree } from "./panel/json-tree";
 import { LineageSection } from "./panel/lineage-section";
+import { MetricsSection } from "./panel/metrics-section";
 import { OverviewSection } from "./panel/overview-section";
 import { PanelSection } from "./panel/panel-section";
+import { RegistrySection } from "./panel/registry-section";
 import { TransformationSection } from "./panel/transformation-section";
 import { InvestigateSection } from "@/components/investigate/investigate-section";
 import { nodeApiPath, runIdOf } from "@/lib/lineage/node-id";
@@ -148,7 +150,9 @@ export function SidePanel({ nodeId, isFocus, onClose, onOpenNode, onRecentre }: 
           <>
             <OverviewSection detail={detail} />
             <InvestigateSection node={detail.node} />
+            <RegistrySection detail={detail} />
             <TransformationSection detail={detail} onOpen={onOpenNode} />
+            <MetricsSection detail={detail} />
             <ChangesSection detail={detail} onOpenVersionGraph={onRecentre} />
             <HistorySection detail={detail} onOpenVersionGraph={onRecentre} />
             <LineageSection detail={detail} onOpen={onOpenNode} />

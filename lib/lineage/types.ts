@@ -194,9 +194,19 @@ export interface RunWithJob extends RunSummary {
 }
 
 /** What the home page shows: what is in the store at a glance. */
+/** Where lineage came from: events sent as OpenLineage, or imported from a tracker (MLflow). */
+export interface LineageSource {
+  name: "OpenLineage" | "MLflow";
+  /** The jobType integrations seen (SPARK, AIRFLOW, MLFLOW...), sorted; empty when none was declared. */
+  integrations: string[];
+  jobs: number;
+  runs: number;
+}
+
 export interface StoreOverview {
   stats: StoreStats;
   namespaces: { namespace: string; jobs: number; datasets: number }[];
+  sources: LineageSource[];
   recentRuns: RunWithJob[];
   failedRuns: RunWithJob[];
   /** Outputs that failed (their run failed or an evaluation failed them), newest first. */

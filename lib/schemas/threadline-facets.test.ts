@@ -8,6 +8,7 @@ import {
   readChangeFacet,
   readEvaluationFacet,
   readGenerationFacet,
+  readEvaluationMetrics,
   readModelFacet,
   readProvenanceFacet,
   readSyntheticFacet,
@@ -189,7 +190,18 @@ describe("readModelFacet", () => {
       checkpointStep: 12000,
       framework: "pytorch",
       parameterCount: 77_000_000,
+      registeredModel: null,
+      modelVersion: null,
+      stage: null,
+      aliases: [],
+      modelId: null,
+      status: null,
     });
+  });
+
+  it("reads a registry's version, stage and aliases, keeping only string aliases", () => {
+    const registry = { registeredModel: "churn", modelVersion: "3", stage: "Production", aliases: ["champion", 7, ""], modelId: "m-1", status: "READY" };
+    expect(readModelFacet({ threadline_model: registry })).toMatchObject({ ...registry, aliases: ["champion"] });
   });
 
   it("returns null when absent and nulls for unusable fields", () => {
@@ -200,7 +212,28 @@ describe("readModelFacet", () => {
       checkpointStep: null,
       framework: null,
       parameterCount: null,
+      registeredModel: null,
+      modelVersion: null,
+      stage: null,
+      aliases: [],
+      modelId: null,
+      status: null,
     });
+  });
+});
+
+describe("readEvaluationMetrics", () => {
+  it("reads each metric's latest value, step, history length and dataset, dropping entries without a key", () => {
+    const facets = { threadline_evaluation: { metrics: [{ key: "f1", value: 0.8, step: 4, historyLength: 5, datasetName: "eval", datasetDigest: "d1" }, { value: 1 }, { key: "loss", value: null }] } };
+    expect(readEvaluationMetrics(facets)).toEqual([
+      { key: "f1", value: 0.8, step: 4, timestamp: null, historyLength: 5, datasetName: "eval", datasetDigest: "d1" },
+      { key: "loss", value: null, step: null, timestamp: null, historyLength: null, datasetName: null, datasetDigest: null },
+    ]);
+  });
+
+  it("accepts a metrics-only evaluation facet without a warning, and it fails nothing", () => {
+    expect(warnings(eventWith({ run: { threadline_evaluation: { metrics: [{ key: "f1", value: 0.8 }] } } }))).toEqual([]);
+    expect(readEvaluationFacet({ threadline_evaluation: { metrics: [{ key: "f1", value: 0.8 }] } })).toBeNull();
   });
 });
 

@@ -146,6 +146,14 @@ export interface ModelInfo {
   checkpointStep: number | null;
   framework: string | null;
   parameterCount: number | null;
+  /** A model registry's view of this version (MLflow): null fields when not registered. */
+  registeredModel: string | null;
+  modelVersion: string | null;
+  stage: string | null;
+  /** Only string entries; [] when none. */
+  aliases: string[];
+  modelId: string | null;
+  status: string | null;
 }
 
 export interface GenerationInfo {
@@ -228,7 +236,46 @@ export function readModelFacet(facets: Facets): ModelInfo | null {
     checkpointStep: integer(f.checkpointStep, 0),
     framework: text(f.framework),
     parameterCount: integer(f.parameterCount, 0),
+    registeredModel: text(f.registeredModel),
+    modelVersion: text(f.modelVersion),
+    stage: text(f.stage),
+    aliases: Array.isArray(f.aliases) ? f.aliases.filter((a): a is string => typeof a === "string" && a.length > 0) : [],
+    modelId: text(f.modelId),
+    status: text(f.status),
   };
+}
+
+export interface MetricInfo {
+  key: string;
+  /** Null when the tracker logged something that is not a finite number (NaN). */
+  value: number | null;
+  step: number | null;
+  timestamp: string | null;
+  historyLength: number | null;
+  datasetName: string | null;
+  datasetDigest: string | null;
+}
+
+/** threadline_evaluation.metrics: the latest value of each metric a run logged; [] when none. */
+export function readEvaluationMetrics(facets: Facets): MetricInfo[] {
+  const f = facetOf(facets, THREADLINE_FACETS.evaluation);
+  if (!f || !Array.isArray(f.metrics)) return [];
+  return f.metrics.flatMap((raw: unknown): MetricInfo[] => {
+    const m = record(raw);
+    const key = m ? text(m.key) : null;
+    if (!m || !key) return [];
+    return [
+      {
+        key,
+        value: finite(m.value),
+        step: integer(m.step),
+        timestamp: text(m.timestamp),
+        historyLength: integer(m.historyLength, 0),
+        datasetName: text(m.datasetName),
+        datasetDigest: text(m.datasetDigest),
+      },
+    ];
+  });
 }
 
 /** threadline_generation: null when absent; sampling keeps only flat values. */

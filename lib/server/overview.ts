@@ -1,7 +1,7 @@
 import "server-only";
 import { getStats } from "./catalog";
 import { getSqlite } from "./db";
-import type { FailedOutput, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import type { FailedOutput, LineageSource, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { readFailureReasons } from "@/lib/schemas/columns";
 
@@ -51,12 +51,37 @@ export async function getOverview(): Promise<StoreOverview> {
   return {
     stats: getStats(),
     namespaces,
+    sources: lineageSources(),
     recentRuns: runsWithJob("", 12),
     failedRuns: runsWithJob("WHERE r.state = 'FAILED'", 12),
     failedOutputs: failedOutputs(12),
   };
 }
 
+/**
+ * Jobs and runs by where they came from. The MLflow importer marks its jobs with jobType integration
+ * MLFLOW; everything else arrived as OpenLineage. Read from Job (small) and the Run index on jobKey,
+ * never by scanning the event log.
+ */
+function lineageSources(): LineageSource[] {
+  const rows = getSqlite()
+    .prepare<[], { integration: string; jobs: number; runs: number }>(
+      `SELECT COALESCE(UPPER(json_extract(j.facets, '$.jobType.integration')), '') AS integration, COUNT(*) AS jobs,
+              SUM((SELECT COUNT(*) FROM Run r WHERE r.jobKey = j.key)) AS runs
+       FROM Job j GROUP BY 1 ORDER BY 1`,
+    )
+    .all();
+  const sources = new Map<LineageSource["name"], LineageSource>();
+  for (const r of rows) {
+    const name = r.integration === "MLFLOW" ? "MLflow" : "OpenLineage";
+    const source = sources.get(name) ?? { name, integrations: [], jobs: 0, runs: 0 };
+    if (r.integration && r.integration !== "MLFLOW") source.integrations.push(r.integration);
+    source.jobs += r.jobs;
+    source.runs += r.runs ?? 0;
+    sources.set(name, source);
+  }
+  return [...sources.values()].sort((a, b) => b.runs - a.runs || a.name.localeCompare(b.name));
+}
 
 interface FailedVersionRow {
   key: string;
