@@ -3,7 +3,7 @@
 //   --quick            the reduced set (about five minutes once the app is built): stores of 10k and
 //                      100k edges, API queries on the 100k store, fewer repeats, dagre once at 5k/10k
 //   --json             print one JSON object of figures on stdout (the table goes to stderr)
-//   --only=a,b         run some sections: layout, store, api, post, browser
+//   --only=a,b         run some sections: layout, store, api, post, browser, mlflow
 //   --no-build         never run `npm run build` (use .next as it is)
 //   --reuse-store      keep generated stores in the temp cache and reuse them when nothing that
 //                      shapes them changed (skips the batched-ingest figures of reused stores)
@@ -22,6 +22,7 @@ import { buildApp, buildStaleness, processTreeMemory, startServer, type MemoryFi
 import { round, spread, summarise, type LatencySummary, type Spread } from "./lib/stats";
 import { buildStore, measureStorage, type StorageFigures, type StoreIngestResult } from "./lib/store";
 import { runBrowserBench, type BrowserFigures } from "./lib/browser-bench";
+import { runMlflowBench, type MlflowBenchFigures } from "./lib/mlflow-bench";
 
 const ROOT = process.cwd();
 const args = new Set(process.argv.slice(2));
@@ -129,6 +130,7 @@ interface Figures {
     serverOutputTail?: string;
   };
   server?: { storeEdges: number; afterQueries?: MemoryFigures; atEnd?: MemoryFigures };
+  mlflow?: MlflowBenchFigures;
   checks?: Check[];
 }
 
@@ -172,6 +174,11 @@ async function main(): Promise<void> {
     // 1. Layout first: pure CPU, nothing else running.
     if (runs("layout")) {
       figures.layout = await runLayoutBench({ ...PLAN.layout, seed: SEED }, log);
+    }
+
+    // MLflow import of a synthetic 10,000-run file store, next to batched ingest of the same events.
+    if (runs("mlflow")) {
+      figures.mlflow = await runMlflowBench(work, { runs: 10_000, seed: SEED }, log);
     }
 
     // 2. Stores: batched ingest through ingestEvents, then what the edges cost on disk.
@@ -500,6 +507,14 @@ function printTable(f: Figures): void {
         (a.rssAfter ? `; server RSS then ${round(a.rssAfter.rssBytes / 2 ** 20)} MB (peak ${round(a.rssAfter.peakRssBytes / 2 ** 20)} MB)` : "") +
         `; largest RSS seen meanwhile ${round(a.peakRssSeenBytes / 2 ** 20)} MB`,
     );
+  }
+  if (f.mlflow) {
+    const m = f.mlflow;
+    out();
+    out(`MLflow import (synthetic file store: ${m.runs} runs in ${m.experiments} experiments, ${m.modelVersions} registry versions, ${m.events} events)`);
+    out(`  import:mlflow end to end   ${round(m.importMs)} ms = ${round(m.runsPerSecond)} runs/s, ${round(m.eventsPerSecond)} events/s (reading the files ${round(m.readMs)} ms, mapping ${round(m.mapMs)} ms)`);
+    out(`  the same events batched    ${round(m.ingestOnlyMs)} ms = ${round(m.ingestOnlyEventsPerSecond)} events/s (ingestEvents, 1,000 a batch)`);
+    out(`  re-import, all duplicates  ${round(m.reimportMs)} ms`);
   }
   if (f.server) {
     out();
