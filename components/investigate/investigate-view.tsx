@@ -15,6 +15,7 @@ import { DifferencesList } from "./differences-list";
 import { FailureSummary } from "./failure-summary";
 import { FlagButton } from "./flag-button";
 import { InvestigateGraph } from "./investigate-graph";
+import { MetricsComparison } from "./metrics-comparison";
 import { ExportMenu } from "@/components/export/export-menu";
 import { investigateHref } from "./investigate-href";
 import { SyntheticCard } from "./synthetic-card";
@@ -242,6 +243,10 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
           </div>
         </Card>
       </div>
+
+      {investigation.metrics && comparison.b ? (
+        <MetricsComparison rows={investigation.metrics} aLabel={labelOf(target)} bLabel={labelOf(comparison.b)} />
+      ) : null}
 
       <div className={synthetic ? "grid gap-4 xl:grid-cols-[26rem_minmax(0,1fr)]" : "grid gap-4"}>
         {synthetic ? <SyntheticCard report={synthetic} /> : null}

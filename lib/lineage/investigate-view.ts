@@ -8,7 +8,8 @@ import type { LineageDiff } from "./investigate-diff";
 import type { SyntheticReport } from "./synthetic";
 import type { LineageEdge, LineageNode } from "./types";
 
-/** A point in the log an as-of view stops at. */
+/** A point in the log an as-of view stops at. */import type { MetricComparisonRow } from "./metric-comparison";
+
 export interface AsOfView {
   seq: number;
   /** eventTime of that event (ISO-8601). */
@@ -84,6 +85,8 @@ export interface Investigation {
   syntheticByNode: Record<string, { share: number; generation: number }>;
   /** The dataset or job whose outputs the common-causes table compares. */
   causesScope: { id: string; label: string } | null;
+  /** The metrics of the two runs compared (the target's run and the comparison's), when either logged any. */
+  metrics: MetricComparisonRow[] | null;
 }
 
 export interface CauseRowView extends CauseRow {

@@ -21,7 +21,8 @@ import type {
 import { computeSynthetic, syntheticReport, type SyntheticThresholds } from "@/lib/lineage/synthetic";
 import { nodeTypeOf, runIdOf, nodeId } from "@/lib/lineage/node-id";
 import { type LineageNode, type RunState } from "@/lib/lineage/types";
-import { readChangeFacet, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
+import { readChangeFacet, readEvaluationMetrics, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
+import { compareMetrics, type MetricComparisonRow } from "@/lib/lineage/metric-comparison";
 import { readFacets, readFailedChecks, readFailureReasons, readRunParameters } from "@/lib/schemas/columns";
 
 /**
@@ -392,7 +393,19 @@ export function getInvestigation(db: Sqlite, key: string, options: { compare?: s
     synthetic,
     syntheticByNode,
     causesScope: causesScopeOf(db, target),
+    metrics: b ? metricsOf(db, key, b.id) : null,
   };
+}
+
+/** The metrics of the runs behind a and b (a version stands for the run that made it); null when neither logged any. */
+function metricsOf(db: Sqlite, a: string, b: string): MetricComparisonRow[] | null {
+  const facetsOf = (key: string) => {
+    const runId = nodeTypeOf(key) === "run" ? runIdOf(key) : db.prepare<[string], { runId: string | null }>("SELECT producedByRunId AS runId FROM DatasetVersion WHERE key = ?").get(key)?.runId;
+    const row = runId ? db.prepare<[string], { facets: string }>("SELECT facets FROM Run WHERE runId = ?").get(runId) : undefined;
+    return readEvaluationMetrics(readFacets(row?.facets));
+  };
+  const rows = compareMetrics(facetsOf(a), facetsOf(b));
+  return rows.length > 0 ? rows : null;
 }
 
 function firstOutput(graph: VersionGraph, runKey: string): string | null {

@@ -72,3 +72,21 @@ test("a registered model version's panel shows its stage and aliases", async ({ 
   await expect(registry.getByTestId("model-aliases")).toHaveText("@best_model");
   await page.screenshot({ path: test.info().outputPath("mlflow-model-version.png") });
 });
+
+test("investigate compares two trials of the same experiment: parameters and metrics", async ({ page }) => {
+  const other = "2a3e15e41abd435fa630bc9c34b5a4cf";
+  const q = (id: string) => encodeURIComponent(id);
+  await page.goto(`/investigate?node=${q(`run:${uuid(CHILD)}`)}&compare=${q(`run:${uuid(other)}`)}`);
+  const differences = page.getByTestId("differences-list");
+  for (const key of ["max_depth", "min_samples_split", "n_estimators"]) {
+    const a = fs.readFileSync(path.join(store("census_income"), "0", CHILD, "params", key), "utf8");
+    const b = fs.readFileSync(path.join(store("census_income"), "0", other, "params", key), "utf8");
+    await expect(differences.locator('[data-kind="parameter"]').filter({ hasText: key })).toContainText(new RegExp(`${b}.*${a}|${a}.*${b}`));
+  }
+  const f1 = (run: string) => Number(fs.readFileSync(path.join(store("census_income"), "0", run, "metrics", "mean_f1"), "utf8").trim().split(/\s+/)[1]);
+  const row = page.getByTestId("metrics-comparison").getByRole("row", { name: /mean_f1/ });
+  await expect(row).toContainText(String(Number(f1(CHILD).toPrecision(6))));
+  await expect(row).toContainText(String(Number(f1(other).toPrecision(6))));
+  await page.getByTestId("metrics-comparison").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("mlflow-investigate.png"), fullPage: true });
+});
