@@ -6,7 +6,7 @@
  */
 import readline from "node:readline";
 import { Writable } from "node:stream";
-import { closeDatabase, getSqlite } from "@/lib/server/db";
+import { closeDatabase, getStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { MIN_PASSWORD_LENGTH, upsertUser } from "@/lib/server/auth-users";
 
@@ -52,14 +52,17 @@ async function main(): Promise<number> {
     console.error("Usage: npm run create-admin -- <username>   (password from THREADLINE_ADMIN_PASSWORD, the terminal or stdin)");
     return 2;
   }
-  const db = getSqlite();
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'User'").get();
+  const store = getStore();
+  const hasTable = await store.get(`SELECT 1 FROM "User" LIMIT 1`).then(
+    () => true,
+    () => false,
+  );
   if (!hasTable) {
     console.error("The database has no User table yet: run npm run db:migrate first.");
     return 1;
   }
   const password = await readPassword();
-  const { created } = await upsertUser(db, username, password, "admin");
+  const { created } = await upsertUser(store, username, password, "admin");
   console.log(
     created
       ? `Created admin ${username}. Writes now need credentials: sign in at /signin, and create API keys for machines at /admin/keys.`

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { ANONYMOUS, getAuthMode } from "@/lib/server/auth";
 import { getSessionPrincipal } from "@/lib/server/auth-context";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { listShares } from "@/lib/server/shares";
 import { ShareList } from "@/components/share/share-list";
 
@@ -11,11 +11,10 @@ export const dynamic = "force-dynamic";
 
 // /share — the links you shared (every link for an admin, or for anyone in local demo mode)
 export default async function SharesPage() {
-  const db = getSqlite();
-  const mode = getAuthMode(db);
+  const mode = await getAuthMode(getStore());
   const principal = (await getSessionPrincipal()) ?? (mode.isProtected ? null : ANONYMOUS);
   if (!principal) redirect("/signin?next=/share");
-  const shares = listShares(db, principal, mode.isProtected);
+  const shares = listShares(getSqlite(), principal, mode.isProtected);
 
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">

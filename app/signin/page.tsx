@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getSessionPrincipal } from "@/lib/server/auth-context";
 import { countUsers, ensureBootstrapAdmin } from "@/lib/server/auth-users";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { getConfig } from "@/lib/config";
 import { safeRedirectPath } from "@/lib/safe-url";
 import { SignInForm } from "@/components/auth/sign-in-form";
@@ -16,10 +16,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   // Only a path on this site: `next` must never send a signed-in person to another one.
   const next = safeRedirectPath((await searchParams).next);
   const env = getConfig();
-  const db = getSqlite();
-  await ensureBootstrapAdmin(db, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
+  const store = getStore();
+  await ensureBootstrapAdmin(store, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
   const principal = await getSessionPrincipal();
-  const hasUsers = countUsers(db) > 0;
+  const hasUsers = (await countUsers(store)) > 0;
 
   return (
     <div className="mx-auto w-full max-w-sm px-4 py-16">

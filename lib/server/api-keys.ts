@@ -1,6 +1,6 @@
 import "server-only";
-import type { Sqlite } from "./db";
-import { AppError, isUniqueViolation } from "./errors";
+import type { Queryable } from "./store/types";
+import { AppError } from "./errors";
 import { hashToken, newToken } from "./auth-crypto";
 
 /**
@@ -27,61 +27,58 @@ export interface ApiKeySummary {
   revokedBy: string | null;
 }
 
-const COLUMNS = "id, name, prefix, createdAt, createdBy, lastUsedAt, revokedAt, revokedBy";
+const COLUMNS = `"id", "name", "prefix", "createdAt", "createdBy", "lastUsedAt", "revokedAt", "revokedBy"`;
 
-export function createApiKey(db: Sqlite, name: string, createdBy: string): { key: ApiKeySummary; secret: string } {
+export async function createApiKey(store: Queryable, name: string, createdBy: string): Promise<{ key: ApiKeySummary; secret: string }> {
   if (!KEY_NAME_PATTERN.test(name)) {
     throw new AppError("bad_request", "A key name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit.", [
       { path: "name", message: "invalid name" },
     ]);
   }
-  const nameTaken = () =>
-    new AppError("conflict", `There is already a key named ${name} (names stay taken after revocation, because events record them).`, [
-      { path: "name", message: "already used" },
-    ]);
-  if (db.prepare<[string], { id: number }>("SELECT id FROM ApiKey WHERE name = ?").get(name)) throw nameTaken();
   const secret = newToken(KEY_PREFIX);
   const now = new Date().toISOString();
-  try {
-    const info = db
-      .prepare("INSERT INTO ApiKey (name, keyHash, prefix, createdAt, createdBy) VALUES (?, ?, ?, ?, ?)")
-      .run(name, hashToken(secret), secret.slice(0, KEY_PREFIX.length + 6), now, createdBy);
-    return { key: getApiKey(db, Number(info.lastInsertRowid))!, secret };
-  } catch (error) {
-    // Another server (or the CLI) created the same name between the check and the insert.
-    if (isUniqueViolation(error)) throw nameTaken();
-    throw error;
+  // The unique name decides, also when two servers (or the CLI) create the same name at once.
+  const inserted = await store.get<{ id: number }>(
+    `INSERT INTO "ApiKey" ("name", "keyHash", "prefix", "createdAt", "createdBy") VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT ("name") DO NOTHING RETURNING "id"`,
+    [name, hashToken(secret), secret.slice(0, KEY_PREFIX.length + 6), now, createdBy],
+  );
+  if (!inserted) {
+    throw new AppError("conflict", `There is already a key named ${name} (names stay taken after revocation, because events record them).`, [
+      { path: "name", message: "already used" },
+    ]);
   }
+  return { key: (await getApiKey(store, inserted.id))!, secret };
 }
 
-export function getApiKey(db: Sqlite, id: number): ApiKeySummary | null {
-  return db.prepare<[number], ApiKeySummary>(`SELECT ${COLUMNS} FROM ApiKey WHERE id = ?`).get(id) ?? null;
+export async function getApiKey(store: Queryable, id: number): Promise<ApiKeySummary | null> {
+  return (await store.get<ApiKeySummary>(`SELECT ${COLUMNS} FROM "ApiKey" WHERE "id" = ?`, [id])) ?? null;
 }
 
 /** Every key, newest first (revoked ones too: they explain old events' senders). */
-export function listApiKeys(db: Sqlite): ApiKeySummary[] {
-  return db.prepare<[], ApiKeySummary>(`SELECT ${COLUMNS} FROM ApiKey ORDER BY id DESC`).all();
+export function listApiKeys(store: Queryable): Promise<ApiKeySummary[]> {
+  return store.all<ApiKeySummary>(`SELECT ${COLUMNS} FROM "ApiKey" ORDER BY "id" DESC`);
 }
 
 /** Records the revocation (the row stays). Revoking twice is a no-op that answers the same. */
-export function revokeApiKey(db: Sqlite, id: number, revokedBy: string): ApiKeySummary {
-  const key = getApiKey(db, id);
+export async function revokeApiKey(store: Queryable, id: number, revokedBy: string): Promise<ApiKeySummary> {
+  const key = await getApiKey(store, id);
   if (!key) throw new AppError("not_found", `There is no API key ${id}.`);
   if (key.revokedAt) return key;
-  db.prepare("UPDATE ApiKey SET revokedAt = ?, revokedBy = ? WHERE id = ? AND revokedAt IS NULL").run(new Date().toISOString(), revokedBy, id);
-  return getApiKey(db, id)!;
+  await store.run(`UPDATE "ApiKey" SET "revokedAt" = ?, "revokedBy" = ? WHERE "id" = ? AND "revokedAt" IS NULL`, [new Date().toISOString(), revokedBy, id]);
+  return (await getApiKey(store, id))!;
 }
 
 export type KeyLookup = { status: "valid"; key: ApiKeySummary } | { status: "revoked"; key: ApiKeySummary } | { status: "unknown" };
 
 /** Finds the key a Bearer secret belongs to (by its hash: a lookup on a 256-bit secret leaks nothing by timing). */
-export function findApiKey(db: Sqlite, secret: string, now = new Date()): KeyLookup {
+export async function findApiKey(store: Queryable, secret: string, now = new Date()): Promise<KeyLookup> {
   if (!KEY_PATTERN.test(secret)) return { status: "unknown" };
-  const key = db.prepare<[string], ApiKeySummary>(`SELECT ${COLUMNS} FROM ApiKey WHERE keyHash = ?`).get(hashToken(secret));
+  const key = await store.get<ApiKeySummary>(`SELECT ${COLUMNS} FROM "ApiKey" WHERE "keyHash" = ?`, [hashToken(secret)]);
   if (!key) return { status: "unknown" };
   if (key.revokedAt) return { status: "revoked", key };
   if (!key.lastUsedAt || now.getTime() - Date.parse(key.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
-    db.prepare("UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?").run(now.toISOString(), key.id);
+    await store.run(`UPDATE "ApiKey" SET "lastUsedAt" = ? WHERE "id" = ?`, [now.toISOString(), key.id]);
   }
   return { status: "valid", key };
 }

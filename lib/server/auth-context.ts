@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { getSqlite } from "./db";
+import { getStore } from "./db";
 import { getAuthMode, type Principal } from "./auth";
 import { findSessionUser, SESSION_COOKIE } from "./session";
 import type { SessionInfo } from "@/lib/schemas/auth";
@@ -12,7 +12,7 @@ import type { SessionInfo } from "@/lib/schemas/auth";
 
 export async function getSessionPrincipal(): Promise<(Principal & { kind: "user" }) | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value ?? null;
-  const user = findSessionUser(getSqlite(), token);
+  const user = await findSessionUser(getStore(), token);
   if (!user) return null;
   return {
     kind: "user",
@@ -29,7 +29,7 @@ export async function getSessionPrincipal(): Promise<(Principal & { kind: "user"
 export async function getViewer(): Promise<SessionInfo> {
   const principal = await getSessionPrincipal();
   return {
-    isProtected: getAuthMode().isProtected,
+    isProtected: (await getAuthMode()).isProtected,
     user: principal ? { username: principal.username, role: principal.role } : null,
   };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import type { Queryable, Store } from "./store/types";
 import { AppError } from "./errors";
 import { hashPassword, verifyPassword } from "./auth-crypto";
 
@@ -14,12 +14,12 @@ export interface UserRecord {
   role: string;
 }
 
-export function countUsers(db: Sqlite): number {
-  return db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM User").get()?.n ?? 0;
+export async function countUsers(store: Queryable): Promise<number> {
+  return (await store.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "User"`))?.n ?? 0;
 }
 
-export function findUserById(db: Sqlite, id: number): UserRecord | null {
-  return db.prepare<[number], UserRecord>("SELECT id, username, role FROM User WHERE id = ?").get(id) ?? null;
+export async function findUserById(store: Queryable, id: number): Promise<UserRecord | null> {
+  return (await store.get<UserRecord>(`SELECT "id", "username", "role" FROM "User" WHERE "id" = ?`, [id])) ?? null;
 }
 
 /** Checks the rules a new password must meet; the message says what is wrong. */
@@ -36,7 +36,7 @@ export function checkNewPassword(password: string): void {
  * forgot theirs: `npm run create-admin -- <user>` again). Says which it did.
  */
 export async function upsertUser(
-  db: Sqlite,
+  store: Store,
   username: string,
   password: string,
   role = "admin",
@@ -49,43 +49,52 @@ export async function upsertUser(
   checkNewPassword(password);
   const passwordHash = await hashPassword(password);
   const now = new Date().toISOString();
-  const existing = db.prepare<[string], { id: number }>("SELECT id FROM User WHERE username = ?").get(username);
-  if (existing) {
-    db.prepare("UPDATE User SET passwordHash = ?, role = ?, updatedAt = ? WHERE id = ?").run(passwordHash, role, now, existing.id);
-    // A new password ends every session signed in with the old one.
-    db.prepare("DELETE FROM Session WHERE userId = ?").run(existing.id);
-    return { user: { id: existing.id, username, role }, created: false };
-  }
-  const info = db
-    .prepare("INSERT INTO User (username, passwordHash, role, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)")
-    .run(username, passwordHash, role, now, now);
-  return { user: { id: Number(info.lastInsertRowid), username, role }, created: true };
+  return store.transaction(async (tx) => {
+    const existing = await tx.get<{ id: number }>(`SELECT "id" FROM "User" WHERE "username" = ?`, [username]);
+    if (existing) {
+      await tx.run(`UPDATE "User" SET "passwordHash" = ?, "role" = ?, "updatedAt" = ? WHERE "id" = ?`, [passwordHash, role, now, existing.id]);
+      // A new password ends every session signed in with the old one.
+      await tx.run(`DELETE FROM "Session" WHERE "userId" = ?`, [existing.id]);
+      return { user: { id: existing.id, username, role }, created: false };
+    }
+    const inserted = await tx.get<{ id: number }>(
+      `INSERT INTO "User" ("username", "passwordHash", "role", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?) RETURNING "id"`,
+      [username, passwordHash, role, now, now],
+    );
+    return { user: { id: inserted!.id, username, role }, created: true };
+  });
 }
 
 /** The user whose password this is, or null; as slow for an unknown username as for a wrong password. */
-export async function checkCredentials(db: Sqlite, username: string, password: string): Promise<UserRecord | null> {
-  const row = db
-    .prepare<[string], UserRecord & { passwordHash: string }>("SELECT id, username, role, passwordHash FROM User WHERE username = ?")
-    .get(username);
+export async function checkCredentials(store: Queryable, username: string, password: string): Promise<UserRecord | null> {
+  const row = await store.get<UserRecord & { passwordHash: string }>(
+    `SELECT "id", "username", "role", "passwordHash" FROM "User" WHERE "username" = ?`,
+    [username],
+  );
   const ok = await verifyPassword(password, row?.passwordHash ?? null);
   return ok && row ? { id: row.id, username: row.username, role: row.role } : null;
 }
 
-let bootstrapped: Promise<void> | null = null;
+// One bootstrap per store (a process may hold several: scripts, tests).
+const bootstrapped = new WeakMap<Store, Promise<void>>();
 
 /**
  * THREADLINE_ADMIN_PASSWORD: creates THREADLINE_ADMIN_USER the first time it is needed, when no user
  * exists yet. Never touches an existing user, so changing the variable later changes nothing.
  */
-export function ensureBootstrapAdmin(db: Sqlite, username: string, password: string | undefined): Promise<void> {
+export function ensureBootstrapAdmin(store: Store, username: string, password: string | undefined): Promise<void> {
   if (!password) return Promise.resolve();
-  bootstrapped ??= (async () => {
-    if (countUsers(db) > 0) return;
-    await upsertUser(db, username, password, "admin");
-    console.log(`Threadline: created admin "${username}" from THREADLINE_ADMIN_PASSWORD.`);
-  })().catch((error: unknown) => {
-    bootstrapped = null;
-    throw error;
-  });
-  return bootstrapped;
+  let done = bootstrapped.get(store);
+  if (done === undefined) {
+    done = (async () => {
+      if ((await countUsers(store)) > 0) return;
+      await upsertUser(store, username, password, "admin");
+      console.log(`Threadline: created admin "${username}" from THREADLINE_ADMIN_PASSWORD.`);
+    })().catch((error: unknown) => {
+      bootstrapped.delete(store);
+      throw error;
+    });
+    bootstrapped.set(store, done);
+  }
+  return done;
 }

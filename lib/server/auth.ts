@@ -1,5 +1,6 @@
 import "server-only";
-import { getSqlite, type Sqlite } from "./db";
+import { getStore } from "./db";
+import type { Queryable } from "./store/types";
 import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "./errors";
 import { safeEqual } from "./auth-crypto";
@@ -37,7 +38,7 @@ export interface AuthMode {
   reason: string;
 }
 
-export function getAuthMode(db: Sqlite = getSqlite(), env: Config = getConfig()): AuthMode {
+export async function getAuthMode(store: Queryable = getStore(), env: Config = getConfig()): Promise<AuthMode> {
   if (env.THREADLINE_AUTH === "off") {
     if (env.THREADLINE_API_KEY) {
       throw new AppError("internal", "THREADLINE_AUTH=off contradicts THREADLINE_API_KEY: unset one of them.");
@@ -47,11 +48,10 @@ export function getAuthMode(db: Sqlite = getSqlite(), env: Config = getConfig())
   if (env.THREADLINE_AUTH === "on") return { isProtected: true, reason: "THREADLINE_AUTH=on" };
   if (env.THREADLINE_API_KEY) return { isProtected: true, reason: "THREADLINE_API_KEY is set" };
   if (env.THREADLINE_ADMIN_PASSWORD) return { isProtected: true, reason: "THREADLINE_ADMIN_PASSWORD is set" };
-  const row = db
-    .prepare<[], { users: number; keys: number }>(
-      "SELECT EXISTS(SELECT 1 FROM User) AS users, EXISTS(SELECT 1 FROM ApiKey) AS keys",
-    )
-    .get();
+  // EXISTS is 0/1 on SQLite and a boolean on PostgreSQL: both read as truth values.
+  const row = await store.get<{ users: number | boolean; keys: number | boolean }>(
+    `SELECT EXISTS(SELECT 1 FROM "User") AS "users", EXISTS(SELECT 1 FROM "ApiKey") AS "keys"`,
+  );
   if (row?.users) return { isProtected: true, reason: "an admin account exists" };
   if (row?.keys) return { isProtected: true, reason: "API keys exist" };
   return { isProtected: false, reason: "nothing is configured (local demo mode)" };
@@ -95,19 +95,19 @@ type Resolved =
   | { principal: null; via: null };
 
 /** The credentials a request carries, checked; Bearer wins over the cookie when both are sent. */
-export function resolveCredentials(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Resolved {
+export async function resolveCredentials(request: Request, store: Queryable = getStore(), env: Config = getConfig()): Promise<Resolved> {
   const bearer = bearerOf(request);
   if (bearer !== null) {
     if (env.THREADLINE_API_KEY && safeEqual(bearer, env.THREADLINE_API_KEY)) {
       return { principal: { kind: "env-key", sender: "api-key", isAdmin: false }, via: "bearer" };
     }
-    const found = findApiKey(db, bearer);
+    const found = await findApiKey(store, bearer);
     if (found.status === "valid") {
       return { principal: { kind: "api-key", sender: found.key.name, keyId: found.key.id, isAdmin: false }, via: "bearer" };
     }
     return { principal: null, via: "bearer", problem: found.status === "revoked" ? "revoked" : "invalid" };
   }
-  const user = findSessionUser(db, readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+  const user = await findSessionUser(store, readCookie(request.headers.get("cookie"), SESSION_COOKIE));
   if (user) {
     return {
       principal: {
@@ -137,9 +137,9 @@ function crossSite(): AppError {
  * Who may write. Demo mode: anyone (a known key or session still names the sender). Protected mode:
  * a valid API key or a session; a cookie-authenticated write from another origin is refused.
  */
-export function requireWriter(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Principal {
-  const mode = getAuthMode(db, env);
-  const resolved = resolveCredentials(request, db, env);
+export async function requireWriter(request: Request, store: Queryable = getStore(), env: Config = getConfig()): Promise<Principal> {
+  const mode = await getAuthMode(store, env);
+  const resolved = await resolveCredentials(request, store, env);
   const isForged = resolved.via === "cookie" && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request, env);
   if (!mode.isProtected) {
     // Open anyway; only never attribute a write another site made the browser send.
@@ -156,8 +156,12 @@ export function requireWriter(request: Request, db: Sqlite = getSqlite(), env: C
 }
 
 /** An admin signed in (key management). Needed in both modes: demo mode has no admin to stand in. */
-export function requireAdmin(request: Request, db: Sqlite = getSqlite(), env: Config = getConfig()): Principal & { kind: "user" } {
-  const resolved = resolveCredentials(request, db, env);
+export async function requireAdmin(
+  request: Request,
+  store: Queryable = getStore(),
+  env: Config = getConfig(),
+): Promise<Principal & { kind: "user" }> {
+  const resolved = await resolveCredentials(request, store, env);
   if (resolved.principal === null) throw unauthorized("Sign in as an admin to manage API keys.");
   if (resolved.principal.kind !== "user" || !resolved.principal.isAdmin) {
     throw new AppError("forbidden", "Only a signed-in admin may manage API keys.");

@@ -114,8 +114,8 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
  * lib/server/auth.ts: 401 without valid credentials in protected mode, 403 for a cross-site
  * cookie-authenticated write.
  */
-export function authenticateWriter(request: Request): string {
-  return requireWriter(request).sender;
+export async function authenticateWriter(request: Request): Promise<string> {
+  return (await requireWriter(request)).sender;
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { hashToken, newToken } from "./auth-crypto";
 import { findUserById, type UserRecord } from "./auth-users";
 
@@ -17,37 +17,40 @@ export interface SessionUser extends UserRecord {
   expiresAt: string;
 }
 
-export function createSession(db: Sqlite, userId: number, hours: number, now = new Date()): { token: string; expiresAt: Date } {
+export async function createSession(
+  store: Queryable,
+  userId: number,
+  hours: number,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + hours * 3_600_000);
   const iso = now.toISOString();
   // Housekeeping on the rare path (sign-in), not on every request.
-  db.prepare("DELETE FROM Session WHERE expiresAt <= ?").run(iso);
-  db.prepare("INSERT INTO Session (tokenHash, userId, createdAt, expiresAt, lastSeenAt) VALUES (?, ?, ?, ?, ?)").run(
+  await store.run(`DELETE FROM "Session" WHERE "expiresAt" <= ?`, [iso]);
+  await store.run(`INSERT INTO "Session" ("tokenHash", "userId", "createdAt", "expiresAt", "lastSeenAt") VALUES (?, ?, ?, ?, ?)`, [
     hashToken(token),
     userId,
     iso,
     expiresAt.toISOString(),
     iso,
-  );
+  ]);
   return { token, expiresAt };
 }
 
 /** The user a session cookie belongs to, or null when it is unknown, expired or malformed. */
-export function findSessionUser(db: Sqlite, token: string | null, now = new Date()): SessionUser | null {
+export async function findSessionUser(store: Queryable, token: string | null, now = new Date()): Promise<SessionUser | null> {
   if (!token || !TOKEN_PATTERN.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = db
-    .prepare<[string], { userId: number; expiresAt: string }>("SELECT userId, expiresAt FROM Session WHERE tokenHash = ?")
-    .get(tokenHash);
+  const row = await store.get<{ userId: number; expiresAt: string }>(`SELECT "userId", "expiresAt" FROM "Session" WHERE "tokenHash" = ?`, [tokenHash]);
   if (!row || row.expiresAt <= now.toISOString()) return null;
-  const user = findUserById(db, row.userId);
+  const user = await findUserById(store, row.userId);
   return user ? { ...user, tokenHash, expiresAt: row.expiresAt } : null;
 }
 
-export function deleteSession(db: Sqlite, token: string | null): void {
+export async function deleteSession(store: Queryable, token: string | null): Promise<void> {
   if (!token || !TOKEN_PATTERN.test(token)) return;
-  db.prepare("DELETE FROM Session WHERE tokenHash = ?").run(hashToken(token));
+  await store.run(`DELETE FROM "Session" WHERE "tokenHash" = ?`, [hashToken(token)]);
 }
 
 /** The value of one cookie in a Cookie header. */

@@ -6,6 +6,7 @@
 import path from "node:path";
 
 import type { Backend } from "@/lib/config";
+import { openSqlite } from "@/lib/server/db";
 import { postgresStore } from "@/lib/server/store/postgres-store";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { Store } from "@/lib/server/store/types";
@@ -20,25 +21,42 @@ export const STORE_SETUP_TIMEOUT_MS = 60_000;
 
 export interface TestStore {
   store: Store;
+  /** Another handle on the same database, as a second server would hold (closed by cleanup). */
+  openAnother(): Store;
   cleanup(): Promise<void>;
 }
 
 export async function createTestStore(backend: Backend): Promise<TestStore> {
   if (backend === "sqlite") {
     const database = createTestDatabase();
+    const others: Store[] = [];
     return {
       store: sqliteStore(database.db),
-      cleanup: async () => database.cleanup(),
+      openAnother: () => {
+        const other = sqliteStore(openSqlite(database.file), { closeDatabase: true });
+        others.push(other);
+        return other;
+      },
+      cleanup: async () => {
+        for (const other of others) await other.close();
+        database.cleanup();
+      },
     };
   }
   const database = await createPostgresDatabase();
   const paths = getDefaultPaths(path.resolve(import.meta.dirname, "../.."), "postgresql");
   await applyPendingMigrations({ ...paths, target: { backend: "postgresql", connection: database.connection } });
   const store = postgresStore(database.connection, { max: 4 });
+  const others: Store[] = [];
   return {
     store,
+    openAnother: () => {
+      const other = postgresStore(database.connection, { max: 4 });
+      others.push(other);
+      return other;
+    },
     cleanup: async () => {
-      await store.close();
+      for (const other of [store, ...others]) await other.close();
       await database.drop();
     },
   };

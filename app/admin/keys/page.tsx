@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getAuthMode } from "@/lib/server/auth";
 import { getSessionPrincipal } from "@/lib/server/auth-context";
 import { listApiKeys } from "@/lib/server/api-keys";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { ApiKeysManager } from "@/components/admin/api-keys-manager";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -13,8 +13,8 @@ export const dynamic = "force-dynamic";
 export default async function ApiKeysPage() {
   const principal = await getSessionPrincipal();
   if (!principal) redirect("/signin?next=/admin/keys");
-  const db = getSqlite();
-  const mode = getAuthMode(db);
+  const store = getStore();
+  const mode = await getAuthMode(store);
 
   return (
     <div className="mx-auto w-full max-w-5xl px-4 py-8 sm:px-6">
@@ -28,7 +28,7 @@ export default async function ApiKeysPage() {
       </p>
       <div className="mt-6">
         {principal.isAdmin ? (
-          <ApiKeysManager initialKeys={listApiKeys(db)} />
+          <ApiKeysManager initialKeys={await listApiKeys(store)} />
         ) : (
           <p className="text-sm text-danger">Only an admin may manage API keys.</p>
         )}

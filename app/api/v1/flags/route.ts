@@ -21,7 +21,7 @@ export async function GET(request: Request) {
 // POST /api/v1/flags — flag a dataset version ({ node, kind, severity, reason }) or remove a flag ({ action: "remove", flagId })
 export async function POST(request: Request) {
   try {
-    const writer = requireWriter(request);
+    const writer = await requireWriter(request);
     const body = await readJsonBody(request);
     const schema = flagBodySchemaFor(body);
     const db = getSqlite();

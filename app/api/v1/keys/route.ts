@@ -1,6 +1,6 @@
 import { requireAdmin } from "@/lib/server/auth";
 import { createApiKey, listApiKeys } from "@/lib/server/api-keys";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { readJsonBody } from "@/lib/server/http";
 import { ApiKeyCreateSchema } from "@/lib/schemas/auth";
@@ -10,9 +10,9 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/keys — every API key, revoked ones too (admin; never the secrets)
 export async function GET(request: Request) {
   try {
-    const db = getSqlite();
-    requireAdmin(request, db);
-    return Response.json({ keys: listApiKeys(db) }, { headers: { "Cache-Control": "no-store" } });
+    const store = getStore();
+    await requireAdmin(request, store);
+    return Response.json({ keys: await listApiKeys(store) }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }
@@ -21,10 +21,10 @@ export async function GET(request: Request) {
 // POST /api/v1/keys — create a named key; the secret is in this answer only (admin)
 export async function POST(request: Request) {
   try {
-    const db = getSqlite();
-    const admin = requireAdmin(request, db);
+    const store = getStore();
+    const admin = await requireAdmin(request, store);
     const { name } = ApiKeyCreateSchema.parse(await readJsonBody(request));
-    return Response.json(createApiKey(db, name, admin.sender), { status: 201, headers: { "Cache-Control": "no-store" } });
+    return Response.json(await createApiKey(store, name, admin.sender), { status: 201, headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }

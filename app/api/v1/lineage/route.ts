@@ -22,7 +22,7 @@ export async function GET(request: Request) {
 // POST /api/v1/lineage — one OpenLineage event (the OpenLineage HTTP transport's endpoint)
 export async function POST(request: Request) {
   try {
-    const sender = authenticateWriter(request);
+    const sender = await authenticateWriter(request);
     enforceWriteRateLimit(request, sender);
     const body = await readJsonBody(request);
     if (Array.isArray(body)) {

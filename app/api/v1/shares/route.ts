@@ -1,5 +1,5 @@
 import { getAuthMode, requireWriter } from "@/lib/server/auth";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { readJsonBody } from "@/lib/server/http";
 import { createShare, listShares } from "@/lib/server/shares";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 // POST /api/v1/shares — freeze a view into a share link (the token is in this answer only)
 export async function POST(request: Request) {
   try {
-    const principal = requireWriter(request);
+    const principal = await requireWriter(request);
     const input = ShareCreateSchema.parse(await readJsonBody(request));
     const created = await createShare(getSqlite(), input, principal);
     return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });
@@ -22,9 +22,8 @@ export async function POST(request: Request) {
 // GET /api/v1/shares — the caller's shares (every share for an admin or in local demo mode)
 export async function GET(request: Request) {
   try {
-    const db = getSqlite();
-    const principal = requireWriter(request, db);
-    return Response.json({ shares: listShares(db, principal, getAuthMode(db).isProtected) }, { headers: { "Cache-Control": "no-store" } });
+    const principal = await requireWriter(request);
+    return Response.json({ shares: listShares(getSqlite(), principal, (await getAuthMode(getStore())).isProtected) }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }

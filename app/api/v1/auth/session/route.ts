@@ -1,5 +1,5 @@
 import { getAuthMode, resolveCredentials } from "@/lib/server/auth";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import type { SessionInfo } from "@/lib/schemas/auth";
 
@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/auth/session — the mode, and who this browser is signed in as
 export async function GET(request: Request) {
   try {
-    const db = getSqlite();
-    const { principal } = resolveCredentials(request, db);
+    const store = getStore();
+    const { principal } = await resolveCredentials(request, store);
     const body: SessionInfo = {
-      isProtected: getAuthMode(db).isProtected,
+      isProtected: (await getAuthMode(store)).isProtected,
       user: principal?.kind === "user" ? { username: principal.username, role: principal.role } : null,
     };
     return Response.json(body, { headers: { "Cache-Control": "no-store" } });

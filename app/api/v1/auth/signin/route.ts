@@ -1,6 +1,6 @@
 import { isSameOrigin } from "@/lib/server/auth";
 import { checkCredentials, ensureBootstrapAdmin } from "@/lib/server/auth-users";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { getConfig } from "@/lib/config";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { clientAddress, readJsonBody } from "@/lib/server/http";
@@ -18,12 +18,12 @@ export async function POST(request: Request) {
       throw new AppError("forbidden", "Cross-site sign-in refused.");
     }
     const env = getConfig();
-    const db = getSqlite();
-    await ensureBootstrapAdmin(db, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
+    const store = getStore();
+    await ensureBootstrapAdmin(store, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
     const { username, password } = SignInSchema.parse(await readJsonBody(request, { maxBytes: SIGN_IN_LIMITS.maxBodyBytes }));
-    const user = await guardSignIn(clientAddress(request), username, () => checkCredentials(db, username, password));
+    const user = await guardSignIn(clientAddress(request), username, () => checkCredentials(store, username, password));
     if (!user) throw new AppError("unauthorized", "Wrong username or password.");
-    const { token, expiresAt } = createSession(db, user.id, env.THREADLINE_SESSION_HOURS);
+    const { token, expiresAt } = await createSession(store, user.id, env.THREADLINE_SESSION_HOURS);
     return Response.json(
       { user: { username: user.username, role: user.role }, expiresAt: expiresAt.toISOString() },
       { headers: { "Set-Cookie": sessionCookie(token, expiresAt, isHttps(request)), "Cache-Control": "no-store" } },

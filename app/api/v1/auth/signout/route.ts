@@ -1,5 +1,5 @@
 import { isSameOrigin } from "@/lib/server/auth";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { clearedSessionCookie, deleteSession, isHttps, readCookie, SESSION_COOKIE } from "@/lib/server/session";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request) {
   try {
     if (!isSameOrigin(request)) throw new AppError("forbidden", "Cross-site sign-out refused.");
-    deleteSession(getSqlite(), readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+    await deleteSession(getStore(), readCookie(request.headers.get("cookie"), SESSION_COOKIE));
     return Response.json({ ok: true }, { headers: { "Set-Cookie": clearedSessionCookie(isHttps(request)), "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);

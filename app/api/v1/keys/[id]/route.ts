@@ -1,6 +1,6 @@
 import { requireAdmin } from "@/lib/server/auth";
 import { revokeApiKey } from "@/lib/server/api-keys";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { KeyIdParamSchema } from "@/lib/schemas/query";
 
@@ -9,10 +9,10 @@ export const dynamic = "force-dynamic";
 // DELETE /api/v1/keys/<id> — revoke a key (recorded, the row stays; admin)
 export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
-    const db = getSqlite();
-    const admin = requireAdmin(request, db);
+    const store = getStore();
+    const admin = await requireAdmin(request, store);
     const { id } = KeyIdParamSchema.parse(await params);
-    return Response.json({ key: revokeApiKey(db, id, admin.sender) });
+    return Response.json({ key: await revokeApiKey(store, id, admin.sender) });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 // POST /api/v1/lineage/batch — an array of events; each is stored or rejected on its own
 export async function POST(request: Request) {
   try {
-    const sender = authenticateWriter(request);
+    const sender = await authenticateWriter(request);
     enforceWriteRateLimit(request, sender);
     const body = BatchBodySchema.parse(await readJsonBody(request));
     const max = getConfig().THREADLINE_MAX_BATCH_EVENTS;

@@ -1,5 +1,5 @@
 import { getAuthMode, requireWriter } from "@/lib/server/auth";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getSharedView, revokeShare, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
 
@@ -23,9 +23,8 @@ export async function GET(_request: Request, { params }: Context) {
 export async function DELETE(request: Request, { params }: Context) {
   try {
     const { key } = await params;
-    const db = getSqlite();
-    const principal = requireWriter(request, db);
-    return Response.json({ share: revokeShare(db, key, principal, getAuthMode(db).isProtected) });
+    const principal = await requireWriter(request);
+    return Response.json({ share: revokeShare(getSqlite(), key, principal, (await getAuthMode(getStore())).isProtected) });
   } catch (error) {
     return toErrorResponse(error);
   }
