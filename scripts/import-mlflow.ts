@@ -11,8 +11,8 @@
  */
 import { closeDatabase, getSqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
-import { httpSink, SinkError } from "@/lib/importers/http-sink";
-import { MlflowSourceError } from "@/lib/importers/mlflow/errors";
+import { httpSink } from "@/lib/importers/http-sink";
+import { ImportError } from "@/lib/importers/errors";
 import { follow, importSnapshot, type ImportSummary, type Sink } from "@/lib/importers/mlflow/import";
 import { restOptionsFromEnv } from "@/lib/importers/mlflow/rest-store";
 import { openSource } from "@/lib/importers/mlflow/sources";
@@ -134,7 +134,7 @@ async function main() {
 
 main().catch(async (error) => {
   if (error instanceof UsageError) console.error(`import:mlflow: ${error.message}\n${USAGE}`);
-  else if (error instanceof MlflowSourceError || error instanceof SinkError) console.error(`import:mlflow failed: ${error.message}`);
+  else if (error instanceof ImportError) console.error(`import:mlflow failed: ${error.message}`);
   else console.error(`import:mlflow failed: ${(error as Error).stack ?? String(error)}`);
   await closeDatabase();
   process.exit(1);

@@ -1,3 +1,4 @@
+import { ImportError } from "./errors";
 import type { Sink, SinkOutcome } from "./mlflow/import";
 
 /**
@@ -5,16 +6,6 @@ import type { Sink, SinkOutcome } from "./mlflow/import";
  * same door the OpenLineage HTTP transport uses, with an API key as a bearer token. A 429 is waited
  * out (Retry-After) and the batch sent again: the server's idempotency makes the retry safe.
  */
-
-export class SinkError extends Error {
-  constructor(
-    readonly where: string,
-    readonly reason: string,
-  ) {
-    super(`${where}: ${reason}`);
-    this.name = "SinkError";
-  }
-}
 
 interface BatchResponse {
   results?: { index: number; status: SinkOutcome["status"]; errors?: SinkOutcome["errors"] }[];
@@ -34,7 +25,7 @@ export function httpSink(baseUrl: string, apiKey: string | undefined, options: {
           body: JSON.stringify(events),
         });
       } catch (error) {
-        throw new SinkError(url, `cannot reach Threadline (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message})`);
+        throw new ImportError(url, `cannot reach Threadline (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message})`);
       }
       if (response.status === 429 && attempt < maxRetries) {
         const wait = Number(response.headers.get("retry-after") ?? "1");
@@ -47,7 +38,7 @@ export function httpSink(baseUrl: string, apiKey: string | undefined, options: {
         for (const r of body.results) outcomes[r.index] = { status: r.status, ...(r.errors ? { errors: r.errors } : {}) };
         return outcomes;
       }
-      throw new SinkError(url, `Threadline answered ${response.status}${body.error?.message ? `: ${body.error.message}` : ""}`);
+      throw new ImportError(url, `Threadline answered ${response.status}${body.error?.message ? `: ${body.error.message}` : ""}`);
     }
   };
 }

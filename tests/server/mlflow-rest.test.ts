@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileStore } from "@/lib/importers/mlflow/file-store";
 import { follow, importSnapshot } from "@/lib/importers/mlflow/import";
 import { runIdToUuid, type MlflowRun } from "@/lib/importers/mlflow/model";
-import { MlflowSourceError } from "@/lib/importers/mlflow/errors";
+import { ImportError } from "@/lib/importers/errors";
 import { RestStore } from "@/lib/importers/mlflow/rest-store";
 import { createTestDatabase } from "../support/db";
 import { ingestSink, MLFLOW_FIXTURES } from "../support/mlflow";
@@ -69,8 +69,8 @@ describe("the tracking-server source", () => {
 
   it("names the server when it cannot be reached", async () => {
     const error = await new RestStore("http://127.0.0.1:9", {}).read().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MlflowSourceError);
-    expect((error as MlflowSourceError).message).toMatch(/^http:\/\/127\.0\.0\.1:9: cannot reach the MLflow tracking server/);
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).message).toMatch(/^http:\/\/127\.0\.0\.1:9: cannot reach the MLflow tracking server/);
   });
 
   it("with --follow, picks up a run logged after the first poll", async () => {

@@ -15,7 +15,8 @@ import {
   type MlflowRun,
   type MlflowSnapshot,
 } from "./model";
-import { MlflowSourceError } from "./errors";
+import { ImportError } from "../errors";
+import { isObject, num, text } from "./values";
 
 /**
  * Reads an MLflow file store (`mlruns/`, the layout MLflow's FileStore writes) in its 1.x, 2.x and
@@ -56,9 +57,9 @@ export function isFileStore(root: string): boolean {
 
 export function readFileStore(rootArg: string): MlflowSnapshot {
   const root = path.resolve(rootArg);
-  if (!fs.existsSync(root)) throw new MlflowSourceError(root, "no such file or folder");
+  if (!fs.existsSync(root)) throw new ImportError(root, "no such file or folder");
   if (!isFileStore(root)) {
-    throw new MlflowSourceError(root, "not an MLflow tracking store: no experiment folder with a meta.yaml and no models/ registry");
+    throw new ImportError(root, "not an MLflow tracking store: no experiment folder with a meta.yaml and no models/ registry");
   }
   const snapshot: MlflowSnapshot = {
     trackingUri: pathToFileURL(root).href,
@@ -105,8 +106,8 @@ function readExperiment(dir: string, snapshot: MlflowSnapshot): void {
     id,
     name: requiredText(meta, "name", path.join(dir, "meta.yaml")),
     artifactLocation: text(meta.artifact_location),
-    creationTime: millis(meta.creation_time),
-    lastUpdateTime: millis(meta.last_update_time),
+    creationTime: num(meta.creation_time),
+    lastUpdateTime: num(meta.last_update_time),
     tags: readKeyFiles(path.join(dir, "tags")),
   };
   snapshot.experiments.push(experiment);
@@ -145,7 +146,7 @@ function readRun(dir: string, experimentId: string, datasets: Map<string, Mlflow
   if (meta.lifecycle_stage === "deleted") return "deleted";
   const id = text(meta.run_id) ?? text(meta.run_uuid) ?? path.basename(dir);
   const status = parseRunStatus(meta.status);
-  if (status === null) throw new MlflowSourceError(metaFile, `status ${JSON.stringify(meta.status)} is not an MLflow run status`);
+  if (status === null) throw new ImportError(metaFile, `status ${JSON.stringify(meta.status)} is not an MLflow run status`);
   const tags = readKeyFiles(path.join(dir, "tags"));
   const params = readKeyFiles(path.join(dir, "params"), { trimFinalNewline: true });
   const points: MlflowMetricPoint[] = [];
@@ -157,7 +158,7 @@ function readRun(dir: string, experimentId: string, datasets: Map<string, Mlflow
     const input = readMeta(inputMeta);
     if (input.source_type !== "DATASET") continue;
     const dataset = datasets.get(String(input.source_id));
-    if (!dataset) throw new MlflowSourceError(inputMeta, `names dataset ${String(input.source_id)}, which the experiment's datasets/ folder does not hold`);
+    if (!dataset) throw new ImportError(inputMeta, `names dataset ${String(input.source_id)}, which the experiment's datasets/ folder does not hold`);
     const inputTags = isObject(input.tags) ? stringRecord(input.tags) : {};
     inputs.push({ dataset, context: inputTags["mlflow.data.context"] ?? null, tags: inputTags });
   }
@@ -173,8 +174,8 @@ function readRun(dir: string, experimentId: string, datasets: Map<string, Mlflow
     experimentId,
     name: tags["mlflow.runName"] ?? text(meta.run_name) ?? text(meta.name),
     status,
-    startTime: millis(meta.start_time),
-    endTime: millis(meta.end_time),
+    startTime: num(meta.start_time),
+    endTime: num(meta.end_time),
     userId: text(meta.user_id),
     artifactUri: text(meta.artifact_uri),
     params,
@@ -216,8 +217,8 @@ function readLoggedModel(dir: string, experimentId: string): MlflowLoggedModel |
     name: text(meta.name) ?? "model",
     sourceRunId: text(meta.source_run_id),
     status: LOGGED_MODEL_STATUS[String(meta.status)] ?? text(meta.status),
-    creationTime: millis(meta.creation_timestamp),
-    lastUpdatedTime: millis(meta.last_updated_timestamp),
+    creationTime: num(meta.creation_timestamp),
+    lastUpdatedTime: num(meta.last_updated_timestamp),
     modelType: text(meta.model_type),
     flavors: [],
     params: readKeyFiles(path.join(dir, "params"), { trimFinalNewline: true }),
@@ -287,8 +288,8 @@ function readRegistry(dir: string): MlflowModelVersion[] {
         aliases: [...aliasToVersion.entries()].filter(([, to]) => to === version).map(([alias]) => alias).sort(),
         description: text(vm.description),
         userId: text(vm.user_id),
-        creationTime: millis(vm.creation_timestamp),
-        lastUpdatedTime: millis(vm.last_updated_timestamp),
+        creationTime: num(vm.creation_timestamp),
+        lastUpdatedTime: num(vm.last_updated_timestamp),
         tags: readKeyFiles(path.join(modelDir, v.name, "tags")),
       });
     }
@@ -305,9 +306,9 @@ function readMeta(file: string): Meta {
   try {
     parsed = parseYaml(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new MlflowSourceError(file, `not valid YAML (${(error as Error).message.split("\n")[0]})`);
+    throw new ImportError(file, `not valid YAML (${(error as Error).message.split("\n")[0]})`);
   }
-  if (!isObject(parsed)) throw new MlflowSourceError(file, "not an MLflow meta.yaml (expected a mapping of fields)");
+  if (!isObject(parsed)) throw new ImportError(file, "not an MLflow meta.yaml (expected a mapping of fields)");
   return parsed;
 }
 
@@ -322,7 +323,7 @@ function readMetricFile(file: string, key: string): MlflowMetricPoint[] {
     const step = parts.length > 2 ? Number(parts[2]) : 0;
     const isBadValue = Number.isNaN(value) && parts[1]?.toLowerCase() !== "nan";
     if (parts.length < 2 || !Number.isFinite(timestamp) || isBadValue || !Number.isFinite(step)) {
-      throw new MlflowSourceError(`${file}:${i + 1}`, `not a metric line ("timestamp value step"): ${line.slice(0, 80)}`);
+      throw new ImportError(`${file}:${i + 1}`, `not a metric line ("timestamp value step"): ${line.slice(0, 80)}`);
     }
     // Six fields: run id then dataset (logged-model metrics); five: dataset only (MLflow 3 run metrics).
     const rest = parts.slice(3);
@@ -366,27 +367,14 @@ function sortedEntries(dir: string): fs.Dirent[] {
   return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
-function text(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  const s = String(v);
-  return s.length > 0 ? s : null;
-}
 
 function requiredText(meta: Meta, field: string, file: string): string {
   const value = text(meta[field]);
-  if (value === null) throw new MlflowSourceError(file, `has no ${field}`);
+  if (value === null) throw new ImportError(file, `has no ${field}`);
   return value;
 }
 
-function millis(v: unknown): number | null {
-  if (v === null || v === undefined || v === "") return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
 
 function stringRecord(o: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mapSnapshot, type MappedUnit, type MappingCounts } from "./to-openlineage";
+import { mapSnapshot, type MappedUnit, type Mapping, type MappingCounts } from "./to-openlineage";
 import type { MlflowSnapshot, SkipCounts } from "./model";
 
 /**
@@ -72,15 +72,20 @@ export function filterSnapshot(snapshot: MlflowSnapshot, filter: ImportFilter): 
 export async function importSnapshot(source: MlflowSnapshot, sink: Sink, options: ImportOptions = {}): Promise<ImportSummary> {
   const { snapshot, filteredOut } = filterSnapshot(source, options);
   const mapping = mapSnapshot(snapshot, { namespace: options.namespace });
-  const summary: ImportSummary = {
+  const summary = startSummary(mapping, snapshot, filteredOut);
+  await sendUnits(mapping.units, sink, summary, options);
+  return summary;
+}
+
+/** A summary before anything was sent: what the mapping counted, what was skipped or unmappable. */
+function startSummary(mapping: Mapping, snapshot: MlflowSnapshot, filteredOut: number): ImportSummary {
+  return {
     ...mapping.counts,
     namespace: mapping.namespace,
     skipped: { ...snapshot.skipped, filteredOut },
     events: { sent: 0, created: 0, duplicates: 0, rejected: 0 },
     rejections: mapping.unmappable.map((u) => `${u.key}: ${u.reason}`),
   };
-  await sendUnits(mapping.units, sink, summary, options);
-  return summary;
 }
 
 export async function sendUnits(units: MappedUnit[], sink: Sink, summary: ImportSummary, options: Pick<ImportOptions, "batchSize" | "onProgress"> = {}) {
@@ -135,13 +140,7 @@ export async function follow(
       seen.set(u.key, fingerprint);
       return true;
     });
-    const summary: ImportSummary = {
-      ...mapping.counts,
-      namespace: mapping.namespace,
-      skipped: { ...snapshot.skipped, filteredOut },
-      events: { sent: 0, created: 0, duplicates: 0, rejected: 0 },
-      rejections: mapping.unmappable.map((u) => `${u.key}: ${u.reason}`),
-    };
+    const summary = startSummary(mapping, snapshot, filteredOut);
     await sendUnits(changed, sink, summary, options);
     options.onPoll?.(summary, changed.length);
     await sleep(options.intervalMs, options.signal);

@@ -1,4 +1,5 @@
-import { MlflowSourceError } from "./errors";
+import { ImportError } from "../errors";
+import { modelIdOfSource, num, text } from "./values";
 import { loggedModelsFromHistory } from "./file-store";
 import {
   emptySkipCounts,
@@ -116,7 +117,7 @@ export class RestStore {
     if (info.lifecycle_stage === "deleted") return "deleted";
     const id = String(info.run_id ?? info.run_uuid);
     const status = parseRunStatus(info.status);
-    if (status === null) throw new MlflowSourceError(`${this.base} (run ${id})`, `status ${JSON.stringify(info.status)} is not an MLflow run status`);
+    if (status === null) throw new ImportError(`${this.base} (run ${id})`, `status ${JSON.stringify(info.status)} is not an MLflow run status`);
     const tags = keyValues(data.tags);
     const latest = list(data.metrics).map((m) => point(m));
     const inputs: MlflowDatasetInput[] = list(obj(r.inputs).dataset_inputs).map((di) => {
@@ -195,7 +196,7 @@ export class RestStore {
         version: String(v.version),
         runId: text(v.run_id),
         source: text(v.source),
-        modelId: text(v.model_id) ?? (/^models:\/(m-[0-9a-f]+)$/.exec(String(v.source ?? ""))?.[1] ?? null),
+        modelId: text(v.model_id) ?? modelIdOfSource(text(v.source)),
         status: text(v.status),
         currentStage: text(v.current_stage),
         aliases: list(v.aliases as unknown).map(String).sort(),
@@ -236,14 +237,14 @@ export class RestStore {
       response = await fetch(url, init);
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-      throw new MlflowSourceError(this.base, `cannot reach the MLflow tracking server (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+      throw new ImportError(this.base, `cannot reach the MLflow tracking server (${cause?.code ?? cause?.message ?? (error as Error).message})`);
     }
     if (options.optional && (response.status === 404 || response.status === 501)) return null;
     const body = (await response.json().catch(() => null)) as Row | null;
     if (!response.ok || body === null) {
       const reason = body && typeof body.message === "string" ? `: ${String(body.error_code ?? "")} ${body.message}`.trimEnd() : "";
       const hint = response.status === 401 || response.status === 403 ? " (set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)" : "";
-      throw new MlflowSourceError(url.href, `the tracking server answered ${response.status}${reason}${hint}`);
+      throw new ImportError(url.href, `the tracking server answered ${response.status}${reason}${hint}`);
     }
     return body;
   }
@@ -273,14 +274,4 @@ function keyValues(v: unknown): Record<string, string> {
   return Object.fromEntries(list(v).map((x) => [String(x.key), String(x.value ?? "")]));
 }
 
-function text(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  const s = String(v);
-  return s.length > 0 ? s : null;
-}
 
-function num(v: unknown): number | null {
-  if (v === null || v === undefined || v === "") return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { MlflowSourceError } from "./errors";
+import { ImportError } from "../errors";
 import { isFileStore, readFileStore } from "./file-store";
 import type { MlflowSnapshot } from "./model";
 import { RestStore, type RestOptions } from "./rest-store";
@@ -27,7 +27,7 @@ export function openSource(arg: string, rest: RestOptions = {}): MlflowSource {
   }
   const local = arg.startsWith("sqlite:///") ? `/${arg.slice("sqlite:///".length).replace(/^\/+/, "")}` : arg.startsWith("file://") ? new URL(arg).pathname : arg;
   const full = path.resolve(local);
-  if (!fs.existsSync(full)) throw new MlflowSourceError(full, "no such file or folder");
+  if (!fs.existsSync(full)) throw new ImportError(full, "no such file or folder");
   if (isSqliteFile(full)) return { kind: "sql", location: full, read: async () => readSqlStore(full) };
   if (fs.statSync(full).isDirectory()) {
     if (isFileStore(full)) return { kind: "file", location: full, read: async () => readFileStore(full) };
@@ -37,5 +37,5 @@ export function openSource(arg: string, rest: RestOptions = {}): MlflowSource {
     const mlruns = path.join(full, "mlruns");
     if (isFileStore(mlruns)) return { kind: "file", location: mlruns, read: async () => readFileStore(mlruns) };
   }
-  throw new MlflowSourceError(full, "not an MLflow tracking store (expected an mlruns/ folder, an mlflow.db SQLite file or an http(s):// tracking server)");
+  throw new ImportError(full, "not an MLflow tracking store (expected an mlruns/ folder, an mlflow.db SQLite file or an http(s):// tracking server)");
 }

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { MlflowSourceError } from "./errors";
+import { ImportError } from "../errors";
+import { modelIdOfSource, num, text } from "./values";
 import { loggedModelsFromHistory } from "./file-store";
 import {
   emptySkipCounts,
@@ -51,14 +52,14 @@ type Row = Record<string, unknown>;
 
 export function readSqlStore(fileArg: string): MlflowSnapshot {
   const file = path.resolve(fileArg);
-  if (!fs.existsSync(file)) throw new MlflowSourceError(file, "no such file");
-  if (!isSqliteFile(file)) throw new MlflowSourceError(file, "not a SQLite database (an MLflow SQL store is mlflow.db)");
+  if (!fs.existsSync(file)) throw new ImportError(file, "no such file");
+  if (!isSqliteFile(file)) throw new ImportError(file, "not a SQLite database (an MLflow SQL store is mlflow.db)");
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma("busy_timeout = 10000");
     const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) => t.name));
     if (!tables.has("experiments") || !tables.has("runs")) {
-      throw new MlflowSourceError(file, "not an MLflow SQL store: it has no experiments and runs tables");
+      throw new ImportError(file, "not an MLflow SQL store: it has no experiments and runs tables");
     }
     // One consistent state of the store, however MLflow writes meanwhile.
     return db.transaction(() => readTables(db, tables, file))();
@@ -124,7 +125,7 @@ function readTables(db: Database.Database, tables: Set<string>, file: string): M
   for (const i of all("inputs")) {
     if (i.source_type === "DATASET" && i.destination_type === "RUN") {
       const dataset = datasets.get(String(i.source_id));
-      if (!dataset) throw new MlflowSourceError(`${file} (inputs ${String(i.input_uuid)})`, `names dataset ${String(i.source_id)}, which the datasets table does not hold`);
+      if (!dataset) throw new ImportError(`${file} (inputs ${String(i.input_uuid)})`, `names dataset ${String(i.source_id)}, which the datasets table does not hold`);
       const t = inputTags.get(String(i.input_uuid)) ?? {};
       const runId = String(i.destination_id);
       inputsByRun.set(runId, [...(inputsByRun.get(runId) ?? []), { dataset, context: t["mlflow.data.context"] ?? null, tags: t }]);
@@ -141,7 +142,7 @@ function readTables(db: Database.Database, tables: Set<string>, file: string): M
       continue;
     }
     const status = parseRunStatus(r.status);
-    if (status === null) throw new MlflowSourceError(`${file} (runs ${id})`, `status ${JSON.stringify(r.status)} is not an MLflow run status`);
+    if (status === null) throw new ImportError(`${file} (runs ${id})`, `status ${JSON.stringify(r.status)} is not an MLflow run status`);
     const runTags = tags.get(id) ?? {};
     const run: MlflowRun = {
       id,
@@ -213,11 +214,6 @@ function readTables(db: Database.Database, tables: Set<string>, file: string): M
 /** LoggedModelStatus numbers (service.proto), as the logged_models table stores them. */
 const LOGGED_MODEL_STATUS: Record<string, string> = { "1": "PENDING", "2": "READY", "3": "UPLOAD_FAILED" };
 
-/** `models:/m-…` is how MLflow 3 points a version at its logged model. */
-function modelIdOfSource(source: string | null): string | null {
-  const m = source ? /^models:\/(m-[0-9a-f]+)$/.exec(source) : null;
-  return m ? m[1] : null;
-}
 
 function groupKeyValues(
   rows: Row[],
@@ -236,14 +232,4 @@ function groupKeyValues(
   return out;
 }
 
-function text(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  const s = String(v);
-  return s.length > 0 ? s : null;
-}
 
-function num(v: unknown): number | null {
-  if (v === null || v === undefined || v === "") return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}

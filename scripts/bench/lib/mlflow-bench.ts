@@ -13,6 +13,7 @@ import { ingestEvents } from "@/lib/server/ingest";
 import { readFileStore } from "@/lib/importers/mlflow/file-store";
 import { importSnapshot, type Sink } from "@/lib/importers/mlflow/import";
 import { mapSnapshot } from "@/lib/importers/mlflow/to-openlineage";
+import { mulberry32 } from "@/lib/lineage/graph-fixtures";
 import { createMigratedDatabase, removeDatabase } from "./store";
 
 export interface MlflowBenchFigures {
@@ -34,23 +35,12 @@ export interface MlflowBenchFigures {
   reimportMs: number;
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so every run writes the same store. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (rand: () => number, n = 32) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
 
 /** Writes `runs` runs over `experiments` experiments in MLflow's file-store layout (2.x/3.x). */
 export function writeSyntheticMlflowStore(root: string, options: { runs: number; experiments: number; seed: number }) {
-  const rand = random(options.seed);
+  const rand = mulberry32(options.seed);
   fs.rmSync(root, { recursive: true, force: true });
   const t0 = Date.UTC(2025, 0, 1);
   const write = (file: string, text: string) => {
