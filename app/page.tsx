@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { FailedOutput, RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import { getStore } from "@/lib/server/db";
 import { getOverview } from "@/lib/server/overview";
 import { lineageHref } from "@/components/lineage/lineage-href";
 import { Badge, runStateTone } from "@/components/ui/badge";
@@ -13,7 +14,7 @@ import { investigateHref } from "@/components/investigate/investigate-href";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const overview = await getOverview();
+  const overview = await getOverview(getStore());
   const isEmpty = overview.stats.events === 0 && overview.stats.datasets === 0 && overview.stats.jobs === 0;
 
   return (

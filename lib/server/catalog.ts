@@ -1,22 +1,20 @@
 import "server-only";
 import { getSqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { describeNodes } from "./lineage";
 import { nodeId } from "@/lib/lineage/node-id";
 import type { SearchResult, StoreStats } from "@/lib/lineage/types";
 
 /** Store-wide reads: counts and search. */
 
-export function getStats(): StoreStats {
-  const db = getSqlite();
-  const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
-  return {
-    events: count("Event"),
-    jobs: count("Job"),
-    runs: count("Run"),
-    datasets: count("Dataset"),
-    datasetVersions: count("DatasetVersion"),
-    edges: count("Edge"),
-  };
+export async function getStats(store: Queryable): Promise<StoreStats> {
+  // One statement, so the counts are of one moment even while events arrive.
+  const row = await store.get<StoreStats>(
+    `SELECT (SELECT COUNT(*) FROM "Event") AS "events", (SELECT COUNT(*) FROM "Job") AS "jobs",
+            (SELECT COUNT(*) FROM "Run") AS "runs", (SELECT COUNT(*) FROM "Dataset") AS "datasets",
+            (SELECT COUNT(*) FROM "DatasetVersion") AS "datasetVersions", (SELECT COUNT(*) FROM "Edge") AS "edges"`,
+  );
+  return row!;
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { getStats } from "./catalog";
-import { getSqlite } from "./db";
+import type { Queryable } from "./store/types";
 import type { FailedOutput, LineageSource, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { readFailureReasons } from "@/lib/schemas/columns";
@@ -20,14 +20,14 @@ interface RunRow {
   kind: string | null;
 }
 
-function runsWithJob(where: string, limit: number): RunWithJob[] {
-  const rows = getSqlite()
-    .prepare<[number], RunRow>(
-      `SELECT r.runId, r.state, r.startedAt, r.endedAt, r.reason, r.errorMessage, r.jobKey, j.namespace, j.name, j.kind
-       FROM Run r JOIN Job j ON j.key = r.jobKey ${where}
-       ORDER BY COALESCE(r.endedAt, r.startedAt) DESC, r.runId LIMIT ?`,
-    )
-    .all(limit);
+async function runsWithJob(store: Queryable, where: string, limit: number): Promise<RunWithJob[]> {
+  // NULLS LAST said out loud: SQLite sorts nulls first ascending, PostgreSQL last.
+  const rows = await store.all<RunRow>(
+    `SELECT r."runId", r."state", r."startedAt", r."endedAt", r."reason", r."errorMessage", r."jobKey", j."namespace", j."name", j."kind"
+     FROM "Run" r JOIN "Job" j ON j."key" = r."jobKey" ${where}
+     ORDER BY COALESCE(r."endedAt", r."startedAt") DESC NULLS LAST, r."runId" LIMIT ?`,
+    [limit],
+  );
   return rows.map((r) => ({
     id: nodeId.run(r.runId),
     runId: r.runId,
@@ -40,21 +40,18 @@ function runsWithJob(where: string, limit: number): RunWithJob[] {
   }));
 }
 
-export async function getOverview(): Promise<StoreOverview> {
-  const db = getSqlite();
-  const namespaces = db
-    .prepare<[], { namespace: string; jobs: number; datasets: number }>(
-      `SELECT namespace, SUM(type = 'job') AS jobs, SUM(type = 'dataset') AS datasets
-       FROM Node WHERE type IN ('job', 'dataset') GROUP BY namespace ORDER BY namespace`,
-    )
-    .all();
+export async function getOverview(store: Queryable): Promise<StoreOverview> {
+  const namespaces = await store.all<{ namespace: string; jobs: number; datasets: number }>(
+    `SELECT "namespace", SUM(CASE WHEN "type" = 'job' THEN 1 ELSE 0 END) AS "jobs", SUM(CASE WHEN "type" = 'dataset' THEN 1 ELSE 0 END) AS "datasets"
+     FROM "Node" WHERE "type" IN ('job', 'dataset') GROUP BY "namespace" ORDER BY "namespace"`,
+  );
   return {
-    stats: getStats(),
+    stats: await getStats(store),
     namespaces,
-    sources: lineageSources(),
-    recentRuns: runsWithJob("", 12),
-    failedRuns: runsWithJob("WHERE r.state = 'FAILED'", 12),
-    failedOutputs: failedOutputs(12),
+    sources: await lineageSources(store),
+    recentRuns: await runsWithJob(store, "", 12),
+    failedRuns: await runsWithJob(store, `WHERE r."state" = 'FAILED'`, 12),
+    failedOutputs: await failedOutputs(store, 12),
   };
 }
 
@@ -63,14 +60,12 @@ export async function getOverview(): Promise<StoreOverview> {
  * MLFLOW; everything else arrived as OpenLineage. Read from Job (small) and the Run index on jobKey,
  * never by scanning the event log.
  */
-function lineageSources(): LineageSource[] {
-  const rows = getSqlite()
-    .prepare<[], { integration: string; jobs: number; runs: number }>(
-      `SELECT COALESCE(UPPER(json_extract(j.facets, '$.jobType.integration')), '') AS integration, COUNT(*) AS jobs,
-              SUM((SELECT COUNT(*) FROM Run r WHERE r.jobKey = j.key)) AS runs
-       FROM Job j GROUP BY 1 ORDER BY 1`,
-    )
-    .all();
+async function lineageSources(store: Queryable): Promise<LineageSource[]> {
+  const rows = await store.all<{ integration: string; jobs: number; runs: number }>(
+    `SELECT COALESCE(UPPER(${store.dialect.jsonText(`j."facets"`, ["jobType", "integration"])}), '') AS "integration", COUNT(*) AS "jobs",
+            SUM((SELECT COUNT(*) FROM "Run" r WHERE r."jobKey" = j."key")) AS "runs"
+     FROM "Job" j GROUP BY 1 ORDER BY 1`,
+  );
   const sources = new Map<LineageSource["name"], LineageSource>();
   for (const r of rows) {
     const name = r.integration === "MLFLOW" ? "MLflow" : "OpenLineage";
@@ -89,7 +84,8 @@ interface FailedVersionRow {
   createdAt: string;
   producedByRunId: string | null;
   reason: string | null;
-  isSynthetic: number;
+  /** 0/1 on SQLite, a boolean on PostgreSQL. */
+  isSynthetic: number | boolean;
   contentHash: string | null;
   failureReasons: string;
   datasetKey: string;
@@ -98,15 +94,14 @@ interface FailedVersionRow {
   kind: string;
 }
 
-function failedOutputs(limit: number): FailedOutput[] {
-  const rows = getSqlite()
-    .prepare<[number], FailedVersionRow>(
-      `SELECT v.key, v.version, v.createdAt, v.producedByRunId, v.reason, v.isSynthetic, v.contentHash, v.failureReasons,
-              d.key AS datasetKey, d.namespace, d.name, d.kind
-       FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey
-       WHERE v.isFailed = 1 ORDER BY v.createdAt DESC, v.key LIMIT ?`,
-    )
-    .all(limit);
+async function failedOutputs(store: Queryable, limit: number): Promise<FailedOutput[]> {
+  const rows = await store.all<FailedVersionRow>(
+    `SELECT v."key", v."version", v."createdAt", v."producedByRunId", v."reason", v."isSynthetic", v."contentHash", v."failureReasons",
+            d."key" AS "datasetKey", d."namespace", d."name", d."kind"
+     FROM "DatasetVersion" v JOIN "Dataset" d ON d."key" = v."datasetKey"
+     WHERE v."isFailed" = TRUE ORDER BY v."createdAt" DESC, v."key" LIMIT ?`,
+    [limit],
+  );
   return rows.map((r) => {
     const reasons = readFailureReasons(r.failureReasons).flatMap((x) => (x.message ? [x.message] : []));
     return {
@@ -116,7 +111,7 @@ function failedOutputs(limit: number): FailedOutput[] {
       producedByRun: r.producedByRunId ? nodeId.run(r.producedByRunId) : null,
       reason: r.reason,
       author: null,
-      isSynthetic: r.isSynthetic === 1,
+      isSynthetic: Boolean(r.isSynthetic),
       isFailed: true,
       contentHash: r.contentHash,
       dataset: { id: r.datasetKey, type: "dataset", namespace: r.namespace, name: r.name, version: null, kind: r.kind },

@@ -1,15 +1,24 @@
 import "server-only";
 import type { Dialect } from "./types";
 
+// Path steps are identifiers Threadline writes in its own SQL, never user input; checked anyway.
+function checkedPath(path: readonly string[]): readonly string[] {
+  for (const step of path) if (!/^\w+$/.test(step)) throw new Error(`Not a JSON path step: ${step}`);
+  return path;
+}
+
 export const sqliteDialect: Dialect = {
   backend: "sqlite",
   // SQLite's LIKE ignores ASCII case already.
   likeInsensitive: "LIKE",
+  jsonText: (column, path) => `json_extract(${column}, '$.${checkedPath(path).join(".")}')`,
 };
 
 export const postgresDialect: Dialect = {
   backend: "postgresql",
   likeInsensitive: "ILIKE",
+  // Facet columns are JSON text (the same model serves SQLite): cast, then walk the path.
+  jsonText: (column, path) => `(${column}::jsonb #>> '{${checkedPath(path).join(",")}}')`,
 };
 
 /**

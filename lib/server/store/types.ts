@@ -51,4 +51,6 @@ export interface Dialect {
   readonly backend: Backend;
   /** The operator for a case-insensitive LIKE with `\` as its escape character. */
   readonly likeInsensitive: string;
+  /** The text at `path` inside a JSON text column (null when absent), e.g. jsonText(`j."facets"`, ["jobType", "integration"]). */
+  jsonText(column: string, path: readonly string[]): string;
 }

@@ -1,4 +1,5 @@
 import { getStats } from "@/lib/server/catalog";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 
 export const dynamic = "force-dynamic";
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/stats — counts of what the store holds
 export async function GET() {
   try {
-    return Response.json(getStats());
+    return Response.json(await getStats(getStore()));
   } catch (error) {
     return toErrorResponse(error);
   }

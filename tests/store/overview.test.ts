@@ -1,0 +1,51 @@
+// The home page's reads (counts, namespaces, sources, recent and failed runs, failed outputs) give
+// the same answers on every backend for the same rows.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
+import { getStats } from "@/lib/server/catalog";
+import { ingestEvents } from "@/lib/server/ingest";
+import { getOverview } from "@/lib/server/overview";
+import { sqliteStore } from "@/lib/server/store/sqlite-store";
+import type { StoreOverview } from "@/lib/lineage/types";
+import { createTestDatabase } from "../support/db";
+import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+
+// The truth: the demo story ingested through the write path into SQLite, read there.
+const source = createTestDatabase();
+let truth: StoreOverview;
+beforeAll(async () => {
+  const outcomes = ingestEvents(source.db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+  truth = await getOverview(sqliteStore(source.db));
+});
+afterAll(() => source.cleanup());
+
+describe("the overview's truth", () => {
+  it("counts what was ingested and lists failed runs and outputs newest first", () => {
+    expect(truth.stats.events).toBe(buildDrugDiscoveryEvents().length);
+    expect(truth.stats.edges).toBeGreaterThan(0);
+    expect(truth.failedRuns.length).toBeGreaterThan(0);
+    expect(truth.failedRuns.every((r) => r.state === "FAILED")).toBe(true);
+    expect(truth.failedOutputs.length).toBeGreaterThan(0);
+    const times = truth.recentRuns.map((r) => r.endedAt ?? r.startedAt ?? "");
+    expect(times).toEqual([...times].sort().reverse());
+    expect(truth.sources.map((s) => s.name)).toContain("OpenLineage");
+  });
+});
+
+describe.each(BACKENDS)("on %s", (backend) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+    await copyLineageTables(sqliteStore(source.db), t.store);
+  }, STORE_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("answers the same overview and counts for the same rows", async () => {
+    expect(await getOverview(t.store)).toEqual(truth);
+    expect(await getStats(t.store)).toEqual(truth.stats);
+  });
+});
