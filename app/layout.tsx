@@ -9,6 +9,7 @@ import { SearchDialog } from "@/components/search/search-dialog";
 import { UserMenu } from "@/components/auth/user-menu";
 import { VerifyBadge } from "@/components/audit/verify-badge";
 import { getViewer } from "@/lib/server/auth-context";
+import { getStore } from "@/lib/server/db";
 
 export const metadata: Metadata = {
   title: { default: "Threadline", template: "%s · Threadline" },
@@ -22,7 +23,7 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Reads the session cookie, so every page renders per request: the nonce-based CSP (proxy.ts)
   // needs that, since Next stamps the nonce on its scripts while rendering.
-  const viewer = await getViewer();
+  const viewer = await getViewer(getStore());
   return (
     <html lang="en">
       <body className="flex min-h-full flex-col">

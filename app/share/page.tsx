@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 // /share — the links you shared (every link for an admin, or for anyone in local demo mode)
 export default async function SharesPage() {
   const mode = await getAuthMode(getStore());
-  const principal = (await getSessionPrincipal()) ?? (mode.isProtected ? null : ANONYMOUS);
+  const principal = (await getSessionPrincipal(getStore())) ?? (mode.isProtected ? null : ANONYMOUS);
   if (!principal) redirect("/signin?next=/share");
   const shares = listShares(getSqlite(), principal, mode.isProtected);
 

@@ -18,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const env = getConfig();
   const store = getStore();
   await ensureBootstrapAdmin(store, env.THREADLINE_ADMIN_USER, env.THREADLINE_ADMIN_PASSWORD);
-  const principal = await getSessionPrincipal();
+  const principal = await getSessionPrincipal(getStore());
   const hasUsers = (await countUsers(store)) > 0;
 
   return (

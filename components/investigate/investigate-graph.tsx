@@ -24,6 +24,7 @@ import {
 import type { Investigation } from "@/lib/lineage/investigate-view";
 import { layoutGraph } from "@/lib/lineage/layout";
 import { InvestigateNode } from "./investigate-node";
+import { useKeyedMemo } from "@/components/use-keyed-memo";
 
 /** Module scope, so React Flow does not remount nodes on every render. */
 const nodeTypes = { investigate: InvestigateNode };
@@ -73,7 +74,8 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
   // Right-aligned: everything here is upstream of the target (and the comparison), so they share
   // the last column and each ancestor sits as far left as its distance. Laying out the reversed
   // graph left to right and mirroring it does exactly that with the shared, deterministic layout.
-  const positions = useMemo(() => {
+  // Keyed on the structure: no relayout when only the selection changes.
+  const positions = useKeyedMemo(structure, () => {
     const result = layoutGraph(
       visible.nodes.map((n) => ({ id: n.id, ...INVESTIGATE_NODE_SIZE })),
       visible.edges.map((e) => ({ source: e.target, target: e.source })),
@@ -84,9 +86,7 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
       mirrored[id] = { x: result.width - p.x - INVESTIGATE_NODE_SIZE.width, y: p.y };
     }
     return placeComparisonBelow(investigation, mirrored);
-    // The structure key stands for the visible graph: no relayout when only selection changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [structure]);
+  });
   const flow = useMemo(
     () => toInvestigateFlow(investigation, positions, { selectedId, showComparison, onlyDifferences }),
     [investigation, positions, selectedId, showComparison, onlyDifferences],

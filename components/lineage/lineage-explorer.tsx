@@ -83,7 +83,8 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
       return;
     }
     let isCancelled = false;
-    const from = state;
+    // The state as the view changed; later changes (a selection) must not resolve it again.
+    const from = stateRef.current;
     resolveCounterpart(from.node, from.view)
       .then((target) => {
         if (isCancelled) return;
@@ -95,8 +96,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
     return () => {
       isCancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- resolve once per (node, view)
-  }, [isViewMismatch, state.node, state.view]);
+  }, [isViewMismatch, state.node, state.view, navigate]);
 
   // ---- data: the focus's neighbourhood plus every "+N" expansion, merged ----
   // ?limit= asks for a bigger (or smaller) view than the default budget.
@@ -122,7 +122,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
 
   // ---- "N more" paging, per focus ----
   const [paging, setPaging] = useState<{ focus: string; shown: Record<string, number> }>({ focus: state.node, shown: {} });
-  const shown = paging.focus === state.node ? paging.shown : {};
+  const shown = useMemo(() => (paging.focus === state.node ? paging.shown : {}), [paging, state.node]);
 
   const focusId = merged?.focus ?? state.node;
   const paged = useMemo(() => {

@@ -70,6 +70,14 @@ export interface ResourceState<T> {
   isLoading: boolean;
 }
 
+/**
+ * The state of each url in the cache at `version` (the store's snapshot): answers change only when
+ * the version does, so memoising on it keeps unchanged answers the same objects.
+ */
+function readEntries<T>(urls: readonly (string | null)[], _version: number): ResourceState<T>[] {
+  return urls.map((url) => readEntry<T>(url));
+}
+
 function readEntry<T>(url: string | null): ResourceState<T> {
   if (url === null) return { data: null, error: null, errorStatus: null, isLoading: false };
   const entry = cache.get(url);
@@ -90,27 +98,25 @@ export function useApiResource<T>(url: string | null): ResourceState<T> & { retr
     load(url);
     notify();
   }, [url]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- snapshot is the cache version
-  const state = useMemo(() => readEntry<T>(url), [url, snapshot]);
+  const state = useMemo(() => readEntries<T>([url], snapshot)[0], [url, snapshot]);
   return { ...state, retry };
 }
 
 /** Several GET resources at once (the expansions of a view), in the order of `urls`. */
 export function useApiResources<T>(urls: readonly string[]): { states: ResourceState<T>[]; retry: () => void } {
   const snapshot = useSyncExternalStore(subscribe, getVersion, getVersion);
+  // The same list in a new array (a re-render) is the same resources: key the hooks on its content.
   const key = urls.join("\n");
+  const stableUrls = useMemo(() => (key === "" ? [] : key.split("\n")), [key]);
   useEffect(() => {
-    for (const url of urls) load(url);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for urls
-  }, [key, snapshot]);
+    for (const url of stableUrls) load(url);
+  }, [stableUrls, snapshot]);
   const retry = useCallback(() => {
-    for (const url of urls) if (cache.get(url)?.status === "error") invalidate(url);
-    for (const url of urls) load(url);
+    for (const url of stableUrls) if (cache.get(url)?.status === "error") invalidate(url);
+    for (const url of stableUrls) load(url);
     notify();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for urls
-  }, [key]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- snapshot is the cache version
-  const states = useMemo(() => urls.map((url) => readEntry<T>(url)), [key, snapshot]);
+  }, [stableUrls]);
+  const states = useMemo(() => readEntries<T>(stableUrls, snapshot), [stableUrls, snapshot]);
   return { states, retry };
 }
 

@@ -1,9 +1,10 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { LayoutEdgeInput, LayoutNodeInput } from "@/lib/lineage/layout";
 import { computeLayout } from "./compute-layout";
 import type { ComputedLayout, LayoutRequest, LayoutResponse } from "./layout-protocol";
+import { useKeyedMemo } from "@/components/use-keyed-memo";
 
 /**
  * Records how long a layout took, request to answer (worker round trip included), as the
@@ -43,18 +44,17 @@ export function useGraphLayout(
   inputRef.current = input;
 
   // Small views: synchronous, memoised on the structure key only.
-  const inline = useMemo(() => {
+  const inline = useKeyedMemo(`${isLarge}#${key}`, () => {
     if (isLarge || input.nodes.length === 0) return null;
     try {
       const start = performance.now();
-      const layout = computeLayout(inputRef.current.nodes, inputRef.current.edges);
+      const layout = computeLayout(input.nodes, input.edges);
       measureLayout(start);
       return { layout, error: null };
     } catch (error) {
       return { layout: null, error: error instanceof Error ? error.message : String(error) };
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the structure
-  }, [key, isLarge]);
+  });
 
   const [offThread, setOffThread] = useState<{ key: string; layout: ComputedLayout } | null>(null);
   const [pendingKey, setPendingKey] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { getStore } from "./db";
+import type { Queryable } from "./store/types";
 import { getAuthMode, type Principal } from "./auth";
 import { findSessionUser, SESSION_COOKIE } from "./session";
 import type { SessionInfo } from "@/lib/schemas/auth";
@@ -10,9 +10,9 @@ import type { SessionInfo } from "@/lib/schemas/auth";
  * makes a page dynamic, which the nonce-based CSP needs anyway (see proxy.ts).
  */
 
-export async function getSessionPrincipal(): Promise<(Principal & { kind: "user" }) | null> {
+export async function getSessionPrincipal(store: Queryable): Promise<(Principal & { kind: "user" }) | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value ?? null;
-  const user = await findSessionUser(getStore(), token);
+  const user = await findSessionUser(store, token);
   if (!user) return null;
   return {
     kind: "user",
@@ -26,10 +26,10 @@ export async function getSessionPrincipal(): Promise<(Principal & { kind: "user"
 }
 
 /** The mode and the person, for the header. */
-export async function getViewer(): Promise<SessionInfo> {
-  const principal = await getSessionPrincipal();
+export async function getViewer(store: Queryable): Promise<SessionInfo> {
+  const principal = await getSessionPrincipal(store);
   return {
-    isProtected: (await getAuthMode()).isProtected,
+    isProtected: (await getAuthMode(store)).isProtected,
     user: principal ? { username: principal.username, role: principal.role } : null,
   };
 }

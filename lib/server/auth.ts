@@ -1,5 +1,4 @@
 import "server-only";
-import { getStore } from "./db";
 import type { Queryable } from "./store/types";
 import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "./errors";
@@ -38,7 +37,7 @@ export interface AuthMode {
   reason: string;
 }
 
-export async function getAuthMode(store: Queryable = getStore(), env: Config = getConfig()): Promise<AuthMode> {
+export async function getAuthMode(store: Queryable, env: Config = getConfig()): Promise<AuthMode> {
   if (env.THREADLINE_AUTH === "off") {
     if (env.THREADLINE_API_KEY) {
       throw new AppError("internal", "THREADLINE_AUTH=off contradicts THREADLINE_API_KEY: unset one of them.");
@@ -95,7 +94,7 @@ type Resolved =
   | { principal: null; via: null };
 
 /** The credentials a request carries, checked; Bearer wins over the cookie when both are sent. */
-export async function resolveCredentials(request: Request, store: Queryable = getStore(), env: Config = getConfig()): Promise<Resolved> {
+export async function resolveCredentials(request: Request, store: Queryable, env: Config = getConfig()): Promise<Resolved> {
   const bearer = bearerOf(request);
   if (bearer !== null) {
     if (env.THREADLINE_API_KEY && safeEqual(bearer, env.THREADLINE_API_KEY)) {
@@ -137,7 +136,7 @@ function crossSite(): AppError {
  * Who may write. Demo mode: anyone (a known key or session still names the sender). Protected mode:
  * a valid API key or a session; a cookie-authenticated write from another origin is refused.
  */
-export async function requireWriter(request: Request, store: Queryable = getStore(), env: Config = getConfig()): Promise<Principal> {
+export async function requireWriter(request: Request, store: Queryable, env: Config = getConfig()): Promise<Principal> {
   const mode = await getAuthMode(store, env);
   const resolved = await resolveCredentials(request, store, env);
   const isForged = resolved.via === "cookie" && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request, env);
@@ -158,7 +157,7 @@ export async function requireWriter(request: Request, store: Queryable = getStor
 /** An admin signed in (key management). Needed in both modes: demo mode has no admin to stand in. */
 export async function requireAdmin(
   request: Request,
-  store: Queryable = getStore(),
+  store: Queryable,
   env: Config = getConfig(),
 ): Promise<Principal & { kind: "user" }> {
   const resolved = await resolveCredentials(request, store, env);

@@ -1,5 +1,5 @@
 import "server-only";
-import { getSqlite } from "./db";
+import type { Sqlite } from "./db";
 import type { Queryable } from "./store/types";
 import { describeNodes } from "./lineage";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -22,11 +22,11 @@ export async function getStats(store: Queryable): Promise<StoreStats> {
  * as MLflow shows it) or by run name (an MLflow run's `threadline_mlflow.runName`), best first:
  * exact, prefix, word, substring.
  */
-export function searchNodes(query: string, limit = 20): SearchResult[] {
+export function searchNodes(db: Sqlite, query: string, limit = 20): SearchResult[] {
   const q = query.trim().toLowerCase();
   if (q.length === 0) return [];
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = getSqlite()
+  const rows = db
     .prepare<[string, string], { key: string; namespace: string; name: string }>(
       `SELECT key, namespace, name FROM Node
        WHERE type IN ('dataset', 'job') AND (name LIKE ? ESCAPE '\\' OR namespace LIKE ? ESCAPE '\\')
@@ -35,11 +35,11 @@ export function searchNodes(query: string, limit = 20): SearchResult[] {
     .all(like, like);
   const scored = [
     ...rows.map((r) => ({ key: r.key, score: scoreMatch(q, r.name.toLowerCase(), r.namespace.toLowerCase()), runName: null as string | null })),
-    ...searchRuns(q, like),
+    ...searchRuns(db, q, like),
   ]
     .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
     .slice(0, limit);
-  const described = new Map(describeNodes(getSqlite(), scored.map((s) => s.key)).map((n) => [n.id, n]));
+  const described = new Map(describeNodes(db, scored.map((s) => s.key)).map((n) => [n.id, n]));
   return scored.flatMap((s) => {
     const n = described.get(s.key);
     // A run shows as "<job> @ <run name>": the job is what it belongs to, the name what people call it.
@@ -51,8 +51,7 @@ export function searchNodes(query: string, limit = 20): SearchResult[] {
  * Runs by id prefix (an index range on runId: a UUID typed with or without its dashes) and by run
  * name. The name match reads the runs' facets, so it is bounded: names are for recent work.
  */
-function searchRuns(q: string, like: string): { key: string; score: number; runName: string | null }[] {
-  const db = getSqlite();
+function searchRuns(db: Sqlite, q: string, like: string): { key: string; score: number; runName: string | null }[] {
   const hex = q.replace(/-/g, "");
   const hits = new Map<string, { key: string; score: number; runName: string | null }>();
   if (/^[0-9a-f]{6,32}$/.test(hex)) {

@@ -4,6 +4,7 @@ import { AppError } from "./errors";
 import { getConfig } from "@/lib/config";
 import { findExcessiveNesting, MAX_BODY_NESTING } from "./limits";
 import { requireWriter } from "./auth";
+import type { Queryable } from "./store/types";
 
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
 
@@ -114,8 +115,8 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
  * lib/server/auth.ts: 401 without valid credentials in protected mode, 403 for a cross-site
  * cookie-authenticated write.
  */
-export async function authenticateWriter(request: Request): Promise<string> {
-  return (await requireWriter(request)).sender;
+export async function authenticateWriter(request: Request, store: Queryable): Promise<string> {
+  return (await requireWriter(request, store)).sender;
 }
 
 /**

@@ -26,7 +26,7 @@ async function keep(page: Page, info: TestInfo, name: string) {
 }
 
 test.describe("key views", () => {
-  test("expanding upstream of the fine-tuned model reaches its source datasets", async ({ page }, info) => {
+  test("expanding upstream of the fine-tuned model reaches its source datasets", async ({ page }) => {
     await page.goto(lineageUrl(DEMO_STORY.fineTunedModel, "&direction=upstream&depth=2"));
     await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
     await expect(nodeOnCanvas(page, CHEMBL)).toHaveCount(0);

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 // /admin/keys — create and revoke the API keys machines write with (signed-in admins only)
 export default async function ApiKeysPage() {
-  const principal = await getSessionPrincipal();
+  const principal = await getSessionPrincipal(getStore());
   if (!principal) redirect("/signin?next=/admin/keys");
   const store = getStore();
   const mode = await getAuthMode(store);

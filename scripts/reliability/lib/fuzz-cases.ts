@@ -72,8 +72,6 @@ function getBlobs(maxBodyBytes: number): Blobs {
   return blobs;
 }
 
-type Mutation = (event: LineageEvent, random: () => number) => string;
-
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)];
 
 /** Fields whose wrong values always break the OpenLineage structure, with such values. */

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { addFlag, listFlags, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
@@ -21,7 +21,7 @@ export async function GET(request: Request) {
 // POST /api/v1/flags — flag a dataset version ({ node, kind, severity, reason }) or remove a flag ({ action: "remove", flagId })
 export async function POST(request: Request) {
   try {
-    const writer = await requireWriter(request);
+    const writer = await requireWriter(request, getStore());
     const body = await readJsonBody(request);
     const schema = flagBodySchemaFor(body);
     const db = getSqlite();

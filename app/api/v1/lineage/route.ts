@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
@@ -22,7 +22,7 @@ export async function GET(request: Request) {
 // POST /api/v1/lineage — one OpenLineage event (the OpenLineage HTTP transport's endpoint)
 export async function POST(request: Request) {
   try {
-    const sender = await authenticateWriter(request);
+    const sender = await authenticateWriter(request, getStore());
     enforceWriteRateLimit(request, sender);
     const body = await readJsonBody(request);
     if (Array.isArray(body)) {

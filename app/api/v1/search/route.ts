@@ -1,6 +1,7 @@
 import { searchNodes } from "@/lib/server/catalog";
 import { toErrorResponse } from "@/lib/server/errors";
 import { queryOf, SearchQuerySchema } from "@/lib/schemas/query";
+import { getSqlite } from "@/lib/server/db";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { q, limit } = SearchQuerySchema.parse(queryOf(request));
-    return Response.json({ results: searchNodes(q, limit) });
+    return Response.json({ results: searchNodes(getSqlite(), q, limit) });
   } catch (error) {
     return toErrorResponse(error);
   }

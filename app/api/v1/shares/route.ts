@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 // POST /api/v1/shares — freeze a view into a share link (the token is in this answer only)
 export async function POST(request: Request) {
   try {
-    const principal = await requireWriter(request);
+    const principal = await requireWriter(request, getStore());
     const input = ShareCreateSchema.parse(await readJsonBody(request));
     const created = await createShare(getSqlite(), input, principal);
     return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });
@@ -22,7 +22,7 @@ export async function POST(request: Request) {
 // GET /api/v1/shares — the caller's shares (every share for an admin or in local demo mode)
 export async function GET(request: Request) {
   try {
-    const principal = await requireWriter(request);
+    const principal = await requireWriter(request, getStore());
     return Response.json({ shares: listShares(getSqlite(), principal, (await getAuthMode(getStore())).isProtected) }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);

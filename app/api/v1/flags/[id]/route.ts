@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
@@ -23,7 +23,7 @@ export async function GET(_request: Request, { params }: Context) {
 // DELETE /api/v1/flags/<id> — remove a flag; the removal is recorded (who, when, why), the flag is never deleted
 export async function DELETE(request: Request, { params }: Context) {
   try {
-    const writer = await requireWriter(request);
+    const writer = await requireWriter(request, getStore());
     const { id } = await params;
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("transfer-encoding");
     const body = hasBody ? DeleteFlagBodySchema.parse(await readJsonBody(request)) : {};

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { getConfig } from "@/lib/config";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 // POST /api/v1/lineage/batch — an array of events; each is stored or rejected on its own
 export async function POST(request: Request) {
   try {
-    const sender = await authenticateWriter(request);
+    const sender = await authenticateWriter(request, getStore());
     enforceWriteRateLimit(request, sender);
     const body = BatchBodySchema.parse(await readJsonBody(request));
     const max = getConfig().THREADLINE_MAX_BATCH_EVENTS;

@@ -23,7 +23,7 @@ export async function GET(_request: Request, { params }: Context) {
 export async function DELETE(request: Request, { params }: Context) {
   try {
     const { key } = await params;
-    const principal = await requireWriter(request);
+    const principal = await requireWriter(request, getStore());
     return Response.json({ share: revokeShare(getSqlite(), key, principal, (await getAuthMode(getStore())).isProtected) });
   } catch (error) {
     return toErrorResponse(error);
