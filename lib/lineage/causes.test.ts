@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { factorsBehind, rankCauses, type Factor, type Outcome } from "./causes";
-import { miniDemo } from "./investigate-fixtures";
-
-/** mulberry32: a seeded generator, so the "random" noise is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { miniDemo } from "@/tests/fixtures/version-graphs";
+import { seededRandom } from "@/scripts/harness/random";
 
 const factor = (key: string, kind: Factor["kind"] = "version", depth = 1): Factor => ({ key, kind, label: key, node: key, depth });
 
 /** 200 outputs: a planted cause behind most failures, 20 noise factors, one factor everywhere. */
 function plantedOutcomes(seed: number): Outcome[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const outcomes: Outcome[] = [];
   for (let i = 0; i < 200; i++) {
     const hasCause = random() < 0.3;

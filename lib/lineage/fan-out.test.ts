@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { morePlaceholderEdge, morePlaceholderId, pageFanOut } from "./fan-out";
-import { makeGraph } from "./test-graphs";
+import { makeGraph } from "@/tests/fixtures/lineage-graphs";
 
 const JOB = "job:ns:generate";
 const batches = Array.from({ length: 12 }, (_, i) => `dataset:ns:batch-${String(i).padStart(2, "0")}`);

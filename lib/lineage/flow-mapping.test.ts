@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NODE_SIZE, describeNode, handlesOf, structureKey, toFlowElements, toLayoutInput, type LineageNodeData, type MoreNodeData } from "./flow-mapping";
 import { findHighlightedPaths } from "./highlight";
 import { countHiddenNeighbours } from "./neighbours";
-import { makeGraph, makeNode } from "./test-graphs";
+import { makeGraph, makeNode } from "@/tests/fixtures/lineage-graphs";
 
 const RAW = "dataset:ns:raw";
 const TRAIN = "job:ns:train";

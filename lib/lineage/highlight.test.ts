@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findHighlightedPaths } from "./highlight";
-import { makeGraph } from "./test-graphs";
+import { makeGraph } from "@/tests/fixtures/lineage-graphs";
 
 const ids = (graph: { nodes: { id: string }[] }) => graph.nodes.map((n) => n.id);
 

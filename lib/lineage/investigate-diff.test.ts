@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffLineage } from "./investigate-diff";
-import { VersionGraphBuilder, miniDemo } from "./investigate-fixtures";
+import { VersionGraphBuilder, miniDemo } from "@/tests/fixtures/version-graphs";
 
 describe("diffLineage", () => {
   const { graph, ids } = miniDemo();

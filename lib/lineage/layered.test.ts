@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countCrossings } from "./crossings";
-import { generateLineageGraph } from "./graph-fixtures";
+import { generateLineageGraph } from "@/scripts/harness/lineage-graph";
 import { computeLayeredLayout } from "./layered";
 import { buildIndexedGraph, findFeedbackEdges, type LayoutEdgeInput } from "./layout-graph";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateLineageGraph } from "./graph-fixtures";
+import { generateLineageGraph } from "@/scripts/harness/lineage-graph";
 import { buildIndexedGraph, findFeedbackEdges, type IndexedGraph } from "./layout-graph";
 
 const box = (id: string, width = 10, height = 10) => ({ id, width, height });

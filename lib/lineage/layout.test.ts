@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countCrossings } from "./crossings";
-import { generateLineageGraph, mulberry32 } from "./graph-fixtures";
+import { generateLineageGraph } from "@/scripts/harness/lineage-graph";
+import { seededRandom } from "@/scripts/harness/random";
 import {
   findCycleBreakingEdges,
   LAYERED_THRESHOLD,
@@ -18,7 +19,7 @@ const edge = (source: string, target: string): LayoutEdgeInput => ({ source, tar
 const key = (e: LayoutEdgeInput) => `${e.source}>${e.target}`;
 
 function shuffled<T>(list: readonly T[], seed: number): T[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const copy = [...list];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

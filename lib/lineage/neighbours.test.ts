@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildAdjacency, countHiddenNeighbours, findNodeInDirection, mergeGraphs, type Point } from "./neighbours";
-import { makeGraph, makeNode } from "./test-graphs";
+import { makeGraph, makeNode } from "@/tests/fixtures/lineage-graphs";
 
 const A = "dataset:ns:a";
 const B = "job:ns:b";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VersionGraphBuilder, miniDemo } from "./investigate-fixtures";
+import { VersionGraphBuilder, miniDemo } from "@/tests/fixtures/version-graphs";
 import { computeSynthetic, syntheticReport } from "./synthetic";
 
 describe("computeSynthetic on the hand-computed miniature demo", () => {

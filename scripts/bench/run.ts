@@ -19,7 +19,7 @@ import { createClient, runLoad } from "./lib/http-load";
 import { runLayoutBench, type BenchAlgorithm, type LayoutFigure } from "./lib/layout-bench";
 import { bigNeighbourhoodCandidates, fociFillingBudget, lineagePath, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "./lib/queries";
 import { buildApp, buildStaleness, processTreeMemory, startServer, type MemoryFigures, type RunningServer } from "./lib/server";
-import { round, spread, summarise, type LatencySummary, type Spread } from "./lib/stats";
+import { round, spread, summarise, type LatencySummary, type Spread } from "../harness/stats";
 import { buildStore, measureStorage, type StorageFigures, type StoreIngestResult } from "./lib/store";
 import { runBrowserBench, type BrowserFigures } from "./lib/browser-bench";
 import { runMlflowBench, type MlflowBenchFigures } from "./lib/mlflow-bench";

@@ -9,7 +9,7 @@ import { groupEdgePaths } from "@/components/lineage/bulk-edges";
 import { handlesOf, toFlowElements } from "@/lib/lineage/flow-mapping";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { countHiddenNeighbours } from "@/lib/lineage/neighbours";
-import { makeGraph } from "@/lib/lineage/test-graphs";
+import { makeGraph } from "@/tests/fixtures/lineage-graphs";
 
 const IN = "dataset:a:in";
 const JOB = "job:a:train";

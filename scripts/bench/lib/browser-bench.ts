@@ -16,7 +16,7 @@ import { handlesOf, type FlowNodeType } from "@/lib/lineage/flow-mapping";
 import type { LineageGraph } from "@/lib/lineage/types";
 import { createClient } from "./http-load";
 import { fetchLineage, type QueryCase } from "./queries";
-import { spread, summarise, type LatencySummary, type Spread } from "./stats";
+import { spread, summarise, type LatencySummary, type Spread } from "../../harness/stats";
 
 export interface BrowserView {
   requestedNodes: number;

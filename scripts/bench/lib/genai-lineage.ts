@@ -22,8 +22,9 @@
  * It also counts the edges Threadline's projection will hold for the events so far, exactly
  * (entity edges dataset->job->dataset, deduplicated; version edges version->run->version, one per
  * input and output of every run), so a caller can stop at a target edge count. Same options ->
- * same events, byte for byte, on every machine (mulberry32; no Math.random, no clock).
+ * same events, byte for byte, on every machine (scripts/harness/random.ts; no Math.random, no clock).
  */
+import { seededRandom } from "../../harness/random";
 
 export interface GenAiLineageOptions {
   /** Stop after the run that brings the projected edge count to at least this many. */
@@ -99,18 +100,6 @@ const SCHEMA = {
 
 const facet = (schemaURL: string, body: Record<string, unknown>): Facet => ({ _producer: PRODUCER, _schemaURL: schemaURL, ...body });
 
-/** mulberry32: a tiny, fast 32-bit seeded PRNG; floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const STEP_NAMES = ["extract", "clean", "dedupe", "pii-scrub", "filter-toxicity", "language-id", "tokenize", "pack", "shard", "mix", "label", "split"];
 const COLUMN_SETS = [
   ["id:STRING", "text:STRING", "source_url:STRING", "crawl_date:DATE"],
@@ -170,7 +159,7 @@ export function* generateGenAiLineage(
   options: GenAiLineageOptions,
   stats: GenAiLineageStats = emptyStats(),
 ): Generator<GeneratedEvent, GenAiLineageStats, undefined> {
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const prefix = options.namespacePrefix ?? "";
   const start = Date.parse(options.startTime ?? "2026-01-01T00:00:00.000Z");
   const stepMs = options.stepMs ?? 2_000;

@@ -3,7 +3,7 @@
  * more CPU than the server spends on a small request, and client and server share two cores).
  */
 import http from "node:http";
-import { summarise, type LatencySummary } from "./stats";
+import { summarise, type LatencySummary } from "../../harness/stats";
 
 export interface HttpResult {
   status: number;

@@ -7,10 +7,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { countCrossings, totalEdgeLength } from "@/lib/lineage/crossings";
-import { generateLineageGraph } from "@/lib/lineage/graph-fixtures";
+import { generateLineageGraph } from "@/scripts/harness/lineage-graph";
 import { layoutGraph, type LayoutAlgorithm, type LayoutEdgeInput, type LayoutNodeInput } from "@/lib/lineage/layout";
 import { LAYOUT_OPTIONS } from "@/components/lineage/layout-protocol";
-import { spread, type Spread } from "./stats";
+import { spread, type Spread } from "../../harness/stats";
 
 export type BenchAlgorithm = Exclude<LayoutAlgorithm, "auto">;
 

@@ -13,7 +13,7 @@ import { ingestEvents } from "@/lib/server/ingest";
 import { readFileStore } from "@/lib/importers/mlflow/file-store";
 import { importSnapshot, type Sink } from "@/lib/importers/mlflow/import";
 import { mapSnapshot } from "@/lib/importers/mlflow/to-openlineage";
-import { mulberry32 } from "@/lib/lineage/graph-fixtures";
+import { seededRandom } from "../../harness/random";
 import { createMigratedDatabase, removeDatabase } from "./store";
 
 export interface MlflowBenchFigures {
@@ -40,7 +40,7 @@ const hex = (rand: () => number, n = 32) => Array.from({ length: n }, () => Math
 
 /** Writes `runs` runs over `experiments` experiments in MLflow's file-store layout (2.x/3.x). */
 export function writeSyntheticMlflowStore(root: string, options: { runs: number; experiments: number; seed: number }) {
-  const rand = mulberry32(options.seed);
+  const rand = seededRandom(options.seed);
   fs.rmSync(root, { recursive: true, force: true });
   const t0 = Date.UTC(2025, 0, 1);
   const write = (file: string, text: string) => {

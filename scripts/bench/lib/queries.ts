@@ -6,7 +6,8 @@
 import Database from "better-sqlite3";
 import type { LineageGraph } from "@/lib/lineage/types";
 import type { Client } from "./http-load";
-import { spread, summarise, type LatencySummary, type Spread } from "./stats";
+import { seededRandom } from "../../harness/random";
+import { spread, summarise, type LatencySummary, type Spread } from "../../harness/stats";
 
 export interface QueryCase {
   name: string;
@@ -26,23 +27,11 @@ export interface QueryFigure extends QueryCase {
   truncatedShare: number;
 }
 
-/** mulberry32 */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A seeded sample of node keys, the same number of each node type. */
 export function sampleFoci(databaseFile: string, perType: number, seed: number): string[] {
   const db = new Database(databaseFile, { readonly: true });
   try {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const keys: string[] = [];
     for (const type of ["dataset", "job", "datasetVersion", "run"]) {
       const range = db.prepare<[string], { lo: number; hi: number; n: number }>("SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM Node WHERE type = ?").get(type);

@@ -9,7 +9,7 @@ import { openSqlite, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
 import { emptyStats, generateGenAiLineage, takeBatch, type GenAiLineageStats } from "./genai-lineage";
-import { summarise, type LatencySummary } from "./stats";
+import { summarise, type LatencySummary } from "../../harness/stats";
 
 export function removeDatabase(file: string): void {
   for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });

@@ -9,6 +9,7 @@
 import { gzipSync } from "node:zlib";
 import { generateEvents, type LineageEvent } from "./events";
 import type { RequestSpec } from "./client";
+import { seededRandom } from "../../harness/random";
 
 export type Expectation =
   | { kind: "reject"; status?: number[] }
@@ -21,18 +22,6 @@ export interface FuzzCase {
   description: string;
   request: RequestSpec;
   expect: Expectation;
-}
-
-/** mulberry32: small, fast, good enough to make the cases reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };

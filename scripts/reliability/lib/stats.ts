@@ -2,25 +2,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { summarise } from "../../harness/stats";
 import { repoRoot } from "./server";
 
-/** The p-th percentile (0–100) by nearest rank; 0 for no samples. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return 0;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1];
-}
-
+/** A latency summary for a report, to 0.1 ms (0 for no samples), by the harness's one percentile. */
 export function latencySummary(samples: readonly number[]) {
-  const round = (x: number) => Math.round(x * 10) / 10;
-  return {
-    count: samples.length,
-    p50: round(percentile(samples, 50)),
-    p95: round(percentile(samples, 95)),
-    p99: round(percentile(samples, 99)),
-    max: round(samples.length ? Math.max(...samples) : 0),
-  };
+  const s = summarise(samples);
+  const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : 0);
+  return { count: s.n, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max) };
 }
 
 export function mib(bytes: number | null): number | null {

@@ -1,6 +1,12 @@
-/** Small statistics for benchmark samples: percentiles, medians of repeats and their spread. */
+/**
+ * The statistics of benchmarks and reliability scenarios: percentiles, medians of repeats and
+ * their spread. One percentile definition for all of them, so their p95s compare (docs/benchmarks.md).
+ */
 
-/** The p-th percentile (0..100) of the samples, by linear interpolation between closest ranks. */
+/**
+ * The p-th percentile (0..100) of the samples by linear interpolation between the closest ranks
+ * (rank p/100 * (n - 1), zero-based: NumPy's default, Excel's PERCENTILE.INC); NaN for no samples.
+ */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;
   const sorted = [...samples].sort((a, b) => a - b);

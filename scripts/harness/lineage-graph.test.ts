@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DATASET_SIZE, generateLineageGraph, JOB_SIZE, mulberry32 } from "./graph-fixtures";
-import { findCycleBreakingEdges } from "./layout";
+import { findCycleBreakingEdges } from "../../lib/lineage/layout";
+import { DATASET_SIZE, generateLineageGraph, JOB_SIZE } from "./lineage-graph";
+import { seededRandom } from "./random";
 
-describe("mulberry32", () => {
+describe("seededRandom", () => {
   it("repeats its sequence for a seed and stays in [0, 1)", () => {
-    const a = mulberry32(123);
-    const b = mulberry32(123);
+    const a = seededRandom(123);
+    const b = seededRandom(123);
     const values = Array.from({ length: 1000 }, () => a());
     expect(values).toEqual(Array.from({ length: 1000 }, () => b()));
     expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
@@ -13,7 +14,7 @@ describe("mulberry32", () => {
   });
 
   it("gives different sequences for different seeds", () => {
-    expect(mulberry32(1)()).not.toBe(mulberry32(2)());
+    expect(seededRandom(1)()).not.toBe(seededRandom(2)());
   });
 });
 

@@ -8,9 +8,10 @@
  * - a few synthetic-data loops: model -> generate -> synthetic set -> fine-tune -> the same model,
  *   i.e. cycles, as entity graphs of real pipelines have.
  *
- * Same { nodes, seed } -> the same graph, on every machine (mulberry32, no Math.random).
+ * Same { nodes, seed } -> the same graph, on every machine (scripts/harness/random.ts).
  */
-import type { LayoutEdgeInput, LayoutNodeInput } from "./layout-graph";
+import type { LayoutEdgeInput, LayoutNodeInput } from "../../lib/lineage/layout-graph";
+import { seededRandom } from "./random";
 
 export const DATASET_SIZE = { width: 220, height: 64 } as const;
 export const JOB_SIZE = { width: 180, height: 48 } as const;
@@ -18,18 +19,6 @@ export const JOB_SIZE = { width: 180, height: 48 } as const;
 export interface GeneratedLineageGraph {
   nodes: LayoutNodeInput[];
   edges: LayoutEdgeInput[];
-}
-
-/** mulberry32: a tiny, fast 32-bit seeded PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Share of patterns that work around the newest datasets, and how far back an area reaches. */
@@ -43,7 +32,7 @@ const NAMESPACES = ["s3-lake", "warehouse", "hf-hub", "mlflow"] as const;
  * big enough to hold a trained model (a few dozen nodes).
  */
 export function generateLineageGraph({ nodes: size, seed }: { nodes: number; seed: number }): GeneratedLineageGraph {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const nodes: LayoutNodeInput[] = [];
   const edges: LayoutEdgeInput[] = [];
   const edgeKeys = new Set<string>();
