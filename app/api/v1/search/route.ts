@@ -5,7 +5,7 @@ import { getSqlite } from "@/lib/server/db";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/search?q= — datasets and jobs ranked by name and namespace match
+// GET /api/v1/search?q= — datasets and jobs by name and namespace, runs by run id or run name
 export async function GET(request: Request) {
   try {
     const { q, limit } = SearchQuerySchema.parse(queryOf(request));
