@@ -17,6 +17,10 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    // Integration tests spawn CLIs and build stores; on a loaded two-core machine the default 5 s
+    // fails them for no fault of the code. Speed is measured by `npm run bench`, not by timeouts.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
   },
