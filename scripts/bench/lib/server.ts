@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+import { freePort } from "../../harness/process";
 import path from "node:path";
 
 const SOURCE_ROOTS = ["app", "components", "lib", "proxy.ts", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
@@ -48,17 +48,6 @@ export function buildApp(root: string, log: (line: string) => void): void {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningServer {
@@ -126,46 +115,4 @@ export async function startServer(root: string, databaseFile: string, extraEnv: 
     await new Promise((r) => setTimeout(r, 200));
   }
   return { baseUrl, port, pid: child.pid!, isRunning, stop, output: () => output };
-}
-
-export interface MemoryFigures {
-  /** Resident set of the server's process tree now, bytes. */
-  rssBytes: number;
-  /** Peak resident set (VmHWM) of the largest process of the tree, bytes. */
-  peakRssBytes: number;
-  processes: number;
-}
-
-/** RSS of a process and all its descendants, from /proc. */
-export function processTreeMemory(pid: number): MemoryFigures {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // gone
-    }
-  }
-  let rss = 0;
-  let peak = 0;
-  let processes = 0;
-  const visit = (p: number) => {
-    try {
-      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
-      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-      rss += kb("VmRSS");
-      peak = Math.max(peak, kb("VmHWM"));
-      processes++;
-    } catch {
-      return;
-    }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return { rssBytes: rss, peakRssBytes: peak, processes };
 }

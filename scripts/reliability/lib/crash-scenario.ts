@@ -8,7 +8,8 @@ import http from "node:http";
 import { sendWithRetry, type HttpResult } from "./client";
 import { contentHashOf, generateEvents, type LineageEvent } from "./events";
 import { startFlakyProxy, type FlakyProxy } from "./flaky-proxy";
-import { createStore, ServerProcess, freePort, sleep } from "./server";
+import { freePort } from "../../harness/process";
+import { createStore, ServerProcess, sleep } from "./server";
 import { latencySummary } from "./stats";
 import { readStore, verifyStore, type VerifyFacts } from "./store";
 

@@ -8,26 +8,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+import { freePort, processTreeMemory } from "../../harness/process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Builds the app (`next build`) unless a production build is already there. */
 export function ensureBuild(): void {
@@ -210,44 +197,8 @@ export class ServerProcess {
   rssBytes(): number | null {
     const root = this.child?.pid;
     if (!root || !fs.existsSync("/proc")) return null;
-    const tree = processTree(root);
-    let total = 0;
-    for (const pid of tree) {
-      try {
-        const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-        const match = /VmRSS:\s+(\d+) kB/.exec(status);
-        if (match) total += Number(match[1]) * 1024;
-      } catch {
-        // exited meanwhile
-      }
-    }
-    return total;
+    return processTreeMemory(root).rssBytes;
   }
-}
-
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The name (field 2) may hold spaces and parentheses: ppid is the second field after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    out.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return out;
 }
 
 /** Starts a server on a free port (or the given one). */
