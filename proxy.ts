@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, STATIC_SECURITY_HEADERS } from "./lib/security-headers";
+import { isSharePage, SHARE_PAGE_HEADER } from "./lib/share-page";
 
 /**
  * Runs before every page and every API path but ingest: a malformed percent-escape in the path is
@@ -18,6 +19,9 @@ export function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // A share link's pages stand alone (app/layout.tsx): no app navigation, live search or live badge.
+  // Set here, never taken from the client: the incoming header is always replaced.
+  requestHeaders.set(SHARE_PAGE_HEADER, isSharePage(pathname) ? "1" : "0");
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);

@@ -10,6 +10,8 @@ import { UserMenu } from "@/components/auth/user-menu";
 import { VerifyBadge } from "@/components/audit/verify-badge";
 import { getViewer } from "@/lib/server/auth-context";
 import { getStore } from "@/lib/server/db";
+import { headers } from "next/headers";
+import { SHARE_PAGE_HEADER } from "@/lib/share-page";
 
 export const metadata: Metadata = {
   title: { default: "Threadline", template: "%s · Threadline" },
@@ -24,6 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Reads the session cookie, so every page renders per request: the nonce-based CSP (proxy.ts)
   // needs that, since Next stamps the nonce on its scripts while rendering.
   const viewer = await getViewer(getStore());
+  if ((await headers()).get(SHARE_PAGE_HEADER) === "1") return <ShareLayout>{children}</ShareLayout>;
   return (
     <html lang="en">
       <body className="flex min-h-full flex-col">
@@ -46,6 +49,28 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <VerifyBadge />
             <UserMenu viewer={viewer} />
           </div>
+        </header>
+        <main id="main" className="flex min-h-0 flex-1 flex-col">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/**
+ * A share link's pages stand alone: the holder of a link sees the frozen view and nothing of the
+ * live app (no navigation, live search, live verification badge or sign-in), and no link on the
+ * page leads out of the snapshot.
+ */
+function ShareLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="flex min-h-full flex-col">
+        <header className="flex h-14 items-center gap-2 border-b border-line bg-surface px-3 sm:px-6 print:hidden" data-testid="share-header">
+          <Logo />
+          <span className="text-base font-semibold tracking-tight text-ink">Threadline</span>
+          <span className="text-sm text-ink-muted">· shared lineage view</span>
         </header>
         <main id="main" className="flex min-h-0 flex-1 flex-col">
           {children}

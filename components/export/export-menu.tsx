@@ -2,43 +2,58 @@
 
 import { useReactFlow, useStoreApi } from "@xyflow/react";
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
-import type { Direction } from "@/lib/lineage/types";
-import { fetchJson } from "@/components/api-client";
+import type { Granularity, ViewPoint } from "@/lib/lineage/types";
+import { granularityOf } from "@/lib/lineage/url-state";
+import { viewQueryParams, type ViewQuery } from "@/lib/schemas/view-query";
 import { buttonClasses } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { captureGraphImage, downloadDataUrl, exportFileBase, type ImageFormat } from "./graph-image";
 
 export interface ExportMenuProps {
-  /** The view: the node it is about and the query that made it. */
-  nodeId: string;
-  depth: number;
-  direction: Direction;
-  /** The node budget of the view, so file exports describe the same neighbourhood. */
-  limit?: number;
-  /** A view pinned in the past (as-of): file exports are taken at that event, not at the head. */
-  asOf?: number | null;
-  /** The node selected in the view, if any: offered its own report. */
-  selectedId?: string | null;
+  /** The view on screen, exactly: focus, depth, direction, budget, expansions, selection, as-of point. */
+  view: ExportView;
+  /** The event the view on screen was read at (null until it is loaded): every export is pinned to it. */
+  point: ViewPoint | null;
+  /** A label for the caption and file name: the focus's name (and version). */
+  focusLabel: string;
+  /** In a share link: every file comes from the share's own addresses, pinned to its head. */
+  shareToken?: string;
   className?: string;
 }
 
+export type ExportView = Pick<ViewQuery, "node" | "depth" | "direction" | "expand" | "selected"> & { limit?: number; view?: Granularity };
+
 type Status = { tone: "info" | "error"; text: string } | null;
 
-/** The query string every file export of this view shares, pinned to a log head when known. */
-export function exportQuery(props: Pick<ExportMenuProps, "nodeId" | "depth" | "direction" | "limit">, asOf: number | null): string {
-  const params = new URLSearchParams({ nodeId: props.nodeId, depth: String(props.depth), direction: props.direction });
-  if (props.limit) params.set("limit", String(props.limit));
-  if (asOf !== null) params.set("asOf", String(asOf));
-  return params.toString();
+/**
+ * The query string every file export and the report of this view share: the whole view, pinned to
+ * the event it was read at, so what the files hold is what the screen showed.
+ */
+export function exportQuery(view: ExportView, point: ViewPoint | null, nodeParam: "node" | "nodeId" = "nodeId"): string {
+  return viewQueryParams({ ...view, ...(point ? { asOf: String(point.seq) } : {}) }, nodeParam).toString();
+}
+
+/** The lines under an exported image: which view, as of which event, when. */
+export function imageCaption(view: ExportView, point: ViewPoint | null, focusLabel: string, nodeCount: number): string[] {
+  const scope = view.direction === "both" ? "upstream and downstream" : view.direction;
+  const expanded = view.expand.length ? `, ${view.expand.length} expanded` : "";
+  const at = point
+    ? `${point.isAsOf ? "As of" : "At"} event #${point.seq}${point.time ? ` (${point.time.slice(0, 19).replace("T", " ")} UTC)` : ""}${point.hash ? ` · chain hash ${point.hash.slice(0, 16)}…` : ""}`
+    : "Log head unknown";
+  return [
+    `Threadline lineage of ${focusLabel} · ${view.view ?? granularityOf(view.node)} graph, depth ${view.depth}, ${scope}${expanded} · ${nodeCount} nodes`,
+    `${at} · exported ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  ];
 }
 
 /**
  * "Export" for a lineage view: PNG and SVG of the graph as laid out (all of it, not the part on
- * screen), W3C PROV-JSON, the OpenLineage events behind it (NDJSON, re-importable) with their
- * attestation, and the printable audit report. Mount it inside the ReactFlowProvider of the canvas,
- * as a sibling of the canvas; it places itself at the canvas's top left.
+ * screen) with a caption, W3C PROV-JSON, the OpenLineage events behind it (NDJSON, re-importable)
+ * with their attestation, and the printable audit report, all of exactly this view (expansions,
+ * selection, as-of point) at the event it was read at. Mount it inside the ReactFlowProvider of
+ * the canvas, as a sibling of the canvas; it places itself at the canvas's top left.
  */
-export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selectedId = null, className }: ExportMenuProps) {
+export function ExportMenu({ view, point, focusLabel, shareToken, className }: ExportMenuProps) {
   const instance = useReactFlow();
   const store = useStoreApi();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -46,18 +61,6 @@ export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selec
   const [isOpen, setIsOpen] = useState(false);
   const [isBusy, setIsBusy] = useState(false);
   const [status, setStatus] = useState<Status>(null);
-  const [headSeq, setHeadSeq] = useState<number | null>(null);
-
-  // Pin file exports to the log head as the menu opens, so the events and their attestation agree.
-  useEffect(() => {
-    if (!isOpen || asOf !== null) return;
-    const controller = new AbortController();
-    fetchJson<{ statement?: { head?: { seq: number } | null } }>("/api/v1/audit/head", controller.signal)
-      .then((body) => setHeadSeq(body.statement?.head?.seq ?? null))
-      // Without the head the exports are simply not pinned (they still describe the view).
-      .catch(() => {});
-    return () => controller.abort();
-  }, [isOpen, asOf]);
 
   useEffect(() => {
     if (!isOpen) return;
@@ -86,8 +89,9 @@ export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selec
       setIsBusy(true);
       setStatus({ tone: "info", text: `Drawing the whole graph as ${format.toUpperCase()}…` });
       try {
-        const image = await captureGraphImage(instance, store, container, format);
-        downloadDataUrl(image.dataUrl, `${exportFileBase(nodeId)}.${format}`);
+        const caption = imageCaption(view, point, focusLabel, instance.getNodes().filter((n) => !n.id.startsWith("more:")).length);
+        const image = await captureGraphImage(instance, store, container, format, caption);
+        downloadDataUrl(image.dataUrl, `${exportFileBase(view.node)}.${format}`);
         setStatus({ tone: "info", text: `Saved ${format.toUpperCase()} of ${instance.getNodes().length} nodes (${image.width} × ${image.height} px).` });
       } catch (error) {
         setStatus({ tone: "error", text: `Could not export the image: ${error instanceof Error ? error.message : String(error)}` });
@@ -95,12 +99,23 @@ export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selec
         setIsBusy(false);
       }
     },
-    [instance, store, nodeId],
+    [instance, store, view, point, focusLabel],
   );
 
-  const pinnedSeq = asOf ?? headSeq;
-  const query = exportQuery({ nodeId, depth, direction, limit }, pinnedSeq);
-  const reportHref = (id: string) => `/report?${new URLSearchParams({ node: id, depth: String(Math.min(depth, 8)), direction }).toString()}`;
+  const query = exportQuery(view, point);
+  const pinnedSeq = point?.seq ?? null;
+  const reportHref = (focus: string) =>
+    `/report?${exportQuery(focus === view.node ? view : { node: focus, depth: view.depth, direction: view.direction, expand: [], selected: null }, point, "node")}`;
+  // A share link offers its snapshot's files from its own addresses (nothing leads out of it).
+  const share = shareToken ? `/api/v1/shares/${encodeURIComponent(shareToken)}/export` : null;
+  const links = {
+    prov: share ? `${share}/prov?download=1` : `/api/v1/export/prov?${query}&download=1`,
+    events: share ? `${share}/events?download=1` : `/api/v1/export/events?${query}&download=1`,
+    attestation: share ? `${share}/events?attestation=1&download=1` : `/api/v1/export/events?${query}&attestation=1&download=1`,
+    report: shareToken ? `/share/${encodeURIComponent(shareToken)}/report` : reportHref(view.node),
+  };
+  const selectedId = shareToken ? null : view.selected;
+  const nodeId = view.node;
 
   return (
     <div ref={rootRef} className={cn("absolute left-3 top-3 z-10", className)} data-testid="export-menu">
@@ -126,27 +141,27 @@ export function ExportMenu({ nodeId, depth, direction, limit, asOf = null, selec
           aria-label="Export this view"
           className="mt-1 w-72 overflow-hidden rounded-md border border-line bg-surface-raised py-1 text-sm shadow-overlay"
         >
-          <MenuGroup label="Graph image, all nodes as laid out">
+          <MenuGroup label="Graph image, all nodes as laid out, with a caption">
             <MenuButton onClick={() => void exportImage("png")} testId="export-png" hint="Raster, 2× resolution">
               PNG image
             </MenuButton>
-            <MenuButton onClick={() => void exportImage("svg")} testId="export-svg" hint="Vector, text stays searchable">
+            <MenuButton onClick={() => void exportImage("svg")} testId="export-svg" hint="Real vector (rect, path, text), editable">
               SVG image
             </MenuButton>
           </MenuGroup>
           <MenuGroup label={pinnedSeq !== null ? `Provenance data, as of event #${pinnedSeq}` : "Provenance data"}>
-            <MenuLink href={`/api/v1/export/prov?${query}&download=1`} testId="export-prov" hint="W3C PROV-JSON of the version graph, attested">
+            <MenuLink href={links.prov} testId="export-prov" hint="W3C PROV-JSON of the version graph, attested">
               PROV-JSON
             </MenuLink>
-            <MenuLink href={`/api/v1/export/events?${query}&download=1`} testId="export-events" hint="The events behind this view; npm run ingest re-imports them">
+            <MenuLink href={links.events} testId="export-events" hint="The events behind this view; npm run ingest re-imports them">
               OpenLineage events (NDJSON)
             </MenuLink>
-            <MenuLink href={`/api/v1/export/events?${query}&attestation=1&download=1`} testId="export-attestation" hint="Head, digest and signature of that NDJSON file">
+            <MenuLink href={links.attestation} testId="export-attestation" hint="Head, digest and signature of that NDJSON file">
               Attestation of the events
             </MenuLink>
           </MenuGroup>
           <MenuGroup label="For reviewers">
-            <MenuLink href={reportHref(nodeId)} testId="export-report" hint="Graph, transformations, flags and verification; print to PDF" newTab>
+            <MenuLink href={links.report} testId="export-report" hint="Graph, transformations, flags and verification; print to PDF" newTab>
               Printable audit report
             </MenuLink>
             {selectedId && selectedId !== nodeId && !selectedId.startsWith("more:") ? (

@@ -168,7 +168,11 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
                 reveal={reveal}
               />
               {/* The investigation is everything upstream of the target: exports take the same view. */}
-              <ExportMenu nodeId={target.id} depth={50} direction="upstream" asOf={asOf.isRequested ? asOf.seq : null} selectedId={selectedId} />
+              <ExportMenu
+                view={{ node: target.id, depth: 50, direction: "upstream", expand: [], selected: selectedId }}
+                point={{ seq: asOf.seq, hash: "", time: asOf.time, isAsOf: true }}
+                focusLabel={labelOf(target)}
+              />
             </ReactFlowProvider>
             {selected ? (
               <div className="absolute left-3 top-3 z-10 max-w-sm rounded-md border border-line bg-surface px-3 py-2 text-sm shadow-overlay" data-testid="selected-node">

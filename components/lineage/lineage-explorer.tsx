@@ -13,6 +13,7 @@ import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineag
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
 import { readExplorerAddress, viewQueryParams, EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
+import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -211,6 +212,14 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, []);
 
   const focusNode = merged?.nodes.find((n) => n.id === state.node) ?? null;
+  // The event the view on screen was read at: exports and shares are pinned to it, so they hold
+  // what the screen shows even while the log grows.
+  const point = baseGraph?.point ?? null;
+  const focusLabel = focusNode ? `${focusNode.name}${focusNode.type === "datasetVersion" && focusNode.version ? `@${focusNode.version}` : ""}` : state.node;
+  const exportView = useMemo(
+    () => ({ node: state.node, view: state.view, depth: state.depth, direction: state.direction, limit: budget, expand: state.expand, selected: state.selected }),
+    [state.node, state.view, state.depth, state.direction, budget, state.expand, state.selected],
+  );
   const isBusy = graph.isLoading || isExpanding || layout.isComputing || (isViewMismatch && !resolveError);
 
   // ---- what fills the canvas area ----
@@ -264,7 +273,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           isFullscreen={isFullscreen}
         />
         <CanvasLegend />
-        <ExportMenu nodeId={state.node} depth={state.depth} direction={state.direction} limit={budget} selectedId={state.selected} />
+        <ExportMenu view={exportView} point={point} focusLabel={focusLabel} />
       </ExplorerActionsContext.Provider>
     );
   }
@@ -290,11 +299,30 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           <>
             <AsOfControl asOf={state.asOf} onChange={(asOf) => navigate({ ...state, asOf: asOf ?? undefined })} />
             <ShareButton
-              view={{ kind: "graph", nodeId: state.node, depth: state.depth, direction: state.direction, limit: budget, selectedId: state.selected, expand: state.expand }}
+              view={{
+                kind: "graph",
+                node: state.node,
+                depth: state.depth,
+                direction: state.direction,
+                limit: budget,
+                selected: state.selected,
+                expand: state.expand,
+                ...(point?.isAsOf ? { asOf: point.seq } : {}),
+              }}
             />
           </>
         }
       />
+      {point?.isAsOf ? (
+        <AsOfBanner
+          point={point}
+          back={
+            <button type="button" className="font-medium text-accent underline-offset-2 hover:underline" onClick={() => navigate({ ...state, asOf: undefined })} data-testid="as-of-back">
+              back to now
+            </button>
+          }
+        />
+      ) : null}
       {isTruncated ? (
         <div role="status" className="flex flex-wrap items-center gap-2 border-b border-warning/30 bg-warning-soft px-4 py-2 text-sm text-ink" data-testid="budget-banner">
           <span>
@@ -334,6 +362,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
             <SidePanel
               key={state.selected}
               nodeId={state.selected}
+              asOf={state.asOf}
               isFocus={state.selected === state.node}
               onClose={onClosePanel}
               onOpenNode={onOpenNode}

@@ -12,6 +12,8 @@ import { CanvasLegend } from "@/components/lineage/canvas-legend";
 import { LineageCanvas } from "@/components/lineage/lineage-canvas";
 import { useGraphLayout } from "@/components/lineage/use-graph-layout";
 import { ShareBanner } from "./share-banner";
+import { ExportMenu } from "@/components/export/export-menu";
+import { FrozenViewContext } from "@/components/lineage/frozen-view";
 import { SharePanel } from "./share-panel";
 
 /** A frozen view has nothing hidden to expand: no "+N" on any node. */
@@ -21,7 +23,8 @@ const noop = () => {};
 
 /**
  * A shared view: the explorer's canvas over the frozen graph only (no expansion, no re-centring,
- * nothing fetched but the snapshot's own node details), the share's banner, and a read-only panel.
+ * nothing fetched but the snapshot's own node details), the share's banner, a read-only panel, and
+ * the snapshot's exports. Frozen: nothing on it links out of the snapshot.
  */
 export function SharedViewer({ token, view, initialDetail }: { token: string; view: SharedView; initialDetail: NodeDetail | null }) {
   const { graph } = view;
@@ -81,8 +84,18 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
   }, []);
 
   const selectedNode = selectedId ? nodesById.get(selectedId) ?? null : null;
+  // The snapshot's files are of the share's own view at the share's head.
+  const { share } = view;
+  const point = useMemo(() => ({ seq: share.head.seq, hash: share.head.hash, time: graph.point?.time ?? null, isAsOf: true }), [share.head, graph.point]);
+  const exportView = useMemo(
+    () => ({ node: share.view.node, depth: share.view.depth, direction: share.view.direction, limit: share.view.limit, expand: share.view.expand, selected: share.view.selected }),
+    [share.view],
+  );
+  const focusNode = nodesById.get(graph.focus);
+  const focusLabel = focusNode ? `${focusNode.name}${focusNode.type === "datasetVersion" && focusNode.version ? `@${focusNode.version}` : ""}` : graph.focus;
 
   return (
+    <FrozenViewContext.Provider value={true}>
     <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="shared-view">
       <ShareBanner view={view} />
       {graph.truncated ? (
@@ -116,6 +129,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
                 isFullscreen={isFullscreen}
               />
               <CanvasLegend />
+              <ExportMenu view={exportView} point={point} focusLabel={focusLabel} shareToken={token} />
             </ReactFlowProvider>
           )}
         </div>
@@ -134,5 +148,6 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
         ) : null}
       </div>
     </div>
+    </FrozenViewContext.Provider>
   );
 }

@@ -57,9 +57,9 @@ export function idFromPageParam(param: string | string[]): string {
   return Array.isArray(param) ? param.map(decode).join("/") : decode(param);
 }
 
-/** The API address of one node's details. */
-export function nodeApiPath(id: string): string {
-  return `/api/v1/nodes/${encodeURIComponent(id)}`;
+/** The API address of one node's details, now or as of an event (`asOf`: a seq, date or time). */
+export function nodeApiPath(id: string, asOf?: string): string {
+  return `/api/v1/nodes/${encodeURIComponent(id)}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ""}`;
 }
 
 /** The API address of one node's details inside a share link's snapshot. */

@@ -43,7 +43,8 @@ export interface AuditReport {
   height: number;
   /** Focus first, then left to right, top to bottom as drawn. */
   nodes: ReportNode[];
-  verification: AuditVerification;
+  /** The store's verification (null when the caller accounts for the chain itself, as a share does). */
+  verification: AuditVerification | null;
   generatedAt: string;
 }
 
@@ -58,8 +59,8 @@ const REPORT_NODE_SEP = 14;
 /** Most nodes the report describes in full; a larger view is drawn whole and listed by name. */
 export const REPORT_DETAIL_LIMIT = 80;
 
-export async function buildAuditReport(db: Sqlite, query: ReportQuery): Promise<AuditReport> {
-  const verification = await verifyStoreInSlices(db);
+export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: { verify?: boolean } = {}): Promise<AuditReport> {
+  const verification = options.verify === false ? null : await verifyStoreInSlices(db);
   // Everything below is read from the store as of the view's point: a pasted report address with
   // asOf shows the same report however the log grows.
   const { graph, point, store } = readView(db, query);

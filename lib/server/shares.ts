@@ -243,6 +243,17 @@ export function getSharedNode(db: Sqlite, token: string, nodeId: string, now = n
   return detail;
 }
 
+/**
+ * The view query of a share's snapshot, pinned to the share's head: the exports and the report a
+ * link offers read exactly this (the share's focus, depth, direction, budget, expansions and
+ * selection as of its head event), which is the snapshot's own view by construction. Answers only
+ * for an active share.
+ */
+export function sharedViewQuery(db: Sqlite, token: string, now = new Date()): { view: ShareView; headSeq: number; headHash: string } {
+  const { row, view } = openOrThrow(db, token, now);
+  return { view: { ...view, asOf: String(row.headSeq) }, headSeq: row.headSeq, headHash: row.headHash };
+}
+
 // ---- verification ------------------------------------------------------------------------------
 
 /** Verifications are cached this long per (seq, hash): a page view must not rehash a big log each time. */

@@ -8,6 +8,7 @@ import { cn } from "@/components/ui/cn";
 import { useExplorerActions } from "../explorer-actions";
 import { NodeIcon, kindColour, type VisualKind } from "../node-icon";
 import { InvestigateLink } from "@/components/investigate/investigate-link";
+import { useIsFrozenView } from "../frozen-view";
 
 /** Below this zoom a node's text is too small to read: nodes switch to a minimal, larger-type form. */
 export const MIN_DETAIL_ZOOM = 0.5;
@@ -122,6 +123,7 @@ export function NodeBox({
   testId: string;
 }) {
   const isZoomedOut = useIsZoomedOut();
+  const isFrozen = useIsFrozenView();
   const { node, isFocus, isSelected, hiddenUpstream, hiddenDownstream } = data;
   const colour = kindColour(kind);
   const isFailed = node.isFailed || node.state === "FAILED";
@@ -168,15 +170,17 @@ export function NodeBox({
         </span>
         <div className="min-w-0 flex-1">
           <div className="flex items-center gap-1.5">
-            <span className="min-w-0 truncate text-[14px] font-semibold leading-[18px] text-ink" title={title}>
+            <span className="min-w-0 truncate text-[14px] font-semibold leading-[18px] text-ink" title={title} data-export="title">
               {title}
             </span>
             {aside}
           </div>
-          <div className="truncate text-[12px] leading-4 text-ink-muted">{subtitle}</div>
+          <div className="truncate text-[12px] leading-4 text-ink-muted" data-export="subtitle">
+            {subtitle}
+          </div>
           <div className="mt-0.5 flex min-w-0 items-center gap-1">
             <NodeBadges node={node} />
-            <InvestigateLink node={node} />
+            {isFrozen ? null : <InvestigateLink node={node} />}
           </div>
         </div>
       </div>

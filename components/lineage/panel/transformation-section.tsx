@@ -1,4 +1,5 @@
 import type { NodeDetail, Transformation } from "@/lib/lineage/types";
+import { useIsFrozenView } from "../frozen-view";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDuration, shortRunId } from "@/components/format";
@@ -162,9 +163,13 @@ function CodeBlock({ label, code }: { label: string; code: string }) {
   );
 }
 
-/** A link only for http(s): an event may carry any text as its URL (`javascript:…`, `git@…`). */
+/**
+ * A link only for http(s): an event may carry any text as its URL (`javascript:…`, `git@…`); and
+ * never inside a frozen view, which links nowhere outside its snapshot.
+ */
 function SourceCodeLocation({ url }: { url: string }) {
-  const href = linkableUrl(url);
+  const isFrozen = useIsFrozenView();
+  const href = isFrozen ? null : linkableUrl(url);
   return href ? (
     <a href={href} target="_blank" rel="noopener noreferrer" className="block break-all text-sm text-accent hover:underline">
       {url}
