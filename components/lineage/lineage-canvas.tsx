@@ -6,6 +6,7 @@ import {
   ControlButton,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
@@ -19,6 +20,7 @@ import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from "rea
 import type { FlowEdge, FlowNode, LineageNodeData } from "@/lib/lineage/flow-mapping";
 import { findNodeInDirection, type Adjacency, type ArrowKey, type Point } from "@/lib/lineage/neighbours";
 import { BulkEdges } from "./bulk-edges";
+import { useIsFrozenView } from "./frozen-view";
 import { kindColour, visualKindOf } from "./node-icon";
 import { nodeTypes } from "./nodes/node-types";
 
@@ -36,6 +38,11 @@ const READABLE_ZOOM = 0.65;
 const FIT_PADDING = 0.08;
 
 const proOptions = { hideAttribution: false };
+/**
+ * A frozen view (a share link) links nowhere outside its snapshot, so React Flow's attribution link
+ * gives way to the same credit as text there.
+ */
+const frozenProOptions = { hideAttribution: true };
 /** Big views hand React Flow no edges: BulkEdges draws them (see there). */
 const NO_EDGES: Edge[] = [];
 // Edges are not clickable here: no invisible 20px hit path per edge (half the SVG, and hit tests).
@@ -94,6 +101,7 @@ export function LineageCanvas({
   isFullscreen,
 }: LineageCanvasProps) {
   const { fitView, setCenter, getViewport } = useReactFlow();
+  const isFrozen = useIsFrozenView();
   // fitView ignores nodes React Flow has not measured yet: framing before then frames nothing.
   const isMeasured = useNodesInitialized();
   const wrapperRef = useRef<HTMLDivElement>(null);
@@ -234,7 +242,7 @@ export function LineageCanvas({
         onlyRenderVisibleElements={isLarge}
         minZoom={0.05}
         maxZoom={2}
-        proOptions={proOptions}
+        proOptions={isFrozen ? frozenProOptions : proOptions}
         fitViewOptions={fitViewOptions}
       >
         {isVeryLarge ? (
@@ -269,6 +277,11 @@ export function LineageCanvas({
             </svg>
           </ControlButton>
         </Controls>
+        {isFrozen ? (
+          <Panel position="bottom-right" className="text-[10px] text-ink-faint" data-testid="frozen-credit">
+            React Flow
+          </Panel>
+        ) : null}
       </ReactFlow>
     </div>
   );

@@ -68,8 +68,9 @@ test.describe("graph exports", () => {
       // Each node's name is in the file as text ("N more" placeholders have none).
       if (!node.id.startsWith("more:")) expect(svgText, `the SVG names ${node.id}`).toContain(names.get(node.id) ?? "?");
     }
-    // Edges come with their stroke, so they are visible in any viewer.
-    expect(svgText).toMatch(/class="react-flow__edge-path"[^>]*style="stroke: rgb/);
+    // Real vector: edges are paths with their stroke, so they are visible in any viewer; no HTML inside.
+    expect(svgText).toMatch(/<path d="M[^"]+" fill="none" stroke="rgb/);
+    expect(svgText).not.toContain("foreignObject");
 
     // The user's view is given back as it was.
     await expect(page.locator(".react-flow__viewport")).toHaveAttribute("style", viewportBefore ?? "");
@@ -84,19 +85,22 @@ test.describe("graph exports", () => {
       width: Math.max(...nodes.map((n) => n.x + n.width)) - Math.min(...nodes.map((n) => n.x)),
       height: Math.max(...nodes.map((n) => n.y + n.height)) - Math.min(...nodes.map((n) => n.y)),
     };
-    // At least the laid-out size (2x for sharpness), with the same proportions plus the margin.
-    expect(width).toBeGreaterThanOrEqual(bounds.width);
-    expect(height).toBeGreaterThanOrEqual(bounds.height);
-    expect(Math.abs(width / height - (bounds.width + 80) / (bounds.height + 80))).toBeLessThan(0.05);
+    // The SVG rasterised at 2x for sharpness: the laid-out size plus the margin, and the caption under it.
+    const svgWidth = Number(/<svg[^>]* width="(\d+)"/.exec(svgText)?.[1]);
+    const svgHeight = Number(/<svg[^>]* height="(\d+)"/.exec(svgText)?.[1]);
+    expect(width).toBe(svgWidth * 2);
+    expect(height).toBe(svgHeight * 2);
+    expect(svgWidth).toBeGreaterThanOrEqual(Math.floor(bounds.width + 80));
+    expect(svgHeight).toBeGreaterThan(bounds.height + 80);
     await info.attach("graph.png", { path: pngFile, contentType: "image/png" });
   });
 
-  test("the menu links the view's PROV-JSON, events and report, pinned to the log head", async ({ page }) => {
+  test("the menu links the view's PROV-JSON, events and report, pinned to the event the view was read at", async ({ page }) => {
     await page.goto(VIEW);
     await page.getByRole("button", { name: "Export" }).click();
     await expect(page.getByRole("menu")).toContainText(/as of event #\d+/);
     const prov = await page.getByTestId("export-prov").getAttribute("href");
-    expect(prov).toMatch(/^\/api\/v1\/export\/prov\?nodeId=.*&depth=4&direction=both&limit=\d+&asOf=\d+&download=1$/);
+    expect(prov).toMatch(/^\/api\/v1\/export\/prov\?nodeId=.*&depth=4&direction=both&view=version&asOf=\d+&limit=\d+&download=1$/);
     const events = await page.getByTestId("export-events").getAttribute("href");
     expect(events).toMatch(/^\/api\/v1\/export\/events\?.*asOf=\d+/);
     await page.keyboard.press("Escape");
