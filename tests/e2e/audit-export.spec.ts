@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { canvasNodes, nodeOnCanvas } from "./support/canvas";
 
 // Exports from the explorer as a reviewer takes them: the graph as PNG and SVG (every node, not the
 // part on screen) and the printable report.
@@ -9,22 +10,6 @@ const expect = baseExpect.configure({ timeout: 15_000 });
 const VIEW = `/lineage?node=${encodeURIComponent(DEMO_STORY.fineTunedModelVersions.v3)}&depth=4`;
 
 /** Node ids and boxes on the canvas, in flow coordinates (React Flow's translate), placeholders included. */
-async function canvasNodes(page: Page) {
-  return page.locator(".react-flow__node").evaluateAll((els) =>
-    els.map((el) => {
-      const match = /translate\(([-\d.]+)px,\s*([-\d.]+)px\)/.exec((el as HTMLElement).style.transform);
-      const box = el as HTMLElement;
-      return {
-        id: el.getAttribute("data-id") ?? "",
-        x: Number(match?.[1] ?? 0),
-        y: Number(match?.[2] ?? 0),
-        width: box.offsetWidth,
-        height: box.offsetHeight,
-      };
-    }),
-  );
-}
-
 async function download(page: Page, testId: string, file: string) {
   await page.getByRole("button", { name: "Export" }).click();
   const [saved] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
@@ -36,7 +21,7 @@ async function download(page: Page, testId: string, file: string) {
 test.describe("graph exports", () => {
   test("SVG and PNG hold every node of the view, also those scrolled off screen", async ({ page }, info) => {
     await page.goto(VIEW);
-    await expect(page.locator(`.react-flow__node[data-id="${DEMO_STORY.fineTunedModelVersions.v3}"]`)).toBeVisible();
+    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModelVersions.v3)).toBeVisible();
     // Zoom in so that part of the graph is outside the viewport: the export must not care.
     for (let i = 0; i < 4; i++) await page.locator(".react-flow__controls-zoomin").click();
     await page.waitForTimeout(300);

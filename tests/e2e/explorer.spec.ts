@@ -1,13 +1,11 @@
-import { expect as baseExpect, test, type Page } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { addressParam, lineageUrl, nodeOnCanvas } from "./support/canvas";
 
 // The explorer as a person uses it, on the demo store the e2e server seeds (scripts/e2e-server.sh).
 // A first visit to a page may wait for the server to compile or warm up: allow for it.
 const expect = baseExpect.configure({ timeout: 15_000 });
 
-const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const lineageUrl = (id: string, extra = "") => `/lineage?node=${encodeURIComponent(id)}${extra}`;
-const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
 
 test.describe("lineage explorer", () => {
   test("the fine-tuned model's training run shows its learning rate and the reason for the change", async ({ page }) => {
@@ -20,14 +18,14 @@ test.describe("lineage explorer", () => {
     const panel = page.getByTestId("side-panel");
     await expect(panel.getByTestId("side-panel-title")).toContainText("binding-affinity-ft");
     await panel.locator(`[data-testid="version-row"][data-node-id="${DEMO_STORY.fineTunedModelVersions.v3}"]`).click();
-    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.fineTunedModelVersions.v3);
-    expect(param(page, "view")).toBe("version");
+    await expect.poll(() => addressParam(page, "node")).toBe(DEMO_STORY.fineTunedModelVersions.v3);
+    expect(addressParam(page, "view")).toBe("version");
 
     // The run that trained v3 is on the canvas, upstream of it; a click opens what it did and why.
     const run = nodeOnCanvas(page, DEMO_STORY.finetuneRuns.v3);
     await expect(run).toBeVisible();
     await run.click();
-    await expect.poll(() => param(page, "selected")).toBe(DEMO_STORY.finetuneRuns.v3);
+    await expect.poll(() => addressParam(page, "selected")).toBe(DEMO_STORY.finetuneRuns.v3);
     const parameters = page.getByTestId("parameters-table");
     await expect(parameters.locator("tr", { hasText: "learning_rate" })).toContainText("1e-5");
     await expect(parameters.locator("tr", { hasText: "synthetic_mix_ratio" })).toContainText("0.25");
@@ -79,14 +77,14 @@ test.describe("lineage explorer", () => {
     await expect(page.locator(".react-flow__node.tl-node-dim")).toHaveCount(0);
     await model.focus();
     await page.keyboard.press("ArrowLeft");
-    await expect.poll(() => param(page, "selected")).toBe(DEMO_STORY.finetuneJob);
+    await expect.poll(() => addressParam(page, "selected")).toBe(DEMO_STORY.finetuneJob);
     await page.keyboard.press("Enter");
-    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.finetuneJob);
+    await expect.poll(() => addressParam(page, "node")).toBe(DEMO_STORY.finetuneJob);
     await expect(page.getByTestId("focus-title")).toHaveText("finetune-binding-model");
 
     await nodeOnCanvas(page, DEMO_STORY.finetuneJob).focus();
     await page.keyboard.press("Escape");
-    await expect.poll(() => param(page, "selected")).toBeNull();
+    await expect.poll(() => addressParam(page, "selected")).toBeNull();
     await expect(page.getByTestId("side-panel")).toHaveCount(0);
   });
 
@@ -97,7 +95,7 @@ test.describe("lineage explorer", () => {
     await box.fill("molecules");
     await expect(page.locator(`[data-testid="search-result"][data-node-id="${DEMO_STORY.generatedBatches}"]`)).toBeVisible();
     await box.press("Enter");
-    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.generatedBatches);
+    await expect.poll(() => addressParam(page, "node")).toBe(DEMO_STORY.generatedBatches);
     await expect(nodeOnCanvas(page, DEMO_STORY.generatedBatches)).toBeVisible();
     await expect(page.getByTestId("side-panel-title")).toContainText("molecules-batch");
   });
@@ -107,7 +105,7 @@ test.describe("lineage explorer", () => {
     await expect(nodeOnCanvas(page, DEMO_STORY.generatedBatches)).toBeVisible();
     await page.locator(`[data-testid="version-row"][data-node-id="${DEMO_STORY.failedBatch}"]`).click();
 
-    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.failedBatch);
+    await expect.poll(() => addressParam(page, "node")).toBe(DEMO_STORY.failedBatch);
     const failed = nodeOnCanvas(page, DEMO_STORY.failedBatch);
     await expect(failed.getByTestId("badge-failed")).toBeVisible();
     await expect(nodeOnCanvas(page, DEMO_STORY.failedBatchRun)).toBeVisible();
@@ -115,9 +113,9 @@ test.describe("lineage explorer", () => {
 
     // The entity toggle goes to the batch's dataset; back returns to the failed version.
     await page.getByRole("button", { name: "Entity graph" }).click();
-    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.generatedBatches);
+    await expect.poll(() => addressParam(page, "node")).toBe(DEMO_STORY.generatedBatches);
     await page.goBack();
-    await expect.poll(() => param(page, "node")).toBe(DEMO_STORY.failedBatch);
+    await expect.poll(() => addressParam(page, "node")).toBe(DEMO_STORY.failedBatch);
     await expect(nodeOnCanvas(page, DEMO_STORY.failedBatch)).toBeVisible();
   });
 });

@@ -1,5 +1,6 @@
-import { expect as baseExpect, test, type Page } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { nodeOnCanvas } from "./support/canvas";
 
 // Investigating the demo's failed molecule batch as a person does: from its node in the explorer,
 // to the differences that matter; then a reviewer flags the CRO assay set and sees what it touched.
@@ -8,12 +9,11 @@ const expect = baseExpect.configure({ timeout: 15_000 });
 
 const S = DEMO_STORY;
 const q = encodeURIComponent;
-const onCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 test.describe("investigate a failed output", () => {
   test("from the failed batch's node: the changed checkpoint, the synthetic batch that entered training, the temperature", async ({ page }, info) => {
     await page.goto(`/lineage?node=${q(S.failedBatch)}`);
-    const node = onCanvas(page, S.failedBatch);
+    const node = nodeOnCanvas(page, S.failedBatch);
     await expect(node).toBeVisible();
 
     // One click on the failed node's "investigate" opens the investigation.
@@ -35,15 +35,15 @@ test.describe("investigate a failed output", () => {
     await expect(titles.filter({ hasText: "temperature: 0.9 → 1.2" })).toHaveCount(1);
 
     // The graph marks the changed checkpoint; the synthetic card says where the synthetic set entered training.
-    await expect(onCanvas(page, S.fineTunedModelVersions.v3).getByTestId("investigate-node")).toHaveAttribute("data-mark", "changed");
-    await expect(onCanvas(page, S.failedBatch).getByTestId("investigate-node")).toHaveAttribute("data-role", "target");
+    await expect(nodeOnCanvas(page, S.fineTunedModelVersions.v3).getByTestId("investigate-node")).toHaveAttribute("data-mark", "changed");
+    await expect(nodeOnCanvas(page, S.failedBatch).getByTestId("investigate-node")).toHaveAttribute("data-role", "target");
     await expect(page.getByTestId("synthetic-source").first()).toContainText("synthetic/augmentation-set@gen-1");
     await expect(page.getByTestId("entered-training").first()).toContainText("finetune-binding-model");
 
     // A click on a difference shows its node in the graph.
     await page.getByTestId("difference").filter({ hasText: "synthetic/augmentation-set@gen-1" }).getByRole("button").click();
     await expect(page.getByTestId("selected-node")).toContainText("synthetic/augmentation-set@gen-1");
-    await expect(onCanvas(page, S.syntheticSetVersion)).toBeInViewport();
+    await expect(nodeOnCanvas(page, S.syntheticSetVersion)).toBeInViewport();
 
     // Common causes across all batches: the v3 checkpoint first, linked into the graph.
     const firstCause = page.getByTestId("cause-row").first();
@@ -95,8 +95,8 @@ test.describe("flags that propagate", () => {
       await page.goto(`/investigate?node=${q(S.failedBatch)}`);
       await expect(page.getByTestId("flag-inherited")).toContainText("propagated from assays/kinase-binding-2026q3@delivery-1, 3 hops up");
       await page.goto(`/lineage?node=${q(S.fineTunedModelVersions.v3)}&depth=1`);
-      await expect(onCanvas(page, S.fineTunedModelVersions.v3).getByTestId("badge-flagged")).toBeVisible();
-      await expect(onCanvas(page, S.finetuneRuns.v3).getByTestId("badge-flagged")).toBeVisible();
+      await expect(nodeOnCanvas(page, S.fineTunedModelVersions.v3).getByTestId("badge-flagged")).toBeVisible();
+      await expect(nodeOnCanvas(page, S.finetuneRuns.v3).getByTestId("badge-flagged")).toBeVisible();
     } finally {
       if (flagId) expect((await request.delete(`/api/v1/flags/${q(flagId)}`, { data: { reason: "e2e cleanup" } })).status()).toBe(200);
     }
@@ -106,13 +106,13 @@ test.describe("flags that propagate", () => {
 test.describe("as-of views", () => {
   test("the explorer shows the lineage as of a chosen time, and the address carries it", async ({ page }) => {
     await page.goto(`/lineage?node=${q(S.syntheticSet)}&direction=downstream&depth=1`);
-    await expect(onCanvas(page, S.finetuneJob)).toBeVisible();
+    await expect(nodeOnCanvas(page, S.finetuneJob)).toBeVisible();
     await page.getByTestId("as-of-input").fill("2026-10-18");
     await page.getByTestId("as-of-input").press("Enter");
     await expect(page).toHaveURL(/asOf=2026-10-18/);
-    await expect(onCanvas(page, S.syntheticSet)).toBeVisible();
-    await expect(onCanvas(page, S.finetuneJob)).toHaveCount(0);
+    await expect(nodeOnCanvas(page, S.syntheticSet)).toBeVisible();
+    await expect(nodeOnCanvas(page, S.finetuneJob)).toHaveCount(0);
     await page.getByTestId("as-of-clear").click();
-    await expect(onCanvas(page, S.finetuneJob)).toBeVisible();
+    await expect(nodeOnCanvas(page, S.finetuneJob)).toBeVisible();
   });
 });

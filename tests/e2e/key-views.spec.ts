@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect as baseExpect, test, type Page, type TestInfo } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { lineageUrl, nodeOnCanvas } from "./support/canvas";
 
 /**
  * The journeys a newcomer takes in their first minute, each ending on a key view whose screenshot
@@ -10,8 +11,6 @@ import { DEMO_STORY } from "../../lib/demo/drug-discovery";
  */
 const expect = baseExpect.configure({ timeout: 15_000 });
 const CHEMBL = "dataset:s3://helix-bio-lake:raw/chembl-34-extract";
-const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const lineageUrl = (id: string, extra = "") => `/lineage?node=${encodeURIComponent(id)}${extra}`;
 
 async function keep(page: Page, info: TestInfo, name: string) {
   // Let the fit-view animation settle before the picture.

@@ -1,12 +1,11 @@
-import { expect as baseExpect, test, type Page, type Route } from "@playwright/test";
+import { expect as baseExpect, test, type Route } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { lineageUrl, nodeOnCanvas } from "./support/canvas";
 
 // Graceful degradation: when the API fails, hangs or no longer knows a node, the explorer says so
 // in words, offers a retry where one can help, and recovers once the server answers again.
 const expect = baseExpect.configure({ timeout: 15_000 });
 
-const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const lineageUrl = (id: string, extra = "") => `/lineage?node=${encodeURIComponent(id)}${extra}`;
 const isLineageRead = (url: URL) => url.pathname === "/api/v1/lineage";
 const isNodeRead = (url: URL) => url.pathname.startsWith("/api/v1/nodes/");
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { nodeOnCanvas } from "./support/canvas";
 
 /**
  * Share links as people use them: a person shares a view from the explorer; a reviewer with only
@@ -8,7 +9,6 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
  * Runs against the open (demo-mode) e2e server, in a namespace of its own.
  */
 
-const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 function runEvent(ns: string, job: string, inputs: string[], outputs: { name: string; description?: string }[]) {
   return {

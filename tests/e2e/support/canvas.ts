@@ -1,0 +1,33 @@
+import type { Page } from "@playwright/test";
+import { lineageHref } from "../../../components/lineage/lineage-href";
+
+/**
+ * Helpers the e2e specs share for the lineage canvas: find a node as a person sees it (by its
+ * React Flow box), open the explorer on a node, read where the canvas drew each box.
+ */
+
+/** A node's box on the canvas. */
+export const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+/** The explorer's address for a node, with more parameters appended as they are (`&depth=3`). */
+export const lineageUrl = (id: string, extra = "") => `${lineageHref(id)}${extra}`;
+
+/** A parameter of the page's current address. */
+export const addressParam = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+
+/** Every box on the canvas with its position (from React Flow's transform) and size. */
+export async function canvasNodes(page: Page) {
+  return page.locator(".react-flow__node").evaluateAll((els) =>
+    els.map((el) => {
+      const match = /translate\(([-\d.]+)px,\s*([-\d.]+)px\)/.exec((el as HTMLElement).style.transform);
+      const box = el as HTMLElement;
+      return {
+        id: el.getAttribute("data-id") ?? "",
+        x: Number(match?.[1] ?? 0),
+        y: Number(match?.[2] ?? 0),
+        width: box.offsetWidth,
+        height: box.offsetHeight,
+      };
+    }),
+  );
+}
