@@ -10,7 +10,7 @@ export function CausesTable({ causes, limit = 12 }: { causes: CausesView; limit?
     <Card aria-labelledby="causes-heading" data-testid="causes-card">
       <CardHeader
         title={<span id="causes-heading">Common causes across {causes.scope.label}</span>}
-        description={`${causes.failed} of ${causes.total} outputs failed (${pct(causes.baseRate)}). Factors behind at least two failed outputs, ranked by score = share of failed outputs with the factor minus share of passing ones; a factor behind everything scores 0 (lift 1).`}
+        description={`${causes.failed} of ${causes.total} outputs failed (${pct(causes.baseRate)}). Factors behind at least two failed outputs, ranked by score = share of failed outputs with the factor minus share of passing ones; a factor behind everything scores 0 (lift 1). Each says where it sits: a factor set or read runs further up is not a setting of the failed run itself, and "transitive" marks one no output's own run had.`}
       />
       {causes.causes.length === 0 ? (
         <p className="px-4 py-3 text-sm text-ink-muted">
@@ -39,6 +39,14 @@ export function CausesTable({ causes, limit = 12 }: { causes: CausesView; limit?
                     <Link href={c.href} className="break-all font-medium text-ink underline decoration-dotted hover:text-accent" data-testid="cause-link">
                       {c.label}
                     </Link>
+                    {c.isTransitive ? (
+                      <span className="ml-1.5 rounded border border-line px-1 text-[10px] font-semibold uppercase text-ink-muted" title="Never set or read by the run that made an output: it reaches them only through other runs" data-testid="cause-transitive">
+                        transitive
+                      </span>
+                    ) : null}
+                    <span className="block text-xs text-ink-muted" data-testid="cause-place">
+                      {c.place} · behind {c.failedWith} of {causes.failed} failed and {c.passingWith} of {causes.passing} passing outputs
+                    </span>
                     {c.alsoPresent.length > 0 ? (
                       <details className="mt-0.5 text-xs text-ink-muted">
                         <summary className="cursor-pointer">always together with {c.alsoPresent.length} more</summary>

@@ -93,7 +93,7 @@ export const InvestigateNode = memo(function InvestigateNode({ data }: NodeProps
               <span
                 data-testid="badge-synthetic-share"
                 className="whitespace-nowrap rounded bg-synthetic-soft px-1 text-[10px] font-semibold leading-4 text-synthetic"
-                title={`${formatShare(synthetic.share)} of the data behind it is synthetic; model output fed back into training ${synthetic.generation} time(s) upstream`}
+                title={`Synthetic share ${formatShare(synthetic.share)}: ${synthetic.meaning}; model output fed back into training ${synthetic.generation} time(s) upstream`}
               >
                 ◆ {formatShare(synthetic.share)} · g{synthetic.generation}
               </span>

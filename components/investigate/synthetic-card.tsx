@@ -4,6 +4,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { formatCount } from "@/components/format";
 import { lineageHref } from "@/components/lineage/lineage-href";
 import { formatShare } from "./investigate-node";
+import { describeSyntheticBasis } from "@/lib/lineage/synthetic";
 
 /** The synthetic data behind a version: share, feedback generation, where it entered training, warnings. */
 export function SyntheticCard({ report }: { report: SyntheticReportView }) {
@@ -19,6 +20,9 @@ export function SyntheticCard({ report }: { report: SyntheticReportView }) {
           <div>
             <dt className="text-xs text-ink-muted">Synthetic share</dt>
             <dd className="text-xl font-semibold tabular-nums text-ink" data-testid="synthetic-share">{formatShare(report.share)}</dd>
+            <dd className="text-xs text-ink-muted" data-testid="synthetic-basis">
+              {describeSyntheticBasis(report.basis, report.isModel)}
+            </dd>
           </div>
           <div>
             <dt className="text-xs text-ink-muted">Generation</dt>
@@ -30,7 +34,7 @@ export function SyntheticCard({ report }: { report: SyntheticReportView }) {
           </div>
         </dl>
         <p className="text-xs text-ink-muted">
-          Generation = how many times model output was fed back into training upstream. Warnings for models at {formatShare(report.thresholds.share)} synthetic or {report.thresholds.generations} generations.
+          One definition of synthetic share, here and on the graph's badges: recorded by the producer, else all of a model's output, else none of a source, else the row-weighted share of what it was made (or, for a model, trained) from. Generation = how many times model output was fed back into training upstream. Warnings for models at {formatShare(report.thresholds.share)} synthetic or {report.thresholds.generations} generations.
         </p>
         {report.warnings.map((w) => (
           <p key={w.code} role="alert" className="rounded-md border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-ink" data-testid="synthetic-warning">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { factorsBehind, rankCauses, type Factor, type Outcome } from "./causes";
+import { factorsBehind, placeOf, rankCauses, type Factor, type Outcome } from "./causes";
+import { VersionGraphBuilder } from "@/tests/fixtures/version-graphs";
 import { miniDemo } from "@/tests/fixtures/version-graphs";
 import { seededRandom } from "@/scripts/harness/random";
 
@@ -93,5 +94,46 @@ describe("factorsBehind", () => {
     expect(byKey.get(`version:${ids.gen1}`)).toMatchObject({ kind: "version", depth: 2 });
     expect(byKey.has(`version:${ids.failed}`)).toBe(false);
     expect(byKey.has(`version:${ids.passing}`)).toBe(false);
+  });
+});
+
+describe("where a cause sits", () => {
+  /**
+   * generate (num_samples = 8000 or 5000) -> candidates -> filter -> shortlist -> score -> batch.
+   * The batches' own runs (score) always use num_samples = 5000 in their own parameters; the
+   * candidates of the failed ones came from a generate run three runs up with 8000.
+   */
+  function chain(n: number, isFailed: boolean, samples: string) {
+    const b = new VersionGraphBuilder();
+    const candidates = b.version("candidates", `c${n}`);
+    b.run("generate", `gen-${n}`, { inputs: [], outputs: [candidates], parameters: { num_samples: samples } });
+    const shortlist = b.version("shortlist", `s${n}`);
+    b.run("filter", `filter-${n}`, { inputs: [candidates], outputs: [shortlist], parameters: { threshold: "0.5" } });
+    const batch = b.version("batch", `b${n}`, { isFailed });
+    b.run("score", `score-${n}`, { inputs: [shortlist], outputs: [batch], parameters: { num_samples: "5000" } });
+    return { graph: b.graph, batch };
+  }
+
+  it("shows a factor three runs up with its distance, never as a parameter of the failed run itself", () => {
+    const outcomes: Outcome[] = [];
+    for (let n = 0; n < 6; n++) {
+      const isFailed = n < 3;
+      const { graph, batch } = chain(n, isFailed, isFailed ? "8000" : "1000");
+      outcomes.push({ id: batch, isFailed, factors: factorsBehind(graph, batch) });
+    }
+    const result = rankCauses(outcomes);
+    const planted = result.causes.find((c) => c.key === "param:job:generate:num_samples=8000");
+    expect(planted).toMatchObject({ depth: 3, maxDepth: 3, isTransitive: true, failedWith: 3, passingWith: 0 });
+    expect(planted?.place).toBe("set 3 runs up, not by the run that made the output");
+    // The failed runs' own num_samples is 5000 (behind every output, so it explains nothing) and
+    // reads as theirs: one run up, not transitive.
+    const own = rankCauses(outcomes, { limit: 100 }).causes.find((c) => c.key === "param:job:score:num_samples=5000");
+    expect(own === undefined || (own.depth === 1 && !own.isTransitive)).toBe(true);
+    expect(planted?.label).toBe("generate: num_samples = 8000");
+  });
+
+  it("says so when a factor is near for some outputs and far for others", () => {
+    expect(placeOf("version", 1, 3)).toBe("read 1 to 3 runs up (for some outputs by the run that made them)");
+    expect(placeOf("parameter", 1)).toBe("set by the run that made the output");
   });
 });

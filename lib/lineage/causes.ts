@@ -10,6 +10,11 @@
  * so a reader can check every rank. Factors behind exactly the same outputs cannot be told apart
  * by the data; they are grouped, the nearest checkpoint or version standing for the group and the
  * others listed in `alsoPresent`.
+ *
+ * Each row also says where the factor sits: how many runs up from the outputs (`depth` nearest,
+ * `maxDepth` farthest), whether it is only ever reached transitively (never set or read by the run
+ * that made the output), and `place`, the sentence a table shows; so "num_samples = 8000" three
+ * runs up never reads as a parameter of the failed run itself.
  */
 import {
   buildAdjacency,
@@ -43,7 +48,14 @@ export interface CauseRow {
   kind: FactorKind;
   label: string;
   node: string;
+  /** Runs between the outputs and the factor, nearest (1: set or read by the run that made the output). */
   depth: number;
+  /** The same, farthest, over every output the factor sits behind. */
+  maxDepth: number;
+  /** Never set or read by the run that made an output: reached only through other runs. */
+  isTransitive: boolean;
+  /** Where it sits, in words ("3 runs up", "the run that made the output"). */
+  place: string;
   failedWith: number;
   passingWith: number;
   failedWithout: number;
@@ -101,6 +113,7 @@ export function rankCauses(outcomes: readonly Outcome[], options: RankOptions = 
 
   interface Tally {
     factor: Factor;
+    maxDepth: number;
     failed: string[];
     passing: string[];
   }
@@ -112,10 +125,11 @@ export function rankCauses(outcomes: readonly Outcome[], options: RankOptions = 
       seen.add(f.key);
       let t = tallies.get(f.key);
       if (!t) {
-        t = { factor: { ...f }, failed: [], passing: [] };
+        t = { factor: { ...f }, maxDepth: f.depth, failed: [], passing: [] };
         tallies.set(f.key, t);
-      } else if (f.depth < t.factor.depth) {
-        t.factor = { ...t.factor, depth: f.depth };
+      } else {
+        if (f.depth < t.factor.depth) t.factor = { ...t.factor, depth: f.depth };
+        t.maxDepth = Math.max(t.maxDepth, f.depth);
       }
       // Link to a failed output's instance of the factor when there is one.
       if (o.isFailed && t.failed.length === 0) t.factor = { ...t.factor, node: f.node };
@@ -132,6 +146,9 @@ export function rankCauses(outcomes: readonly Outcome[], options: RankOptions = 
     const rateWith = fw / (fw + pw);
     rows.push({
       ...t.factor,
+      maxDepth: t.maxDepth,
+      isTransitive: t.factor.depth > 1,
+      place: placeOf(t.factor.kind, t.factor.depth, t.maxDepth),
       failedWith: fw,
       passingWith: pw,
       failedWithout: failed - fw,
@@ -167,6 +184,14 @@ export function rankCauses(outcomes: readonly Outcome[], options: RankOptions = 
   }
   result.causes = ranked.slice(0, limit).map(({ signature: _s, ...row }) => row);
   return result;
+}
+
+/** Where a factor sits, in words: "the run that made the output", "3 runs up", "2 to 4 runs up". */
+export function placeOf(kind: FactorKind, depth: number, maxDepth: number = depth): string {
+  const how = kind === "parameter" ? "set" : "read";
+  if (maxDepth <= 1) return depth === 0 ? "set by the failed run itself" : `${how} by the run that made the output`;
+  const runs = depth === maxDepth ? `${depth}` : `${Math.max(depth, 1)} to ${maxDepth}`;
+  return `${how} ${runs} runs up${depth <= 1 ? " (for some outputs by the run that made them)" : ", not by the run that made the output"}`;
 }
 
 /**

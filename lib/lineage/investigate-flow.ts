@@ -16,7 +16,7 @@ export interface InvestigateNodeData {
   mark: DiffMark | null;
   role: "target" | "comparison" | null;
   isSelected: boolean;
-  synthetic: { share: number; generation: number } | null;
+  synthetic: { share: number; generation: number; meaning: string } | null;
 }
 
 export interface InvestigateFlowNode {

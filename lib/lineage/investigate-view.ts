@@ -82,7 +82,8 @@ export interface Investigation {
   diff: LineageDiffView | null;
   synthetic: SyntheticReportView | null;
   /** Synthetic share and feedback generation of every version in the graph with synthetic data behind it. */
-  syntheticByNode: Record<string, { share: number; generation: number }>;
+  /** Each version's synthetic share and generation, and what the share is of (describeSyntheticBasis). */
+  syntheticByNode: Record<string, { share: number; generation: number; meaning: string }>;
   /** The dataset or job whose outputs the common-causes table compares. */
   causesScope: { id: string; label: string } | null;
   /** The metrics of the two runs compared (the target's run and the comparison's), when either logged any. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VersionGraphBuilder, miniDemo } from "@/tests/fixtures/version-graphs";
-import { computeSynthetic, syntheticReport } from "./synthetic";
+import { computeSynthetic, describeSyntheticBasis, syntheticReport } from "./synthetic";
 
 describe("computeSynthetic on the hand-computed miniature demo", () => {
   const { graph, ids } = miniDemo();
@@ -84,5 +84,24 @@ describe("syntheticReport", () => {
     const mixed = g.version("mixed", "1");
     g.run("merge", "m", { inputs: [human, synth], outputs: [mixed] });
     expect(computeSynthetic(g.graph).get(mixed)?.share).toBe(0.5);
+  });
+});
+
+describe("one definition of synthetic share, said with each number", () => {
+  it("gives a model's output 100 % as model output and the model the share of its training data, and says which", () => {
+    const g = new VersionGraphBuilder();
+    const human = g.version("assays", "1", { rowCount: 995 });
+    const synth = g.version("synth", "1", { synthetic: { share: 1 }, rowCount: 5 });
+    const model = g.version("model", "v1", { kind: "model" });
+    g.run("train", "t1", { inputs: [human, synth], outputs: [model] });
+    const batch = g.version("batch", "b1");
+    g.run("generate", "g1", { inputs: [model], outputs: [batch] });
+    const numbers = computeSynthetic(g.graph);
+    expect(numbers.get(batch)).toMatchObject({ share: 1, basis: "model-output" });
+    expect(numbers.get(model)).toMatchObject({ share: 0.005, basis: "inputs" });
+    expect(numbers.get(synth)?.basis).toBe("recorded");
+    expect(numbers.get(human)?.basis).toBe("source");
+    expect(describeSyntheticBasis("model-output", false)).toMatch(/model output/);
+    expect(describeSyntheticBasis("inputs", true)).toMatch(/trained on/);
   });
 });

@@ -31,8 +31,12 @@ export interface SyntheticThresholds {
 
 export const DEFAULT_SYNTHETIC_THRESHOLDS: SyntheticThresholds = { share: 0.5, generations: 2 };
 
+/** Which rule of the one definition (module comment) gave a version its share. */
+export type SyntheticBasis = "recorded" | "model-output" | "source" | "inputs";
+
 export interface SyntheticNumbers {
   share: number;
+  basis: SyntheticBasis;
   rows: number | null;
   generation: number;
   /** Non-model output of a run that read a model. */
@@ -73,7 +77,7 @@ export function computeSynthetic(graph: VersionGraph, adjacency: Adjacency = bui
     if (known) return known;
     const n = graph.nodes[id];
     // The version graph is acyclic; should a cycle slip in, the edge that closes it adds nothing.
-    if (!n || inProgress.has(id)) return { share: 0, rows: null, generation: 0, isModelOutput: false };
+    if (!n || inProgress.has(id)) return { share: 0, basis: "source", rows: null, generation: 0, isModelOutput: false };
     inProgress.add(id);
 
     const run = producerOf(graph, adjacency, id);
@@ -83,9 +87,10 @@ export function computeSynthetic(graph: VersionGraph, adjacency: Adjacency = bui
     const isModelOutput = !isModel && numbers.some((x) => x.node?.kind === "model");
 
     let share: number;
-    if (n.syntheticShare !== null) share = n.syntheticShare;
-    else if (isModelOutput) share = 1;
-    else if (!run || numbers.length === 0) share = n.isSynthetic ? 1 : 0;
+    let basis: SyntheticBasis = "inputs";
+    if (n.syntheticShare !== null) [share, basis] = [n.syntheticShare, "recorded"];
+    else if (isModelOutput) [share, basis] = [1, "model-output"];
+    else if (!run || numbers.length === 0) [share, basis] = [n.isSynthetic ? 1 : 0, n.isSynthetic ? "recorded" : "source"];
     else {
       const weighted = numbers.every((x) => x.rows !== null && x.rows > 0);
       const total = weighted ? numbers.reduce((s, x) => s + (x.rows as number), 0) : numbers.length;
@@ -103,7 +108,7 @@ export function computeSynthetic(graph: VersionGraph, adjacency: Adjacency = bui
       }
     }
 
-    const result = { share: clamp01(share), rows, generation, isModelOutput };
+    const result = { share: clamp01(share), basis, rows, generation, isModelOutput };
     inProgress.delete(id);
     memo.set(id, result);
     return result;
@@ -111,6 +116,25 @@ export function computeSynthetic(graph: VersionGraph, adjacency: Adjacency = bui
 
   for (const [id, n] of Object.entries(graph.nodes)) if (n.type === "datasetVersion") visit(id);
   return memo;
+}
+
+/**
+ * What a share means, said the same way wherever one is shown (the synthetic card, the graph's
+ * badges): a model output's 100 % and its model's 1 % are both true, of different things.
+ */
+export function describeSyntheticBasis(basis: SyntheticBasis, isModel: boolean): string {
+  switch (basis) {
+    case "recorded":
+      return "as its producer recorded it (threadline_synthetic)";
+    case "model-output":
+      return "all of it: it is model output, written by a run that read a model";
+    case "source":
+      return "none: a source no run made, taken as human data";
+    case "inputs":
+      return isModel
+        ? "of the data it was trained on, weighted by rows (its base model's training data included)"
+        : "of the data it was made from, weighted by rows";
+  }
 }
 
 function clamp01(x: number): number {
@@ -125,7 +149,7 @@ export function syntheticReport(
 ): SyntheticReport {
   const adjacency = buildAdjacency(graph.edges);
   const all = computeSynthetic(graph, adjacency);
-  const own = all.get(id) ?? { share: 0, rows: null, generation: 0, isModelOutput: false };
+  const own: SyntheticNumbers = all.get(id) ?? { share: 0, basis: "source", rows: null, generation: 0, isModelOutput: false };
   const isModel = graph.nodes[id]?.kind === "model";
 
   // Synthetic versions behind the node, and the training runs (behind the node) that read them.

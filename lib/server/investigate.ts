@@ -18,7 +18,7 @@ import type {
   LineageDiffView,
   SyntheticReportView,
 } from "@/lib/lineage/investigate-view";
-import { computeSynthetic, syntheticReport, type SyntheticThresholds } from "@/lib/lineage/synthetic";
+import { computeSynthetic, describeSyntheticBasis, syntheticReport, type SyntheticThresholds } from "@/lib/lineage/synthetic";
 import { nodeTypeOf, runIdOf, nodeId } from "@/lib/lineage/node-id";
 import { type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readEvaluationMetrics, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
@@ -379,7 +379,9 @@ export function getInvestigation(db: Sqlite, key: string, options: { compare?: s
 
   const syntheticByNode: Investigation["syntheticByNode"] = {};
   for (const [id, n] of computeSynthetic(graph)) {
-    if (n.share > 0 || n.generation > 0) syntheticByNode[id] = { share: n.share, generation: n.generation };
+    if (n.share > 0 || n.generation > 0) {
+      syntheticByNode[id] = { share: n.share, generation: n.generation, meaning: describeSyntheticBasis(n.basis, graph.nodes[id]?.kind === "model") };
+    }
   }
 
   return {
