@@ -6,7 +6,7 @@ import { addFlag, getFlagImpact, getNodeFlags, listFlags, removeFlag } from "./f
 import { ingestEvents } from "./ingest";
 import { getLineage } from "./lineage";
 import { verifyProjection } from "./rebuild";
-import type { Principal } from "./auth";
+import { ANONYMOUS, type Principal } from "./auth";
 import { createTestDatabase, runEvent } from "@/tests/support/db";
 
 /** A writer as the routes see one: an API key by name, or a signed-in admin. */
@@ -59,6 +59,14 @@ describe("flags through the event log", () => {
     const facets = db.prepare("SELECT facets FROM DatasetVersion WHERE key = ?").get(v("assays", "d1")) as { facets: string };
     expect(facets.facets).not.toContain("threadline_flag");
     expect(verifyChain(db).ok).toBe(true);
+  });
+
+  it("records a demo-mode flag's sender as anonymous with the name typed, not as a bare anonymous", () => {
+    seedPipeline();
+    const flag = addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "lena.hoffmann" }, ANONYMOUS);
+    expect(flag.by).toBe("lena.hoffmann");
+    const event = db.prepare("SELECT sender FROM Event WHERE seq = ?").get(flag.seq) as { sender: string };
+    expect(event.sender).toBe("anonymous (as lena.hoffmann)");
   });
 
   it("refuses to flag something that is not a dataset version", () => {

@@ -83,9 +83,18 @@ function actorOf(writer: Principal, claimed: string | undefined): string {
   return writer.kind === "anonymous" ? (claimed ?? writer.sender) : writer.sender;
 }
 
+/**
+ * What the audit log records as the sender of a flag event: the authenticated sender; in demo mode,
+ * where nobody is authenticated, "anonymous" together with the name the person typed, so the log
+ * names who said they flagged it without passing the claim off as a verified identity.
+ */
+function senderOf(writer: Principal, claimed: string | undefined): string {
+  return writer.kind === "anonymous" && claimed ? `${writer.sender} (as ${claimed})` : writer.sender;
+}
+
 /** Flags a dataset version: appends the flag event and returns the projected flag. */
 export function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): FlagView {
-  const sender = writer.sender;
+  const sender = senderOf(writer, body.by);
   const v = versionRow(db, body.node);
   if (!v) {
     throw new AppError("not_found", `No dataset version with id ${body.node}; flags go on dataset versions.`, [
@@ -106,7 +115,7 @@ export function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): FlagV
  * Only its creator or an admin may remove it (anyone in local demo mode, where nobody is known).
  */
 export function removeFlag(db: Sqlite, body: RemoveFlagBody, writer: Principal): FlagView {
-  const sender = writer.sender;
+  const sender = senderOf(writer, body.by);
   const flag = getFlag(db, body.flagId);
   if (!flag.isActive) throw new AppError("gone", `Flag ${body.flagId} was already removed on ${flag.removedAt}.`);
   if (writer.kind !== "anonymous" && !writer.isAdmin && flag.by !== writer.sender) {
