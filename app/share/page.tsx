@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { ANONYMOUS, getAuthMode } from "@/lib/server/auth";
 import { getSessionPrincipal } from "@/lib/server/auth-context";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { listShares } from "@/lib/server/shares";
 import { ShareList } from "@/components/share/share-list";
 
@@ -14,7 +14,7 @@ export default async function SharesPage() {
   const mode = await getAuthMode(getStore());
   const principal = (await getSessionPrincipal(getStore())) ?? (mode.isProtected ? null : ANONYMOUS);
   if (!principal) redirect("/signin?next=/share");
-  const shares = listShares(getSqlite(), principal, mode.isProtected);
+  const shares = await listShares(getStore(), principal, mode.isProtected);
 
   return (
     <div className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">

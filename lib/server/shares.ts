@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { GENESIS_HASH, verifyChainSteps } from "./event-log";
 import { runToEnd } from "./steps";
@@ -160,27 +161,31 @@ function canManage(principal: Principal, createdBy: string, isProtected: boolean
   return !isProtected || principal.isAdmin || principal.sender === createdBy;
 }
 
+// The summary's columns, quoted for the store's portable SQL.
+const SUMMARY_SELECT = SUMMARY_COLUMNS.split(", ")
+  .map((column) => `"${column}"`)
+  .join(", ");
+
 /** The shares a principal manages, newest first. */
-export function listShares(db: Sqlite, principal: Principal, isProtected: boolean, now = new Date()): ShareSummary[] {
-  const rows = db
-    .prepare<[], Omit<ShareRow, "tokenHash" | "params" | "snapshot">>(`SELECT ${SUMMARY_COLUMNS} FROM Share ORDER BY createdAt DESC, id`)
-    .all();
+export async function listShares(store: Queryable, principal: Principal, isProtected: boolean, now = new Date()): Promise<ShareSummary[]> {
+  const rows = await store.all<Omit<ShareRow, "tokenHash" | "params" | "snapshot">>(
+    `SELECT ${SUMMARY_SELECT} FROM "Share" ORDER BY "createdAt" DESC, "id"`,
+  );
   return rows.filter((row) => canManage(principal, row.createdBy, isProtected)).map((row) => toSummary(row, now));
 }
 
-/** Records a revocation; from then on the link answers 410 and shows nothing. Idempotent. */
-export function revokeShare(db: Sqlite, id: string, principal: Principal, isProtected: boolean, now = new Date()): ShareSummary {
-  const row = db
-    .prepare<[string], Omit<ShareRow, "tokenHash" | "params" | "snapshot">>(`SELECT ${SUMMARY_COLUMNS} FROM Share WHERE id = ?`)
-    .get(id);
+/**
+ * Records a revocation; from then on the link answers 410 and shows nothing. Idempotent, also when
+ * two servers revoke at once: the first revocation recorded is the one every server answers with.
+ */
+export async function revokeShare(store: Queryable, id: string, principal: Principal, isProtected: boolean, now = new Date()): Promise<ShareSummary> {
+  const read = () => store.get<Omit<ShareRow, "tokenHash" | "params" | "snapshot">>(`SELECT ${SUMMARY_SELECT} FROM "Share" WHERE "id" = ?`, [id]);
+  const row = await read();
   // Someone else's share is answered like a missing one: its existence is not theirs to learn.
   if (!row || !canManage(principal, row.createdBy, isProtected)) throw new AppError("not_found", `There is no share ${id}.`);
-  if (!row.revokedAt) {
-    row.revokedAt = now.toISOString();
-    row.revokedBy = principal.sender;
-    db.prepare("UPDATE Share SET revokedAt = ?, revokedBy = ? WHERE id = ? AND revokedAt IS NULL").run(row.revokedAt, row.revokedBy, id);
-  }
-  return toSummary(row, now);
+  if (row.revokedAt) return toSummary(row, now);
+  await store.run(`UPDATE "Share" SET "revokedAt" = ?, "revokedBy" = ? WHERE "id" = ? AND "revokedAt" IS NULL`, [now.toISOString(), principal.sender, id]);
+  return toSummary((await read())!, now);
 }
 
 export type OpenedShare =

@@ -16,6 +16,7 @@ import {
 } from "@/lib/server/shares";
 import type { NodeDetail } from "@/lib/lineage/types";
 import { ShareCreateSchema } from "@/lib/schemas/share";
+import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import { createTestDatabase, runEvent } from "../support/db";
 
 const RUN_A = "0190a1b2-0000-7000-8000-00000000000a";
@@ -127,7 +128,7 @@ describe("reading a share", () => {
     const later = new Date(Date.now() + 2 * 3_600_000);
     expect(openShare(db, token, later).status).toBe("expired");
     expect(codeOf(() => getSharedView(db, token, later))).toBe("410");
-    revokeShare(db, s.id, alice, true);
+    await revokeShare(sqliteStore(db), s.id, alice, true);
     expect(codeOf(() => getSharedView(db, token))).toBe("410");
     expect(codeOf(() => getSharedNode(db, token, "dataset:lake:corpus"))).toBe("410");
     expect(db.prepare("SELECT COUNT(*) AS n FROM Share").get()).toEqual({ n: 1 });
@@ -138,12 +139,13 @@ describe("owners", () => {
   it("list and revoke their own shares only in protected mode; an admin manages all; demo mode is open", async () => {
     const a = await share({ nodeId: "dataset:lake:corpus" }, alice);
     await share({ nodeId: "dataset:lake:model" }, bob);
-    expect(listShares(db, alice, true).map((s) => s.id)).toEqual([a.share.id]);
-    expect(listShares(db, ANONYMOUS, false)).toHaveLength(2);
+    const store = sqliteStore(db);
+    expect((await listShares(store, alice, true)).map((s) => s.id)).toEqual([a.share.id]);
+    expect(await listShares(store, ANONYMOUS, false)).toHaveLength(2);
     const admin: Principal = { kind: "user", sender: "user:root", userId: 1, username: "root", role: "admin", isAdmin: true, sessionHash: "" };
-    expect(listShares(db, admin, true)).toHaveLength(2);
-    expect(codeOf(() => revokeShare(db, a.share.id, bob, true))).toBe("404");
-    expect(revokeShare(db, a.share.id, admin, true)).toMatchObject({ status: "revoked", revokedBy: "user:root" });
+    expect(await listShares(store, admin, true)).toHaveLength(2);
+    await expect(revokeShare(store, a.share.id, bob, true)).rejects.toMatchObject({ status: 404 });
+    expect(await revokeShare(store, a.share.id, admin, true)).toMatchObject({ status: "revoked", revokedBy: "user:root" });
   });
 });
 

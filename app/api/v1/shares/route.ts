@@ -23,7 +23,7 @@ export async function POST(request: Request) {
 export async function GET(request: Request) {
   try {
     const principal = await requireWriter(request, getStore());
-    return Response.json({ shares: listShares(getSqlite(), principal, (await getAuthMode(getStore())).isProtected) }, { headers: { "Cache-Control": "no-store" } });
+    return Response.json({ shares: await listShares(getStore(), principal, (await getAuthMode(getStore())).isProtected) }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }

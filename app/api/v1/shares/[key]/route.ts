@@ -24,7 +24,7 @@ export async function DELETE(request: Request, { params }: Context) {
   try {
     const { key } = await params;
     const principal = await requireWriter(request, getStore());
-    return Response.json({ share: revokeShare(getSqlite(), key, principal, (await getAuthMode(getStore())).isProtected) });
+    return Response.json({ share: await revokeShare(getStore(), key, principal, (await getAuthMode(getStore())).isProtected) });
   } catch (error) {
     return toErrorResponse(error);
   }
