@@ -1,6 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, STATIC_SECURITY_HEADERS } from "./lib/security-headers";
 import { isSharePage, SHARE_PAGE_HEADER } from "./lib/share-page";
+import { getConfig } from "./lib/config";
+import { TokenBucketLimiter } from "./lib/token-bucket";
+import { readerKey } from "./lib/client-identity";
 
 /**
  * Runs before every page and every API path but ingest: a malformed percent-escape in the path is
@@ -14,7 +17,7 @@ import { isSharePage, SHARE_PAGE_HEADER } from "./lib/share-page";
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (!isValidlyEncoded(pathname)) return malformedPath();
-  if (pathname.startsWith("/api/")) return NextResponse.next();
+  if (pathname.startsWith("/api/")) return limitReads(request) ?? NextResponse.next();
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
@@ -33,6 +36,27 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+let readLimiter: TokenBucketLimiter | null = null;
+
+/**
+ * The per-client read rate limit (THREADLINE_READ_RATE_LIMIT_PER_SECOND, burst
+ * THREADLINE_READ_RATE_LIMIT_BURST): one token bucket per API key or session, else per address (the
+ * last X-Forwarded-For entry). Checked here, before any route runs, so a flood of reads costs a map
+ * lookup each. Writes have their own limit per sender (lib/server/rate-limit.ts).
+ */
+function limitReads(request: NextRequest): NextResponse | null {
+  if (request.method !== "GET" && request.method !== "HEAD") return null;
+  const config = getConfig();
+  readLimiter ??= new TokenBucketLimiter({ ratePerSecond: config.THREADLINE_READ_RATE_LIMIT_PER_SECOND, burst: config.THREADLINE_READ_RATE_LIMIT_BURST });
+  if (!readLimiter.isEnabled) return null;
+  const decision = readLimiter.take(readerKey(request));
+  if (decision.isAllowed) return null;
+  const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  const response = apiError(429, "rate_limited", `Too many reads: the limit is ${config.THREADLINE_READ_RATE_LIMIT_PER_SECOND} per second per client (bursts up to ${config.THREADLINE_READ_RATE_LIMIT_BURST}). Retry after ${retryAfter} s.`);
+  response.headers.set("Retry-After", String(retryAfter));
+  return response;
+}
+
 function isValidlyEncoded(pathname: string): boolean {
   try {
     decodeURIComponent(pathname);
@@ -42,18 +66,13 @@ function isValidlyEncoded(pathname: string): boolean {
   }
 }
 
-/** The API's 400 body, with every security header (a response made here skips next.config's). */
 function malformedPath() {
-  const response = NextResponse.json(
-    {
-      error: {
-        code: "bad_request",
-        message: "The path is not validly URL-encoded.",
-        details: [{ path: "path", message: "malformed percent-encoding" }],
-      },
-    },
-    { status: 400 },
-  );
+  return apiError(400, "bad_request", "The path is not validly URL-encoded.", [{ path: "path", message: "malformed percent-encoding" }]);
+}
+
+/** An answer in the API's error shape, with every security header (a response made here skips next.config's). */
+function apiError(status: number, code: string, message: string, details: { path: string; message: string }[] = []) {
+  const response = NextResponse.json({ error: { code, message, details } }, { status });
   for (const { key, value } of STATIC_SECURITY_HEADERS) response.headers.set(key, value);
   response.headers.set("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
   return response;

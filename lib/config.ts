@@ -170,6 +170,16 @@ const ConfigSchema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://lineage.example.com" })
     .transform((url) => new URL(url).origin)
     .optional(),
+  /**
+   * Reads (lib/server/read-guard.ts, proxy.ts): API GETs per second refilled per client (its key or
+   * session, else its address) and the burst allowed, 0 turns the limit off; how many expensive
+   * reads (exports, big walks) run at once; the node and byte budgets of one export.
+   */
+  THREADLINE_READ_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(100),
+  THREADLINE_READ_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(300),
+  THREADLINE_EXPENSIVE_READS: z.coerce.number().int().positive().default(2),
+  THREADLINE_EXPORT_MAX_NODES: z.coerce.number().int().positive().default(2_000),
+  THREADLINE_EXPORT_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   /** A request body must arrive within this many milliseconds (slow bodies hold a connection). */
   THREADLINE_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** With THREADLINE_ADMIN_PASSWORD: the admin created on first boot when no user exists yet. */

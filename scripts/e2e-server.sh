@@ -5,6 +5,9 @@ set -euo pipefail
 export DATABASE_URL="${E2E_DATABASE_URL:-file:./data/e2e.db}"
 # A throwaway Ed25519 key, for tests only (it is public in this file): heads and exports get signed.
 export THREADLINE_SIGNING_KEY="${THREADLINE_SIGNING_KEY:-MC4CAQAwBQYDK2VwBCIEIOKqVwbX7CK2D6Z9HZKfhWyEC8O1gGB2VZHB9UK7CNZd}"
+# The whole suite reads from one address; tests/api/hardening.spec.ts checks the read limit on a
+# server of its own.
+export THREADLINE_READ_RATE_LIMIT_PER_SECOND="${THREADLINE_READ_RATE_LIMIT_PER_SECOND:-0}"
 rm -f data/e2e.db data/e2e.db-wal data/e2e.db-shm
 npm run --silent db:migrate
 npm run --silent db:seed

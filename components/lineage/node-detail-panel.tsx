@@ -15,6 +15,7 @@ import { OverviewSection } from "./panel/overview-section";
 import { PanelSection } from "./panel/panel-section";
 import { RegistrySection } from "./panel/registry-section";
 import { TransformationSection } from "./panel/transformation-section";
+import type { PageLoader } from "./panel/use-paged-list";
 
 /**
  * The one node-detail panel: the frame, the header (what the node is) and the sections (overview,
@@ -101,21 +102,23 @@ export interface NodeDetailSectionsProps {
   onOpenVersionGraph: (id: string) => void;
   /** Sections only one panel has (the explorer's Investigate section), placed after the overview. */
   extra?: ReactNode;
+  /** The next page of a long list ("Show more"); absent where there is nothing to ask (a share's snapshot). */
+  loadPage?: PageLoader;
 }
 
 /** Every section of a node's details, in the one order both panels use. */
-export const NodeDetailSections = memo(function NodeDetailSections({ detail, onOpenNode, onOpenVersionGraph, extra }: NodeDetailSectionsProps) {
+export const NodeDetailSections = memo(function NodeDetailSections({ detail, onOpenNode, onOpenVersionGraph, extra, loadPage }: NodeDetailSectionsProps) {
   const facetNames = Object.keys(detail.facets);
   return (
     <>
       <OverviewSection detail={detail} />
       {extra}
       <RegistrySection detail={detail} />
-      <TransformationSection detail={detail} onOpen={onOpenNode} />
+      <TransformationSection detail={detail} onOpen={onOpenNode} loadPage={loadPage} />
       <MetricsSection detail={detail} />
       <ChangesSection detail={detail} onOpenVersionGraph={onOpenVersionGraph} />
-      <HistorySection detail={detail} onOpenVersionGraph={onOpenVersionGraph} />
-      <LineageSection detail={detail} onOpen={onOpenNode} />
+      <HistorySection detail={detail} onOpenVersionGraph={onOpenVersionGraph} loadPage={loadPage} />
+      <LineageSection detail={detail} onOpen={onOpenNode} loadPage={loadPage} />
       <PanelSection id="panel-raw" title="Raw facets" count={facetNames.length} testId="section-raw">
         {facetNames.length === 0 ? (
           <p className="text-sm text-ink-muted">No facets recorded.</p>

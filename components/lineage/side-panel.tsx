@@ -1,7 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef } from "react";
-import type { NodeDetail } from "@/lib/lineage/types";
+import type { DetailListPage, NodeDetail } from "@/lib/lineage/types";
+import { fetchJson } from "@/components/api-client";
+import type { PageLoader } from "./panel/use-paged-list";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -42,6 +44,15 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
   const jumpTo = useCallback((sectionId: string) => {
     document.getElementById(sectionId)?.scrollIntoView({ behavior: "smooth", block: "start" });
   }, []);
+
+  // Further pages of the details' long lists ("Show more"), as of the same point.
+  const loadPage = useCallback<PageLoader>(
+    (list, cursor) => {
+      const path = nodeApiPath(nodeId, asOf);
+      return fetchJson<DetailListPage>(`${path}${path.includes("?") ? "&" : "?"}list=${list}&cursor=${encodeURIComponent(cursor)}`);
+    },
+    [nodeId, asOf],
+  );
 
   const detail = data;
   const hasHistory = detail?.node.type === "dataset" || detail?.node.type === "job";
@@ -110,6 +121,7 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
           onOpenNode={onOpenNode}
           onOpenVersionGraph={onRecentre}
           extra={detail.point?.isAsOf ? null : <InvestigateSection node={detail.node} />}
+          loadPage={loadPage}
         />
       ) : null}
     </NodeDetailPanel>

@@ -198,15 +198,18 @@ export function toProvDocument(input: ProvInput): ProvDocument {
     }
   }
 
-  // Inputs and outputs of each run within the view, from the version graph's edges.
+  // Inputs and outputs of each run within the view, from the version graph's edges. Appended in
+  // place: copying the list per edge made a run with thousands of inputs quadratic.
   const inputsOf = new Map<string, string[]>();
   const outputsOf = new Map<string, string[]>();
+  const append = (into: Map<string, string[]>, key: string, value: string) => {
+    const list = into.get(key);
+    if (list) list.push(value);
+    else into.set(key, [value]);
+  };
   for (const e of input.edges) {
-    if (versions.has(e.source) && runs.has(e.target)) {
-      inputsOf.set(e.target, [...(inputsOf.get(e.target) ?? []), e.source]);
-    } else if (runs.has(e.source) && versions.has(e.target)) {
-      outputsOf.set(e.source, [...(outputsOf.get(e.source) ?? []), e.target]);
-    }
+    if (versions.has(e.source) && runs.has(e.target)) append(inputsOf, e.target, e.source);
+    else if (runs.has(e.source) && versions.has(e.target)) append(outputsOf, e.source, e.target);
   }
   for (const r of runs.values()) {
     const act = runName(r.runId);

@@ -176,7 +176,30 @@ export interface NodeDetail {
   downstream: NodeRef[];
   /** All facets, raw, by facet name. */
   facets: Record<string, unknown>;
+  /**
+   * How many items each list holds in all. The lists above hold the first page (a job can read
+   * 60,000 datasets); `GET /api/v1/nodes/<id>?list=<name>&cursor=<c>` pages through the rest.
+   */
+  totals: Record<DetailListName, number>;
 }
+
+/** Items in the first page of each NodeDetail list, and the most one page request may ask for. */
+export const DETAIL_PAGE_SIZE = 200;
+export const MAX_DETAIL_PAGE_SIZE = 1_000;
+
+/** The lists of a NodeDetail that page. `inputs` and `outputs` are the transformation's. */
+export const DETAIL_LISTS = ["upstream", "downstream", "versions", "runs", "inputs", "outputs"] as const;
+export type DetailListName = (typeof DETAIL_LISTS)[number];
+
+/** One page of a NodeDetail list: GET /api/v1/nodes/<id>?list=<name>&cursor=<c>&limit=<n>. */
+export interface DetailListPage<T = NodeRef | VersionSummary | RunSummary> {
+  list: DetailListName;
+  items: T[];
+  total: number;
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
 
 /** Counts of what the store holds: GET /api/v1/stats. */
 export interface StoreStats {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Direction, Granularity } from "@/lib/lineage/types";
 import { nodeTypeOf } from "@/lib/lineage/node-id";
 import { granularityOf, type ExplorerState, type Expansion } from "@/lib/lineage/url-state";
+import { DETAIL_LISTS, DETAIL_PAGE_SIZE, MAX_DETAIL_PAGE_SIZE } from "@/lib/lineage/types";
 
 /**
  * The one view query: which neighbourhood a view shows (node, granularity, depth, direction, node
@@ -38,6 +39,13 @@ export const AsOfSchema = z
 
 /** The query of a single-node read (GET /api/v1/nodes/<id>): only the as-of point. */
 export const NodeQuerySchema = z.object({ asOf: AsOfSchema });
+
+/** GET /api/v1/nodes/<id>: as of a point, and optionally one further page of one list. */
+export const NodeDetailQuerySchema = NodeQuerySchema.extend({
+  list: z.enum(DETAIL_LISTS).optional(),
+  cursor: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_DETAIL_PAGE_SIZE).default(DETAIL_PAGE_SIZE),
+});
 
 const ExpansionSchema = z.object({ id: nodeIdSchema, direction: z.enum(["upstream", "downstream"]) });
 

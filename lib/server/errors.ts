@@ -18,6 +18,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "gone"
+  | "view_too_large"
   | "rate_limited"
   | "request_timeout"
   | "client_closed"
@@ -34,6 +35,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  view_too_large: 422,
   rate_limited: 429,
   request_timeout: 408,
   // Nginx's "client closed request": nobody reads this answer, it only keeps the logs honest.

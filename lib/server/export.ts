@@ -11,6 +11,8 @@ import { parseViewQuery, VIEW_DEFAULT_LIMIT, ViewQuerySchema, type ViewQuery, ty
 import { canonicalJson } from "@/lib/schemas/canonical";
 import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
 import { readFacets, readRunParameters } from "@/lib/schemas/columns";
+import { getConfig } from "@/lib/config";
+import { runToEnd, type Steps } from "./steps";
 
 /**
  * Exports of a view: W3C PROV-JSON of its version graph, and the OpenLineage events behind it as
@@ -203,13 +205,28 @@ export interface ProvExport {
  * covers canonicalJson(document) without that entity, so the embedding does not change it.
  */
 export function buildProvExport(db: Sqlite, input: ExportQuery, signer: Signer | null = getSigner()): ProvExport {
+  return runToEnd(provExportSteps(db, input, signer));
+}
+
+/**
+ * The same export as steps, one per phase (walk, read, map, hash): the server runs them with
+ * `runInSlices`, so a 2,000-node export gives other requests a turn between phases instead of
+ * holding the event loop for its whole build.
+ */
+export function* provExportSteps(db: Sqlite, input: ExportQuery, signer: Signer | null = getSigner()): Steps<ProvExport> {
   const query = ViewQuerySchema.parse(input);
   const pinned = pin(db, query);
   const store = storeAt(db, pinned.point);
   const focus = versionFocusOf(store, query.node);
+  yield;
   const { graph } = readView(db, { ...query, node: focus }, pinned.point);
-  const document = toProvDocument(provInputOf(store, graph));
+  yield;
+  const provInput = provInputOf(store, graph);
+  yield;
+  const document = toProvDocument(provInput);
+  yield;
   const attestation = attest("prov-json", pinned, sha256Hex(canonicalJson(document)), signer);
+  yield;
   const entity: ProvDocument["entity"] = {
     ...document.entity,
     [PROV_ATTESTATION_ID]: {
@@ -278,9 +295,38 @@ export function buildEventsExport(db: Sqlite, query: ExportQuery, signer: Signer
   return { body, seqs: selected.seqs, graph: selected.graph, attestation };
 }
 
-/** The view an export request names: the one view query (`nodeId` or `node`, depth, direction, limit, expand, selected, asOf). */
+/**
+ * The view an export request names: the one view query (`nodeId` or `node`, depth, direction, limit,
+ * expand, selected, asOf), within the export's node budget (THREADLINE_EXPORT_MAX_NODES, 422).
+ */
 export function parseExportQuery(url: URL): ViewQuery {
-  return parseViewQuery(url.searchParams);
+  const query = parseViewQuery(url.searchParams);
+  const maxNodes = getConfig().THREADLINE_EXPORT_MAX_NODES;
+  const limit = query.limit ?? 0;
+  if (limit > maxNodes) {
+    throw new AppError(
+      "view_too_large",
+      `An export may hold at most ${maxNodes.toLocaleString("en-US")} nodes (THREADLINE_EXPORT_MAX_NODES); this one asks for ${limit.toLocaleString("en-US")}. Narrow the view: a lower limit or depth, or one direction.`,
+      [{ path: "limit", message: `at most ${maxNodes}` }],
+    );
+  }
+  return query;
+}
+
+/**
+ * Refuses an export whose bytes exceed THREADLINE_EXPORT_MAX_BYTES (413), naming the limit and how
+ * to narrow the view: a view within the node budget can still carry huge facets.
+ */
+export function checkExportSize(text: string): void {
+  const max = getConfig().THREADLINE_EXPORT_MAX_BYTES;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > max) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    throw new AppError(
+      "payload_too_large",
+      `This export is ${mb(bytes)}, over the limit of ${mb(max)} (THREADLINE_EXPORT_MAX_BYTES). Narrow the view: a lower limit or depth, or one direction.`,
+    );
+  }
 }
 
 /** A file name for an export: the node's last name segment, safe on every file system. */

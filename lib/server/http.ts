@@ -6,6 +6,8 @@ import { findExcessiveNesting, MAX_BODY_NESTING } from "./limits";
 import { requireWriter } from "./auth";
 import type { Queryable } from "./store/types";
 
+export { clientAddress } from "@/lib/client-identity";
+
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
 
 async function readLimited(request: Request, maxBytes: number, timeoutMs: number): Promise<Buffer> {
@@ -117,16 +119,6 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
  */
 export async function authenticateWriter(request: Request, store: Queryable): Promise<string> {
   return (await requireWriter(request, store)).sender;
-}
-
-/**
- * The client's address, for per-address limits: the last X-Forwarded-For entry, which is what the
- * nearest proxy saw (Next fills the header with the socket's address when no proxy set it). A client
- * talking to Next directly can forge it, so per-address limits are backed by per-user and global ones.
- */
-export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  return (forwarded || "unknown").slice(0, 64);
 }
 
 /** An integer query parameter within bounds, or a 400 naming it. */

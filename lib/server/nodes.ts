@@ -3,8 +3,11 @@ import { isRecord } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { describeNodes } from "./lineage";
+import { DETAIL_PAGE_SIZE } from "@/lib/lineage/types";
 import type {
   ChangeEntry,
+  DetailListName,
+  DetailListPage,
   NodeDetail,
   NodeRef,
   NodeType,
@@ -159,33 +162,55 @@ function versionSummary(v: DatasetVersion): VersionSummary {
   };
 }
 
+/*
+ * A node's details hold the first page (DETAIL_PAGE_SIZE) of every list. A wide node (a job reading
+ * 60,000 datasets) must answer in milliseconds and a few kilobytes, so lists are read a page at a
+ * time with their totals, and the rest is paged with `getNodeDetailPage`. Most nodes fit in a page.
+ */
+
+/** Most added or removed inputs one change entry lists (a diff of two wide runs). */
+const MAX_CHANGED_INPUTS = 200;
+
+const VERSIONS_OF = `SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE datasetKey = ? ORDER BY createdAt DESC, key ASC LIMIT ? OFFSET ?`;
+// Runs without a start time last, as Prisma's ordering put nulls.
+const RUNS_OF = `SELECT ${RUN_COLUMNS} FROM Run WHERE jobKey = ? ORDER BY startedAt IS NULL, startedAt DESC, runId ASC LIMIT ? OFFSET ?`;
+
+function findVersion(db: Sqlite, key: string): DatasetVersion | undefined {
+  return db.prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE key = ?`).get(key);
+}
+
+function countOf(db: Sqlite, sql: string, ...params: string[]): number {
+  return db.prepare<string[], { n: number }>(sql).get(...params)?.n ?? 0;
+}
+
 export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
   const type = nodeTypeOf(key);
   const [node] = type ? describeNodes(db, [key]) : [];
   if (!type || !node) throw new AppError("not_found", `No node with id ${key}.`);
-  const neighbours = neighbourRefs(db, key);
-
-  const base = {
-    node,
-    upstream: neighbours.upstream,
-    downstream: neighbours.downstream,
-  };
+  const upstream = neighbourPage(db, key, "upstream", 0, DETAIL_PAGE_SIZE);
+  const downstream = neighbourPage(db, key, "downstream", 0, DETAIL_PAGE_SIZE);
+  const base = { node, upstream: upstream.items, downstream: downstream.items };
+  const listTotals = { upstream: upstream.total, downstream: downstream.total, versions: 0, runs: 0, inputs: 0, outputs: 0 };
 
   if (type === "dataset" || type === "datasetVersion") {
-    const version =
-      type === "datasetVersion" ? db.prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE key = ?`).get(key) : undefined;
+    const version = type === "datasetVersion" ? findVersion(db, key) : undefined;
     const datasetKey = version?.datasetKey ?? key;
     const dataset = db
       .prepare<[string], Dataset>("SELECT key, description, facets, latestVersionKey, createdAt, updatedAt FROM Dataset WHERE key = ?")
       .get(datasetKey);
     if (!dataset) throw new AppError("not_found", `No node with id ${key}.`);
-    const versions = db
-      .prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE datasetKey = ? ORDER BY createdAt DESC, key ASC`)
-      .all(datasetKey);
-    const current = version ?? versions.find((v) => v.key === dataset.latestVersionKey) ?? null;
+    // One more than a page: the oldest entry of the page is diffed against the version before it.
+    const window = db.prepare<[string, number, number], DatasetVersion>(VERSIONS_OF).all(datasetKey, DETAIL_PAGE_SIZE + 1, 0);
+    const versions = window.slice(0, DETAIL_PAGE_SIZE);
+    const current =
+      version ??
+      versions.find((v) => v.key === dataset.latestVersionKey) ??
+      (dataset.latestVersionKey ? findVersion(db, dataset.latestVersionKey) : undefined) ??
+      null;
     const facets = { ...readFacets(dataset.facets), ...readFacets(current?.facets) };
     const producingRun = current?.producedByRunId ? findRuns(db, [current.producedByRunId])[0] : undefined;
     const versionReason = current?.reason ?? producingRun?.reason ?? null;
+    const transformation = producingRun ? transformationOf(db, producingRun) : null;
     return {
       ...base,
       description: dataset.description,
@@ -200,9 +225,15 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
         return v.key === current?.key && !s.reason ? { ...s, reason: versionReason } : s;
       }),
       runs: [],
-      transformation: producingRun ? transformationOf(db, producingRun) : null,
-      changes: versionChanges(db, versions),
+      transformation: transformation?.value ?? null,
+      changes: versionChanges(db, window, DETAIL_PAGE_SIZE),
       facets,
+      totals: {
+        ...listTotals,
+        versions: countOf(db, "SELECT COUNT(*) AS n FROM DatasetVersion WHERE datasetKey = ?", datasetKey),
+        inputs: transformation?.totals.inputs ?? 0,
+        outputs: transformation?.totals.outputs ?? 0,
+      },
     };
   }
 
@@ -210,12 +241,12 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
   const jobKey = run?.jobKey ?? key;
   const job = findJob(db, jobKey);
   if (!job) throw new AppError("not_found", `No node with id ${key}.`);
-  // Runs without a start time last, as Prisma's ordering put nulls.
-  const runs = db
-    .prepare<[string], Run>(`SELECT ${RUN_COLUMNS} FROM Run WHERE jobKey = ? ORDER BY startedAt IS NULL, startedAt DESC, runId ASC`)
-    .all(jobKey);
-  const current = run ?? runs.find((r) => r.runId === job.latestRunId) ?? null;
+  const window = db.prepare<[string, number, number], Run>(RUNS_OF).all(jobKey, DETAIL_PAGE_SIZE + 1, 0);
+  const runs = window.slice(0, DETAIL_PAGE_SIZE);
+  const current =
+    run ?? runs.find((r) => r.runId === job.latestRunId) ?? (job.latestRunId ? findRuns(db, [job.latestRunId])[0] : undefined) ?? null;
   const facets = run ? { ...readFacets(run.jobFacets), ...readFacets(run.facets) } : readFacets(job.facets);
+  const transformation = current ? transformationOf(db, current, job) : null;
   return {
     ...base,
     description: job.description,
@@ -227,50 +258,119 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
     schema: [],
     versions: [],
     runs: runs.map(runSummary),
-    transformation: current ? transformationOf(db, current, job) : transformationOfJob(job),
-    changes: runChanges(db, runs),
+    transformation: transformation?.value ?? transformationOfJob(job),
+    changes: runChanges(db, window, DETAIL_PAGE_SIZE),
     facets,
+    totals: {
+      ...listTotals,
+      runs: countOf(db, "SELECT COUNT(*) AS n FROM Run WHERE jobKey = ?", jobKey),
+      inputs: transformation?.totals.inputs ?? 0,
+      outputs: transformation?.totals.outputs ?? 0,
+    },
   };
 }
 
-function neighbourRefs(db: Sqlite, key: string): { upstream: NodeRef[]; downstream: NodeRef[] } {
-  const rows = db
-    .prepare<[string, string], { key: string; dir: string }>(
-      `SELECT n.key, 'up' AS dir FROM Edge e JOIN Node n ON n.id = e.sourceId WHERE e.targetId = (SELECT id FROM Node WHERE key = ?)
-       UNION ALL
-       SELECT n.key, 'down' AS dir FROM Edge e JOIN Node n ON n.id = e.targetId WHERE e.sourceId = (SELECT id FROM Node WHERE key = ?)`,
-    )
-    .all(key, key);
-  const described = new Map(describeNodes(db, rows.map((r) => r.key)).map((n) => [n.id, refOf(n)]));
-  const pick = (dir: string) =>
-    rows
-      .filter((r) => r.dir === dir)
-      .map((r) => described.get(r.key))
-      .filter((n): n is NodeRef => n !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  return { upstream: pick("up"), downstream: pick("down") };
+/**
+ * One page of one list of a node's details, after the first page `getNodeDetail` gives. `cursor`
+ * is the opaque string the previous page returned (today an offset: the lists are in a stable order
+ * and a node's lists grow at the end paging reaches last).
+ */
+export function getNodeDetailPage(db: Sqlite, key: string, list: DetailListName, cursor: string | null, limit: number): DetailListPage {
+  const type = nodeTypeOf(key);
+  const offset = cursor === null ? 0 : Number(cursor);
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new AppError("bad_request", "cursor is not one this API gave out.", [{ path: "cursor", message: "expected the nextCursor of a previous page" }]);
+  }
+  if (!type || describeNodes(db, [key]).length === 0) throw new AppError("not_found", `No node with id ${key}.`);
+  let page: { items: DetailListPage["items"]; total: number } = { items: [], total: 0 };
+  if (list === "upstream" || list === "downstream") {
+    page = neighbourPage(db, key, list, offset, limit);
+  } else if (list === "versions" && (type === "dataset" || type === "datasetVersion")) {
+    const datasetKey = type === "datasetVersion" ? (findVersion(db, key)?.datasetKey ?? key) : key;
+    page = {
+      items: db.prepare<[string, number, number], DatasetVersion>(VERSIONS_OF).all(datasetKey, limit, offset).map(versionSummary),
+      total: countOf(db, "SELECT COUNT(*) AS n FROM DatasetVersion WHERE datasetKey = ?", datasetKey),
+    };
+  } else if (list === "runs" && (type === "job" || type === "run")) {
+    const jobKey = type === "run" ? (findRuns(db, [runIdOf(key)])[0]?.jobKey ?? key) : key;
+    page = {
+      items: db.prepare<[string, number, number], Run>(RUNS_OF).all(jobKey, limit, offset).map(runSummary),
+      total: countOf(db, "SELECT COUNT(*) AS n FROM Run WHERE jobKey = ?", jobKey),
+    };
+  } else if (list === "inputs" || list === "outputs") {
+    const runId = transformationRunIdOf(db, key, type);
+    if (runId) page = ioPage(db, runId, list === "inputs" ? "input" : "output", offset, limit);
+  }
+  const next = offset + page.items.length;
+  return { list, items: page.items, total: page.total, nextCursor: next < page.total && page.items.length > 0 ? String(next) : null };
 }
 
-function ioOf(db: Sqlite, runIds: string[]) {
-  const rows = db
-    .prepare<[string], { runId: string; direction: string; datasetVersionKey: string }>(
-      "SELECT runId, direction, datasetVersionKey FROM RunDataset WHERE runId IN (SELECT value FROM json_each(?))",
+/** The run whose inputs and outputs a node's transformation shows (as getNodeDetail picks it). */
+function transformationRunIdOf(db: Sqlite, key: string, type: NodeType): string | null {
+  if (type === "run") return runIdOf(key);
+  if (type === "job") return findJob(db, key)?.latestRunId ?? null;
+  const versionKey =
+    type === "datasetVersion"
+      ? key
+      : db.prepare<[string], { latestVersionKey: string | null }>("SELECT latestVersionKey FROM Dataset WHERE key = ?").get(key)?.latestVersionKey;
+  return versionKey ? (findVersion(db, versionKey)?.producedByRunId ?? null) : null;
+}
+
+/**
+ * One page of a node's direct neighbours in one direction, in the order they were first recorded
+ * (node ids grow with the log), and how many there are. That order is the edge index's own, so a
+ * page of a node with 60,000 neighbours reads a page of rows, not all of them sorted by name.
+ */
+function neighbourPage(db: Sqlite, key: string, direction: "upstream" | "downstream", offset: number, limit: number): { items: NodeRef[]; total: number } {
+  const [near, far] = direction === "upstream" ? ["targetId", "sourceId"] : ["sourceId", "targetId"];
+  const id = db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?").get(key)?.id;
+  if (id === undefined) return { items: [], total: 0 };
+  const total = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM Edge WHERE ${near} = ?`).get(id)?.n ?? 0;
+  const keys = db
+    .prepare<[number, number, number], { key: string }>(
+      `SELECT n.key FROM Edge e JOIN Node n ON n.id = e.${far} WHERE e.${near} = ? ORDER BY e.${far} LIMIT ? OFFSET ?`,
     )
-    .all(JSON.stringify(runIds));
-  const keys = [...new Set(rows.map((r) => r.datasetVersionKey))];
+    .all(id, limit, offset)
+    .map((r) => r.key);
+  return { items: describeRefs(db, keys), total };
+}
+
+/** NodeRefs for keys, in the order given. */
+function describeRefs(db: Sqlite, keys: string[]): NodeRef[] {
   const described = new Map(describeNodes(db, keys).map((n) => [n.id, refOf(n)]));
-  const byRun = new Map<string, { inputs: NodeRef[]; outputs: NodeRef[] }>();
-  for (const r of rows) {
-    const entry = byRun.get(r.runId) ?? { inputs: [], outputs: [] };
-    const ref = described.get(r.datasetVersionKey);
-    if (ref) (r.direction === "input" ? entry.inputs : entry.outputs).push(ref);
-    byRun.set(r.runId, entry);
-  }
-  for (const e of byRun.values()) {
-    e.inputs.sort((a, b) => a.id.localeCompare(b.id));
-    e.outputs.sort((a, b) => a.id.localeCompare(b.id));
-  }
-  return byRun;
+  return keys.flatMap((k) => {
+    const ref = described.get(k);
+    return ref ? [ref] : [];
+  });
+}
+
+/** One page of a run's inputs or outputs (dataset versions, by id), and how many there are. */
+function ioPage(db: Sqlite, runId: string, direction: "input" | "output", offset: number, limit: number): { items: NodeRef[]; total: number } {
+  const total = countOf(db, "SELECT COUNT(*) AS n FROM RunDataset WHERE runId = ? AND direction = ?", runId, direction);
+  const keys = db
+    .prepare<[string, string, number, number], { k: string }>(
+      "SELECT datasetVersionKey AS k FROM RunDataset WHERE runId = ? AND direction = ? ORDER BY datasetVersionKey LIMIT ? OFFSET ?",
+    )
+    .all(runId, direction, limit, offset)
+    .map((r) => r.k);
+  return { items: describeRefs(db, keys), total };
+}
+
+/**
+ * The inputs `runId` read that `previousRunId` did not (added) and the reverse (removed), sorted,
+ * at most MAX_CHANGED_INPUTS each: two runs of a wide job differ in at most a page worth showing.
+ */
+function inputChangesBetween(db: Sqlite, previousRunId: string | null, runId: string | null): { added: string[]; removed: string[] } {
+  if (!previousRunId || !runId) return { added: [], removed: [] };
+  const except = db.prepare<[string, string, number], { k: string }>(
+    `SELECT datasetVersionKey AS k FROM RunDataset WHERE runId = ? AND direction = 'input'
+     EXCEPT SELECT datasetVersionKey FROM RunDataset WHERE runId = ? AND direction = 'input'
+     ORDER BY 1 LIMIT ?`,
+  );
+  return {
+    added: except.all(runId, previousRunId, MAX_CHANGED_INPUTS).map((r) => r.k),
+    removed: except.all(previousRunId, runId, MAX_CHANGED_INPUTS).map((r) => r.k),
+  };
 }
 
 function jobPart(job: Job, jobFacets: Facets): Transformation["job"] {
@@ -289,14 +389,15 @@ function jobPart(job: Job, jobFacets: Facets): Transformation["job"] {
   };
 }
 
-function transformationOf(db: Sqlite, run: Run, knownJob?: Job): Transformation {
+function transformationOf(db: Sqlite, run: Run, knownJob?: Job): { value: Transformation; totals: { inputs: number; outputs: number } } {
   const job = knownJob ?? findJob(db, run.jobKey);
-  const io = ioOf(db, [run.runId]).get(run.runId) ?? { inputs: [], outputs: [] };
+  const inputs = ioPage(db, run.runId, "input", 0, DETAIL_PAGE_SIZE);
+  const outputs = ioPage(db, run.runId, "output", 0, DETAIL_PAGE_SIZE);
   const runFacets = readFacets(run.facets);
   const started = run.startedAt ? Date.parse(run.startedAt) : NaN;
   const ended = run.endedAt ? Date.parse(run.endedAt) : NaN;
   const jobFacets = readFacets(run.jobFacets);
-  return {
+  const value: Transformation = {
     job: job
       ? jobPart(job, jobFacets)
       : { id: run.jobKey, namespace: "", name: run.jobKey, kind: null, description: null, sourceCodeUrl: null, sourceCode: null, sql: null },
@@ -315,28 +416,30 @@ function transformationOf(db: Sqlite, run: Run, knownJob?: Job): Transformation 
       author: readChangeFacet(runFacets)?.author ?? null,
       parameters: readRunParameters(run.parameters),
     },
-    inputs: io.inputs,
-    outputs: io.outputs,
+    inputs: inputs.items,
+    outputs: outputs.items,
   };
+  return { value, totals: { inputs: inputs.total, outputs: outputs.total } };
 }
 
 function transformationOfJob(job: Job): Transformation {
   return { job: jobPart(job, readFacets(job.facets)), run: null, inputs: [], outputs: [] };
 }
 
-/** Each version against the one before it: the producing runs' parameters, inputs and schema. */
-function versionChanges(db: Sqlite, versionsNewestFirst: DatasetVersion[]): ChangeEntry[] {
-  const runIds = versionsNewestFirst.flatMap((v) => (v.producedByRunId ? [v.producedByRunId] : []));
+/**
+ * Each version of a page against the one before it: the producing runs' parameters, inputs and
+ * schema. `window` is newest first and holds one version more than the page (the base of the page's
+ * oldest diff) unless the page reaches the first version.
+ */
+function versionChanges(db: Sqlite, window: DatasetVersion[], pageSize: number): ChangeEntry[] {
+  const runIds = window.flatMap((v) => (v.producedByRunId ? [v.producedByRunId] : []));
   const runs = new Map(findRuns(db, runIds).map((r) => [r.runId, r]));
-  const io = ioOf(db, runIds);
-  const oldestFirst = [...versionsNewestFirst].reverse();
-  const entries = oldestFirst.map((v, i): ChangeEntry => {
-    const prev = i > 0 ? oldestFirst[i - 1] : null;
+  return window.slice(0, pageSize).map((v, i): ChangeEntry => {
+    const prev = window[i + 1] ?? null;
     const run = v.producedByRunId ? runs.get(v.producedByRunId) : undefined;
     const prevRun = prev?.producedByRunId ? runs.get(prev.producedByRunId) : undefined;
     const change = readChangeFacet(readFacets(v.facets)) ?? readChangeFacet(readFacets(run?.facets));
     const fields = (x: DatasetVersion | null) => schemaOf(readFacets(x?.facets)).map((f) => f.name);
-    const inputs = (r: Run | undefined) => (r ? (io.get(r.runId)?.inputs ?? []).map((n) => n.id) : []);
     return {
       id: v.key,
       label: v.version,
@@ -345,19 +448,15 @@ function versionChanges(db: Sqlite, versionsNewestFirst: DatasetVersion[]): Chan
       author: change?.author ?? null,
       parameterChanges: prev ? diffParameters(readRunParameters(prevRun?.parameters), readRunParameters(run?.parameters)) : [],
       schemaChanges: prev ? diffSets(fields(prev), fields(v)) : { added: [], removed: [] },
-      inputChanges: prev ? diffSets(inputs(prevRun), inputs(run)) : { added: [], removed: [] },
+      inputChanges: prev ? inputChangesBetween(db, prevRun?.runId ?? null, run?.runId ?? null) : { added: [], removed: [] },
     };
   });
-  return entries.reverse();
 }
 
-/** Each run of a job against the run before it: parameters, code version, inputs. */
-function runChanges(db: Sqlite, runsNewestFirst: Run[]): ChangeEntry[] {
-  const io = ioOf(db, runsNewestFirst.map((r) => r.runId));
-  const oldestFirst = [...runsNewestFirst].reverse();
-  const entries = oldestFirst.map((r, i): ChangeEntry => {
-    const prev = i > 0 ? oldestFirst[i - 1] : null;
-    const inputs = (x: Run | null) => (x ? (io.get(x.runId)?.inputs ?? []).map((n) => n.id) : []);
+/** Each run of a page of a job's runs against the run before it: parameters, code version, inputs. */
+function runChanges(db: Sqlite, window: Run[], pageSize: number): ChangeEntry[] {
+  return window.slice(0, pageSize).map((r, i): ChangeEntry => {
+    const prev = window[i + 1] ?? null;
     const params = (x: Run | null): RunParameter[] => {
       const list = readRunParameters(x?.parameters);
       const code = codeVersionOf(readFacets(x?.jobFacets));
@@ -371,8 +470,7 @@ function runChanges(db: Sqlite, runsNewestFirst: Run[]): ChangeEntry[] {
       author: readChangeFacet(readFacets(r.facets))?.author ?? null,
       parameterChanges: prev ? diffParameters(params(prev), params(r)) : [],
       schemaChanges: { added: [], removed: [] },
-      inputChanges: prev ? diffSets(inputs(prev), inputs(r)) : { added: [], removed: [] },
+      inputChanges: prev ? inputChangesBetween(db, prev.runId, r.runId) : { added: [], removed: [] },
     };
   });
-  return entries.reverse();
 }

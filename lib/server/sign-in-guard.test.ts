@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConcurrencyGate, FailureLockout } from "./sign-in-guard";
+import { ConcurrencyGate } from "./concurrency";
+import { FailureLockout } from "./sign-in-guard";
 
 function lockout(maxFailures = 10) {
   let now = 0;

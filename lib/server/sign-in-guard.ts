@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "./errors";
+import { ConcurrencyGate } from "./concurrency";
 
 /**
  * Sign-in under attack. A password check costs ~32 MiB and tens of milliseconds of scrypt, and an
@@ -71,35 +72,6 @@ export class FailureLockout {
   recordSuccess(key: string): void {
     const record = this.records.get(key);
     if (record && record.lockedUntil <= this.now()) this.records.delete(key);
-  }
-}
-
-/** At most `max` tasks at once, `maxQueued` waiting; `run` refuses beyond that. */
-export class ConcurrencyGate {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(
-    private readonly max: number,
-    private readonly maxQueued: number,
-  ) {}
-
-  /** Runs `task` when a place is free; `{ ran: false }` (without running it) when the queue is full too. */
-  async run<T>(task: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
-    if (this.running >= this.max) {
-      if (this.waiting.length >= this.maxQueued) return { ran: false };
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running++;
-    }
-    try {
-      return { ran: true, value: await task() };
-    } finally {
-      const next = this.waiting.shift();
-      // The place passes straight to the next waiter, so `running` never over-counts.
-      if (next) next();
-      else this.running--;
-    }
   }
 }
 

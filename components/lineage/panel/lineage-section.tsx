@@ -1,10 +1,11 @@
 import type { NodeDetail } from "@/lib/lineage/types";
 import { EmptyState } from "@/components/ui/empty-state";
-import { NodeRefList } from "./node-ref-list";
+import { PagedNodeRefList } from "./node-ref-list";
 import { PanelSection } from "./panel-section";
+import type { PageLoader } from "./use-paged-list";
 
-/** Direct neighbours both ways, with counts; each opens that node. */
-export function LineageSection({ detail, onOpen }: { detail: NodeDetail; onOpen: (id: string) => void }) {
+/** Direct neighbours both ways, with counts; each opens that node. A wide node pages ("Show more"). */
+export function LineageSection({ detail, onOpen, loadPage }: { detail: NodeDetail; onOpen: (id: string) => void; loadPage?: PageLoader }) {
   const { node, upstream, downstream } = detail;
   const noun = node.type === "job" ? "job" : node.type === "run" ? "run" : node.type === "datasetVersion" ? "version" : "dataset";
   const isDatasetLike = node.type === "dataset" || node.type === "datasetVersion";
@@ -16,10 +17,9 @@ export function LineageSection({ detail, onOpen }: { detail: NodeDetail; onOpen:
         <div>
           <h4 className="mb-1 text-sm font-semibold text-ink">
             Upstream · {node.upstreamCount}
-            {upstream.length < node.upstreamCount ? <span className="font-normal text-ink-muted"> (first {upstream.length} shown)</span> : null}
           </h4>
           {upstream.length > 0 ? (
-            <NodeRefList refs={upstream} onOpen={onOpen} testId="upstream-list" />
+            <PagedNodeRefList list="upstream" refs={upstream} total={detail.totals?.upstream ?? node.upstreamCount} loadPage={loadPage} onOpen={onOpen} testId="upstream-list" />
           ) : (
             <EmptyState compact title={noUpstream} />
           )}
@@ -27,10 +27,9 @@ export function LineageSection({ detail, onOpen }: { detail: NodeDetail; onOpen:
         <div>
           <h4 className="mb-1 text-sm font-semibold text-ink">
             Downstream · {node.downstreamCount}
-            {downstream.length < node.downstreamCount ? <span className="font-normal text-ink-muted"> (first {downstream.length} shown)</span> : null}
           </h4>
           {downstream.length > 0 ? (
-            <NodeRefList refs={downstream} onOpen={onOpen} testId="downstream-list" />
+            <PagedNodeRefList list="downstream" refs={downstream} total={detail.totals?.downstream ?? node.downstreamCount} loadPage={loadPage} onOpen={onOpen} testId="downstream-list" />
           ) : (
             <EmptyState compact title={noDownstream} />
           )}

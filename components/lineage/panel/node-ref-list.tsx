@@ -1,7 +1,9 @@
 "use client";
 
-import type { NodeRef } from "@/lib/lineage/types";
+import type { DetailListName, NodeRef } from "@/lib/lineage/types";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "../node-icon";
+import { ShowMore } from "./show-more";
+import { usePagedList, type PageLoader } from "./use-paged-list";
 
 /** A list of linked nodes (inputs, outputs, upstream, downstream); each opens that node. */
 export function NodeRefList({ refs, onOpen, testId }: { refs: NodeRef[]; onOpen: (id: string) => void; testId?: string }) {
@@ -13,6 +15,24 @@ export function NodeRefList({ refs, onOpen, testId }: { refs: NodeRef[]; onOpen:
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A NodeRefList of one paged list of a node's details: the first page, then "Show more". */
+export function PagedNodeRefList({ list, refs, total, loadPage, onOpen, testId }: {
+  list: DetailListName;
+  refs: NodeRef[];
+  total: number;
+  loadPage?: PageLoader;
+  onOpen: (id: string) => void;
+  testId?: string;
+}) {
+  const paged = usePagedList(list, refs, total, loadPage);
+  return (
+    <>
+      <NodeRefList refs={paged.items} onOpen={onOpen} testId={testId} />
+      <ShowMore {...paged} onMore={paged.loadMore} testId={testId ? `${testId}-more` : undefined} />
+    </>
   );
 }
 

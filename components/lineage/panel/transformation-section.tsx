@@ -3,7 +3,8 @@ import { useIsFrozenView } from "../frozen-view";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDuration, shortRunId } from "@/components/format";
-import { NodeRefList } from "./node-ref-list";
+import { PagedNodeRefList } from "./node-ref-list";
+import type { PageLoader } from "./use-paged-list";
 import { Field, PanelSection } from "./panel-section";
 import { runIdOf } from "@/lib/lineage/node-id";
 import { linkableUrl } from "@/lib/safe-url";
@@ -12,13 +13,13 @@ import { linkableUrl } from "@/lib/safe-url";
  * What made this node: the job and run, its code or SQL, its parameters as a table, its inputs and
  * outputs, its times and state, and the error with its stack trace folded away.
  */
-export function TransformationSection({ detail, onOpen }: { detail: NodeDetail; onOpen: (id: string) => void }) {
+export function TransformationSection({ detail, onOpen, loadPage }: { detail: NodeDetail; onOpen: (id: string) => void; loadPage?: PageLoader }) {
   const transformation = detail.transformation;
   const isDatasetLike = detail.node.type === "dataset" || detail.node.type === "datasetVersion";
   return (
     <PanelSection id="panel-transformation" title="Transformation" testId="section-transformation">
       {transformation ? (
-        <TransformationBody transformation={transformation} onOpen={onOpen} isOwn={!isDatasetLike} />
+        <TransformationBody transformation={transformation} totals={detail.totals} onOpen={onOpen} loadPage={loadPage} isOwn={!isDatasetLike} />
       ) : (
         <EmptyState compact title={isDatasetLike ? "No recorded transformation" : "No run recorded"}>
           {isDatasetLike
@@ -30,7 +31,14 @@ export function TransformationSection({ detail, onOpen }: { detail: NodeDetail; 
   );
 }
 
-function TransformationBody({ transformation, onOpen, isOwn }: { transformation: Transformation; onOpen: (id: string) => void; isOwn: boolean }) {
+function TransformationBody({ transformation, totals, onOpen, loadPage, isOwn }: {
+  transformation: Transformation;
+  /** Absent in share snapshots taken before lists were paged. */
+  totals: NodeDetail["totals"] | undefined;
+  onOpen: (id: string) => void;
+  loadPage?: PageLoader;
+  isOwn: boolean;
+}) {
   const { job, run, inputs, outputs } = transformation;
   return (
     <div className="space-y-4">
@@ -135,12 +143,20 @@ function TransformationBody({ transformation, onOpen, isOwn }: { transformation:
 
       <div className="grid gap-3">
         <div>
-          <h4 className="mb-1 text-sm font-semibold text-ink">Inputs · {inputs.length}</h4>
-          {inputs.length > 0 ? <NodeRefList refs={inputs} onOpen={onOpen} testId="transformation-inputs" /> : <p className="text-sm text-ink-muted">No inputs recorded.</p>}
+          <h4 className="mb-1 text-sm font-semibold text-ink">Inputs · {(totals?.inputs ?? inputs.length).toLocaleString("en-US")}</h4>
+          {inputs.length > 0 ? (
+            <PagedNodeRefList list="inputs" refs={inputs} total={totals?.inputs ?? inputs.length} loadPage={loadPage} onOpen={onOpen} testId="transformation-inputs" />
+          ) : (
+            <p className="text-sm text-ink-muted">No inputs recorded.</p>
+          )}
         </div>
         <div>
-          <h4 className="mb-1 text-sm font-semibold text-ink">Outputs · {outputs.length}</h4>
-          {outputs.length > 0 ? <NodeRefList refs={outputs} onOpen={onOpen} testId="transformation-outputs" /> : <p className="text-sm text-ink-muted">No outputs recorded.</p>}
+          <h4 className="mb-1 text-sm font-semibold text-ink">Outputs · {(totals?.outputs ?? outputs.length).toLocaleString("en-US")}</h4>
+          {outputs.length > 0 ? (
+            <PagedNodeRefList list="outputs" refs={outputs} total={totals?.outputs ?? outputs.length} loadPage={loadPage} onOpen={onOpen} testId="transformation-outputs" />
+          ) : (
+            <p className="text-sm text-ink-muted">No outputs recorded.</p>
+          )}
         </div>
       </div>
     </div>

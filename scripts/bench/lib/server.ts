@@ -74,6 +74,9 @@ export async function startServer(root: string, databaseFile: string, extraEnv: 
       DATABASE_URL: `file:${path.resolve(databaseFile)}`,
       // Local demo mode: anonymous writes, no credentials to manage in a benchmark.
       THREADLINE_AUTH: "off",
+      // A benchmark is one client measuring throughput: the per-client read limit would measure itself.
+      THREADLINE_READ_RATE_LIMIT_PER_SECOND: "0",
+      THREADLINE_EXPENSIVE_READS: "64",
       ...extraEnv,
     },
   });

@@ -91,6 +91,8 @@ function serverEnv(options: ServerOptions): NodeJS.ProcessEnv {
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: `file:${options.dbFile}`,
     THREADLINE_AUTH: "off",
+    // The load scenarios measure throughput from one address; the security scenario turns it on.
+    THREADLINE_READ_RATE_LIMIT_PER_SECOND: "0",
     ...options.env,
   };
 }

@@ -4,15 +4,20 @@ import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents } from "@/lib/server/ingest";
 import { readView } from "@/lib/server/views";
+import { withExpensiveRead } from "@/lib/server/read-guard";
 import { parseViewQuery } from "@/lib/schemas/view-query";
 
 export const dynamic = "force-dynamic";
+
+/** Views asking for more nodes than this go through the expensive-read bounds, like exports. */
+const LARGE_VIEW_NODES = 2_000;
 
 // GET /api/v1/lineage — the neighbourhood of one node (and its expansions), as of an event or now
 export async function GET(request: Request) {
   try {
     const query = parseViewQuery(new URL(request.url).searchParams);
-    const { graph, point } = readView(getSqlite(), query);
+    const read = () => readView(getSqlite(), query);
+    const { graph, point } = (query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : read();
     return Response.json({ ...graph, point });
   } catch (error) {
     return toErrorResponse(error);

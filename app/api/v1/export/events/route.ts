@@ -1,6 +1,7 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { buildEventsExport, exportFileName, parseExportQuery } from "@/lib/server/export";
+import { buildEventsExport, checkExportSize, exportFileName, parseExportQuery } from "@/lib/server/export";
+import { withExpensiveRead } from "@/lib/server/read-guard";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,12 @@ export async function GET(request: Request) {
   try {
     const url = new URL(request.url);
     const query = parseExportQuery(url);
-    const { body, seqs, attestation } = buildEventsExport(getSqlite(), query);
+    // Bounded: one per client, a few at once (lib/server/read-guard.ts).
+    const { body, seqs, attestation } = await withExpensiveRead(request, () => {
+      const built = buildEventsExport(getSqlite(), query);
+      checkExportSize(built.body);
+      return built;
+    });
     const isDownload = url.searchParams.get("download") === "1";
     if (url.searchParams.get("attestation") === "1") {
       return Response.json(attestation, {

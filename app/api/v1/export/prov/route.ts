@@ -1,6 +1,8 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { buildProvExport, exportFileName, parseExportQuery } from "@/lib/server/export";
+import { checkExportSize, exportFileName, parseExportQuery, provExportSteps } from "@/lib/server/export";
+import { runInSlices } from "@/lib/server/steps";
+import { withExpensiveRead, yieldToOthers } from "@/lib/server/read-guard";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +11,16 @@ export async function GET(request: Request) {
   try {
     const url = new URL(request.url);
     const query = parseExportQuery(url);
-    const { document, attestation } = buildProvExport(getSqlite(), query);
+    // Bounded: one per client, a few at once (lib/server/read-guard.ts).
+    const { text, attestation } = await withExpensiveRead(request, async () => {
+      // In phases, with a turn for other requests between them (a 2,000-node export is seconds of CPU on a busy machine).
+      const built = await runInSlices(provExportSteps(getSqlite(), query));
+      // Let the requests that queued behind the build run before the serialisation.
+      await yieldToOthers();
+      const text = `${JSON.stringify(built.document, null, 2)}\n`;
+      checkExportSize(text);
+      return { text, attestation: built.attestation };
+    });
     const headers: Record<string, string> = {
       "Content-Type": "application/json; charset=utf-8",
       "Threadline-Head-Seq": String(attestation.statement.head?.seq ?? 0),
@@ -17,7 +28,7 @@ export async function GET(request: Request) {
     if (url.searchParams.get("download") === "1") {
       headers["Content-Disposition"] = `attachment; filename="${exportFileName(query.node, "prov.json")}"`;
     }
-    return new Response(`${JSON.stringify(document, null, 2)}\n`, { headers });
+    return new Response(text, { headers });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,21 +1,27 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { getNodeDetail } from "@/lib/server/nodes";
+import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { resolveViewPoint, storeAt } from "@/lib/server/views";
+import { inTurn } from "@/lib/server/read-guard";
 import { idFromRouteParam } from "@/lib/lineage/node-id";
-import { NodeQuerySchema } from "@/lib/schemas/view-query";
+import { NodeDetailQuerySchema } from "@/lib/schemas/view-query";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/nodes/<id>[?asOf=] — everything about one node, now or as of an event (ids contain ':' and '/', hence the catch-all)
+// GET /api/v1/nodes/<id>[?asOf=][&list=<name>&cursor=<c>&limit=<n>] — everything about one node (the
+// first page of each list, with totals), now or as of an event, or one further page of one list
+// (ids contain ':' and '/', hence the catch-all)
 export async function GET(request: Request, { params }: { params: Promise<{ id: string[] }> }) {
   try {
-    const { asOf } = NodeQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const { asOf, list, cursor, limit } = NodeDetailQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { id } = await params;
     const db = getSqlite();
     const point = resolveViewPoint(db, asOf);
-    const detail = getNodeDetail(storeAt(db, point), idFromRouteParam(id));
-    return Response.json({ ...detail, point });
+    const key = idFromRouteParam(id);
+    // Heavy for a wide node (or an as-of replay): in turn with the other heavy reads, so cheap
+    // requests slip in between.
+    if (list) return Response.json(await inTurn(() => getNodeDetailPage(storeAt(db, point), key, list, cursor ?? null, limit)));
+    return Response.json({ ...(await inTurn(() => getNodeDetail(storeAt(db, point), key))), point });
   } catch (error) {
     return toErrorResponse(error);
   }

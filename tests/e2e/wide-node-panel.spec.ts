@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+
+/**
+ * A job that reads 450 datasets: its side panel shows the first 200 of each long list with the
+ * totals, and "Show more" loads the rest a page at a time, as a person would page through them.
+ */
+
+test("the side panel of a wide job pages its inputs and upstream with Show more", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const ns = `e2e-wide-${randomUUID().slice(0, 8)}`;
+  const response = await request.post("/api/v1/lineage", {
+    data: {
+      eventType: "COMPLETE",
+      eventTime: new Date().toISOString(),
+      run: { runId: randomUUID() },
+      job: { namespace: ns, name: "merge-shards" },
+      inputs: Array.from({ length: 450 }, (_, i) => ({ namespace: ns, name: `shard-${String(i).padStart(3, "0")}` })),
+      outputs: [{ namespace: ns, name: "merged" }],
+      producer: "https://threadline.dev/e2e",
+      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+    },
+  });
+  expect(response.status()).toBe(201);
+  const job = `job:${ns}:merge-shards`;
+  await page.goto(`/lineage?node=${encodeURIComponent(job)}&selected=${encodeURIComponent(job)}&depth=1&limit=50`);
+  const panel = page.getByTestId("side-panel");
+  await expect(panel.getByTestId("side-panel-title")).toContainText("merge-shards");
+
+  const inputs = panel.getByTestId("transformation-inputs");
+  await expect(inputs.locator("li")).toHaveCount(200);
+  await expect(panel.getByText("Inputs · 450")).toBeVisible();
+  const more = panel.getByTestId("transformation-inputs-more");
+  await expect(more).toContainText("250 more not shown");
+  await more.getByRole("button", { name: "Show more" }).click();
+  await expect(inputs.locator("li")).toHaveCount(400);
+  await expect(more).toContainText("50 more not shown");
+  await more.getByRole("button", { name: "Show more" }).click();
+  await expect(inputs.locator("li")).toHaveCount(450);
+  await expect(panel.getByTestId("transformation-inputs-more")).toHaveCount(0);
+  await expect(inputs.locator("li").last()).toContainText("shard-449");
+
+  const upstream = panel.getByTestId("upstream-list");
+  await upstream.scrollIntoViewIfNeeded();
+  await expect(upstream.locator("li")).toHaveCount(200);
+  await panel.getByTestId("upstream-list-more").getByRole("button", { name: "Show more" }).click();
+  await expect(upstream.locator("li")).toHaveCount(400);
+  await panel.getByTestId("upstream-list-more").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("wide-node-panel.png") });
+});
