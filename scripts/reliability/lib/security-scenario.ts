@@ -4,11 +4,12 @@
  * figures (latencies, sizes, statuses) go to reports/reliability/security.json and
  * docs/reliability.md.
  */
-import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { send, type HttpResult } from "./client";
 import { createStore, startServer, sleep, type ServerProcess } from "./server";
-import { latencySummary, percentile } from "./stats";
+import { processTreeMemory } from "../../harness/process";
+import { percentile } from "../../harness/stats";
+import { latencySummary } from "./stats";
 
 const ADMIN = { username: "admin", password: "security scenario password" };
 const KEY = "security-scenario-key";
@@ -30,14 +31,9 @@ function json(value: unknown): { body: string; headers: Record<string, string> }
   return { body: JSON.stringify(value), headers: { "content-type": "application/json" } };
 }
 
+/** Resident memory of the server's process tree (next start and its workers), MiB. */
 function rssMiB(pid: number | null): number | null {
-  if (!pid) return null;
-  try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-    return line ? Math.round(Number(line.replace(/\D+/g, "")) / 1024) : null;
-  } catch {
-    return null;
-  }
+  return pid ? Math.round(processTreeMemory(pid).rssBytes / 1024 / 1024) : null;
 }
 
 function runEvent(ns: string, runId: string, eventType: string, inputs: string[], outputs: string[], minute = 0) {
