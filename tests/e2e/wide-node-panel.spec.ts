@@ -25,10 +25,11 @@ test("the side panel of a wide job pages its inputs and upstream with Show more"
   const job = `job:${ns}:merge-shards`;
   await page.goto(`/lineage?node=${encodeURIComponent(job)}&selected=${encodeURIComponent(job)}&depth=1&limit=50`);
   const panel = page.getByTestId("side-panel");
-  await expect(panel.getByTestId("side-panel-title")).toContainText("merge-shards");
+  // A busy machine may take a while to lay out 50 nodes and load the panel.
+  await expect(panel.getByTestId("side-panel-title")).toContainText("merge-shards", { timeout: 30_000 });
 
   const inputs = panel.getByTestId("transformation-inputs");
-  await expect(inputs.locator("li")).toHaveCount(200);
+  await expect(inputs.locator("li")).toHaveCount(200, { timeout: 30_000 });
   await expect(panel.getByText("Inputs · 450")).toBeVisible();
   const more = panel.getByTestId("transformation-inputs-more");
   await expect(more).toContainText("250 more not shown");
