@@ -2,23 +2,10 @@ import { describe, expect, it } from "vitest";
 import { INVESTIGATE_NODE_SIZE, placeComparisonBelow, toInvestigateFlow, visibleGraph } from "./investigate-flow";
 import type { Investigation } from "./investigate-view";
 import type { LineageNode } from "./types";
+import { makeNode } from "@/tests/fixtures/lineage-graphs";
 
-const node = (id: string, extra: Partial<LineageNode> = {}): LineageNode => ({
-  id,
-  type: id.startsWith("run:") ? "run" : "datasetVersion",
-  namespace: "ns",
-  name: id,
-  kind: null,
-  version: id.startsWith("run:") ? null : "v",
-  state: null,
-  isFailed: false,
-  isSynthetic: false,
-  isFlagged: false,
-  upstreamCount: 0,
-  downstreamCount: 0,
-  time: null,
-  ...extra,
-});
+const node = (id: string, extra: Partial<LineageNode> = {}): LineageNode =>
+  makeNode(id, { type: id.startsWith("run:") ? "run" : "datasetVersion", namespace: "ns", name: id, kind: null, version: id.startsWith("run:") ? null : "v", ...extra });
 
 const inv = {
   target: node("a", { isFailed: true }),

@@ -120,16 +120,3 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
 export async function authenticateWriter(request: Request, store: Queryable): Promise<string> {
   return (await requireWriter(request, store)).sender;
 }
-
-/** An integer query parameter within bounds, or a 400 naming it. */
-export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new AppError("bad_request", `${name} must be an integer from ${min} to ${max}.`, [
-      { path: name, message: `expected an integer from ${min} to ${max}, got ${raw}` },
-    ]);
-  }
-  return value;
-}

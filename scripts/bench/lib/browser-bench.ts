@@ -17,6 +17,7 @@ import type { LineageGraph } from "@/lib/lineage/types";
 import { createClient } from "./http-load";
 import { fetchLineage, type QueryCase } from "./queries";
 import { spread, summarise, type LatencySummary, type Spread } from "../../harness/stats";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../harness/chromium";
 
 export interface BrowserView {
   requestedNodes: number;
@@ -59,16 +60,8 @@ export interface BrowserFigures {
 /** The explorer pages leaf fan-outs beyond this many per node (components/lineage/lineage-explorer.tsx). */
 const EXPLORER_PAGE_SIZE = 8;
 const VIEWPORT = { width: 1440, height: 900 };
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--enable-precise-memory-info",
-];
+// performance.memory with real figures, for the heap column.
+const BENCH_CHROMIUM_ARGS = [...CHROMIUM_ARGS, "--enable-precise-memory-info"];
 
 interface Candidate {
   focus: string;
@@ -271,7 +264,7 @@ export async function runBrowserBench(options: {
 }): Promise<BrowserFigures> {
   const { baseUrl, databaseFile, repeats, log } = options;
   const sizes = options.sizes ?? [500, 5_000];
-  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: BENCH_CHROMIUM_ARGS });
   const views: BrowserView[] = [];
   const failures: BrowserFailure[] = [];
   try {
