@@ -14,15 +14,14 @@ import {
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, type CSSProperties } from "react";
 import {
-  INVESTIGATE_NODE_SIZE,
   initialFocusIds,
-  placeComparisonBelow,
+  layoutInvestigation,
   toInvestigateFlow,
   visibleGraph,
   type InvestigateNodeData,
 } from "@/lib/lineage/investigate-flow";
 import type { Investigation } from "@/lib/lineage/investigate-view";
-import { layoutGraph } from "@/lib/lineage/layout";
+import { edgeTypes } from "@/components/lineage/routed-edge";
 import { InvestigateNode } from "./investigate-node";
 import { useKeyedMemo } from "@/components/use-keyed-memo";
 
@@ -71,25 +70,11 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
     () => `${visible.nodes.map((n) => n.id).sort().join("|")}#${visible.edges.map((e) => `${e.source}>${e.target}`).sort().join("|")}`,
     [visible],
   );
-  // Right-aligned: everything here is upstream of the target (and the comparison), so they share
-  // the last column and each ancestor sits as far left as its distance. Laying out the reversed
-  // graph left to right and mirroring it does exactly that with the shared, deterministic layout.
   // Keyed on the structure: no relayout when only the selection changes.
-  const positions = useKeyedMemo(structure, () => {
-    const result = layoutGraph(
-      visible.nodes.map((n) => ({ id: n.id, ...INVESTIGATE_NODE_SIZE })),
-      visible.edges.map((e) => ({ source: e.target, target: e.source })),
-      { rankSep: 72, nodeSep: 26 },
-    );
-    const mirrored: Record<string, { x: number; y: number }> = {};
-    for (const [id, p] of Object.entries(result.positions)) {
-      mirrored[id] = { x: result.width - p.x - INVESTIGATE_NODE_SIZE.width, y: p.y };
-    }
-    return placeComparisonBelow(investigation, mirrored);
-  });
+  const laidOut = useKeyedMemo(structure, () => layoutInvestigation(investigation, visible));
   const flow = useMemo(
-    () => toInvestigateFlow(investigation, positions, { selectedId, showComparison, onlyDifferences }),
-    [investigation, positions, selectedId, showComparison, onlyDifferences],
+    () => toInvestigateFlow(investigation, laidOut, { selectedId, showComparison, onlyDifferences }),
+    [investigation, laidOut, selectedId, showComparison, onlyDifferences],
   );
   const edges = useMemo(
     () => flow.edges.map((e) => ({ ...e, style: e.className ? EDGE_STYLE[e.className] : undefined })),
@@ -125,6 +110,7 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
         nodes={flow.nodes as Node[]}
         edges={edges as Edge[]}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}

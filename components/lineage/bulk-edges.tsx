@@ -2,6 +2,7 @@
 
 import { getBezierPath, Position } from "@xyflow/react";
 import { memo, useMemo } from "react";
+import { routedEdgePath } from "@/lib/lineage/edge-path";
 import type { FlowEdge, FlowHandle, FlowNode } from "@/lib/lineage/flow-mapping";
 
 /**
@@ -14,7 +15,8 @@ import type { FlowEdge, FlowHandle, FlowNode } from "@/lib/lineage/flow-mapping"
  * crossing the screen, and those selectors alone made one frame in fifteen miss its deadline
  * (docs/benchmarks.md). Here the paths are computed once per view and a pan only moves the layer.
  *
- * The drawing is the same: React Flow's own bezier between the same handles (handlesOf), the same
+ * The drawing is the same: the layout's route (RoutedEdge), or without one React Flow's own bezier
+ * between the same handles (handlesOf), the same
  * edge classes (so the CSS of .react-flow__edge.tl-edge-* applies), the arrowhead of its
  * "arrowclosed" marker at 16px. Edges are not interactive on this canvas, so nothing is lost.
  */
@@ -52,17 +54,29 @@ export function groupEdgePaths(nodes: readonly FlowNode[], edges: readonly FlowE
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
     if (!source || !target) continue;
-    const from = anchor(source, "source");
-    const to = anchor(target, "target");
-    if (!from || !to) continue;
-    const [path] = getBezierPath({
-      sourceX: from.x,
-      sourceY: from.y,
-      sourcePosition: Position.Right,
-      targetX: to.x,
-      targetY: to.y,
-      targetPosition: Position.Left,
-    });
+    const route = edge.data.points;
+    let path: string;
+    let to: { x: number; y: number };
+    // Which way the arrow points: right, or left for an edge the layout drew backwards.
+    let heading = 1;
+    if (route && route.length >= 2) {
+      path = routedEdgePath(route);
+      to = route[route.length - 1];
+      heading = to.x >= route[route.length - 2].x ? 1 : -1;
+    } else {
+      const from = anchor(source, "source");
+      const end = anchor(target, "target");
+      if (!from || !end) continue;
+      to = end;
+      [path] = getBezierPath({
+        sourceX: from.x,
+        sourceY: from.y,
+        sourcePosition: Position.Right,
+        targetX: to.x,
+        targetY: to.y,
+        targetPosition: Position.Left,
+      });
+    }
     const className = edge.className ?? "";
     let group = groups.get(className);
     const unit = MARKER_SCALE * strokeWidthOf(className);
@@ -71,8 +85,9 @@ export function groupEdgePaths(nodes: readonly FlowNode[], edges: readonly FlowE
       groups.set(className, group);
     }
     group.lines.push(path);
-    // The curve always arrives heading right (its last control point lies left of the target).
-    group.arrows.push(`M${to.x - 5 * unit},${to.y - 4 * unit}L${to.x},${to.y}L${to.x - 5 * unit},${to.y + 4 * unit}Z`);
+    // Routes and curves both arrive horizontally.
+    const back = 5 * unit * heading;
+    group.arrows.push(`M${to.x - back},${to.y - 4 * unit}L${to.x},${to.y}L${to.x - back},${to.y + 4 * unit}Z`);
   }
   return [...groups.values()];
 }

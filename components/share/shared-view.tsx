@@ -52,7 +52,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
   );
   const flow = useMemo(() => {
     if (!layout.layout) return { nodes: [], edges: [] as FlowEdge[] };
-    const elements = toFlowElements(frozen, { focusId: graph.focus, selectedId, highlight, hidden: NOTHING_HIDDEN, positions: layout.layout.positions });
+    const elements = toFlowElements(frozen, { focusId: graph.focus, selectedId, highlight, hidden: NOTHING_HIDDEN, positions: layout.layout.positions, routes: layout.layout.routes });
     const back = new Set(layout.layout.backEdges);
     if (back.size > 0) {
       elements.edges = elements.edges.map((edge) => (back.has(edge.id) ? { ...edge, className: [edge.className, "tl-edge-back"].filter(Boolean).join(" ") } : edge));

@@ -8,6 +8,7 @@ import type { LineageEdge, LineageNode, NodeType } from "./types";
 import { edgeKey } from "./neighbours";
 import { morePlaceholderEdge, type MorePlaceholder } from "./fan-out";
 import type { HighlightedPaths } from "./highlight";
+import type { Point } from "./layout";
 
 /** The React Flow node type of each lineage node type; "more" is the fan-out placeholder. */
 export type FlowNodeType = "dataset" | "job" | "version" | "run" | "more";
@@ -109,7 +110,9 @@ export interface FlowEdge {
   id: string;
   source: string;
   target: string;
-  type: "default";
+  /** Drawn along `data.points`, the layout's route (components/lineage/routed-edge.tsx). */
+  type: "routed";
+  data: { points?: Point[] };
   markerEnd: { type: "arrowclosed"; width: number; height: number; color: string };
   className?: string;
   zIndex?: number;
@@ -162,6 +165,8 @@ export interface ToFlowOptions {
   hidden: ReadonlyMap<string, { upstream: number; downstream: number }>;
   /** Top-left positions from the layout; a node without one is not drawn yet. */
   positions: Readonly<Record<string, { x: number; y: number }>>;
+  /** The layout's edge routes (LayoutResult.routes); an edge without one is drawn as a plain curve. */
+  routes?: Readonly<Record<string, Point[]>>;
 }
 
 /**
@@ -171,13 +176,13 @@ export interface ToFlowOptions {
  * - Nodes (and edges) without a position are left out: while a new layout is computed the canvas
  *   keeps drawing the previous one rather than piling new nodes at the origin.
  * - With a selection, nodes and edges on its paths get emphasis "path" and the rest "dim".
- * - Edges point the way data flows and end in a closed arrow.
+ * - Edges point the way data flows and end in a closed arrow; each follows its layout route.
  */
 export function toFlowElements(
   view: { nodes: readonly LineageNode[]; edges: readonly LineageEdge[]; more: readonly MorePlaceholder[] },
   options: ToFlowOptions,
 ): { nodes: FlowNode[]; edges: FlowEdge[] } {
-  const { focusId, selectedId, highlight, hidden, positions } = options;
+  const { focusId, selectedId, highlight, hidden, positions, routes } = options;
   const emphasisOf = (id: string): Emphasis => (highlight === null ? "normal" : highlight.nodeIds.has(id) ? "path" : "dim");
 
   const nodes: FlowNode[] = [];
@@ -240,7 +245,8 @@ export function toFlowElements(
       id: key,
       source: edge.source,
       target: edge.target,
-      type: "default",
+      type: "routed",
+      data: { points: routes?.[key] },
       markerEnd: { type: "arrowclosed", width: 16, height: 16, color: isOnPath ? "var(--edge-strong)" : "var(--edge)" },
       className: classes.length > 0 ? classes.join(" ") : undefined,
       zIndex: isOnPath ? 1 : 0,

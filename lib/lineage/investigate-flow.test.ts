@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { INVESTIGATE_NODE_SIZE, placeComparisonBelow, toInvestigateFlow, visibleGraph } from "./investigate-flow";
+import { INVESTIGATE_NODE_SIZE, layoutInvestigation, placeComparisonBelow, toInvestigateFlow, visibleGraph } from "./investigate-flow";
 import type { Investigation } from "./investigate-view";
 import type { LineageNode } from "./types";
 import { makeNode } from "@/tests/fixtures/lineage-graphs";
@@ -28,7 +28,7 @@ const positions = Object.fromEntries(inv.graph.nodes.map((n, i) => [n.id, { x: i
 
 describe("toInvestigateFlow", () => {
   it("marks each node with its diff mark and role, and describes it for screen readers", () => {
-    const { nodes } = toInvestigateFlow(inv, positions, { selectedId: "m3", showComparison: true });
+    const { nodes } = toInvestigateFlow(inv, { positions }, { selectedId: "m3", showComparison: true });
     const a = nodes.find((n) => n.id === "a");
     expect(a?.data).toMatchObject({ mark: "changed", role: "target", synthetic: { share: 1, generation: 1 } });
     expect(a?.ariaLabel).toContain("the output under investigation");
@@ -38,7 +38,7 @@ describe("toInvestigateFlow", () => {
   });
 
   it("draws the comparison's side with dashed edges, and can hide it", () => {
-    const both = toInvestigateFlow(inv, positions, { selectedId: null, showComparison: true });
+    const both = toInvestigateFlow(inv, { positions }, { selectedId: null, showComparison: true });
     expect(both.edges.find((e) => e.id === "run:rb>b")?.className).toBe("tl-inv-edge-b");
     expect(both.edges.find((e) => e.id === "m3>run:ra")?.className).toBe("tl-inv-edge-changed");
     const aOnly = visibleGraph(inv, false);
@@ -53,7 +53,7 @@ describe("toInvestigateFlow", () => {
   });
 
   it("leaves out nodes that have no position yet", () => {
-    const { nodes, edges } = toInvestigateFlow(inv, { a: { x: 0, y: 0 } }, { selectedId: null, showComparison: true });
+    const { nodes, edges } = toInvestigateFlow(inv, { positions: { a: { x: 0, y: 0 } } }, { selectedId: null, showComparison: true });
     expect(nodes.map((n) => n.id)).toEqual(["a"]);
     expect(edges).toEqual([]);
   });
@@ -75,5 +75,19 @@ describe("placeComparisonBelow", () => {
   it("changes nothing without a comparison", () => {
     const laid = { a: { x: 1, y: 2 } };
     expect(placeComparisonBelow({ ...inv, comparison: { b: null, isDefault: true, candidates: [] } }, laid)).toEqual(laid);
+  });
+});
+
+describe("layoutInvestigation", () => {
+  it("routes each edge from its source's right side to its target's left side, as the mirrored layout draws them", () => {
+    const laidOut = layoutInvestigation(inv, visibleGraph(inv, true));
+    const { width, height } = INVESTIGATE_NODE_SIZE;
+    for (const e of inv.graph.edges) {
+      const route = laidOut.routes[`${e.source}->${e.target}`]!;
+      const from = laidOut.positions[e.source]!;
+      const to = laidOut.positions[e.target]!;
+      expect(route[0]).toEqual({ x: from.x + width, y: from.y + height / 2 });
+      expect(route[route.length - 1]).toEqual({ x: to.x, y: to.y + height / 2 });
+    }
   });
 });

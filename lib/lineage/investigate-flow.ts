@@ -5,6 +5,7 @@
  */
 import type { DiffMark } from "./investigate-diff";
 import type { Investigation } from "./investigate-view";
+import { layoutGraph, type Point } from "./layout";
 import type { LineageEdge, LineageNode } from "./types";
 
 export const INVESTIGATE_NODE_SIZE = { width: 280, height: 78 } as const;
@@ -35,9 +36,53 @@ export interface InvestigateFlowEdge {
   id: string;
   source: string;
   target: string;
-  type: "default";
+  /** Drawn along `data.points` (components/lineage/routed-edge.tsx). */
+  type: "routed";
+  data: { points?: Point[] };
   markerEnd: { type: "arrowclosed"; width: number; height: number; color: string };
   className?: string;
+}
+
+/** Where the investigation's boxes sit and where its edges run, keyed `source->target`. */
+export interface InvestigationLayout {
+  positions: Record<string, { x: number; y: number }>;
+  routes: Record<string, Point[]>;
+}
+
+/**
+ * Lays out the visible investigation graph right-aligned: everything here is upstream of the target
+ * (and the comparison), so they share the last column and each ancestor sits as far left as its
+ * distance. Laying out the reversed graph left to right and mirroring it does exactly that with the
+ * shared, deterministic layout; routes are mirrored and turned round with it. The comparison's own
+ * nodes then move below (placeComparisonBelow): routes among them move along, routes between them
+ * and the rest no longer hold and are left out (those edges get a plain curve).
+ */
+export function layoutInvestigation(
+  inv: Pick<Investigation, "target" | "comparison" | "diff">,
+  visible: { nodes: readonly LineageNode[]; edges: readonly LineageEdge[] },
+): InvestigationLayout {
+  const { width } = INVESTIGATE_NODE_SIZE;
+  const result = layoutGraph(
+    visible.nodes.map((n) => ({ id: n.id, ...INVESTIGATE_NODE_SIZE })),
+    visible.edges.map((e) => ({ source: e.target, target: e.source })),
+    { rankSep: 72, nodeSep: 26 },
+  );
+  const mirrored: Record<string, { x: number; y: number }> = {};
+  for (const [id, p] of Object.entries(result.positions)) mirrored[id] = { x: result.width - p.x - width, y: p.y };
+  const positions = placeComparisonBelow(inv, mirrored);
+
+  const routes: Record<string, Point[]> = {};
+  for (const e of visible.edges) {
+    const laidOut = result.routes[`${e.target}->${e.source}`];
+    const from = positions[e.source];
+    const to = positions[e.target];
+    if (!laidOut || !from || !to) continue;
+    const moved = { x: from.x - mirrored[e.source].x, y: from.y - mirrored[e.source].y };
+    const isSameShift = to.x - mirrored[e.target].x === moved.x && to.y - mirrored[e.target].y === moved.y;
+    if (!isSameShift) continue;
+    routes[`${e.source}->${e.target}`] = laidOut.map((p) => ({ x: result.width - p.x + moved.x, y: p.y + moved.y })).reverse();
+  }
+  return { positions, routes };
 }
 
 type GraphPart = Pick<Investigation, "graph" | "diff" | "target" | "comparison" | "syntheticByNode">;
@@ -70,7 +115,7 @@ const MARK_WORDS: Record<DiffMark, string> = {
 /** Maps a laid-out investigation graph to React Flow nodes and edges. */
 export function toInvestigateFlow(
   inv: GraphPart,
-  positions: Readonly<Record<string, { x: number; y: number }>>,
+  { positions, routes }: { positions: Readonly<Record<string, { x: number; y: number }>>; routes?: Readonly<Record<string, Point[]>> },
   options: { selectedId: string | null; showComparison: boolean; onlyDifferences?: boolean },
 ): { nodes: InvestigateFlowNode[]; edges: InvestigateFlowEdge[] } {
   const { nodes: visible, edges: visibleEdges } = visibleGraph(inv, options.showComparison, options.onlyDifferences);
@@ -116,7 +161,8 @@ export function toInvestigateFlow(
       id: `${e.source}>${e.target}`,
       source: e.source,
       target: e.target,
-      type: "default",
+      type: "routed",
+      data: { points: routes?.[`${e.source}->${e.target}`] },
       markerEnd: { type: "arrowclosed", width: 16, height: 16, color: isChanged ? "var(--warning)" : "var(--edge)" },
       className: isBSide ? "tl-inv-edge-b" : isChanged ? "tl-inv-edge-changed" : undefined,
     });

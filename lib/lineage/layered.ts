@@ -45,6 +45,13 @@ export interface LayeredLayout {
   rank: Int32Array;
   width: number;
   height: number;
+  /**
+   * The route of every edge of the laid-out DAG (flagged edges already reversed), keyed by
+   * `source * n + target`: flat x,y pairs from the right side of the source's column to the left
+   * side of the target's, crossing every column in between at its dummy's height. Boxes never
+   * sit there, so an edge drawn along its route passes behind no node.
+   */
+  routes: Map<number, Float64Array>;
 }
 
 const DEFAULT_SWEEPS = 8;
@@ -71,6 +78,8 @@ interface Layers {
   order: Int32Array;
   /** Position of each item within its rank. */
   pos: Int32Array;
+  /** The first dummy of each real node's trunk (its dummy in the next rank), or -1. */
+  trunkStart: Int32Array;
 }
 
 /**
@@ -85,7 +94,7 @@ export function computeLayeredLayout(
 ): LayeredLayout {
   const n = graph.ids.length;
   if (n === 0) {
-    return { x: new Float64Array(0), y: new Float64Array(0), rank: new Int32Array(0), width: 0, height: 0 };
+    return { x: new Float64Array(0), y: new Float64Array(0), rank: new Int32Array(0), width: 0, height: 0, routes: new Map() };
   }
   const { source: dagSource, target: dagTarget } = orientEdges(graph, reversed);
   const rank = rankNodes(n, dagSource, dagTarget);
@@ -93,7 +102,7 @@ export function computeLayeredLayout(
   initialOrder(layers);
   reduceCrossings(layers, options.sweeps ?? DEFAULT_SWEEPS);
   const centreY = assignY(layers, graph.height, options.nodeSep, options.edgeSep ?? options.nodeSep / 2);
-  return placeBoxes(layers, graph, centreY, options.rankSep);
+  return placeBoxes(layers, graph, centreY, options.rankSep, dagSource, dagTarget);
 }
 
 /** The DAG to lay out: flagged edges reversed, duplicates from reversed 2-cycles collapsed. */
@@ -214,11 +223,13 @@ function buildLayers(n: number, nodeRank: Int32Array, source: Int32Array, target
   const segV = new Int32Array(segments);
   let nextItem = n;
   let s = 0;
+  const trunkStart = new Int32Array(n).fill(-1);
   for (let e = 0; e < m; ) {
     const from = source[e];
     const { end, farthest } = trunkEnd(e);
     // The trunk dummy in rank r is firstDummy + (r - rank[from] - 1).
     const firstDummy = nextItem;
+    if (farthest - nodeRank[from] > 1) trunkStart[from] = firstDummy;
     let previous = from;
     for (let r = nodeRank[from] + 1; r < farthest; r++) {
       const dummy = nextItem++;
@@ -256,6 +267,7 @@ function buildLayers(n: number, nodeRank: Int32Array, source: Int32Array, target
     layerStart,
     order: new Int32Array(items),
     pos: new Int32Array(items),
+    trunkStart,
   };
 }
 
@@ -647,8 +659,19 @@ function assignY(layers: Layers, nodeHeight: Float64Array, nodeSep: number, edge
   return y;
 }
 
-/** Columns left to right, boxes centred in their column; top-left corners from (0, 0). */
-function placeBoxes(layers: Layers, graph: IndexedGraph, centreY: Float64Array, rankSep: number): LayeredLayout {
+/**
+ * Columns left to right, boxes centred in their column; top-left corners from (0, 0). Each edge's
+ * route runs horizontally through every column it crosses, at its dummy's height (a slot the
+ * coordinate phase kept free of boxes), and bends only in the gaps between columns.
+ */
+function placeBoxes(
+  layers: Layers,
+  graph: IndexedGraph,
+  centreY: Float64Array,
+  rankSep: number,
+  dagSource: Int32Array,
+  dagTarget: Int32Array,
+): LayeredLayout {
   const { n, maxRank } = layers;
   const rank = layers.rank.slice(0, n);
   const columnWidth = new Float64Array(maxRank + 1);
@@ -666,5 +689,27 @@ function placeBoxes(layers: Layers, graph: IndexedGraph, centreY: Float64Array, 
     bottom = Math.max(bottom, y[v] + graph.height[v]);
   }
   for (let v = 0; v < n; v++) y[v] -= top;
-  return { x, y, rank, width: columnX[maxRank] + columnWidth[maxRank], height: bottom - top };
+
+  const routes = new Map<number, Float64Array>();
+  for (let e = 0; e < dagSource.length; e++) {
+    const from = dagSource[e];
+    const to = dagTarget[e];
+    const span = rank[to] - rank[from];
+    const points = new Float64Array(4 * span);
+    let k = 0;
+    points[k++] = columnX[rank[from]] + columnWidth[rank[from]];
+    points[k++] = centreY[from] - top;
+    for (let step = 1; step < span; step++) {
+      const r = rank[from] + step;
+      const dummyY = centreY[layers.trunkStart[from] + step - 1] - top;
+      points[k++] = columnX[r];
+      points[k++] = dummyY;
+      points[k++] = columnX[r] + columnWidth[r];
+      points[k++] = dummyY;
+    }
+    points[k++] = columnX[rank[to]];
+    points[k++] = centreY[to] - top;
+    routes.set(from * n + to, points);
+  }
+  return { x, y, rank, width: columnX[maxRank] + columnWidth[maxRank], height: bottom - top, routes };
 }

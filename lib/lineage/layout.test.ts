@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { countCrossings } from "./crossings";
 import { generateLineageGraph } from "@/scripts/harness/lineage-graph";
 import { seededRandom } from "@/scripts/harness/random";
+import { sampleRoute } from "./edge-path";
 import {
   findCycleBreakingEdges,
   LAYERED_THRESHOLD,
@@ -53,6 +54,33 @@ function overlappingPairs(nodes: LayoutNodeInput[], layout: LayoutResult): strin
   return pairs;
 }
 
+/**
+ * Edges whose drawn route passes behind a box that is not one of its ends: every route is sampled
+ * every 4 px along the curve the canvas draws, and each sample is tested against every other box
+ * (shrunk by 1 px, so grazing a box's outline does not count).
+ */
+function edgesBehindBoxes(nodes: LayoutNodeInput[], edges: LayoutEdgeInput[], layout: LayoutResult): string[] {
+  const boxes = nodes.map((n) => ({ id: n.id, ...layout.positions[n.id]!, width: n.width, height: n.height }));
+  const problems: string[] = [];
+  for (const e of edges) {
+    const route = layout.routes[`${e.source}->${e.target}`];
+    if (!route) {
+      problems.push(`${key(e)} has no route`);
+      continue;
+    }
+    for (const point of sampleRoute(route)) {
+      const hit = boxes.find(
+        (b) => b.id !== e.source && b.id !== e.target && point.x > b.x + 1 && point.x < b.x + b.width - 1 && point.y > b.y + 1 && point.y < b.y + b.height - 1,
+      );
+      if (hit) {
+        problems.push(`${key(e)} passes behind ${hit.id}`);
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
 // A synthetic-data loop whose ids sort so that a search started at the first id ("a-model", as
 // dagre's own cycle breaking does) would reverse train -> model instead of the closing edge.
 const loop = {
@@ -89,6 +117,36 @@ describe.each(["dagre", "layered"] as const)("layoutGraph with algorithm %s", (a
   it("keeps every box clear of every other box", () => {
     expect(overlappingPairs(generated.nodes, layoutGenerated())).toEqual([]);
   }, SLOW);
+
+  it("routes every edge, long ones included, around the boxes that are not its ends", () => {
+    expect(edgesBehindBoxes(generated.nodes, generated.edges, layoutGenerated())).toEqual([]);
+  }, SLOW);
+
+  it("routes an edge that skips ranks around the chain it runs beside, and starts and ends it on its boxes", () => {
+    // a -> b -> c -> d -> e, plus a -> e: the long edge must not cut through b, c or d.
+    const nodes = ["a", "b", "c", "d", "e"].map((id) => box(id, id === "c" ? 300 : 220));
+    const edges = [edge("a", "b"), edge("b", "c"), edge("c", "d"), edge("d", "e"), edge("a", "e")];
+    const layout = layoutGraph(nodes, edges, { algorithm });
+    expect(edgesBehindBoxes(nodes, edges, layout)).toEqual([]);
+    const route = layout.routes["a->e"]!;
+    const a = layout.positions["a"]!;
+    const e = layout.positions["e"]!;
+    expect(route[0]).toEqual({ x: a.x + 220, y: a.y + 32 });
+    expect(route[route.length - 1]).toEqual({ x: e.x, y: e.y + 32 });
+    // and the check can fail: a straight line from a to e passes behind the chain between them
+    const straight = { ...layout, routes: { ...layout.routes, "a->e": [route[0]!, route[route.length - 1]!] } };
+    expect(edgesBehindBoxes(nodes, edges, straight)).not.toEqual([]);
+  });
+
+  it("routes an edge drawn backwards from the left side of its source to the right side of its target", () => {
+    const layout = layoutGraph(loop.nodes, loop.edges, { algorithm });
+    const route = layout.routes["c-synthetic->m-train"]!;
+    const source = layout.positions["c-synthetic"]!;
+    const target = layout.positions["m-train"]!;
+    expect(route[0]).toEqual({ x: source.x, y: source.y + 32 });
+    expect(route[route.length - 1]).toEqual({ x: target.x + 220, y: target.y + 32 });
+    expect(edgesBehindBoxes(loop.nodes, loop.edges, layout)).toEqual([]);
+  });
 
   it("keeps boxes of different sizes clear of each other", () => {
     const nodes = [box("hub", 300, 120), box("a", 80, 20), box("b", 400, 30), box("c", 150, 200), box("d", 60, 60)];
@@ -156,7 +214,7 @@ describe.each(["dagre", "layered"] as const)("layoutGraph with algorithm %s", (a
   });
 
   it("returns an empty layout for an empty graph", () => {
-    expect(layoutGraph([], [edge("a", "b")], { algorithm })).toEqual({ positions: {}, width: 0, height: 0, algorithm });
+    expect(layoutGraph([], [edge("a", "b")], { algorithm })).toEqual({ positions: {}, routes: {}, width: 0, height: 0, algorithm });
   });
 
   it("keeps an id such as __proto__ as an ordinary position", () => {

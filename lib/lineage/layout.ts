@@ -24,9 +24,21 @@ import {
 
 export type { LayoutEdgeInput, LayoutNodeInput } from "./layout-graph";
 
+export interface Point {
+  x: number;
+  y: number;
+}
+
 export interface LayoutResult {
   /** Top-left corner of every node's box, by node id. */
   positions: Record<string, { x: number; y: number }>;
+  /**
+   * Where each edge runs, keyed `source->target` (edgeKey): from the side of the source box it
+   * leaves (right, or left for an edge drawn backwards) to the side of the target box it enters,
+   * through every column it crosses at a height the layout kept free of boxes. Straight where two
+   * points share a height; between columns, draw an S-curve with horizontal ends (routedEdgePath).
+   */
+  routes: Record<string, Point[]>;
   /** Extent of the drawing (boxes only). */
   width: number;
   height: number;
@@ -77,16 +89,17 @@ export function layoutGraph(
 
   let x: Float64Array;
   let y: Float64Array;
+  let routes: Map<number, Float64Array>;
   if (isLayered) {
-    ({ x, y } = computeLayeredLayout(graph, reversed, { rankSep, nodeSep }));
+    ({ x, y, routes } = computeLayeredLayout(graph, reversed, { rankSep, nodeSep }));
   } else {
-    ({ x, y } = layoutWithDagre(graph, reversed, {
+    ({ x, y, routes } = layoutWithDagre(graph, reversed, {
       rankSep,
       nodeSep,
       ranker: requested === "dagre-network-simplex" ? "network-simplex" : "tight-tree",
     }));
   }
-  return toResult(graph, x, y, isLayered ? "layered" : "dagre");
+  return toResult(graph, reversed, x, y, routes, isLayered ? "layered" : "dagre");
 }
 
 /**
@@ -110,13 +123,14 @@ export function findCycleBreakingEdges(
 /**
  * Runs dagre on a fresh graph. Cycles are broken beforehand (the flagged edges are given to dagre
  * reversed), so dagre sees a DAG and both algorithms agree on which edges point backwards.
- * Returns top-left corners by node index.
+ * Returns top-left corners by node index, and each DAG edge's route in the layered layout's form
+ * (see LayeredLayout.routes): dagre's own dummy points, widened to cross each column straight.
  */
 function layoutWithDagre(
   graph: IndexedGraph,
   reversed: Uint8Array,
   options: { rankSep: number; nodeSep: number; ranker: "tight-tree" | "network-simplex" },
-): { x: Float64Array; y: Float64Array } {
+): { x: Float64Array; y: Float64Array; routes: Map<number, Float64Array> } {
   const g = new Graph();
   g.setGraph({
     rankdir: "LR",
@@ -140,16 +154,55 @@ function layoutWithDagre(
   runDagre(g);
   const x = new Float64Array(ids.length);
   const y = new Float64Array(ids.length);
+  // Every box of a column shares its centre (dagre places a rank at one x); a column is as wide as
+  // its widest box.
+  const columnHalfWidth = new Map<number, number>();
+  const centreX = new Float64Array(ids.length);
+  const centreY = new Float64Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const label = g.node(name(i)) as { x: number; y: number };
     x[i] = label.x - width[i] / 2;
     y[i] = label.y - height[i] / 2;
+    centreX[i] = label.x;
+    centreY[i] = label.y;
+    const column = Math.round(label.x);
+    columnHalfWidth.set(column, Math.max(columnHalfWidth.get(column) ?? 0, width[i] / 2));
   }
-  return { x, y };
+
+  const n = ids.length;
+  const routes = new Map<number, Float64Array>();
+  for (let e = 0; e < source.length; e++) {
+    const from = reversed[e] ? target[e] : source[e];
+    const to = reversed[e] ? source[e] : target[e];
+    const key = from * n + to;
+    if (routes.has(key)) continue;
+    const points: number[] = [centreX[from] + columnHalfWidth.get(Math.round(centreX[from]))!, centreY[from]];
+    // dagre's points run from box to box through one dummy per rank. Ranks without boxes (dagre
+    // doubles the ranks to make room for labels) lie in the gaps: skipped, the curve bends there.
+    const dagrePoints = (g.edge(name(from), name(to)) as { points?: { x: number; y: number }[] }).points ?? [];
+    for (const point of dagrePoints.slice(1, -1)) {
+      const half = columnHalfWidth.get(Math.round(point.x));
+      if (half === undefined) continue;
+      points.push(point.x - half, point.y, point.x + half, point.y);
+    }
+    points.push(centreX[to] - columnHalfWidth.get(Math.round(centreX[to]))!, centreY[to]);
+    routes.set(key, Float64Array.from(points));
+  }
+  return { x, y, routes };
 }
 
-/** Shifts the drawing to start at (0, 0) and keys the positions by id. */
-function toResult(graph: IndexedGraph, x: Float64Array, y: Float64Array, algorithm: "dagre" | "layered"): LayoutResult {
+/**
+ * Shifts the drawing to start at (0, 0), keys the positions by id, and turns each DAG route into
+ * its edge's route: reversed back for an edge drawn backwards, and ended on the boxes' own sides.
+ */
+function toResult(
+  graph: IndexedGraph,
+  reversed: Uint8Array,
+  x: Float64Array,
+  y: Float64Array,
+  dagRoutes: Map<number, Float64Array>,
+  algorithm: "dagre" | "layered",
+): LayoutResult {
   const { ids, width, height } = graph;
   let left = Infinity;
   let top = Infinity;
@@ -157,7 +210,25 @@ function toResult(graph: IndexedGraph, x: Float64Array, y: Float64Array, algorit
     left = Math.min(left, x[i]);
     top = Math.min(top, y[i]);
   }
-  if (ids.length === 0) return { positions: {}, width: 0, height: 0, algorithm };
+  if (ids.length === 0) return { positions: {}, routes: {}, width: 0, height: 0, algorithm };
+  const n = ids.length;
+  const routes: Record<string, Point[]> = {};
+  for (let e = 0; e < graph.source.length; e++) {
+    const s = graph.source[e];
+    const t = graph.target[e];
+    const isBack = reversed[e] === 1;
+    const flat = dagRoutes.get(isBack ? t * n + s : s * n + t);
+    if (!flat) continue;
+    const points: Point[] = [];
+    for (let k = 0; k < flat.length; k += 2) points.push({ x: flat[k] - left, y: flat[k + 1] - top });
+    if (isBack) points.reverse();
+    // The ends on the boxes themselves: a box narrower than its column leaves a short straight run.
+    const sourceSide = isBack ? x[s] : x[s] + width[s];
+    const targetSide = isBack ? x[t] + width[t] : x[t];
+    points.unshift({ x: sourceSide - left, y: y[s] + height[s] / 2 - top });
+    points.push({ x: targetSide - left, y: y[t] + height[t] / 2 - top });
+    routes[`${ids[s]}->${ids[t]}`] = points;
+  }
   let right = 0;
   let bottom = 0;
   // fromEntries defines own properties, so an id such as "__proto__" is a position like any other.
@@ -169,5 +240,5 @@ function toResult(graph: IndexedGraph, x: Float64Array, y: Float64Array, algorit
       return [id, position];
     }),
   );
-  return { positions, width: right, height: bottom, algorithm };
+  return { positions, routes, width: right, height: bottom, algorithm };
 }
