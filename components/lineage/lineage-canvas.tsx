@@ -16,13 +16,14 @@ import {
   type Node,
   type NodeMouseHandler,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { FlowEdge, FlowNode, LineageNodeData } from "@/lib/lineage/flow-mapping";
 import { findNodeInDirection, type Adjacency, type ArrowKey, type Point } from "@/lib/lineage/neighbours";
 import { BulkEdges } from "./bulk-edges";
 import { useIsFrozenView } from "./frozen-view";
 import { kindColour, visualKindOf } from "./node-icon";
 import { nodeTypes } from "./nodes/node-types";
+import { edgeTypes } from "./routed-edge";
 
 /** Views this large draw only what is on screen (React Flow's onlyRenderVisibleElements). */
 const VISIBLE_ONLY_THRESHOLD = 150;
@@ -33,9 +34,24 @@ const VISIBLE_ONLY_THRESHOLD = 150;
  * Measured on 5,000-node views in headless Chromium (docs/benchmarks.md).
  */
 const LARGE_VIEW_THRESHOLD = 1_000;
-/** Below this zoom node text is too small to read; the first fit of a view never goes under it. */
+/** Below this zoom node text is too small to read; a big view is never framed under it. */
 const READABLE_ZOOM = 0.65;
+/**
+ * Views up to this many boxes are always framed whole, even below the readable zoom: a small
+ * pipeline (a 9-step chain at depth 8) reads better whole and small than a third at a time.
+ */
+const FRAME_WHOLE_LIMIT = 12;
+/** The smallest zoom a whole small view is framed at. */
+const SMALLEST_WHOLE_ZOOM = 0.2;
+/**
+ * Bigger views are framed whole down to this zoom, where boxes are in their minimal form (the
+ * name in large type and the failed badge, MIN_DETAIL_ZOOM) and stay legible; below it, the focus
+ * and its neighbours at a readable zoom, the rest one click away ("fit view").
+ */
+const WHOLE_VIEW_ZOOM = 0.45;
 const FIT_PADDING = 0.08;
+/** Smaller than React Flow's default (200x150): a corner of the canvas, not a quarter of it. */
+const MINIMAP_STYLE = { width: 160, height: 100 } as const;
 
 const proOptions = { hideAttribution: false };
 /**
@@ -81,6 +97,11 @@ export interface LineageCanvasProps {
   onShowMore: (placeholderId: string) => void;
   onToggleFullscreen: () => void;
   isFullscreen: boolean;
+  /**
+   * What the user asked to see (focus, depth, direction, expansions, as-of): a new value frames the
+   * view afresh, even after the user has panned or zoomed the previous one.
+   */
+  viewKey: string;
 }
 
 /**
@@ -99,13 +120,13 @@ export function LineageCanvas({
   onShowMore,
   onToggleFullscreen,
   isFullscreen,
+  viewKey,
 }: LineageCanvasProps) {
   const { fitView, setCenter, getViewport } = useReactFlow();
   const isFrozen = useIsFrozenView();
   // fitView ignores nodes React Flow has not measured yet: framing before then frames nothing.
   const isMeasured = useNodesInitialized();
   const wrapperRef = useRef<HTMLDivElement>(null);
-  const fittedFocus = useRef<string | null>(null);
 
   const centres = useMemo(() => {
     const map = new Map<string, Point>();
@@ -113,42 +134,112 @@ export function LineageCanvas({
     return map;
   }, [nodes]);
 
-  // Frame the view once per focus, when the focus node has been laid out: the whole view if it fits
-  // at a readable zoom, else the focus and its direct neighbours (the rest is a pan away).
-  useEffect(() => {
-    if (!isMeasured || fittedFocus.current === focusId || !nodes.some((node) => node.id === focusId)) return;
-    const frame = requestAnimationFrame(() => {
-      // Marked inside the frame: a cancelled frame (effect re-run) must not count as fitted.
-      fittedFocus.current = focusId;
-      const box = wrapperRef.current?.getBoundingClientRect();
-      if (box && fitZoom(nodes, box.width, box.height, FIT_PADDING) >= READABLE_ZOOM) {
-        void fitView({ ...fitViewOptions, duration: 250 });
-      } else {
-        const near = new Set([focusId, ...(adjacency.upstream.get(focusId) ?? []), ...(adjacency.downstream.get(focusId) ?? [])]);
-        void fitView({ nodes: [...near].map((id) => ({ id })), padding: FIT_PADDING, maxZoom: 0.9, minZoom: READABLE_ZOOM, duration: 250 });
-      }
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [isMeasured, focusId, nodes, adjacency, fitView]);
-
-  // A newly selected node that the opening side panel (or an arrow key) left off screen is panned
-  // back into view, at the same zoom. Not on first load: the initial fit frames the view then.
+  // ---- framing ----
+  // The view is framed whenever what is drawn changes (a new focus, depth, direction, expansion or
+  // as-of point brings other boxes) and whenever the canvas changes size (the side panel opens or
+  // closes, the window or full screen changes), until the user pans or zooms: from then on the
+  // view is theirs, until they ask for another view (viewKey).
+  const hasUserMoved = useRef(false);
+  const framedViewKey = useRef<string | null>(null);
+  if (framedViewKey.current !== viewKey) {
+    framedViewKey.current = viewKey;
+    hasUserMoved.current = false;
+  }
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
-  useEffect(() => {
-    if (!selectedId || fittedFocus.current !== focusId) return;
-    const timer = setTimeout(() => {
-      const node = nodesRef.current.find((n) => n.id === selectedId);
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+  const adjacencyRef = useRef(adjacency);
+  adjacencyRef.current = adjacency;
+  const drawnKey = useMemo(() => nodes.map((node) => node.id).sort().join("\n"), [nodes]);
+
+  const frameView = useCallback(
+    (duration: number) => {
+      const current = nodesRef.current;
       const box = wrapperRef.current?.getBoundingClientRect();
-      if (!node || !box) return;
-      const { x, y, zoom } = getViewport();
-      const left = node.position.x * zoom + x;
-      const top = node.position.y * zoom + y;
-      const isOffScreen = left < 0 || top < 0 || left + node.width * zoom > box.width || top + node.height * zoom > box.height;
-      if (isOffScreen) void setCenter(node.position.x + node.width / 2, node.position.y + node.height / 2, { zoom, duration: 250 });
-    }, 60);
+      if (!box || box.width === 0 || current.length === 0 || !current.some((node) => node.id === focusId)) return;
+      const wholeZoom = fitZoom(current, box.width, box.height, FIT_PADDING);
+      if (current.length <= FRAME_WHOLE_LIMIT || wholeZoom >= WHOLE_VIEW_ZOOM) {
+        void fitView({ ...fitViewOptions, minZoom: SMALLEST_WHOLE_ZOOM, duration });
+        return;
+      }
+      // A big view: the focus, its direct neighbours and the selection, at a readable zoom; the
+      // rest is a pan away, or one click on "fit view".
+      const near = new Set([focusId, ...(adjacencyRef.current.upstream.get(focusId) ?? []), ...(adjacencyRef.current.downstream.get(focusId) ?? [])]);
+      if (selectedRef.current) near.add(selectedRef.current);
+      const framed = current.filter((node) => near.has(node.id));
+      // Too many neighbours to show readably: the focus alone, so it is never off screen.
+      const ids = fitZoom(framed, box.width, box.height, FIT_PADDING) >= READABLE_ZOOM ? framed.map((node) => node.id) : [focusId];
+      void fitView({ nodes: ids.map((id) => ({ id })), padding: FIT_PADDING, maxZoom: 0.9, minZoom: READABLE_ZOOM, duration });
+    },
+    [focusId, fitView],
+  );
+
+  // What is drawn changed (or the focus): frame it, unless the user has taken over the view.
+  const hasFramedOnce = useRef(false);
+  useEffect(() => {
+    if (!isMeasured || hasUserMoved.current) return;
+    const frame = requestAnimationFrame(() => {
+      // The first frame is instant: the view appears framed, without a visible jump.
+      frameView(hasFramedOnce.current ? 200 : 0);
+      hasFramedOnce.current = true;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [isMeasured, drawnKey, viewKey, frameView]);
+
+  // The canvas changed size (side panel, window, full screen): frame again, unless the user has
+  // taken over; then at least keep the selected node on screen, at the same zoom.
+  useEffect(() => {
+    const wrapper = wrapperRef.current;
+    if (!wrapper) return;
+    let frame = 0;
+    let lastSize = "";
+    const observer = new ResizeObserver(([entry]) => {
+      const size = `${Math.round(entry.contentRect.width)}x${Math.round(entry.contentRect.height)}`;
+      if (size === lastSize) return;
+      const isFirst = lastSize === "";
+      lastSize = size;
+      if (isFirst) return;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (!hasUserMoved.current) frameView(0);
+        else revealSelected();
+      });
+    });
+    observer.observe(wrapper);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- revealSelected reads refs only
+  }, [frameView]);
+
+  // A newly selected node that the user's own panning left off screen is panned back into view,
+  // at the same zoom (while Threadline frames the view, framing already shows it).
+  const revealSelected = useCallback(() => {
+    const node = nodesRef.current.find((n) => n.id === selectedRef.current);
+    const box = wrapperRef.current?.getBoundingClientRect();
+    if (!node || !box) return;
+    const { x, y, zoom } = getViewport();
+    const left = node.position.x * zoom + x;
+    const top = node.position.y * zoom + y;
+    const isOffScreen = left < 0 || top < 0 || left + node.width * zoom > box.width || top + node.height * zoom > box.height;
+    if (isOffScreen) void setCenter(node.position.x + node.width / 2, node.position.y + node.height / 2, { zoom, duration: 250 });
+  }, [getViewport, setCenter]);
+  useEffect(() => {
+    if (!selectedId || !hasUserMoved.current) return;
+    const timer = setTimeout(revealSelected, 60);
     return () => clearTimeout(timer);
-  }, [selectedId, focusId, getViewport, setCenter]);
+  }, [selectedId, revealSelected]);
+
+  const onUserZoom = useCallback(() => {
+    hasUserMoved.current = true;
+  }, []);
+  // Only a move the user makes (drag, wheel, pinch) carries an event; fitView does not. onMove, not
+  // onMoveStart: a click on a node starts a gesture that moves nothing.
+  const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) hasUserMoved.current = true;
+  }, []);
 
   const focusNodeElement = useCallback((id: string) => {
     const element = wrapperRef.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
@@ -210,6 +301,14 @@ export function LineageCanvas({
     [selectedId, focusId, adjacency, centres, onSelect, onRecentre, onShowMore, focusNodeElement],
   );
 
+  // The minimap only when the view is bigger than the screen: a view framed whole needs no map,
+  // and the map would sit on its bottom-right boxes.
+  const [needsMap, setNeedsMap] = useState(false);
+  useEffect(() => {
+    const box = wrapperRef.current?.getBoundingClientRect();
+    setNeedsMap(!!box && nodes.length > FRAME_WHOLE_LIMIT && fitZoom(nodes, box.width, box.height, FIT_PADDING) < WHOLE_VIEW_ZOOM);
+  }, [nodes]);
+
   const isLarge = nodes.length >= VISIBLE_ONLY_THRESHOLD;
   const isVeryLarge = nodes.length >= LARGE_VIEW_THRESHOLD;
 
@@ -227,10 +326,12 @@ export function LineageCanvas({
         nodes={nodes as Node[]}
         edges={isVeryLarge ? NO_EDGES : (edges as Edge[])}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onPaneClick={onPaneClick}
+        onMove={onMove}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
@@ -251,7 +352,7 @@ export function LineageCanvas({
           </ViewportPortal>
         ) : null}
         {isVeryLarge ? null : <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
-        {isVeryLarge ? null : (
+        {isVeryLarge || !needsMap ? null : (
           <MiniMap
             pannable
             zoomable
@@ -259,9 +360,16 @@ export function LineageCanvas({
             nodeStrokeWidth={0}
             ariaLabel="Minimap of the lineage view"
             className="!rounded-md !border !border-line !shadow-card"
+            style={MINIMAP_STYLE}
           />
         )}
-        <Controls showInteractive={false} position="bottom-left" aria-label="Zoom and view controls">
+        <Controls
+          showInteractive={false}
+          position="bottom-left"
+          aria-label="Zoom and view controls"
+          onZoomIn={onUserZoom}
+          onZoomOut={onUserZoom}
+        >
           <ControlButton
             onClick={onToggleFullscreen}
             title={isFullscreen ? "Leave full screen" : "Full screen"}

@@ -145,7 +145,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   );
   const flow = useMemo(() => {
     if (!paged || !layout.layout) return { nodes: [], edges: [] as FlowEdge[] };
-    const elements = toFlowElements(paged, { focusId, selectedId: state.selected, highlight, hidden, positions: layout.layout.positions });
+    const elements = toFlowElements(paged, { focusId, selectedId: state.selected, highlight, hidden, positions: layout.layout.positions, routes: layout.layout.routes });
     // Edges the layout drew backwards close a cycle (synthetic data re-entering training): dashed.
     const back = new Set(layout.layout.backEdges);
     if (back.size > 0) {
@@ -211,6 +211,9 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
     return () => document.removeEventListener("fullscreenchange", onChange);
   }, []);
 
+  // What the user asked to see: a change frames the canvas afresh (LineageCanvas).
+  const viewKey = [state.node, state.view, state.depth, state.direction, state.asOf ?? "", ...state.expand.map((e) => `${e.direction}:${e.id}`)].join("|");
+
   const focusNode = merged?.nodes.find((n) => n.id === state.node) ?? null;
   // The event the view on screen was read at: exports and shares are pinned to it, so they hold
   // what the screen shows even while the log grows.
@@ -271,6 +274,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
           onShowMore={showMore}
           onToggleFullscreen={onToggleFullscreen}
           isFullscreen={isFullscreen}
+          viewKey={viewKey}
         />
         <CanvasLegend />
         <ExportMenu view={exportView} point={point} focusLabel={focusLabel} />

@@ -41,8 +41,14 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
     scrollRef.current?.scrollTo({ top: 0 });
   }, [nodeId]);
 
+  // Scrolls the panel's own list, never the page: scrollIntoView would also scroll every scrollable
+  // ancestor, the document included, pushing the toolbar out of sight.
   const jumpTo = useCallback((sectionId: string) => {
-    document.getElementById(sectionId)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    const list = scrollRef.current;
+    const section = list?.querySelector<HTMLElement>(`#${CSS.escape(sectionId)}`);
+    if (!list || !section) return;
+    const top = section.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop;
+    list.scrollTo({ top, behavior: "smooth" });
   }, []);
 
   // Further pages of the details' long lists ("Show more"), as of the same point.

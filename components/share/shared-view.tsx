@@ -127,6 +127,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
                 onShowMore={noop}
                 onToggleFullscreen={onToggleFullscreen}
                 isFullscreen={isFullscreen}
+                viewKey={graph.focus}
               />
               <CanvasLegend />
               <ExportMenu view={exportView} point={point} focusLabel={focusLabel} shareToken={token} />

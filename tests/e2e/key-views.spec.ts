@@ -35,6 +35,8 @@ test.describe("key views", () => {
       await page.waitForLoadState("networkidle");
     }
     await expect(nodeOnCanvas(page, CHEMBL)).toBeVisible();
+    // A view this big opens on the focus and its neighbours; "fit view" shows all of it.
+    await page.getByRole("button", { name: "Fit View" }).click();
     await nodeOnCanvas(page, CHEMBL).click();
     await expect(page.getByTestId("side-panel")).toContainText(/ChEMBL 34/);
     await expect(page.getByTestId("side-panel")).toContainText(/no recorded upstream|source/i);

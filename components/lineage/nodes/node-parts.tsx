@@ -11,7 +11,7 @@ import { InvestigateLink } from "@/components/investigate/investigate-link";
 import { useIsFrozenView } from "../frozen-view";
 
 /** Below this zoom a node's text is too small to read: nodes switch to a minimal, larger-type form. */
-export const MIN_DETAIL_ZOOM = 0.5;
+export const MIN_DETAIL_ZOOM = 0.6;
 
 const isZoomedOutSelector = (state: ReactFlowState) => state.transform[2] < MIN_DETAIL_ZOOM;
 
@@ -40,9 +40,10 @@ export function ExpandButton({ id, direction, count, name }: { id: string; direc
     <button
       type="button"
       className={cn(
-        "nodrag nopan absolute top-1/2 z-10 -translate-y-1/2 rounded-full border border-line-strong bg-surface px-1.5 py-0.5",
+        // Beside the box's top corner, clear of the mid-height anchor where edges and arrowheads meet.
+        "nodrag nopan absolute top-0.5 z-10 rounded-full border border-line-strong bg-surface px-1.5 py-0.5",
         "text-[11px] font-semibold leading-4 text-ink-muted shadow-card hover:border-accent hover:text-accent",
-        direction === "upstream" ? "-left-3 -translate-x-full" : "-right-3 translate-x-full",
+        direction === "upstream" ? "-left-2 -translate-x-full" : "-right-2 translate-x-full",
       )}
       data-testid={`expand-${direction}`}
       aria-label={`Show ${count} hidden ${direction} neighbour${count === 1 ? "" : "s"} of ${name}`}
@@ -146,7 +147,11 @@ export function NodeBox({
             <NodeIcon kind={kind} size={30} />
           </span>
           <span className="min-w-0 flex-1 truncate text-[22px] font-bold leading-tight text-ink">{title}</span>
-          {isFailed ? <span className="h-4 w-4 shrink-0 rounded-full bg-danger" aria-hidden="true" /> : null}
+          {isFailed ? (
+            <span data-testid="badge-failed" className="shrink-0 rounded bg-danger px-1.5 text-[16px] font-bold uppercase leading-6 text-white">
+              failed
+            </span>
+          ) : null}
         </div>
         <NodeHandles />
       </div>
