@@ -16,6 +16,15 @@ import { SHARE_PAGE_HEADER } from "@/lib/share-page";
 export const metadata: Metadata = {
   title: { default: "Threadline", template: "%s · Threadline" },
   description: "Lineage explorer for generative-AI and ML pipelines: what made each dataset, model and output, with which parameters, and why it changed.",
+  // Files in public/: every page links them, so no browser falls back to a missing /favicon.ico.
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
 };
 
 export const viewport: Viewport = {
@@ -40,10 +49,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <div className="flex h-14 items-center gap-2 px-3 sm:gap-4 sm:px-6">
             <Link href="/" className="flex items-center gap-2 text-ink" aria-label="Threadline home">
               <Logo />
-              <span className="hidden text-base font-semibold tracking-tight sm:inline">Threadline</span>
+              <span className="hidden text-base font-semibold tracking-tight xl:inline">Threadline</span>
             </Link>
             <AppNav />
-            <div className="ml-auto flex min-w-0 justify-end sm:w-full sm:max-w-xs">
+            {/* The search box is what gives way on narrow screens: the navigation never shrinks. */}
+            <div className="ml-auto flex min-w-0 flex-1 justify-end xl:max-w-xs">
               <SearchDialog />
             </div>
             <VerifyBadge />
