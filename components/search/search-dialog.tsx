@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { createPortal } from "react-dom";
 import type { SearchResult } from "@/lib/lineage/types";
 import { errorMessage, fetchJson, isAbortError } from "@/components/api-client";
@@ -21,6 +21,49 @@ export function openSearch() {
 /** Waits this long after the last key before asking the server, so typing a word is one request. */
 const DEBOUNCE_MS = 150;
 
+/** What a search can be narrowed to (the API's `type`). */
+const TYPE_FILTERS = [
+  { value: "all", label: "All" },
+  { value: "dataset", label: "Datasets" },
+  { value: "model", label: "Models" },
+  { value: "job", label: "Jobs" },
+] as const;
+type TypeFilter = (typeof TYPE_FILTERS)[number]["value"];
+
+interface Suggestions {
+  models: SearchResult[];
+  recentlyChanged: SearchResult[];
+  failed: SearchResult[];
+}
+
+/** The nodes last opened from search, newest first, kept in this browser only. */
+const RECENT_KEY = "threadline:recent-searches";
+const RECENT_LIMIT = 5;
+
+function readRecent(): SearchResult[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
+    return Array.isArray(parsed) ? (parsed as SearchResult[]).filter((r) => typeof r?.id === "string" && typeof r?.name === "string").slice(0, RECENT_LIMIT) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberRecent(result: SearchResult): void {
+  try {
+    const next = [result, ...readRecent().filter((r) => r.id !== result.id)].slice(0, RECENT_LIMIT);
+    localStorage.setItem(RECENT_KEY, JSON.stringify(next));
+  } catch {
+    // Storage full or refused (private mode): recent items are a convenience.
+  }
+}
+
+/** A titled group of the list: results, or when the box is empty recent and suggested nodes. */
+interface ResultGroup {
+  title: string | null;
+  items: SearchResult[];
+}
+
 /**
  * The header's search box and its Ctrl/Cmd-K dialog: finds datasets, jobs, versions and runs by
  * name and jumps to their lineage. A combobox with a listbox of results (arrow keys, Enter, Esc).
@@ -33,6 +76,9 @@ export function SearchDialog() {
   const [status, setStatus] = useState<SearchStatus>("idle");
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState(0);
+  const [typeFilter, setTypeFilter] = useState<TypeFilter>("all");
+  const [suggestions, setSuggestions] = useState<Suggestions | null>(null);
+  const [recent, setRecent] = useState<SearchResult[]>([]);
   const [shortcut, setShortcut] = useState("Ctrl K");
   const inputRef = useRef<HTMLInputElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
@@ -71,7 +117,15 @@ export function SearchDialog() {
   }, []);
 
   useEffect(() => {
-    if (isOpen) inputRef.current?.select();
+    if (!isOpen) return;
+    inputRef.current?.select();
+    setRecent(readRecent());
+    // Suggestions for the empty box, asked once per opening.
+    const controller = new AbortController();
+    fetchJson<{ suggestions: Suggestions }>("/api/v1/search?q=", controller.signal)
+      .then((body) => setSuggestions(body.suggestions))
+      .catch(() => setSuggestions(null));
+    return () => controller.abort();
   }, [isOpen]);
 
   useEffect(() => {
@@ -85,7 +139,7 @@ export function SearchDialog() {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       setStatus("loading");
-      fetchJson<{ results: SearchResult[] }>(`/api/v1/search?q=${encodeURIComponent(q)}`, controller.signal)
+      fetchJson<{ results: SearchResult[] }>(`/api/v1/search?q=${encodeURIComponent(q)}&type=${typeFilter}`, controller.signal)
         .then((body) => {
           setResults(body.results);
           setActive(0);
@@ -102,10 +156,33 @@ export function SearchDialog() {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [query, isOpen]);
+  }, [query, isOpen, typeFilter]);
+
+  // What the list shows: the results, or with an empty box the recent and suggested nodes.
+  const isEmptyQuery = query.trim() === "";
+  const groups: ResultGroup[] = useMemo(() => {
+    if (!isEmptyQuery) return [{ title: null, items: results }];
+    const list: ResultGroup[] = [];
+    if (recent.length > 0) list.push({ title: "Recent", items: recent });
+    if (suggestions) {
+      const shown = new Set(recent.map((r) => r.id));
+      const fresh = (items: SearchResult[]) => items.filter((r) => !shown.has(r.id) && (shown.add(r.id), true));
+      for (const [title, items] of [
+        ["Models", suggestions.models],
+        ["Recently changed", suggestions.recentlyChanged],
+        ["Failed outputs", suggestions.failed],
+      ] as const) {
+        const unique = fresh(items);
+        if (unique.length > 0) list.push({ title, items: unique });
+      }
+    }
+    return list;
+  }, [isEmptyQuery, results, recent, suggestions]);
+  const options = useMemo(() => groups.flatMap((group) => group.items), [groups]);
 
   const go = useCallback(
     (result: SearchResult) => {
+      rememberRecent(result);
       setIsOpen(false);
       setQuery("");
       router.push(lineageHref(result.id));
@@ -117,23 +194,23 @@ export function SearchDialog() {
     (event: KeyboardEvent<HTMLInputElement>) => {
       if (event.key === "ArrowDown") {
         event.preventDefault();
-        setActive((i) => (results.length === 0 ? 0 : (i + 1) % results.length));
+        setActive((i) => (options.length === 0 ? 0 : (i + 1) % options.length));
       } else if (event.key === "ArrowUp") {
         event.preventDefault();
-        setActive((i) => (results.length === 0 ? 0 : (i - 1 + results.length) % results.length));
+        setActive((i) => (options.length === 0 ? 0 : (i - 1 + options.length) % options.length));
       } else if (event.key === "Enter") {
         event.preventDefault();
-        const hit = results[active];
+        const hit = options[active];
         if (hit) go(hit);
       } else if (event.key === "Escape") {
         event.preventDefault();
         close();
       }
     },
-    [results, active, go, close],
+    [options, active, go, close],
   );
 
-  const activeId = results[active] ? `${listId}-option-${active}` : undefined;
+  const activeId = options[active] ? `${listId}-option-${active}` : undefined;
 
   const overlay = (
     <div
@@ -154,12 +231,12 @@ export function SearchDialog() {
           <input
             ref={inputRef}
             role="combobox"
-            aria-expanded={results.length > 0}
+            aria-expanded={options.length > 0}
             aria-controls={listId}
             aria-activedescendant={activeId}
             aria-autocomplete="list"
             aria-label="Search by name"
-            placeholder="Search by name: molecules, finetune, assay…"
+            placeholder="Search names, descriptions, owners, tags…"
             value={query}
             onChange={(event) => setQuery(event.target.value)}
             onKeyDown={onInputKeyDown}
@@ -170,43 +247,74 @@ export function SearchDialog() {
           {status === "loading" ? <span className="text-xs text-ink-faint">Searching…</span> : null}
         </div>
 
-        <ul id={listId} role="listbox" aria-label="Search results" className="max-h-[50vh] overflow-y-auto py-1">
-          {results.map((result, index) => {
-            const kind = visualKindOf(result.type, result.kind);
-            return (
-              <li
-                key={result.id}
-                id={`${listId}-option-${index}`}
-                role="option"
-                aria-selected={index === active}
-                data-testid="search-result"
-                data-node-id={result.id}
-                onMouseDown={(event) => event.preventDefault()}
-                onClick={() => go(result)}
-                onMouseMove={() => setActive(index)}
-                className={cn(
-                  "mx-1 flex cursor-pointer items-center gap-3 rounded-md px-3 py-2",
-                  index === active ? "bg-accent-soft" : "",
-                )}
-              >
-                <span style={{ color: kindColour(kind) }}>
-                  <NodeIcon kind={kind} size={18} />
-                </span>
-                <span className="min-w-0 flex-1">
-                  <span className="block truncate text-sm font-medium text-ink">
-                    {result.name}
-                    {result.version ? <span className="text-ink-muted"> @ {result.version}</span> : null}
-                  </span>
-                  <span className="block truncate text-xs text-ink-muted">{result.namespace}</span>
-                </span>
-                <span className="text-xs text-ink-faint">{nodeTypeLabel[result.type]}</span>
-              </li>
-            );
+        <div role="group" aria-label="Show only" className="flex gap-1 border-b border-line px-3 py-2">
+          {TYPE_FILTERS.map((filter) => (
+            <button
+              key={filter.value}
+              type="button"
+              aria-pressed={typeFilter === filter.value}
+              onClick={() => {
+                setTypeFilter(filter.value);
+                inputRef.current?.focus();
+              }}
+              className={cn(
+                "rounded-full border px-2.5 py-0.5 text-xs font-medium",
+                typeFilter === filter.value ? "border-accent bg-accent-soft text-accent" : "border-line text-ink-muted hover:text-ink",
+              )}
+              data-testid={`search-type-${filter.value}`}
+            >
+              {filter.label}
+            </button>
+          ))}
+        </div>
+
+        <ul id={listId} role="listbox" aria-label={isEmptyQuery ? "Recent and suggested" : "Search results"} className="max-h-[50vh] overflow-y-auto py-1">
+          {groups.map((group) => {
+            const offset = options.indexOf(group.items[0]);
+            return [
+              group.title ? (
+                <li key={`title-${group.title}`} role="presentation" className="px-4 pb-1 pt-2 text-[11px] font-semibold uppercase tracking-wide text-ink-faint">
+                  {group.title}
+                </li>
+              ) : null,
+              ...group.items.map((result, i) => {
+                const index = offset + i;
+                const kind = visualKindOf(result.type, result.kind);
+                return (
+                  <li
+                    key={`${group.title ?? "result"}-${result.id}`}
+                    id={`${listId}-option-${index}`}
+                    role="option"
+                    aria-selected={index === active}
+                    data-testid={isEmptyQuery ? "search-suggestion" : "search-result"}
+                    data-node-id={result.id}
+                    onMouseDown={(event) => event.preventDefault()}
+                    onClick={() => go(result)}
+                    onMouseMove={() => setActive(index)}
+                    className={cn("mx-1 flex cursor-pointer items-center gap-3 rounded-md px-3 py-2", index === active ? "bg-accent-soft" : "")}
+                  >
+                    <span style={{ color: kindColour(kind) }}>
+                      <NodeIcon kind={kind} size={18} />
+                    </span>
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate text-sm font-medium text-ink">
+                        {result.name}
+                        {result.version ? <span className="text-ink-muted"> @ {result.version}</span> : null}
+                      </span>
+                      <span className="block truncate text-xs text-ink-muted">{result.namespace}</span>
+                    </span>
+                    <span className="text-xs text-ink-faint">{kind === "model" ? "Model" : nodeTypeLabel[result.type]}</span>
+                  </li>
+                );
+              }),
+            ];
           })}
         </ul>
 
         {status === "done" && results.length === 0 ? (
-          <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">Nothing matches “{query.trim()}”.</p>
+          <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">
+            Nothing matches “{query.trim()}”{typeFilter !== "all" ? " among these types: try All" : ""}.
+          </p>
         ) : null}
         {status === "error" ? (
           <p role="alert" className="px-4 pb-4 pt-2 text-sm text-danger">
@@ -215,7 +323,7 @@ export function SearchDialog() {
         ) : null}
         {status === "idle" ? (
           <p className="px-4 pb-4 pt-2 text-sm text-ink-muted">
-            Type part of a name. <kbd className="font-mono">↑</kbd> <kbd className="font-mono">↓</kbd> to move,{" "}
+            Type a few letters of a name, description, owner or tag. <kbd className="font-mono">↑</kbd> <kbd className="font-mono">↓</kbd> to move,{" "}
             <kbd className="font-mono">Enter</kbd> to open, <kbd className="font-mono">Esc</kbd> to close.
           </p>
         ) : null}

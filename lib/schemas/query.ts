@@ -53,7 +53,12 @@ export const nodeIdSchema = z.string().trim().min(1, { error: "must not be empty
 export const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
 
 /** GET /api/v1/search */
-export const SearchQuerySchema = z.object({ q: z.string().default("").transform((q) => q.slice(0, 200)), limit: intQuery(20, 1, 100) });
+export const SearchQuerySchema = z.object({
+  q: z.string().default("").transform((q) => q.slice(0, 200)),
+  /** all, datasets (models included), models only, jobs (and runs). */
+  type: z.preprocess(blankToUndefined, z.enum(["all", "dataset", "model", "job"]).default("all")),
+  limit: intQuery(20, 1, 100),
+});
 
 /** GET /api/v1/audit/verify: `projection=false` checks the chain only; `maxAge` (seconds) accepts a full check that old. */
 export const VerifyQuerySchema = z.object({ projection: booleanQuery(true), maxAge: intQuery(0, 0, 3600) });

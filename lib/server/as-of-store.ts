@@ -1,5 +1,5 @@
 import "server-only";
-import { openScratchSqlite, type Sqlite } from "./db";
+import { copyProjectionSchema, openScratchSqlite, type Sqlite } from "./db";
 import { AppError } from "./errors";
 import { getLogHead } from "./event-log";
 import { replayLog } from "./rebuild";
@@ -63,12 +63,7 @@ export function storeAsOf(db: Sqlite, seq: number): Sqlite {
 /** Copies the schema and events 1..seq of `db` into a scratch database and replays them. */
 function buildStoreAsOf(db: Sqlite, seq: number): Sqlite {
   const scratch = openScratchSqlite();
-  const ddl = db
-    .prepare<[], { sql: string }>(
-      "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_prisma%' ORDER BY type DESC",
-    )
-    .all();
-  for (const { sql } of ddl) scratch.exec(sql);
+  copyProjectionSchema(db, scratch);
   const columns = db
     .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('Event') ORDER BY cid")
     .all()

@@ -48,6 +48,25 @@ export function openScratchSqlite(): Sqlite {
 }
 
 /**
+ * Copies the tables and indexes of `source` (the event log and the projection, not Prisma's own
+ * bookkeeping) into an empty `target`, for a replay there. The search index is left out (its FTS5
+ * virtual table, the shadow tables FTS5 keeps for it, and the triggers that fill it): a replayed
+ * copy is read for lineage, never searched.
+ */
+export function copyProjectionSchema(source: Sqlite, target: Sqlite): void {
+  const ddl = source
+    .prepare<[], { sql: string }>(
+      `SELECT sql FROM sqlite_master
+       WHERE type IN ('table', 'index') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+         AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_prisma%'
+         AND name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('shadow', 'virtual'))
+       ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, name`,
+    )
+    .all();
+  for (const { sql } of ddl) target.exec(sql);
+}
+
+/**
  * Runs `read` on a private read-only connection to the same file, pinned to one snapshot of the
  * store by a read transaction held until `read` settles. Long reads run in slices (see steps.ts)
  * need it: they see one consistent store however much is written meanwhile, and they never leave a

@@ -1,5 +1,5 @@
 import "server-only";
-import { openScratchSqlite, type Sqlite } from "./db";
+import { copyProjectionSchema, openScratchSqlite, type Sqlite } from "./db";
 import { runToEnd, type Steps } from "./steps";
 import { ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
 import type { EventKind } from "@/lib/schemas/openlineage";
@@ -118,12 +118,7 @@ const VERIFY_CACHE_ENTRIES = 10_000;
 export function* verifyProjectionSteps(db: Sqlite): Steps<ProjectionCheck> {
   const scratch = openScratchSqlite();
   try {
-    const ddl = db
-      .prepare<[], { sql: string }>(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_prisma%' ORDER BY type DESC",
-      )
-      .all();
-    for (const { sql } of ddl) scratch.exec(sql);
+    copyProjectionSchema(db, scratch);
     // The scratch copy reads the log from the real database and writes only its own tables.
     yield* replayLogSteps(db, scratch, VERIFY_CACHE_ENTRIES);
     for (const query of SNAPSHOT_QUERIES) {

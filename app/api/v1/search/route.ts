@@ -1,15 +1,16 @@
-import { searchNodes } from "@/lib/server/catalog";
-import { toErrorResponse } from "@/lib/server/errors";
-import { queryOf, SearchQuerySchema } from "@/lib/schemas/query";
 import { getSqlite } from "@/lib/server/db";
+import { toErrorResponse } from "@/lib/server/errors";
+import { searchNodes, suggestNodes } from "@/lib/server/search";
+import { queryOf, SearchQuerySchema } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/search?q= — datasets and jobs by name and namespace, runs by run id or run name
+// GET /api/v1/search?q=&type=&limit= — datasets and jobs ranked by how well they match, runs by run id or run name; an empty q suggests where to start
 export async function GET(request: Request) {
   try {
-    const { q, limit } = SearchQuerySchema.parse(queryOf(request));
-    return Response.json({ results: searchNodes(getSqlite(), q, limit) });
+    const { q, type, limit } = SearchQuerySchema.parse(queryOf(request));
+    if (q.trim() === "") return Response.json({ results: [], suggestions: suggestNodes(getSqlite()) });
+    return Response.json({ results: searchNodes(getSqlite(), q, { type, limit }) });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,0 +1,160 @@
+import "server-only";
+import type { Sqlite } from "./db";
+import { describeNodes } from "./lineage";
+import { nodeId } from "@/lib/lineage/node-id";
+import { scoreSearchHit, tokenize, trigramsOf, type SearchFields } from "@/lib/lineage/search-rank";
+import type { SearchResult } from "@/lib/lineage/types";
+
+/**
+ * Search over datasets and jobs. The store finds candidates with its own full-text index and
+ * lib/lineage/search-rank ranks them, so a PostgreSQL store (pg_trgm) only needs its own
+ * `findCandidates` with the same contract beside this one.
+ */
+
+/** What a search can be narrowed to: every node, datasets (models included), models only, jobs. */
+export const SEARCH_TYPES = ["all", "dataset", "model", "job"] as const;
+export type SearchType = (typeof SEARCH_TYPES)[number];
+
+export interface SearchOptions {
+  type?: SearchType;
+  limit?: number;
+}
+
+interface CandidateRow extends SearchFields {
+  type: "dataset" | "job";
+  kind: string;
+}
+
+/** Most candidates one query reads from the index before ranking. */
+const CANDIDATE_LIMIT = 400;
+
+/** An FTS5 string literal: the text in double quotes, inner quotes doubled. */
+const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+function typeFilter(type: SearchType): string {
+  if (type === "dataset") return "AND type = 'dataset'";
+  if (type === "model") return "AND type = 'dataset' AND kind = 'model'";
+  if (type === "job") return "AND type = 'job'";
+  return "";
+}
+
+/**
+ * Candidates for the tokens from SQLite's FTS5 trigram index (NodeSearch, kept in step with Dataset
+ * and Job by triggers: prisma/migrations/*_node_search). Two passes:
+ *
+ * 1. exact: every token of three letters or more appears somewhere in the row (trigram MATCH is a
+ *    substring match), or the query with its separators removed appears in `words`;
+ * 2. near misses, only when the first pass found too little: rows sharing a trigram with a token,
+ *    best bm25 first; the ranking then keeps those whose words are close enough to every token.
+ *
+ * Tokens shorter than three letters cannot use the trigram index: with no longer token the query
+ * is a LIKE over names and words (a scan of the index table, bounded by CANDIDATE_LIMIT).
+ */
+function findCandidates(db: Sqlite, tokens: string[], type: SearchType, wanted: number): CandidateRow[] {
+  const columns = `key, type, kind, name, namespace, description, owners, tags`;
+  const filter = typeFilter(type);
+  const long = tokens.filter((token) => token.length >= 3);
+  if (long.length === 0) {
+    const like = `%${tokens.join("").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return db
+      .prepare<[string, string], CandidateRow>(
+        `SELECT ${columns} FROM NodeSearch WHERE (name LIKE ? ESCAPE '\\' OR words LIKE ? ESCAPE '\\') ${filter} LIMIT ${CANDIDATE_LIMIT}`,
+      )
+      .all(like, like);
+  }
+  const compact = tokens.join("");
+  const exact = `(${long.map(quoted).join(" AND ")})${compact.length >= 3 ? ` OR words : ${quoted(compact)}` : ""}`;
+  const found = db
+    .prepare<[string], CandidateRow>(`SELECT ${columns} FROM NodeSearch WHERE NodeSearch MATCH ? ${filter} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`)
+    .all(exact);
+  if (found.length >= wanted) return found;
+  const grams = new Set<string>();
+  for (const token of long) for (const gram of trigramsOf(token)) if (!gram.includes(" ")) grams.add(gram);
+  if (grams.size === 0) return found;
+  const near = db
+    .prepare<[string], CandidateRow>(`SELECT ${columns} FROM NodeSearch WHERE NodeSearch MATCH ? ${filter} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`)
+    .all([...grams].map(quoted).join(" OR "));
+  const seen = new Set(found.map((row) => row.key));
+  return [...found, ...near.filter((row) => !seen.has(row.key))];
+}
+
+/**
+ * Datasets and jobs matching a query, best first (see lib/lineage/search-rank for the order), and
+ * with no type filter (or "job") runs by run id or MLflow run name (searchRuns).
+ */
+export function searchNodes(db: Sqlite, query: string, options: SearchOptions = {}): SearchResult[] {
+  const limit = options.limit ?? 20;
+  const type = options.type ?? "all";
+  const tokens = tokenize(query);
+  if (tokens.length === 0) return [];
+  const q = query.trim().toLowerCase();
+  const runs = type === "all" || type === "job" ? searchRuns(db, q, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : [];
+  const ranked = [
+    ...findCandidates(db, tokens, type, limit).map((row) => ({ key: row.key, score: scoreSearchHit(query, row), runName: null as string | null })),
+    ...runs,
+  ]
+    .filter((hit) => hit.score > 0)
+    .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
+    .slice(0, limit);
+  const described = new Map(describeNodes(db, ranked.map((hit) => hit.key)).map((node) => [node.id, node]));
+  return ranked.flatMap((hit) => {
+    const node = described.get(hit.key);
+    // A run shows as "<job> @ <run name>": the job is what it belongs to, the name what people call it.
+    return node ? [{ id: node.id, type: node.type, namespace: node.namespace, name: node.name, version: hit.runName ?? node.version, kind: node.kind, score: hit.score }] : [];
+  });
+}
+
+/**
+ * Runs by id prefix (an index range on runId: a UUID typed with or without its dashes) and by run
+ * name. The name match reads the runs' facets, so it is bounded: names are for recent work.
+ */
+function searchRuns(db: Sqlite, q: string, like: string): { key: string; score: number; runName: string | null }[] {
+  const hex = q.replace(/-/g, "");
+  const hits = new Map<string, { key: string; score: number; runName: string | null }>();
+  if (/^[0-9a-f]{6,32}$/.test(hex)) {
+    const prefix = [8, 4, 4, 4, 12].reduce<{ out: string; rest: string }>(
+      (acc, size, i) => (acc.rest ? { out: acc.out + (i > 0 && acc.out.length > 0 ? "-" : "") + acc.rest.slice(0, size), rest: acc.rest.slice(size) } : acc),
+      { out: "", rest: hex },
+    ).out;
+    const rows = db
+      .prepare<[string, string], { runId: string; runName: string | null }>(
+        `SELECT runId, json_extract(facets, '$.threadline_mlflow.runName') AS runName FROM Run WHERE runId >= ? AND runId < ? ORDER BY runId LIMIT 20`,
+      )
+      .all(prefix, `${prefix}\uffff`);
+    for (const r of rows) hits.set(r.runId, { key: nodeId.run(r.runId), score: r.runId.replace(/-/g, "") === hex ? 100 : 85, runName: r.runName });
+  }
+  const named = db
+    .prepare<[string], { runId: string; runName: string }>(
+      `SELECT runId, json_extract(facets, '$.threadline_mlflow.runName') AS runName FROM Run
+       WHERE json_extract(facets, '$.threadline_mlflow.runName') LIKE ? ESCAPE '\\'
+       ORDER BY COALESCE(startedAt, '') DESC LIMIT 50`,
+    )
+    .all(like);
+  for (const r of named) {
+    if (hits.has(r.runId)) continue;
+    const name = r.runName.toLowerCase();
+    hits.set(r.runId, { key: nodeId.run(r.runId), score: name === q ? 95 : name.startsWith(q) ? 75 : 55, runName: r.runName });
+  }
+  return [...hits.values()];
+}
+
+
+/** What the empty search box suggests: models, the most recently changed nodes, failed outputs. */
+export interface SearchSuggestions {
+  models: SearchResult[];
+  recentlyChanged: SearchResult[];
+  failed: SearchResult[];
+}
+
+export function suggestNodes(db: Sqlite, limit = 5): SearchSuggestions {
+  const keys = (sql: string) => db.prepare<[number], { key: string }>(sql).all(limit).map((row) => row.key);
+  const toResults = (list: string[]): SearchResult[] =>
+    describeNodes(db, list).map((node) => ({ id: node.id, type: node.type, namespace: node.namespace, name: node.name, version: node.version, kind: node.kind, score: 0 }));
+  return {
+    models: toResults(keys(`SELECT key FROM Dataset WHERE kind = 'model' ORDER BY updatedAt DESC, key LIMIT ?`)),
+    recentlyChanged: toResults(
+      keys(`SELECT key FROM (SELECT key, updatedAt FROM Dataset UNION ALL SELECT key, updatedAt FROM Job) ORDER BY updatedAt DESC, key LIMIT ?`),
+    ),
+    failed: toResults(keys(`SELECT key FROM DatasetVersion WHERE isFailed = 1 ORDER BY createdAt DESC, key LIMIT ?`)),
+  };
+}
