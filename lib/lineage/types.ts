@@ -152,6 +152,18 @@ export interface ChangeEntry {
   inputChanges: { added: string[]; removed: string[] };
 }
 
+/**
+ * Why a dataset version counts as failed: the run that wrote it failed (source "run"), a run that
+ * read it reported a failing check ("check", with the check's name), or a reviewer marked it ("flag").
+ */
+export interface VersionFailure {
+  source: "run" | "check" | "flag";
+  message: string;
+  check: string | null;
+  /** The run that failed or reported the check (its node id). */
+  run: string | null;
+}
+
 /** Everything about one node: GET /api/v1/nodes/<id>. */
 export interface NodeDetail {
   node: LineageNode;
@@ -163,6 +175,8 @@ export interface NodeDetail {
   createdAt: string | null;
   updatedAt: string | null;
   contentHash: string | null;
+  /** A version's failures (a dataset's: its latest version's); empty when it has not failed. */
+  failures: VersionFailure[];
   schema: { name: string; type: string | null; description: string | null }[];
   /** Datasets: all versions; versions: the dataset's versions (for the timeline). Newest first. */
   versions: VersionSummary[];

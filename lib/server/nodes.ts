@@ -16,11 +16,12 @@ import type {
   RunSummary,
   Transformation,
   VersionSummary,
+  VersionFailure,
 } from "@/lib/lineage/types";
 import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
 import { diffParameters, diffSets } from "@/lib/lineage/changes";
 import { readChangeFacet } from "@/lib/schemas/threadline-facets";
-import { readFacets, readRunParameters } from "@/lib/schemas/columns";
+import { readFacets, readFailureReasons, readRunParameters } from "@/lib/schemas/columns";
 
 /**
  * Everything about one node, for GET /api/v1/nodes/<id> and the side panel: what it is, what made
@@ -76,6 +77,7 @@ interface DatasetVersion {
   contentHash: string | null;
   isSynthetic: number;
   isFailed: number;
+  failureReasons: string;
   facets: string;
   createdAt: string;
   updatedAt: string;
@@ -84,7 +86,13 @@ interface DatasetVersion {
 const RUN_COLUMNS =
   "runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace, parameters, reason, facets, jobFacets, updatedAt";
 const VERSION_COLUMNS =
-  "key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, isFailed, facets, createdAt, updatedAt";
+  "key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, isFailed, failureReasons, facets, createdAt, updatedAt";
+
+/** A version's failure reasons (the typed column reader) as the panel shows them. */
+function failuresOf(version: DatasetVersion | null): VersionFailure[] {
+  if (!version || version.isFailed !== 1) return [];
+  return readFailureReasons(version.failureReasons).map((r) => ({ source: r.source, message: r.message, check: r.check ?? null, run: r.run ?? null }));
+}
 
 function findJob(db: Sqlite, key: string): Job | undefined {
   return db.prepare<[string], Job>("SELECT key, namespace, name, kind, description, facets, latestRunId, createdAt, updatedAt FROM Job WHERE key = ?").get(key);
@@ -219,6 +227,7 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
       createdAt: version?.createdAt ?? dataset.createdAt,
       updatedAt: version?.updatedAt ?? dataset.updatedAt,
       contentHash: current?.contentHash ?? null,
+      failures: failuresOf(current),
       schema: schemaOf(facets),
       versions: versions.map((v) => {
         const s = versionSummary(v);
@@ -255,6 +264,7 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
     createdAt: run?.startedAt ?? job.createdAt,
     updatedAt: run?.updatedAt ?? job.updatedAt,
     contentHash: null,
+    failures: [],
     schema: [],
     versions: [],
     runs: runs.map(runSummary),

@@ -9,8 +9,36 @@ export function OverviewSection({ detail }: { detail: NodeDetail }) {
   const { node } = detail;
   const kind = visualKindOf(node.type, node.kind);
   const isDatasetLike = node.type === "dataset" || node.type === "datasetVersion";
+  // Shares frozen before failures were recorded carry none.
+  const failures = detail.failures ?? [];
+  // A failed run (or a job whose last run failed) says why first, before anything else.
+  const failedRun = (node.type === "run" || node.type === "job") && detail.transformation?.run?.state === "FAILED" ? detail.transformation.run : null;
   return (
     <PanelSection id="panel-overview" title="Overview" testId="section-overview">
+      {failedRun ? (
+        <div role="alert" className="mb-3 rounded-md border border-danger/40 bg-danger-soft px-3 py-2" data-testid="run-failed">
+          <p className="mb-1 text-sm font-semibold text-danger">{node.type === "job" ? "Its last run failed" : "This run failed"}</p>
+          <p className="whitespace-pre-line break-words font-mono text-xs text-ink">{failedRun.errorMessage ?? "No error message was recorded."}</p>
+        </div>
+      ) : null}
+      {failures.length > 0 ? (
+        <div role="alert" className="mb-3 rounded-md border border-danger/40 bg-danger-soft px-3 py-2" data-testid="failures">
+          <p className="mb-1 text-sm font-semibold text-danger">
+            {node.type === "dataset" ? `Its latest version (${node.version}) failed` : "Why it failed"}
+          </p>
+          <ul className="space-y-1">
+            {failures.map((failure, index) => (
+              <li key={index} className="text-sm text-ink" data-testid="failure" data-source={failure.source}>
+                <span className="mr-1.5 rounded bg-danger px-1 text-[10px] font-semibold uppercase leading-4 text-white">
+                  {failure.source === "check" ? "failed check" : failure.source === "flag" ? "marked failed" : "run failed"}
+                </span>
+                {failure.check ? <strong className="font-semibold">{failure.check}: </strong> : null}
+                <span className="break-words">{failure.message}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {detail.description ? <p className="mb-3 whitespace-pre-line text-sm text-ink">{detail.description}</p> : null}
       <dl>
         <Field label="Type">{nodeTypeLabel[node.type]}</Field>
