@@ -1,5 +1,4 @@
 import type { Page } from "@playwright/test";
-import { lineageHref } from "../../../components/lineage/lineage-href";
 
 /**
  * Helpers the e2e specs share for the lineage canvas: find a node as a person sees it (by its
@@ -10,7 +9,8 @@ import { lineageHref } from "../../../components/lineage/lineage-href";
 export const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 /** The explorer's address for a node, with more parameters appended as they are (`&depth=3`). */
-export const lineageUrl = (id: string, extra = "") => `${lineageHref(id)}${extra}`;
+/** The explorer on a node with nothing selected (lineageHref would select it); `extra` adds parameters. */
+export const lineageUrl = (id: string, extra = "") => `/lineage?${new URLSearchParams({ node: id }).toString()}${extra}`;
 
 /** A parameter of the page's current address. */
 export const addressParam = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
