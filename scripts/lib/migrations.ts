@@ -73,10 +73,15 @@ const MIGRATION_FILE_NAME = "migration.sql";
 // Threadline manages every table in the database. Prisma's schema cannot describe one of them: the
 // SQLite search index (an FTS5 virtual table, with the shadow tables FTS5 keeps) is written by its
 // own migration (prisma/migrations/*_node_search) and left out of diffs, so drift checks ignore it.
-const NO_FILTERS: SchemaFilter = {
-  externalTables: ["NodeSearch", "NodeSearch_data", "NodeSearch_idx", "NodeSearch_content", "NodeSearch_docsize", "NodeSearch_config"],
-  externalEnums: [],
+// PostgreSQL has no such table, and its engine accepts only schema-qualified names here (P3023).
+const FILTERS: Record<Backend, SchemaFilter> = {
+  sqlite: {
+    externalTables: ["NodeSearch", "NodeSearch_data", "NodeSearch_idx", "NodeSearch_content", "NodeSearch_docsize", "NodeSearch_config"],
+    externalEnums: [],
+  },
+  postgresql: { externalTables: [], externalEnums: [] },
 };
+const filtersFor = (provider: string): SchemaFilter => FILTERS[provider === "postgresql" ? "postgresql" : "sqlite"];
 
 /** A failure the command-line tools should report as a one-line message, not a stack trace. */
 export class MigrationError extends Error {
@@ -470,7 +475,7 @@ export async function diffMigrationsToSchema(
       // With exitCode the engine says 2 for "there is a difference": more reliable than parsing
       // the script, which for no difference is a comment ("-- This is an empty migration.").
       exitCode: true,
-      filters: NO_FILTERS,
+      filters: filtersFor(getProvider(schemaFiles)),
     });
     if (result.exitCode === 0) return "";
     if (result.exitCode === 2) return result.stdout ?? "";
@@ -521,7 +526,7 @@ export async function applyPendingMigrations(options: ApplyMigrationsOptions): P
   if (target.backend === "sqlite") await mkdir(path.dirname(target.databasePath), { recursive: true });
 
   return withEngine({ target, schemaFiles, onLog: options.onLog }, async (engine) => {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS });
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrations, filters: filtersFor(target.backend) });
     return appliedMigrationNames;
   });
 }
