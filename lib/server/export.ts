@@ -334,3 +334,29 @@ export function exportFileName(nodeId: string, extension: string): string {
   const base = nodeId.split(/[:/]/).filter(Boolean).slice(-2).join("-").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
   return `threadline-${base || "export"}.${extension}`;
 }
+
+/**
+ * The HTTP answer for an NDJSON export, the same for a live view and a share: the events, or with
+ * `?attestation=1` their attestation; `?download=1` names the file. `baseHeaders` go on either.
+ */
+export function eventsExportResponse(built: EventsExport, nodeId: string, url: URL, baseHeaders: Record<string, string> = {}): Response {
+  const isDownload = url.searchParams.get("download") === "1";
+  const { body, seqs, attestation } = built;
+  if (url.searchParams.get("attestation") === "1") {
+    return Response.json(attestation, {
+      headers: {
+        ...baseHeaders,
+        ...(isDownload ? { "Content-Disposition": `attachment; filename="${exportFileName(nodeId, "ndjson.attestation.json")}"` } : {}),
+      },
+    });
+  }
+  const headers: Record<string, string> = {
+    ...baseHeaders,
+    "Content-Type": "application/x-ndjson; charset=utf-8",
+    "Threadline-Head-Seq": String(attestation.statement.view.asOf),
+    "Threadline-Event-Count": String(seqs.length),
+    "Threadline-Content-Sha256": attestation.statement.sha256,
+  };
+  if (isDownload) headers["Content-Disposition"] = `attachment; filename="${exportFileName(nodeId, "ndjson")}"`;
+  return new Response(body, { headers });
+}

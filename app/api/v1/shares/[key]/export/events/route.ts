@@ -1,6 +1,6 @@
 import { getSqlite } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { buildEventsExport, exportFileName } from "@/lib/server/export";
+import { buildEventsExport, eventsExportResponse } from "@/lib/server/export";
 import { SHARE_RESPONSE_HEADERS, sharedViewQuery } from "@/lib/server/shares";
 
 export const dynamic = "force-dynamic";
@@ -11,26 +11,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
     const { key } = await params;
     const db = getSqlite();
     const { view } = sharedViewQuery(db, key);
-    const { body, seqs, attestation } = buildEventsExport(db, view);
-    const url = new URL(request.url);
-    const isDownload = url.searchParams.get("download") === "1";
-    if (url.searchParams.get("attestation") === "1") {
-      return Response.json(attestation, {
-        headers: {
-          ...SHARE_RESPONSE_HEADERS,
-          ...(isDownload ? { "Content-Disposition": `attachment; filename="${exportFileName(view.node, "ndjson.attestation.json")}"` } : {}),
-        },
-      });
-    }
-    const headers: Record<string, string> = {
-      ...SHARE_RESPONSE_HEADERS,
-      "Content-Type": "application/x-ndjson; charset=utf-8",
-      "Threadline-Head-Seq": String(attestation.statement.view.asOf),
-      "Threadline-Event-Count": String(seqs.length),
-      "Threadline-Content-Sha256": attestation.statement.sha256,
-    };
-    if (isDownload) headers["Content-Disposition"] = `attachment; filename="${exportFileName(view.node, "ndjson")}"`;
-    return new Response(body, { headers });
+    return eventsExportResponse(buildEventsExport(db, view), view.node, new URL(request.url), SHARE_RESPONSE_HEADERS);
   } catch (error) {
     const response = toErrorResponse(error);
     for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
