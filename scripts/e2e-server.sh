@@ -8,7 +8,11 @@ export THREADLINE_SIGNING_KEY="${THREADLINE_SIGNING_KEY:-MC4CAQAwBQYDK2VwBCIEIOK
 # The whole suite reads from one address; tests/api/hardening.spec.ts checks the read limit on a
 # server of its own.
 export THREADLINE_READ_RATE_LIMIT_PER_SECOND="${THREADLINE_READ_RATE_LIMIT_PER_SECOND:-0}"
-rm -f data/e2e.db data/e2e.db-wal data/e2e.db-shm
+# Start from an empty store: remove the SQLite file DATABASE_URL names (file:./data/… only).
+if [[ "$DATABASE_URL" == file:* ]]; then
+  db_file="${DATABASE_URL#file:}"
+  rm -f "$db_file" "$db_file-wal" "$db_file-shm"
+fi
 npm run --silent db:migrate
 npm run --silent db:seed
 exec npx next start -p "${E2E_PORT:-3100}"

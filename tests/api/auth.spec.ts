@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { ownPort } from "../support/own-server";
 import { expectError, getStats, makeRunEvent, postBatch, postEvent, uniqueNamespace } from "./support/api";
 
 /**
@@ -12,7 +13,7 @@ import { expectError, getStats, makeRunEvent, postBatch, postEvent, uniqueNamesp
  */
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PORT = Number(process.env.E2E_AUTH_PORT ?? 3101);
+const PORT = ownPort(1);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DB_FILE = "data/e2e-auth.db";
 const KEY = "secret";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { startOwnServer, type OwnServer } from "../support/own-server";
+import { startOwnServer, type OwnServer, ownPort } from "../support/own-server";
 
 /**
  * Reads stay bounded under hostile load, on a server of this spec's own:
@@ -10,7 +10,7 @@ import { startOwnServer, type OwnServer } from "../support/own-server";
  * than the (tuned-down) read limit gets 429 with Retry-After.
  */
 
-const PORT = Number(process.env.E2E_BOUNDED_PORT ?? 3153);
+const PORT = ownPort(7);
 const WIDTH = 20_000;
 const PER_EVENT = 5_000; // THREADLINE_MAX_EVENT_INPUTS's default: the run's inputs add up over four events
 const ns = `wide-${randomUUID().slice(0, 8)}`;

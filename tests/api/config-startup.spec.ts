@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { spawnServer, stopProcessGroup } from "../support/own-server";
+import { spawnServer, stopProcessGroup, ownPort } from "../support/own-server";
 
 /**
  * The configuration is parsed when the server starts (instrumentation.ts -> lib/config.ts): a bad
  * value must stop `next start` with a non-zero exit naming the variable, before any request.
  */
 
-const PORT = Number(process.env.E2E_CONFIG_PORT ?? 3104);
+const PORT = ownPort(4);
 
 async function startAndWaitForExit(env: Record<string, string>): Promise<{ code: number | null; output: string; answered: boolean }> {
   const server = spawnServer({ port: PORT, dbFile: "data/e2e-config.db", env });

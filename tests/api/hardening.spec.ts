@@ -1,7 +1,7 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { startOwnServer, type OwnServer } from "../support/own-server";
+import { startOwnServer, type OwnServer, ownPort } from "../support/own-server";
 
 /**
  * Hostile input against the server: malformed paths, unknown API paths, HSTS, sign-in throttling and
@@ -10,7 +10,7 @@ import { startOwnServer, type OwnServer } from "../support/own-server";
  * - A protected server of this spec's own (admin, THREADLINE_API_KEY, a short body timeout) the rest.
  */
 
-const PORT = Number(process.env.E2E_HARDENING_PORT ?? 3151);
+const PORT = ownPort(5);
 const ADMIN = { username: "root", password: "correct horse battery staple" };
 const ENV_KEY = "env-key-for-hardening-tests";
 const MALFORMED = "%E0%A4%A";

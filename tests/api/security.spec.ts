@@ -4,17 +4,18 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { ownPort } from "../support/own-server";
 
 /**
  * Access control, CSRF, share-link isolation and security headers.
- * - The shared e2e server (port 3100) runs in local demo mode: headers and share isolation are
+ * - The shared e2e server runs in local demo mode: headers and share isolation are
  *   checked there.
- * - Protected mode is checked on a server of its own (port 3103, its own database) started with
+ * - Protected mode is checked on a server of its own (port E2E_PORT + 3, its own database) started with
  *   THREADLINE_AUTH=on, an admin from THREADLINE_ADMIN_PASSWORD and THREADLINE_API_KEY.
  */
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PORT = Number(process.env.E2E_SECURITY_PORT ?? 3103);
+const PORT = ownPort(3);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DB_FILE = "data/e2e-security.db";
 const ADMIN = { username: "root", password: "correct horse battery staple" };

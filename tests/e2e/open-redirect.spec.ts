@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startOwnServer, type OwnServer } from "../support/own-server";
+import { startOwnServer, type OwnServer, ownPort } from "../support/own-server";
 
 /**
  * `/signin?next=…` must never send a person to another site, in a real browser (which drops tabs and
@@ -7,7 +7,7 @@ import { startOwnServer, type OwnServer } from "../support/own-server";
  * a signed-in person sees, every one of these ends on Threadline's own origin.
  */
 
-const PORT = Number(process.env.E2E_REDIRECT_PORT ?? 3152);
+const PORT = ownPort(6);
 const ADMIN = { username: "root", password: "correct horse battery staple" };
 const HOSTILE_NEXT = ["/%09/evil.example/", "/%0a/evil.example/", "/%0d%0a/evil.example/", "//evil.example/", "/%5Cevil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)"];
 

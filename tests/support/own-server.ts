@@ -12,6 +12,14 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * The port of a spec's own server: the shared e2e server's port plus `offset` (1–9), so suites
+ * started with different E2E_PORT values (one per checkout) never reach for the same port.
+ */
+export function ownPort(offset: number): number {
+  return Number(process.env.E2E_PORT ?? 3100) + offset;
+}
+
 export interface OwnServer {
   baseURL: string;
   /** Everything the server printed so far. */
