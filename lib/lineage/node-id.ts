@@ -4,7 +4,8 @@ import type { NodeType } from "./types";
  * Node ids: the one place they are built, read and carried through URLs.
  *
  * An id is `<type>:<rest>`, after Marquez: `dataset:<namespace>:<name>`, `job:<namespace>:<name>`,
- * `datasetVersion:<namespace>:<name>:<version>`, `run:<runId>`. Namespaces, names and versions are
+ * `datasetVersion:<namespace>:<name>:<version>`, `run:<runId>`, and in the column-lineage graph
+ * `datasetField:<namespace>:<dataset>:<field>`. Namespaces, names and versions are
  * OpenLineage's and may hold `:`, `/`, `%`, spaces and any Unicode, so apart from its type prefix
  * (and a run's id) an id is opaque: it is built from its parts and never split back into them.
  *
@@ -18,7 +19,20 @@ export const nodeId = {
   job: (namespace: string, name: string) => `job:${namespace}:${name}`,
   datasetVersion: (namespace: string, name: string, version: string) => `datasetVersion:${namespace}:${name}:${version}`,
   run: (runId: string) => `run:${runId}`,
+  /** One field of a dataset (column lineage, after Marquez); nested fields by path (`address.city`). */
+  datasetField: (namespace: string, dataset: string, field: string) => `datasetField:${namespace}:${dataset}:${field}`,
 };
+
+const FIELD_PREFIX = "datasetField:";
+
+/**
+ * True for a dataset field's id. Field ids live in the column-lineage graph, beside the node types
+ * of the dataset/job graph rather than among them, and like every id are looked up whole, never
+ * split: a field or dataset name holding `:` is one more character of the id.
+ */
+export function isDatasetFieldId(id: string): boolean {
+  return id.startsWith(FIELD_PREFIX) && id.length > FIELD_PREFIX.length;
+}
 
 /** The node type encoded in the id's prefix, or null for a string that is not a node id. */
 export function nodeTypeOf(id: string): NodeType | null {

@@ -2,6 +2,8 @@ import "server-only";
 import { isRecord } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
+import { hasColumnFacets, projectColumns } from "./columns-projection";
+import { runStepsSync, type SqlSteps } from "./store/sql-steps";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -312,6 +314,8 @@ interface VersionRow {
 
 function prepare(db: Sqlite) {
   return {
+    // The column projection is written once for the Store (columns-projection.ts); run it here.
+    runSteps: <T>(steps: SqlSteps<T>): T => runStepsSync(db, steps),
     nodeId: db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?"),
     insertNode: db.prepare<[string, string, string, string, number]>(
       "INSERT INTO Node (key, type, namespace, name, seq) VALUES (?, ?, ?, ?, ?)",
@@ -583,6 +587,10 @@ class Projector {
         this.s.setLatestVersion.run(key, datasetKey);
         if (dataset) dataset.latestVersionKey = key;
       }
+    }
+    if (hasColumnFacets(d.facets)) {
+      const target = { namespace: d.namespace, name: d.name, datasetKey, versionKey: key, runId: producedByRunId };
+      this.s.runSteps(projectColumns(this.seq, target, d.facets ?? {}));
     }
     return { key, nodeId: id };
   }

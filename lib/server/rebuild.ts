@@ -9,7 +9,7 @@ import type { EventKind } from "@/lib/schemas/openlineage";
  * stored equals what the log says (projection verification).
  */
 
-const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag"] as const;
+const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField"] as const;
 const PAGE = 1000;
 /** Rows the replay keeps cached at most before starting afresh (memory stays bounded on big logs). */
 const CACHE_ENTRIES = 200_000;
@@ -35,7 +35,7 @@ export function* replayLogSteps(source: Sqlite, target: Sqlite = source, cacheEn
     const hasSequence = target
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
       .get();
-    if (hasSequence) target.prepare("DELETE FROM sqlite_sequence WHERE name = 'Node'").run();
+    if (hasSequence) target.prepare("DELETE FROM sqlite_sequence WHERE name IN ('Node', 'FieldNode')").run();
     // Paged rather than iterated: a connection cannot write while one of its cursors is open.
     let after = 0;
     const cache = new ProjectionCache();
@@ -70,6 +70,14 @@ const SNAPSHOT_QUERIES: { table: string; sql: string; dropNodeId?: boolean }[] =
     sql: `SELECT s.key AS source, t.key AS target, e.seq FROM Node s
           CROSS JOIN Edge e ON e.sourceId = s.id CROSS JOIN Node t ON t.id = e.targetId ORDER BY s.key, t.key`,
   },
+  { table: "FieldNode", sql: "SELECT key, datasetKey, namespace, dataset, field, seq FROM FieldNode ORDER BY key" },
+  {
+    table: "FieldEdge",
+    sql: `SELECT s.key AS source, t.key AS target, e.transformations, e.transformationDescription, e.transformationType,
+                 e.isMasked, e.versionKey, e.runId, e.seq
+          FROM FieldNode s CROSS JOIN FieldEdge e ON e.sourceId = s.id CROSS JOIN FieldNode t ON t.id = e.targetId ORDER BY s.key, t.key`,
+  },
+  { table: "DatasetField", sql: "SELECT * FROM DatasetField ORDER BY versionKey, field" },
   { table: "EventNode", sql: "SELECT en.seq, n.key FROM EventNode en JOIN Node n ON n.id = en.nodeId ORDER BY en.seq, n.key" },
   ...(
     [
@@ -156,5 +164,7 @@ export function* verifyProjectionSteps(db: Sqlite): Steps<ProjectionCheck> {
 }
 
 function rowKey(row: Record<string, unknown>): string {
-  return String(row.key ?? row.runId ?? (row.source ? `${row.source} -> ${row.target}` : JSON.stringify(row)));
+  if (row.source) return `${row.source} -> ${row.target}`;
+  if (row.versionKey && row.field) return `${row.versionKey} ${row.field}`;
+  return String(row.key ?? row.runId ?? JSON.stringify(row));
 }

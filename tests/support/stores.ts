@@ -63,7 +63,7 @@ export async function createTestStore(backend: Backend): Promise<TestStore> {
 }
 
 /** Every table the log and its projection fill, parents first. */
-export const LINEAGE_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag"];
+export const LINEAGE_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField"];
 
 /**
  * Copies the log and projection rows (or the tables named) of one store into another, row for row, so a read can be
