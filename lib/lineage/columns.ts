@@ -236,3 +236,16 @@ export interface ColumnLineageGraph {
   /** The node budget cut the walk short: more fields lie beyond the answer. */
   truncated: boolean;
 }
+
+/** One field of a dataset as a lineage node shows it in the columns view. */
+export interface DatasetFieldSummary {
+  /** datasetField:<namespace>:<dataset>:<field> */
+  id: string;
+  field: string;
+  /** From the dataset's latest schema; null for a field known only from column lineage. */
+  type: string | null;
+  /** Column lineage says which fields made it. */
+  hasLineage: boolean;
+  /** A transformation into it masks the data. */
+  isMasked: boolean;
+}

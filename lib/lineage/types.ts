@@ -148,7 +148,8 @@ export interface ChangeEntry {
   reason: string | null;
   author: string | null;
   parameterChanges: { key: string; from: string | null; to: string | null }[];
-  schemaChanges: { added: string[]; removed: string[] };
+  /** Fields by path; `retyped` is absent from share snapshots taken before it was recorded. */
+  schemaChanges: { added: string[]; removed: string[]; retyped?: { field: string; from: string | null; to: string | null }[] };
   inputChanges: { added: string[]; removed: string[] };
 }
 

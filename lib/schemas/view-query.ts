@@ -176,3 +176,24 @@ export function viewQueryParams(
 }
 
 export type { Direction };
+
+/** Column lineage's default depth: Marquez's, so its users' scripts that leave it out get what they expect. */
+export const COLUMN_LINEAGE_DEFAULT_DEPTH = 20;
+
+/**
+ * GET /api/v1/column-lineage: a field (datasetField:<ns>:<dataset>:<field>) or every field of a
+ * dataset (dataset:<ns>:<name>), upstream and, on request, downstream; the lineage API's bounds.
+ */
+export const ColumnLineageQuerySchema = z.object({
+  nodeId: z
+    .string()
+    .trim()
+    .min(1, "required")
+    .max(2_000)
+    .refine((id) => id.startsWith("datasetField:") || nodeTypeOf(id) === "dataset", "expected datasetField:<namespace>:<dataset>:<field> or dataset:<namespace>:<name>"),
+  depth: z.coerce.number().int("expected a whole number").min(0).max(VIEW_MAX_DEPTH).default(COLUMN_LINEAGE_DEFAULT_DEPTH),
+  withDownstream: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  limit: z.coerce.number().int("expected a whole number").min(1).max(VIEW_MAX_LIMIT).default(VIEW_DEFAULT_LIMIT),
+  asOf: AsOfSchema,
+});
+

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ColumnLineageGraph, ColumnLineageInputField, ColumnLineageNode, FieldTransformation, SchemaField } from "@/lib/lineage/columns";
+import type { ColumnLineageGraph, ColumnLineageInputField, ColumnLineageNode, DatasetFieldSummary, FieldTransformation, SchemaField } from "@/lib/lineage/columns";
 import { isDatasetFieldId, nodeTypeOf } from "@/lib/lineage/node-id";
 import { AppError } from "./errors";
 import type { Queryable } from "./store/types";
@@ -218,4 +218,37 @@ export async function getVersionSchema(q: Queryable, versionKey: string): Promis
     `SELECT "field", "type", "description" FROM "DatasetField" WHERE "versionKey" = ? ORDER BY "position"`,
     [versionKey],
   );
+}
+
+/**
+ * The fields of each dataset for the explorer's columns view: those of its latest schema in the
+ * producer's order, then any known only from column lineage, by name; each with whether column
+ * lineage made it and whether that masks it. Datasets without fields are left out.
+ */
+export async function getDatasetFields(q: Queryable, datasetKeys: readonly string[]): Promise<Record<string, DatasetFieldSummary[]>> {
+  type Row = { datasetKey: string; id: string; field: string; type: string | null; position: number | null; edges: number; masked: number };
+  const rows: Row[] = [];
+  for (let i = 0; i < datasetKeys.length; i += CHUNK) {
+    const chunk = datasetKeys.slice(i, i + CHUNK);
+    rows.push(
+      ...(await q.all<Row>(
+        `SELECT n."datasetKey", n."key" AS "id", n."field", f."type", f."position",
+                (SELECT COUNT(*) FROM "FieldEdge" e WHERE e."targetId" = n."id") AS "edges",
+                (SELECT COUNT(*) FROM "FieldEdge" e WHERE e."targetId" = n."id" AND e."isMasked" = 1) AS "masked"
+         FROM "FieldNode" n
+         LEFT JOIN "Dataset" d ON d."key" = n."datasetKey"
+         LEFT JOIN "DatasetField" f ON f."versionKey" = d."latestVersionKey" AND f."field" = n."field"
+         WHERE n."datasetKey" IN (${placeholders(chunk.length)})`,
+        chunk,
+      )),
+    );
+  }
+  // Schema order first (a field without a place in the latest schema after them), then by name.
+  const place = (r: Row) => (r.position === null ? Number.MAX_SAFE_INTEGER : Number(r.position));
+  rows.sort((a, b) => place(a) - place(b) || compareText(a.field, b.field));
+  const out: Record<string, DatasetFieldSummary[]> = {};
+  for (const r of rows) {
+    (out[r.datasetKey] ??= []).push({ id: r.id, field: r.field, type: r.type, hasLineage: Number(r.edges) > 0, isMasked: Number(r.masked) > 0 });
+  }
+  return out;
 }

@@ -19,8 +19,9 @@ import type {
   VersionFailure,
 } from "@/lib/lineage/types";
 import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
-import { diffParameters, diffSets } from "@/lib/lineage/changes";
+import { diffParameters } from "@/lib/lineage/changes";
 import { readChangeFacet } from "@/lib/schemas/threadline-facets";
+import { schemaChanges, schemaFieldsOf } from "@/lib/lineage/columns";
 import { readFacets, readFailureReasons, readRunParameters } from "@/lib/schemas/columns";
 
 /**
@@ -124,14 +125,20 @@ function tagsOf(f: Facets): string[] {
   });
 }
 
+/** The schema facet's fields, nested ones by path (address.city). */
 function schemaOf(f: Facets): NodeDetail["schema"] {
-  const s = f.schema;
-  if (!isRecord(s) || !Array.isArray(s.fields)) return [];
-  return s.fields.flatMap((x) =>
-    isRecord(x) && text(x.name)
-      ? [{ name: String(x.name), type: text(x.type), description: text(x.description) }]
-      : [],
-  );
+  return schemaFieldsOf(f).map(({ field, type, description }) => ({ name: field, type, description }));
+}
+
+/** Fields added, removed and retyped between two versions' schema facets. */
+function schemaChangesBetween(before: Facets, after: Facets): ChangeEntry["schemaChanges"] {
+  const changes = schemaChanges(schemaFieldsOf(before), schemaFieldsOf(after));
+  const of = (kind: string) => changes.filter((c) => c.change === kind);
+  return {
+    added: of("added").map((c) => c.field),
+    removed: of("removed").map((c) => c.field),
+    retyped: of("retyped").map((c) => ({ field: c.field, from: c.typeBefore, to: c.typeAfter })),
+  };
 }
 
 function codeVersionOf(jobFacets: Facets): string | null {
@@ -449,7 +456,6 @@ function versionChanges(db: Sqlite, window: DatasetVersion[], pageSize: number):
     const run = v.producedByRunId ? runs.get(v.producedByRunId) : undefined;
     const prevRun = prev?.producedByRunId ? runs.get(prev.producedByRunId) : undefined;
     const change = readChangeFacet(readFacets(v.facets)) ?? readChangeFacet(readFacets(run?.facets));
-    const fields = (x: DatasetVersion | null) => schemaOf(readFacets(x?.facets)).map((f) => f.name);
     return {
       id: v.key,
       label: v.version,
@@ -457,7 +463,7 @@ function versionChanges(db: Sqlite, window: DatasetVersion[], pageSize: number):
       reason: v.reason ?? run?.reason ?? null,
       author: change?.author ?? null,
       parameterChanges: prev ? diffParameters(readRunParameters(prevRun?.parameters), readRunParameters(run?.parameters)) : [],
-      schemaChanges: prev ? diffSets(fields(prev), fields(v)) : { added: [], removed: [] },
+      schemaChanges: prev ? schemaChangesBetween(readFacets(prev.facets), readFacets(v.facets)) : { added: [], removed: [], retyped: [] },
       inputChanges: prev ? inputChangesBetween(db, prevRun?.runId ?? null, run?.runId ?? null) : { added: [], removed: [] },
     };
   });

@@ -26,9 +26,10 @@ export function ChangesSection({ detail, onOpenVersionGraph }: { detail: NodeDet
 }
 
 function ChangeItem({ change, isCurrent, isLatest, onOpen }: { change: ChangeEntry; isCurrent: boolean; isLatest: boolean; onOpen: (id: string) => void }) {
+  const retyped = change.schemaChanges.retyped ?? [];
   const hasDiff =
     change.parameterChanges.length > 0 ||
-    change.schemaChanges.added.length + change.schemaChanges.removed.length > 0 ||
+    change.schemaChanges.added.length + change.schemaChanges.removed.length + retyped.length > 0 ||
     change.inputChanges.added.length + change.inputChanges.removed.length > 0;
   return (
     <li className="relative" data-testid="change-entry" data-change-id={change.id}>
@@ -82,6 +83,21 @@ function ChangeItem({ change, isCurrent, isLatest, onOpen }: { change: ChangeEnt
           ) : null}
           <DiffList label="Schema fields added" items={change.schemaChanges.added} tone="added" />
           <DiffList label="Schema fields removed" items={change.schemaChanges.removed} tone="removed" />
+          {retyped.length > 0 ? (
+            <div className="text-xs" data-testid="schema-retyped">
+              <p className="font-medium text-ink-muted">Schema fields retyped</p>
+              <ul className="mt-0.5 space-y-0.5">
+                {retyped.map((r) => (
+                  <li key={r.field} className="font-mono break-all">
+                    <span className="text-ink">{r.field}</span>{" "}
+                    <del className="text-danger">{r.from ?? "untyped"}</del>
+                    <span className="px-1 text-ink-faint" aria-label="became">→</span>
+                    <ins className="font-semibold text-success no-underline">{r.to ?? "untyped"}</ins>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <DiffList label="Inputs added" items={change.inputChanges.added} tone="added" onOpen={onOpen} />
           <DiffList label="Inputs removed" items={change.inputChanges.removed} tone="removed" onOpen={onOpen} />
         </div>
