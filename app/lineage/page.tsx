@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { Suspense } from "react";
-import { LineageExplorer } from "@/components/lineage/lineage-explorer";
+import { LineageExplorer, type PrefetchedView } from "@/components/lineage/lineage-explorer";
 import { getSqlite } from "@/lib/server/db";
 import { describeNodes } from "@/lib/server/lineage";
+import { readView } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
+import { granularityOf } from "@/lib/lineage/url-state";
+import { explorerApiUrls, parseViewQuery, readExplorerAddress, toSearchParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -16,11 +20,45 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
   return { title: node ? `${nodeTitle(node)} · Explorer` : "Explorer" };
 }
 
+/**
+ * The first view's lineage, read here while the page renders, so the explorer draws it, framed, as
+ * soon as it hydrates instead of asking the API only then (a round trip after the scripts load).
+ * Each answer is exactly the API's for the address the explorer would ask (`explorerApiUrls`).
+ * Only on a page load: a move inside the explorer (a selection, a new depth) is a client navigation,
+ * whose graph the browser's cache or one API request provides; reading it here too would delay
+ * every click by a second read. Views beyond the default budget, views whose granularity the
+ * explorer first resolves, and views that fail to read (a 404, a bad as-of) are left to the
+ * browser, which shows their errors as it always does.
+ */
+async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedView[]> {
+  // A browser marks a page load `Sec-Fetch-Dest: document`; the router's fetch of a client
+  // navigation is `empty`. (Next hides its own RSC header from pages.) No header: read it.
+  const destination = (await headers()).get("sec-fetch-dest");
+  if (destination !== null && destination !== "document") return [];
+  const address = readExplorerAddress(params);
+  if ("problems" in address || !address.state.node) return [];
+  const state = { ...address.state, node: address.state.node };
+  if (state.view !== granularityOf(state.node) || (state.limit ?? VIEW_DEFAULT_LIMIT) > VIEW_DEFAULT_LIMIT) return [];
+  const urls = explorerApiUrls(state);
+  const db = getSqlite();
+  const views: PrefetchedView[] = [];
+  for (const url of [urls.graph, ...urls.expansions]) {
+    try {
+      const { graph, point } = readView(db, parseViewQuery(new URL(url, "http://threadline").searchParams));
+      views.push({ url, data: { ...graph, point } });
+    } catch {
+      if (url === urls.graph) return [];
+    }
+  }
+  return views;
+}
+
 // The explorer reads its state from the address on the client (useSearchParams), inside Suspense.
-export default function LineagePage() {
+export default async function LineagePage({ searchParams }: { searchParams: SearchParams }) {
+  const prefetched = await prefetchFirstView(toSearchParams(await searchParams));
   return (
     <Suspense fallback={<p className="p-6 text-sm text-ink-muted">Loading the explorer…</p>}>
-      <LineageExplorer />
+      <LineageExplorer prefetched={prefetched} />
     </Suspense>
   );
 }

@@ -8,7 +8,6 @@ import {
   MiniMap,
   Panel,
   ReactFlow,
-  useNodesInitialized,
   useReactFlow,
   ViewportPortal,
   type Edge,
@@ -16,8 +15,9 @@ import {
   type Node,
   type NodeMouseHandler,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { FlowEdge, FlowNode, LineageNodeData } from "@/lib/lineage/flow-mapping";
+import { FIT_PADDING, SMALLEST_WHOLE_ZOOM, frameView, isBiggerThanScreen, type Viewport } from "@/lib/lineage/framing";
 import { findNodeInDirection, type Adjacency, type ArrowKey, type Point } from "@/lib/lineage/neighbours";
 import { BulkEdges } from "./bulk-edges";
 import { useIsFrozenView } from "./frozen-view";
@@ -34,22 +34,6 @@ const VISIBLE_ONLY_THRESHOLD = 150;
  * Measured on 5,000-node views in headless Chromium (docs/benchmarks.md).
  */
 const LARGE_VIEW_THRESHOLD = 1_000;
-/** Below this zoom node text is too small to read; a big view is never framed under it. */
-const READABLE_ZOOM = 0.65;
-/**
- * Views up to this many boxes are always framed whole, even below the readable zoom: a small
- * pipeline (a 9-step chain at depth 8) reads better whole and small than a third at a time.
- */
-const FRAME_WHOLE_LIMIT = 12;
-/** The smallest zoom a whole small view is framed at. */
-const SMALLEST_WHOLE_ZOOM = 0.2;
-/**
- * Bigger views are framed whole down to this zoom, where boxes are in their minimal form (the
- * name in large type and the failed badge, MIN_DETAIL_ZOOM) and stay legible; below it, the focus
- * and its neighbours at a readable zoom, the rest one click away ("fit view").
- */
-const WHOLE_VIEW_ZOOM = 0.45;
-const FIT_PADDING = 0.08;
 /** Smaller than React Flow's default (200x150): a corner of the canvas, not a quarter of it. */
 const MINIMAP_STYLE = { width: 160, height: 100 } as const;
 
@@ -63,21 +47,8 @@ const frozenProOptions = { hideAttribution: true };
 const NO_EDGES: Edge[] = [];
 // Edges are not clickable here: no invisible 20px hit path per edge (half the SVG, and hit tests).
 const defaultEdgeOptions = { focusable: false, selectable: false, interactionWidth: 0 };
-const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1.1 };
+const fitViewOptions: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1.1, minZoom: SMALLEST_WHOLE_ZOOM };
 const ARROW_KEYS: readonly string[] = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
-
-/** The zoom at which every node fits in a viewport of the given size. */
-function fitZoom(nodes: FlowNode[], width: number, height: number, padding: number): number {
-  if (nodes.length === 0 || width <= 0 || height <= 0) return 1;
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const node of nodes) {
-    minX = Math.min(minX, node.position.x);
-    minY = Math.min(minY, node.position.y);
-    maxX = Math.max(maxX, node.position.x + node.width);
-    maxY = Math.max(maxY, node.position.y + node.height);
-  }
-  return Math.min(width / ((maxX - minX) * (1 + 2 * padding)), height / ((maxY - minY) * (1 + 2 * padding)));
-}
 
 function miniMapNodeColour(node: Node): string {
   if (node.type === "more") return "var(--line-strong)";
@@ -122,10 +93,8 @@ export function LineageCanvas({
   isFullscreen,
   viewKey,
 }: LineageCanvasProps) {
-  const { fitView, setCenter, getViewport } = useReactFlow();
+  const { setViewport, setCenter, getViewport } = useReactFlow();
   const isFrozen = useIsFrozenView();
-  // fitView ignores nodes React Flow has not measured yet: framing before then frames nothing.
-  const isMeasured = useNodesInitialized();
   const wrapperRef = useRef<HTMLDivElement>(null);
 
   const centres = useMemo(() => {
@@ -153,46 +122,52 @@ export function LineageCanvas({
   adjacencyRef.current = adjacency;
   const drawnKey = useMemo(() => nodes.map((node) => node.id).sort().join("\n"), [nodes]);
 
-  const frameView = useCallback(
+  /** Where the view should be for the canvas's current size (frameView), from the layout alone. */
+  const targetViewport = useCallback((): Viewport | null => {
+    const box = wrapperRef.current?.getBoundingClientRect();
+    if (!box) return null;
+    const { upstream, downstream } = adjacencyRef.current;
+    const near = [...(upstream.get(focusId) ?? []), ...(downstream.get(focusId) ?? []), ...(selectedRef.current ? [selectedRef.current] : [])];
+    return frameView(nodesRef.current, { focusId, near, width: box.width, height: box.height });
+  }, [focusId]);
+
+  const frame = useCallback(
     (duration: number) => {
-      const current = nodesRef.current;
-      const box = wrapperRef.current?.getBoundingClientRect();
-      if (!box || box.width === 0 || current.length === 0 || !current.some((node) => node.id === focusId)) return;
-      const wholeZoom = fitZoom(current, box.width, box.height, FIT_PADDING);
-      if (current.length <= FRAME_WHOLE_LIMIT || wholeZoom >= WHOLE_VIEW_ZOOM) {
-        void fitView({ ...fitViewOptions, minZoom: SMALLEST_WHOLE_ZOOM, duration });
-        return;
-      }
-      // A big view: the focus, its direct neighbours and the selection, at a readable zoom; the
-      // rest is a pan away, or one click on "fit view".
-      const near = new Set([focusId, ...(adjacencyRef.current.upstream.get(focusId) ?? []), ...(adjacencyRef.current.downstream.get(focusId) ?? [])]);
-      if (selectedRef.current) near.add(selectedRef.current);
-      const framed = current.filter((node) => near.has(node.id));
-      // Too many neighbours to show readably: the focus alone, so it is never off screen.
-      const ids = fitZoom(framed, box.width, box.height, FIT_PADDING) >= READABLE_ZOOM ? framed.map((node) => node.id) : [focusId];
-      void fitView({ nodes: ids.map((id) => ({ id })), padding: FIT_PADDING, maxZoom: 0.9, minZoom: READABLE_ZOOM, duration });
+      const viewport = targetViewport();
+      if (viewport) void setViewport(viewport, { duration });
     },
-    [focusId, fitView],
+    [targetViewport, setViewport],
   );
 
-  // What is drawn changed (or the focus): frame it, unless the user has taken over the view.
-  const hasFramedOnce = useRef(false);
+  // The first paint is framed: the canvas is measured and the viewport computed before the browser
+  // draws anything (a layout effect), and React Flow starts at it, so the graph never appears at
+  // React Flow's default viewport and then jumps. Boxes have fixed sizes, so nothing waits for
+  // React Flow to measure them.
+  const [initialViewport, setInitialViewport] = useState<Viewport | null>(null);
+  const framedDrawnKey = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    framedDrawnKey.current = drawnKey;
+    setInitialViewport(targetViewport() ?? { x: 0, y: 0, zoom: 1 });
+    // Once, on mount: later changes are framed by the effect below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // What is drawn changed (or the view asked for): frame it, unless the user has taken over the view.
   useEffect(() => {
-    if (!isMeasured || hasUserMoved.current) return;
-    const frame = requestAnimationFrame(() => {
-      // The first frame is instant: the view appears framed, without a visible jump.
-      frameView(hasFramedOnce.current ? 200 : 0);
-      hasFramedOnce.current = true;
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [isMeasured, drawnKey, viewKey, frameView]);
+    if (framedDrawnKey.current === `${drawnKey}`) {
+      framedDrawnKey.current = null;
+      return;
+    }
+    if (hasUserMoved.current) return;
+    frame(200);
+  }, [drawnKey, viewKey, frame]);
 
   // The canvas changed size (side panel, window, full screen): frame again, unless the user has
   // taken over; then at least keep the selected node on screen, at the same zoom.
   useEffect(() => {
     const wrapper = wrapperRef.current;
     if (!wrapper) return;
-    let frame = 0;
+    let pending = 0;
     let lastSize = "";
     const observer = new ResizeObserver(([entry]) => {
       const size = `${Math.round(entry.contentRect.width)}x${Math.round(entry.contentRect.height)}`;
@@ -200,19 +175,19 @@ export function LineageCanvas({
       const isFirst = lastSize === "";
       lastSize = size;
       if (isFirst) return;
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        if (!hasUserMoved.current) frameView(0);
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(() => {
+        if (!hasUserMoved.current) frame(0);
         else revealSelected();
       });
     });
     observer.observe(wrapper);
     return () => {
       observer.disconnect();
-      cancelAnimationFrame(frame);
+      cancelAnimationFrame(pending);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- revealSelected reads refs only
-  }, [frameView]);
+  }, [frame]);
 
   // A newly selected node that the user's own panning left off screen is panned back into view,
   // at the same zoom (while Threadline frames the view, framing already shows it).
@@ -306,7 +281,7 @@ export function LineageCanvas({
   const [needsMap, setNeedsMap] = useState(false);
   useEffect(() => {
     const box = wrapperRef.current?.getBoundingClientRect();
-    setNeedsMap(!!box && nodes.length > FRAME_WHOLE_LIMIT && fitZoom(nodes, box.width, box.height, FIT_PADDING) < WHOLE_VIEW_ZOOM);
+    setNeedsMap(!!box && isBiggerThanScreen(nodes, box.width, box.height));
   }, [nodes]);
 
   const isLarge = nodes.length >= VISIBLE_ONLY_THRESHOLD;
@@ -322,7 +297,9 @@ export function LineageCanvas({
       role="region"
       aria-label="Lineage graph. Arrow keys move between neighbours, Enter re-centres on a node, Escape clears the selection."
     >
+      {initialViewport ? (
       <ReactFlow
+        defaultViewport={initialViewport}
         nodes={nodes as Node[]}
         edges={isVeryLarge ? NO_EDGES : (edges as Edge[])}
         nodeTypes={nodeTypes}
@@ -391,6 +368,7 @@ export function LineageCanvas({
           </Panel>
         ) : null}
       </ReactFlow>
+      ) : null}
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { pageFanOut } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
-import { readExplorerAddress, viewQueryParams, EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { explorerApiUrls, readExplorerAddress, viewQueryParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -27,7 +27,7 @@ import { SidePanel } from "./side-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfControl } from "@/components/investigate/as-of-control";
-import { fetchCached, useApiResource, useApiResources } from "./use-api-resource";
+import { fetchCached, PrefetchedResources, useApiResource, useApiResources } from "./use-api-resource";
 import { useGraphLayout } from "./use-graph-layout";
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
@@ -36,11 +36,13 @@ export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
 const PAGE_SIZE = 8;
 const PAGE_STEP = 20;
 
-export function lineageApiUrl(id: string, depth: number, direction: Direction, limit: number, asOf?: string): string {
-  return `/api/v1/lineage?${viewQueryParams({ node: id, depth, direction, limit, asOf }, "nodeId").toString()}`;
-}
-
 type Navigate = (next: ExplorerState, mode?: "push" | "replace") => void;
+
+/** An API answer the page read on the server for the first view, by the address the explorer asks. */
+export interface PrefetchedView {
+  url: string;
+  data: LineageGraph;
+}
 
 /**
  * The lineage page: reads its whole state from the address (focus, depth, direction, view,
@@ -48,7 +50,7 @@ type Navigate = (next: ExplorerState, mode?: "push" | "replace") => void;
  * view and back/forward walk through re-centrings, depth and direction changes and expansions.
  * Selection uses replace: clicking around a view does not flood the history.
  */
-export function LineageExplorer() {
+export function LineageExplorer({ prefetched = NO_PREFETCH }: { prefetched?: PrefetchedView[] }) {
   const router = useRouter();
   const searchParams = useSearchParams();
   const address = useMemo(() => readExplorerAddress(searchParams), [searchParams]);
@@ -63,11 +65,19 @@ export function LineageExplorer() {
     [router],
   );
 
+  const prefetchedByUrl = useMemo(() => new Map(prefetched.map((view) => [view.url, view.data])), [prefetched]);
+
   if ("problems" in address) return <ViewAddressProblems problems={address.problems} />;
   const { state } = address;
   if (!state.node) return <ExplorerStart />;
-  return <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} />;
+  return (
+    <PrefetchedResources.Provider value={prefetchedByUrl}>
+      <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} />
+    </PrefetchedResources.Provider>
+  );
 }
+
+const NO_PREFETCH: PrefetchedView[] = [];
 
 function ExplorerView({ state, navigate }: { state: ExplorerState & { node: string }; navigate: Navigate }) {
   const stateRef = useRef(state);
@@ -102,17 +112,15 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   // ---- data: the focus's neighbourhood plus every "+N" expansion, merged ----
   // ?limit= asks for a bigger (or smaller) view than the default budget.
   const budget = state.limit ?? NODE_BUDGET;
-  const graphUrl = isViewMismatch ? null : lineageApiUrl(state.node, state.depth, state.direction, budget, state.asOf);
+  const apiUrls = useMemo(() => explorerApiUrls(state), [state]);
+  const graphUrl = isViewMismatch ? null : apiUrls.graph;
   const graph = useApiResource<LineageGraph>(graphUrl);
   const lastGraph = useRef<LineageGraph | null>(null);
   if (graph.data) lastGraph.current = graph.data;
   // While the next view loads, the previous one stays on screen.
   const baseGraph = graph.data ?? (graph.error ? null : lastGraph.current);
 
-  const expansionUrls = useMemo(
-    () => (isViewMismatch ? [] : state.expand.map((e) => lineageApiUrl(e.id, 1, e.direction, EXPANSION_LIMIT, state.asOf))),
-    [state.expand, isViewMismatch, state.asOf],
-  );
+  const expansionUrls = useMemo(() => (isViewMismatch ? [] : apiUrls.expansions), [apiUrls, isViewMismatch]);
   const expansions = useApiResources<LineageGraph>(expansionUrls);
   const merged = useMemo(() => {
     if (!baseGraph) return null;

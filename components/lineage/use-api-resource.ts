@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
 import { errorMessage, fetchJson, isAbortError } from "@/components/api-client";
 
 /**
@@ -62,6 +62,23 @@ function invalidate(url: string) {
   cache.delete(url);
 }
 
+/**
+ * Answers the server read while it rendered the page (the explorer's first view), by URL: read as
+ * if they were in the cache until the cache holds the URL, so the first paint needs no request.
+ * A context, not the module cache: on the server that cache would be shared by every request.
+ */
+export const PrefetchedResources = createContext<ReadonlyMap<string, unknown>>(new Map());
+
+/** Moves a prefetched answer into the cache (browser only), so later visits and retries use it. */
+function adopt(url: string, data: unknown) {
+  if (cache.has(url)) return;
+  cache.set(url, { status: "done", data });
+}
+
+function prefetchedState<T>(data: unknown): ResourceState<T> {
+  return { data: data as T, error: null, errorStatus: null, isLoading: false };
+}
+
 export interface ResourceState<T> {
   data: T | null;
   error: string | null;
@@ -89,9 +106,13 @@ function readEntry<T>(url: string | null): ResourceState<T> {
 /** One GET resource; `null` url means nothing to load. `retry` forgets the answer and asks again. */
 export function useApiResource<T>(url: string | null): ResourceState<T> & { retry: () => void } {
   const snapshot = useSyncExternalStore(subscribe, getVersion, getVersion);
+  const prefetched = useContext(PrefetchedResources);
+  const initial = url !== null && !cache.has(url) && prefetched.has(url) ? prefetchedState<T>(prefetched.get(url)) : null;
   useEffect(() => {
-    if (url) load(url);
-  }, [url, snapshot]);
+    if (!url) return;
+    if (prefetched.has(url)) adopt(url, prefetched.get(url));
+    load(url);
+  }, [url, snapshot, prefetched]);
   const retry = useCallback(() => {
     if (!url) return;
     invalidate(url);
@@ -99,6 +120,7 @@ export function useApiResource<T>(url: string | null): ResourceState<T> & { retr
     notify();
   }, [url]);
   const state = useMemo(() => readEntries<T>([url], snapshot)[0], [url, snapshot]);
+  if (initial) return { ...initial, retry };
   return { ...state, retry };
 }
 
@@ -108,15 +130,22 @@ export function useApiResources<T>(urls: readonly string[]): { states: ResourceS
   // The same list in a new array (a re-render) is the same resources: key the hooks on its content.
   const key = urls.join("\n");
   const stableUrls = useMemo(() => (key === "" ? [] : key.split("\n")), [key]);
+  const prefetched = useContext(PrefetchedResources);
   useEffect(() => {
-    for (const url of stableUrls) load(url);
-  }, [stableUrls, snapshot]);
+    for (const url of stableUrls) {
+      if (prefetched.has(url)) adopt(url, prefetched.get(url));
+      load(url);
+    }
+  }, [stableUrls, snapshot, prefetched]);
   const retry = useCallback(() => {
     for (const url of stableUrls) if (cache.get(url)?.status === "error") invalidate(url);
     for (const url of stableUrls) load(url);
     notify();
   }, [stableUrls]);
-  const states = useMemo(() => readEntries<T>(stableUrls, snapshot), [stableUrls, snapshot]);
+  const states = useMemo(
+    () => readEntries<T>(stableUrls, snapshot).map((state, i) => (!cache.has(stableUrls[i]!) && prefetched.has(stableUrls[i]!) ? prefetchedState<T>(prefetched.get(stableUrls[i]!)) : state)),
+    [stableUrls, snapshot, prefetched],
+  );
   return { states, retry };
 }
 

@@ -175,6 +175,26 @@ export function viewQueryParams(
   return params;
 }
 
+/** The lineage API's address for one neighbourhood (the API names the node `nodeId`). */
+function lineageApiUrl(node: string, depth: number, direction: Direction, limit: number, asOf: string | undefined): string {
+  return `/api/v1/lineage?${viewQueryParams({ node, depth, direction, limit, asOf }, "nodeId").toString()}`;
+}
+
+/**
+ * The lineage API requests the explorer makes for a view: its neighbourhood within the node budget,
+ * and one a "+N" expansion. One home, because the explorer's page makes the same reads on the
+ * server for the first paint and hands them over by these addresses.
+ */
+export function explorerApiUrls(state: Pick<ExplorerState, "depth" | "direction" | "expand" | "asOf" | "limit"> & { node: string }): {
+  graph: string;
+  expansions: string[];
+} {
+  return {
+    graph: lineageApiUrl(state.node, state.depth, state.direction, state.limit ?? VIEW_DEFAULT_LIMIT, state.asOf),
+    expansions: state.expand.map((e) => lineageApiUrl(e.id, 1, e.direction, EXPANSION_LIMIT, state.asOf)),
+  };
+}
+
 export type { Direction };
 
 /** Column lineage's default depth: Marquez's, so its users' scripts that leave it out get what they expect. */

@@ -1,0 +1,96 @@
+/**
+ * Framing: which part of a laid-out view the canvas shows, and at what zoom. Pure, so the very first
+ * paint of the explorer can be framed from the layout alone (boxes have fixed sizes), before the
+ * canvas has measured a single node, and so every later re-framing lands on the same answer.
+ */
+
+/** A laid-out box: its top-left corner and size, in flow pixels. */
+export interface FramedBox {
+  id: string;
+  position: { x: number; y: number };
+  width: number;
+  height: number;
+}
+
+/** A canvas viewport as React Flow keeps it: screen = flow × zoom + (x, y). */
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+/** Below this zoom node text is too small to read; a big view is never framed under it. */
+export const READABLE_ZOOM = 0.65;
+/**
+ * Views up to this many boxes are always framed whole, even below the readable zoom: a small
+ * pipeline (a 9-step chain at depth 8) reads better whole and small than a third at a time.
+ */
+export const FRAME_WHOLE_LIMIT = 12;
+/** The smallest zoom a whole small view is framed at. */
+export const SMALLEST_WHOLE_ZOOM = 0.2;
+/**
+ * Bigger views are framed whole down to this zoom, where boxes are in their minimal form (the name
+ * in large type and the failed badge) and stay legible; below it, the focus and its neighbours at a
+ * readable zoom, the rest one click away ("fit view").
+ */
+export const WHOLE_VIEW_ZOOM = 0.45;
+/** Room left around the framed boxes, as a share of the canvas (React Flow's fitView padding). */
+export const FIT_PADDING = 0.08;
+/** Small views are not blown up past this zoom. */
+const MAX_WHOLE_ZOOM = 1.1;
+const MAX_NEAR_ZOOM = 0.9;
+
+function boundsOf(boxes: readonly FramedBox[]) {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const box of boxes) {
+    minX = Math.min(minX, box.position.x);
+    minY = Math.min(minY, box.position.y);
+    maxX = Math.max(maxX, box.position.x + box.width);
+    maxY = Math.max(maxY, box.position.y + box.height);
+  }
+  return { x: minX, y: minY, width: Math.max(1, maxX - minX), height: Math.max(1, maxY - minY) };
+}
+
+/** The zoom at which every box fits in a canvas of the given size, padding included. */
+export function fitZoom(boxes: readonly FramedBox[], width: number, height: number): number {
+  if (boxes.length === 0 || width <= 0 || height <= 0) return 1;
+  const bounds = boundsOf(boxes);
+  return Math.min(width / (bounds.width * (1 + FIT_PADDING)), height / (bounds.height * (1 + FIT_PADDING)));
+}
+
+/** The viewport that centres `boxes` in the canvas at their fitting zoom, clamped to [minZoom, maxZoom]. */
+export function viewportFor(boxes: readonly FramedBox[], width: number, height: number, minZoom: number, maxZoom: number): Viewport {
+  const bounds = boundsOf(boxes);
+  const zoom = Math.min(maxZoom, Math.max(minZoom, fitZoom(boxes, width, height)));
+  return {
+    x: width / 2 - (bounds.x + bounds.width / 2) * zoom,
+    y: height / 2 - (bounds.y + bounds.height / 2) * zoom,
+    zoom,
+  };
+}
+
+/** Whether a view is too big to frame whole: it is then framed around its focus, with a minimap. */
+export function isBiggerThanScreen(boxes: readonly FramedBox[], width: number, height: number): boolean {
+  return boxes.length > FRAME_WHOLE_LIMIT && fitZoom(boxes, width, height) < WHOLE_VIEW_ZOOM;
+}
+
+/**
+ * The viewport a view opens at in a canvas of `width`×`height`: up to FRAME_WHOLE_LIMIT boxes, or
+ * when the whole view stays legible, everything; otherwise the focus, its direct neighbours (`near`)
+ * and the selection at a readable zoom, or, when even those do not fit readably, the focus alone,
+ * so the focus is never off screen. Null when the focus is not among the boxes.
+ */
+export function frameView(
+  boxes: readonly FramedBox[],
+  options: { focusId: string; near: Iterable<string>; width: number; height: number },
+): Viewport | null {
+  const { focusId, width, height } = options;
+  if (width <= 0 || height <= 0 || !boxes.some((box) => box.id === focusId)) return null;
+  if (boxes.length <= FRAME_WHOLE_LIMIT || fitZoom(boxes, width, height) >= WHOLE_VIEW_ZOOM) {
+    return viewportFor(boxes, width, height, SMALLEST_WHOLE_ZOOM, MAX_WHOLE_ZOOM);
+  }
+  const near = new Set([focusId, ...options.near]);
+  const framed = boxes.filter((box) => near.has(box.id));
+  const shown = fitZoom(framed, width, height) >= READABLE_ZOOM ? framed : boxes.filter((box) => box.id === focusId);
+  return viewportFor(shown, width, height, READABLE_ZOOM, MAX_NEAR_ZOOM);
+}
