@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
+import { listFailureScopes } from "@/lib/server/causes-scopes";
 import { AppError } from "@/lib/server/errors";
 import { getCauses, getInvestigation, listFailedOutputs } from "@/lib/server/investigate";
 import { resolveAsOf } from "@/lib/server/investigate-asof";
@@ -10,6 +11,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/format";
 import { InvestigateView } from "@/components/investigate/investigate-view";
 import { investigateHref } from "@/components/investigate/investigate-href";
+import { FailureScopeList } from "@/components/investigate/failure-scope-list";
+
+/** Places to look for common causes shown on the landing page; the rest are on /investigate/causes. */
+const LANDING_SCOPES = 6;
 
 export const metadata: Metadata = { title: "Investigate" };
 // An investigation reads the live store (flags, comparisons) on every request.
@@ -52,8 +57,9 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
 }
 
 /** Without a node: the failed outputs to start from, newest first. */
-function Landing() {
+async function Landing() {
   const failed = listFailedOutputs(getSqlite(), 40);
+  const scopes = await listFailureScopes(getStore(), LANDING_SCOPES + 1);
   return (
     <div className="mx-auto w-full max-w-4xl space-y-4 px-4 py-8 sm:px-6">
       <div>
@@ -63,6 +69,22 @@ function Landing() {
           <Link href="/investigate/flags" className="font-medium text-accent hover:underline">All flags</Link>
         </p>
       </div>
+      <Card aria-labelledby="common-causes-heading" data-testid="common-causes-entry">
+        <CardHeader
+          title={<span id="common-causes-heading">Common causes</span>}
+          description="What failed outputs share that passing ones do not: pick a job or an output family."
+          action={
+            <Link href="/investigate/causes" className="shrink-0 text-xs font-medium text-accent hover:underline" data-testid="all-failure-scopes">
+              All jobs and outputs →
+            </Link>
+          }
+        />
+        {scopes.length === 0 ? (
+          <EmptyState compact title="Nothing has failed">No run failed and no evaluation reported a failing check.</EmptyState>
+        ) : (
+          <FailureScopeList scopes={scopes.slice(0, LANDING_SCOPES)} />
+        )}
+      </Card>
       <Card aria-labelledby="failed-outputs-heading" data-testid="failed-outputs">
         <CardHeader title={<span id="failed-outputs-heading">Failed outputs and runs</span>} description="Newest first." />
         {failed.length === 0 ? (

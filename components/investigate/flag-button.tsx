@@ -21,6 +21,8 @@ const KIND_WORDS: Record<FlagKind, string> = {
 /**
  * "Flag this version" / "Mark failed": a dialog asking what is wrong, how bad and why, then
  * POST /api/v1/flags. The flag becomes an event in the log; the page refreshes to show it spread.
+ * Flags go on dataset versions: from a dataset, `versions` lists its versions to choose from
+ * (`node`, the latest, chosen at first).
  */
 export function FlagButton({
   node,
@@ -28,10 +30,13 @@ export function FlagButton({
   defaultKind = "bias",
   buttonLabel = "Flag this version",
   variant = "secondary",
+  versions,
   onSaved,
 }: {
   node: string;
   label: string;
+  /** The versions to choose from (flagging from a dataset); without it, `node` is flagged. */
+  versions?: { id: string; label: string }[];
   defaultKind?: FlagKind;
   buttonLabel?: string;
   variant?: ButtonVariant;
@@ -48,11 +53,13 @@ export function FlagButton({
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setIsSaving] = useState(false);
   const [saved, setSaved] = useState<FlagView | null>(null);
+  const [target, setTarget] = useState(node);
 
   const open = () => {
     setError(null);
     setSaved(null);
     setKind(defaultKind);
+    setTarget(node);
     dialogRef.current?.showModal();
   };
   const close = () => dialogRef.current?.close();
@@ -63,7 +70,7 @@ export function FlagButton({
     setError(null);
     try {
       const { flag } = await sendJson<{ flag: FlagView }>("POST", "/api/v1/flags", {
-        node,
+        node: target,
         kind,
         severity,
         reason,
@@ -113,6 +120,25 @@ export function FlagButton({
           ) : (
             <>
               <p className="text-sm text-ink-muted">The flag is appended to the event log: it can be removed later, and the removal is recorded too.</p>
+              {versions && versions.length > 0 ? (
+                <label className="block text-sm font-medium">
+                  Version
+                  <select
+                    className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
+                    value={target}
+                    onChange={(e) => setTarget(e.target.value)}
+                    name="version"
+                    data-testid="flag-version"
+                  >
+                    {versions.map((v, i) => (
+                      <option key={v.id} value={v.id}>
+                        {v.label}
+                        {i === 0 ? " (latest)" : ""}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : null}
               <label className="block text-sm font-medium">
                 What is wrong
                 <select

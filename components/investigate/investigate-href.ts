@@ -5,3 +5,8 @@ export function investigateHref(node: string, extra: { compare?: string | null; 
   if (extra.asOf) params.set("asOf", extra.asOf);
   return `/investigate?${params.toString()}`;
 }
+
+/** The common-causes page of a job or a dataset (a version or run stands for its dataset or job). */
+export function causesHref(node: string): string {
+  return `/investigate/causes?${new URLSearchParams({ node }).toString()}`;
+}

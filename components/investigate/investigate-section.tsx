@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import type { NodeFlags, SyntheticReportView } from "@/lib/lineage/investigate-view";
-import type { LineageNode } from "@/lib/lineage/types";
+import type { LineageNode, VersionSummary } from "@/lib/lineage/types";
 import { buttonClasses } from "@/components/ui/button";
 import { errorMessage, fetchJson } from "@/components/api-client";
 import { PanelSection } from "@/components/lineage/panel/panel-section";
 import { FlagButton } from "./flag-button";
-import { investigateHref } from "./investigate-href";
+import { causesHref, investigateHref } from "./investigate-href";
 import { formatShare } from "./investigate-node";
 
 interface Loaded {
@@ -16,12 +16,22 @@ interface Loaded {
   synthetic: SyntheticReportView | null;
 }
 
+/** What the common-causes link of a panel says, by the node's type. */
+const CAUSES_LINK: Partial<Record<LineageNode["type"], string>> = {
+  job: "Common causes of this job's failures",
+  dataset: "Common causes of its failed versions",
+  run: "Common causes across this job's runs",
+  datasetVersion: "Common causes across its versions",
+};
+
 /**
  * The side panel's investigation section: open the investigate view (failed versions and runs),
- * the flags on the node or inherited from upstream, a "Flag this version" button, and the synthetic
- * share and generation behind a version. Loads on its own, after the rest of the panel.
+ * the common causes of a job's or a dataset's failures, the flags on the node or inherited from
+ * upstream, a flag button (a version flags itself; a dataset flags one of its versions, the latest
+ * by default), and the synthetic share and generation behind a version. Loads on its own, after
+ * the rest of the panel.
  */
-export function InvestigateSection({ node }: { node: LineageNode }) {
+export function InvestigateSection({ node, versions = [] }: { node: LineageNode; versions?: VersionSummary[] }) {
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
@@ -54,7 +64,7 @@ export function InvestigateSection({ node }: { node: LineageNode }) {
   return (
     <PanelSection id="panel-investigate" title="Investigate" testId="section-investigate">
       <div className="space-y-3">
-        {(isFailed && (isVersion || node.type === "run")) || isVersion ? (
+        {(isFailed && (isVersion || node.type === "run")) || isVersion || (node.type === "dataset" && versions.length > 0) ? (
           <div className="flex flex-wrap gap-2">
             {isFailed && (isVersion || node.type === "run") ? (
               <Link href={investigateHref(node.id)} className={buttonClasses("danger", "sm")} data-testid="investigate-button">
@@ -64,7 +74,23 @@ export function InvestigateSection({ node }: { node: LineageNode }) {
             {isVersion ? (
               <FlagButton node={node.id} label={`${node.name}@${node.version ?? ""}`} onSaved={onSaved} />
             ) : null}
+            {node.type === "dataset" && versions.length > 0 ? (
+              <FlagButton
+                node={versions[0]!.id}
+                label={node.name}
+                versions={versions.map((v) => ({ id: v.id, label: `${node.name}@${v.version}` }))}
+                buttonLabel="Flag a version"
+                onSaved={onSaved}
+              />
+            ) : null}
           </div>
+        ) : null}
+        {CAUSES_LINK[node.type] && (node.type === "job" || node.type === "dataset" || isFailed) ? (
+          <p className="text-sm">
+            <Link href={causesHref(node.id)} className="font-medium text-accent hover:underline" data-testid="causes-link">
+              {CAUSES_LINK[node.type]} →
+            </Link>
+          </p>
         ) : null}
         {error ? <p className="text-xs text-danger">{error}</p> : null}
         {flags ? (

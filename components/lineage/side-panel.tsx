@@ -126,7 +126,7 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
           detail={detail}
           onOpenNode={onOpenNode}
           onOpenVersionGraph={onRecentre}
-          extra={detail.point?.isAsOf ? null : <InvestigateSection node={detail.node} />}
+          extra={detail.point?.isAsOf ? null : <InvestigateSection node={detail.node} versions={detail.versions} />}
           loadPage={loadPage}
         />
       ) : null}

@@ -101,6 +101,19 @@ export interface CausesView extends Omit<CausesResult, "causes"> {
   causes: CauseRowView[];
 }
 
+/**
+ * A job or an output family (a dataset's versions) with failed outputs: a place to look for common
+ * causes. `failed` of `total` runs or versions failed.
+ */
+export interface FailureScope {
+  id: string;
+  type: "dataset" | "job";
+  namespace: string;
+  name: string;
+  failed: number;
+  total: number;
+}
+
 /** A failed output to start an investigation from (the /investigate landing list). */
 export interface FailedOutput {
   id: string;
