@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { listFailureScopes } from "@/lib/server/causes-scopes";
 import { AppError } from "@/lib/server/errors";
 import { getCauses, getInvestigation, listFailedOutputs } from "@/lib/server/investigate";
@@ -27,12 +27,12 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 export default async function InvestigatePage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const node = first(params.node);
-  const db = getSqlite();
+  const db = getStore();
   if (!node) return <Landing />;
 
   let investigation: Investigation;
   try {
-    investigation = getInvestigation(db, node, { compare: first(params.compare), asOf: resolveAsOf(db, first(params.asOf)) });
+    investigation = await getInvestigation(db, node, { compare: first(params.compare), asOf: await resolveAsOf(db, first(params.asOf)) });
   } catch (error) {
     if (error instanceof AppError && (error.status === 404 || error.status === 400)) {
       return (
@@ -48,7 +48,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
   let causes: CausesView | null = null;
   if (investigation.causesScope) {
     try {
-      causes = getCauses(db, investigation.causesScope.id, 25);
+      causes = await getCauses(db, investigation.causesScope.id, 25);
     } catch {
       causes = null;
     }
@@ -58,7 +58,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
 
 /** Without a node: the failed outputs to start from, newest first. */
 async function Landing() {
-  const failed = listFailedOutputs(getSqlite(), 40);
+  const failed = await listFailedOutputs(getStore(), 40);
   const scopes = await listFailureScopes(getStore(), LANDING_SCOPES + 1);
   return (
     <div className="mx-auto w-full max-w-4xl space-y-4 px-4 py-8 sm:px-6">

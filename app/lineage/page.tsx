@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { Suspense } from "react";
 import { LineageExplorer, type PrefetchedView } from "@/components/lineage/lineage-explorer";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { describeNodes } from "@/lib/server/lineage";
 import { readView } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
@@ -16,7 +16,7 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
   const param = (await searchParams).node;
   const id = Array.isArray(param) ? param[0] : param;
   if (!id) return { title: "Explorer" };
-  const [node] = describeNodes(getSqlite(), [id]);
+  const [node] = await describeNodes(getStore(), [id]);
   return { title: node ? `${nodeTitle(node)} · Explorer` : "Explorer" };
 }
 
@@ -40,11 +40,11 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
   const state = { ...address.state, node: address.state.node };
   if (state.view !== granularityOf(state.node) || (state.limit ?? VIEW_DEFAULT_LIMIT) > VIEW_DEFAULT_LIMIT) return [];
   const urls = explorerApiUrls(state);
-  const db = getSqlite();
+  const db = getStore();
   const views: PrefetchedView[] = [];
   for (const url of [urls.graph, ...urls.expansions]) {
     try {
-      const { graph, point } = readView(db, parseViewQuery(new URL(url, "http://threadline").searchParams));
+      const { graph, point } = await readView(db, parseViewQuery(new URL(url, "http://threadline").searchParams));
       views.push({ url, data: { ...graph, point } });
     } catch {
       if (url === urls.graph) return [];

@@ -1,8 +1,9 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import { storeOver, type Sqlite } from "./db";
 import { verifyStoreInSlices } from "./audit";
 import { getNodeFlags } from "./flags";
 import { getNodeDetail } from "./nodes";
+import type { Queryable } from "./store/types";
 import { readView } from "./views";
 import { layoutGraph } from "@/lib/lineage/layout";
 import type { LineageGraph, LineageNode, NodeDetail, ViewPoint } from "@/lib/lineage/types";
@@ -63,7 +64,7 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: 
   const verification = options.verify === false ? null : await verifyStoreInSlices(db);
   // Everything below is read from the store as of the view's point: a pasted report address with
   // asOf shows the same report however the log grows.
-  const { graph, point, store } = readView(db, query);
+  const { graph, point, store } = await readView(storeOver(db), query);
   const sizeOf = (n: LineageNode) => (n.type === "job" || n.type === "run" ? REPORT_NODE_SIZE.activity : REPORT_NODE_SIZE.version);
   const layout = layoutGraph(
     graph.nodes.map((n) => ({ id: n.id, ...sizeOf(n) })),
@@ -80,21 +81,20 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: 
     return pa.x - pb.x || pa.y - pb.y || (a.id < b.id ? -1 : 1);
   });
 
+  const keys = store.dialect.jsonValues("text");
   const versionFailures = new Map(
-    store
-      .prepare<[string], { key: string; failureReasons: string }>(
-        "SELECT v.key, v.failureReasons FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value",
-      )
-      .all(JSON.stringify(graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id)))
-      .map((r) => [r.key, readFailureReasons(r.failureReasons)]),
+    (
+      await store.all<{ key: string; failureReasons: string }>(`SELECT "key", "failureReasons" FROM "DatasetVersion" WHERE "key" IN ${keys}`, [
+        JSON.stringify(graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id)),
+      ])
+    ).map((r) => [r.key, readFailureReasons(r.failureReasons)]),
   );
   const runChecks = new Map(
-    store
-      .prepare<[string], { runId: string; failedChecks: string }>(
-        "SELECT r.runId, r.failedChecks FROM json_each(?) j JOIN Run r ON r.runId = j.value",
-      )
-      .all(JSON.stringify(graph.nodes.filter((n) => n.type === "run").map((n) => runIdOf(n.id))))
-      .map((r) => [nodeId.run(r.runId), readFailedChecks(r.failedChecks)]),
+    (
+      await store.all<{ runId: string; failedChecks: string }>(`SELECT "runId", "failedChecks" FROM "Run" WHERE "runId" IN ${keys}`, [
+        JSON.stringify(graph.nodes.filter((n) => n.type === "run").map((n) => runIdOf(n.id))),
+      ])
+    ).map((r) => [nodeId.run(r.runId), readFailedChecks(r.failedChecks)]),
   );
 
   const nodes: ReportNode[] = [];
@@ -102,10 +102,10 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: 
     const isDetailed = index < REPORT_DETAIL_LIMIT;
     nodes.push({
       node,
-      detail: isDetailed ? detailOrNull(store, node.id) : null,
+      detail: isDetailed ? await detailOrNull(store, node.id) : null,
       failureReasons: versionFailures.get(node.id) ?? [],
       failedChecks: runChecks.get(node.id) ?? [],
-      flags: isDetailed && (node.type === "datasetVersion" || node.type === "dataset") ? getNodeFlags(store, node.id) : null,
+      flags: isDetailed && (node.type === "datasetVersion" || node.type === "dataset") ? await getNodeFlags(store, node.id) : null,
     });
   }
   return {
@@ -121,9 +121,9 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: 
   };
 }
 
-function detailOrNull(store: Sqlite, id: string): NodeDetail | null {
+async function detailOrNull(store: Queryable, id: string): Promise<NodeDetail | null> {
   try {
-    return getNodeDetail(store, id);
+    return await getNodeDetail(store, id);
   } catch {
     return null;
   }

@@ -89,6 +89,42 @@ export async function readSnapshot<T>(db: Sqlite, read: (snapshot: Sqlite) => Pr
   }
 }
 
+const MIGRATIONS = path.resolve(process.cwd(), "prisma/migrations");
+let projectionTemplate: Sqlite | undefined;
+
+/**
+ * An empty scratch database with the projection's tables and indexes (without the search index, as
+ * copyProjectionSchema), whatever backend the store it copies lives on: the schema comes from
+ * SQLite's own migrations, applied once per process to an in-memory template.
+ */
+export function openScratchProjection(): Sqlite {
+  if (!projectionTemplate) {
+    const template = new Database(":memory:");
+    for (const name of fs.readdirSync(MIGRATIONS).filter((n) => /^\d+_/.test(n)).sort()) {
+      template.exec(fs.readFileSync(path.join(MIGRATIONS, name, "migration.sql"), "utf8"));
+    }
+    projectionTemplate = template;
+  }
+  const scratch = openScratchSqlite();
+  copyProjectionSchema(projectionTemplate, scratch);
+  return scratch;
+}
+
+const storesOver = new WeakMap<Sqlite, Store>();
+
+/**
+ * The store over a SQLite connection Threadline already holds (a scratch copy, a test's file), one
+ * per connection so its statements are prepared once and caches keyed by store stay warm.
+ */
+export function storeOver(db: Sqlite): Store {
+  let store = storesOver.get(db);
+  if (!store) {
+    store = sqliteStore(db);
+    storesOver.set(db, store);
+  }
+  return store;
+}
+
 interface Handles {
   sqlite?: Sqlite;
   prisma?: PrismaClient;
@@ -118,7 +154,7 @@ export function getPrisma(): PrismaClient {
  * writes at once and never wait on one another's locks.
  */
 export function getStore(): Store {
-  handles.store ??= sqliteStore(getSqlite());
+  handles.store ??= storeOver(getSqlite());
   return handles.store;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { readView, resolveViewPoint, storeAt } from "./views";
 import { getSigner, signStatement, type Signer } from "./signing";
@@ -12,7 +12,6 @@ import { canonicalJson } from "@/lib/schemas/canonical";
 import type { LogHeadRef, SignedStatement } from "@/lib/schemas/audit";
 import { readFacets, readRunParameters } from "@/lib/schemas/columns";
 import { getConfig } from "@/lib/config";
-import { runToEnd, type Steps } from "./steps";
 
 /**
  * Exports of a view: W3C PROV-JSON of its version graph, and the OpenLineage events behind it as
@@ -49,6 +48,8 @@ export interface ExportStatement {
 /** The PROV entity an exported document carries its attestation in. */
 export const PROV_ATTESTATION_ID = "tl:attestation";
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
@@ -60,8 +61,8 @@ interface Pinned {
 }
 
 /** The head an export is pinned to (asOf, or now), and the view's parameters with it. */
-function pin(db: Sqlite, query: ViewQuery): Pinned {
-  const point = resolveViewPoint(db, query.asOf);
+async function pin(db: Queryable, query: ViewQuery): Promise<Pinned> {
+  const point = await resolveViewPoint(db, query.asOf);
   return {
     point,
     head: point.seq > 0 ? { seq: point.seq, hash: point.hash } : null,
@@ -101,17 +102,17 @@ function attest(kind: ExportKind, pinned: Pick<Pinned, "head" | "view">, sha256:
  * PROV speaks about versions and runs. A dataset or job focus is exported through its version
  * graph: the dataset's latest version, the job's latest run.
  */
-export function versionFocusOf(db: Sqlite, focus: string): string {
+export async function versionFocusOf(db: Queryable, focus: string): Promise<string> {
   const type = nodeTypeOf(focus);
   if (type === "datasetVersion" || type === "run") return focus;
   if (type === "dataset") {
-    const latest = db.prepare<[string], { v: string | null }>("SELECT latestVersionKey AS v FROM Dataset WHERE key = ?").get(focus);
+    const latest = await db.get<{ v: string | null }>(`SELECT "latestVersionKey" AS "v" FROM "Dataset" WHERE "key" = ?`, [focus]);
     if (!latest) throw new AppError("not_found", `No node with id ${focus}.`);
     if (!latest.v) throw new AppError("not_found", `Dataset ${focus} has no version to export yet.`);
     return latest.v;
   }
   if (type === "job") {
-    const latest = db.prepare<[string], { r: string | null }>("SELECT latestRunId AS r FROM Job WHERE key = ?").get(focus);
+    const latest = await db.get<{ r: string | null }>(`SELECT "latestRunId" AS "r" FROM "Job" WHERE "key" = ?`, [focus]);
     if (!latest) throw new AppError("not_found", `No node with id ${focus}.`);
     if (!latest.r) throw new AppError("not_found", `Job ${focus} has no run to export yet.`);
     return nodeId.run(latest.r);
@@ -126,36 +127,47 @@ function ownersOf(facets: Record<string, unknown>): string[] {
 }
 
 /** The plain data the PROV mapping needs, read from the projection for the graph's nodes. */
-export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
+export async function provInputOf(db: Queryable, graph: LineageGraph): Promise<ProvInput> {
   const versionKeys = graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id);
   const runKeys = graph.nodes.filter((n) => n.type === "run").map((n) => n.id);
-  const versions = db
-    .prepare<[string], {
-      key: string; version: string; createdAt: string; contentHash: string | null; isFailed: number; isSynthetic: number;
+  const keys = db.dialect.jsonValues("text");
+  // In the order the list gives, as the JSON list's join gave them before.
+  const order = <T>(rows: T[], list: string[], keyOf: (row: T) => string) => {
+    const at = new Map(list.map((k, i) => [k, i]));
+    return rows.sort((a, b) => (at.get(keyOf(a)) ?? 0) - (at.get(keyOf(b)) ?? 0));
+  };
+  const versions = order(
+    await db.all<{
+      key: string; version: string; createdAt: string; contentHash: string | null; isFailed: boolean | number; isSynthetic: boolean | number;
       reason: string | null; facets: string; datasetFacets: string; kind: string; namespace: string; name: string;
     }>(
-      `SELECT v.key, v.version, v.createdAt, v.contentHash, v.isFailed, v.isSynthetic, v.reason, v.facets,
-              d.facets AS datasetFacets, d.kind, d.namespace, d.name
-       FROM json_each(?) j JOIN DatasetVersion v ON v.key = j.value JOIN Dataset d ON d.key = v.datasetKey`,
-    )
-    .all(JSON.stringify(versionKeys));
+      `SELECT v."key", v."version", v."createdAt", v."contentHash", v."isFailed", v."isSynthetic", v."reason", v."facets",
+              d."facets" AS "datasetFacets", d."kind", d."namespace", d."name"
+       FROM "DatasetVersion" v JOIN "Dataset" d ON d."key" = v."datasetKey" WHERE v."key" IN ${keys}`,
+      [JSON.stringify(versionKeys)],
+    ),
+    versionKeys,
+    (v) => v.key,
+  );
   const runIds = runKeys.map(runIdOf);
-  const runs = db
-    .prepare<[string], {
+  const runs = order(
+    await db.all<{
       runId: string; jobKey: string; state: string; startedAt: string | null; endedAt: string | null; parameters: string;
       reason: string | null; errorMessage: string | null; jobFacets: string; jobNamespace: string; jobName: string; jobOwnFacets: string;
     }>(
-      `SELECT r.runId, r.jobKey, r.state, r.startedAt, r.endedAt, r.parameters, r.reason, r.errorMessage, r.jobFacets,
-              jb.namespace AS jobNamespace, jb.name AS jobName, jb.facets AS jobOwnFacets
-       FROM json_each(?) j JOIN Run r ON r.runId = j.value JOIN Job jb ON jb.key = r.jobKey`,
-    )
-    .all(JSON.stringify(runIds));
+      `SELECT r."runId", r."jobKey", r."state", r."startedAt", r."endedAt", r."parameters", r."reason", r."errorMessage", r."jobFacets",
+              jb."namespace" AS "jobNamespace", jb."name" AS "jobName", jb."facets" AS "jobOwnFacets"
+       FROM "Run" r JOIN "Job" jb ON jb."key" = r."jobKey" WHERE r."runId" IN ${keys}`,
+      [JSON.stringify(runIds)],
+    ),
+    runIds,
+    (r) => r.runId,
+  );
   const producers = new Map<string, string[]>();
-  for (const row of db
-    .prepare<[string], { runId: string; producer: string }>(
-      "SELECT DISTINCT runId, producer FROM Event WHERE runId IN (SELECT value FROM json_each(?)) AND producer IS NOT NULL ORDER BY producer",
-    )
-    .all(JSON.stringify(runIds))) {
+  for (const row of await db.all<{ runId: string; producer: string }>(
+    `SELECT DISTINCT "runId", "producer" FROM "Event" WHERE "runId" IN ${keys} AND "producer" IS NOT NULL ORDER BY "producer"`,
+    [JSON.stringify(runIds)],
+  )) {
     producers.set(row.runId, [...(producers.get(row.runId) ?? []), row.producer]);
   }
   return {
@@ -167,8 +179,8 @@ export function provInputOf(db: Sqlite, graph: LineageGraph): ProvInput {
       kind: v.kind,
       createdAt: v.createdAt,
       contentHash: v.contentHash,
-      isFailed: v.isFailed === 1,
-      isSynthetic: v.isSynthetic === 1,
+      isFailed: Boolean(v.isFailed),
+      isSynthetic: Boolean(v.isSynthetic),
       reason: v.reason,
       owners: ownersOf({ ...readFacets(v.datasetFacets), ...readFacets(v.facets) }),
     })),
@@ -204,29 +216,24 @@ export interface ProvExport {
  * `tl:attestation` (statement as canonical JSON text, signature, public key); the attested sha256
  * covers canonicalJson(document) without that entity, so the embedding does not change it.
  */
-export function buildProvExport(db: Sqlite, input: ExportQuery, signer: Signer | null = getSigner()): ProvExport {
-  return runToEnd(provExportSteps(db, input, signer));
-}
-
 /**
- * The same export as steps, one per phase (walk, read, map, hash): the server runs them with
- * `runInSlices`, so a 2,000-node export gives other requests a turn between phases instead of
- * holding the event loop for its whole build.
+ * Built in phases (walk, read, map, hash) with a turn of the event loop between them, so a
+ * 2,000-node export lets other requests through instead of holding the event loop for its whole
+ * build.
  */
-export function* provExportSteps(db: Sqlite, input: ExportQuery, signer: Signer | null = getSigner()): Steps<ProvExport> {
+export async function buildProvExport(db: Queryable, input: ExportQuery, signer: Signer | null = getSigner()): Promise<ProvExport> {
   const query = ViewQuerySchema.parse(input);
-  const pinned = pin(db, query);
-  const store = storeAt(db, pinned.point);
-  const focus = versionFocusOf(store, query.node);
-  yield;
-  const { graph } = readView(db, { ...query, node: focus }, pinned.point);
-  yield;
-  const provInput = provInputOf(store, graph);
-  yield;
+  const pinned = await pin(db, query);
+  const store = await storeAt(db, pinned.point);
+  const focus = await versionFocusOf(store, query.node);
+  await nextTurn();
+  const { graph } = await readView(db, { ...query, node: focus }, pinned.point);
+  await nextTurn();
+  const provInput = await provInputOf(store, graph);
+  await nextTurn();
   const document = toProvDocument(provInput);
-  yield;
+  await nextTurn();
   const attestation = attest("prov-json", pinned, sha256Hex(canonicalJson(document)), signer);
-  yield;
   const entity: ProvDocument["entity"] = {
     ...document.entity,
     [PROV_ATTESTATION_ID]: {
@@ -251,31 +258,33 @@ export function* provExportSteps(db: Sqlite, input: ExportQuery, signer: Signer 
  * edge: a run that read "the latest version" of a dataset resolves to the same version in an empty
  * store only if the event that created that version comes along.
  */
-export function selectViewEvents(db: Sqlite, input: ExportQuery): { seqs: number[]; graph: LineageGraph; head: LogHeadRef | null; view: ExportStatement["view"] } {
+export async function selectViewEvents(
+  db: Queryable,
+  input: ExportQuery,
+): Promise<{ seqs: number[]; graph: LineageGraph; head: LogHeadRef | null; view: ExportStatement["view"] }> {
   const query = ViewQuerySchema.parse(input);
-  const pinned = pin(db, query);
+  const pinned = await pin(db, query);
   const asOf = pinned.view.asOf;
-  const { graph } = readView(db, query, pinned.point);
+  const { graph } = await readView(db, query, pinned.point);
   const keys = JSON.stringify(graph.nodes.map((n) => n.id));
-  const rows = db
-    .prepare<[string, number, number], { seq: number }>(
-      `WITH viewNodes AS (SELECT n.id FROM json_each(?) j JOIN Node n ON n.key = j.value),
-            touching AS (SELECT DISTINCT en.seq FROM viewNodes v JOIN EventNode en ON en.nodeId = v.id WHERE en.seq <= ?),
-            creators AS (SELECT DISTINCT n.seq FROM touching t JOIN EventNode en ON en.seq = t.seq JOIN Node n ON n.id = en.nodeId WHERE n.seq <= ?)
-       SELECT seq FROM touching UNION SELECT seq FROM creators ORDER BY seq`,
-    )
-    .all(keys, asOf, asOf);
+  const rows = await db.all<{ seq: number }>(
+    `WITH "viewNodes" AS (SELECT n."id" FROM "Node" n WHERE n."key" IN ${db.dialect.jsonValues("text")}),
+          "touching" AS (SELECT DISTINCT en."seq" FROM "viewNodes" v JOIN "EventNode" en ON en."nodeId" = v."id" WHERE en."seq" <= ?),
+          "creators" AS (SELECT DISTINCT n."seq" FROM "touching" t JOIN "EventNode" en ON en."seq" = t."seq" JOIN "Node" n ON n."id" = en."nodeId" WHERE n."seq" <= ?)
+     SELECT "seq" FROM "touching" UNION SELECT "seq" FROM "creators" ORDER BY "seq"`,
+    [keys, asOf, asOf],
+  );
   return { seqs: rows.map((r) => r.seq), graph, head: pinned.head, view: pinned.view };
 }
 
 /** The canonical payloads (exactly what the chain hashed) of these events, one per line. */
-export function eventsAsNdjson(db: Sqlite, seqs: readonly number[]): string {
-  const page = db.prepare<[string], { payload: string }>(
-    "SELECT e.payload FROM json_each(?) j JOIN Event e ON e.seq = j.value ORDER BY e.seq",
-  );
+export async function eventsAsNdjson(db: Queryable, seqs: readonly number[]): Promise<string> {
   let out = "";
   for (let i = 0; i < seqs.length; i += 1000) {
-    for (const row of page.all(JSON.stringify(seqs.slice(i, i + 1000)))) out += `${row.payload}\n`;
+    const rows = await db.all<{ payload: string }>(`SELECT "payload" FROM "Event" WHERE "seq" IN ${db.dialect.jsonValues("integer")} ORDER BY "seq"`, [
+      JSON.stringify(seqs.slice(i, i + 1000)),
+    ]);
+    for (const row of rows) out += `${row.payload}\n`;
   }
   return out;
 }
@@ -288,9 +297,9 @@ export interface EventsExport {
 }
 
 /** NDJSON of the events behind a view, with the attestation of exactly these bytes. */
-export function buildEventsExport(db: Sqlite, query: ExportQuery, signer: Signer | null = getSigner()): EventsExport {
-  const selected = selectViewEvents(db, query);
-  const body = eventsAsNdjson(db, selected.seqs);
+export async function buildEventsExport(db: Queryable, query: ExportQuery, signer: Signer | null = getSigner()): Promise<EventsExport> {
+  const selected = await selectViewEvents(db, query);
+  const body = await eventsAsNdjson(db, selected.seqs);
   const attestation = attest("openlineage-ndjson", { head: selected.head, view: selected.view }, sha256Hex(body), signer);
   return { body, seqs: selected.seqs, graph: selected.graph, attestation };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { isFlagActive, propagateFlags, type Flag, type FlagKind, type FlagSeverity, type InheritedFlag } from "@/lib/lineage/flags";
 
 /**
@@ -51,23 +51,23 @@ export function toFlag(r: FlagRow): Flag {
   };
 }
 
-export const FLAG_COLUMNS =
-  "flagId, versionKey, kind, severity, reason, createdBy, createdAt, seq, removedAt, removedBy, removedReason, removedSeq";
+export const FLAG_COLUMNS = `"flagId", "versionKey", "kind", "severity", "reason", "createdBy", "createdAt", "seq", "removedAt", "removedBy", "removedReason", "removedSeq"`;
 
-const cache = new WeakMap<Sqlite, Map<string, FlagPropagation>>();
-const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+const cache = new WeakMap<Queryable, Map<string, FlagPropagation>>();
 
 /** Flags in force at `asOfSeq` (the whole log when omitted) and everything they reach. */
-export function getFlagPropagation(db: Sqlite, asOfSeq: number = NO_LIMIT): FlagPropagation {
-  const head = db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM Event").get()?.seq ?? 0;
-  const key = `${head}:${Math.min(asOfSeq, head)}`;
+export async function getFlagPropagation(db: Queryable, asOfSeq?: number): Promise<FlagPropagation> {
+  const head = (await db.get<{ seq: number | null }>(`SELECT MAX("seq") AS "seq" FROM "Event"`))?.seq ?? 0;
+  // Points past the head are the head (and a bound PostgreSQL can hold as an integer).
+  const point = Math.min(asOfSeq ?? head, head);
+  const key = `${head}:${point}`;
   let byKey = cache.get(db);
   const hit = byKey?.get(key);
   if (hit) return hit;
 
-  const rows = db.prepare<[number], FlagRow>(`SELECT ${FLAG_COLUMNS} FROM Flag WHERE seq <= ? ORDER BY seq`).all(asOfSeq);
-  const flags = rows.map(toFlag).filter((f) => isFlagActive(f, asOfSeq));
-  const result = propagate(db, flags, asOfSeq);
+  const rows = await db.all<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM "Flag" WHERE "seq" <= ? ORDER BY "seq"`, [point]);
+  const flags = rows.map(toFlag).filter((f) => isFlagActive(f, point));
+  const result = await propagate(db, flags, point);
 
   // Only the latest log head is worth keeping; a few as-of points per head.
   if (!byKey || ![...byKey.keys()].every((k) => k.startsWith(`${head}:`))) {
@@ -79,22 +79,28 @@ export function getFlagPropagation(db: Sqlite, asOfSeq: number = NO_LIMIT): Flag
   return result;
 }
 
-function propagate(db: Sqlite, flags: Flag[], asOfSeq: number): FlagPropagation {
+async function propagate(db: Queryable, flags: Flag[], asOfSeq: number): Promise<FlagPropagation> {
   const flaggedKeys = new Set<string>();
   const inherited = new Map<string, InheritedFlag[]>();
   if (flags.length === 0) return { flags, inherited, flaggedKeys };
 
-  const nodeByKey = db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?");
-  const step = db.prepare<[string, number], { sourceId: number; targetId: number; key: string; type: string }>(
-    `SELECT e.sourceId, e.targetId, n.key, n.type FROM Edge e JOIN Node n ON n.id = e.targetId
-     WHERE e.sourceId IN (SELECT value FROM json_each(?)) AND e.seq <= ?`,
-  );
+  const step = (frontier: number[]) =>
+    db.all<{ sourceId: number; targetId: number; key: string; type: string }>(
+      `SELECT e."sourceId", e."targetId", n."key", n."type" FROM "Edge" e JOIN "Node" n ON n."id" = e."targetId"
+       WHERE e."sourceId" IN ${db.dialect.jsonValues("integer")} AND e."seq" <= ?`,
+      [JSON.stringify(frontier), asOfSeq],
+    );
   const keyOf = new Map<number, string>();
   const typeOf = new Map<string, string>();
   const downstream = new Map<string, string[]>();
   let frontier: number[] = [];
+  const idByKey = new Map(
+    (await db.all<{ id: number; key: string }>(`SELECT "id", "key" FROM "Node" WHERE "key" IN ${db.dialect.jsonValues("text")}`, [
+      JSON.stringify(flags.map((f) => f.node)),
+    ])).map((r) => [r.key, r.id]),
+  );
   for (const f of flags) {
-    const id = nodeByKey.get(f.node)?.id;
+    const id = idByKey.get(f.node);
     if (id === undefined || keyOf.has(id)) continue;
     keyOf.set(id, f.node);
     typeOf.set(f.node, "datasetVersion");
@@ -103,7 +109,7 @@ function propagate(db: Sqlite, flags: Flag[], asOfSeq: number): FlagPropagation 
   // The version graph is acyclic, but the visited set makes termination independent of that.
   while (frontier.length > 0) {
     const next: number[] = [];
-    for (const e of step.all(JSON.stringify(frontier), asOfSeq)) {
+    for (const e of await step(frontier)) {
       const source = keyOf.get(e.sourceId) as string;
       const list = downstream.get(source) ?? [];
       list.push(e.key);
@@ -131,12 +137,12 @@ function propagate(db: Sqlite, flags: Flag[], asOfSeq: number): FlagPropagation 
   // A dataset card shows its latest version, so an older version under a flag does not make the
   // card read "flagged" while the version it names is clean.
   const keys = JSON.stringify([...flaggedKeys]);
-  for (const r of db
-    .prepare<[string, string], { k: string }>(
-      `SELECT key AS k FROM Dataset WHERE latestVersionKey IN (SELECT value FROM json_each(?))
-       UNION SELECT key AS k FROM Job WHERE latestRunId IN (SELECT substr(value, 5) FROM json_each(?) WHERE value LIKE 'run:%')`,
-    )
-    .all(keys, keys)) {
+  const values = db.dialect.jsonValues("text");
+  for (const r of await db.all<{ k: string }>(
+    `SELECT "key" AS "k" FROM "Dataset" WHERE "latestVersionKey" IN ${values}
+     UNION SELECT "key" AS "k" FROM "Job" WHERE "latestRunId" IN (SELECT substr("value", 5) FROM ${values} AS "keys" WHERE "value" LIKE 'run:%')`,
+    [keys, keys],
+  )) {
     flaggedKeys.add(r.k);
   }
   return { flags, inherited, flaggedKeys };

@@ -1,11 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Sqlite } from "./db";
+import { storeOver, type Sqlite } from "./db";
 import { AppError } from "./errors";
 import type { Principal } from "./auth";
 import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
 import { ingestEvents } from "./ingest";
 import { describeNodes } from "./lineage";
+import type { Queryable } from "./store/types";
 import { describeInheritance, summariseImpact, type Flag } from "@/lib/lineage/flags";
 import type { FlagImpact, FlagView, NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AddFlagBody, RemoveFlagBody } from "@/lib/schemas/investigate";
@@ -36,12 +37,12 @@ function versionRow(db: Sqlite, key: string): VersionRow | undefined {
     .get(key);
 }
 
-function labels(db: Sqlite, keys: string[]): Map<string, string> {
-  return new Map(describeNodes(db, [...new Set(keys)]).map((n) => [n.id, n.version ? `${n.name}@${n.version}` : n.name]));
+async function labels(db: Queryable, keys: string[]): Promise<Map<string, string>> {
+  return new Map((await describeNodes(db, [...new Set(keys)])).map((n) => [n.id, n.version ? `${n.name}@${n.version}` : n.name]));
 }
 
-function toView(db: Sqlite, flags: Flag[]): FlagView[] {
-  const byKey = labels(db, flags.map((f) => f.node));
+async function toView(db: Queryable, flags: Flag[]): Promise<FlagView[]> {
+  const byKey = await labels(db, flags.map((f) => f.node));
   return flags.map((f) => ({ ...f, nodeLabel: byKey.get(f.node) ?? f.node, isActive: f.removedSeq === null }));
 }
 
@@ -69,10 +70,10 @@ function append(db: Sqlite, event: unknown, sender: string): number {
   return outcome.seq;
 }
 
-export function getFlag(db: Sqlite, flagId: string): FlagView {
-  const row = db.prepare<[string], Parameters<typeof toFlag>[0]>(`SELECT ${FLAG_COLUMNS} FROM Flag WHERE flagId = ?`).get(flagId);
+export async function getFlag(db: Queryable, flagId: string): Promise<FlagView> {
+  const row = await db.get<Parameters<typeof toFlag>[0]>(`SELECT ${FLAG_COLUMNS} FROM "Flag" WHERE "flagId" = ?`, [flagId]);
   if (!row) throw new AppError("not_found", `No flag with id ${flagId}.`);
-  return toView(db, [toFlag(row)])[0];
+  return (await toView(db, [toFlag(row)]))[0];
 }
 
 /**
@@ -93,7 +94,7 @@ function senderOf(writer: Principal, claimed: string | undefined): string {
 }
 
 /** Flags a dataset version: appends the flag event and returns the projected flag. */
-export function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): FlagView {
+export async function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): Promise<FlagView> {
   const sender = senderOf(writer, body.by);
   const v = versionRow(db, body.node);
   if (!v) {
@@ -107,16 +108,16 @@ export function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): FlagV
     flagEvent(v, { flagId, action: "add", kind: body.kind, severity: body.severity, reason: body.reason, by: actorOf(writer, body.by) }),
     sender,
   );
-  return getFlag(db, flagId);
+  return getFlag(storeOver(db), flagId);
 }
 
 /**
  * Removes a flag: appends the removal event; the flag stays, with who removed it, when and why.
  * Only its creator or an admin may remove it (anyone in local demo mode, where nobody is known).
  */
-export function removeFlag(db: Sqlite, body: RemoveFlagBody, writer: Principal): FlagView {
+export async function removeFlag(db: Sqlite, body: RemoveFlagBody, writer: Principal): Promise<FlagView> {
   const sender = senderOf(writer, body.by);
-  const flag = getFlag(db, body.flagId);
+  const flag = await getFlag(storeOver(db), body.flagId);
   if (!flag.isActive) throw new AppError("gone", `Flag ${body.flagId} was already removed on ${flag.removedAt}.`);
   if (writer.kind !== "anonymous" && !writer.isAdmin && flag.by !== writer.sender) {
     throw new AppError("forbidden", `Only the flag's creator (${flag.by}) or an admin may remove it.`);
@@ -128,33 +129,32 @@ export function removeFlag(db: Sqlite, body: RemoveFlagBody, writer: Principal):
     flagEvent(v, { flagId: body.flagId, action: "remove", reason: body.reason ?? "flag removed", by: actorOf(writer, body.by) }),
     sender,
   );
-  return getFlag(db, body.flagId);
+  return getFlag(storeOver(db), body.flagId);
 }
 
 /** Flags, newest first: all of them, or those on one node; removed ones only when asked. */
-export function listFlags(db: Sqlite, options: { node?: string; includeRemoved?: boolean } = {}): FlagView[] {
+export async function listFlags(db: Queryable, options: { node?: string; includeRemoved?: boolean } = {}): Promise<FlagView[]> {
   const where: string[] = [];
   const args: string[] = [];
   if (options.node) {
-    where.push("versionKey = ?");
+    where.push(`"versionKey" = ?`);
     args.push(options.node);
   }
-  if (!options.includeRemoved) where.push("removedSeq IS NULL");
-  const rows = db
-    .prepare<string[], Parameters<typeof toFlag>[0]>(
-      `SELECT ${FLAG_COLUMNS} FROM Flag ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT 1000`,
-    )
-    .all(...args);
+  if (!options.includeRemoved) where.push(`"removedSeq" IS NULL`);
+  const rows = await db.all<Parameters<typeof toFlag>[0]>(
+    `SELECT ${FLAG_COLUMNS} FROM "Flag" ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "seq" DESC LIMIT 1000`,
+    args,
+  );
   return toView(db, rows.map(toFlag));
 }
 
 /** What is flagged on one node, and what it inherits from upstream (as of a point in the log). */
-export function getNodeFlags(db: Sqlite, node: string, asOfSeq?: number): NodeFlags {
-  const propagation = getFlagPropagation(db, asOfSeq);
-  const direct = listFlags(db, { node, includeRemoved: true }).filter((f) => asOfSeq === undefined || f.seq <= asOfSeq);
+export async function getNodeFlags(db: Queryable, node: string, asOfSeq?: number): Promise<NodeFlags> {
+  const propagation = await getFlagPropagation(db, asOfSeq);
+  const direct = (await listFlags(db, { node, includeRemoved: true })).filter((f) => asOfSeq === undefined || f.seq <= asOfSeq);
   const inherited = propagation.inherited.get(node) ?? [];
-  const byId = new Map(toView(db, propagation.flags).map((f) => [f.flagId, f]));
-  const fromLabels = labels(db, inherited.map((i) => i.from));
+  const byId = new Map((await toView(db, propagation.flags)).map((f) => [f.flagId, f]));
+  const fromLabels = await labels(db, inherited.map((i) => i.from));
   return {
     node,
     direct,
@@ -169,18 +169,18 @@ export function getNodeFlags(db: Sqlite, node: string, asOfSeq?: number): NodeFl
 }
 
 /** Everything one flag reaches downstream: counts, models, outputs, and every node with its hops. */
-export function getFlagImpact(db: Sqlite, flagId: string): FlagImpact {
-  const flag = getFlag(db, flagId);
+export async function getFlagImpact(db: Queryable, flagId: string): Promise<FlagImpact> {
+  const flag = await getFlag(db, flagId);
   // A removed flag's impact is what it reached while it was in force.
   const asOf = flag.removedSeq === null ? undefined : flag.removedSeq - 1;
-  const propagation = getFlagPropagation(db, asOf);
+  const propagation = await getFlagPropagation(db, asOf);
   const reached: { id: string; hops: number }[] = [];
   for (const [id, list] of propagation.inherited) {
     const mine = list.find((i) => i.flagId === flagId);
     if (mine) reached.push({ id, hops: mine.hops });
   }
   const hops = new Map(reached.map((r) => [r.id, r.hops]));
-  const nodes = describeNodes(db, reached.map((r) => r.id)).map((n) => ({
+  const nodes = (await describeNodes(db, reached.map((r) => r.id))).map((n) => ({
     id: n.id,
     type: n.type,
     name: n.name,

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import { MAX_SEQ, type Queryable } from "./store/types";
 import { AppError } from "./errors";
 
 /**
@@ -22,38 +22,37 @@ export interface AsOfPoint {
 const INTEGER = /^\d+$/;
 
 /** The event time of one log entry. */
-export function eventTimeOf(db: Sqlite, seq: number): string | null {
-  const row = db.prepare<[number], { eventTime: string }>("SELECT eventTime FROM Event WHERE seq = ?").get(seq);
+export async function eventTimeOf(db: Queryable, seq: number): Promise<string | null> {
+  const row = await db.get<{ eventTime: string }>(`SELECT "eventTime" FROM "Event" WHERE "seq" = ?`, [seq]);
   return row?.eventTime ?? null;
 }
 
 /** The last sequence number at or before `time` (see the module comment); 0 when nothing was. */
-export function seqAtTime(db: Sqlite, time: string): number {
-  const later = db
-    .prepare<[string], { seq: number }>("SELECT seq FROM Event WHERE eventTime > ? ORDER BY seq LIMIT 1")
-    .get(time);
+export async function seqAtTime(db: Queryable, time: string): Promise<number> {
+  const later = await db.get<{ seq: number }>(`SELECT "seq" FROM "Event" WHERE "eventTime" > ? ORDER BY "seq" LIMIT 1`, [time]);
   if (later) return later.seq - 1;
-  return db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM Event").get()?.seq ?? 0;
+  return (await db.get<{ seq: number | null }>(`SELECT MAX("seq") AS "seq" FROM "Event"`))?.seq ?? 0;
 }
 
 /**
  * Reads an `asOf` query value: undefined when absent or empty, a seq for an integer, the mapped seq
  * for an RFC 3339 / ISO-8601 time; anything else is a 400 naming the parameter.
  */
-export function resolveAsOf(db: Sqlite, raw: string | null | undefined, name = "asOf"): AsOfPoint | undefined {
+export async function resolveAsOf(db: Queryable, raw: string | null | undefined, name = "asOf"): Promise<AsOfPoint | undefined> {
   if (raw === null || raw === undefined || raw.trim() === "") return undefined;
   const value = raw.trim();
   if (INTEGER.test(value)) {
     const seq = Number(value);
     if (!Number.isSafeInteger(seq)) throw badAsOf(name, value);
-    return { seq, time: eventTimeOf(db, seq) };
+    // Past the largest integer a store column holds there is no such event either.
+    return { seq, time: seq <= MAX_SEQ ? await eventTimeOf(db, seq) : null };
   }
   // A date alone means the end of that day (UTC): "as of 2026-10-24" includes the 24th.
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value;
   const ms = Date.parse(iso);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(ms)) throw badAsOf(name, value);
   const time = new Date(ms).toISOString();
-  return { seq: seqAtTime(db, time), time };
+  return { seq: await seqAtTime(db, time), time };
 }
 
 function badAsOf(name: string, value: string): AppError {

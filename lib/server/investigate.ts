@@ -1,11 +1,11 @@
 import "server-only";
 import { isRecord } from "@/lib/lineage/json";
-import type { Sqlite } from "./db";
 import { AppError } from "./errors";
 import { getNodeFlags } from "./flags";
 import { eventTimeOf, type AsOfPoint } from "./investigate-asof";
 import { getConfig } from "@/lib/config";
 import { describeNodes } from "./lineage";
+import { MAX_SEQ, type Queryable } from "./store/types";
 import { factorsBehind, rankCauses } from "@/lib/lineage/causes";
 import { diffLineage } from "@/lib/lineage/investigate-diff";
 import { buildAdjacency, type ChangeNote, type VersionGraph, type VersionGraphNode } from "@/lib/lineage/investigate-graph";
@@ -46,26 +46,34 @@ function changeOf(facets: Facets): ChangeNote | null {
   return c ? { reason: c.reason, author: c.author, ticket: c.ticket } : null;
 }
 
-const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+const NO_LIMIT = MAX_SEQ;
 
 /**
  * The upstream version graph of `startKeys` (themselves included), breadth-first in SQL one hop at
  * a time, as of `asOfSeq`, described with what the diff, causes and synthetic functions compare.
  */
-export function collectVersionGraph(
-  db: Sqlite,
+export async function collectVersionGraph(
+  db: Queryable,
   startKeys: readonly string[],
   asOfSeq: number = NO_LIMIT,
   maxNodes: number = MAX_GRAPH_NODES,
-): VersionGraph & { truncated: boolean } {
-  const byKey = db.prepare<[string], { id: number; seq: number }>("SELECT id, seq FROM Node WHERE key = ?");
-  const hop = db.prepare<[string, number], { sourceId: number; targetId: number }>(
-    "SELECT sourceId, targetId FROM Edge WHERE targetId IN (SELECT value FROM json_each(?)) AND seq <= ?",
+): Promise<VersionGraph & { truncated: boolean }> {
+  const hop = (frontier: number[]) =>
+    db.all<{ sourceId: number; targetId: number }>(
+      `SELECT "sourceId", "targetId" FROM "Edge" WHERE "targetId" IN ${db.dialect.jsonValues("integer")} AND "seq" <= ?`,
+      [JSON.stringify(frontier), Math.min(asOfSeq, NO_LIMIT)],
+    );
+  const starts = new Map(
+    (
+      await db.all<{ id: number; key: string; seq: number }>(`SELECT "id", "key", "seq" FROM "Node" WHERE "key" IN ${db.dialect.jsonValues("text")}`, [
+        JSON.stringify(startKeys),
+      ])
+    ).map((r) => [r.key, r]),
   );
   const included = new Set<number>();
   let frontier: number[] = [];
   for (const key of startKeys) {
-    const row = byKey.get(key);
+    const row = starts.get(key);
     if (row && row.seq <= asOfSeq && !included.has(row.id)) {
       included.add(row.id);
       frontier.push(row.id);
@@ -75,7 +83,7 @@ export function collectVersionGraph(
   let truncated = false;
   while (frontier.length > 0) {
     const next: number[] = [];
-    const found = hop.all(JSON.stringify(frontier), asOfSeq).sort((a, b) => a.sourceId - b.sourceId || a.targetId - b.targetId);
+    const found = (await hop(frontier)).sort((a, b) => a.sourceId - b.sourceId || a.targetId - b.targetId);
     for (const e of found) {
       if (!included.has(e.sourceId)) {
         if (included.size >= maxNodes) {
@@ -90,40 +98,39 @@ export function collectVersionGraph(
     frontier = next;
   }
   const ids = JSON.stringify([...included]);
-  const nodeRows = db
-    .prepare<[string], { id: number; key: string; type: string; namespace: string; name: string }>(
-      "SELECT id, key, type, namespace, name FROM Node WHERE id IN (SELECT value FROM json_each(?))",
-    )
-    .all(ids);
+  const nodeRows = await db.all<{ id: number; key: string; type: string; namespace: string; name: string }>(
+    `SELECT "id", "key", "type", "namespace", "name" FROM "Node" WHERE "id" IN ${db.dialect.jsonValues("integer")}`,
+    [ids],
+  );
   const keyOf = new Map(nodeRows.map((r) => [r.id, r.key]));
   const versionKeys = nodeRows.filter((r) => r.type === "datasetVersion").map((r) => r.key);
   const runIds = nodeRows.filter((r) => r.type === "run").map((r) => runIdOf(r.key));
 
+  const texts = db.dialect.jsonValues("text");
   const versions = new Map(
-    db
-      .prepare<[string], { key: string; datasetKey: string; version: string; isFailed: number; isSynthetic: number; facets: string; createdAt: string; kind: string }>(
-        `SELECT v.key, v.datasetKey, v.version, v.isFailed, v.isSynthetic, v.facets, v.createdAt, d.kind
-         FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey WHERE v.key IN (SELECT value FROM json_each(?))`,
+    (
+      await db.all<{ key: string; datasetKey: string; version: string; isFailed: boolean | number; isSynthetic: boolean | number; facets: string; createdAt: string; kind: string }>(
+        `SELECT v."key", v."datasetKey", v."version", v."isFailed", v."isSynthetic", v."facets", v."createdAt", d."kind"
+         FROM "DatasetVersion" v JOIN "Dataset" d ON d."key" = v."datasetKey" WHERE v."key" IN ${texts}`,
+        [JSON.stringify(versionKeys)],
       )
-      .all(JSON.stringify(versionKeys))
-      .map((r) => [r.key, r]),
+    ).map((r) => [r.key, r]),
   );
   const outputFacets = new Map<string, Facets>();
-  for (const r of db
-    .prepare<[string], { datasetVersionKey: string; facets: string }>(
-      `SELECT datasetVersionKey, facets FROM RunDataset WHERE direction = 'output' AND datasetVersionKey IN (SELECT value FROM json_each(?))`,
-    )
-    .all(JSON.stringify(versionKeys))) {
+  for (const r of await db.all<{ datasetVersionKey: string; facets: string }>(
+    `SELECT "datasetVersionKey", "facets" FROM "RunDataset" WHERE "direction" = 'output' AND "datasetVersionKey" IN ${texts}`,
+    [JSON.stringify(versionKeys)],
+  )) {
     outputFacets.set(r.datasetVersionKey, { ...(outputFacets.get(r.datasetVersionKey) ?? {}), ...readFacets(r.facets) });
   }
   const runs = new Map(
-    db
-      .prepare<[string], { runId: string; jobKey: string; state: string; parameters: string; facets: string; jobFacets: string; startedAt: string | null; endedAt: string | null; kind: string | null }>(
-        `SELECT r.runId, r.jobKey, r.state, r.parameters, r.facets, r.jobFacets, r.startedAt, r.endedAt, j.kind
-         FROM Run r LEFT JOIN Job j ON j.key = r.jobKey WHERE r.runId IN (SELECT value FROM json_each(?))`,
+    (
+      await db.all<{ runId: string; jobKey: string; state: string; parameters: string; facets: string; jobFacets: string; startedAt: string | null; endedAt: string | null; kind: string | null }>(
+        `SELECT r."runId", r."jobKey", r."state", r."parameters", r."facets", r."jobFacets", r."startedAt", r."endedAt", j."kind"
+         FROM "Run" r LEFT JOIN "Job" j ON j."key" = r."jobKey" WHERE r."runId" IN ${texts}`,
+        [JSON.stringify(runIds)],
       )
-      .all(JSON.stringify(runIds))
-      .map((r) => [nodeId.run(r.runId), r]),
+    ).map((r) => [nodeId.run(r.runId), r]),
   );
 
   const nodes: Record<string, VersionGraphNode> = {};
@@ -154,8 +161,8 @@ export function collectVersionGraph(
         version: v?.version ?? null,
         kind: v?.kind ?? null,
         state: null,
-        isFailed: v?.isFailed === 1,
-        isSynthetic: v?.isSynthetic === 1 || "threadline_synthetic" in out,
+        isFailed: Boolean(v?.isFailed),
+        isSynthetic: Boolean(v?.isSynthetic) || "threadline_synthetic" in out,
         syntheticShare: synthetic?.syntheticShare ?? null,
         syntheticGeneration: synthetic?.generation ?? null,
         rowCount: stats && typeof stats.rowCount === "number" ? stats.rowCount : null,
@@ -189,6 +196,10 @@ export function collectVersionGraph(
   return { nodes, edges: edgeList, truncated };
 }
 
+/** How many of a run's (r) outputs failed, as a correlated subquery. */
+const FAILED_OUTPUTS_OF_RUN = `SELECT COUNT(*) FROM "RunDataset" rd JOIN "DatasetVersion" v ON v."key" = rd."datasetVersionKey"
+  WHERE rd."runId" = r."runId" AND rd."direction" = 'output' AND v."isFailed" = TRUE`;
+
 function mergeGraphs(...graphs: VersionGraph[]): VersionGraph {
   const nodes: Record<string, VersionGraphNode> = {};
   const edges = new Map<string, { source: string; target: string }>();
@@ -205,17 +216,17 @@ function labelOf(n: LineageNode | undefined, fallback: string): string {
   return n.version ? `${n.name}@${n.version}` : n.name;
 }
 
-function labelsFor(db: Sqlite, keys: Iterable<string>): Record<string, string> {
+async function labelsFor(db: Queryable, keys: Iterable<string>): Promise<Record<string, string>> {
   const list = [...new Set(keys)];
-  const described = new Map(describeNodes(db, list).map((n) => [n.id, n]));
+  const described = new Map((await describeNodes(db, list)).map((n) => [n.id, n]));
   const labels: Record<string, string> = {};
   for (const k of list) labels[k] = labelOf(described.get(k), k);
   return labels;
 }
 
-function requireNode(db: Sqlite, key: string, types: readonly string[]): LineageNode {
+async function requireNode(db: Queryable, key: string, types: readonly string[]): Promise<LineageNode> {
   const type = nodeTypeOf(key);
-  const [node] = type && types.includes(type) ? describeNodes(db, [key]) : [];
+  const [node] = type && types.includes(type) ? await describeNodes(db, [key]) : [];
   if (!node) {
     throw new AppError("not_found", `No ${types.join(" or ")} with id ${key}.`, [{ path: "node", message: `expected a ${types.join(" or ")} id` }]);
   }
@@ -223,33 +234,47 @@ function requireNode(db: Sqlite, key: string, types: readonly string[]): Lineage
 }
 
 /** The run that made a version, or null. */
-function producerRunId(db: Sqlite, versionKey: string): string | null {
-  return db.prepare<[string], { producedByRunId: string | null }>("SELECT producedByRunId FROM DatasetVersion WHERE key = ?").get(versionKey)?.producedByRunId ?? null;
+async function producerRunId(db: Queryable, versionKey: string): Promise<string | null> {
+  return (await db.get<{ producedByRunId: string | null }>(`SELECT "producedByRunId" FROM "DatasetVersion" WHERE "key" = ?`, [versionKey]))?.producedByRunId ?? null;
+}
+
+/** The job of a run, or undefined. */
+async function jobKeyOfRun(db: Queryable, runId: string): Promise<string | undefined> {
+  return (await db.get<{ jobKey: string }>(`SELECT "jobKey" FROM "Run" WHERE "runId" = ?`, [runId]))?.jobKey;
+}
+
+/** The dataset of a version, or undefined. */
+async function datasetKeyOf(db: Queryable, versionKey: string): Promise<string | undefined> {
+  return (await db.get<{ datasetKey: string }>(`SELECT "datasetKey" FROM "DatasetVersion" WHERE "key" = ?`, [versionKey]))?.datasetKey;
+}
+
+/** The event that first named a node (0 when none did). */
+async function nodeSeqOf(db: Queryable, key: string): Promise<number> {
+  return (await db.get<{ seq: number }>(`SELECT "seq" FROM "Node" WHERE "key" = ?`, [key]))?.seq ?? 0;
 }
 
 /**
  * The event that made a node: for a run, its last event; for a version, its producing run's last
  * event; for a source version, the event that first named it.
  */
-export function madeAtSeq(db: Sqlite, key: string): number {
-  const runSeq = (runId: string) =>
-    db.prepare<[string], { seq: number | null }>("SELECT MAX(seq) AS seq FROM Event WHERE runId = ?").get(runId)?.seq ?? null;
-  const nodeSeq = db.prepare<[string], { seq: number }>("SELECT seq FROM Node WHERE key = ?").get(key)?.seq ?? 0;
+export async function madeAtSeq(db: Queryable, key: string): Promise<number> {
+  const runSeq = async (runId: string) => (await db.get<{ seq: number | null }>(`SELECT MAX("seq") AS "seq" FROM "Event" WHERE "runId" = ?`, [runId]))?.seq ?? null;
+  const nodeSeq = await nodeSeqOf(db, key);
   const type = nodeTypeOf(key);
-  if (type === "run") return runSeq(runIdOf(key)) ?? nodeSeq;
+  if (type === "run") return (await runSeq(runIdOf(key))) ?? nodeSeq;
   if (type === "datasetVersion") {
-    const producer = producerRunId(db, key);
-    const seq = producer ? runSeq(producer) : null;
+    const producer = await producerRunId(db, key);
+    const seq = producer ? await runSeq(producer) : null;
     return Math.max(seq ?? 0, nodeSeq);
   }
   return nodeSeq;
 }
 
-function failureOf(db: Sqlite, target: LineageNode): Investigation["failure"] {
+async function failureOf(db: Queryable, target: LineageNode): Promise<Investigation["failure"]> {
   const reasons: FailureReasonView[] = [];
   let errorMessage: string | null = null;
   if (target.type === "datasetVersion") {
-    const row = db.prepare<[string], { failureReasons: string }>("SELECT failureReasons FROM DatasetVersion WHERE key = ?").get(target.id);
+    const row = await db.get<{ failureReasons: string }>(`SELECT "failureReasons" FROM "DatasetVersion" WHERE "key" = ?`, [target.id]);
     for (const r of readFailureReasons(row?.failureReasons)) {
       reasons.push({
         source: r.source,
@@ -262,9 +287,10 @@ function failureOf(db: Sqlite, target: LineageNode): Investigation["failure"] {
       });
     }
   } else if (target.type === "run") {
-    const run = db
-      .prepare<[string], { state: string; errorMessage: string | null; failedChecks: string }>("SELECT state, errorMessage, failedChecks FROM Run WHERE runId = ?")
-      .get(runIdOf(target.id));
+    const run = await db.get<{ state: string; errorMessage: string | null; failedChecks: string }>(
+      `SELECT "state", "errorMessage", "failedChecks" FROM "Run" WHERE "runId" = ?`,
+      [runIdOf(target.id)],
+    );
     errorMessage = run?.errorMessage ?? null;
     if (run?.state === "FAILED") {
       reasons.push({ source: "run", check: null, message: errorMessage ? `the run failed: ${errorMessage}` : "the run failed", run: target.id, runLabel: null, flagId: null, by: null });
@@ -273,44 +299,45 @@ function failureOf(db: Sqlite, target: LineageNode): Investigation["failure"] {
       reasons.push({ source: "check", check: c.check, message: c.message, run: target.id, runLabel: null, flagId: null, by: null });
     }
   }
-  const runLabels = labelsFor(db, reasons.flatMap((r) => (r.run ? [r.run] : [])));
+  const runLabels = await labelsFor(db, reasons.flatMap((r) => (r.run ? [r.run] : [])));
   for (const r of reasons) if (r.run) r.runLabel = runLabels[r.run] ?? r.run;
   return { isFailed: target.isFailed || reasons.length > 0, reasons, errorMessage };
 }
 
 /** Candidates to compare with, newest first, and the default: the most recent passing one of the same job. */
-function comparisonCandidates(db: Sqlite, target: LineageNode, maxSeq: number): { candidates: ComparisonCandidate[]; defaultId: string | null } {
+async function comparisonCandidates(
+  db: Queryable,
+  target: LineageNode,
+  maxSeq: number,
+): Promise<{ candidates: ComparisonCandidate[]; defaultId: string | null }> {
   const candidates: ComparisonCandidate[] = [];
   let defaultId: string | null = null;
   if (target.type === "datasetVersion") {
-    const self = db.prepare<[string], { datasetKey: string; producedByRunId: string | null }>("SELECT datasetKey, producedByRunId FROM DatasetVersion WHERE key = ?").get(target.id);
+    const self = await db.get<{ datasetKey: string; producedByRunId: string | null }>(
+      `SELECT "datasetKey", "producedByRunId" FROM "DatasetVersion" WHERE "key" = ?`,
+      [target.id],
+    );
     if (!self) return { candidates, defaultId };
-    const jobKey = self.producedByRunId
-      ? (db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(self.producedByRunId)?.jobKey ?? null)
-      : null;
-    const rows = db
-      .prepare<[string, number], { key: string; version: string; isFailed: number; createdAt: string; jobKey: string | null; state: string | null }>(
-        `SELECT v.key, v.version, v.isFailed, v.createdAt, r.jobKey, r.state FROM DatasetVersion v
-         JOIN Node n ON n.id = v.nodeId LEFT JOIN Run r ON r.runId = v.producedByRunId
-         WHERE v.datasetKey = ? AND n.seq <= ? ORDER BY v.createdAt DESC, v.key LIMIT 200`,
-      )
-      .all(self.datasetKey, maxSeq);
+    const jobKey = self.producedByRunId ? ((await jobKeyOfRun(db, self.producedByRunId)) ?? null) : null;
+    const rows = await db.all<{ key: string; version: string; isFailed: boolean | number; createdAt: string; jobKey: string | null; state: string | null }>(
+      `SELECT v."key", v."version", v."isFailed", v."createdAt", r."jobKey", r."state" FROM "DatasetVersion" v
+       JOIN "Node" n ON n."id" = v."nodeId" LEFT JOIN "Run" r ON r."runId" = v."producedByRunId"
+       WHERE v."datasetKey" = ? AND n."seq" <= ? ORDER BY v."createdAt" DESC, v."key" LIMIT 200`,
+      [self.datasetKey, maxSeq],
+    );
     for (const r of rows) {
       if (r.key === target.id) continue;
-      candidates.push({ id: r.key, label: `${target.name}@${r.version}`, isFailed: r.isFailed === 1, time: r.createdAt });
-      if (defaultId === null && r.isFailed === 0 && r.state !== "FAILED" && (jobKey === null || r.jobKey === jobKey)) defaultId = r.key;
+      candidates.push({ id: r.key, label: `${target.name}@${r.version}`, isFailed: Boolean(r.isFailed), time: r.createdAt });
+      if (defaultId === null && !r.isFailed && r.state !== "FAILED" && (jobKey === null || r.jobKey === jobKey)) defaultId = r.key;
     }
   } else if (target.type === "run") {
-    const jobKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(runIdOf(target.id))?.jobKey;
+    const jobKey = await jobKeyOfRun(db, runIdOf(target.id));
     if (!jobKey) return { candidates, defaultId };
-    const rows = db
-      .prepare<[string, number], { runId: string; state: string; startedAt: string | null; failedOutputs: number }>(
-        `SELECT r.runId, r.state, r.startedAt,
-                (SELECT COUNT(*) FROM RunDataset rd JOIN DatasetVersion v ON v.key = rd.datasetVersionKey
-                 WHERE rd.runId = r.runId AND rd.direction = 'output' AND v.isFailed = 1) AS failedOutputs
-         FROM Run r JOIN Node n ON n.id = r.nodeId WHERE r.jobKey = ? AND n.seq <= ? ORDER BY r.startedAt DESC, r.runId LIMIT 200`,
-      )
-      .all(jobKey, maxSeq);
+    const rows = await db.all<{ runId: string; state: string; startedAt: string | null; failedOutputs: number }>(
+      `SELECT r."runId", r."state", r."startedAt", (${FAILED_OUTPUTS_OF_RUN}) AS "failedOutputs"
+       FROM "Run" r JOIN "Node" n ON n."id" = r."nodeId" WHERE r."jobKey" = ? AND n."seq" <= ? ORDER BY r."startedAt" DESC NULLS LAST, r."runId" LIMIT 200`,
+      [jobKey, maxSeq],
+    );
     for (const r of rows) {
       const id = nodeId.run(r.runId);
       if (id === target.id) continue;
@@ -323,23 +350,26 @@ function comparisonCandidates(db: Sqlite, target: LineageNode, maxSeq: number): 
 }
 
 /** The diff of two nodes' upstream lineage, each as it was when it was made. */
-export function getDiff(db: Sqlite, a: string, b: string | undefined): LineageDiffView {
-  const target = requireNode(db, a, ["datasetVersion", "run"]);
-  const bId = b ?? comparisonCandidates(db, target, NO_LIMIT).defaultId;
+export async function getDiff(db: Queryable, a: string, b: string | undefined): Promise<LineageDiffView> {
+  const target = await requireNode(db, a, ["datasetVersion", "run"]);
+  const bId = b ?? (await comparisonCandidates(db, target, NO_LIMIT)).defaultId;
   if (!bId) {
     throw new AppError("not_found", `No passing output of the same job to compare ${a} with; name one with b=<node id>.`, [
       { path: "b", message: "no default comparison" },
     ]);
   }
-  requireNode(db, bId, ["datasetVersion", "run"]);
-  const graph = mergeGraphs(collectVersionGraph(db, [a], madeAtSeq(db, a)), collectVersionGraph(db, [bId], madeAtSeq(db, bId)));
+  await requireNode(db, bId, ["datasetVersion", "run"]);
+  const graph = mergeGraphs(
+    await collectVersionGraph(db, [a], await madeAtSeq(db, a)),
+    await collectVersionGraph(db, [bId], await madeAtSeq(db, bId)),
+  );
   return withLabels(db, diffLineage(graph, a, bId));
 }
 
-function withLabels(db: Sqlite, diff: ReturnType<typeof diffLineage>): LineageDiffView {
+async function withLabels(db: Queryable, diff: ReturnType<typeof diffLineage>): Promise<LineageDiffView> {
   const keys = new Set<string>([diff.a, diff.b, ...Object.keys(diff.marks)]);
   for (const c of diff.inputs.changed) keys.add(c.node);
-  return { ...diff, labels: labelsFor(db, keys) };
+  return { ...diff, labels: await labelsFor(db, keys) };
 }
 
 /**
@@ -347,34 +377,35 @@ function withLabels(db: Sqlite, diff: ReturnType<typeof diffLineage>): LineageDi
  * when the node was made (or at `asOf`), why it failed, its flags, the diff against `compare` (by
  * default the most recent passing output of the same job) and the synthetic data behind it.
  */
-export function getInvestigation(db: Sqlite, key: string, options: { compare?: string; asOf?: AsOfPoint } = {}): Investigation {
-  const target = requireNode(db, key, ["datasetVersion", "run"]);
-  const seq = options.asOf?.seq ?? madeAtSeq(db, key);
-  const nodeSeq = db.prepare<[string], { seq: number }>("SELECT seq FROM Node WHERE key = ?").get(key)?.seq ?? 0;
+export async function getInvestigation(db: Queryable, key: string, options: { compare?: string; asOf?: AsOfPoint } = {}): Promise<Investigation> {
+  const target = await requireNode(db, key, ["datasetVersion", "run"]);
+  const seq = options.asOf?.seq ?? (await madeAtSeq(db, key));
+  const nodeSeq = await nodeSeqOf(db, key);
   if (nodeSeq > seq) throw new AppError("not_found", `${key} did not exist yet as of event ${seq}.`, [{ path: "asOf", message: "before the node was made" }]);
-  const asOf = { seq, time: options.asOf?.time ?? eventTimeOf(db, seq), isRequested: options.asOf !== undefined };
+  const asOf = { seq, time: options.asOf?.time ?? (await eventTimeOf(db, seq)), isRequested: options.asOf !== undefined };
+  const bound = Math.min(seq, NO_LIMIT);
 
-  const graphA = collectVersionGraph(db, [key], seq);
+  const graphA = await collectVersionGraph(db, [key], bound);
   // Comparisons are not limited to what existed when the node was made (a later passing output is
   // the best contrast), unless the address asks for an as-of view.
-  const { candidates, defaultId } = comparisonCandidates(db, target, options.asOf ? seq : NO_LIMIT);
+  const { candidates, defaultId } = await comparisonCandidates(db, target, options.asOf ? bound : NO_LIMIT);
   const bId = options.compare ?? defaultId;
   let diff: LineageDiffView | null = null;
   let b: LineageNode | null = null;
   let graph: VersionGraph = graphA;
   if (bId && bId !== key) {
-    b = requireNode(db, bId, ["datasetVersion", "run"]);
-    const graphB = collectVersionGraph(db, [bId], Math.min(madeAtSeq(db, bId), options.asOf ? seq : NO_LIMIT));
+    b = await requireNode(db, bId, ["datasetVersion", "run"]);
+    const graphB = await collectVersionGraph(db, [bId], Math.min(await madeAtSeq(db, bId), options.asOf ? bound : NO_LIMIT));
     graph = mergeGraphs(graphA, graphB);
-    diff = withLabels(db, diffLineage(graph, key, bId));
+    diff = await withLabels(db, diffLineage(graph, key, bId));
   }
 
-  const described = describeNodes(db, Object.keys(graph.nodes));
+  const described = await describeNodes(db, Object.keys(graph.nodes));
   let synthetic: SyntheticReportView | null = null;
   const syntheticTarget = target.type === "datasetVersion" ? key : firstOutput(graphA, key);
   if (syntheticTarget) {
     const report = syntheticReport(graphA, syntheticTarget, syntheticThresholds());
-    synthetic = { ...report, labels: labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
+    synthetic = { ...report, labels: await labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
   }
 
   const syntheticByNode: Investigation["syntheticByNode"] = {};
@@ -387,26 +418,26 @@ export function getInvestigation(db: Sqlite, key: string, options: { compare?: s
   return {
     target,
     asOf,
-    failure: failureOf(db, target),
-    flags: getNodeFlags(db, key, options.asOf ? seq : undefined),
+    failure: await failureOf(db, target),
+    flags: await getNodeFlags(db, key, options.asOf ? seq : undefined),
     graph: { nodes: described, edges: graph.edges.sort((x, y) => (x.source + x.target < y.source + y.target ? -1 : 1)), truncated: graphA.truncated },
     comparison: { b, isDefault: options.compare === undefined, candidates },
     diff,
     synthetic,
     syntheticByNode,
-    causesScope: causesScopeOf(db, target),
-    metrics: b ? metricsOf(db, key, b.id) : null,
+    causesScope: await causesScopeOf(db, target),
+    metrics: b ? await metricsOf(db, key, b.id) : null,
   };
 }
 
 /** The metrics of the runs behind a and b (a version stands for the run that made it); null when neither logged any. */
-function metricsOf(db: Sqlite, a: string, b: string): MetricComparisonRow[] | null {
-  const facetsOf = (key: string) => {
-    const runId = nodeTypeOf(key) === "run" ? runIdOf(key) : db.prepare<[string], { runId: string | null }>("SELECT producedByRunId AS runId FROM DatasetVersion WHERE key = ?").get(key)?.runId;
-    const row = runId ? db.prepare<[string], { facets: string }>("SELECT facets FROM Run WHERE runId = ?").get(runId) : undefined;
+async function metricsOf(db: Queryable, a: string, b: string): Promise<MetricComparisonRow[] | null> {
+  const facetsOf = async (key: string) => {
+    const runId = nodeTypeOf(key) === "run" ? runIdOf(key) : await producerRunId(db, key);
+    const row = runId ? await db.get<{ facets: string }>(`SELECT "facets" FROM "Run" WHERE "runId" = ?`, [runId]) : undefined;
     return readEvaluationMetrics(readFacets(row?.facets));
   };
-  const rows = compareMetrics(facetsOf(a), facetsOf(b));
+  const rows = compareMetrics(await facetsOf(a), await facetsOf(b));
   return rows.length > 0 ? rows : null;
 }
 
@@ -415,13 +446,13 @@ function firstOutput(graph: VersionGraph, runKey: string): string | null {
   return outputs[0] ?? null;
 }
 
-function causesScopeOf(db: Sqlite, target: LineageNode): { id: string; label: string } | null {
+async function causesScopeOf(db: Queryable, target: LineageNode): Promise<{ id: string; label: string } | null> {
   if (target.type === "datasetVersion") {
-    const datasetKey = db.prepare<[string], { datasetKey: string }>("SELECT datasetKey FROM DatasetVersion WHERE key = ?").get(target.id)?.datasetKey;
+    const datasetKey = await datasetKeyOf(db, target.id);
     return datasetKey ? { id: datasetKey, label: target.name } : null;
   }
   if (target.type === "run") {
-    const jobKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(runIdOf(target.id))?.jobKey;
+    const jobKey = await jobKeyOfRun(db, runIdOf(target.id));
     return jobKey ? { id: jobKey, label: target.name } : null;
   }
   return null;
@@ -431,37 +462,35 @@ function causesScopeOf(db: Sqlite, target: LineageNode): { id: string; label: st
  * Common causes across the outputs of a dataset (its versions) or a job (its runs; a run failed
  * when it failed or one of its outputs did). A version or run stands for its dataset or job.
  */
-export function getCauses(db: Sqlite, nodeKey: string, limit = 50): CausesView {
+export async function getCauses(db: Queryable, nodeKey: string, limit = 50): Promise<CausesView> {
   const type = nodeTypeOf(nodeKey);
   let scopeKey = nodeKey;
   if (type === "datasetVersion") {
-    scopeKey = db.prepare<[string], { datasetKey: string }>("SELECT datasetKey FROM DatasetVersion WHERE key = ?").get(nodeKey)?.datasetKey ?? nodeKey;
+    scopeKey = (await datasetKeyOf(db, nodeKey)) ?? nodeKey;
   } else if (type === "run") {
-    scopeKey = db.prepare<[string], { jobKey: string }>("SELECT jobKey FROM Run WHERE runId = ?").get(runIdOf(nodeKey))?.jobKey ?? nodeKey;
+    scopeKey = (await jobKeyOfRun(db, runIdOf(nodeKey))) ?? nodeKey;
   }
-  const scope = requireNode(db, scopeKey, ["dataset", "job"]);
+  const scope = await requireNode(db, scopeKey, ["dataset", "job"]);
 
   let outcomes: { id: string; isFailed: boolean }[];
   if (scope.type === "dataset") {
-    outcomes = db
-      .prepare<[string, number], { key: string; isFailed: number }>(
-        "SELECT key, isFailed FROM DatasetVersion WHERE datasetKey = ? ORDER BY createdAt DESC LIMIT ?",
+    outcomes = (
+      await db.all<{ key: string; isFailed: boolean | number }>(
+        `SELECT "key", "isFailed" FROM "DatasetVersion" WHERE "datasetKey" = ? ORDER BY "createdAt" DESC LIMIT ?`,
+        [scopeKey, MAX_OUTCOMES],
       )
-      .all(scopeKey, MAX_OUTCOMES)
-      .map((r) => ({ id: r.key, isFailed: r.isFailed === 1 }));
+    ).map((r) => ({ id: r.key, isFailed: Boolean(r.isFailed) }));
   } else {
-    outcomes = db
-      .prepare<[string, number], { runId: string; state: string; failedOutputs: number }>(
-        `SELECT r.runId, r.state,
-                (SELECT COUNT(*) FROM RunDataset rd JOIN DatasetVersion v ON v.key = rd.datasetVersionKey
-                 WHERE rd.runId = r.runId AND rd.direction = 'output' AND v.isFailed = 1) AS failedOutputs
-         FROM Run r WHERE r.jobKey = ? ORDER BY r.startedAt DESC LIMIT ?`,
+    outcomes = (
+      await db.all<{ runId: string; state: string; failedOutputs: number }>(
+        `SELECT r."runId", r."state", (${FAILED_OUTPUTS_OF_RUN}) AS "failedOutputs"
+         FROM "Run" r WHERE r."jobKey" = ? ORDER BY r."startedAt" DESC NULLS LAST LIMIT ?`,
+        [scopeKey, MAX_OUTCOMES],
       )
-      .all(scopeKey, MAX_OUTCOMES)
-      .map((r) => ({ id: nodeId.run(r.runId), isFailed: r.state === "FAILED" || r.failedOutputs > 0 }));
+    ).map((r) => ({ id: nodeId.run(r.runId), isFailed: r.state === "FAILED" || r.failedOutputs > 0 }));
   }
 
-  const graph = collectVersionGraph(db, outcomes.map((o) => o.id), NO_LIMIT, MAX_GRAPH_NODES * 4);
+  const graph = await collectVersionGraph(db, outcomes.map((o) => o.id), NO_LIMIT, MAX_GRAPH_NODES * 4);
   const adjacency = buildAdjacency(graph.edges);
   // A factor behind a single failure (that run's seed) is not a common cause: at least two.
   const ranked = rankCauses(
@@ -476,39 +505,39 @@ export function getCauses(db: Sqlite, nodeKey: string, limit = 50): CausesView {
 }
 
 /** Synthetic share and generation of a version (a dataset stands for its latest version). */
-export function getSynthetic(db: Sqlite, nodeKey: string): SyntheticReportView {
+export async function getSynthetic(db: Queryable, nodeKey: string): Promise<SyntheticReportView> {
   let key = nodeKey;
   if (nodeTypeOf(nodeKey) === "dataset") {
-    key = db.prepare<[string], { latestVersionKey: string | null }>("SELECT latestVersionKey FROM Dataset WHERE key = ?").get(nodeKey)?.latestVersionKey ?? nodeKey;
+    key = (await db.get<{ latestVersionKey: string | null }>(`SELECT "latestVersionKey" FROM "Dataset" WHERE "key" = ?`, [nodeKey]))?.latestVersionKey ?? nodeKey;
   }
-  requireNode(db, key, ["datasetVersion"]);
-  const graph = collectVersionGraph(db, [key]);
+  await requireNode(db, key, ["datasetVersion"]);
+  const graph = await collectVersionGraph(db, [key]);
   const report = syntheticReport(graph, key, syntheticThresholds());
-  return { ...report, labels: labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
+  return { ...report, labels: await labelsFor(db, [report.node, ...report.sources.flatMap((s) => [s.node, ...s.enteredTraining])]) };
 }
 
 /** Failed outputs and runs, newest first: where an investigation starts. */
-export function listFailedOutputs(db: Sqlite, limit = 30): FailedOutput[] {
-  const versions = db
-    .prepare<[number], { key: string; version: string; name: string; createdAt: string; failureReasons: string }>(
-      `SELECT v.key, v.version, d.name, v.createdAt, v.failureReasons FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey
-       WHERE v.isFailed = 1 ORDER BY v.createdAt DESC, v.key LIMIT ?`,
+export async function listFailedOutputs(db: Queryable, limit = 30): Promise<FailedOutput[]> {
+  const versions = (
+    await db.all<{ key: string; version: string; name: string; createdAt: string; failureReasons: string }>(
+      `SELECT v."key", v."version", d."name", v."createdAt", v."failureReasons" FROM "DatasetVersion" v JOIN "Dataset" d ON d."key" = v."datasetKey"
+       WHERE v."isFailed" = TRUE ORDER BY v."createdAt" DESC, v."key" LIMIT ?`,
+      [limit],
     )
-    .all(limit)
-    .map((r) => ({
+  ).map((r) => ({
       id: r.key,
       label: `${r.name}@${r.version}`,
       type: "datasetVersion" as const,
       time: r.createdAt,
       reason: readFailureReasons(r.failureReasons)[0]?.message ?? null,
     }));
-  const runs = db
-    .prepare<[number], { runId: string; name: string; endedAt: string | null; errorMessage: string | null }>(
-      `SELECT r.runId, j.name, r.endedAt, r.errorMessage FROM Run r JOIN Job j ON j.key = r.jobKey
-       WHERE r.state = 'FAILED' ORDER BY r.endedAt DESC, r.runId LIMIT ?`,
+  const runs = (
+    await db.all<{ runId: string; name: string; endedAt: string | null; errorMessage: string | null }>(
+      `SELECT r."runId", j."name", r."endedAt", r."errorMessage" FROM "Run" r JOIN "Job" j ON j."key" = r."jobKey"
+       WHERE r."state" = 'FAILED' ORDER BY r."endedAt" DESC NULLS LAST, r."runId" LIMIT ?`,
+      [limit],
     )
-    .all(limit)
-    .map((r) => ({ id: nodeId.run(r.runId), label: `${r.name} run ${r.runId.slice(0, 8)}`, type: "run" as const, time: r.endedAt, reason: r.errorMessage }));
+  ).map((r) => ({ id: nodeId.run(r.runId), label: `${r.name} run ${r.runId.slice(0, 8)}`, type: "run" as const, time: r.endedAt, reason: r.errorMessage }));
   return [...versions, ...runs].sort((a, b) => ((a.time ?? "") < (b.time ?? "") ? 1 : -1)).slice(0, limit);
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { isRecord } from "@/lib/lineage/json";
-import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { describeNodes } from "./lineage";
 import { DETAIL_PAGE_SIZE } from "@/lib/lineage/types";
@@ -76,31 +76,34 @@ interface DatasetVersion {
   producedByRunId: string | null;
   reason: string | null;
   contentHash: string | null;
-  isSynthetic: number;
-  isFailed: number;
+  isSynthetic: boolean | number;
+  isFailed: boolean | number;
   failureReasons: string;
   facets: string;
   createdAt: string;
   updatedAt: string;
 }
 
-const RUN_COLUMNS =
-  "runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace, parameters, reason, facets, jobFacets, updatedAt";
-const VERSION_COLUMNS =
-  "key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, isFailed, failureReasons, facets, createdAt, updatedAt";
+const columns = (names: string) => names.split(", ").map((c) => `"${c}"`).join(", ");
+const RUN_COLUMNS = columns(
+  "runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace, parameters, reason, facets, jobFacets, updatedAt",
+);
+const VERSION_COLUMNS = columns(
+  "key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, isFailed, failureReasons, facets, createdAt, updatedAt",
+);
 
 /** A version's failure reasons (the typed column reader) as the panel shows them. */
 function failuresOf(version: DatasetVersion | null): VersionFailure[] {
-  if (!version || version.isFailed !== 1) return [];
+  if (!version || !version.isFailed) return [];
   return readFailureReasons(version.failureReasons).map((r) => ({ source: r.source, message: r.message, check: r.check ?? null, run: r.run ?? null }));
 }
 
-function findJob(db: Sqlite, key: string): Job | undefined {
-  return db.prepare<[string], Job>("SELECT key, namespace, name, kind, description, facets, latestRunId, createdAt, updatedAt FROM Job WHERE key = ?").get(key);
+function findJob(db: Queryable, key: string): Promise<Job | undefined> {
+  return db.get<Job>(`SELECT ${columns("key, namespace, name, kind, description, facets, latestRunId, createdAt, updatedAt")} FROM "Job" WHERE "key" = ?`, [key]);
 }
 
-function findRuns(db: Sqlite, runIds: readonly string[]): Run[] {
-  return db.prepare<[string], Run>(`SELECT ${RUN_COLUMNS} FROM Run WHERE runId IN (SELECT value FROM json_each(?))`).all(JSON.stringify(runIds));
+function findRuns(db: Queryable, runIds: readonly string[]): Promise<Run[]> {
+  return db.all<Run>(`SELECT ${RUN_COLUMNS} FROM "Run" WHERE "runId" IN ${db.dialect.jsonValues("text")}`, [JSON.stringify(runIds)]);
 }
 
 type Facets = Record<string, unknown>;
@@ -171,8 +174,8 @@ function versionSummary(v: DatasetVersion): VersionSummary {
     producedByRun: v.producedByRunId ? nodeId.run(v.producedByRunId) : null,
     reason: v.reason,
     author: change?.author ?? null,
-    isSynthetic: v.isSynthetic === 1,
-    isFailed: v.isFailed === 1,
+    isSynthetic: Boolean(v.isSynthetic),
+    isFailed: Boolean(v.isFailed),
     contentHash: v.contentHash,
   };
 }
@@ -186,46 +189,48 @@ function versionSummary(v: DatasetVersion): VersionSummary {
 /** Most added or removed inputs one change entry lists (a diff of two wide runs). */
 const MAX_CHANGED_INPUTS = 200;
 
-const VERSIONS_OF = `SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE datasetKey = ? ORDER BY createdAt DESC, key ASC LIMIT ? OFFSET ?`;
+const VERSIONS_OF = `SELECT ${VERSION_COLUMNS} FROM "DatasetVersion" WHERE "datasetKey" = ? ORDER BY "createdAt" DESC, "key" ASC LIMIT ? OFFSET ?`;
 // Runs without a start time last, as Prisma's ordering put nulls.
-const RUNS_OF = `SELECT ${RUN_COLUMNS} FROM Run WHERE jobKey = ? ORDER BY startedAt IS NULL, startedAt DESC, runId ASC LIMIT ? OFFSET ?`;
+const RUNS_OF = `SELECT ${RUN_COLUMNS} FROM "Run" WHERE "jobKey" = ? ORDER BY "startedAt" DESC NULLS LAST, "runId" ASC LIMIT ? OFFSET ?`;
+const VERSION_COUNT = `SELECT COUNT(*) AS "n" FROM "DatasetVersion" WHERE "datasetKey" = ?`;
+const RUN_COUNT = `SELECT COUNT(*) AS "n" FROM "Run" WHERE "jobKey" = ?`;
 
-function findVersion(db: Sqlite, key: string): DatasetVersion | undefined {
-  return db.prepare<[string], DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM DatasetVersion WHERE key = ?`).get(key);
+function findVersion(db: Queryable, key: string): Promise<DatasetVersion | undefined> {
+  return db.get<DatasetVersion>(`SELECT ${VERSION_COLUMNS} FROM "DatasetVersion" WHERE "key" = ?`, [key]);
 }
 
-function countOf(db: Sqlite, sql: string, ...params: string[]): number {
-  return db.prepare<string[], { n: number }>(sql).get(...params)?.n ?? 0;
+async function countOf(db: Queryable, sql: string, ...params: string[]): Promise<number> {
+  return (await db.get<{ n: number }>(sql, params))?.n ?? 0;
 }
 
-export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
+export async function getNodeDetail(db: Queryable, key: string): Promise<NodeDetail> {
   const type = nodeTypeOf(key);
-  const [node] = type ? describeNodes(db, [key]) : [];
+  const [node] = type ? await describeNodes(db, [key]) : [];
   if (!type || !node) throw new AppError("not_found", `No node with id ${key}.`);
-  const upstream = neighbourPage(db, key, "upstream", 0, DETAIL_PAGE_SIZE);
-  const downstream = neighbourPage(db, key, "downstream", 0, DETAIL_PAGE_SIZE);
+  const upstream = await neighbourPage(db, key, "upstream", 0, DETAIL_PAGE_SIZE);
+  const downstream = await neighbourPage(db, key, "downstream", 0, DETAIL_PAGE_SIZE);
   const base = { node, upstream: upstream.items, downstream: downstream.items };
   const listTotals = { upstream: upstream.total, downstream: downstream.total, versions: 0, runs: 0, inputs: 0, outputs: 0 };
 
   if (type === "dataset" || type === "datasetVersion") {
-    const version = type === "datasetVersion" ? findVersion(db, key) : undefined;
+    const version = type === "datasetVersion" ? await findVersion(db, key) : undefined;
     const datasetKey = version?.datasetKey ?? key;
-    const dataset = db
-      .prepare<[string], Dataset>("SELECT key, description, facets, latestVersionKey, createdAt, updatedAt FROM Dataset WHERE key = ?")
-      .get(datasetKey);
+    const dataset = await db.get<Dataset>(`SELECT ${columns("key, description, facets, latestVersionKey, createdAt, updatedAt")} FROM "Dataset" WHERE "key" = ?`, [
+      datasetKey,
+    ]);
     if (!dataset) throw new AppError("not_found", `No node with id ${key}.`);
     // One more than a page: the oldest entry of the page is diffed against the version before it.
-    const window = db.prepare<[string, number, number], DatasetVersion>(VERSIONS_OF).all(datasetKey, DETAIL_PAGE_SIZE + 1, 0);
+    const window = await db.all<DatasetVersion>(VERSIONS_OF, [datasetKey, DETAIL_PAGE_SIZE + 1, 0]);
     const versions = window.slice(0, DETAIL_PAGE_SIZE);
     const current =
       version ??
       versions.find((v) => v.key === dataset.latestVersionKey) ??
-      (dataset.latestVersionKey ? findVersion(db, dataset.latestVersionKey) : undefined) ??
+      (dataset.latestVersionKey ? await findVersion(db, dataset.latestVersionKey) : undefined) ??
       null;
     const facets = { ...readFacets(dataset.facets), ...readFacets(current?.facets) };
-    const producingRun = current?.producedByRunId ? findRuns(db, [current.producedByRunId])[0] : undefined;
+    const producingRun = current?.producedByRunId ? (await findRuns(db, [current.producedByRunId]))[0] : undefined;
     const versionReason = current?.reason ?? producingRun?.reason ?? null;
-    const transformation = producingRun ? transformationOf(db, producingRun) : null;
+    const transformation = producingRun ? await transformationOf(db, producingRun) : null;
     return {
       ...base,
       description: dataset.description,
@@ -242,27 +247,27 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
       }),
       runs: [],
       transformation: transformation?.value ?? null,
-      changes: versionChanges(db, window, DETAIL_PAGE_SIZE),
+      changes: await versionChanges(db, window, DETAIL_PAGE_SIZE),
       facets,
       totals: {
         ...listTotals,
-        versions: countOf(db, "SELECT COUNT(*) AS n FROM DatasetVersion WHERE datasetKey = ?", datasetKey),
+        versions: await countOf(db, VERSION_COUNT, datasetKey),
         inputs: transformation?.totals.inputs ?? 0,
         outputs: transformation?.totals.outputs ?? 0,
       },
     };
   }
 
-  const run = type === "run" ? (findRuns(db, [runIdOf(key)])[0] ?? null) : null;
+  const run = type === "run" ? ((await findRuns(db, [runIdOf(key)]))[0] ?? null) : null;
   const jobKey = run?.jobKey ?? key;
-  const job = findJob(db, jobKey);
+  const job = await findJob(db, jobKey);
   if (!job) throw new AppError("not_found", `No node with id ${key}.`);
-  const window = db.prepare<[string, number, number], Run>(RUNS_OF).all(jobKey, DETAIL_PAGE_SIZE + 1, 0);
+  const window = await db.all<Run>(RUNS_OF, [jobKey, DETAIL_PAGE_SIZE + 1, 0]);
   const runs = window.slice(0, DETAIL_PAGE_SIZE);
   const current =
-    run ?? runs.find((r) => r.runId === job.latestRunId) ?? (job.latestRunId ? findRuns(db, [job.latestRunId])[0] : undefined) ?? null;
+    run ?? runs.find((r) => r.runId === job.latestRunId) ?? (job.latestRunId ? (await findRuns(db, [job.latestRunId]))[0] : undefined) ?? null;
   const facets = run ? { ...readFacets(run.jobFacets), ...readFacets(run.facets) } : readFacets(job.facets);
-  const transformation = current ? transformationOf(db, current, job) : null;
+  const transformation = current ? await transformationOf(db, current, job) : null;
   return {
     ...base,
     description: job.description,
@@ -276,11 +281,11 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
     versions: [],
     runs: runs.map(runSummary),
     transformation: transformation?.value ?? transformationOfJob(job),
-    changes: runChanges(db, window, DETAIL_PAGE_SIZE),
+    changes: await runChanges(db, window, DETAIL_PAGE_SIZE),
     facets,
     totals: {
       ...listTotals,
-      runs: countOf(db, "SELECT COUNT(*) AS n FROM Run WHERE jobKey = ?", jobKey),
+      runs: await countOf(db, RUN_COUNT, jobKey),
       inputs: transformation?.totals.inputs ?? 0,
       outputs: transformation?.totals.outputs ?? 0,
     },
@@ -292,45 +297,45 @@ export function getNodeDetail(db: Sqlite, key: string): NodeDetail {
  * is the opaque string the previous page returned (today an offset: the lists are in a stable order
  * and a node's lists grow at the end paging reaches last).
  */
-export function getNodeDetailPage(db: Sqlite, key: string, list: DetailListName, cursor: string | null, limit: number): DetailListPage {
+export async function getNodeDetailPage(db: Queryable, key: string, list: DetailListName, cursor: string | null, limit: number): Promise<DetailListPage> {
   const type = nodeTypeOf(key);
   const offset = cursor === null ? 0 : Number(cursor);
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new AppError("bad_request", "cursor is not one this API gave out.", [{ path: "cursor", message: "expected the nextCursor of a previous page" }]);
   }
-  if (!type || describeNodes(db, [key]).length === 0) throw new AppError("not_found", `No node with id ${key}.`);
+  if (!type || (await describeNodes(db, [key])).length === 0) throw new AppError("not_found", `No node with id ${key}.`);
   let page: { items: DetailListPage["items"]; total: number } = { items: [], total: 0 };
   if (list === "upstream" || list === "downstream") {
-    page = neighbourPage(db, key, list, offset, limit);
+    page = await neighbourPage(db, key, list, offset, limit);
   } else if (list === "versions" && (type === "dataset" || type === "datasetVersion")) {
-    const datasetKey = type === "datasetVersion" ? (findVersion(db, key)?.datasetKey ?? key) : key;
+    const datasetKey = type === "datasetVersion" ? ((await findVersion(db, key))?.datasetKey ?? key) : key;
     page = {
-      items: db.prepare<[string, number, number], DatasetVersion>(VERSIONS_OF).all(datasetKey, limit, offset).map(versionSummary),
-      total: countOf(db, "SELECT COUNT(*) AS n FROM DatasetVersion WHERE datasetKey = ?", datasetKey),
+      items: (await db.all<DatasetVersion>(VERSIONS_OF, [datasetKey, limit, offset])).map(versionSummary),
+      total: await countOf(db, VERSION_COUNT, datasetKey),
     };
   } else if (list === "runs" && (type === "job" || type === "run")) {
-    const jobKey = type === "run" ? (findRuns(db, [runIdOf(key)])[0]?.jobKey ?? key) : key;
+    const jobKey = type === "run" ? ((await findRuns(db, [runIdOf(key)]))[0]?.jobKey ?? key) : key;
     page = {
-      items: db.prepare<[string, number, number], Run>(RUNS_OF).all(jobKey, limit, offset).map(runSummary),
-      total: countOf(db, "SELECT COUNT(*) AS n FROM Run WHERE jobKey = ?", jobKey),
+      items: (await db.all<Run>(RUNS_OF, [jobKey, limit, offset])).map(runSummary),
+      total: await countOf(db, RUN_COUNT, jobKey),
     };
   } else if (list === "inputs" || list === "outputs") {
-    const runId = transformationRunIdOf(db, key, type);
-    if (runId) page = ioPage(db, runId, list === "inputs" ? "input" : "output", offset, limit);
+    const runId = await transformationRunIdOf(db, key, type);
+    if (runId) page = await ioPage(db, runId, list === "inputs" ? "input" : "output", offset, limit);
   }
   const next = offset + page.items.length;
   return { list, items: page.items, total: page.total, nextCursor: next < page.total && page.items.length > 0 ? String(next) : null };
 }
 
 /** The run whose inputs and outputs a node's transformation shows (as getNodeDetail picks it). */
-function transformationRunIdOf(db: Sqlite, key: string, type: NodeType): string | null {
+async function transformationRunIdOf(db: Queryable, key: string, type: NodeType): Promise<string | null> {
   if (type === "run") return runIdOf(key);
-  if (type === "job") return findJob(db, key)?.latestRunId ?? null;
+  if (type === "job") return (await findJob(db, key))?.latestRunId ?? null;
   const versionKey =
     type === "datasetVersion"
       ? key
-      : db.prepare<[string], { latestVersionKey: string | null }>("SELECT latestVersionKey FROM Dataset WHERE key = ?").get(key)?.latestVersionKey;
-  return versionKey ? (findVersion(db, versionKey)?.producedByRunId ?? null) : null;
+      : (await db.get<{ latestVersionKey: string | null }>(`SELECT "latestVersionKey" FROM "Dataset" WHERE "key" = ?`, [key]))?.latestVersionKey;
+  return versionKey ? ((await findVersion(db, versionKey))?.producedByRunId ?? null) : null;
 }
 
 /**
@@ -338,23 +343,29 @@ function transformationRunIdOf(db: Sqlite, key: string, type: NodeType): string 
  * (node ids grow with the log), and how many there are. That order is the edge index's own, so a
  * page of a node with 60,000 neighbours reads a page of rows, not all of them sorted by name.
  */
-function neighbourPage(db: Sqlite, key: string, direction: "upstream" | "downstream", offset: number, limit: number): { items: NodeRef[]; total: number } {
+async function neighbourPage(
+  db: Queryable,
+  key: string,
+  direction: "upstream" | "downstream",
+  offset: number,
+  limit: number,
+): Promise<{ items: NodeRef[]; total: number }> {
   const [near, far] = direction === "upstream" ? ["targetId", "sourceId"] : ["sourceId", "targetId"];
-  const id = db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?").get(key)?.id;
+  const id = (await db.get<{ id: number }>(`SELECT "id" FROM "Node" WHERE "key" = ?`, [key]))?.id;
   if (id === undefined) return { items: [], total: 0 };
-  const total = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM Edge WHERE ${near} = ?`).get(id)?.n ?? 0;
-  const keys = db
-    .prepare<[number, number, number], { key: string }>(
-      `SELECT n.key FROM Edge e JOIN Node n ON n.id = e.${far} WHERE e.${near} = ? ORDER BY e.${far} LIMIT ? OFFSET ?`,
+  const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Edge" WHERE "${near}" = ?`, [id]))?.n ?? 0;
+  const keys = (
+    await db.all<{ key: string }>(
+      `SELECT n."key" FROM "Edge" e JOIN "Node" n ON n."id" = e."${far}" WHERE e."${near}" = ? ORDER BY e."${far}" LIMIT ? OFFSET ?`,
+      [id, limit, offset],
     )
-    .all(id, limit, offset)
-    .map((r) => r.key);
-  return { items: describeRefs(db, keys), total };
+  ).map((r) => r.key);
+  return { items: await describeRefs(db, keys), total };
 }
 
 /** NodeRefs for keys, in the order given. */
-function describeRefs(db: Sqlite, keys: string[]): NodeRef[] {
-  const described = new Map(describeNodes(db, keys).map((n) => [n.id, refOf(n)]));
+async function describeRefs(db: Queryable, keys: string[]): Promise<NodeRef[]> {
+  const described = new Map((await describeNodes(db, keys)).map((n) => [n.id, refOf(n)]));
   return keys.flatMap((k) => {
     const ref = described.get(k);
     return ref ? [ref] : [];
@@ -362,32 +373,33 @@ function describeRefs(db: Sqlite, keys: string[]): NodeRef[] {
 }
 
 /** One page of a run's inputs or outputs (dataset versions, by id), and how many there are. */
-function ioPage(db: Sqlite, runId: string, direction: "input" | "output", offset: number, limit: number): { items: NodeRef[]; total: number } {
-  const total = countOf(db, "SELECT COUNT(*) AS n FROM RunDataset WHERE runId = ? AND direction = ?", runId, direction);
-  const keys = db
-    .prepare<[string, string, number, number], { k: string }>(
-      "SELECT datasetVersionKey AS k FROM RunDataset WHERE runId = ? AND direction = ? ORDER BY datasetVersionKey LIMIT ? OFFSET ?",
+async function ioPage(db: Queryable, runId: string, direction: "input" | "output", offset: number, limit: number): Promise<{ items: NodeRef[]; total: number }> {
+  const total = await countOf(db, `SELECT COUNT(*) AS "n" FROM "RunDataset" WHERE "runId" = ? AND "direction" = ?`, runId, direction);
+  const keys = (
+    await db.all<{ k: string }>(
+      `SELECT "datasetVersionKey" AS "k" FROM "RunDataset" WHERE "runId" = ? AND "direction" = ? ORDER BY "datasetVersionKey" LIMIT ? OFFSET ?`,
+      [runId, direction, limit, offset],
     )
-    .all(runId, direction, limit, offset)
-    .map((r) => r.k);
-  return { items: describeRefs(db, keys), total };
+  ).map((r) => r.k);
+  return { items: await describeRefs(db, keys), total };
 }
 
 /**
  * The inputs `runId` read that `previousRunId` did not (added) and the reverse (removed), sorted,
  * at most MAX_CHANGED_INPUTS each: two runs of a wide job differ in at most a page worth showing.
  */
-function inputChangesBetween(db: Sqlite, previousRunId: string | null, runId: string | null): { added: string[]; removed: string[] } {
+async function inputChangesBetween(db: Queryable, previousRunId: string | null, runId: string | null): Promise<{ added: string[]; removed: string[] }> {
   if (!previousRunId || !runId) return { added: [], removed: [] };
-  const except = db.prepare<[string, string, number], { k: string }>(
-    `SELECT datasetVersionKey AS k FROM RunDataset WHERE runId = ? AND direction = 'input'
-     EXCEPT SELECT datasetVersionKey FROM RunDataset WHERE runId = ? AND direction = 'input'
-     ORDER BY 1 LIMIT ?`,
-  );
-  return {
-    added: except.all(runId, previousRunId, MAX_CHANGED_INPUTS).map((r) => r.k),
-    removed: except.all(previousRunId, runId, MAX_CHANGED_INPUTS).map((r) => r.k),
-  };
+  const except = async (a: string, b: string) =>
+    (
+      await db.all<{ k: string }>(
+        `SELECT "datasetVersionKey" AS "k" FROM "RunDataset" WHERE "runId" = ? AND "direction" = 'input'
+         EXCEPT SELECT "datasetVersionKey" FROM "RunDataset" WHERE "runId" = ? AND "direction" = 'input'
+         ORDER BY 1 LIMIT ?`,
+        [a, b, MAX_CHANGED_INPUTS],
+      )
+    ).map((r) => r.k);
+  return { added: await except(runId, previousRunId), removed: await except(previousRunId, runId) };
 }
 
 function jobPart(job: Job, jobFacets: Facets): Transformation["job"] {
@@ -406,10 +418,10 @@ function jobPart(job: Job, jobFacets: Facets): Transformation["job"] {
   };
 }
 
-function transformationOf(db: Sqlite, run: Run, knownJob?: Job): { value: Transformation; totals: { inputs: number; outputs: number } } {
-  const job = knownJob ?? findJob(db, run.jobKey);
-  const inputs = ioPage(db, run.runId, "input", 0, DETAIL_PAGE_SIZE);
-  const outputs = ioPage(db, run.runId, "output", 0, DETAIL_PAGE_SIZE);
+async function transformationOf(db: Queryable, run: Run, knownJob?: Job): Promise<{ value: Transformation; totals: { inputs: number; outputs: number } }> {
+  const job = knownJob ?? (await findJob(db, run.jobKey));
+  const inputs = await ioPage(db, run.runId, "input", 0, DETAIL_PAGE_SIZE);
+  const outputs = await ioPage(db, run.runId, "output", 0, DETAIL_PAGE_SIZE);
   const runFacets = readFacets(run.facets);
   const started = run.startedAt ? Date.parse(run.startedAt) : NaN;
   const ended = run.endedAt ? Date.parse(run.endedAt) : NaN;
@@ -448,15 +460,16 @@ function transformationOfJob(job: Job): Transformation {
  * schema. `window` is newest first and holds one version more than the page (the base of the page's
  * oldest diff) unless the page reaches the first version.
  */
-function versionChanges(db: Sqlite, window: DatasetVersion[], pageSize: number): ChangeEntry[] {
+async function versionChanges(db: Queryable, window: DatasetVersion[], pageSize: number): Promise<ChangeEntry[]> {
   const runIds = window.flatMap((v) => (v.producedByRunId ? [v.producedByRunId] : []));
-  const runs = new Map(findRuns(db, runIds).map((r) => [r.runId, r]));
-  return window.slice(0, pageSize).map((v, i): ChangeEntry => {
+  const runs = new Map((await findRuns(db, runIds)).map((r) => [r.runId, r]));
+  const entries: ChangeEntry[] = [];
+  for (const [i, v] of window.slice(0, pageSize).entries()) {
     const prev = window[i + 1] ?? null;
     const run = v.producedByRunId ? runs.get(v.producedByRunId) : undefined;
     const prevRun = prev?.producedByRunId ? runs.get(prev.producedByRunId) : undefined;
     const change = readChangeFacet(readFacets(v.facets)) ?? readChangeFacet(readFacets(run?.facets));
-    return {
+    entries.push({
       id: v.key,
       label: v.version,
       time: v.createdAt,
@@ -464,21 +477,23 @@ function versionChanges(db: Sqlite, window: DatasetVersion[], pageSize: number):
       author: change?.author ?? null,
       parameterChanges: prev ? diffParameters(readRunParameters(prevRun?.parameters), readRunParameters(run?.parameters)) : [],
       schemaChanges: prev ? schemaChangesBetween(readFacets(prev.facets), readFacets(v.facets)) : { added: [], removed: [], retyped: [] },
-      inputChanges: prev ? inputChangesBetween(db, prevRun?.runId ?? null, run?.runId ?? null) : { added: [], removed: [] },
-    };
-  });
+      inputChanges: prev ? await inputChangesBetween(db, prevRun?.runId ?? null, run?.runId ?? null) : { added: [], removed: [] },
+    });
+  }
+  return entries;
 }
 
 /** Each run of a page of a job's runs against the run before it: parameters, code version, inputs. */
-function runChanges(db: Sqlite, window: Run[], pageSize: number): ChangeEntry[] {
-  return window.slice(0, pageSize).map((r, i): ChangeEntry => {
+async function runChanges(db: Queryable, window: Run[], pageSize: number): Promise<ChangeEntry[]> {
+  const entries: ChangeEntry[] = [];
+  for (const [i, r] of window.slice(0, pageSize).entries()) {
     const prev = window[i + 1] ?? null;
     const params = (x: Run | null): RunParameter[] => {
       const list = readRunParameters(x?.parameters);
       const code = codeVersionOf(readFacets(x?.jobFacets));
       return code ? [...list, { key: "code version", value: code, source: "sourceCodeLocation" }] : list;
     };
-    return {
+    entries.push({
       id: nodeId.run(r.runId),
       label: r.startedAt ? r.startedAt.slice(0, 16).replace("T", " ") : r.runId.slice(0, 8),
       time: r.startedAt,
@@ -486,7 +501,8 @@ function runChanges(db: Sqlite, window: Run[], pageSize: number): ChangeEntry[] 
       author: readChangeFacet(readFacets(r.facets))?.author ?? null,
       parameterChanges: prev ? diffParameters(params(prev), params(r)) : [],
       schemaChanges: { added: [], removed: [] },
-      inputChanges: prev ? inputChangesBetween(db, prev.runId, r.runId) : { added: [], removed: [] },
-    };
-  });
+      inputChanges: prev ? await inputChangesBetween(db, prev.runId, r.runId) : { added: [], removed: [] },
+    });
+  }
+  return entries;
 }

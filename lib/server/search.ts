@@ -1,6 +1,7 @@
 import "server-only";
-import type { Sqlite } from "./db";
 import { describeNodes } from "./lineage";
+import { containsPattern } from "./store/dialect";
+import type { Queryable } from "./store/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { scoreSearchHit, tokenize, trigramsOf, type SearchFields } from "@/lib/lineage/search-rank";
 import type { SearchResult } from "@/lib/lineage/types";
@@ -50,30 +51,26 @@ function typeFilter(type: SearchType): string {
  * Tokens shorter than three letters cannot use the trigram index: with no longer token the query
  * is a LIKE over names and words (a scan of the index table, bounded by CANDIDATE_LIMIT).
  */
-function findCandidates(db: Sqlite, tokens: string[], type: SearchType, wanted: number): CandidateRow[] {
+async function findCandidates(db: Queryable, tokens: string[], type: SearchType, wanted: number): Promise<CandidateRow[]> {
   const columns = `key, type, kind, name, namespace, description, owners, tags`;
   const filter = typeFilter(type);
   const long = tokens.filter((token) => token.length >= 3);
   if (long.length === 0) {
-    const like = `%${tokens.join("").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return db
-      .prepare<[string, string], CandidateRow>(
-        `SELECT ${columns} FROM NodeSearch WHERE (name LIKE ? ESCAPE '\\' OR words LIKE ? ESCAPE '\\') ${filter} LIMIT ${CANDIDATE_LIMIT}`,
-      )
-      .all(like, like);
+    const like = containsPattern(tokens.join(""));
+    return db.all<CandidateRow>(
+      `SELECT ${columns} FROM NodeSearch WHERE (name LIKE ? ESCAPE '\\' OR words LIKE ? ESCAPE '\\') ${filter} LIMIT ${CANDIDATE_LIMIT}`,
+      [like, like],
+    );
   }
   const compact = tokens.join("");
   const exact = `(${long.map(quoted).join(" AND ")})${compact.length >= 3 ? ` OR words : ${quoted(compact)}` : ""}`;
-  const found = db
-    .prepare<[string], CandidateRow>(`SELECT ${columns} FROM NodeSearch WHERE NodeSearch MATCH ? ${filter} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`)
-    .all(exact);
+  const match = `SELECT ${columns} FROM NodeSearch WHERE NodeSearch MATCH ? ${filter} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`;
+  const found = await db.all<CandidateRow>(match, [exact]);
   if (found.length >= wanted) return found;
   const grams = new Set<string>();
   for (const token of long) for (const gram of trigramsOf(token)) if (!gram.includes(" ")) grams.add(gram);
   if (grams.size === 0) return found;
-  const near = db
-    .prepare<[string], CandidateRow>(`SELECT ${columns} FROM NodeSearch WHERE NodeSearch MATCH ? ${filter} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`)
-    .all([...grams].map(quoted).join(" OR "));
+  const near = await db.all<CandidateRow>(match, [[...grams].map(quoted).join(" OR ")]);
   const seen = new Set(found.map((row) => row.key));
   return [...found, ...near.filter((row) => !seen.has(row.key))];
 }
@@ -82,21 +79,21 @@ function findCandidates(db: Sqlite, tokens: string[], type: SearchType, wanted: 
  * Datasets and jobs matching a query, best first (see lib/lineage/search-rank for the order), and
  * with no type filter (or "job") runs by run id or MLflow run name (searchRuns).
  */
-export function searchNodes(db: Sqlite, query: string, options: SearchOptions = {}): SearchResult[] {
+export async function searchNodes(db: Queryable, query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
   const limit = options.limit ?? 20;
   const type = options.type ?? "all";
   const tokens = tokenize(query);
   if (tokens.length === 0) return [];
   const q = query.trim().toLowerCase();
-  const runs = type === "all" || type === "job" ? searchRuns(db, q, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : [];
+  const runs = type === "all" || type === "job" ? await searchRuns(db, q, containsPattern(q)) : [];
   const ranked = [
-    ...findCandidates(db, tokens, type, limit).map((row) => ({ key: row.key, score: scoreSearchHit(query, row), runName: null as string | null })),
+    ...(await findCandidates(db, tokens, type, limit)).map((row) => ({ key: row.key, score: scoreSearchHit(query, row), runName: null as string | null })),
     ...runs,
   ]
     .filter((hit) => hit.score > 0)
     .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
     .slice(0, limit);
-  const described = new Map(describeNodes(db, ranked.map((hit) => hit.key)).map((node) => [node.id, node]));
+  const described = new Map((await describeNodes(db, ranked.map((hit) => hit.key))).map((node) => [node.id, node]));
   return ranked.flatMap((hit) => {
     const node = described.get(hit.key);
     // A run shows as "<job> @ <run name>": the job is what it belongs to, the name what people call it.
@@ -108,7 +105,8 @@ export function searchNodes(db: Sqlite, query: string, options: SearchOptions = 
  * Runs by id prefix (an index range on runId: a UUID typed with or without its dashes) and by run
  * name. The name match reads the runs' facets, so it is bounded: names are for recent work.
  */
-function searchRuns(db: Sqlite, q: string, like: string): { key: string; score: number; runName: string | null }[] {
+async function searchRuns(db: Queryable, q: string, like: string): Promise<{ key: string; score: number; runName: string | null }[]> {
+  const runName = db.dialect.jsonText(`"facets"`, ["threadline_mlflow", "runName"]);
   const hex = q.replace(/-/g, "");
   const hits = new Map<string, { key: string; score: number; runName: string | null }>();
   if (/^[0-9a-f]{6,32}$/.test(hex)) {
@@ -116,20 +114,18 @@ function searchRuns(db: Sqlite, q: string, like: string): { key: string; score: 
       (acc, size, i) => (acc.rest ? { out: acc.out + (i > 0 && acc.out.length > 0 ? "-" : "") + acc.rest.slice(0, size), rest: acc.rest.slice(size) } : acc),
       { out: "", rest: hex },
     ).out;
-    const rows = db
-      .prepare<[string, string], { runId: string; runName: string | null }>(
-        `SELECT runId, json_extract(facets, '$.threadline_mlflow.runName') AS runName FROM Run WHERE runId >= ? AND runId < ? ORDER BY runId LIMIT 20`,
-      )
-      .all(prefix, `${prefix}\uffff`);
+    const rows = await db.all<{ runId: string; runName: string | null }>(
+      `SELECT "runId", ${runName} AS "runName" FROM "Run" WHERE "runId" >= ? AND "runId" < ? ORDER BY "runId" LIMIT 20`,
+      [prefix, `${prefix}\uffff`],
+    );
     for (const r of rows) hits.set(r.runId, { key: nodeId.run(r.runId), score: r.runId.replace(/-/g, "") === hex ? 100 : 85, runName: r.runName });
   }
-  const named = db
-    .prepare<[string], { runId: string; runName: string }>(
-      `SELECT runId, json_extract(facets, '$.threadline_mlflow.runName') AS runName FROM Run
-       WHERE json_extract(facets, '$.threadline_mlflow.runName') LIKE ? ESCAPE '\\'
-       ORDER BY COALESCE(startedAt, '') DESC LIMIT 50`,
-    )
-    .all(like);
+  const named = await db.all<{ runId: string; runName: string }>(
+    `SELECT "runId", ${runName} AS "runName" FROM "Run"
+     WHERE ${runName} ${db.dialect.likeInsensitive} ? ESCAPE '\\'
+     ORDER BY COALESCE("startedAt", '') DESC LIMIT 50`,
+    [like],
+  );
   for (const r of named) {
     if (hits.has(r.runId)) continue;
     const name = r.runName.toLowerCase();
@@ -146,15 +142,16 @@ export interface SearchSuggestions {
   failed: SearchResult[];
 }
 
-export function suggestNodes(db: Sqlite, limit = 5): SearchSuggestions {
-  const keys = (sql: string) => db.prepare<[number], { key: string }>(sql).all(limit).map((row) => row.key);
-  const toResults = (list: string[]): SearchResult[] =>
-    describeNodes(db, list).map((node) => ({ id: node.id, type: node.type, namespace: node.namespace, name: node.name, version: node.version, kind: node.kind, score: 0 }));
+export async function suggestNodes(db: Queryable, limit = 5): Promise<SearchSuggestions> {
+  const results = async (sql: string): Promise<SearchResult[]> => {
+    const keys = (await db.all<{ key: string }>(sql, [limit])).map((row) => row.key);
+    return (await describeNodes(db, keys)).map((node) => ({ id: node.id, type: node.type, namespace: node.namespace, name: node.name, version: node.version, kind: node.kind, score: 0 }));
+  };
   return {
-    models: toResults(keys(`SELECT key FROM Dataset WHERE kind = 'model' ORDER BY updatedAt DESC, key LIMIT ?`)),
-    recentlyChanged: toResults(
-      keys(`SELECT key FROM (SELECT key, updatedAt FROM Dataset UNION ALL SELECT key, updatedAt FROM Job) ORDER BY updatedAt DESC, key LIMIT ?`),
+    models: await results(`SELECT "key" FROM "Dataset" WHERE "kind" = 'model' ORDER BY "updatedAt" DESC, "key" LIMIT ?`),
+    recentlyChanged: await results(
+      `SELECT "key" FROM (SELECT "key", "updatedAt" FROM "Dataset" UNION ALL SELECT "key", "updatedAt" FROM "Job") AS "nodes" ORDER BY "updatedAt" DESC, "key" LIMIT ?`,
     ),
-    failed: toResults(keys(`SELECT key FROM DatasetVersion WHERE isFailed = 1 ORDER BY createdAt DESC, key LIMIT ?`)),
+    failed: await results(`SELECT "key" FROM "DatasetVersion" WHERE "isFailed" = TRUE ORDER BY "createdAt" DESC, "key" LIMIT ?`),
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type { Sqlite } from "./db";
+import { storeOver, type Sqlite } from "./db";
 import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { GENESIS_HASH, verifyChainSteps } from "./event-log";
@@ -94,23 +94,23 @@ function toSummary(row: Omit<ShareRow, "tokenHash" | "params" | "snapshot">, now
 
 export interface CreateShareOptions {
   /** Loads one node's details from the store as of the share's head (tests may pass their own). */
-  loadDetail?: (id: string, store: Sqlite) => NodeDetail | Promise<NodeDetail>;
+  loadDetail?: (id: string, store: Queryable) => NodeDetail | Promise<NodeDetail>;
   now?: Date;
 }
 
 export async function createShare(
-  db: Sqlite,
+  db: Queryable,
   input: ShareCreateInput,
   principal: Principal,
   options: CreateShareOptions = {},
 ): Promise<CreatedShare> {
   const now = options.now ?? new Date();
-  const loadDetail = options.loadDetail ?? ((id: string, store: Sqlite) => getNodeDetail(store, id));
+  const loadDetail = options.loadDetail ?? ((id: string, store: Queryable) => getNodeDetail(store, id));
   const { view } = input;
   // The view exactly as the explorer builds it (neighbourhood, then each "+N" expansion), as of the
   // view's point: the head read first, or the as-of event of an as-of view, which the share then
   // freezes. Details come from the same store, so nothing in the snapshot is newer than its head.
-  const { graph, point, store } = readView(db, view);
+  const { graph, point, store } = await readView(db, view);
 
   const inGraph = new Set(graph.nodes.map((node) => node.id));
   const selectedId = view.selected && inGraph.has(view.selected) ? view.selected : null;
@@ -149,10 +149,11 @@ export async function createShare(
     revokedAt: null,
     revokedBy: null,
   };
-  db.prepare(
-    `INSERT INTO Share (id, tokenHash, viewKind, focusId, params, snapshot, nodeCount, headSeq, headHash, note, createdBy, createdAt, expiresAt)
-     VALUES (@id, @tokenHash, @viewKind, @focusId, @params, @snapshot, @nodeCount, @headSeq, @headHash, @note, @createdBy, @createdAt, @expiresAt)`,
-  ).run(row);
+  const columns = ["id", "tokenHash", "viewKind", "focusId", "params", "snapshot", "nodeCount", "headSeq", "headHash", "note", "createdBy", "createdAt", "expiresAt"] as const;
+  await db.run(
+    `INSERT INTO "Share" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+    columns.map((c) => row[c]),
+  );
   return { share: toSummary(row, now), token, path: `/share/${token}` };
 }
 
@@ -193,9 +194,9 @@ export type OpenedShare =
   | { status: "not_found" | "revoked" | "expired" };
 
 /** Opens a share by its token; anything but an active share yields no data at all. */
-export function openShare(db: Sqlite, token: string, now = new Date()): OpenedShare {
+export async function openShare(db: Queryable, token: string, now = new Date()): Promise<OpenedShare> {
   if (!TOKEN_PATTERN.test(token)) return { status: "not_found" };
-  const row = db.prepare<[string], ShareRow>("SELECT * FROM Share WHERE tokenHash = ?").get(hashToken(token));
+  const row = await db.get<ShareRow>(`SELECT * FROM "Share" WHERE "tokenHash" = ?`, [hashToken(token)]);
   if (!row) return { status: "not_found" };
   const status = statusOf(row, now);
   if (status !== "active") return { status };
@@ -211,15 +212,15 @@ export function shareUnavailable(status: "not_found" | "revoked" | "expired"): A
   return new AppError("not_found", "There is no such share link.");
 }
 
-function openOrThrow(db: Sqlite, token: string, now: Date) {
-  const opened = openShare(db, token, now);
+async function openOrThrow(db: Queryable, token: string, now: Date) {
+  const opened = await openShare(db, token, now);
   if (opened.status !== "active") throw shareUnavailable(opened.status);
   return opened;
 }
 
 /** What a link holder sees: the frozen graph, the share's head and its verification. */
-export function getSharedView(db: Sqlite, token: string, now = new Date()): SharedView {
-  const { row, snapshot, view } = openOrThrow(db, token, now);
+export async function getSharedView(db: Sqlite, token: string, now = new Date()): Promise<SharedView> {
+  const { row, snapshot, view } = await openOrThrow(storeOver(db), token, now);
   const summary = toSummary(row, now);
   return {
     share: {
@@ -241,8 +242,8 @@ export function getSharedView(db: Sqlite, token: string, now = new Date()): Shar
 }
 
 /** One node's details from a share's snapshot; a node outside the snapshot is a 404 like any unknown one. */
-export function getSharedNode(db: Sqlite, token: string, nodeId: string, now = new Date()): NodeDetail {
-  const { snapshot } = openOrThrow(db, token, now);
+export async function getSharedNode(db: Queryable, token: string, nodeId: string, now = new Date()): Promise<NodeDetail> {
+  const { snapshot } = await openOrThrow(db, token, now);
   const detail = Object.hasOwn(snapshot.details, nodeId) ? snapshot.details[nodeId] : undefined;
   if (!detail) throw new AppError("not_found", "This node is not in the shared snapshot.");
   return detail;
@@ -254,8 +255,8 @@ export function getSharedNode(db: Sqlite, token: string, nodeId: string, now = n
  * selection as of its head event), which is the snapshot's own view by construction. Answers only
  * for an active share.
  */
-export function sharedViewQuery(db: Sqlite, token: string, now = new Date()): { view: ShareView; headSeq: number; headHash: string } {
-  const { row, view } = openOrThrow(db, token, now);
+export async function sharedViewQuery(db: Queryable, token: string, now = new Date()): Promise<{ view: ShareView; headSeq: number; headHash: string }> {
+  const { row, view } = await openOrThrow(db, token, now);
   return { view: { ...view, asOf: String(row.headSeq) }, headSeq: row.headSeq, headHash: row.headHash };
 }
 

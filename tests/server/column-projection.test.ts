@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
+import type { Queryable } from "@/lib/server/store/types";
 import { ingestEvents } from "@/lib/server/ingest";
 import { storeAsOf } from "@/lib/server/as-of-store";
 import { getVersionSchema } from "@/lib/server/column-lineage";
@@ -136,15 +137,28 @@ describe("column projection of 1-2-0 column lineage and nested schemas", () => {
       featuresRun("0190a1b2-0000-7000-8000-0000000000a1", "2026-11-01T10:00:00Z", "float"),
       featuresRun("0190a1b2-0000-7000-8000-0000000000a2", "2026-11-02T10:00:00Z", "string"),
     ]);
-    const doseOf = (store: Sqlite, version: string) =>
-      store.prepare<[string], { type: string }>("SELECT type FROM DatasetField WHERE versionKey = ? AND field = 'dose_mg'").get(`datasetVersion:ml:features:v:${version}`)?.type;
-    expect(doseOf(db, "a1")).toBe("float");
-    expect(doseOf(db, "a2")).toBe("string");
-    const then = storeAsOf(db, first);
-    expect(doseOf(then, "a1")).toBe("float");
-    expect(doseOf(then, "a2")).toBeUndefined();
-    expect(storeAsOf(db, second)).toBe(db);
-    expect(projectionSnapshot(then).FieldEdge).toEqual(projectionSnapshot(db).FieldEdge.map((e) => ({ ...(e as object), runId: "0190a1b2-0000-7000-8000-0000000000a1", versionKey: "datasetVersion:ml:features:v:a1" })));
+    const doseOf = async (store: Queryable, version: string) =>
+      (
+        await store.get<{ type: string }>(`SELECT "type" FROM "DatasetField" WHERE "versionKey" = ? AND "field" = 'dose_mg'`, [
+          `datasetVersion:ml:features:v:${version}`,
+        ])
+      )?.type;
+    const fieldEdges = (store: Queryable) =>
+      store.all(
+        `SELECT s."key" AS "source", t."key" AS "target", e."transformations", e."transformationDescription", e."transformationType",
+                e."isMasked", e."versionKey", e."runId", e."seq"
+         FROM "FieldNode" s JOIN "FieldEdge" e ON e."sourceId" = s."id" JOIN "FieldNode" t ON t."id" = e."targetId" ORDER BY s."key", t."key"`,
+      );
+    const live = storeOver(db);
+    expect(await doseOf(live, "a1")).toBe("float");
+    expect(await doseOf(live, "a2")).toBe("string");
+    const then = await storeAsOf(live, first);
+    expect(await doseOf(then, "a1")).toBe("float");
+    expect(await doseOf(then, "a2")).toBeUndefined();
+    expect(await storeAsOf(live, second)).toBe(live);
+    expect(await fieldEdges(then)).toEqual(
+      (await fieldEdges(live)).map((e) => ({ ...(e as object), runId: "0190a1b2-0000-7000-8000-0000000000a1", versionKey: "datasetVersion:ml:features:v:a1" })),
+    );
   });
 
   it("replaces a version's schema when its schema facet is sent again", () => {

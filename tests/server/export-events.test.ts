@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { buildEventsExport, type ExportQuery } from "@/lib/server/export";
 import { verifyExport } from "@/lib/server/export-verify";
 import { ingestEvents } from "@/lib/server/ingest";
@@ -19,7 +19,7 @@ import { createTestDatabase, runEvent } from "../support/db";
 let source: Sqlite;
 let cleanupSource: () => void;
 
-beforeAll(() => {
+beforeAll(async () => {
   ({ db: source, cleanup: cleanupSource } = createTestDatabase());
   ingestEvents(source, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
 });
@@ -35,8 +35,8 @@ function comparable(graph: LineageGraph) {
   };
 }
 
-function roundTrip(query: ExportQuery) {
-  const exported = buildEventsExport(source, query, null);
+async function roundTrip(query: ExportQuery) {
+  const exported = await buildEventsExport(storeOver(source), query, null);
   const target = createTestDatabase();
   try {
     const lines = exported.body.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown);
@@ -44,8 +44,8 @@ function roundTrip(query: ExportQuery) {
     expect(outcomes.filter((o) => o.status !== "created")).toEqual([]);
     expect(verifyProjection(target.db).ok).toBe(true);
     const lineageQuery = { nodeId: query.node, depth: Number(query.depth ?? 2), direction: query.direction ?? "both", limit: Number(query.limit ?? 500) };
-    const original = getLineage(source, lineageQuery);
-    const replayed = getLineage(target.db, lineageQuery);
+    const original = await getLineage(storeOver(source), lineageQuery);
+    const replayed = await getLineage(storeOver(target.db), lineageQuery);
     return { exported, original: comparable(original), replayed: comparable(replayed) };
   } finally {
     target.cleanup();
@@ -60,8 +60,8 @@ describe("NDJSON export of a view", () => {
     ["a job's entity graph, depth 1", { node: DEMO_STORY.generateJob, depth: 1, direction: "both", limit: 500 }],
   ];
   for (const [name, query] of cases) {
-    it(`round-trips into an empty store to the same graph: ${name}`, () => {
-      const { exported, original, replayed } = roundTrip(query);
+    it(`round-trips into an empty store to the same graph: ${name}`, async () => {
+      const { exported, original, replayed } = await roundTrip(query);
       expect(original.nodes.length).toBeGreaterThan(2);
       expect(replayed).toEqual(original);
       // A view, not the whole log.
@@ -69,8 +69,8 @@ describe("NDJSON export of a view", () => {
     });
   }
 
-  it("writes each event as the canonical text the log hashed, in log order", () => {
-    const { body, seqs } = buildEventsExport(source, cases[0][1], null);
+  it("writes each event as the canonical text the log hashed, in log order", async () => {
+    const { body, seqs } = await buildEventsExport(storeOver(source), cases[0][1], null);
     const payloads = source
       .prepare("SELECT payload FROM Event WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq")
       .all(JSON.stringify(seqs)) as { payload: string }[];
@@ -78,22 +78,22 @@ describe("NDJSON export of a view", () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
-  it("is pinned to a log head: asOf leaves out later events", () => {
-    const pinned = buildEventsExport(source, { ...cases[2][1], asOf: "60" }, null);
+  it("is pinned to a log head: asOf leaves out later events", async () => {
+    const pinned = await buildEventsExport(storeOver(source), { ...cases[2][1], asOf: "60" }, null);
     expect(pinned.seqs.every((s) => s <= 60)).toBe(true);
     expect(pinned.attestation.statement.view.asOf).toBe(60);
     expect(pinned.attestation.statement.head?.seq).toBe(60);
   });
 
-  it("comes with an attestation that verifies the bytes offline", () => {
+  it("comes with an attestation that verifies the bytes offline", async () => {
     const signer = signerFromKey(generateKeyPairSync("ed25519").privateKey);
-    const { body, attestation } = buildEventsExport(source, cases[0][1], signer);
+    const { body, attestation } = await buildEventsExport(storeOver(source), cases[0][1], signer);
     const options = { attestation: JSON.stringify(attestation), publicKeyPem: signer.publicKeyPem };
     expect(verifyExport(body, options).ok).toBe(true);
     expect(verifyExport(body.replace("2026-11-02", "2026-11-03"), options).ok).toBe(false);
   });
 
-  it("keeps what a run at the view's edge read: the event that created its unnamed input version comes along", () => {
+  it("keeps what a run at the view's edge read: the event that created its unnamed input version comes along", async () => {
     const store = createTestDatabase();
     const target = createTestDatabase();
     try {
@@ -109,9 +109,9 @@ describe("NDJSON export of a view", () => {
         ],
         { sender: "test" },
       );
-      const { body } = buildEventsExport(store.db, { node: "datasetVersion:s3://lake:model:m1", depth: 1, direction: "upstream", limit: 500 }, null);
+      const { body } = await buildEventsExport(storeOver(store.db), { node: "datasetVersion:s3://lake:model:m1", depth: 1, direction: "upstream", limit: 500 }, null);
       ingestEvents(target.db, body.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown), { sender: "cli" });
-      const upstreamOfTrain = getLineage(target.db, { nodeId: `run:${TRAIN}`, depth: 1, direction: "upstream", limit: 10 });
+      const upstreamOfTrain = await getLineage(storeOver(target.db), { nodeId: `run:${TRAIN}`, depth: 1, direction: "upstream", limit: 10 });
       expect(upstreamOfTrain.nodes.map((n) => n.id)).toContain("datasetVersion:s3://lake:raw:r1");
     } finally {
       store.cleanup();

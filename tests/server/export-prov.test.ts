@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDrugDiscoveryEvents, DEMO_PRODUCER, DEMO_STORY } from "@/lib/demo/drug-discovery";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { buildProvExport, PROV_ATTESTATION_ID } from "@/lib/server/export";
 import { verifyExport } from "@/lib/server/export-verify";
 import { ingestEvents } from "@/lib/server/ingest";
@@ -13,7 +13,7 @@ let cleanup: () => void;
 const { privateKey } = generateKeyPairSync("ed25519");
 const signer = signerFromKey(privateKey);
 
-beforeAll(() => {
+beforeAll(async () => {
   ({ db, cleanup } = createTestDatabase());
   ingestEvents(db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
 });
@@ -23,10 +23,10 @@ const tlv = (id: string) => `tlv:${id.slice("datasetVersion:".length)}`;
 const tlr = (id: string) => `tlr:${id.slice("run:".length)}`;
 
 describe("PROV-JSON of the demo's failed batch", () => {
-  const view = () => buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
+  const view = () => buildProvExport(storeOver(db), { node: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
 
-  it("has the batch, what made it and what judged it as entities and activities", () => {
-    const { document } = view();
+  it("has the batch, what made it and what judged it as entities and activities", async () => {
+    const { document } = await view();
     const v3 = DEMO_STORY.fineTunedModelVersions.v3;
     const p2 = DEMO_STORY.promptVersions.p2;
     expect(Object.keys(document.entity)).toEqual(
@@ -38,8 +38,8 @@ describe("PROV-JSON of the demo's failed batch", () => {
     expect(document.entity[tlv(DEMO_STORY.failedBatch)]["tl:isFailed"]).toBe(true);
   });
 
-  it("relates them with used, wasGeneratedBy and wasDerivedFrom", () => {
-    const { document } = view();
+  it("relates them with used, wasGeneratedBy and wasDerivedFrom", async () => {
+    const { document } = await view();
     const run = tlr(DEMO_STORY.failedBatchRun);
     const batch = tlv(DEMO_STORY.failedBatch);
     const v3 = tlv(DEMO_STORY.fineTunedModelVersions.v3);
@@ -50,8 +50,8 @@ describe("PROV-JSON of the demo's failed batch", () => {
     expect(Object.values(document.wasDerivedFrom)).toContainEqual(expect.objectContaining({ "prov:generatedEntity": report, "prov:usedEntity": batch }));
   });
 
-  it("names the producer as a software agent associated with each run under its job's plan, and owners by attribution", () => {
-    const { document } = view();
+  it("names the producer as a software agent associated with each run under its job's plan, and owners by attribution", async () => {
+    const { document } = await view();
     const producer = `tlp:${DEMO_PRODUCER}`;
     expect(document.agent[producer]).toMatchObject({ "prov:type": { $: "prov:SoftwareAgent" } });
     expect(Object.values(document.wasAssociatedWith)).toContainEqual({
@@ -63,15 +63,15 @@ describe("PROV-JSON of the demo's failed batch", () => {
     for (const r of Object.values(document.wasAttributedTo)) expect(document.agent).toHaveProperty(r["prov:agent"] as string);
   });
 
-  it("exports a dataset focus through its latest version", () => {
-    const { graph } = buildProvExport(db, { node: DEMO_STORY.fineTunedModel, depth: 1, direction: "both", limit: 500 }, signer);
+  it("exports a dataset focus through its latest version", async () => {
+    const { graph } = await buildProvExport(storeOver(db), { node: DEMO_STORY.fineTunedModel, depth: 1, direction: "both", limit: 500 }, signer);
     expect(graph.focus).toBe(DEMO_STORY.fineTunedModelVersions.v3);
   });
 });
 
 describe("the embedded attestation", () => {
-  it("verifies offline with the public key, and fails once a byte of the document changes", () => {
-    const { document } = buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
+  it("verifies offline with the public key, and fails once a byte of the document changes", async () => {
+    const { document } = await buildProvExport(storeOver(db), { node: DEMO_STORY.failedBatch, depth: 2, direction: "both", limit: 500 }, signer);
     const text = JSON.stringify(document, null, 2);
     const good = verifyExport(text, { publicKeyPem: signer.publicKeyPem });
     expect(good.findings.filter((f) => !f.ok)).toEqual([]);
@@ -85,16 +85,16 @@ describe("the embedded attestation", () => {
     expect(bad.findings.find((f) => !f.ok)?.message).toMatch(/does NOT match/);
   });
 
-  it("fails against another key", () => {
-    const { document } = buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, signer);
+  it("fails against another key", async () => {
+    const { document } = await buildProvExport(storeOver(db), { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, signer);
     const other = signerFromKey(generateKeyPairSync("ed25519").privateKey);
     const result = verifyExport(JSON.stringify(document), { publicKeyPem: other.publicKeyPem });
     expect(result.ok).toBe(false);
     expect(result.findings.some((f) => /signature check failed/.test(f.message))).toBe(true);
   });
 
-  it("is present but unsigned without a key, and says so", () => {
-    const { document } = buildProvExport(db, { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, null);
+  it("is present but unsigned without a key, and says so", async () => {
+    const { document } = await buildProvExport(storeOver(db), { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, null);
     const result = verifyExport(JSON.stringify(document));
     expect(result.ok).toBe(false);
     expect(result.findings.map((f) => f.message)).toContain("the attestation is not signed (the server had no THREADLINE_SIGNING_KEY)");

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { verifyChain } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getLineage } from "@/lib/server/lineage";
@@ -27,7 +27,7 @@ const corpus = { namespace: "s3://lake", name: "corpus" };
 const model = { namespace: "s3://lake", name: "model" };
 
 describe("projection of run events", () => {
-  it("adds up START and COMPLETE of one run: inputs from START, outputs from COMPLETE, times from both", () => {
+  it("adds up START and COMPLETE of one run: inputs from START, outputs from COMPLETE, times from both", async () => {
     ingest(
       runEvent({ eventType: "START", runId: RUN_A, time: "2026-11-01T10:00:00Z", inputs: [corpus] }),
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T11:30:00Z", outputs: [model] }),
@@ -43,7 +43,7 @@ describe("projection of run events", () => {
     ]);
   });
 
-  it("keeps a run ended when its START arrives after its COMPLETE", () => {
+  it("keeps a run ended when its START arrives after its COMPLETE", async () => {
     ingest(
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T11:00:00Z" }),
       runEvent({ eventType: "START", runId: RUN_A, time: "2026-11-01T10:00:00Z" }),
@@ -52,7 +52,7 @@ describe("projection of run events", () => {
     expect(run(RUN_A).startedAt).toBe("2026-11-01T10:00:00.000Z");
   });
 
-  it("replaces a facet re-sent under the same name and keeps the others", () => {
+  it("replaces a facet re-sent under the same name and keeps the others", async () => {
     const params = (lr: string) => ({ executionParameters: { parameters: [{ key: "learning_rate", value: lr }] } });
     ingest(
       runEvent({ eventType: "START", runId: RUN_A, runFacets: { ...params("3e-5"), threadline_change: { reason: "baseline" } } }),
@@ -63,7 +63,7 @@ describe("projection of run events", () => {
     expect(r.reason).toBe("baseline");
   });
 
-  it("records FAIL with its error message and marks the run's outputs failed", () => {
+  it("records FAIL with its error message and marks the run's outputs failed", async () => {
     ingest(
       runEvent({ eventType: "START", runId: RUN_A, outputs: [model] }),
       runEvent({
@@ -82,12 +82,12 @@ describe("projection of run events", () => {
     expect(JSON.parse(version.failureReasons)[0].message).toContain("CUDA out of memory");
   });
 
-  it("links a child run to its parent through the parent facet", () => {
+  it("links a child run to its parent through the parent facet", async () => {
     ingest(runEvent({ runId: RUN_A, runFacets: { parent: { run: { runId: PARENT }, job: { namespace: "tests", name: "dag" } } } }));
     expect(run(RUN_A).parentRunId).toBe(PARENT);
   });
 
-  it("fails the versions an evaluation run judged with a failing check", () => {
+  it("fails the versions an evaluation run judged with a failing check", async () => {
     ingest(runEvent({ runId: RUN_A, job: "generate", outputs: [{ ...model, facets: { version: { datasetVersion: "b1" } } }] }));
     ingest(
       runEvent({
@@ -106,16 +106,16 @@ describe("projection of run events", () => {
     expect(JSON.parse(v.failureReasons)[0]).toMatchObject({ source: "check", check: "tox21-alerts" });
   });
 
-  it("reads an input at the version its producer last wrote", () => {
+  it("reads an input at the version its producer last wrote", async () => {
     ingest(runEvent({ runId: RUN_A, job: "train", outputs: [{ ...model, facets: { version: { datasetVersion: "v1" } } }] }));
     ingest(runEvent({ runId: RUN_B, job: "generate", time: "2026-11-02T00:00:00Z", inputs: [model] }));
-    const graph = getLineage(db, { nodeId: `run:${RUN_B}`, depth: 2, direction: "upstream", limit: 100 });
+    const graph = await getLineage(storeOver(db), { nodeId: `run:${RUN_B}`, depth: 2, direction: "upstream", limit: 100 });
     expect(graph.nodes.map((n) => n.id)).toEqual([`run:${RUN_A}`, `run:${RUN_B}`, "datasetVersion:s3://lake:model:v1"].sort());
   });
 });
 
 describe("idempotency and the log", () => {
-  it("stores a re-sent event once and reports it as a duplicate", () => {
+  it("stores a re-sent event once and reports it as a duplicate", async () => {
     const event = runEvent({ runId: RUN_A, inputs: [corpus] });
     expect(ingest(event)[0].status).toBe("created");
     // Same content, other key order: still the same event.
@@ -124,13 +124,13 @@ describe("idempotency and the log", () => {
     expect((db.prepare("SELECT COUNT(*) AS n FROM Event").get() as { n: number }).n).toBe(1);
   });
 
-  it("rejects an invalid event in a batch by index and stores the valid ones", () => {
+  it("rejects an invalid event in a batch by index and stores the valid ones", async () => {
     const outcomes = ingest(runEvent({ runId: RUN_A }), { eventType: "START", run: {} }, runEvent({ runId: RUN_B }));
     expect(outcomes.map((o) => o.status)).toEqual(["created", "rejected", "created"]);
     expect(outcomes[1].errors?.some((e) => e.path.startsWith("run.runId"))).toBe(true);
   });
 
-  it("chains every event to the one before and finds an edited row", () => {
+  it("chains every event to the one before and finds an edited row", async () => {
     ingest(runEvent({ runId: RUN_A }), runEvent({ runId: RUN_B }), runEvent({ runId: RUN_A, eventType: "START" }));
     expect(verifyChain(db)).toMatchObject({ ok: true, checked: 3, head: { seq: 3 } });
     db.prepare("UPDATE Event SET payload = replace(payload, 'train', 'tampered') WHERE seq = 2").run();
@@ -139,7 +139,7 @@ describe("idempotency and the log", () => {
 });
 
 describe("rebuild", () => {
-  it("re-derives exactly the live projection from the log", () => {
+  it("re-derives exactly the live projection from the log", async () => {
     ingest(
       runEvent({ eventType: "START", runId: RUN_A, inputs: [corpus], outputs: [model] }),
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T11:00:00Z", outputs: [model] }),
@@ -151,7 +151,7 @@ describe("rebuild", () => {
     expect(verifyProjection(db).ok).toBe(true);
   });
 
-  it("notices a projection row edited behind Threadline's back", () => {
+  it("notices a projection row edited behind Threadline's back", async () => {
     ingest(runEvent({ runId: RUN_A, outputs: [model] }));
     db.prepare("UPDATE Run SET state = 'FAILED' WHERE runId = ?").run(RUN_A);
     expect(verifyProjection(db)).toMatchObject({ ok: false, firstDifference: { table: "Run", key: RUN_A } });
@@ -159,14 +159,14 @@ describe("rebuild", () => {
 });
 
 describe("rebuild whatever the producer's key order", () => {
-  it("matches the live projection when facets arrive with unsorted keys", () => {
+  it("matches the live projection when facets arrive with unsorted keys", async () => {
     ingest(runEvent({ runId: RUN_A, runFacets: { zeta: { b: 1, a: 2 }, alpha: { y: 1, x: 2 } }, outputs: [model] }));
     expect(verifyProjection(db).ok).toBe(true);
   });
 });
 
 describe("run parameters", () => {
-  it("lists a sampling parameter once when executionParameters and threadline_generation both name it", () => {
+  it("lists a sampling parameter once when executionParameters and threadline_generation both name it", async () => {
     ingest(
       runEvent({
         runId: RUN_A,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { replayLogSteps, verifyProjection } from "@/lib/server/rebuild";
 import { searchNodes } from "@/lib/server/search";
@@ -13,7 +13,7 @@ const owned = (owner: string) => ({ ownership: { ...P, owners: [{ name: owner, t
 
 let db: Sqlite;
 let cleanup: () => void;
-beforeEach(() => {
+beforeEach(async () => {
   ({ db, cleanup } = createTestDatabase());
   ingestEvents(
     db,
@@ -30,40 +30,40 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-const ids = (query: string, type?: "all" | "dataset" | "model" | "job") => searchNodes(db, query, { type }).map((r) => r.id);
+const ids = async (query: string, type?: "all" | "dataset" | "model" | "job") => (await searchNodes(storeOver(db), query, { type })).map((r) => r.id);
 const MODEL = "dataset:mlflow:models/binding-affinity-ft";
 
 describe("searchNodes", () => {
-  it("finds a node by words of its name, its description and its owners, with any separators", () => {
-    expect(ids("binding affinity")).toContain(MODEL);
-    expect(ids("fine tuned")).toEqual([MODEL]);
-    expect(ids("finetuned")).toContain(MODEL);
-    expect(ids("team curation")).toEqual(["dataset:lake:curated/training-corpus"]);
+  it("finds a node by words of its name, its description and its owners, with any separators", async () => {
+    expect(await ids("binding affinity")).toContain(MODEL);
+    expect(await ids("fine tuned")).toEqual([MODEL]);
+    expect(await ids("finetuned")).toContain(MODEL);
+    expect(await ids("team curation")).toEqual(["dataset:lake:curated/training-corpus"]);
   });
 
-  it("finds a misspelt word through shared trigrams", () => {
-    expect(ids("bindng afinity")).toContain(MODEL);
+  it("finds a misspelt word through shared trigrams", async () => {
+    expect(await ids("bindng afinity")).toContain(MODEL);
   });
 
-  it("narrows to jobs", () => {
-    expect(ids("binding", "job")).toEqual(["job:tests:finetune-binding-model"]);
+  it("narrows to jobs", async () => {
+    expect(await ids("binding", "job")).toEqual(["job:tests:finetune-binding-model"]);
   });
 
-  it("follows a later event: a new description is found, the old one no longer", () => {
+  it("follows a later event: a new description is found, the old one no longer", async () => {
     ingestEvents(
       db,
       [runEvent({ runId: "0190a1b2-0000-7000-8000-0000000000c2", job: "finetune-binding-model", outputs: [{ namespace: "mlflow", name: "models/binding-affinity-ft", facets: documented("kinase panel distillation") }] })],
       { sender: "test" },
     );
-    expect(ids("kinase distillation")).toEqual([MODEL]);
-    expect(ids("LoRA")).toEqual([]);
+    expect(await ids("kinase distillation")).toEqual([MODEL]);
+    expect(await ids("LoRA")).toEqual([]);
   });
 
-  it("is rebuilt with the projection, and verification ignores it", () => {
+  it("is rebuilt with the projection, and verification ignores it", async () => {
     for (const table of ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode"]) db.prepare(`DELETE FROM "${table}"`).run();
-    expect(ids("binding")).toEqual([]);
+    expect(await ids("binding")).toEqual([]);
     for (const _ of replayLogSteps(db));
-    expect(ids("binding affinity")).toContain(MODEL);
+    expect(await ids("binding affinity")).toContain(MODEL);
     expect(verifyProjection(db).ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { ingestEvents } from "@/lib/server/ingest";
 import { ANONYMOUS, type Principal } from "@/lib/server/auth";
@@ -25,7 +25,7 @@ const RUN_C = "0190a1b2-0000-7000-8000-00000000000c";
 
 let db: Sqlite;
 let cleanup: () => void;
-beforeEach(() => {
+beforeEach(async () => {
   ({ db, cleanup } = createTestDatabase());
   // raw -> clean -> corpus -> train -> model; eval reads model (outside a depth-1 view of clean).
   ingestEvents(
@@ -46,12 +46,12 @@ const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, isAdmi
 const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, isAdmin: false };
 
 function share(view: Record<string, unknown>, principal: Principal = alice, extra: Record<string, unknown> = {}) {
-  return createShare(db, ShareCreateSchema.parse({ view, ...extra }), principal, { loadDetail: fakeDetail });
+  return createShare(storeOver(db), ShareCreateSchema.parse({ view, ...extra }), principal, { loadDetail: fakeDetail });
 }
 
-function codeOf(fn: () => unknown): string {
+async function codeOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
     return "ok";
   } catch (error) {
     return error instanceof AppError ? `${error.status}` : String(error);
@@ -68,7 +68,7 @@ describe("createShare", () => {
     expect(stored.tokenHash).toBe(hashToken(created.token));
     expect(JSON.stringify(stored)).not.toContain(created.token);
 
-    const view = getSharedView(db, created.token);
+    const view = await getSharedView(db, created.token);
     expect(view.graph.nodes.map((n) => n.id).sort()).toEqual(["dataset:lake:corpus", "job:tests:clean", "job:tests:train"]);
     expect(view.detailIds.sort()).toEqual(["dataset:lake:corpus", "job:tests:clean", "job:tests:train"]);
     expect(view.verification).toMatchObject({ ok: true, checked: 2 });
@@ -76,61 +76,61 @@ describe("createShare", () => {
 
   it("stays the same after more events touch the shared node", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1 });
-    const before = getSharedView(db, token);
+    const before = await getSharedView(db, token);
     ingestEvents(db, [runEvent({ runId: RUN_C, job: "eval", inputs: [{ namespace: "lake", name: "corpus" }] })], { sender: "test" });
-    const after = getSharedView(db, token);
+    const after = await getSharedView(db, token);
     expect(after.graph).toEqual(before.graph);
     expect(after.share.head).toEqual(before.share.head);
   });
 
   it("opens at the node that was selected when it is in the graph", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, selectedId: "job:tests:train" });
-    expect(getSharedView(db, token).selectedId).toBe("job:tests:train");
+    expect((await getSharedView(db, token)).selectedId).toBe("job:tests:train");
   });
 
   it("keeps only the focus's and the selection's details when the graph has more than DETAIL_ALL_LIMIT nodes", async () => {
     const outputs = Array.from({ length: DETAIL_ALL_LIMIT + 5 }, (_, i) => ({ namespace: "lake", name: `shard-${i}` }));
     ingestEvents(db, [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
     const { token } = await share({ nodeId: "job:tests:split", depth: 1, selectedId: "dataset:lake:shard-7" });
-    const view = getSharedView(db, token);
+    const view = await getSharedView(db, token);
     expect(view.graph.nodes.length).toBe(DETAIL_ALL_LIMIT + 6);
     expect(view.detailIds.sort()).toEqual(["dataset:lake:shard-7", "job:tests:split"]);
-    expect(codeOf(() => getSharedNode(db, token, "dataset:lake:shard-8"))).toBe("404");
+    expect(await codeOf(() => getSharedNode(storeOver(db), token, "dataset:lake:shard-8"))).toBe("404");
   });
 
   it("includes the view's +N expansions, merged as the explorer merges them", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, expand: [{ id: "job:tests:train", direction: "downstream" }] });
-    expect(getSharedView(db, token).graph.nodes.map((n) => n.id)).toContain("dataset:lake:model");
+    expect((await getSharedView(db, token)).graph.nodes.map((n) => n.id)).toContain("dataset:lake:model");
   });
 
   it("refuses an unknown node (404) and drops a selection outside the graph", async () => {
     await expect(share({ nodeId: "dataset:lake:nope" })).rejects.toMatchObject({ code: "not_found" });
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, selectedId: "dataset:lake:model" });
-    expect(getSharedView(db, token).selectedId).toBeNull();
+    expect((await getSharedView(db, token)).selectedId).toBeNull();
   });
 });
 
 describe("reading a share", () => {
   it("serves details of snapshot nodes only: a node outside it is a 404 even though the store has it", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1 });
-    expect(getSharedNode(db, token, "job:tests:train").description).toBe("about job:tests:train");
-    expect(codeOf(() => getSharedNode(db, token, "dataset:lake:model"))).toBe("404");
-    expect(codeOf(() => getSharedNode(db, token, "__proto__"))).toBe("404");
+    expect((await getSharedNode(storeOver(db), token, "job:tests:train")).description).toBe("about job:tests:train");
+    expect(await codeOf(() => getSharedNode(storeOver(db), token, "dataset:lake:model"))).toBe("404");
+    expect(await codeOf(() => getSharedNode(storeOver(db), token, "__proto__"))).toBe("404");
   });
 
-  it("answers 404 for an unknown or malformed token", () => {
-    expect(openShare(db, "x".repeat(43)).status).toBe("not_found");
-    expect(codeOf(() => getSharedView(db, "../../etc"))).toBe("404");
+  it("answers 404 for an unknown or malformed token", async () => {
+    expect((await openShare(storeOver(db), "x".repeat(43))).status).toBe("not_found");
+    expect(await codeOf(() => getSharedView(db, "../../etc"))).toBe("404");
   });
 
   it("answers 410 once revoked, and for an expired link", async () => {
     const { token, share: s } = await share({ nodeId: "dataset:lake:corpus" }, alice, { expiresInHours: 1 });
     const later = new Date(Date.now() + 2 * 3_600_000);
-    expect(openShare(db, token, later).status).toBe("expired");
-    expect(codeOf(() => getSharedView(db, token, later))).toBe("410");
+    expect((await openShare(storeOver(db), token, later)).status).toBe("expired");
+    expect(await codeOf(() => getSharedView(db, token, later))).toBe("410");
     await revokeShare(sqliteStore(db), s.id, alice, true);
-    expect(codeOf(() => getSharedView(db, token))).toBe("410");
-    expect(codeOf(() => getSharedNode(db, token, "dataset:lake:corpus"))).toBe("410");
+    expect(await codeOf(() => getSharedView(db, token))).toBe("410");
+    expect(await codeOf(() => getSharedNode(storeOver(db), token, "dataset:lake:corpus"))).toBe("410");
     expect(db.prepare("SELECT COUNT(*) AS n FROM Share").get()).toEqual({ n: 1 });
   });
 });

@@ -33,9 +33,9 @@ describe("listFailureScopes", () => {
     expect(ids).not.toContain(DEMO_STORY.curatedCorpus);
   });
 
-  it("counts failed and total outputs as the causes ranking does, a job's run failing with its outputs", () => {
+  it("counts failed and total outputs as the causes ranking does, a job's run failing with its outputs", async () => {
     for (const scope of truth) {
-      const causes = getCauses(source.db, scope.id);
+      const causes = await getCauses(sqliteStore(source.db), scope.id);
       expect({ id: scope.id, failed: scope.failed, total: scope.total }).toEqual({ id: scope.id, failed: causes.failed, total: causes.total });
     }
     // generate-candidates' runs all completed: its failures are the batches its evaluation failed

@@ -15,7 +15,7 @@ const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, isAdmi
 const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, isAdmin: false };
 const admin: Principal = { kind: "user", sender: "user:root", userId: 1, username: "root", role: "admin", isAdmin: true, sessionHash: "" };
 
-// Two shares made on SQLite through the write path and createShare (which still reads SQLite).
+// Two shares made on SQLite through the write path and createShare.
 const source = createTestDatabase();
 const ids: Record<string, string> = {};
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
   );
   const detail = async (id: string) => ({ node: { id } }) as unknown as NodeDetail;
   const make = async (principal: Principal, createdAt: string) =>
-    (await createShare(source.db, ShareCreateSchema.parse({ view: { nodeId: "dataset:lake:corpus" } }), principal, { loadDetail: detail, now: new Date(createdAt) })).share.id;
+    (await createShare(sqliteStore(source.db), ShareCreateSchema.parse({ view: { nodeId: "dataset:lake:corpus" } }), principal, { loadDetail: detail, now: new Date(createdAt) })).share.id;
   ids["alice"] = await make(alice, "2026-12-01T10:00:00.000Z");
   ids["bob"] = await make(bob, "2026-12-02T10:00:00.000Z");
 });

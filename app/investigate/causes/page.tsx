@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { getCauses } from "@/lib/server/investigate";
 import { listFailureScopes } from "@/lib/server/causes-scopes";
@@ -19,9 +19,9 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 
 /** Reads the causes of `node`'s job or dataset, or the reason there are none to show. */
-function readCauses(node: string): { causes: CausesView } | { problem: string } {
+async function readCauses(node: string): Promise<{ causes: CausesView } | { problem: string }> {
   try {
-    return { causes: getCauses(getSqlite(), node, 25) };
+    return { causes: await getCauses(getStore(), node, 25) };
   } catch (error) {
     if (error instanceof AppError && (error.status === 404 || error.status === 400)) return { problem: error.message };
     throw error;
@@ -31,7 +31,7 @@ function readCauses(node: string): { causes: CausesView } | { problem: string } 
 export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
   const node = first((await searchParams).node);
   if (!node) return { title: "Common causes" };
-  const read = readCauses(node);
+  const read = await readCauses(node);
   return { title: "causes" in read ? `Common causes · ${read.causes.scope.label}` : "Common causes" };
 }
 
@@ -43,7 +43,7 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
 export default async function CausesPage({ searchParams }: { searchParams: SearchParams }) {
   const node = first((await searchParams).node);
   const scopes = await listFailureScopes(getStore(), 40);
-  const read = node ? readCauses(node) : null;
+  const read = node ? await readCauses(node) : null;
   const scopeId = read && "causes" in read ? read.causes.scope.id : undefined;
 
   return (

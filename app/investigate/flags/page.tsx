@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { listFlags } from "@/lib/server/flags";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -11,8 +11,8 @@ export const metadata: Metadata = { title: "Flags" };
 export const dynamic = "force-dynamic";
 
 /** Every flag, newest first, removed ones included (a removal is recorded, never a deletion). */
-export default function FlagsPage() {
-  const flags = listFlags(getSqlite(), { includeRemoved: true });
+export default async function FlagsPage() {
+  const flags = await listFlags(getStore(), { includeRemoved: true });
   return (
     <div className="mx-auto w-full max-w-5xl space-y-4 px-4 py-8 sm:px-6">
       <div>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { getSharedNode, getSharedView, openShare } from "@/lib/server/shares";
 import { SharedViewer } from "@/components/share/shared-view";
 
@@ -12,10 +12,10 @@ export const metadata: Metadata = { title: "Shared lineage view", robots: { inde
 export default async function SharePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const db = getSqlite();
-  const opened = openShare(db, token);
+  const opened = await openShare(getStore(), token);
   if (opened.status !== "active") notFound();
-  const view = getSharedView(db, token);
+  const view = await getSharedView(db, token);
   const firstId = view.selectedId ?? view.graph.focus;
-  const initialDetail = view.detailIds.includes(firstId) ? getSharedNode(db, token, firstId) : null;
+  const initialDetail = view.detailIds.includes(firstId) ? await getSharedNode(getStore(), token, firstId) : null;
   return <SharedViewer token={token} view={view} initialDetail={initialDetail} />;
 }

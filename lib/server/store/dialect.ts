@@ -12,6 +12,7 @@ export const sqliteDialect: Dialect = {
   // SQLite's LIKE ignores ASCII case already.
   likeInsensitive: "LIKE",
   jsonText: (column, path) => `json_extract(${column}, '$.${checkedPath(path).join(".")}')`,
+  jsonValues: () => `(SELECT "value" FROM json_each(?))`,
 };
 
 export const postgresDialect: Dialect = {
@@ -19,6 +20,10 @@ export const postgresDialect: Dialect = {
   likeInsensitive: "ILIKE",
   // Facet columns are JSON text (the same model serves SQLite): cast, then walk the path.
   jsonText: (column, path) => `(${column}::jsonb #>> '{${checkedPath(path).join(",")}}')`,
+  jsonValues: (type) =>
+    type === "integer"
+      ? `(SELECT "value"::integer AS "value" FROM json_array_elements_text(?::json) AS "value")`
+      : `(SELECT "value" FROM json_array_elements_text(?::json) AS "value")`,
 };
 
 /**

@@ -17,6 +17,12 @@ import type { Backend } from "@/lib/config";
  * of `INSERT OR IGNORE`. What cannot be written once is asked of `dialect`.
  */
 
+/**
+ * The largest value an Int column holds on every backend (PostgreSQL's integer): the bound for
+ * "no limit" on a sequence number, which PostgreSQL would refuse as out of range if larger.
+ */
+export const MAX_SEQ = 2_147_483_647;
+
 /** What a placeholder may carry. Booleans are not portable (better-sqlite3 refuses them): use 0/1. */
 export type SqlValue = string | number | bigint | null;
 
@@ -53,4 +59,9 @@ export interface Dialect {
   readonly likeInsensitive: string;
   /** The text at `path` inside a JSON text column (null when absent), e.g. jsonText(`j."facets"`, ["jobType", "integration"]). */
   jsonText(column: string, path: readonly string[]): string;
+  /**
+   * A subquery of one column, "value", holding the elements of a JSON array bound to its one `?`
+   * (a set of ids or keys passed as one parameter), e.g. `"id" IN ${jsonValues("integer")}`.
+   */
+  jsonValues(type: "integer" | "text"): string;
 }

@@ -1,8 +1,7 @@
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getColumnLineage } from "@/lib/server/column-lineage";
 import { inTurn } from "@/lib/server/read-guard";
-import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import { resolveViewPoint, storeAt } from "@/lib/server/views";
 import { queryOf } from "@/lib/schemas/query";
 import { ColumnLineageQuerySchema } from "@/lib/schemas/view-query";
@@ -13,9 +12,9 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { asOf, ...query } = ColumnLineageQuerySchema.parse(queryOf(request));
-    const point = resolveViewPoint(getSqlite(), asOf);
+    const point = await resolveViewPoint(getStore(), asOf);
     // As of an earlier event: the replayed copy of the store then (see as-of-store.ts).
-    const store = point.isAsOf ? sqliteStore(storeAt(getSqlite(), point)) : getStore();
+    const store = await storeAt(getStore(), point);
     const { graph, truncated } = await inTurn(() => getColumnLineage(store, query));
     return Response.json({ graph, truncated, point });
   } catch (error) {

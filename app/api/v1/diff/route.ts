@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getDiff } from "@/lib/server/investigate";
 import { DiffQuerySchema } from "@/lib/schemas/investigate";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const query = DiffQuerySchema.parse(queryOf(request));
-    return Response.json(getDiff(getSqlite(), query.a, query.b));
+    return Response.json(await getDiff(getStore(), query.a, query.b));
   } catch (error) {
     return toErrorResponse(error);
   }

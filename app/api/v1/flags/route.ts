@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { node, includeRemoved } = FlagListQuerySchema.parse(queryOf(request));
-    return Response.json({ flags: listFlags(getSqlite(), { node, includeRemoved }) });
+    return Response.json({ flags: await listFlags(getStore(), { node, includeRemoved }) });
   } catch (error) {
     return toErrorResponse(error);
   }
@@ -26,9 +26,9 @@ export async function POST(request: Request) {
     const schema = flagBodySchemaFor(body);
     const db = getSqlite();
     if (schema === RemoveFlagBodySchema) {
-      return Response.json({ flag: removeFlag(db, RemoveFlagBodySchema.parse(body), writer) });
+      return Response.json({ flag: await removeFlag(db, RemoveFlagBodySchema.parse(body), writer) });
     }
-    return Response.json({ flag: addFlag(db, AddFlagBodySchema.parse(body), writer) }, { status: 201 });
+    return Response.json({ flag: await addFlag(db, AddFlagBodySchema.parse(body), writer) }, { status: 201 });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getInvestigation } from "@/lib/server/investigate";
 import { resolveAsOf } from "@/lib/server/investigate-asof";
@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { node, compare, asOf } = InvestigateQuerySchema.parse(queryOf(request));
-    const db = getSqlite();
-    const investigation = getInvestigation(db, node, { compare, asOf: resolveAsOf(db, asOf ?? null) });
+    const db = getStore();
+    const investigation = await getInvestigation(db, node, { compare, asOf: await resolveAsOf(db, asOf ?? null) });
     return Response.json(investigation);
   } catch (error) {
     return toErrorResponse(error);

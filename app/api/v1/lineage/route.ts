@@ -16,8 +16,8 @@ const LARGE_VIEW_NODES = 2_000;
 export async function GET(request: Request) {
   try {
     const query = parseViewQuery(new URL(request.url).searchParams);
-    const read = () => readView(getSqlite(), query);
-    const { graph, point } = (query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : read();
+    const read = () => readView(getStore(), query);
+    const { graph, point } = (query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read();
     return Response.json({ ...graph, point });
   } catch (error) {
     return toErrorResponse(error);

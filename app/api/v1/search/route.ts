@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { searchNodes, suggestNodes } from "@/lib/server/search";
 import { queryOf, SearchQuerySchema } from "@/lib/schemas/query";
@@ -9,8 +9,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { q, type, limit } = SearchQuerySchema.parse(queryOf(request));
-    if (q.trim() === "") return Response.json({ results: [], suggestions: suggestNodes(getSqlite()) });
-    return Response.json({ results: searchNodes(getSqlite(), q, { type, limit }) });
+    if (q.trim() === "") return Response.json({ results: [], suggestions: await suggestNodes(getStore()) });
+    return Response.json({ results: await searchNodes(getStore(), q, { type, limit }) });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,5 +1,5 @@
 import { getAuthMode, requireWriter } from "@/lib/server/auth";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { readJsonBody } from "@/lib/server/http";
 import { createShare, listShares } from "@/lib/server/shares";
@@ -12,7 +12,7 @@ export async function POST(request: Request) {
   try {
     const principal = await requireWriter(request, getStore());
     const input = ShareCreateSchema.parse(await readJsonBody(request));
-    const created = await createShare(getSqlite(), input, principal);
+    const created = await createShare(getStore(), input, principal);
     return Response.json(created, { status: 201, headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { getFlagImpact } from "@/lib/server/flags";
 import type { FlagImpact } from "@/lib/lineage/investigate-view";
@@ -26,7 +26,7 @@ export default async function FlagImpactPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   let impact: FlagImpact;
   try {
-    impact = getFlagImpact(getSqlite(), idFromPageParam(id));
+    impact = await getFlagImpact(getStore(), idFromPageParam(id));
   } catch (error) {
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;

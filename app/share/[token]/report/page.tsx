@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import "../../../report/report.css";
 import { buildAuditReport } from "@/lib/server/audit-report";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { getSharedView, openShare, sharedViewQuery } from "@/lib/server/shares";
 import { AuditReportView } from "../../../report/audit-report-view";
 
@@ -13,9 +13,9 @@ export const metadata: Metadata = { title: "Shared audit report", robots: { inde
 export default async function SharedReportPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const db = getSqlite();
-  if (openShare(db, token).status !== "active") notFound();
-  const { view } = sharedViewQuery(db, token);
-  const { verification, share } = getSharedView(db, token);
+  if ((await openShare(getStore(), token)).status !== "active") notFound();
+  const { view } = await sharedViewQuery(getStore(), token);
+  const { verification, share } = await getSharedView(db, token);
   const report = await buildAuditReport(db, view, { verify: false });
   const files = `/api/v1/shares/${encodeURIComponent(token)}/export`;
   return (

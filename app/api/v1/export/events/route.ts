@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { buildEventsExport, checkExportSize, eventsExportResponse, parseExportQuery } from "@/lib/server/export";
 import { withExpensiveRead } from "@/lib/server/read-guard";
@@ -11,8 +11,8 @@ export async function GET(request: Request) {
     const url = new URL(request.url);
     const query = parseExportQuery(url);
     // Bounded: one per client, a few at once (lib/server/read-guard.ts).
-    const built = await withExpensiveRead(request, () => {
-      const built = buildEventsExport(getSqlite(), query);
+    const built = await withExpensiveRead(request, async () => {
+      const built = await buildEventsExport(getStore(), query);
       checkExportSize(built.body);
       return built;
     });

@@ -1,7 +1,6 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { checkExportSize, exportFileName, parseExportQuery, provExportSteps } from "@/lib/server/export";
-import { runInSlices } from "@/lib/server/steps";
+import { buildProvExport, checkExportSize, exportFileName, parseExportQuery } from "@/lib/server/export";
 import { withExpensiveRead, yieldToOthers } from "@/lib/server/read-guard";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +13,7 @@ export async function GET(request: Request) {
     // Bounded: one per client, a few at once (lib/server/read-guard.ts).
     const { text, attestation } = await withExpensiveRead(request, async () => {
       // In phases, with a turn for other requests between them (a 2,000-node export is seconds of CPU on a busy machine).
-      const built = await runInSlices(provExportSteps(getSqlite(), query));
+      const built = await buildProvExport(getStore(), query);
       // Let the requests that queued behind the build run before the serialisation.
       await yieldToOthers();
       const text = `${JSON.stringify(built.document, null, 2)}\n`;

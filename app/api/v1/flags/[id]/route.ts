@@ -14,7 +14,7 @@ type Context = { params: Promise<{ id: string }> };
 export async function GET(_request: Request, { params }: Context) {
   try {
     const { id } = await params;
-    return Response.json(getFlagImpact(getSqlite(), idFromRouteParam(id)));
+    return Response.json(await getFlagImpact(getStore(), idFromRouteParam(id)));
   } catch (error) {
     return toErrorResponse(error);
   }
@@ -27,7 +27,7 @@ export async function DELETE(request: Request, { params }: Context) {
     const { id } = await params;
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("transfer-encoding");
     const body = hasBody ? DeleteFlagBodySchema.parse(await readJsonBody(request)) : {};
-    return Response.json({ flag: removeFlag(getSqlite(), { action: "remove", flagId: idFromRouteParam(id), ...body }, writer) });
+    return Response.json({ flag: await removeFlag(getSqlite(), { action: "remove", flagId: idFromRouteParam(id), ...body }, writer) });
   } catch (error) {
     return toErrorResponse(error);
   }

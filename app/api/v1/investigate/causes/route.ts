@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getCauses } from "@/lib/server/investigate";
 import { CausesQuerySchema } from "@/lib/schemas/investigate";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { nodeId, limit } = CausesQuerySchema.parse(queryOf(request));
-    return Response.json(getCauses(getSqlite(), nodeId, limit));
+    return Response.json(await getCauses(getStore(), nodeId, limit));
   } catch (error) {
     return toErrorResponse(error);
   }

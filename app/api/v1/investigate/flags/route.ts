@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeFlags } from "@/lib/server/flags";
 import { resolveAsOf } from "@/lib/server/investigate-asof";
@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { nodeId, asOf } = NodeQuerySchema.parse(queryOf(request));
-    const db = getSqlite();
-    return Response.json(getNodeFlags(db, nodeId, resolveAsOf(db, asOf ?? null)?.seq));
+    const db = getStore();
+    return Response.json(await getNodeFlags(db, nodeId, (await resolveAsOf(db, asOf ?? null))?.seq));
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getSynthetic } from "@/lib/server/investigate";
 import { NodeQuerySchema } from "@/lib/schemas/investigate";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { nodeId } = NodeQuerySchema.parse(queryOf(request));
-    return Response.json(getSynthetic(getSqlite(), nodeId));
+    return Response.json(await getSynthetic(getStore(), nodeId));
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { resolveViewPoint, storeAt } from "@/lib/server/views";
@@ -15,13 +15,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   try {
     const { asOf, list, cursor, limit } = NodeDetailQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { id } = await params;
-    const db = getSqlite();
-    const point = resolveViewPoint(db, asOf);
+    const db = getStore();
+    const point = await resolveViewPoint(db, asOf);
     const key = idFromRouteParam(id);
     // Heavy for a wide node (or an as-of replay): in turn with the other heavy reads, so cheap
     // requests slip in between.
-    if (list) return Response.json(await inTurn(() => getNodeDetailPage(storeAt(db, point), key, list, cursor ?? null, limit)));
-    return Response.json({ ...(await inTurn(() => getNodeDetail(storeAt(db, point), key))), point });
+    if (list) return Response.json(await inTurn(async () => getNodeDetailPage(await storeAt(db, point), key, list, cursor ?? null, limit)));
+    return Response.json({ ...(await inTurn(async () => getNodeDetail(await storeAt(db, point), key))), point });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact } from "@/lib/server/flags";
 import { impactCsv } from "@/lib/lineage/flags";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const { id } = await params;
-    const { flag, summary } = getFlagImpact(getSqlite(), idFromRouteParam(id));
+    const { flag, summary } = await getFlagImpact(getStore(), idFromRouteParam(id));
     const file = `threadline-impact-${flag.flagId.replace(/[^\w.-]/g, "_")}.csv`;
     return new Response(impactCsv(flag, summary), {
       headers: {

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { buildEventsExport, eventsExportResponse } from "@/lib/server/export";
 import { SHARE_RESPONSE_HEADERS, sharedViewQuery } from "@/lib/server/shares";
@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ key: string }> }) {
   try {
     const { key } = await params;
-    const db = getSqlite();
-    const { view } = sharedViewQuery(db, key);
-    return eventsExportResponse(buildEventsExport(db, view), view.node, new URL(request.url), SHARE_RESPONSE_HEADERS);
+    const db = getStore();
+    const { view } = await sharedViewQuery(db, key);
+    return eventsExportResponse(await buildEventsExport(db, view), view.node, new URL(request.url), SHARE_RESPONSE_HEADERS);
   } catch (error) {
     const response = toErrorResponse(error);
     for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);

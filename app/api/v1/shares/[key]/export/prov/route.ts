@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { buildProvExport, exportFileName } from "@/lib/server/export";
 import { SHARE_RESPONSE_HEADERS, sharedViewQuery } from "@/lib/server/shares";
@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ key: string }> }) {
   try {
     const { key } = await params;
-    const db = getSqlite();
-    const { view } = sharedViewQuery(db, key);
-    const { document, attestation } = buildProvExport(db, view);
+    const db = getStore();
+    const { view } = await sharedViewQuery(db, key);
+    const { document, attestation } = await buildProvExport(db, view);
     const headers: Record<string, string> = {
       ...SHARE_RESPONSE_HEADERS,
       "Content-Type": "application/json; charset=utf-8",

@@ -1,4 +1,4 @@
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getSharedNode, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
 import { idFromRouteParam } from "@/lib/lineage/node-id";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ key: string; id: string[] }> }) {
   try {
     const { key, id } = await params;
-    return Response.json(getSharedNode(getSqlite(), key, idFromRouteParam(id)), { headers: SHARE_RESPONSE_HEADERS });
+    return Response.json(await getSharedNode(getStore(), key, idFromRouteParam(id)), { headers: SHARE_RESPONSE_HEADERS });
   } catch (error) {
     const response = toErrorResponse(error);
     for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);

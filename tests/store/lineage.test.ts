@@ -1,5 +1,7 @@
 /**
- * The lineage query's speed-ups must not change its answers: without an as-of point the edge
+ * Lineage walks on every backend (the store contract): the walk's answers equal a brute-force
+ * reference over the whole Edge table, live and as of earlier points, on SQLite and on PostgreSQL
+ * (the same rows copied across). The query's speed-ups must not change its answers either: without an as-of point the edge
  * queries leave out the `seq` filter (index-only), nodes are described one type at a time (with
  * their edge counts, each dataset's and job's kind looked up once), edges are sorted on keys built
  * once, and a walk whose budget is spent stops reading a hub's edges one by one and asks SQL for
@@ -9,7 +11,7 @@
  * the whole Edge table in memory.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { getLogHead } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getFlagPropagation } from "@/lib/server/flags-closure";
@@ -17,6 +19,7 @@ import { describeNodes, getLineage, toLineageNode, type LineageQuery } from "@/l
 import type { Direction, LineageGraph } from "@/lib/lineage/types";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
 import { createTestDatabase } from "../support/db";
+import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
 
 /** The node description query as it was: every node joined with every node table. */
 const REFERENCE_DESCRIBE = `
@@ -64,57 +67,6 @@ function foci(): string[] {
   return [...hubs, ...keys.filter((_, i) => i % 7 === 0)];
 }
 
-describe("getLineage without an as-of point", () => {
-  it("answers exactly what the as-of path answers at the log head, for every depth, direction and budget", () => {
-    const head = getLogHead(db)!.seq;
-    let compared = 0;
-    for (const nodeId of foci()) {
-      for (const [depth, direction, limit] of [
-        [1, "both", 500],
-        [3, "upstream", 500],
-        [3, "downstream", 20],
-        [10, "both", 200],
-      ] as [number, Direction, number][]) {
-        const live = getLineage(db, { nodeId, depth, direction, limit });
-        const asOf = getLineage(db, { nodeId, depth, direction, limit, asOfSeq: head });
-        expect(live).toEqual(asOf);
-        compared++;
-      }
-    }
-    expect(compared).toBeGreaterThan(100);
-  });
-
-  it("describes every node as the all-tables query does", () => {
-    const reference = new Map(
-      (db.prepare(REFERENCE_DESCRIBE).all() as { key: string; kind: string | null; version: string | null; state: string | null; versionFailed: number; isSynthetic: number; time: string | null }[]).map(
-        (r) => [r.key, r],
-      ),
-    );
-    const described = describeNodes(db, keys);
-    expect(described).toHaveLength(keys.length);
-    for (const node of described) {
-      const r = reference.get(node.id)!;
-      const isRunLike = node.type === "run" || node.type === "job";
-      expect({ kind: node.kind, version: node.version, state: node.state, isFailed: node.isFailed, isSynthetic: node.isSynthetic, time: node.time }).toEqual({
-        kind: r.kind,
-        version: node.type === "run" ? null : r.version,
-        state: isRunLike ? r.state : null,
-        isFailed: isRunLike ? r.state === "FAILED" : r.versionFailed === 1,
-        isSynthetic: r.isSynthetic === 1,
-        time: r.time,
-      });
-    }
-  });
-
-  it("lists a neighbourhood's edges ordered by source then target text, as before", () => {
-    const hub = foci()[0]!;
-    const graph = getLineage(db, { nodeId: hub, depth: 2, direction: "both", limit: 500 });
-    const order = graph.edges.map((e) => e.source + e.target);
-    expect(order).toEqual([...order].sort((a, b) => (a < b ? -1 : 1)));
-    expect(graph.edges.length).toBeGreaterThan(20);
-  });
-});
-
 interface ReferenceEdge {
   sourceId: number;
   targetId: number;
@@ -154,7 +106,7 @@ interface Coverage {
  * are counted from the same edges (the row-to-node mapping is the API's own, toLineageNode), edges
  * ordered by source then target text.
  */
-function referenceLineage(query: LineageQuery, coverage: Coverage): LineageGraph | { error: string } {
+async function referenceLineage(query: LineageQuery, coverage: Coverage): Promise<LineageGraph | { error: string }> {
   const asOf = query.asOfSeq ?? Number.MAX_SAFE_INTEGER;
   const focus = rowsByKey.get(query.nodeId);
   if (!focus || nodeSeq.get(focus.id)! > asOf) return { error: `No node with id ${query.nodeId}.` };
@@ -200,7 +152,7 @@ function referenceLineage(query: LineageQuery, coverage: Coverage): LineageGraph
   if (query.direction !== "downstream") walk("upstream");
   if (query.direction !== "upstream") walk("downstream");
 
-  const flagged = getFlagPropagation(db, query.asOfSeq).flaggedKeys;
+  const flagged = (await getFlagPropagation(storeOver(db), query.asOfSeq)).flaggedKeys;
   const nodes = [...included]
     .map((id) =>
       toLineageNode(
@@ -224,64 +176,141 @@ let nodeSeq: Map<number, number>;
 let rowsById: Map<number, ReferenceRow>;
 let rowsByKey: Map<string, ReferenceRow>;
 
-describe("getLineage against a brute-force walk", () => {
-  beforeAll(() => {
+/** The reference's answers, each computed once for every backend. */
+const expectedByQuery = new Map<string, LineageGraph | { error: string }>();
+const coverage: Coverage = { cutSingleFrontier: 0, keptAfterCut: { upstream: 0, downstream: 0 }, keptAfterCutWideFrontier: 0, keptWhenFull: 0 };
+async function expectedLineage(query: LineageQuery): Promise<LineageGraph | { error: string }> {
+  const key = JSON.stringify(query);
+  let expected = expectedByQuery.get(key);
+  if (!expected) expectedByQuery.set(key, (expected = await referenceLineage(query, coverage)));
+  return expected;
+}
+
+beforeAll(() => {
     allEdges = db.prepare("SELECT sourceId, targetId, seq FROM Edge").all() as ReferenceEdge[];
     nodeSeq = new Map((db.prepare("SELECT id, seq FROM Node").all() as { id: number; seq: number }[]).map((r) => [r.id, r.seq]));
     const rows = db.prepare(REFERENCE_DESCRIBE).all() as ReferenceRow[];
     rowsById = new Map(rows.map((r) => [r.id, r]));
     rowsByKey = new Map(rows.map((r) => [r.key, r]));
+});
+
+
+describe.each(BACKENDS)("on %s", (backend) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+    await copyLineageTables(storeOver(db), t.store);
+  }, STORE_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.cleanup();
   });
 
-  /** The busiest nodes both ways (hub versions and their readers, wide fan-in runs) and every 11th. */
-  function busyFoci(): string[] {
-    const busiest = (column: "sourceId" | "targetId") =>
-      (
-        db
-          .prepare(`SELECT n.key FROM Node n JOIN (SELECT ${column} AS id, COUNT(*) AS c FROM Edge GROUP BY ${column} ORDER BY c DESC, id LIMIT 6) d ON d.id = n.id`)
-          .all() as { key: string }[]
-      ).map((r) => r.key);
-    return [...new Set([...busiest("sourceId"), ...busiest("targetId"), ...keys.filter((_, i) => i % 11 === 0)])];
-  }
+    describe("getLineage without an as-of point", () => {
+    it("answers exactly what the as-of path answers at the log head, for every depth, direction and budget", async () => {
+      const head = getLogHead(db)!.seq;
+      let compared = 0;
+      for (const nodeId of foci()) {
+        for (const [depth, direction, limit] of [
+          [1, "both", 500],
+          [3, "upstream", 500],
+          [3, "downstream", 20],
+          [10, "both", 200],
+        ] as [number, Direction, number][]) {
+          const live = await getLineage(t.store, { nodeId, depth, direction, limit });
+          const asOf = await getLineage(t.store, { nodeId, depth, direction, limit, asOfSeq: head });
+          expect(live).toEqual(asOf);
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(100);
+    }, 120_000);
 
-  it("answers exactly what the reference answers when hubs fan out past the budget, both ways, live and as of earlier points", () => {
-    const head = getLogHead(db)!.seq;
-    const coverage: Coverage = { cutSingleFrontier: 0, keptAfterCut: { upstream: 0, downstream: 0 }, keptAfterCutWideFrontier: 0, keptWhenFull: 0 };
-    let compared = 0;
-    let cut = 0;
-    for (const asOfSeq of [undefined, Math.floor(head / 2), Math.floor(head / 4)]) {
-      for (const nodeId of busyFoci()) {
-        for (const direction of ["both", "upstream", "downstream"] as Direction[]) {
-          for (const [depth, limit] of [
-            [1, 1],
-            [1, 3],
-            [2, 10],
-            [3, 40],
-            [10, 150],
-            [10, 5_000],
-          ]) {
-            const query = { nodeId, depth, direction, limit, asOfSeq };
-            const expected = referenceLineage(query, coverage);
-            let actual: LineageGraph | { error: string };
-            try {
-              actual = getLineage(db, query);
-            } catch (error) {
-              actual = { error: (error as Error).message };
+    it("describes every node as the all-tables query does", async () => {
+      const reference = new Map(
+        (db.prepare(REFERENCE_DESCRIBE).all() as { key: string; kind: string | null; version: string | null; state: string | null; versionFailed: number; isSynthetic: number; time: string | null }[]).map(
+          (r) => [r.key, r],
+        ),
+      );
+      const described = await describeNodes(t.store, keys);
+      expect(described).toHaveLength(keys.length);
+      for (const node of described) {
+        const r = reference.get(node.id)!;
+        const isRunLike = node.type === "run" || node.type === "job";
+        expect({ kind: node.kind, version: node.version, state: node.state, isFailed: node.isFailed, isSynthetic: node.isSynthetic, time: node.time }).toEqual({
+          kind: r.kind,
+          version: node.type === "run" ? null : r.version,
+          state: isRunLike ? r.state : null,
+          isFailed: isRunLike ? r.state === "FAILED" : r.versionFailed === 1,
+          isSynthetic: r.isSynthetic === 1,
+          time: r.time,
+        });
+      }
+    });
+
+    it("lists a neighbourhood's edges ordered by source then target text, as before", async () => {
+      const hub = foci()[0]!;
+      const graph = await getLineage(t.store, { nodeId: hub, depth: 2, direction: "both", limit: 500 });
+      const order = graph.edges.map((e) => e.source + e.target);
+      expect(order).toEqual([...order].sort((a, b) => (a < b ? -1 : 1)));
+      expect(graph.edges.length).toBeGreaterThan(20);
+    });
+  });
+
+  describe("getLineage against a brute-force walk", () => {
+    /** The busiest nodes both ways (hub versions and their readers, wide fan-in runs) and every 11th. */
+    function busyFoci(): string[] {
+      const busiest = (column: "sourceId" | "targetId") =>
+        (
+          db
+            .prepare(`SELECT n.key FROM Node n JOIN (SELECT ${column} AS id, COUNT(*) AS c FROM Edge GROUP BY ${column} ORDER BY c DESC, id LIMIT 6) d ON d.id = n.id`)
+            .all() as { key: string }[]
+        ).map((r) => r.key);
+      return [...new Set([...busiest("sourceId"), ...busiest("targetId"), ...keys.filter((_, i) => i % 11 === 0)])];
+    }
+
+    it("answers exactly what the reference answers when hubs fan out past the budget, both ways, live and as of earlier points", async () => {
+      const head = getLogHead(db)!.seq;
+      let compared = 0;
+      let cut = 0;
+      // Every round trip to PostgreSQL is a network call: there, a third of the foci (the busiest
+      // among them) at two points keeps the file's time in bounds and still meets every case.
+      const sample = backend === "sqlite" ? (list: string[]) => list : (list: string[]) => list.filter((_, i) => i < 12 || i % 3 === 0);
+      const points = backend === "sqlite" ? [undefined, Math.floor(head / 2), Math.floor(head / 4)] : [undefined, Math.floor(head / 2)];
+      for (const asOfSeq of points) {
+        for (const nodeId of sample(busyFoci())) {
+          for (const direction of ["both", "upstream", "downstream"] as Direction[]) {
+            for (const [depth, limit] of [
+              [1, 1],
+              [1, 3],
+              [2, 10],
+              [3, 40],
+              [10, 150],
+              [10, 5_000],
+            ]) {
+              const query = { nodeId, depth, direction, limit, asOfSeq };
+              const expected = await expectedLineage(query);
+              let actual: LineageGraph | { error: string };
+              try {
+                actual = await getLineage(t.store, query);
+              } catch (error) {
+                actual = { error: (error as Error).message };
+              }
+              expect(actual, JSON.stringify(query)).toEqual(expected);
+              if ("truncated" in expected && expected.truncated) cut++;
+              compared++;
             }
-            expect(actual, JSON.stringify(query)).toEqual(expected);
-            if ("truncated" in expected && expected.truncated) cut++;
-            compared++;
           }
         }
       }
-    }
-    expect(compared).toBeGreaterThan(1_000);
-    expect(cut).toBeGreaterThan(300);
-    // The comparison only proves something if the cases the optimised walk handles its own way occur.
-    expect(coverage.cutSingleFrontier).toBeGreaterThan(10);
-    expect(coverage.keptAfterCut.upstream).toBeGreaterThan(10);
-    expect(coverage.keptAfterCut.downstream).toBeGreaterThan(10);
-    expect(coverage.keptAfterCutWideFrontier).toBeGreaterThan(10);
-    expect(coverage.keptWhenFull).toBeGreaterThan(10);
-  }, 120_000); // 12,600 queries: about 5 s alone, more on a loaded CI machine
+      expect(compared).toBeGreaterThan(backend === "sqlite" ? 1_000 : 300);
+      expect(cut).toBeGreaterThan(backend === "sqlite" ? 300 : 100);
+      // The comparison only proves something if the cases the optimised walk handles its own way occur.
+      expect(coverage.cutSingleFrontier).toBeGreaterThan(10);
+      expect(coverage.keptAfterCut.upstream).toBeGreaterThan(10);
+      expect(coverage.keptAfterCut.downstream).toBeGreaterThan(10);
+      expect(coverage.keptAfterCutWideFrontier).toBeGreaterThan(10);
+      expect(coverage.keptWhenFull).toBeGreaterThan(10);
+    }, 240_000); // 12,600 queries: about 5 s alone on SQLite, more on PostgreSQL and on a loaded CI machine
+  });
+
 });
