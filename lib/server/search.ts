@@ -2,14 +2,15 @@ import "server-only";
 import { describeNodes } from "./lineage";
 import { containsPattern } from "./store/dialect";
 import type { Queryable } from "./store/types";
+import type { Backend } from "@/lib/config";
 import { nodeId } from "@/lib/lineage/node-id";
-import { scoreSearchHit, tokenize, trigramsOf, type SearchFields } from "@/lib/lineage/search-rank";
+import { FUZZY_THRESHOLD, scoreSearchHit, tokenize, trigramsOf, type SearchFields } from "@/lib/lineage/search-rank";
 import type { SearchResult } from "@/lib/lineage/types";
 
 /**
- * Search over datasets and jobs. The store finds candidates with its own full-text index and
- * lib/lineage/search-rank ranks them, so a PostgreSQL store (pg_trgm) only needs its own
- * `findCandidates` with the same contract beside this one.
+ * Search over datasets and jobs. The store finds candidates with its own index (SQLite: FTS5
+ * trigram; PostgreSQL: pg_trgm), one finder per backend with the same contract (FIND_CANDIDATES),
+ * and lib/lineage/search-rank ranks them, so both backends answer the same ranked results.
  */
 
 /** What a search can be narrowed to: every node, datasets (models included), models only, jobs. */
@@ -33,10 +34,27 @@ const CANDIDATE_LIMIT = 400;
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 function typeFilter(type: SearchType): string {
-  if (type === "dataset") return "AND type = 'dataset'";
-  if (type === "model") return "AND type = 'dataset' AND kind = 'model'";
-  if (type === "job") return "AND type = 'job'";
+  if (type === "dataset") return `AND "type" = 'dataset'`;
+  if (type === "model") return `AND "type" = 'dataset' AND "kind" = 'model'`;
+  if (type === "job") return `AND "type" = 'job'`;
   return "";
+}
+
+const CANDIDATE_COLUMNS = `"key", "type", "kind", "name", "namespace", "description", "owners", "tags"`;
+
+type CandidateFinder = (db: Queryable, tokens: string[], type: SearchType, wanted: number) => Promise<CandidateRow[]>;
+
+/**
+ * Tokens shorter than three letters cannot use a trigram index: with no longer token the query is a
+ * case-insensitive LIKE over names and words (a scan of the index table, bounded by CANDIDATE_LIMIT).
+ */
+function shortTokenCandidates(db: Queryable, tokens: string[], type: SearchType): Promise<CandidateRow[]> {
+  const like = containsPattern(tokens.join(""));
+  const op = db.dialect.likeInsensitive;
+  return db.all<CandidateRow>(
+    `SELECT ${CANDIDATE_COLUMNS} FROM "NodeSearch" WHERE ("name" ${op} ? ESCAPE '\\' OR "words" ${op} ? ESCAPE '\\') ${typeFilter(type)} LIMIT ${CANDIDATE_LIMIT}`,
+    [like, like],
+  );
 }
 
 /**
@@ -51,29 +69,61 @@ function typeFilter(type: SearchType): string {
  * Tokens shorter than three letters cannot use the trigram index: with no longer token the query
  * is a LIKE over names and words (a scan of the index table, bounded by CANDIDATE_LIMIT).
  */
-async function findCandidates(db: Queryable, tokens: string[], type: SearchType, wanted: number): Promise<CandidateRow[]> {
-  const columns = `key, type, kind, name, namespace, description, owners, tags`;
-  const filter = typeFilter(type);
+async function ftsCandidates(db: Queryable, tokens: string[], type: SearchType, wanted: number): Promise<CandidateRow[]> {
   const long = tokens.filter((token) => token.length >= 3);
-  if (long.length === 0) {
-    const like = containsPattern(tokens.join(""));
-    return db.all<CandidateRow>(
-      `SELECT ${columns} FROM NodeSearch WHERE (name LIKE ? ESCAPE '\\' OR words LIKE ? ESCAPE '\\') ${filter} LIMIT ${CANDIDATE_LIMIT}`,
-      [like, like],
-    );
-  }
+  if (long.length === 0) return shortTokenCandidates(db, tokens, type);
   const compact = tokens.join("");
   const exact = `(${long.map(quoted).join(" AND ")})${compact.length >= 3 ? ` OR words : ${quoted(compact)}` : ""}`;
-  const match = `SELECT ${columns} FROM NodeSearch WHERE NodeSearch MATCH ? ${filter} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`;
+  const match = `SELECT ${CANDIDATE_COLUMNS} FROM "NodeSearch" WHERE "NodeSearch" MATCH ? ${typeFilter(type)} ORDER BY rank LIMIT ${CANDIDATE_LIMIT}`;
   const found = await db.all<CandidateRow>(match, [exact]);
   if (found.length >= wanted) return found;
   const grams = new Set<string>();
   for (const token of long) for (const gram of trigramsOf(token)) if (!gram.includes(" ")) grams.add(gram);
   if (grams.size === 0) return found;
   const near = await db.all<CandidateRow>(match, [[...grams].map(quoted).join(" OR ")]);
-  const seen = new Set(found.map((row) => row.key));
-  return [...found, ...near.filter((row) => !seen.has(row.key))];
+  return withoutRepeats(found, near);
 }
+
+function withoutRepeats(found: CandidateRow[], more: CandidateRow[]): CandidateRow[] {
+  const seen = new Set(found.map((row) => row.key));
+  return [...found, ...more.filter((row) => !seen.has(row.key))];
+}
+
+/**
+ * Candidates from PostgreSQL's pg_trgm index (NodeSearch."document", kept in step with Dataset and
+ * Job by a trigger: prisma/postgresql/migrations/*_node_search), in the same two passes:
+ *
+ * 1. exact: every token of three letters or more is a substring of the row's document (ILIKE, which
+ *    the trigram GIN index answers), or the query with its separators removed is one of `words`;
+ *    most similar documents first;
+ * 2. near misses, only when the first pass found too little: rows with a word whose trigrams are
+ *    close to a token's (word_similarity at least the ranking's fuzzy threshold, so every row the
+ *    ranking could keep is a candidate), closest first.
+ */
+async function trigramCandidates(db: Queryable, tokens: string[], type: SearchType, wanted: number): Promise<CandidateRow[]> {
+  const long = tokens.filter((token) => token.length >= 3);
+  if (long.length === 0) return shortTokenCandidates(db, tokens, type);
+  const compact = tokens.join("");
+  const every = long.map(() => `"document" ILIKE ? ESCAPE '\\'`).join(" AND ");
+  const words = compact.length >= 3 ? ` OR "words" ILIKE ? ESCAPE '\\'` : "";
+  const query = tokens.join(" ");
+  const found = await db.all<CandidateRow>(
+    `SELECT ${CANDIDATE_COLUMNS} FROM "NodeSearch" WHERE ((${every})${words}) ${typeFilter(type)}
+     ORDER BY similarity("document", ?) DESC, "key" LIMIT ${CANDIDATE_LIMIT}`,
+    [...long.map(containsPattern), ...(words ? [containsPattern(compact)] : []), query],
+  );
+  if (found.length >= wanted) return found;
+  const closeness = `GREATEST(${long.map(() => `word_similarity(?, "document")`).join(", ")})`;
+  const near = await db.all<CandidateRow>(
+    `SELECT ${CANDIDATE_COLUMNS} FROM "NodeSearch" WHERE ${closeness} >= ${FUZZY_THRESHOLD} ${typeFilter(type)}
+     ORDER BY ${closeness} DESC, "key" LIMIT ${CANDIDATE_LIMIT}`,
+    [...long, ...long],
+  );
+  return withoutRepeats(found, near);
+}
+
+/** Each backend's own index behind one contract. */
+const FIND_CANDIDATES: Record<Backend, CandidateFinder> = { sqlite: ftsCandidates, postgresql: trigramCandidates };
 
 /**
  * Datasets and jobs matching a query, best first (see lib/lineage/search-rank for the order), and
@@ -87,7 +137,7 @@ export async function searchNodes(db: Queryable, query: string, options: SearchO
   const q = query.trim().toLowerCase();
   const runs = type === "all" || type === "job" ? await searchRuns(db, q, containsPattern(q)) : [];
   const ranked = [
-    ...(await findCandidates(db, tokens, type, limit)).map((row) => ({ key: row.key, score: scoreSearchHit(query, row), runName: null as string | null })),
+    ...(await FIND_CANDIDATES[db.dialect.backend](db, tokens, type, limit)).map((row) => ({ key: row.key, score: scoreSearchHit(query, row), runName: null as string | null })),
     ...runs,
   ]
     .filter((hit) => hit.score > 0)

@@ -72,14 +72,15 @@ const MIGRATION_FILE_NAME = "migration.sql";
 
 // Threadline manages every table in the database. Prisma's schema cannot describe one of them: the
 // SQLite search index (an FTS5 virtual table, with the shadow tables FTS5 keeps) is written by its
-// own migration (prisma/migrations/*_node_search) and left out of diffs, so drift checks ignore it.
-// PostgreSQL has no such table, and its engine accepts only schema-qualified names here (P3023).
+// own migration (prisma/migrations/*_node_search) and left out of diffs, so drift checks ignore it;
+// so is PostgreSQL's (a table kept by triggers with a pg_trgm index, prisma/postgresql/migrations/
+// *_node_search), whose engine accepts only schema-qualified names here (P3023).
 const FILTERS: Record<Backend, SchemaFilter> = {
   sqlite: {
     externalTables: ["NodeSearch", "NodeSearch_data", "NodeSearch_idx", "NodeSearch_content", "NodeSearch_docsize", "NodeSearch_config"],
     externalEnums: [],
   },
-  postgresql: { externalTables: [], externalEnums: [] },
+  postgresql: { externalTables: ["public.NodeSearch"], externalEnums: [] },
 };
 const filtersFor = (provider: string): SchemaFilter => FILTERS[provider === "postgresql" ? "postgresql" : "sqlite"];
 
@@ -341,14 +342,14 @@ function postgresAdapterFactory(connection: PostgresConnection): SqlMigrationAwa
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: async () => readCatalogCharAsText(await main.connect()),
+    connect: async () => runPostgresScriptsWhole(readCatalogCharAsText(await main.connect())),
     connectToShadowDb: async () => {
       const admin = new pg.Client(config);
       await admin.connect();
       const database = `prisma_migrate_shadow_db_${randomUUID()}`;
       try {
         await admin.query(`CREATE DATABASE "${database}"`);
-        const shadow = readCatalogCharAsText(await new PrismaPg({ ...config, database }).connect());
+        const shadow = runPostgresScriptsWhole(readCatalogCharAsText(await new PrismaPg({ ...config, database }).connect()));
         const closePool = shadow.dispose.bind(shadow);
         shadow.dispose = async () => {
           try {
@@ -368,6 +369,20 @@ function postgresAdapterFactory(connection: PostgresConnection): SqlMigrationAwa
 }
 
 /**
+ * PrismaPg 7.10 applies a migration by splitting its script at every `;` and sending the pieces one
+ * by one, which cuts a function body (`$$ … ; … $$`) and a comment holding a `;` in two (the search
+ * index's trigger, prisma/postgresql/migrations/*_node_search). PostgreSQL runs a whole script sent
+ * as one parameterless query itself (the simple query protocol), as one implicit transaction, so
+ * the script goes as it is.
+ */
+function runPostgresScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  adapter.executeScript = async (script) => {
+    await adapter.executeRaw({ sql: script, args: [], argTypes: [] });
+  };
+  return adapter;
+}
+
+/**
  * The engine describes a PostgreSQL schema by reading pg_catalog, whose flags (`relkind`,
  * `contype`, …) are of the one-byte type "char" (OID 18). PrismaPg 7.10 has no column type for it
  * and fails ("Column type 'char' could not be deserialized"), so a diff from the migrations never
@@ -377,14 +392,17 @@ function postgresAdapterFactory(connection: PostgresConnection): SqlMigrationAwa
  */
 function readCatalogCharAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as {
-    performIO?: (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+    performIO?: (query: unknown) => Promise<{ fields?: { dataTypeID: number }[] } | { fields?: { dataTypeID: number }[] }[]>;
     [CHAR_AS_TEXT]?: true;
   };
   const performIO = queryable.performIO;
   if (queryable[CHAR_AS_TEXT] || typeof performIO !== "function") return adapter;
   queryable.performIO = async function (this: unknown, query: unknown) {
     const result = await performIO.call(this, query);
-    for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    // A whole script (runPostgresScriptsWhole) answers one result per statement.
+    for (const one of Array.isArray(result) ? result : [result]) {
+      for (const field of one.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    }
     return result;
   };
   queryable[CHAR_AS_TEXT] = true;
