@@ -62,25 +62,5 @@ export async function createTestStore(backend: Backend): Promise<TestStore> {
   };
 }
 
-/** Every table the log and its projection fill, parents first. */
-export const LINEAGE_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField"];
-
-/**
- * Copies the log and projection rows (or the tables named) of one store into another, row for row, so a read can be
- * compared across backends on identical data (booleans travel as 0/1, which PostgreSQL reads as
- * booleans). For read tests only: it leaves PostgreSQL's id sequences where they were.
- */
-export async function copyLineageTables(from: Store, to: Store, tables: readonly string[] = LINEAGE_TABLES): Promise<void> {
-  await to.transaction(async (tx) => {
-    for (const table of tables) {
-      const rows = await from.all<Record<string, string | number | null>>(`SELECT * FROM "${table}"`);
-      for (const row of rows) {
-        const columns = Object.keys(row);
-        await tx.run(
-          `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-          columns.map((c) => row[c] ?? null),
-        );
-      }
-    }
-  });
-}
+/** The harness's copy of a store's rows (scripts/harness/copy-tables.ts), named as the suites use it. */
+export { copyTables as copyLineageTables, LINEAGE_TABLES } from "@/scripts/harness/copy-tables";

@@ -1,0 +1,155 @@
+/**
+ * The lineage walk on both backends, in process: GET /api/v1/lineage's read (getLineage through a
+ * Store) on a generated store in SQLite and the same rows copied into PostgreSQL, at 3 hops (the
+ * API's default budget of 500) and for neighbourhoods that fill a 2,000-node budget; beside it the
+ * walk alone (hop by hop, edges and node rows) through Prisma Client, the other query approach the
+ * store layer was weighed against (docs/architecture.md, "The store layer").
+ *
+ *   npm run -s bench:walk -- --edges 100000 --postgres postgresql://…/threadline_walk [--json]
+ *
+ * The PostgreSQL database must exist and be empty (it is migrated here and left filled).
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { parseDatabaseUrl, postgresClientConfig } from "@/lib/config";
+import { openSqlite, storeOver } from "@/lib/server/db";
+import { PrismaClient as SqlitePrisma } from "@/lib/server/generated/prisma/client";
+import { PrismaClient as PostgresPrisma } from "@/lib/server/generated/prisma-postgresql/client";
+import { getLineage, type LineageQuery } from "@/lib/server/lineage";
+import { postgresStore } from "@/lib/server/store/postgres-store";
+import type { Queryable, Store } from "@/lib/server/store/types";
+import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
+import { copyTables } from "../harness/copy-tables";
+import { summarise, type LatencySummary } from "../harness/stats";
+import { bigNeighbourhoodCandidates, sampleFoci } from "./lib/queries";
+import { buildStore } from "./lib/store";
+
+const { values: args } = parseArgs({
+  options: {
+    edges: { type: "string", default: "100000" },
+    postgres: { type: "string", default: process.env["THREADLINE_BENCH_POSTGRES_URL"] },
+    passes: { type: "string", default: "3" },
+    json: { type: "boolean", default: false },
+  },
+});
+
+const log = (line: string) => {
+  if (!args.json) console.log(line);
+};
+
+/** Either ORM client: the walk below uses only the two models both generate alike. */
+type Prisma = Pick<SqlitePrisma, "edge" | "node" | "$disconnect">;
+
+/**
+ * The walk through Prisma Client: the same breadth-first hops and budget as getLineage (without
+ * its early stop inside a hop and without node descriptions, so it is the cheaper of the two).
+ */
+async function prismaWalk(prisma: Prisma, query: LineageQuery): Promise<number> {
+  const focus = await prisma.node.findUnique({ where: { key: query.nodeId }, select: { id: true } });
+  if (!focus) throw new Error(`no node ${query.nodeId}`);
+  const included = new Set([focus.id]);
+  for (const direction of ["upstream", "downstream"] as const) {
+    if (query.direction !== "both" && query.direction !== direction) continue;
+    const [from, to] = direction === "upstream" ? (["targetId", "sourceId"] as const) : (["sourceId", "targetId"] as const);
+    let frontier = [focus.id];
+    for (let hop = 0; hop < query.depth && frontier.length > 0; hop++) {
+      const edges = await prisma.edge.findMany({
+        where: { [from]: { in: frontier } },
+        select: { sourceId: true, targetId: true },
+        orderBy: [{ sourceId: "asc" }, { targetId: "asc" }],
+      });
+      const next: number[] = [];
+      for (const e of edges) {
+        const other = e[to];
+        if (included.has(other) || included.size >= query.limit) continue;
+        included.add(other);
+        next.push(other);
+      }
+      frontier = next;
+    }
+  }
+  const nodes = await prisma.node.findMany({ where: { id: { in: [...included] } }, select: { id: true, key: true, type: true, namespace: true, name: true } });
+  return nodes.length;
+}
+
+interface Case {
+  name: string;
+  query: Omit<LineageQuery, "nodeId">;
+  foci: string[];
+}
+
+async function time(foci: string[], passes: number, run: (nodeId: string) => Promise<unknown>): Promise<LatencySummary> {
+  for (const nodeId of foci) await run(nodeId);
+  const ms: number[] = [];
+  for (let p = 0; p < passes; p++) {
+    for (const nodeId of foci) {
+      const start = performance.now();
+      await run(nodeId);
+      ms.push(performance.now() - start);
+    }
+  }
+  return summarise(ms);
+}
+
+async function main(): Promise<void> {
+  if (!args.postgres) throw new Error("--postgres (or THREADLINE_BENCH_POSTGRES_URL) must name an empty PostgreSQL database");
+  const target = parseDatabaseUrl(args.postgres);
+  if (target.kind !== "postgresql") throw new Error("--postgres must be a postgresql:// URL");
+  const edges = Number(args.edges);
+  const passes = Number(args.passes);
+  const file = path.resolve("data/bench-walk.db");
+
+  log(`Building a SQLite store of ${edges} edges…`);
+  const built = await buildStore({ file, targetEdges: edges, seed: 7, batchSize: 500 });
+  log(`  ${built.events} events, ${built.edges} edges, ${built.nodes} nodes`);
+
+  log(`Migrating and filling ${target.connection.database} on PostgreSQL…`);
+  await applyPendingMigrations({ ...getDefaultPaths(process.cwd(), "postgresql"), target: { backend: "postgresql", connection: target.connection } });
+  const sqliteDb = openSqlite(file);
+  const sqlite: Store = storeOver(sqliteDb);
+  const postgres = postgresStore(target.connection, { max: 2 });
+  const copyStart = performance.now();
+  await copyTables(sqlite, postgres, undefined, (table, rows) => log(`  ${table}: ${rows} rows`));
+  await postgres.run("ANALYZE");
+  log(`  copied in ${((performance.now() - copyStart) / 1000).toFixed(1)} s`);
+
+  const threeHops: Case = { name: "3 hops", query: { depth: 3, direction: "both", limit: 500 }, foci: sampleFoci(file, 25, 11) };
+  const bigQuery = { depth: 10, direction: "both" as const, limit: 2_000 };
+  const big: Case = { name: "2,000-node neighbourhood", query: bigQuery, foci: [] };
+  for (const key of bigNeighbourhoodCandidates(file, 40, 13)) {
+    if ((await getLineage(sqlite, { ...bigQuery, nodeId: key })).nodes.length >= 2_000) big.foci.push(key);
+    if (big.foci.length >= 20) break;
+  }
+
+  const sqlitePrisma = new SqlitePrisma({ adapter: new PrismaBetterSqlite3({ url: file }) });
+  const postgresPrisma = new PostgresPrisma({ adapter: new PrismaPg(postgresClientConfig(target.connection)) });
+  const stores: [string, Queryable, Prisma][] = [
+    ["sqlite", sqlite, sqlitePrisma],
+    // The two generated clients differ in their provider only; the walk uses models both have alike.
+    ["postgresql", postgres, postgresPrisma as unknown as Prisma],
+  ];
+  const figures: Record<string, unknown>[] = [];
+  for (const c of [threeHops, big]) {
+    for (const [backend, store, prisma] of stores) {
+      const lineage = await time(c.foci, passes, (nodeId) => getLineage(store, { ...c.query, nodeId }));
+      const walk = await time(c.foci, passes, (nodeId) => prismaWalk(prisma, { ...c.query, nodeId }));
+      figures.push({ case: c.name, backend, foci: c.foci.length, storeLineage: lineage, prismaWalkOnly: walk });
+      log(
+        `${c.name.padEnd(26)} ${backend.padEnd(10)} getLineage (Store SQL) p50 ${lineage.p50.toFixed(2)} p95 ${lineage.p95.toFixed(2)} ms | ` +
+          `walk only via Prisma Client p50 ${walk.p50.toFixed(2)} p95 ${walk.p95.toFixed(2)} ms  (${c.foci.length} foci × ${passes})`,
+      );
+    }
+  }
+  if (args.json) console.log(JSON.stringify({ edges: built.edges, nodes: built.nodes, passes, figures }, null, 2));
+  await sqlitePrisma.$disconnect();
+  await postgresPrisma.$disconnect();
+  await postgres.close();
+  sqliteDb.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

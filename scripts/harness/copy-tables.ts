@@ -1,0 +1,42 @@
+/**
+ * Copies the log and projection rows of one store into another, row for row, so a read can be
+ * compared or measured across backends on identical data: the store contract suites (tests/store)
+ * and the walk benchmark (scripts/bench/walk.ts). Booleans travel as 0/1, which PostgreSQL reads as
+ * booleans. For reads only: PostgreSQL's id sequences stay where they were, so nothing may be
+ * ingested into the copy afterwards (`npm run store:copy` replays the log for that).
+ */
+import type { Store } from "@/lib/server/store/types";
+
+/** Every table the log and its projection fill, parents first. */
+export const LINEAGE_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField"];
+
+/** Rows read and inserted per statement (PostgreSQL binds at most 65,535 parameters a statement). */
+const PAGE_PARAMETERS = 30_000;
+
+export async function copyTables(
+  from: Store,
+  to: Store,
+  tables: readonly string[] = LINEAGE_TABLES,
+  onTable?: (table: string, rows: number) => void,
+): Promise<void> {
+  await to.transaction(async (tx) => {
+    for (const table of tables) {
+      const [first] = await from.all<Record<string, unknown>>(`SELECT * FROM "${table}" LIMIT 1`);
+      if (!first) continue;
+      const columns = Object.keys(first);
+      const page = Math.max(1, Math.floor(PAGE_PARAMETERS / columns.length));
+      const row = `(${columns.map(() => "?").join(", ")})`;
+      let copied = 0;
+      for (;;) {
+        const rows = await from.all<Record<string, string | number | null>>(`SELECT * FROM "${table}" LIMIT ${page} OFFSET ${copied}`);
+        if (rows.length === 0) break;
+        await tx.run(
+          `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${rows.map(() => row).join(", ")}`,
+          rows.flatMap((r) => columns.map((c) => r[c] ?? null)),
+        );
+        copied += rows.length;
+      }
+      onTable?.(table, copied);
+    }
+  });
+}
