@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { listAuditEvents, listFilterNodes, listSenders, verifyStoreInSlices } from "@/lib/server/audit";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { AuditQuerySchema, searchParamsToObject } from "@/lib/schemas/audit";
 import { AuditEventList } from "@/components/audit/audit-event-list";
 import { AuditFilters } from "@/components/audit/audit-filters";
@@ -21,8 +21,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const db = getSqlite();
   const verification = await verifyStoreInSlices(db);
   const parsed = AuditQuerySchema.safeParse(raw);
-  const page = parsed.success ? listAuditEvents(db, parsed.data) : null;
-  const { jobs, datasets } = listFilterNodes(db);
+  const store = getStore();
+  const page = parsed.success ? await listAuditEvents(store, parsed.data) : null;
+  const { jobs, datasets } = await listFilterNodes(store);
+  const senders = await listSenders(store);
 
   const pageHref = (cursor: Record<string, number>) => {
     const params = new URLSearchParams();
@@ -44,7 +46,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
       <VerificationStatus verification={verification} />
 
-      <AuditFilters values={raw} jobs={jobs} datasets={datasets} senders={listSenders(db)} />
+      <AuditFilters values={raw} jobs={jobs} datasets={datasets} senders={senders} />
 
       {!parsed.success ? (
         <div role="alert" className="rounded-lg border border-danger/40 bg-danger-soft px-4 py-3 text-sm text-ink" data-testid="audit-filter-error">

@@ -1,5 +1,6 @@
 import "server-only";
 import { readSnapshot, type Sqlite } from "./db";
+import { MAX_SEQ, type Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { GENESIS_HASH, getLogHead, verifyChainSteps, type LogHead } from "./event-log";
 import { verifyProjectionSteps } from "./rebuild";
@@ -42,18 +43,18 @@ interface EventRow {
   hash: string;
 }
 
-const EVENT_COLUMNS =
-  "e.seq, e.kind, e.eventType, e.eventTime, e.receivedAt, e.producer, e.sender, e.runId, e.jobKey, e.contentHash, e.prevHash, e.hash";
+const EVENT_COLUMNS = ["seq", "kind", "eventType", "eventTime", "receivedAt", "producer", "sender", "runId", "jobKey", "contentHash", "prevHash", "hash"]
+  .map((c) => `e."${c}"`)
+  .join(", ");
 
 const TYPE_ORDER: Record<NodeType, number> = { job: 0, run: 1, dataset: 2, datasetVersion: 3 };
 
 /** One page of the log, newest first, filtered. Keyset pagination on seq: stable while events arrive. */
-export function listAuditEvents(db: Sqlite, query: AuditQuery): AuditPage {
+export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise<AuditPage> {
   const nodeKeys = [query.job, query.dataset, query.run, query.node].filter((k): k is string => k !== undefined);
   const nodeIds: number[] = [];
-  const byKey = db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?");
   for (const key of nodeKeys) {
-    const found = byKey.get(key);
+    const found = await db.get<{ id: number }>(`SELECT "id" FROM "Node" WHERE "key" = ?`, [key]);
     // A node the store does not know has no events: an empty page, not an error.
     if (!found) return { events: [], nextBefore: null, prevAfter: null };
     nodeIds.push(found.id);
@@ -63,30 +64,30 @@ export function listAuditEvents(db: Sqlite, query: AuditQuery): AuditPage {
   const where: string[] = [];
   const params: (string | number)[] = [];
   // The most selective node drives the scan through the (nodeId, seq) index; others are point probes.
-  let from = "Event e";
-  let seqColumn = "e.seq";
+  let from = `"Event" e`;
+  let seqColumn = `e."seq"`;
   if (nodeIds.length > 0) {
-    from = "EventNode en JOIN Event e ON e.seq = en.seq";
-    seqColumn = "en.seq";
-    where.push("en.nodeId = ?");
+    from = `"EventNode" en JOIN "Event" e ON e."seq" = en."seq"`;
+    seqColumn = `en."seq"`;
+    where.push(`en."nodeId" = ?`);
     params.push(nodeIds[0]);
     for (const id of nodeIds.slice(1)) {
-      where.push("EXISTS (SELECT 1 FROM EventNode x WHERE x.seq = e.seq AND x.nodeId = ?)");
+      where.push(`EXISTS (SELECT 1 FROM "EventNode" x WHERE x."seq" = e."seq" AND x."nodeId" = ?)`);
       params.push(id);
     }
   }
   if (query.type === "DatasetEvent" || query.type === "JobEvent") {
-    where.push("e.kind = ?");
+    where.push(`e."kind" = ?`);
     params.push(query.type);
   } else if (query.type) {
-    where.push("e.eventType = ?");
+    where.push(`e."eventType" = ?`);
     params.push(query.type);
   }
   if (query.sender) {
-    where.push("e.sender = ?");
+    where.push(`e."sender" = ?`);
     params.push(query.sender);
   }
-  const timeColumn = query.timeField === "receivedAt" ? "e.receivedAt" : "e.eventTime";
+  const timeColumn = query.timeField === "receivedAt" ? `e."receivedAt"` : `e."eventTime"`;
   if (query.from) {
     where.push(`${timeColumn} >= ?`);
     params.push(query.from);
@@ -106,38 +107,36 @@ export function listAuditEvents(db: Sqlite, query: AuditQuery): AuditPage {
   }
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
   // One extra row tells whether another page exists in that direction.
-  const rows = db
-    .prepare<(string | number)[], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${from} ${whereSql} ORDER BY ${seqColumn} ${isNewer ? "ASC" : "DESC"} LIMIT ?`,
-    )
-    .all(...params, query.limit + 1);
+  const rows = await db.all<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${from} ${whereSql} ORDER BY ${seqColumn} ${isNewer ? "ASC" : "DESC"} LIMIT ?`, [
+    ...params,
+    query.limit + 1,
+  ]);
   const hasMore = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (isNewer) page.reverse();
-  const events = attachNodes(db, page);
+  const events = await attachNodes(db, page);
   if (events.length === 0) return { events, nextBefore: null, prevAfter: null };
 
   const newest = events[0].seq;
   const oldest = events[events.length - 1].seq;
-  const exists = (op: "<" | ">", seq: number) => {
-    const sql = `SELECT 1 FROM ${from} WHERE ${[...filterWhere, `${seqColumn} ${op} ?`].join(" AND ")} LIMIT 1`;
-    return db.prepare<(string | number)[], unknown>(sql).get(...filterParams, seq) !== undefined;
+  const exists = async (op: "<" | ">", seq: number) => {
+    const sql = `SELECT 1 AS "one" FROM ${from} WHERE ${[...filterWhere, `${seqColumn} ${op} ?`].join(" AND ")} LIMIT 1`;
+    return (await db.get(sql, [...filterParams, seq])) !== undefined;
   };
   return {
     events,
-    nextBefore: (isNewer ? exists("<", oldest) : hasMore) ? oldest : null,
-    prevAfter: (isNewer ? hasMore : exists(">", newest)) ? newest : null,
+    nextBefore: (isNewer ? await exists("<", oldest) : hasMore) ? oldest : null,
+    prevAfter: (isNewer ? hasMore : await exists(">", newest)) ? newest : null,
   };
 }
 
 /** One record of the log, with its canonical payload (the exact bytes the chain hashed). */
-export function getAuditEvent(db: Sqlite, seq: number): AuditEvent & { payload: unknown } {
-  const row = db
-    .prepare<[number], EventRow & { payload: string }>(`SELECT ${EVENT_COLUMNS}, e.payload FROM Event e WHERE e.seq = ?`)
-    .get(seq);
+export async function getAuditEvent(db: Queryable, seq: number): Promise<AuditEvent & { payload: unknown }> {
+  // Past the largest sequence number a store holds there is no such event either.
+  const row = seq <= MAX_SEQ ? await db.get<EventRow & { payload: string }>(`SELECT ${EVENT_COLUMNS}, e."payload" FROM "Event" e WHERE e."seq" = ?`, [seq]) : undefined;
   if (!row) throw new AppError("not_found", `No event #${seq} in the log.`);
   const { payload, ...rest } = row;
-  const [event] = attachNodes(db, [rest]);
+  const [event] = await attachNodes(db, [rest]);
   let parsed: unknown = payload;
   try {
     parsed = JSON.parse(payload);
@@ -147,19 +146,18 @@ export function getAuditEvent(db: Sqlite, seq: number): AuditEvent & { payload: 
   return { ...event, payload: parsed };
 }
 
-function attachNodes(db: Sqlite, rows: EventRow[]): AuditEvent[] {
+async function attachNodes(db: Queryable, rows: EventRow[]): Promise<AuditEvent[]> {
   if (rows.length === 0) return [];
-  const touched = db
-    .prepare<[string], TouchedNode & { seq: number }>(
-      `SELECT en.seq, n.key AS id, n.type, n.namespace, n.name, v.version, COALESCE(d.kind, vd.kind) AS kind
-       FROM json_each(?) j
-       JOIN EventNode en ON en.seq = j.value
-       JOIN Node n ON n.id = en.nodeId
-       LEFT JOIN DatasetVersion v ON v.nodeId = n.id
-       LEFT JOIN Dataset vd ON vd.key = v.datasetKey
-       LEFT JOIN Dataset d ON d.nodeId = n.id`,
-    )
-    .all(JSON.stringify(rows.map((r) => r.seq)));
+  const touched = await db.all<TouchedNode & { seq: number }>(
+    `SELECT en."seq", n."key" AS "id", n."type", n."namespace", n."name", v."version", COALESCE(d."kind", vd."kind") AS "kind"
+     FROM "EventNode" en
+     JOIN "Node" n ON n."id" = en."nodeId"
+     LEFT JOIN "DatasetVersion" v ON v."nodeId" = n."id"
+     LEFT JOIN "Dataset" vd ON vd."key" = v."datasetKey"
+     LEFT JOIN "Dataset" d ON d."nodeId" = n."id"
+     WHERE en."seq" IN ${db.dialect.jsonValues("integer")}`,
+    [JSON.stringify(rows.map((r) => r.seq))],
+  );
   const bySeq = new Map<number, TouchedNode[]>();
   for (const { seq, ...node } of touched) {
     const list = bySeq.get(seq) ?? [];
@@ -175,17 +173,18 @@ function attachNodes(db: Sqlite, rows: EventRow[]): AuditEvent[] {
 }
 
 /** Senders seen in the log, for the audit filter. */
-export function listSenders(db: Sqlite): string[] {
-  return db.prepare<[], { sender: string }>("SELECT DISTINCT sender FROM Event ORDER BY sender LIMIT 200").all().map((r) => r.sender);
+export async function listSenders(db: Queryable): Promise<string[]> {
+  return (await db.all<{ sender: string }>(`SELECT DISTINCT "sender" FROM "Event" ORDER BY "sender" LIMIT 200`)).map((r) => r.sender);
 }
 
 /** Jobs and datasets to offer in the filter form (bounded: people can paste any node id). */
-export function listFilterNodes(db: Sqlite, limit = 300): { jobs: TouchedNode[]; datasets: TouchedNode[] } {
-  const rows = db
-    .prepare<[string, number], TouchedNode>(
-      "SELECT key AS id, type, namespace, name, NULL AS version, NULL AS kind FROM Node WHERE type = ? ORDER BY name, namespace LIMIT ?",
+export async function listFilterNodes(db: Queryable, limit = 300): Promise<{ jobs: TouchedNode[]; datasets: TouchedNode[] }> {
+  const rows = (type: string) =>
+    db.all<TouchedNode>(
+      `SELECT "key" AS "id", "type", "namespace", "name", NULL AS "version", NULL AS "kind" FROM "Node" WHERE "type" = ? ORDER BY "name", "namespace" LIMIT ?`,
+      [type, limit],
     );
-  return { jobs: rows.all("job", limit), datasets: rows.all("dataset", limit) };
+  return { jobs: await rows("job"), datasets: await rows("dataset") };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * walk alone (hop by hop, edges and node rows) through Prisma Client, the other query approach the
  * store layer was weighed against (docs/architecture.md, "The store layer").
  *
- *   npm run -s bench:walk -- --edges 100000 --postgres postgresql://…/threadline_walk [--json]
+ *   npm run -s bench:walk -- --edges 100000 --postgres postgresql://…/threadline_walk [--json] [--reuse]
  *
  * The PostgreSQL database must exist and be empty (it is migrated here and left filled).
  */
@@ -32,12 +32,16 @@ const { values: args } = parseArgs({
     postgres: { type: "string", default: process.env["THREADLINE_BENCH_POSTGRES_URL"] },
     passes: { type: "string", default: "3" },
     json: { type: "boolean", default: false },
+    /** Measure the stores a previous run built (data/bench-walk.db and the filled database). */
+    reuse: { type: "boolean", default: false },
   },
 });
 
 const log = (line: string) => {
   if (!args.json) console.log(line);
 };
+
+const PRISMA_CHUNK = 900;
 
 /** Either ORM client: the walk below uses only the two models both generate alike. */
 type Prisma = Pick<SqlitePrisma, "edge" | "node" | "$disconnect">;
@@ -55,11 +59,19 @@ async function prismaWalk(prisma: Prisma, query: LineageQuery): Promise<number> 
     const [from, to] = direction === "upstream" ? (["targetId", "sourceId"] as const) : (["sourceId", "targetId"] as const);
     let frontier = [focus.id];
     for (let hop = 0; hop < query.depth && frontier.length > 0; hop++) {
-      const edges = await prisma.edge.findMany({
-        where: { [from]: { in: frontier } },
-        select: { sourceId: true, targetId: true },
-        orderBy: [{ sourceId: "asc" }, { targetId: "asc" }],
-      });
+      // A list parameter binds one value per id, so a wide frontier goes in chunks (one findMany
+      // with a few thousand ids exceeds the engine's limit on parameters); each chunk comes back in key order.
+      const edges: { sourceId: number; targetId: number }[] = [];
+      for (let i = 0; i < frontier.length; i += PRISMA_CHUNK) {
+        edges.push(
+          ...(await prisma.edge.findMany({
+            where: { [from]: { in: frontier.slice(i, i + PRISMA_CHUNK) } },
+            select: { sourceId: true, targetId: true },
+            orderBy: [{ sourceId: "asc" }, { targetId: "asc" }],
+          })),
+        );
+      }
+      edges.sort((a, b) => a.sourceId - b.sourceId || a.targetId - b.targetId);
       const next: number[] = [];
       for (const e of edges) {
         const other = e[to];
@@ -101,19 +113,23 @@ async function main(): Promise<void> {
   const passes = Number(args.passes);
   const file = path.resolve("data/bench-walk.db");
 
-  log(`Building a SQLite store of ${edges} edges…`);
-  const built = await buildStore({ file, targetEdges: edges, seed: 7, batchSize: 500 });
-  log(`  ${built.events} events, ${built.edges} edges, ${built.nodes} nodes`);
-
-  log(`Migrating and filling ${target.connection.database} on PostgreSQL…`);
-  await applyPendingMigrations({ ...getDefaultPaths(process.cwd(), "postgresql"), target: { backend: "postgresql", connection: target.connection } });
+  if (!args.reuse) {
+    log(`Building a SQLite store of ${edges} edges…`);
+    const built = await buildStore({ file, targetEdges: edges, seed: 7, batchSize: 500 });
+    log(`  ${built.events} events, ${built.edges} edges, ${built.nodes} nodes`);
+  }
   const sqliteDb = openSqlite(file);
   const sqlite: Store = storeOver(sqliteDb);
   const postgres = postgresStore(target.connection, { max: 2 });
-  const copyStart = performance.now();
-  await copyTables(sqlite, postgres, undefined, (table, rows) => log(`  ${table}: ${rows} rows`));
-  await postgres.run("ANALYZE");
-  log(`  copied in ${((performance.now() - copyStart) / 1000).toFixed(1)} s`);
+  if (!args.reuse) {
+    log(`Migrating and filling ${target.connection.database} on PostgreSQL…`);
+    await applyPendingMigrations({ ...getDefaultPaths(process.cwd(), "postgresql"), target: { backend: "postgresql", connection: target.connection } });
+    const copyStart = performance.now();
+    await copyTables(sqlite, postgres, undefined, (table, rows) => log(`  ${table}: ${rows} rows`));
+    await postgres.run("ANALYZE");
+    log(`  copied in ${((performance.now() - copyStart) / 1000).toFixed(1)} s`);
+  }
+  const counts = await sqlite.get<{ edges: number; nodes: number }>(`SELECT (SELECT COUNT(*) FROM "Edge") AS "edges", (SELECT COUNT(*) FROM "Node") AS "nodes"`);
 
   const threeHops: Case = { name: "3 hops", query: { depth: 3, direction: "both", limit: 500 }, foci: sampleFoci(file, 25, 11) };
   const bigQuery = { depth: 10, direction: "both" as const, limit: 2_000 };
@@ -142,7 +158,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (args.json) console.log(JSON.stringify({ edges: built.edges, nodes: built.nodes, passes, figures }, null, 2));
+  if (args.json) console.log(JSON.stringify({ ...counts, passes, figures }, null, 2));
   await sqlitePrisma.$disconnect();
   await postgresPrisma.$disconnect();
   await postgres.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { getAuditEvent, listAuditEvents } from "@/lib/server/audit";
 import { ingestEvents } from "@/lib/server/ingest";
 import { AuditQuerySchema, parseTimeBound } from "@/lib/schemas/audit";
@@ -18,11 +18,11 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 const list = (params: Record<string, string | number>) =>
-  listAuditEvents(db, AuditQuerySchema.parse(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))));
+  listAuditEvents(storeOver(db), AuditQuerySchema.parse(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))));
 
 describe("listAuditEvents", () => {
-  it("returns the log newest first with who sent each event, its hash and the nodes it touched", () => {
-    const page = list({ limit: 5 });
+  it("returns the log newest first with who sent each event, its hash and the nodes it touched", async () => {
+    const page = await list({ limit: 5 });
     expect(page.events.map((e) => e.seq)).toEqual([total, total - 1, total - 2, total - 3, total - 4]);
     const [newest] = page.events;
     expect(newest).toMatchObject({ sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z", hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -31,33 +31,33 @@ describe("listAuditEvents", () => {
     expect(page.nextBefore).toBe(total - 4);
   });
 
-  it("pages by sequence number both ways without gaps or overlaps", () => {
+  it("pages by sequence number both ways without gaps or overlaps", async () => {
     const seen: number[] = [];
     let before: number | null = null;
     for (;;) {
-      const page = list(before === null ? { limit: 37 } : { limit: 37, before });
+      const page = await list(before === null ? { limit: 37 } : { limit: 37, before });
       seen.push(...page.events.map((e) => e.seq));
       if (page.nextBefore === null) break;
       before = page.nextBefore;
     }
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => total - i));
-    const second = list({ limit: 10, before: total - 9 });
-    const back = list({ limit: 10, after: second.prevAfter as number });
+    const second = await list({ limit: 10, before: total - 9 });
+    const back = await list({ limit: 10, after: second.prevAfter as number });
     expect(back.events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => total - i));
     expect(back.prevAfter).toBeNull();
   });
 
-  it("filters by dataset: every event that touched it, and only those", () => {
-    const page = list({ dataset: DEMO_STORY.biasedAssays, limit: 200 });
+  it("filters by dataset: every event that touched it, and only those", async () => {
+    const page = await list({ dataset: DEMO_STORY.biasedAssays, limit: 200 });
     expect(page.events.length).toBeGreaterThan(0);
     for (const e of page.events) expect(e.nodes.map((n) => n.id)).toContain(DEMO_STORY.biasedAssays);
-    const all = list({ limit: 200, before: total + 1 });
+    const all = await list({ limit: 200, before: total + 1 });
     const expected = all.events.filter((e) => e.nodes.some((n) => n.id === DEMO_STORY.biasedAssays)).map((e) => e.seq);
     expect(page.events.map((e) => e.seq)).toEqual(expected);
   });
 
-  it("filters by job and event type together", () => {
-    const page = list({ job: DEMO_STORY.generateJob, type: "COMPLETE", limit: 200 });
+  it("filters by job and event type together", async () => {
+    const page = await list({ job: DEMO_STORY.generateJob, type: "COMPLETE", limit: 200 });
     expect(page.events.length).toBe(14);
     for (const e of page.events) {
       expect(e.jobKey).toBe(DEMO_STORY.generateJob);
@@ -65,21 +65,21 @@ describe("listAuditEvents", () => {
     }
   });
 
-  it("filters by time range on the event's own time, the end date covering its whole day", () => {
-    const page = list({ from: "2026-11-02", to: "2026-11-02", limit: 200 });
+  it("filters by time range on the event's own time, the end date covering its whole day", async () => {
+    const page = await list({ from: "2026-11-02", to: "2026-11-02", limit: 200 });
     expect(page.events.length).toBeGreaterThan(0);
     for (const e of page.events) expect(e.eventTime.slice(0, 10)).toBe("2026-11-02");
-    expect(list({ from: "2026-11-02", to: "2026-11-02", timeField: "receivedAt" }).events).toEqual([]);
+    expect((await list({ from: "2026-11-02", to: "2026-11-02", timeField: "receivedAt" })).events).toEqual([]);
   });
 
-  it("filters by kind of event for dataset events", () => {
-    const page = list({ type: "DatasetEvent", limit: 200 });
+  it("filters by kind of event for dataset events", async () => {
+    const page = await list({ type: "DatasetEvent", limit: 200 });
     expect(page.events.length).toBeGreaterThan(0);
     for (const e of page.events) expect(e.kind).toBe("DatasetEvent");
   });
 
-  it("answers an empty page for a node the store does not know", () => {
-    expect(list({ dataset: "dataset:nowhere:nothing" })).toEqual({ events: [], nextBefore: null, prevAfter: null });
+  it("answers an empty page for a node the store does not know", async () => {
+    expect(await list({ dataset: "dataset:nowhere:nothing" })).toEqual({ events: [], nextBefore: null, prevAfter: null });
   });
 });
 
@@ -111,8 +111,8 @@ describe("parseTimeBound", () => {
 });
 
 describe("getAuditEvent", () => {
-  it("returns the canonical payload the chain hashed", () => {
-    const event = getAuditEvent(db, 1);
+  it("returns the canonical payload the chain hashed", async () => {
+    const event = await getAuditEvent(storeOver(db), 1);
     expect(event.seq).toBe(1);
     expect(event.payload).toMatchObject({ eventTime: expect.any(String) });
   });

@@ -1,5 +1,5 @@
 import { listAuditEvents } from "@/lib/server/audit";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { AuditQuerySchema, searchParamsToObject } from "@/lib/schemas/audit";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const query = AuditQuerySchema.parse(searchParamsToObject(new URL(request.url).searchParams));
-    return Response.json(listAuditEvents(getSqlite(), query));
+    return Response.json(await listAuditEvents(getStore(), query));
   } catch (error) {
     return toErrorResponse(error);
   }

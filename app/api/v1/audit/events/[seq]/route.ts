@@ -1,5 +1,5 @@
 import { getAuditEvent } from "@/lib/server/audit";
-import { getSqlite } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { SeqParamSchema } from "@/lib/schemas/query";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, context: { params: Promise<{ seq: string }> }) {
   try {
     const { seq } = SeqParamSchema.parse(await context.params);
-    return Response.json(getAuditEvent(getSqlite(), seq));
+    return Response.json(await getAuditEvent(getStore(), seq));
   } catch (error) {
     return toErrorResponse(error);
   }
