@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "./errors";
 import { getFlagPropagation } from "./flags-closure";
-import type { Queryable } from "./store/types";
+import { MAX_SEQ, type Queryable } from "./store/types";
 import type { Direction, LineageEdge, LineageGraph, LineageNode, NodeType, RunState } from "@/lib/lineage/types";
 
 /**
@@ -44,7 +44,8 @@ interface EdgeRow {
  */
 function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: number | undefined) {
   const to = from === "sourceId" ? "targetId" : "sourceId";
-  const filter = asOfSeq === undefined ? "" : `AND "seq" <= ${Number(asOfSeq)}`;
+  // Bound, not written into the SQL: each distinct text is a statement prepared and kept.
+  const filter = asOfSeq === undefined ? { sql: "", params: [] } : { sql: `AND "seq" <= ?`, params: [Math.min(asOfSeq, MAX_SEQ)] };
   const frontierIs = (frontier: number[]) =>
     frontier.length === 1 ? { sql: `"${from}" = ?`, param: frontier[0] } : { sql: `"${from}" IN ${db.dialect.jsonValues("integer")}`, param: JSON.stringify(frontier) };
   const after = (last: EdgeRow | null) => (last ? { sql: `AND ("sourceId", "targetId") > (?, ?)`, params: [last.s, last.t] } : { sql: "", params: [] });
@@ -54,8 +55,8 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       const f = frontierIs(frontier);
       const a = after(last);
       return db.all<EdgeRow>(
-        `SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge" WHERE ${f.sql} ${a.sql} ${filter} ORDER BY "sourceId", "targetId" LIMIT ${size}`,
-        [f.param, ...a.params],
+        `SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge" WHERE ${f.sql} ${a.sql} ${filter.sql} ORDER BY "sourceId", "targetId" LIMIT ${size}`,
+        [f.param, ...a.params, ...filter.params],
       );
     },
     /**
@@ -68,9 +69,9 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       const f = frontierIs(frontier);
       return db.all<EdgeRow>(
         `SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge"
-         WHERE ${f.sql} AND +"${to}" IN ${db.dialect.jsonValues("integer")} AND ("sourceId", "targetId") > (?, ?) ${filter}
+         WHERE ${f.sql} AND +"${to}" IN ${db.dialect.jsonValues("integer")} AND ("sourceId", "targetId") > (?, ?) ${filter.sql}
          ORDER BY "sourceId", "targetId"`,
-        [f.param, JSON.stringify(nodes), last.s, last.t],
+        [f.param, JSON.stringify(nodes), last.s, last.t, ...filter.params],
       );
     },
   };
@@ -90,14 +91,15 @@ interface NodeRow {
 }
 
 function readNodes(db: Queryable, idsJson: string, asOfSeq: number | undefined): Promise<NodeRow[]> {
-  const filter = asOfSeq === undefined ? "" : `AND "seq" <= ${Number(asOfSeq)}`;
+  const filter = asOfSeq === undefined ? "" : `AND "seq" <= ?`;
+  const bound = asOfSeq === undefined ? [] : [Math.min(asOfSeq, MAX_SEQ)];
   // One probe of each Edge index per node, answered from the index alone (see edgeQueries).
   return db.all<NodeRow>(
     `SELECT n."id", n."key", n."type", n."namespace", n."name",
             (SELECT COUNT(*) FROM "Edge" WHERE "targetId" = n."id" ${filter}) AS "upstreamCount",
             (SELECT COUNT(*) FROM "Edge" WHERE "sourceId" = n."id" ${filter}) AS "downstreamCount"
      FROM "Node" n WHERE n."id" IN ${db.dialect.jsonValues("integer")}`,
-    [idsJson],
+    [...bound, ...bound, idsJson],
   );
 }
 

@@ -28,7 +28,7 @@ export async function copyTables(
       const row = `(${columns.map(() => "?").join(", ")})`;
       let copied = 0;
       for (;;) {
-        const rows = await from.all<Record<string, string | number | null>>(`SELECT * FROM "${table}" LIMIT ${page} OFFSET ${copied}`);
+        const rows = await from.all<Record<string, string | number | null>>(`SELECT * FROM "${table}" LIMIT ? OFFSET ?`, [page, copied]);
         if (rows.length === 0) break;
         await tx.run(
           `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${rows.map(() => row).join(", ")}`,
