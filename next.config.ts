@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   // Native addon: loaded by Node at run time, never bundled.
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
+  // unauthorized(): with private reads a page answers 401 with app/unauthorized.tsx until someone signs in.
+  experimental: { authInterrupts: true },
   // The dev server refuses its own scripts to other hosts; Playwright browses 127.0.0.1.
   allowedDevOrigins: ["127.0.0.1"],
   // Security headers on every response; pages get their nonce-based CSP from proxy.ts.

@@ -36,6 +36,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // needs that, since Next stamps the nonce on its scripts while rendering.
   const viewer = await getViewer(getStore());
   if ((await headers()).get(SHARE_PAGE_HEADER) === "1") return <ShareLayout>{children}</ShareLayout>;
+  // Private reads: nothing in the header reads the store (navigation, search, badge) before someone signs in.
+  const canRead = !viewer.isReadProtected || viewer.user !== null;
   return (
     <html lang="en">
       <body className="flex min-h-full flex-col">
@@ -51,12 +53,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <Logo />
               <span className="hidden text-base font-semibold tracking-tight xl:inline">Threadline</span>
             </Link>
-            <AppNav />
+            {canRead ? <AppNav /> : null}
             {/* The search box is what gives way on narrow screens: the navigation never shrinks. */}
-            <div className="ml-auto flex min-w-0 flex-1 justify-end xl:max-w-xs">
-              <SearchDialog />
-            </div>
-            <VerifyBadge />
+            <div className="ml-auto flex min-w-0 flex-1 justify-end xl:max-w-xs">{canRead ? <SearchDialog /> : null}</div>
+            {canRead ? <VerifyBadge /> : null}
             <UserMenu viewer={viewer} />
           </div>
         </header>

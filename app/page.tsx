@@ -9,11 +9,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-icon";
 import { durationBetween, formatCount, formatDateTime, formatDuration, formatRelative, shortRunId } from "@/components/format";
 import { investigateHref } from "@/components/investigate/investigate-href";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 // The overview reads the live store on every request.
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const overview = await getOverview(getStore());
   const isEmpty = overview.stats.events === 0 && overview.stats.datasets === 0 && overview.stats.jobs === 0;
 

@@ -163,6 +163,16 @@ const ConfigSchema = z.object({
    */
   THREADLINE_AUTH: z.enum(["on", "off"]).optional(),
   /**
+   * Private reads (lib/server/auth.ts requireReader): `on` makes every page and read endpoint need a
+   * session or an API key (any role); share links stay readable by whoever holds them.
+   */
+  THREADLINE_READ_AUTH: z.enum(["on", "off"]).default("off"),
+  /**
+   * `on` shows event senders and raw payloads (the audit log) to anonymous readers of a protected
+   * server too; off, only signed-in people and API keys see them.
+   */
+  THREADLINE_PUBLIC_PAYLOADS: z.enum(["on", "off"]).default("off"),
+  /**
    * The address people reach Threadline at (https://lineage.example.com). The same-origin check of
    * cookie-authenticated writes compares scheme, host and port with it; unset, it compares the Host.
    */

@@ -65,7 +65,7 @@ async function main(): Promise<number> {
   const { created } = await upsertUser(store, username, password, "admin");
   console.log(
     created
-      ? `Created admin ${username}. Writes now need credentials: sign in at /signin, and create API keys for machines at /admin/keys.`
+      ? `Created admin ${username}. Writes now need credentials: sign in at /signin, and create API keys for machines at /admin.`
       : `Set a new password for ${username}; their existing sessions were ended.`,
   );
   return 0;

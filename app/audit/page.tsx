@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listAuditEvents, listFilterNodes, listSenders, verifyStoreInSlices } from "@/lib/server/audit";
+import { listAuditEvents, listFilterNodes, listSenders, verifyStoreInSlices, withoutSenders } from "@/lib/server/audit";
+import { ANONYMOUS, canSeeSenders } from "@/lib/server/auth";
+import { requirePageReader } from "@/lib/server/auth-context";
 import { getSqlite, getStore } from "@/lib/server/db";
 import { AuditQuerySchema, searchParamsToObject } from "@/lib/schemas/audit";
 import { AuditEventList } from "@/components/audit/audit-event-list";
@@ -17,14 +19,20 @@ export const dynamic = "force-dynamic";
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const store = getStore();
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  const reader = await requirePageReader(store);
+  const showSenders = await canSeeSenders(reader ?? ANONYMOUS, store);
   const raw = searchParamsToObject(await searchParams);
+  // An anonymous reader neither sees senders nor filters by them (one guess at a time would tell).
+  if (!showSenders) delete raw.sender;
   const db = getSqlite();
   const verification = await verifyStoreInSlices(db);
   const parsed = AuditQuerySchema.safeParse(raw);
-  const store = getStore();
-  const page = parsed.success ? await listAuditEvents(store, parsed.data) : null;
+  const listed = parsed.success ? await listAuditEvents(store, parsed.data) : null;
+  const page = listed && !showSenders ? withoutSenders(listed) : listed;
   const { jobs, datasets } = await listFilterNodes(store);
-  const senders = await listSenders(store);
+  const senders = showSenders ? await listSenders(store) : null;
 
   const pageHref = (cursor: Record<string, number>) => {
     const params = new URLSearchParams();

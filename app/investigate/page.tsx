@@ -12,6 +12,7 @@ import { formatDateTime } from "@/components/format";
 import { InvestigateView } from "@/components/investigate/investigate-view";
 import { investigateHref } from "@/components/investigate/investigate-href";
 import { FailureScopeList } from "@/components/investigate/failure-scope-list";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 /** Places to look for common causes shown on the landing page; the rest are on /investigate/causes. */
 const LANDING_SCOPES = 6;
@@ -25,6 +26,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 
 export default async function InvestigatePage({ searchParams }: { searchParams: SearchParams }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const params = await searchParams;
   const node = first(params.node);
   const db = getStore();

@@ -8,11 +8,14 @@ import { readView } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
 import { granularityOf } from "@/lib/lineage/url-state";
 import { explorerApiUrls, parseViewQuery, readExplorerAddress, toSearchParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** The tab names the node in view ("models/binding-affinity-ft · Explorer"), so tabs and history tell views apart. */
 export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  // Private reads: a node's name is store data too, so the title waits for a reader as the page does.
+  await requirePageReader(getStore());
   const param = (await searchParams).node;
   const id = Array.isArray(param) ? param[0] : param;
   if (!id) return { title: "Explorer" };
@@ -55,6 +58,8 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
 
 // The explorer reads its state from the address on the client (useSearchParams), inside Suspense.
 export default async function LineagePage({ searchParams }: { searchParams: SearchParams }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const prefetched = await prefetchFirstView(toSearchParams(await searchParams));
   return (
     <Suspense fallback={<p className="p-6 text-sm text-ink-muted">Loading the explorer…</p>}>

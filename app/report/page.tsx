@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import "./report.css";
 import { buildAuditReport } from "@/lib/server/audit-report";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { readViewAddress, toSearchParams, viewQueryParams } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
@@ -11,6 +11,7 @@ import { AuditReportView } from "./audit-report-view";
 import { AsOfBanner } from "@/components/view/as-of-banner";
 import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClasses } from "@/components/ui/button";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 export const metadata: Metadata = { title: "Audit report" };
 export const dynamic = "force-dynamic";
@@ -25,6 +26,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  * the log grows.
  */
 export default async function ReportPage({ searchParams }: { searchParams: SearchParams }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const params = toSearchParams(await searchParams);
   if (!params.get("node") && !params.get("nodeId")) {
     return (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { ANONYMOUS, getAuthMode } from "@/lib/server/auth";
-import { getSessionPrincipal } from "@/lib/server/auth-context";
+import { getSessionPrincipal, requirePageReader } from "@/lib/server/auth-context";
 import { getStore } from "@/lib/server/db";
 import { listShares } from "@/lib/server/shares";
 import { ShareList } from "@/components/share/share-list";
@@ -11,6 +11,8 @@ export const dynamic = "force-dynamic";
 
 // /share — the links you shared (every link for an admin, or for anyone in local demo mode)
 export default async function SharesPage() {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const mode = await getAuthMode(getStore());
   const principal = (await getSessionPrincipal(getStore())) ?? (mode.isProtected ? null : ANONYMOUS);
   if (!principal) redirect("/signin?next=/share");

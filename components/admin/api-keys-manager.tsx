@@ -8,12 +8,15 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { formatDateTime } from "@/components/format";
 import { sendJson } from "@/components/api-client";
 import { inputClasses } from "@/components/auth/field";
+import { toRole, type Role } from "@/lib/schemas/auth";
+import { RoleSelect } from "./role-select";
 
 /** An API key as GET /api/v1/keys lists it (never the secret). */
 export interface ApiKeyRow {
   id: number;
   name: string;
   prefix: string;
+  role: string;
   createdAt: string;
   createdBy: string;
   lastUsedAt: string | null;
@@ -21,10 +24,11 @@ export interface ApiKeyRow {
   revokedBy: string | null;
 }
 
-/** Create a named key (its secret shown once) and revoke keys. */
+/** Create a named key with a role (its secret shown once), change a key's role, revoke keys. */
 export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
   const router = useRouter();
   const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("editor");
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
@@ -35,7 +39,7 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
     setIsBusy(true);
     setError(null);
     try {
-      const result = await sendJson<{ key: ApiKeyRow; secret: string }>("POST", "/api/v1/keys", { name: name.trim() });
+      const result = await sendJson<{ key: ApiKeyRow; secret: string }>("POST", "/api/v1/keys", { name: name.trim(), role });
       setCreated({ name: result.key.name, secret: result.secret });
       setName("");
       router.refresh();
@@ -57,6 +61,16 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
     }
   }
 
+  async function changeRole(key: ApiKeyRow, next: Role) {
+    setError(null);
+    try {
+      await sendJson("PATCH", `/api/v1/keys/${key.id}`, { role: next });
+      router.refresh();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : "Could not change the key's role.");
+    }
+  }
+
   async function copy() {
     if (!created) return;
     try {
@@ -71,7 +85,7 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="Create a key" description="Name it after the machine or pipeline that will use it: the name is recorded on every event it sends." />
+        <CardHeader title="Create a key" description="Name it after the machine or pipeline that will use it: the name is recorded on every event it sends. A viewer key reads (a dashboard, an auditor); an editor key writes." />
         <form onSubmit={onCreate} className="flex flex-wrap items-end gap-2 px-4 py-3">
           <div className="min-w-[16rem] flex-1 space-y-1">
             <label htmlFor="key-name" className="block text-xs font-medium text-ink">
@@ -88,6 +102,12 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
               className={inputClasses}
               data-testid="key-name"
             />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="key-role" className="block text-xs font-medium text-ink">
+              Role
+            </label>
+            <RoleSelect id="key-role" value={role} onChange={setRole} testId="key-role" />
           </div>
           <Button type="submit" variant="primary" disabled={isBusy} data-testid="key-create">
             {isBusy ? "Creating…" : "Create key"}
@@ -121,6 +141,7 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
               <tr>
                 <th className="px-4 py-2 font-medium">Name</th>
                 <th className="px-4 py-2 font-medium">Key starts with</th>
+                <th className="px-4 py-2 font-medium">Role</th>
                 <th className="px-4 py-2 font-medium">Created</th>
                 <th className="px-4 py-2 font-medium">Last used</th>
                 <th className="px-4 py-2 font-medium">Status</th>
@@ -132,6 +153,13 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeyRow[] }) {
                 <tr key={key.id} data-testid="key-row" data-key-name={key.name}>
                   <td className="px-4 py-2.5 font-medium text-ink">{key.name}</td>
                   <td className="px-4 py-2.5 font-mono text-xs text-ink-muted">{key.prefix}…</td>
+                  <td className="px-4 py-2.5" data-testid="key-role-cell" data-role={key.role}>
+                    {key.revokedAt ? (
+                      <span className="text-ink-muted">{key.role}</span>
+                    ) : (
+                      <RoleSelect label={`Role of ${key.name}`} value={toRole(key.role)} onChange={(next) => void changeRole(key, next)} testId="key-role-select" />
+                    )}
+                  </td>
                   <td className="whitespace-nowrap px-4 py-2.5 text-ink-muted">
                     {formatDateTime(key.createdAt)}
                     <div className="text-xs">by {key.createdBy}</div>

@@ -130,7 +130,13 @@ export function AuditEventList({ events }: { events: AuditEvent[] }) {
                   ) : null}
                 </td>
                 <td className="px-3 py-2.5">
-                  <p className="truncate font-medium text-ink" data-testid="event-sender">{e.sender}</p>
+                  {e.sender === null ? (
+                    <p className="truncate text-ink-faint" data-testid="event-sender" title="Who sent each event is shown to people signed in">
+                      sender hidden
+                    </p>
+                  ) : (
+                    <p className="truncate font-medium text-ink" data-testid="event-sender">{e.sender}</p>
+                  )}
                   {e.producer ? (
                     <p className="truncate text-xs text-ink-muted" title={e.producer}>
                       via {shortProducer(e.producer)}

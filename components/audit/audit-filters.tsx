@@ -24,7 +24,8 @@ export function AuditFilters({
   values: Record<string, string>;
   jobs: TouchedNode[];
   datasets: TouchedNode[];
-  senders: string[];
+  /** Null hides the filter: senders are not for this reader (lib/server/auth.ts canSeeSenders). */
+  senders: string[] | null;
 }) {
   const isFiltered = ["job", "dataset", "run", "node", "type", "sender", "from", "to"].some((k) => values[k]);
   return (
@@ -75,19 +76,21 @@ export function AuditFilters({
             ))}
           </select>
         </div>
-        <div>
-          <label htmlFor="audit-sender" className="block text-xs font-medium text-ink-muted">
-            Sent by
-          </label>
-          <select id="audit-sender" name="sender" defaultValue={values.sender ?? ""} className={`${fieldClasses} mt-1`}>
-            <option value="">Anyone</option>
-            {senders.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        {senders ? (
+          <div>
+            <label htmlFor="audit-sender" className="block text-xs font-medium text-ink-muted">
+              Sent by
+            </label>
+            <select id="audit-sender" name="sender" defaultValue={values.sender ?? ""} className={`${fieldClasses} mt-1`}>
+              <option value="">Anyone</option>
+              {senders.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div>
           <label htmlFor="audit-from" className="block text-xs font-medium text-ink-muted">
             From (UTC)

@@ -8,7 +8,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { sendJson } from "@/components/api-client";
 
 /**
- * The header's account corner: who is signed in (sign out, API keys for admins, shared links), a
+ * The header's account corner: who is signed in (sign out, people and keys for admins, shared links), a
  * "Sign in" link when writes need credentials, or a note that this is an open demo instance.
  */
 export function UserMenu({ viewer }: { viewer: SessionInfo }) {
@@ -32,8 +32,8 @@ export function UserMenu({ viewer }: { viewer: SessionInfo }) {
           Shared links
         </Link>
         {viewer.user.role === "admin" ? (
-          <Link href="/admin/keys" className={buttonClasses("ghost", "sm")}>
-            API keys
+          <Link href="/admin" className={buttonClasses("ghost", "sm")}>
+            People &amp; keys
           </Link>
         ) : null}
         <span className="ml-1 hidden text-xs text-ink-muted sm:inline" data-testid="signed-in-as">

@@ -125,8 +125,11 @@ export interface AuditEvent {
   receivedAt: string;
   /** The OpenLineage producer URI the event names (the software that emitted it). */
   producer: string | null;
-  /** Who sent it to Threadline: an API key's name, "cli", "demo" or "anonymous". */
-  sender: string;
+  /**
+   * Who sent it to Threadline: an API key's name, `user:<name>`, "cli", "demo" or "anonymous". Null
+   * for an anonymous reader of a protected server (lib/server/auth.ts canSeeSenders).
+   */
+  sender: string | null;
   runId: string | null;
   jobKey: string | null;
   contentHash: string;

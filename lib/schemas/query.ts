@@ -71,6 +71,7 @@ export const SeqParamSchema = z.object({ seq: positiveIntParam });
 
 /** DELETE /api/v1/keys/<id> */
 export const KeyIdParamSchema = z.object({ id: positiveIntParam });
+export const UserIdParamSchema = z.object({ id: positiveIntParam });
 
 /** POST /api/v1/lineage/batch: an array of events, each validated on its own by the ingest. */
 export const BatchBodySchema = z.array(z.unknown(), { error: "expected an array of events" });

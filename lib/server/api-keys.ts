@@ -2,11 +2,13 @@ import "server-only";
 import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { hashToken, newToken } from "./auth-crypto";
+import type { Role } from "@/lib/schemas/auth";
 
 /**
  * API keys for machines (`Authorization: Bearer <key>`): named, created and revoked by an admin.
  * A key is `tlk_` + 256 random bits; only its sha256 is stored and the key is shown once. Names
- * are unique forever (a revoked key keeps its name) because Event.sender records them.
+ * are unique forever (a revoked key keeps its name) because Event.sender records them. Each key has
+ * a role (viewer, editor, admin; lib/server/auth.ts): a read-only key for a dashboard or an auditor.
  */
 
 export const KEY_PREFIX = "tlk_";
@@ -20,6 +22,8 @@ export interface ApiKeySummary {
   name: string;
   /** The key's first characters, to tell keys apart. */
   prefix: string;
+  /** viewer | editor | admin (lib/schemas/auth.ts ROLES) */
+  role: string;
   createdAt: string;
   createdBy: string;
   lastUsedAt: string | null;
@@ -27,9 +31,14 @@ export interface ApiKeySummary {
   revokedBy: string | null;
 }
 
-const COLUMNS = `"id", "name", "prefix", "createdAt", "createdBy", "lastUsedAt", "revokedAt", "revokedBy"`;
+const COLUMNS = `"id", "name", "prefix", "role", "createdAt", "createdBy", "lastUsedAt", "revokedAt", "revokedBy"`;
 
-export async function createApiKey(store: Queryable, name: string, createdBy: string): Promise<{ key: ApiKeySummary; secret: string }> {
+export async function createApiKey(
+  store: Queryable,
+  name: string,
+  createdBy: string,
+  role: Role = "editor",
+): Promise<{ key: ApiKeySummary; secret: string }> {
   if (!KEY_NAME_PATTERN.test(name)) {
     throw new AppError("bad_request", "A key name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit.", [
       { path: "name", message: "invalid name" },
@@ -39,9 +48,9 @@ export async function createApiKey(store: Queryable, name: string, createdBy: st
   const now = new Date().toISOString();
   // The unique name decides, also when two servers (or the CLI) create the same name at once.
   const inserted = await store.get<{ id: number }>(
-    `INSERT INTO "ApiKey" ("name", "keyHash", "prefix", "createdAt", "createdBy") VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO "ApiKey" ("name", "keyHash", "prefix", "role", "createdAt", "createdBy") VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT ("name") DO NOTHING RETURNING "id"`,
-    [name, hashToken(secret), secret.slice(0, KEY_PREFIX.length + 6), now, createdBy],
+    [name, hashToken(secret), secret.slice(0, KEY_PREFIX.length + 6), role, now, createdBy],
   );
   if (!inserted) {
     throw new AppError("conflict", `There is already a key named ${name} (names stay taken after revocation, because events record them).`, [
@@ -66,6 +75,15 @@ export async function revokeApiKey(store: Queryable, id: number, revokedBy: stri
   if (!key) throw new AppError("not_found", `There is no API key ${id}.`);
   if (key.revokedAt) return key;
   await store.run(`UPDATE "ApiKey" SET "revokedAt" = ?, "revokedBy" = ? WHERE "id" = ? AND "revokedAt" IS NULL`, [new Date().toISOString(), revokedBy, id]);
+  return (await getApiKey(store, id))!;
+}
+
+/** Sets a key's role (an admin's decision); it holds from the key's next request on. A revoked key stays as it was. */
+export async function setApiKeyRole(store: Queryable, id: number, role: Role): Promise<ApiKeySummary> {
+  const key = await getApiKey(store, id);
+  if (!key) throw new AppError("not_found", `There is no API key ${id}.`);
+  if (key.revokedAt) throw new AppError("gone", `API key ${key.name} was revoked; it no longer has a role to change.`);
+  await store.run(`UPDATE "ApiKey" SET "role" = ? WHERE "id" = ? AND "revokedAt" IS NULL`, [role, id]);
   return (await getApiKey(store, id))!;
 }
 

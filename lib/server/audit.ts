@@ -172,6 +172,18 @@ async function attachNodes(db: Queryable, rows: EventRow[]): Promise<AuditEvent[
   }));
 }
 
+/**
+ * The log as a reader who may not see senders sees it (lib/server/auth.ts canSeeSenders): who sent
+ * each event is left out, and so is a record's raw payload; the chain hashes still prove the rest.
+ */
+export function withoutSenders(page: AuditPage): AuditPage {
+  return { ...page, events: page.events.map((event) => ({ ...event, sender: null })) };
+}
+
+export function withoutPayload<T extends AuditEvent & { payload: unknown }>(event: T): T {
+  return { ...event, sender: null, payload: null };
+}
+
 /** Senders seen in the log, for the audit filter. */
 export async function listSenders(db: Queryable): Promise<string[]> {
   return (await db.all<{ sender: string }>(`SELECT DISTINCT "sender" FROM "Event" ORDER BY "sender" LIMIT 200`)).map((r) => r.sender);

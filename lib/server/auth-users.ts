@@ -2,8 +2,13 @@ import "server-only";
 import type { Queryable, Store } from "./store/types";
 import { AppError } from "./errors";
 import { hashPassword, verifyPassword } from "./auth-crypto";
+import type { Role } from "@/lib/schemas/auth";
 
-/** People who sign in. Only admins so far; `role` leaves room for read-only members later. */
+/**
+ * People who sign in, each with a role (lib/schemas/auth.ts ROLES): viewer, editor or admin. An
+ * admin adds people and sets their roles on /admin; `npm run create-admin` makes an admin (or gives
+ * one a new password) from the command line.
+ */
 
 export const USERNAME_PATTERN = /^[\w.@-]{1,64}$/;
 export const MIN_PASSWORD_LENGTH = 10;
@@ -20,6 +25,14 @@ export async function countUsers(store: Queryable): Promise<number> {
 
 export async function findUserById(store: Queryable, id: number): Promise<UserRecord | null> {
   return (await store.get<UserRecord>(`SELECT "id", "username", "role" FROM "User" WHERE "id" = ?`, [id])) ?? null;
+}
+
+function checkUsername(username: string): void {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new AppError("bad_request", "A username is 1-64 letters, digits, '.', '_', '@' or '-'.", [
+      { path: "username", message: "invalid username" },
+    ]);
+  }
 }
 
 /** Checks the rules a new password must meet; the message says what is wrong. */
@@ -39,13 +52,9 @@ export async function upsertUser(
   store: Store,
   username: string,
   password: string,
-  role = "admin",
+  role: Role = "admin",
 ): Promise<{ user: UserRecord; created: boolean }> {
-  if (!USERNAME_PATTERN.test(username)) {
-    throw new AppError("bad_request", "A username is 1-64 letters, digits, '.', '_', '@' or '-'.", [
-      { path: "username", message: "invalid username" },
-    ]);
-  }
+  checkUsername(username);
   checkNewPassword(password);
   const passwordHash = await hashPassword(password);
   const now = new Date().toISOString();
@@ -97,4 +106,50 @@ export function ensureBootstrapAdmin(store: Store, username: string, password: s
     bootstrapped.set(store, done);
   }
   return done;
+}
+
+/** Everyone who signs in, by name. */
+export function listUsers(store: Queryable): Promise<UserRecord[]> {
+  return store.all<UserRecord>(`SELECT "id", "username", "role" FROM "User" ORDER BY "username"`);
+}
+
+/**
+ * A new person, added by an admin. Refused (409) when the name is taken, also when two servers add
+ * it at once: giving an existing person a new password is `npm run create-admin`, never this.
+ */
+export async function createUser(store: Queryable, username: string, password: string, role: Role): Promise<UserRecord> {
+  checkUsername(username);
+  checkNewPassword(password);
+  const passwordHash = await hashPassword(password);
+  const now = new Date().toISOString();
+  const inserted = await store.get<{ id: number }>(
+    `INSERT INTO "User" ("username", "passwordHash", "role", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT ("username") DO NOTHING RETURNING "id"`,
+    [username, passwordHash, role, now, now],
+  );
+  if (!inserted) {
+    throw new AppError("conflict", `There is already a person named ${username}.`, [{ path: "username", message: "already taken" }]);
+  }
+  return { id: inserted.id, username, role };
+}
+
+/**
+ * Sets a person's role. Refused when it would leave nobody able to manage people (demoting the last
+ * admin). Open sessions keep working with the new role: roles are read on every request.
+ */
+export async function setUserRole(store: Store, id: number, role: Role): Promise<UserRecord> {
+  return store.transaction(async (tx) => {
+    const user = await findUserById(tx, id);
+    if (!user) throw new AppError("not_found", `There is no person with id ${id}.`);
+    if (user.role === "admin" && role !== "admin") {
+      const others = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "User" WHERE "role" = 'admin' AND "id" <> ?`, [id]);
+      if (Number(others?.n ?? 0) === 0) {
+        throw new AppError("conflict", `${user.username} is the last admin; make someone else admin first, so people and keys stay manageable.`, [
+          { path: "role", message: "last admin" },
+        ]);
+      }
+    }
+    await tx.run(`UPDATE "User" SET "role" = ?, "updatedAt" = ? WHERE "id" = ?`, [role, new Date().toISOString(), id]);
+    return { ...user, role };
+  });
 }

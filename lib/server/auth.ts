@@ -5,6 +5,7 @@ import { AppError } from "./errors";
 import { safeEqual } from "./auth-crypto";
 import { findApiKey } from "./api-keys";
 import { findSessionUser, readCookie, SESSION_COOKIE } from "./session";
+import { hasRole, toRole, type Role } from "@/lib/schemas/auth";
 
 /**
  * Who is asking, and may they write.
@@ -19,17 +20,51 @@ import { findSessionUser, readCookie, SESSION_COOKIE } from "./session";
  * Credentials: `Authorization: Bearer <key>` (an API key from the database, or THREADLINE_API_KEY)
  * for machines; the session cookie for people. A cookie is sent by the browser on its own, so a
  * state-changing request authenticated by it must come from our own origin (CSRF defence, on top
- * of SameSite=Lax); Bearer requests cannot be forged by another site and are exempt. Reads stay
- * open in both modes; share links are read-only and grant nothing else.
+ * of SameSite=Lax); Bearer requests cannot be forged by another site and are exempt.
+ *
+ * Roles (lib/schemas/auth.ts ROLES), of people and of keys alike: a viewer reads, an editor also
+ * writes, an admin also manages people, keys and everyone's shares and flags. A role is read from
+ * the database on every request, so a change takes effect at once, on every server.
+ *
+ * Reads are open in both modes unless THREADLINE_READ_AUTH=on (private reads: every page and read
+ * endpoint needs a session or a key). Share links are read-only, stay readable by whoever holds them
+ * and grant nothing else.
  */
 
 export type Principal =
   | { kind: "anonymous"; sender: "anonymous"; isAdmin: false }
   | { kind: "env-key"; sender: "api-key"; isAdmin: false }
-  | { kind: "api-key"; sender: string; keyId: number; isAdmin: false }
-  | { kind: "user"; sender: string; userId: number; username: string; role: string; isAdmin: boolean; sessionHash: string };
+  | { kind: "api-key"; sender: string; keyId: number; role: Role; isAdmin: boolean }
+  | { kind: "user"; sender: string; userId: number; username: string; role: Role; isAdmin: boolean; sessionHash: string };
 
 export const ANONYMOUS: Principal = { kind: "anonymous", sender: "anonymous", isAdmin: false };
+
+/**
+ * What a principal may do. THREADLINE_API_KEY writes (it predates roles, and an admin key in an
+ * environment variable would be a password nobody can revoke); nobody anonymous is more than a
+ * reader (in local demo mode requireWriter lets them write anyway).
+ */
+export function roleOf(principal: Principal): Role {
+  if (principal.kind === "env-key") return "editor";
+  if (principal.kind === "anonymous") return "viewer";
+  return principal.role;
+}
+
+/** A signed-in person as a principal (from a session row). */
+export function userPrincipal(user: { id: number; username: string; role: string; tokenHash: string }): Principal & { kind: "user" } {
+  const role = toRole(user.role);
+  return { kind: "user", sender: `user:${user.username}`, userId: user.id, username: user.username, role, isAdmin: role === "admin", sessionHash: user.tokenHash };
+}
+
+/**
+ * Who sent an event (an API key's name, `user:<name>`) and raw payloads are for readers with
+ * credentials in protected mode, unless THREADLINE_PUBLIC_PAYLOADS=on shows them to all. In local
+ * demo mode, where everyone is anonymous, everyone sees them.
+ */
+export async function canSeeSenders(principal: Principal, store: Queryable, env: Config = getConfig()): Promise<boolean> {
+  if (principal.kind !== "anonymous" || env.THREADLINE_PUBLIC_PAYLOADS === "on") return true;
+  return !(await getAuthMode(store, env)).isProtected;
+}
 
 export interface AuthMode {
   isProtected: boolean;
@@ -42,9 +77,14 @@ export async function getAuthMode(store: Queryable, env: Config = getConfig()): 
     if (env.THREADLINE_API_KEY) {
       throw new AppError("internal", "THREADLINE_AUTH=off contradicts THREADLINE_API_KEY: unset one of them.");
     }
+    if (env.THREADLINE_READ_AUTH === "on") {
+      throw new AppError("internal", "THREADLINE_AUTH=off (anyone writes) contradicts THREADLINE_READ_AUTH=on (private reads): unset one of them.");
+    }
     return { isProtected: false, reason: "THREADLINE_AUTH=off" };
   }
   if (env.THREADLINE_AUTH === "on") return { isProtected: true, reason: "THREADLINE_AUTH=on" };
+  // A store private to read is private to write.
+  if (env.THREADLINE_READ_AUTH === "on") return { isProtected: true, reason: "THREADLINE_READ_AUTH=on" };
   if (env.THREADLINE_API_KEY) return { isProtected: true, reason: "THREADLINE_API_KEY is set" };
   if (env.THREADLINE_ADMIN_PASSWORD) return { isProtected: true, reason: "THREADLINE_ADMIN_PASSWORD is set" };
   // EXISTS is 0/1 on SQLite and a boolean on PostgreSQL: both read as truth values.
@@ -102,30 +142,22 @@ export async function resolveCredentials(request: Request, store: Queryable, env
     }
     const found = await findApiKey(store, bearer);
     if (found.status === "valid") {
-      return { principal: { kind: "api-key", sender: found.key.name, keyId: found.key.id, isAdmin: false }, via: "bearer" };
+      const role = toRole(found.key.role);
+      return { principal: { kind: "api-key", sender: found.key.name, keyId: found.key.id, role, isAdmin: role === "admin" }, via: "bearer" };
     }
     return { principal: null, via: "bearer", problem: found.status === "revoked" ? "revoked" : "invalid" };
   }
   const user = await findSessionUser(store, readCookie(request.headers.get("cookie"), SESSION_COOKIE));
-  if (user) {
-    return {
-      principal: {
-        kind: "user",
-        sender: `user:${user.username}`,
-        userId: user.id,
-        username: user.username,
-        role: user.role,
-        isAdmin: user.role === "admin",
-        sessionHash: user.tokenHash,
-      },
-      via: "cookie",
-    };
-  }
+  if (user) return { principal: userPrincipal(user), via: "cookie" };
   return { principal: null, via: null };
 }
 
 function unauthorized(message: string): AppError {
   return new AppError("unauthorized", message, [], { "WWW-Authenticate": 'Bearer realm="threadline"' });
+}
+
+function tooLow(principal: Principal, needed: Role, action: string): AppError {
+  return new AppError("forbidden", `${principal.sender} has the role ${roleOf(principal)}; ${action} needs ${needed} or above (an admin sets roles on /admin).`);
 }
 
 function crossSite(): AppError {
@@ -134,7 +166,8 @@ function crossSite(): AppError {
 
 /**
  * Who may write. Demo mode: anyone (a known key or session still names the sender). Protected mode:
- * a valid API key or a session; a cookie-authenticated write from another origin is refused.
+ * a valid API key or a session of an editor or admin (403 for a viewer); a cookie-authenticated
+ * write from another origin is refused.
  */
 export async function requireWriter(request: Request, store: Queryable, env: Config = getConfig()): Promise<Principal> {
   const mode = await getAuthMode(store, env);
@@ -151,20 +184,38 @@ export async function requireWriter(request: Request, store: Queryable, env: Con
     throw unauthorized("Credentials are required: send Authorization: Bearer <key>, or sign in.");
   }
   if (isForged) throw crossSite();
+  if (!hasRole(roleOf(resolved.principal), "editor")) throw tooLow(resolved.principal, "editor", "writing");
   return resolved.principal;
 }
 
-/** An admin signed in (key management). Needed in both modes: demo mode has no admin to stand in. */
+/**
+ * Who may read. With THREADLINE_READ_AUTH=on every read (pages and API) needs a valid session or
+ * API key, of any role; share links are the exception and never call this. Otherwise anyone reads,
+ * and a request carrying credentials is still known by them (to show senders).
+ */
+export async function requireReader(request: Request, store: Queryable, env: Config = getConfig()): Promise<Principal> {
+  const resolved = await resolveCredentials(request, store, env);
+  if (resolved.principal) return resolved.principal;
+  if (env.THREADLINE_READ_AUTH !== "on") return ANONYMOUS;
+  if (resolved.via === "bearer") throw unauthorized(resolved.problem === "revoked" ? "This API key was revoked." : "The API key is not valid.");
+  throw unauthorized("This Threadline is private: sign in, or send Authorization: Bearer <key>, to read it.");
+}
+
+/**
+ * An admin: a signed-in person or an API key with the admin role (managing people and keys). Needed
+ * in both modes: demo mode has no admin to stand in.
+ */
 export async function requireAdmin(
   request: Request,
   store: Queryable,
   env: Config = getConfig(),
-): Promise<Principal & { kind: "user" }> {
+): Promise<Principal & { kind: "user" | "api-key" }> {
   const resolved = await resolveCredentials(request, store, env);
-  if (resolved.principal === null) throw unauthorized("Sign in as an admin to manage API keys.");
-  if (resolved.principal.kind !== "user" || !resolved.principal.isAdmin) {
-    throw new AppError("forbidden", "Only a signed-in admin may manage API keys.");
+  if (resolved.principal === null) throw unauthorized("Sign in as an admin (or send an admin's API key) to manage people and keys.");
+  const principal = resolved.principal;
+  if ((principal.kind !== "user" && principal.kind !== "api-key") || !principal.isAdmin) {
+    throw tooLow(principal, "admin", "managing people and keys");
   }
-  if (UNSAFE_METHODS.has(request.method) && !isSameOrigin(request, env)) throw crossSite();
-  return resolved.principal;
+  if (resolved.via === "cookie" && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request, env)) throw crossSite();
+  return principal;
 }

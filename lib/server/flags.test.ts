@@ -11,7 +11,7 @@ import { createTestDatabase, runEvent } from "@/tests/support/db";
 
 /** A writer as the routes see one: an API key by name, or a signed-in admin. */
 function key(name: string): Principal {
-  return { kind: "api-key", sender: name, keyId: 1, isAdmin: false };
+  return { kind: "api-key", sender: name, keyId: 1, role: "editor", isAdmin: false };
 }
 function admin(name: string): Principal {
   return { kind: "user", sender: `user:${name}`, userId: 1, username: name, role: "admin", isAdmin: true, sessionHash: "h" };

@@ -9,7 +9,7 @@ import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery"
 import { createTestDatabase } from "@/tests/support/db";
 import type { Principal } from "./auth";
 
-const TEST_WRITER: Principal = { kind: "api-key", sender: "test", keyId: 1, isAdmin: false };
+const TEST_WRITER: Principal = { kind: "api-key", sender: "test", keyId: 1, role: "editor", isAdmin: false };
 
 let db: Sqlite;
 let cleanup: () => void;

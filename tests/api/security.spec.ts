@@ -215,7 +215,7 @@ test.describe("protected mode", () => {
     const cookie = right.headers()["set-cookie"];
     expect(cookie).toMatch(/^threadline_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
     const session = await (await browser.get("/api/v1/auth/session")).json();
-    expect(session).toEqual({ isProtected: true, user: { username: ADMIN.username, role: "admin" } });
+    expect(session).toEqual({ isProtected: true, isReadProtected: false, user: { username: ADMIN.username, role: "admin" } });
 
     // A sign-in form posted from another site is refused (login CSRF).
     const crossSite = await browser.post("/api/v1/auth/signin", { data: ADMIN, headers: { ...json, origin: EVIL } });
@@ -248,6 +248,35 @@ test.describe("protected mode", () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error.message).toMatch(/revoked/);
     await browser.dispose();
+    await machine.dispose();
+  });
+
+  test("anonymous readers see no senders or raw payloads in the audit log, nor filter by sender; a key holder sees both", async () => {
+    const { machine } = await contexts();
+    const ns = uniqueNamespace("audit");
+    const posted = await postEvent(machine, makeRunEvent(ns, { outputs: ["secret-table"] }), { authorization: `Bearer ${ENV_KEY}` });
+    expect(posted.status).toBe(201);
+    const withKey = { authorization: `Bearer ${ENV_KEY}` };
+    const known = (await (await machine.get(`/api/v1/audit/events?job=${encodeURIComponent(`job:${ns}:job`)}`, { headers: withKey })).json()) as {
+      events: { seq: number; sender: string | null }[];
+    };
+    expect(known.events[0].sender).toBe("api-key");
+    const seq = known.events[0].seq;
+    expect((await (await machine.get(`/api/v1/audit/events/${seq}`, { headers: withKey })).json()).payload.job.namespace).toBe(ns);
+
+    const anonymous = (await (await machine.get(`/api/v1/audit/events?job=${encodeURIComponent(`job:${ns}:job`)}`)).json()) as typeof known;
+    expect(anonymous.events.map((e) => e.seq)).toContain(seq);
+    expect(anonymous.events.every((e) => e.sender === null)).toBe(true);
+    const record = await (await machine.get(`/api/v1/audit/events/${seq}`)).json();
+    expect(record.payload).toBeNull();
+    expect(record.sender).toBeNull();
+    expect(record.hash).toMatch(/^[0-9a-f]{64}$/);
+    const guess = await machine.get("/api/v1/audit/events?sender=api-key");
+    expect(guess.status()).toBe(401);
+    expect((await guess.json()).error.details[0].path).toBe("sender");
+    const page = await (await machine.get("/audit")).text();
+    expect(page).toContain("sender hidden");
+    expect(page).not.toContain('id="audit-sender"');
     await machine.dispose();
   });
 

@@ -42,8 +42,8 @@ afterEach(() => cleanup());
 /** Details from the graph alone: the share logic is under test here, not nodes.ts. */
 const fakeDetail = async (id: string) => ({ node: { id }, description: `about ${id}` }) as unknown as NodeDetail;
 
-const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, isAdmin: false };
-const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, isAdmin: false };
+const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, role: "editor", isAdmin: false };
+const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, role: "editor", isAdmin: false };
 
 function share(view: Record<string, unknown>, principal: Principal = alice, extra: Record<string, unknown> = {}) {
   return createShare(storeOver(db), ShareCreateSchema.parse({ view, ...extra }), principal, { loadDetail: fakeDetail });

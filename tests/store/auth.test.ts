@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { hashPassword, hashToken, newToken, verifyPassword } from "@/lib/server/auth-crypto";
-import { checkCredentials, ensureBootstrapAdmin, upsertUser } from "@/lib/server/auth-users";
-import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/lib/server/api-keys";
+import { checkCredentials, createUser, ensureBootstrapAdmin, listUsers, setUserRole, upsertUser } from "@/lib/server/auth-users";
+import { createApiKey, findApiKey, listApiKeys, revokeApiKey, setApiKeyRole } from "@/lib/server/api-keys";
 import { createSession, findSessionUser, sessionCookie, SESSION_COOKIE } from "@/lib/server/session";
-import { getAuthMode, isSameOrigin, requireAdmin, requireWriter } from "@/lib/server/auth";
+import { ANONYMOUS, canSeeSenders, getAuthMode, isSameOrigin, requireAdmin, requireReader, requireWriter } from "@/lib/server/auth";
 import type { Store } from "@/lib/server/store/types";
 import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
 
@@ -255,7 +255,104 @@ describe.each(BACKENDS)("on %s", (backend) => {
       expect(await statusOf(() => requireAdmin(request("GET", { authorization: `Bearer ${secret}` }), store, baseEnv))).toBe(403);
       const { user } = await upsertUser(store, "ada", "a long enough password");
       const { token } = await createSession(store, user.id, 1);
-      expect((await requireAdmin(request("GET", { cookie: `${SESSION_COOKIE}=${token}` }), store, baseEnv)).username).toBe("ada");
+      expect((await requireAdmin(request("GET", { cookie: `${SESSION_COOKIE}=${token}` }), store, baseEnv)).sender).toBe("user:ada");
+    });
+  });
+
+  describe("roles", () => {
+    const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+    const protectedEnv = { ...baseEnv, THREADLINE_AUTH: "on" as const };
+
+    it("a key is an editor unless made otherwise, as every key was before roles; a row written without a role is one too", async () => {
+      const { key } = await createApiKey(store, "airflow", "user:root");
+      expect(key.role).toBe("editor");
+      await store.run(`INSERT INTO "ApiKey" ("name", "keyHash", "prefix", "createdAt", "createdBy") VALUES ('old', 'h', 'p', 't', 'u')`);
+      expect((await listApiKeys(store)).find((k) => k.name === "old")?.role).toBe("editor");
+    });
+
+    it("a viewer key reads but gets 403 for a write; an editor and an admin key write", async () => {
+      const viewer = await createApiKey(store, "dashboard", "user:root", "viewer");
+      const editor = await createApiKey(store, "airflow", "user:root", "editor");
+      const admin = await createApiKey(store, "ops", "user:root", "admin");
+      const refused = await requireWriter(request("POST", bearer(viewer.secret)), store, protectedEnv).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AppError);
+      expect((refused as AppError).status).toBe(403);
+      expect((refused as AppError).message).toMatch(/dashboard has the role viewer; writing needs editor/);
+      expect((await requireReader(request("GET", bearer(viewer.secret)), store, { ...protectedEnv, THREADLINE_READ_AUTH: "on" })).sender).toBe("dashboard");
+      expect((await requireWriter(request("POST", bearer(editor.secret)), store, protectedEnv)).sender).toBe("airflow");
+      expect((await requireWriter(request("POST", bearer(admin.secret)), store, protectedEnv)).isAdmin).toBe(true);
+    });
+
+    it("a viewer signed in gets 403 for a write from our own pages", async () => {
+      const user = await createUser(store, "vera", "a long enough password", "viewer");
+      const { token } = await createSession(store, user.id, 1);
+      const write = request("POST", { cookie: `${SESSION_COOKIE}=${token}`, origin: "http://threadline.test" });
+      expect(await statusOf(() => requireWriter(write, store, protectedEnv))).toBe(403);
+    });
+
+    it("managing people and keys needs an admin: a signed-in admin or an admin key, never an editor", async () => {
+      const editor = await createApiKey(store, "airflow", "user:root");
+      const admin = await createApiKey(store, "ops", "user:root", "admin");
+      expect(await statusOf(() => requireAdmin(request("GET", bearer(editor.secret)), store, baseEnv))).toBe(403);
+      expect((await requireAdmin(request("POST", bearer(admin.secret)), store, baseEnv)).sender).toBe("ops");
+      const user = await createUser(store, "eddie", "a long enough password", "editor");
+      const { token } = await createSession(store, user.id, 1);
+      expect(await statusOf(() => requireAdmin(request("GET", { cookie: `${SESSION_COOKIE}=${token}` }), store, baseEnv))).toBe(403);
+    });
+
+    it("a new role holds from the next request, on every server", async () => {
+      const { key, secret } = await createApiKey(store, "airflow", "user:root");
+      await setApiKeyRole(t.openAnother(), key.id, "viewer");
+      expect(await statusOf(() => requireWriter(request("POST", bearer(secret)), store, protectedEnv))).toBe(403);
+      const user = await createUser(store, "vera", "a long enough password", "viewer");
+      const { token } = await createSession(store, user.id, 1);
+      await setUserRole(store, user.id, "editor");
+      const write = request("POST", { cookie: `${SESSION_COOKIE}=${token}`, origin: "http://threadline.test" });
+      expect((await requireWriter(write, store, protectedEnv)).sender).toBe("user:vera");
+    });
+
+    it("a revoked key's role cannot change (410)", async () => {
+      const { key } = await createApiKey(store, "airflow", "user:root");
+      await revokeApiKey(store, key.id, "user:root");
+      expect(await statusOf(() => setApiKeyRole(store, key.id, "admin"))).toBe(410);
+    });
+
+    it("adding a person whose name is taken is a 409 that leaves their password alone", async () => {
+      await createUser(store, "ada", "a long enough password", "viewer");
+      const error = await createUser(store, "ada", "another long password", "admin").catch((e: unknown) => e);
+      expect(toErrorResponse(error).status).toBe(409);
+      expect(await checkCredentials(store, "ada", "a long enough password")).toMatchObject({ role: "viewer" });
+      expect(await listUsers(store)).toEqual([expect.objectContaining({ username: "ada", role: "viewer" })]);
+    });
+
+    it("never demotes the last admin (409); with a second admin it does", async () => {
+      const { user: root } = await upsertUser(store, "root", "a long enough password", "admin");
+      expect(await statusOf(() => setUserRole(store, root.id, "editor"))).toBe(409);
+      await createUser(store, "second", "a long enough password", "admin");
+      expect((await setUserRole(store, root.id, "editor")).role).toBe("editor");
+    });
+  });
+
+  describe("private reads (THREADLINE_READ_AUTH=on)", () => {
+    const privateEnv = { ...baseEnv, THREADLINE_AUTH: "on" as const, THREADLINE_READ_AUTH: "on" as const };
+
+    it("refuses an anonymous reader and a wrong or revoked key (401); off, anyone reads as anonymous", async () => {
+      expect(await statusOf(() => requireReader(request("GET"), store, privateEnv))).toBe(401);
+      expect(await statusOf(() => requireReader(request("GET", { authorization: "Bearer tlk_nope" }), store, privateEnv))).toBe(401);
+      const { key, secret } = await createApiKey(store, "dashboard", "user:root", "viewer");
+      await revokeApiKey(store, key.id, "user:root");
+      expect(await statusOf(() => requireReader(request("GET", { authorization: `Bearer ${secret}` }), store, privateEnv))).toBe(401);
+      expect(await requireReader(request("GET"), store, { ...privateEnv, THREADLINE_READ_AUTH: "off" })).toBe(ANONYMOUS);
+    });
+
+    it("senders are for readers with credentials on a protected server, unless THREADLINE_PUBLIC_PAYLOADS=on", async () => {
+      const { secret } = await createApiKey(store, "dashboard", "user:root", "viewer");
+      const principal = await requireReader(request("GET", { authorization: `Bearer ${secret}` }), store, baseEnv);
+      expect(await canSeeSenders(principal, store, baseEnv)).toBe(true);
+      expect(await canSeeSenders(ANONYMOUS, store, baseEnv)).toBe(false);
+      expect(await canSeeSenders(ANONYMOUS, store, { ...baseEnv, THREADLINE_PUBLIC_PAYLOADS: "on" })).toBe(true);
+      await store.run(`DELETE FROM "ApiKey"`);
+      expect(await canSeeSenders(ANONYMOUS, store, baseEnv)).toBe(true); // local demo mode: everyone is anonymous
     });
   });
 });

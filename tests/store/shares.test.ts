@@ -11,8 +11,8 @@ import { ShareCreateSchema } from "@/lib/schemas/share";
 import { createTestDatabase, runEvent } from "../support/db";
 import { BACKENDS, copyLineageTables, createTestStore, LINEAGE_TABLES, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
 
-const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, isAdmin: false };
-const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, isAdmin: false };
+const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, role: "editor", isAdmin: false };
+const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, role: "editor", isAdmin: false };
 const admin: Principal = { kind: "user", sender: "user:root", userId: 1, username: "root", role: "admin", isAdmin: true, sessionHash: "" };
 
 // Two shares made on SQLite through the write path and createShare.

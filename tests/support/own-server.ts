@@ -51,7 +51,8 @@ export function spawnServer(options: OwnServerOptions): ChildProcess {
 
 async function isUp(baseURL: string): Promise<boolean> {
   try {
-    return (await fetch(`${baseURL}/api/v1/stats`)).ok;
+    // The session probe answers whatever the configuration (with private reads, /api/v1/stats is 401).
+    return (await fetch(`${baseURL}/api/v1/auth/session`)).ok;
   } catch {
     return false;
   }

@@ -11,6 +11,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { CausesTable } from "@/components/investigate/causes-table";
 import { FailureScopeList } from "@/components/investigate/failure-scope-list";
 import { lineageHref } from "@/components/lineage/lineage-href";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 export const dynamic = "force-dynamic";
 
@@ -29,6 +30,8 @@ async function readCauses(node: string): Promise<{ causes: CausesView } | { prob
 }
 
 export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  // Private reads: the scope's name is store data too, so the title waits for a reader as the page does.
+  await requirePageReader(getStore());
   const node = first((await searchParams).node);
   if (!node) return { title: "Common causes" };
   const read = await readCauses(node);
@@ -41,6 +44,8 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
  * ones. Reached from /investigate, from a job's or dataset's side panel, and from an investigation.
  */
 export default async function CausesPage({ searchParams }: { searchParams: SearchParams }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const node = first((await searchParams).node);
   const scopes = await listFailureScopes(getStore(), 40);
   const read = node ? await readCauses(node) : null;

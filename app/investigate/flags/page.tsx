@@ -6,12 +6,15 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/format";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 export const metadata: Metadata = { title: "Flags" };
 export const dynamic = "force-dynamic";
 
 /** Every flag, newest first, removed ones included (a removal is recorded, never a deletion). */
 export default async function FlagsPage() {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const flags = await listFlags(getStore(), { includeRemoved: true });
   return (
     <div className="mx-auto w-full max-w-5xl space-y-4 px-4 py-8 sm:px-6">

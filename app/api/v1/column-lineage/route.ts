@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getColumnLineage } from "@/lib/server/column-lineage";
@@ -11,6 +12,7 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/column-lineage?nodeId=&depth=&withDownstream=&limit=&asOf= — field-level lineage in Marquez's shape
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     const { asOf, ...query } = ColumnLineageQuerySchema.parse(queryOf(request));
     const point = await resolveViewPoint(getStore(), asOf);
     // As of an earlier event: the replayed copy of the store then (see as-of-store.ts).

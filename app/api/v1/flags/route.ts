@@ -2,7 +2,7 @@ import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { addFlag, listFlags, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
-import { requireWriter } from "@/lib/server/auth";
+import { requireWriter, requireReader } from "@/lib/server/auth";
 import { AddFlagBodySchema, FlagListQuerySchema, RemoveFlagBodySchema, flagBodySchemaFor } from "@/lib/schemas/investigate";
 import { queryOf } from "@/lib/schemas/query";
 
@@ -11,6 +11,7 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/flags?node=<version id>&includeRemoved=true — flags, newest first
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     const { node, includeRemoved } = FlagListQuerySchema.parse(queryOf(request));
     return Response.json({ flags: await listFlags(getStore(), { node, includeRemoved }) });
   } catch (error) {

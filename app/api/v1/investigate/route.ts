@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getInvestigation } from "@/lib/server/investigate";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/investigate?node=<version or run>&compare=<node>&asOf=<seq|ISO time> — everything the investigate view shows
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     const { node, compare, asOf } = InvestigateQuerySchema.parse(queryOf(request));
     const db = getStore();
     const investigation = await getInvestigation(db, node, { compare, asOf: await resolveAsOf(db, asOf ?? null) });

@@ -18,13 +18,13 @@ export async function GET(request: Request) {
   }
 }
 
-// POST /api/v1/keys — create a named key; the secret is in this answer only (admin)
+// POST /api/v1/keys — create a named key { name, role? } (role editor unless said); the secret is in this answer only (admin)
 export async function POST(request: Request) {
   try {
     const store = getStore();
     const admin = await requireAdmin(request, store);
-    const { name } = ApiKeyCreateSchema.parse(await readJsonBody(request));
-    return Response.json(await createApiKey(store, name, admin.sender), { status: 201, headers: { "Cache-Control": "no-store" } });
+    const { name, role } = ApiKeyCreateSchema.parse(await readJsonBody(request));
+    return Response.json(await createApiKey(store, name, admin.sender, role), { status: 201, headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }

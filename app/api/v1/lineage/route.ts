@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getSqlite, getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
@@ -15,6 +16,7 @@ const LARGE_VIEW_NODES = 2_000;
 // GET /api/v1/lineage — the neighbourhood of one node (and its expansions), as of an event or now
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     const query = parseViewQuery(new URL(request.url).searchParams);
     const read = () => readView(getStore(), query);
     const { graph, point } = (query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read();

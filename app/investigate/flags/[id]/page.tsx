@@ -15,6 +15,7 @@ import { lineageHref } from "@/components/lineage/lineage-href";
 import { RemoveFlagButton } from "@/components/investigate/flag-button";
 import { investigateHref } from "@/components/investigate/investigate-href";
 import { idFromPageParam } from "@/lib/lineage/node-id";
+import { requirePageReader } from "@/lib/server/auth-context";
 
 export const metadata: Metadata = { title: "Flag impact" };
 export const dynamic = "force-dynamic";
@@ -23,6 +24,8 @@ const label = (n: ImpactedNode) => (n.type === "run" ? `${n.name} run` : n.versi
 
 /** One flag: what, who, why, and everything it reaches downstream, with a CSV of it. */
 export default async function FlagImpactPage({ params }: { params: Promise<{ id: string }> }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const { id } = await params;
   let impact: FlagImpact;
   try {

@@ -1,12 +1,14 @@
+import { requireReader } from "@/lib/server/auth";
 import { getSignedHead } from "@/lib/server/audit";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/audit/head — the log head, signed with THREADLINE_SIGNING_KEY when one is configured
-export async function GET() {
+export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     return Response.json(getSignedHead(getSqlite()), { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);

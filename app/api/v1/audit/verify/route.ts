@@ -1,5 +1,6 @@
+import { requireReader } from "@/lib/server/auth";
 import { verifyStoreInSlices } from "@/lib/server/audit";
-import { getSqlite } from "@/lib/server/db";
+import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { queryOf, VerifyQuerySchema } from "@/lib/schemas/query";
 
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/audit/verify — recomputes the hash chain and checks the projection against a replay of the log
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     // maxAge (seconds): accept a full check that old when other connections wrote since (the header badge).
     const { projection, maxAge } = VerifyQuerySchema.parse(queryOf(request));
     return Response.json(await verifyStoreInSlices(getSqlite(), { projection, maxAgeMs: maxAge * 1000 }), {

@@ -1,3 +1,4 @@
+import { getConfig } from "@/lib/config";
 import { getAuthMode, resolveCredentials } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
@@ -12,6 +13,7 @@ export async function GET(request: Request) {
     const { principal } = await resolveCredentials(request, store);
     const body: SessionInfo = {
       isProtected: (await getAuthMode(store)).isProtected,
+      isReadProtected: getConfig().THREADLINE_READ_AUTH === "on",
       user: principal?.kind === "user" ? { username: principal.username, role: principal.role } : null,
     };
     return Response.json(body, { headers: { "Cache-Control": "no-store" } });

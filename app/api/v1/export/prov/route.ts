@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { buildProvExport, checkExportSize, exportFileName, parseExportQuery } from "@/lib/server/export";
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/export/prov — W3C PROV-JSON of a neighbourhood's version graph, with its attestation
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     const url = new URL(request.url);
     const query = parseExportQuery(url);
     // Bounded: one per client, a few at once (lib/server/read-guard.ts).

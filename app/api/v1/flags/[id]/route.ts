@@ -2,7 +2,7 @@ import { getSqlite, getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
-import { requireWriter } from "@/lib/server/auth";
+import { requireWriter, requireReader } from "@/lib/server/auth";
 import { DeleteFlagBodySchema } from "@/lib/schemas/investigate";
 import { idFromRouteParam } from "@/lib/lineage/node-id";
 
@@ -11,8 +11,9 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 // GET /api/v1/flags/<id> — one flag and its impact: what it reaches downstream, counted and listed
-export async function GET(_request: Request, { params }: Context) {
+export async function GET(request: Request, { params }: Context) {
   try {
+    await requireReader(request, getStore());
     const { id } = await params;
     return Response.json(await getFlagImpact(getStore(), idFromRouteParam(id)));
   } catch (error) {

@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
@@ -13,6 +14,7 @@ export const dynamic = "force-dynamic";
 // (ids contain ':' and '/', hence the catch-all)
 export async function GET(request: Request, { params }: { params: Promise<{ id: string[] }> }) {
   try {
+    await requireReader(request, getStore());
     const { asOf, list, cursor, limit } = NodeDetailQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { id } = await params;
     const db = getStore();

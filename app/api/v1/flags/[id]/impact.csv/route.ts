@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact } from "@/lib/server/flags";
@@ -7,8 +8,9 @@ import { idFromRouteParam } from "@/lib/lineage/node-id";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/flags/<id>/impact.csv — every node one flag reaches, one line each, for a spreadsheet
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
+    await requireReader(request, getStore());
     const { id } = await params;
     const { flag, summary } = await getFlagImpact(getStore(), idFromRouteParam(id));
     const file = `threadline-impact-${flag.flagId.replace(/[^\w.-]/g, "_")}.csv`;
