@@ -190,6 +190,8 @@ const ConfigSchema = z.object({
   THREADLINE_EXPENSIVE_READS: z.coerce.number().int().positive().default(2),
   THREADLINE_EXPORT_MAX_NODES: z.coerce.number().int().positive().default(2_000),
   THREADLINE_EXPORT_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /** Largest artefact POST /api/v1/provenance/lookup hashes (it streams: memory stays flat whatever the size). */
+  THREADLINE_PROVENANCE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   /** A request body must arrive within this many milliseconds (slow bodies hold a connection). */
   THREADLINE_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** With THREADLINE_ADMIN_PASSWORD: the admin created on first boot when no user exists yet. */

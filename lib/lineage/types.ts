@@ -1,3 +1,5 @@
+import type { SignatureInfo, SignatureStatus } from "./provenance";
+
 /**
  * The lineage domain as the read API, the explorer and every pure function in lib/lineage see it.
  * Plain data only: no Prisma, no React.
@@ -39,6 +41,8 @@ export interface LineageNode {
   downstreamCount: number;
   /** Last time something happened to the node (ISO-8601), if known. */
   time: string | null;
+  /** A signed dataset version's producer signature status (absent: unsigned, or not a version). */
+  signatureStatus?: SignatureStatus;
 }
 
 export interface LineageEdge {
@@ -176,6 +180,8 @@ export interface NodeDetail {
   createdAt: string | null;
   updatedAt: string | null;
   contentHash: string | null;
+  /** A dataset version's producer signature, checked against the registered keys as they are now. */
+  signature?: SignatureInfo;
   /** A version's failures (a dataset's: its latest version's); empty when it has not failed. */
   failures: VersionFailure[];
   schema: { name: string; type: string | null; description: string | null }[];

@@ -21,12 +21,25 @@
  * Throws (as JSON.stringify does) on a BigInt or a cyclic structure.
  */
 export function canonicalJson(value: unknown): string {
-  const out = write(value, new Set());
+  const out = write(value, new Set(), compareCodePoints);
   // A bare undefined / function / symbol has no JSON text; JSON.stringify returns undefined there.
   return out === undefined ? "null" : out;
 }
 
-function write(value: unknown, ancestors: Set<object>): string | undefined {
+/**
+ * RFC 8785 (JCS) canonical JSON, exactly: as canonicalJson but with object keys ordered by UTF-16
+ * code units, as the RFC says. Signed provenance manifests use it, so any JCS library checks them.
+ */
+export function jcs(value: unknown): string {
+  const out = write(value, new Set(), compareUtf16);
+  return out === undefined ? "null" : out;
+}
+
+function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function write(value: unknown, ancestors: Set<object>, compareKeys: (a: string, b: string) => number): string | undefined {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
@@ -41,19 +54,19 @@ function write(value: unknown, ancestors: Set<object>): string | undefined {
       return undefined;
   }
   const obj = value as object & { toJSON?: unknown };
-  if (typeof obj.toJSON === "function") return write((obj.toJSON as () => unknown)(), ancestors);
+  if (typeof obj.toJSON === "function") return write((obj.toJSON as () => unknown)(), ancestors, compareKeys);
   if (ancestors.has(obj)) throw new TypeError("canonicalJson: cyclic structure");
   ancestors.add(obj);
   let out: string;
   if (Array.isArray(obj)) {
     const parts: string[] = [];
-    for (const item of obj) parts.push(write(item, ancestors) ?? "null");
+    for (const item of obj) parts.push(write(item, ancestors, compareKeys) ?? "null");
     out = `[${parts.join(",")}]`;
   } else {
     const record = obj as Record<string, unknown>;
     const parts: string[] = [];
-    for (const key of Object.keys(record).sort(compareCodePoints)) {
-      const text = write(record[key], ancestors);
+    for (const key of Object.keys(record).sort(compareKeys)) {
+      const text = write(record[key], ancestors, compareKeys);
       if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
     }
     out = `{${parts.join(",")}}`;

@@ -283,7 +283,34 @@ describe("readProvenanceFacet", () => {
       signature: "MEUCIQ...",
       signerKeyId: "kms://helix-bio/signing/1",
       watermarkId: "wm-2026-11-0042",
+      files: [],
+      watermark: null,
     });
+  });
+
+  it("reads files with SHA-256 digests (normalised to lowercase) and the watermark, leaving out what cannot be looked up", () => {
+    const hex = "AB".repeat(32);
+    const read = readProvenanceFacet({
+      threadline_provenance: {
+        contentHash: `SHA256:${hex}`,
+        files: [
+          { name: "mol-1.sdf", contentHash: `sha256:${hex}`, mediaType: "chemical/x-mdl-sdfile", size: 120 },
+          { name: "no-digest.sdf" },
+          { name: "md5.sdf", contentHash: "md5:abc" },
+          { contentHash: `sha256:${hex}` },
+          { name: "negative.sdf", contentHash: `sha256:${hex}`, size: -1 },
+        ],
+        watermark: { scheme: "synthid-text", keyId: "k", payload: "p:1" },
+      },
+    });
+    // The version's own hash stays as sent: a producer signature is over those exact bytes.
+    expect(read?.contentHash).toBe(`SHA256:${hex}`);
+    expect(read?.files).toEqual([
+      { name: "mol-1.sdf", contentHash: `sha256:${hex.toLowerCase()}`, mediaType: "chemical/x-mdl-sdfile", size: 120 },
+      { name: "negative.sdf", contentHash: `sha256:${hex.toLowerCase()}`, mediaType: null, size: null },
+    ]);
+    expect(read?.watermark).toEqual({ scheme: "synthid-text", keyId: "k", payload: "p:1" });
+    expect(readProvenanceFacet({ threadline_provenance: { watermark: { scheme: "a:b", payload: "p" } } })?.watermark).toBeNull();
   });
 
   it("returns null when absent", () => {

@@ -8,6 +8,8 @@
  * absent or unusable. No zod here: these run over stored data on every read.
  */
 
+import { normaliseDigest } from "@/lib/lineage/provenance";
+
 export const THREADLINE_FACETS = {
   change: "threadline_change",
   model: "threadline_model",
@@ -170,11 +172,23 @@ export interface SyntheticInfo {
   generation: number | null;
 }
 
+export interface ProvenanceFileInfo {
+  name: string;
+  /** sha256:<64 lowercase hex>. */
+  contentHash: string;
+  mediaType: string | null;
+  size: number | null;
+}
+
 export interface ProvenanceInfo {
+  /** As sent: a producer signature is over these exact bytes (the digest index stores it normalised). */
   contentHash: string | null;
   signature: string | null;
   signerKeyId: string | null;
   watermarkId: string | null;
+  /** The version's artefacts with their digests (entries without a name or a SHA-256 digest are left out). */
+  files: ProvenanceFileInfo[];
+  watermark: { scheme: string; keyId: string | null; payload: string } | null;
 }
 
 export interface EvaluationCheckInfo {
@@ -310,11 +324,28 @@ export function readSyntheticFacet(facets: Facets): SyntheticInfo | null {
 export function readProvenanceFacet(facets: Facets): ProvenanceInfo | null {
   const f = facetOf(facets, THREADLINE_FACETS.provenance);
   if (!f) return null;
+  const contentHash = text(f.contentHash);
+  const files: ProvenanceFileInfo[] = [];
+  if (Array.isArray(f.files)) {
+    for (const raw of f.files) {
+      const file = record(raw);
+      const name = file ? text(file.name) : null;
+      const digest = file && typeof file.contentHash === "string" ? normaliseDigest(file.contentHash) : null;
+      if (!file || !name || !digest) continue;
+      const size = finite(file.size);
+      files.push({ name, contentHash: digest, mediaType: text(file.mediaType), size: size !== null && size >= 0 ? size : null });
+    }
+  }
+  const mark = record(f.watermark);
+  const scheme = mark ? text(mark.scheme) : null;
+  const payload = mark ? text(mark.payload) : null;
   return {
-    contentHash: text(f.contentHash),
+    contentHash,
     signature: text(f.signature),
     signerKeyId: text(f.signerKeyId),
     watermarkId: text(f.watermarkId),
+    files,
+    watermark: mark && scheme && payload && !scheme.includes(":") ? { scheme, keyId: text(mark.keyId), payload } : null,
   };
 }
 

@@ -11,11 +11,21 @@ export { clientAddress } from "@/lib/client-identity";
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
 
 async function readLimited(request: Request, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  await streamBody(request, maxBytes, timeoutMs, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Hands a request body to `onChunk` piece by piece as it arrives, so a large body never sits whole
+ * in memory: refused past `maxBytes` (413, declared or counted) and when it has not arrived within
+ * `timeoutMs` (408). Answers the total byte count.
+ */
+export async function streamBody(request: Request, maxBytes: number, timeoutMs: number, onChunk: (chunk: Uint8Array) => void): Promise<number> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return Buffer.alloc(0);
+  if (!request.body) return 0;
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
   let total = 0;
   // A body trickled in a byte at a time would hold a connection (and its buffers) for minutes.
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,12 +52,12 @@ async function readLimited(request: Request, maxBytes: number, timeoutMs: number
         void discardRest(reader);
         throw tooLarge(maxBytes);
       }
-      chunks.push(value);
+      onChunk(value);
     }
   } finally {
     clearTimeout(timer);
   }
-  return Buffer.concat(chunks);
+  return total;
 }
 
 async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {

@@ -3,6 +3,7 @@ import { isRecord } from "@/lib/lineage/json";
 import type { Sqlite } from "./db";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { hasColumnFacets, projectColumns } from "./columns-projection";
+import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runStepsSync, type SqlSteps } from "./store/sql-steps";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
@@ -591,6 +592,9 @@ class Projector {
     if (hasColumnFacets(d.facets)) {
       const target = { namespace: d.namespace, name: d.name, datasetKey, versionKey: key, runId: producedByRunId };
       this.s.runSteps(projectColumns(this.seq, target, d.facets ?? {}));
+    }
+    if (hasProvenanceFacet(d.facets)) {
+      this.s.runSteps(projectProvenance(this.seq, { namespace: d.namespace, versionKey: key }, d.facets ?? {}));
     }
     return { key, nodeId: id };
   }

@@ -9,7 +9,7 @@ import type { EventKind } from "@/lib/schemas/openlineage";
  * stored equals what the log says (projection verification).
  */
 
-const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField"] as const;
+const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField", "ArtefactDigest", "ArtefactWatermark", "ArtefactSignature"] as const;
 const PAGE = 1000;
 /** Rows the replay keeps cached at most before starting afresh (memory stays bounded on big logs). */
 const CACHE_ENTRIES = 200_000;
@@ -78,6 +78,9 @@ const SNAPSHOT_QUERIES: { table: string; sql: string; dropNodeId?: boolean }[] =
           FROM FieldNode s CROSS JOIN FieldEdge e ON e.sourceId = s.id CROSS JOIN FieldNode t ON t.id = e.targetId ORDER BY s.key, t.key`,
   },
   { table: "DatasetField", sql: "SELECT * FROM DatasetField ORDER BY versionKey, field" },
+  { table: "ArtefactDigest", sql: "SELECT * FROM ArtefactDigest ORDER BY digest, versionKey, file" },
+  { table: "ArtefactWatermark", sql: "SELECT * FROM ArtefactWatermark ORDER BY scheme, payload, versionKey" },
+  { table: "ArtefactSignature", sql: "SELECT * FROM ArtefactSignature ORDER BY versionKey" },
   { table: "EventNode", sql: "SELECT en.seq, n.key FROM EventNode en JOIN Node n ON n.id = en.nodeId ORDER BY en.seq, n.key" },
   ...(
     [

@@ -1,8 +1,9 @@
 import "server-only";
-import { createHash, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import type { SignedStatement } from "@/lib/schemas/audit";
+import type { Queryable } from "./store/types";
 
 /**
  * Optional Ed25519 signatures over the log head and over exports, so a reviewer can check offline,
@@ -44,6 +45,31 @@ export function getSigner(): Signer | null {
     cachedSigner = key ? signerFromKey(key) : null;
   }
   return cachedSigner;
+}
+
+const instanceSigners = new WeakMap<Queryable, Signer>();
+
+/**
+ * The key this Threadline signs with, always: THREADLINE_SIGNING_KEY when set, else the instance
+ * key kept in the store (InstanceKey), made by the first server that needs one. Every server of a
+ * store reads the same row (the insert that loses a race leaves the winner's key), so they all
+ * sign with one key and GET /api/v1/audit/public-key answers the same everywhere. Set
+ * THREADLINE_SIGNING_KEY in production to keep the private key out of the database and its backups.
+ */
+export async function getInstanceSigner(store: Queryable): Promise<Signer> {
+  const configured = getSigner();
+  if (configured) return configured;
+  const known = instanceSigners.get(store);
+  if (known) return known;
+  let row = await store.get<{ privateKey: string }>(`SELECT "privateKey" FROM "InstanceKey" WHERE "id" = 'signing'`);
+  if (!row) {
+    const der = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
+    await store.run(`INSERT INTO "InstanceKey" ("id", "privateKey", "createdAt") VALUES ('signing', ?, ?) ON CONFLICT ("id") DO NOTHING`, [der, new Date().toISOString()]);
+    row = await store.get<{ privateKey: string }>(`SELECT "privateKey" FROM "InstanceKey" WHERE "id" = 'signing'`);
+  }
+  const signer = signerFromKey(createPrivateKey({ key: Buffer.from(row!.privateKey, "base64"), format: "der", type: "pkcs8" }));
+  instanceSigners.set(store, signer);
+  return signer;
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { Store } from "@/lib/server/store/types";
 
 /** Every table the log and its projection fill, parents first. */
-export const LINEAGE_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField"];
+export const LINEAGE_TABLES = ["Event", "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField", "ArtefactDigest", "ArtefactWatermark", "ArtefactSignature"];
 
 /** Rows read and inserted per statement (PostgreSQL binds at most 65,535 parameters a statement). */
 const PAGE_PARAMETERS = 30_000;

@@ -5,6 +5,7 @@ import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents } from "@/lib/server/ingest";
 import { readView } from "@/lib/server/views";
+import { markSignatureStatuses } from "@/lib/server/signers";
 import { withExpensiveRead } from "@/lib/server/read-guard";
 import { parseViewQuery } from "@/lib/schemas/view-query";
 
@@ -20,6 +21,7 @@ export async function GET(request: Request) {
     const query = parseViewQuery(new URL(request.url).searchParams);
     const read = () => readView(getStore(), query);
     const { graph, point } = (query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read();
+    await markSignatureStatuses(getStore(), graph.nodes);
     return Response.json({ ...graph, point });
   } catch (error) {
     return toErrorResponse(error);

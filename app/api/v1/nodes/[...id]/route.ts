@@ -1,5 +1,6 @@
 import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
+import { markSignatureStatuses, versionSignatures } from "@/lib/server/signers";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { resolveViewPoint, storeAt } from "@/lib/server/views";
@@ -23,7 +24,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     // Heavy for a wide node (or an as-of replay): in turn with the other heavy reads, so cheap
     // requests slip in between.
     if (list) return Response.json(await inTurn(async () => getNodeDetailPage(await storeAt(db, point), key, list, cursor ?? null, limit)));
-    return Response.json({ ...(await inTurn(async () => getNodeDetail(await storeAt(db, point), key))), point });
+    const detail = await inTurn(async () => getNodeDetail(await storeAt(db, point), key));
+    // The signature is checked against the registered keys as they are now, whatever the point.
+    if (detail.node.type === "datasetVersion") detail.signature = (await versionSignatures(getStore(), [detail.node.id])).get(detail.node.id);
+    await markSignatureStatuses(getStore(), [detail.node]);
+    return Response.json({ ...detail, point });
   } catch (error) {
     return toErrorResponse(error);
   }
