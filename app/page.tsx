@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { FailedOutput, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { getStore } from "@/lib/server/db";
 import { getOverview } from "@/lib/server/overview";
+import { listInvalidSignatures, type InvalidSignature } from "@/lib/server/signers";
 import { lineageHref } from "@/components/lineage/lineage-href";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -18,6 +19,7 @@ export default async function HomePage() {
   // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
   await requirePageReader(getStore());
   const overview = await getOverview(getStore());
+  const invalidSignatures = await listInvalidSignatures(getStore(), 12);
   const isEmpty = overview.stats.events === 0 && overview.stats.datasets === 0 && overview.stats.jobs === 0;
 
   return (
@@ -28,12 +30,12 @@ export default async function HomePage() {
           What the lineage store holds. Open any run or job to see what made each artefact, with which parameters, and why it changed.
         </p>
       </div>
-      {isEmpty ? <EmptyStore /> : <StoreSummary overview={overview} />}
+      {isEmpty ? <EmptyStore /> : <StoreSummary overview={overview} invalidSignatures={invalidSignatures} />}
     </div>
   );
 }
 
-function StoreSummary({ overview }: { overview: StoreOverview }) {
+function StoreSummary({ overview, invalidSignatures }: { overview: StoreOverview; invalidSignatures: InvalidSignature[] }) {
   const { stats } = overview;
   // The request time: relative times on this page are "ago" from when it was rendered.
   const now = Date.now();
@@ -71,6 +73,31 @@ function StoreSummary({ overview }: { overview: StoreOverview }) {
               <FailedOutputList outputs={overview.failedOutputs} now={now} />
             )}
           </Card>
+
+          {invalidSignatures.length > 0 ? (
+            <Card aria-labelledby="invalid-signatures-heading" data-testid="invalid-signatures">
+              <CardHeader
+                title={<span id="invalid-signatures-heading">Invalid signatures</span>}
+                description="Outputs whose producer signature does not match their content hash under the registered key: changed after signing, or signed by someone else."
+                action={<Badge tone="danger">{invalidSignatures.length}</Badge>}
+              />
+              <ul className="divide-y divide-line">
+                {invalidSignatures.map((row) => (
+                  <li key={row.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3" data-testid="invalid-signature-row">
+                    <Link href={lineageHref(row.id)} className="font-medium text-ink hover:text-accent hover:underline">
+                      {row.name}
+                    </Link>
+                    <span className="font-mono text-xs text-ink-muted">@{row.version}</span>
+                    <Badge tone="danger">signature invalid</Badge>
+                    <span className="text-xs text-ink-muted">claimed signer {row.signerName}</span>
+                    <span className="ml-auto text-xs text-ink-muted" title={formatDateTime(row.createdAt)}>
+                      {formatRelative(row.createdAt, now)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
 
           <Card aria-labelledby="failed-runs-heading" data-testid="failed-runs">
             <CardHeader

@@ -9,6 +9,7 @@ const links = [
   { href: "/", label: "Overview" },
   { href: "/lineage", label: "Explorer" },
   { href: "/investigate", label: "Investigate" },
+  { href: "/provenance", label: "Provenance" },
   { href: "/audit", label: "Audit log" },
 ];
 

@@ -1,8 +1,10 @@
+import Link from "next/link";
 import type { NodeDetail } from "@/lib/lineage/types";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { formatDateTime } from "@/components/format";
 import { kindLabel, nodeTypeLabel, visualKindOf } from "../node-icon";
 import { Field, PanelSection } from "./panel-section";
+import { SignatureBadge } from "@/components/provenance/signature-badge";
 
 /** Who and what a node is: kind, namespace, name, description, owners, tags, hash, times, state. */
 export function OverviewSection({ detail }: { detail: NodeDetail }) {
@@ -82,6 +84,19 @@ export function OverviewSection({ detail }: { detail: NodeDetail }) {
         {detail.contentHash ? (
           <Field label="Content hash">
             <code className="break-all font-mono text-xs">{detail.contentHash}</code>
+          </Field>
+        ) : null}
+        {detail.signature ? (
+          <Field label="Signature">
+            <span className="flex flex-wrap items-center gap-1.5" data-testid="panel-signature">
+              <SignatureBadge status={detail.signature.status} signerName={detail.signature.signerName} />
+              {detail.signature.signerKeyId ? <code className="font-mono text-xs text-ink-muted">{detail.signature.signerName ?? detail.signature.signerKeyId}</code> : null}
+              {detail.contentHash ? (
+                <Link href={`/provenance?digest=${encodeURIComponent(detail.contentHash)}`} className="text-xs text-accent underline-offset-2 hover:underline">
+                  provenance
+                </Link>
+              ) : null}
+            </span>
           </Field>
         ) : null}
         <Field label="Created">{formatDateTime(detail.createdAt)}</Field>
