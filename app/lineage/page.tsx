@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { Suspense } from "react";
 import { LineageExplorer, type PrefetchedView } from "@/components/lineage/lineage-explorer";
 import { getStore } from "@/lib/server/db";
+import { markSignatureStatuses } from "@/lib/server/signers";
 import { describeNodes } from "@/lib/server/lineage";
 import { readView } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
@@ -48,6 +49,7 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
   for (const url of [urls.graph, ...urls.expansions]) {
     try {
       const { graph, point } = await readView(db, parseViewQuery(new URL(url, "http://threadline").searchParams));
+      await markSignatureStatuses(getStore(), graph.nodes);
       views.push({ url, data: { ...graph, point } });
     } catch {
       if (url === urls.graph) return [];
