@@ -6,7 +6,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
-import { closeDatabase, getSqlite } from "@/lib/server/db";
+import { DEMO_SIGNER_NAME, DEMO_SIGNER_PUBLIC_KEY } from "@/lib/demo/provenance";
+import { ANONYMOUS } from "@/lib/server/auth";
+import { closeDatabase, getSqlite, getStore } from "@/lib/server/db";
+import { registerSigner } from "@/lib/server/signers";
 import { ingestEvents, summarise } from "@/lib/server/ingest";
 import { fillMarquezTemplate } from "@/lib/schemas/marquez-template";
 
@@ -46,5 +49,8 @@ for (const [label, events] of sets) {
     console.error(`  event ${o.index}: ${o.errors?.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
   }
 }
+// The demo's generation cluster signs its batches: register its key, so they read "verified".
+const { created } = await registerSigner(getStore(), { name: DEMO_SIGNER_NAME, publicKey: DEMO_SIGNER_PUBLIC_KEY }, ANONYMOUS);
+console.log(`producer key "${DEMO_SIGNER_NAME}": ${created ? "registered" : "already registered"}`);
 await closeDatabase();
 process.exit(failed ? 1 : 0);

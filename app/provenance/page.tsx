@@ -20,8 +20,8 @@ export default async function ProvenancePage({ searchParams }: { searchParams: S
             registered producer keys
           </Link>
           , and signs a manifest you can verify offline (<code className="font-mono text-xs">npm run verify-manifest</code>). Try it with the demo&apos;s{" "}
-          <a href="/demo/mol-0007.sdf" download className="text-accent underline-offset-2 hover:underline">
-            mol-0007.sdf
+          <a href="/demo/mol-0007.smi" download className="text-accent underline-offset-2 hover:underline">
+            mol-0007.smi
           </a>
           .
         </p>

@@ -36,6 +36,7 @@
  * `DEMO_STORY` holds for any base time. Clock times in this file read as UTC for the default base.
  */
 import { nodeId } from "@/lib/lineage/node-id";
+import { DEMO_ARTEFACT, DEMO_SIGNER_KEY_ID, DEMO_TAMPERED_BATCH_DATE, demoMoleculeFiles, signAsDemoProducer } from "./provenance";
 
 // ---------------------------------------------------------------------------------------------
 // OpenLineage event shapes (the subset this module emits; spec 2-0-2)
@@ -639,6 +640,9 @@ export const DEMO_STORY = {
   failedBatch: id.version(DS.batches, "2026-11-02"),
   failedBatchRun: id.run(runKey.generate("2026-11-02")),
   failedBatchReport: id.version(DS.toxReport, "2026-11-02"),
+  /** The batch of the molecule shipped in public/demo (DEMO_ARTEFACT), and the batch whose signature fails. */
+  artefactBatch: id.version(DS.batches, DEMO_ARTEFACT.date),
+  tamperedSignatureBatch: id.version(DS.batches, DEMO_TAMPERED_BATCH_DATE),
   /** Every batch that fails its toxicity evaluation (all sampled from v3 at temperature >= 1.1). */
   failedBatches: failedNights.map((n) => id.version(DS.batches, n.date)),
   passingBatches: NIGHTS.filter(isPassing).map((n) => id.version(DS.batches, n.date)),
@@ -1249,7 +1253,7 @@ function buildNightlyLoop(s: StoryBuilder): void {
         { ds: DS.ftModel, version: night.model },
         { ds: DS.prompts, version: night.prompt },
       ],
-      outputs: [{ ds: DS.batches, version: night.date, rowCount: validMolecules, size: validMolecules * 96 }],
+      outputs: [{ ds: DS.batches, version: night.date, rowCount: validMolecules, size: validMolecules * 96, facets: { threadline_provenance: batchProvenance(night.date) } }],
     });
 
     const checks = [
@@ -1280,6 +1284,23 @@ function buildNightlyLoop(s: StoryBuilder): void {
 
     if (night.date === SYNTHETIC_SOURCE_BATCH) buildSyntheticFilter(s, night, validMolecules);
   }
+}
+
+/**
+ * A batch's provenance: its content hash signed by the registered producer, its molecules as
+ * files with digests, and the watermark the sampler embeds. One batch was rewritten after it was
+ * signed: its signature is over the old hash, so it reads "invalid".
+ */
+function batchProvenance(date: string): OpenLineageFacet {
+  const contentHash = contentHashOf(`${DS.batches.namespace}/${DS.batches.name}@${date}`);
+  const signed = date === DEMO_TAMPERED_BATCH_DATE ? contentHashOf(`${DS.batches.namespace}/${DS.batches.name}@${date}#before-rewrite`) : contentHash;
+  return facet(THREADLINE_SCHEMA.provenance, {
+    contentHash,
+    signature: signAsDemoProducer(signed),
+    signerKeyId: DEMO_SIGNER_KEY_ID,
+    files: demoMoleculeFiles(date),
+    watermark: { scheme: "helix-molmark", keyId: "molmark-2026", payload: `batch-${date}` },
+  });
 }
 
 /** Higher temperatures yield more invalid SMILES, so fewer molecules survive sanitisation. */
