@@ -3,7 +3,7 @@
 //   --quick            the reduced set (about five minutes once the app is built): stores of 10k and
 //                      100k edges, API queries on the 100k store, fewer repeats, dagre once at 5k/10k
 //   --json             print one JSON object of figures on stdout (the table goes to stderr)
-//   --only=a,b         run some sections: layout, store, api, post, browser, mlflow
+//   --only=a,b         run some sections: layout, store, api, post, browser, mlflow, provenance
 //   --no-build         never run `npm run build` (use .next as it is)
 //   --reuse-store      keep generated stores in the temp cache and reuse them when nothing that
 //                      shapes them changed (skips the batched-ingest figures of reused stores)
@@ -24,6 +24,7 @@ import { round, spread, summarise, type LatencySummary, type Spread } from "../h
 import { buildStore, measureStorage, type StorageFigures, type StoreIngestResult } from "./lib/store";
 import { runBrowserBench, type BrowserFigures } from "./lib/browser-bench";
 import { runMlflowBench, type MlflowBenchFigures } from "./lib/mlflow-bench";
+import { runProvenanceBench, type ProvenanceBenchFigures } from "./lib/provenance-bench";
 
 const ROOT = process.cwd();
 const args = new Set(process.argv.slice(2));
@@ -132,6 +133,7 @@ interface Figures {
   };
   server?: { storeEdges: number; afterQueries?: MemoryFigures; atEnd?: MemoryFigures };
   mlflow?: MlflowBenchFigures;
+  provenance?: ProvenanceBenchFigures;
   checks?: Check[];
 }
 
@@ -180,6 +182,15 @@ async function main(): Promise<void> {
     // MLflow import of a synthetic 10,000-run file store, next to batched ingest of the same events.
     if (runs("mlflow")) {
       figures.mlflow = await runMlflowBench(work, { runs: 10_000, seed: SEED }, log);
+    }
+
+    // Artefact digests: a million (the quick run: 100,000) ingested, then looked up at random.
+    if (runs("provenance")) {
+      const digests = isQuick ? 100_000 : 1_000_000;
+      log(`provenance: ${digests} digests…`);
+      figures.provenance = await runProvenanceBench(path.join(work, "provenance.db"), { digests, filesPerVersion: 10_000, lookups: 10_000, seed: SEED }, log);
+      const p = figures.provenance;
+      log(`  ${p.digestsPerSecond} digests/s ingested; ${p.bytesPerDigest} B per digest; probe p95 ${round(p.probe.p95)} ms, lookup p95 ${round(p.lookup.p95)} ms`);
     }
 
     // 2. Stores: batched ingest through ingestEvents, then what the edges cost on disk.
@@ -433,6 +444,11 @@ function evaluate(f: Figures): void {
       });
     }
     if (big?.heapBytes) atMost(`browser JS heap (${big.renderedNodes} nodes)`, big.heapBytes / 2 ** 20, 100, "MB");
+  }
+  if (f.provenance) {
+    const at = `${Math.round(f.provenance.digests / 1000)}k digests`;
+    atMost(`provenance digest lookup p95 (${at})`, f.provenance.lookup.p95, 5, "ms", `index probe alone p95 ${round(f.provenance.probe.p95)} ms`);
+    atMost(`provenance bytes per stored digest incl. indexes (${at})`, f.provenance.bytesPerDigest, 400, "B");
   }
   const storage = f.storage?.[String(PLAN.serverScale)] ?? Object.values(f.storage ?? {}).at(-1);
   if (storage) atMost(`DB bytes per edge incl. both indexes (${Math.round(storage.edges / 1000)}k edges)`, storage.bytesPerEdge, 70, "B");
