@@ -344,7 +344,7 @@ const VersionGraph = memo(function VersionGraph({ nodeId }: { nodeId: string }) 
   return (
     <figure className="overflow-x-auto rounded-lg border border-line bg-white p-2" data-testid="provenance-graph">
       <StaticGraph nodes={graph.nodes} edges={graph.edges} boxes={boxes} width={layout.width} height={layout.height} focusId={graph.focus} title={`What made ${nodeId}: its upstream version graph`} />
-      <figcaption className="px-1 pt-1 text-xs text-ink-muted">Upstream version graph, three steps back: data flows left to right; the artefact&apos;s version has a blue border.</figcaption>
+      <figcaption className="px-1 pt-1 text-xs text-ink-muted">Upstream version graph, three steps back: data flows left to right, into the artefact&apos;s version on the right.</figcaption>
     </figure>
   );
 });

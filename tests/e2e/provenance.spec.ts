@@ -33,9 +33,9 @@ test.describe("provenance", () => {
     const graph = page.getByTestId("provenance-graph");
     await expect(graph.locator("svg")).toBeVisible();
     await expect(graph).toContainText("binding-affinity-ft");
-    const cardBox = await card.locator("> div").first().boundingBox();
+    const buttonBox = await card.getByTestId("download-manifest").boundingBox();
     const graphBox = await graph.boundingBox();
-    expect(graphBox!.y).toBeGreaterThan(cardBox!.y + cardBox!.height - 1);
+    expect(graphBox!.y).toBeGreaterThan(buttonBox!.y + buttonBox!.height);
     await page.screenshot({ path: info.outputPath("provenance-card.png"), fullPage: true });
 
     await page.getByTestId("open-graph").click();
