@@ -17,7 +17,7 @@ import { getJson, postBatch, type ErrorAnswer, type Json } from "./support/api";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const story = provenanceStory();
-const batch = (n: number) => `datasetVersion:lab:molecules:batch-${n}`;
+const batch = (n: number) => `datasetVersion:prov-lab:artefact-batches:batch-${n}`;
 
 interface Match {
   nodeId: string;
@@ -46,7 +46,7 @@ test.beforeAll(async ({ request }) => {
   const posted = await postBatch(request, story.events as unknown as Json);
   expect([200, 201], JSON.stringify(posted.body)).toContain(posted.status);
   expect(posted.body.rejected).toBe(0);
-  for (const [name, key] of [["helix generation cluster", story.keys.producer], ["old laptop", story.keys.revoked]] as const) {
+  for (const [name, key] of [["prov-tests producer", story.keys.producer], ["old laptop", story.keys.revoked]] as const) {
     const response = await request.post("/api/v1/signers", { data: { name, publicKey: key.publicKeyPem } });
     expect([200, 201]).toContain(response.status());
   }
@@ -60,11 +60,11 @@ test.describe("provenance lookups", () => {
     const [m] = matches;
     expect(m.nodeId).toBe(batch(1));
     expect(m.file).toBeNull();
-    expect(m.producedBy?.jobName).toBe("generate-molecules");
-    expect(m.models.map((x) => [x.nodeId, x.version])).toEqual([["datasetVersion:models:binding-ft:v3", "v3"]]);
-    expect(m.prompts.map((x) => [x.nodeId, x.version])).toEqual([["datasetVersion:prompts:design-brief:p2", "p2"]]);
+    expect(m.producedBy?.jobName).toBe("prov-generate");
+    expect(m.models.map((x) => [x.nodeId, x.version])).toEqual([["datasetVersion:prov-models:prov-checkpoint:v3", "v3"]]);
+    expect(m.prompts.map((x) => [x.nodeId, x.version])).toEqual([["datasetVersion:prov-prompts:prov-brief:p2", "p2"]]);
     expect(m.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ key: "temperature", value: "0.7" })]));
-    expect(m.inputs.map((i) => i.nodeId)).toEqual(["datasetVersion:models:binding-ft:v3", "datasetVersion:prompts:design-brief:p2"]);
+    expect(m.inputs.map((i) => i.nodeId)).toEqual(["datasetVersion:prov-models:prov-checkpoint:v3", "datasetVersion:prov-prompts:prov-brief:p2"]);
   });
 
   test("by the artefact's bytes: a file in a batch's files, named, whatever its content type", async ({ request }) => {
@@ -165,7 +165,7 @@ test.describe("signed manifests", () => {
   });
 
   test("a manifest of an unknown version is a 404; a node that is not a version is a 400 naming nodeId", async ({ request }) => {
-    expect((await request.get(`/api/v1/provenance/manifest?nodeId=${encodeURIComponent("datasetVersion:lab:molecules:nope")}`)).status()).toBe(404);
+    expect((await request.get(`/api/v1/provenance/manifest?nodeId=${encodeURIComponent("datasetVersion:prov-lab:artefact-batches:nope")}`)).status()).toBe(404);
     const { status, body } = await getJson<ErrorAnswer>(request, "/api/v1/provenance/manifest?nodeId=job:tests:x");
     expect(status).toBe(400);
     expect(body.error.details[0]?.path).toBe("nodeId");

@@ -17,7 +17,7 @@ describe("the provenance projection", () => {
   it("indexes every version's digest and every file's, one row each", () => {
     const digests = t.db.prepare(`SELECT digest, versionKey, file FROM ArtefactDigest ORDER BY versionKey, file`).all() as { digest: string; versionKey: string; file: string }[];
     expect(digests).toHaveLength(2 + 5 + 2);
-    expect(digests.filter((d) => d.versionKey === "datasetVersion:lab:molecules:batch-1").map((d) => [d.file, d.digest])).toEqual([
+    expect(digests.filter((d) => d.versionKey === "datasetVersion:prov-lab:artefact-batches:batch-1").map((d) => [d.file, d.digest])).toEqual([
       ["", story.batchHash(1)],
       ["mol-0001.sdf", sha(MOLECULE_FILES["mol-0001.sdf"])],
       ["mol-0002.sdf", sha(MOLECULE_FILES["mol-0002.sdf"])],

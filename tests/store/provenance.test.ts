@@ -26,14 +26,14 @@ beforeAll(() => {
 });
 afterAll(() => source.cleanup());
 
-const batch = (n: number) => `datasetVersion:lab:molecules:batch-${n}`;
+const batch = (n: number) => `datasetVersion:prov-lab:artefact-batches:batch-${n}`;
 
 describe.each(BACKENDS)("on %s", (backend) => {
   let t: TestStore;
   beforeAll(async () => {
     t = await createTestStore(backend);
     await copyLineageTables(sqliteStore(source.db), t.store);
-    await registerSigner(t.store, { name: "helix generation cluster", publicKey: story.keys.producer.publicKeyPem }, ANONYMOUS);
+    await registerSigner(t.store, { name: "prov-tests producer", publicKey: story.keys.producer.publicKeyPem }, ANONYMOUS);
     await registerSigner(t.store, { name: "old laptop", publicKey: story.keys.revoked.publicKeyPem }, ANONYMOUS);
     await revokeSigner(t.store, story.keyIds.revoked, ANONYMOUS);
   }, STORE_SETUP_TIMEOUT_MS);
@@ -49,20 +49,20 @@ describe.each(BACKENDS)("on %s", (backend) => {
       nodeId: batch(1),
       file: null,
       version: "batch-1",
-      producedBy: { runId: "00000000-0000-4000-8000-000000000101", jobId: "job:tests:generate-molecules", jobName: "generate-molecules", state: "COMPLETED" },
-      models: [{ nodeId: "datasetVersion:models:binding-ft:v3", version: "v3", kind: "model", contentHash: story.checkpointHash }],
-      prompts: [{ nodeId: "datasetVersion:prompts:design-brief:p2", version: "p2", kind: "prompt", contentHash: story.promptHash }],
-      signature: { status: "verified", signerKeyId: story.keyIds.producer, signerName: "helix generation cluster" },
+      producedBy: { runId: "00000000-0000-4000-8000-000000000101", jobId: "job:tests:prov-generate", jobName: "prov-generate", state: "COMPLETED" },
+      models: [{ nodeId: "datasetVersion:prov-models:prov-checkpoint:v3", version: "v3", kind: "model", contentHash: story.checkpointHash }],
+      prompts: [{ nodeId: "datasetVersion:prov-prompts:prov-brief:p2", version: "p2", kind: "prompt", contentHash: story.promptHash }],
+      signature: { status: "verified", signerKeyId: story.keyIds.producer, signerName: "prov-tests producer" },
       watermark: { scheme: "synthid-mol", payload: "batch-1-payload", keyId: "wm-1" },
     });
     expect(match.parameters.map((p) => `${p.key}=${p.value}`)).toEqual(expect.arrayContaining(["temperature=0.7", "seed=41"]));
-    expect(match.inputs.map((i) => i.nodeId)).toEqual(["datasetVersion:models:binding-ft:v3", "datasetVersion:prompts:design-brief:p2"]);
+    expect(match.inputs.map((i) => i.nodeId)).toEqual(["datasetVersion:prov-models:prov-checkpoint:v3", "datasetVersion:prov-prompts:prov-brief:p2"]);
   });
 
   it("finds one file of a batch by its digest, naming the file", async () => {
     const answer = await lookupDigest(t.store, sha(MOLECULE_FILES["mol-0002.sdf"]));
     expect(answer.matches.map((m) => [m.nodeId, m.file, m.mediaType, m.size])).toEqual([[batch(1), "mol-0002.sdf", "chemical/x-mdl-sdfile", MOLECULE_FILES["mol-0002.sdf"].length]]);
-    expect(answer.matches[0].models.map((m) => m.name)).toEqual(["binding-ft"]);
+    expect(answer.matches[0].models.map((m) => m.name)).toEqual(["prov-checkpoint"]);
   });
 
   it("answers no matches for an unknown digest", async () => {
@@ -78,7 +78,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
   it("tells the five signature statuses: verified, invalid (tampered digest), unknown signer, revoked, unsigned", async () => {
     const statuses = await versionSignatures(t.store, [1, 2, 3, 4, 5].map(batch));
     expect([1, 2, 3, 4, 5].map((n) => statuses.get(batch(n))?.status)).toEqual(["verified", "invalid", "unknown-signer", "revoked", "unsigned"]);
-    expect((await listInvalidSignatures(t.store, 10)).map((r) => [r.id, r.signerName])).toEqual([[batch(2), "helix generation cluster"]]);
+    expect((await listInvalidSignatures(t.store, 10)).map((r) => [r.id, r.signerName])).toEqual([[batch(2), "prov-tests producer"]]);
   });
 
   it("derives the status from the registry as it is now: registering a key turns unknown-signer into verified", async () => {
@@ -111,8 +111,8 @@ describe.each(BACKENDS)("on %s", (backend) => {
     expect(claim.artefact.signatureStatus).toBe("verified");
     expect(claim.assertions[0]).toMatchObject({ label: "c2pa.actions.v2", data: { actions: [{ action: "c2pa.created", digitalSourceType: expect.stringMatching(/trainedAlgorithmicMedia$/) }] } });
     expect(claim.ingredients.map((i) => [i.role, i.title, i.digest])).toEqual([
-      ["model", "models/binding-ft@v3", story.checkpointHash],
-      ["prompt", "prompts/design-brief@p2", story.promptHash],
+      ["model", "prov-models/prov-checkpoint@v3", story.checkpointHash],
+      ["prompt", "prov-prompts/prov-brief@p2", story.promptHash],
     ]);
     expect(claim.chainHead?.seq).toBe(story.events.length);
     const tampered = { ...claim, title: "mol-0009.sdf" };
@@ -120,7 +120,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
   });
 
   it("is a 404 for an unknown version or file", async () => {
-    await expect(buildManifest(t.store, "datasetVersion:lab:molecules:nope", undefined)).rejects.toMatchObject({ code: "not_found" });
+    await expect(buildManifest(t.store, "datasetVersion:prov-lab:artefact-batches:nope", undefined)).rejects.toMatchObject({ code: "not_found" });
     await expect(buildManifest(t.store, batch(1), "mol-9999.sdf")).rejects.toMatchObject({ code: "not_found" });
   });
 
