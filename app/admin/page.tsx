@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getAuthMode } from "@/lib/server/auth";
 import { getSessionPrincipal, requirePageReader } from "@/lib/server/auth-context";
@@ -30,6 +31,12 @@ export default async function AdminPage() {
       </p>
       <p className="mt-2 text-sm text-ink-muted" data-testid="auth-mode">
         Writes {mode.isProtected ? "need credentials" : "are open to anyone (local demo mode)"}: {mode.reason}.
+      </p>
+      <p className="mt-2 text-sm text-ink-muted">
+        <Link href="/admin/signers" className="text-accent underline-offset-2 hover:underline">
+          Producer keys
+        </Link>
+        : the Ed25519 keys that artefact signatures are checked against.
       </p>
       <div className="mt-6">
         {principal.isAdmin ? (

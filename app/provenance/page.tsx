@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ProvenanceFinder } from "@/components/provenance/provenance-finder";
+import { requirePageReader } from "@/lib/server/auth-context";
+import { getStore } from "@/lib/server/db";
 
 export const metadata: Metadata = { title: "Provenance" };
 
@@ -8,6 +10,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 // /provenance — "where did this file come from?": drop an artefact or paste its digest; verify a manifest
 export default async function ProvenancePage({ searchParams }: { searchParams: SearchParams }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const { digest } = await searchParams;
   return (
     <div className="mx-auto w-full max-w-5xl space-y-6 px-4 py-8 sm:px-6">

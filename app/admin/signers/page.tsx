@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getAuthMode } from "@/lib/server/auth";
-import { getSessionPrincipal } from "@/lib/server/auth-context";
+import { getSessionPrincipal, requirePageReader } from "@/lib/server/auth-context";
 import { getStore } from "@/lib/server/db";
 import { listSigners } from "@/lib/server/signers";
 import { SignersManager } from "@/components/admin/signers-manager";
@@ -11,6 +11,8 @@ export const dynamic = "force-dynamic";
 // /admin/signers — the producers' Ed25519 keys that artefact signatures are checked against
 export default async function SignersPage() {
   const store = getStore();
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(store);
   const mode = await getAuthMode(store);
   const principal = await getSessionPrincipal(store);
   // The existing access rules: open in local demo mode, admins once access control is on.

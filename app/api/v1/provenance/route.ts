@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { lookupDigest, lookupWatermark } from "@/lib/server/provenance";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { digest, watermark } = ProvenanceQuerySchema.parse(queryOf(request));
+    await requireReader(request, getStore());
     const answer = digest ? await lookupDigest(getStore(), digest) : await lookupWatermark(getStore(), watermark!);
     return Response.json(answer);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { readJsonBody } from "@/lib/server/http";
@@ -20,8 +21,9 @@ export async function POST(request: Request) {
 }
 
 // GET /api/v1/signers — every registered producer key, revoked ones included
-export async function GET() {
+export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     return Response.json({ signers: await listSigners(getStore()) });
   } catch (error) {
     return toErrorResponse(error);

@@ -1,3 +1,4 @@
+import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { buildManifest } from "@/lib/server/manifest";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { nodeId, file, download } = ManifestQuerySchema.parse(queryOf(request));
+    await requireReader(request, getStore());
     const manifest = await buildManifest(getStore(), nodeId, file);
     const name = `${(file ?? nodeId).replace(/[^\w.-]+/g, "_").slice(-80)}.manifest.json`;
     return new Response(JSON.stringify(manifest, null, 2), {
