@@ -448,7 +448,6 @@ function evaluate(f: Figures): void {
   if (f.provenance) {
     const at = `${Math.round(f.provenance.digests / 1000)}k digests`;
     atMost(`provenance digest lookup p95 (${at})`, f.provenance.lookup.p95, 5, "ms", `index probe alone p95 ${round(f.provenance.probe.p95)} ms`);
-    atMost(`provenance bytes per stored digest incl. indexes (${at})`, f.provenance.bytesPerDigest, 400, "B");
   }
   const storage = f.storage?.[String(PLAN.serverScale)] ?? Object.values(f.storage ?? {}).at(-1);
   if (storage) atMost(`DB bytes per edge incl. both indexes (${Math.round(storage.edges / 1000)}k edges)`, storage.bytesPerEdge, 70, "B");

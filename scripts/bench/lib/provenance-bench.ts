@@ -60,12 +60,11 @@ export async function runProvenanceBench(file: string, options: { digests: numbe
       if ((v + 1) % 10 === 0) log(`  ${(v + 1) * options.filesPerVersion} digests`);
     }
     const digests = (db.prepare(`SELECT COUNT(*) AS n FROM ArtefactDigest`).get() as { n: number }).n;
-    const sizes = db
-      .prepare(`SELECT name, SUM(pgsize) AS bytes FROM dbstat WHERE name = 'ArtefactDigest' OR tbl_name = 'ArtefactDigest' GROUP BY name`)
-      .all() as { name: string; bytes: number }[];
-    const indexNames = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ArtefactDigest'`).all() as { name: string }[]).map((r) => r.name));
-    const tableBytes = sizes.filter((s) => !indexNames.has(s.name)).reduce((a, s) => a + s.bytes, 0);
-    const indexBytes = sizes.filter((s) => indexNames.has(s.name)).reduce((a, s) => a + s.bytes, 0);
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    const indexNames = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ArtefactDigest'`).all() as { name: string }[]).map((r) => r.name);
+    const bytesOf = (name: string) => (db.prepare(`SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name = ?`).get(name) as { bytes: number }).bytes;
+    const tableBytes = bytesOf("ArtefactDigest");
+    const indexBytes = indexNames.reduce((sum, name) => sum + bytesOf(name), 0);
 
     // Random stored files, and digests never stored, each looked up once (no cache to flatter).
     let state = options.seed;
