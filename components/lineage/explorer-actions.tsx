@@ -11,9 +11,13 @@ export interface ExplorerActions {
   expand: (id: string, direction: "upstream" | "downstream") => void;
   /** Show the next page of a fan-out placeholder ("N more"). */
   showMore: (placeholderId: string) => void;
+  /** Columns view: highlight a field's column-lineage path (null clears it). */
+  selectField: (fieldId: string | null) => void;
+  /** Columns view: unfold more of a dataset's fields. */
+  showMoreFields: (datasetId: string) => void;
 }
 
-const noop: ExplorerActions = { expand: () => {}, showMore: () => {} };
+const noop: ExplorerActions = { expand: () => {}, showMore: () => {}, selectField: () => {}, showMoreFields: () => {} };
 
 export const ExplorerActionsContext = createContext<ExplorerActions>(noop);
 

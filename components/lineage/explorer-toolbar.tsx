@@ -60,11 +60,14 @@ export interface ExplorerToolbarProps {
   onViewChange: (view: Granularity) => void;
   onDirectionChange: (direction: Direction) => void;
   onDepthChange: (depth: number) => void;
+  /** Columns view: dataset nodes open into their fields (entity graph only). */
+  columns: boolean;
+  onColumnsChange: (columns: boolean) => void;
   /** Buttons at the end of the toolbar (Share). */
   actions?: ReactNode;
 }
 
-/** The controls above the canvas: what is in focus, entity/version view, direction and depth. */
+/** The controls above the canvas: what is in focus, entity/version view, direction, depth, tables or columns. */
 export function ExplorerToolbar({
   focus,
   focusId,
@@ -78,6 +81,8 @@ export function ExplorerToolbar({
   onViewChange,
   onDirectionChange,
   onDepthChange,
+  columns,
+  onColumnsChange,
   actions,
 }: ExplorerToolbarProps) {
   const kind = focus ? visualKindOf(focus.type, focus.kind) : null;
@@ -135,6 +140,20 @@ export function ExplorerToolbar({
           +
         </Button>
       </div>
+
+      <button
+        type="button"
+        aria-pressed={columns && view === "entity"}
+        onClick={() => onColumnsChange(!(columns && view === "entity"))}
+        title={view === "entity" ? "Open datasets into their fields: which source columns made each field" : "Columns show in the entity graph"}
+        className={cn(
+          "rounded-md border px-2.5 py-1 text-xs font-medium transition-colors",
+          columns && view === "entity" ? "border-accent bg-accent-soft text-accent" : "border-line bg-surface-muted text-ink-muted hover:text-ink",
+        )}
+        data-testid="columns-toggle"
+      >
+        Columns
+      </button>
 
       <p className="ml-auto flex items-center gap-2 text-xs text-ink-muted" aria-live="polite">
         {isBusy ? (

@@ -6,12 +6,14 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Direction, Granularity, LineageGraph, NodeDetail } from "@/lib/lineage/types";
 import { nodeApiPath, nodeId as makeNodeId } from "@/lib/lineage/node-id";
-import { toFlowElements, toLayoutInput, structureKey, type FlowEdge } from "@/lib/lineage/flow-mapping";
+import { toFlowElements, toLayoutInput, structureKey, NODE_SIZE, type FlowEdge, type NodeSize } from "@/lib/lineage/flow-mapping";
+import type { ColumnLineageGraph, DatasetFieldSummary } from "@/lib/lineage/columns";
+import { FIELDS_SHOWN, FIELDS_STEP, fieldListHeight, fieldPathOnGraph } from "@/lib/lineage/columns-view";
 import { pageFanOut } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
-import { explorerApiUrls, readExplorerAddress, viewQueryParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { explorerApiUrls, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -24,6 +26,7 @@ import { ExplorerToolbar } from "./explorer-toolbar";
 import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
 import { SidePanel } from "./side-panel";
+import { FieldPanel } from "./field-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfControl } from "@/components/investigate/as-of-control";
@@ -35,6 +38,21 @@ export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
 /** Leaves of a wide fan-out shown before an "N more" placeholder, and how many more each click shows. */
 const PAGE_SIZE = 8;
 const PAGE_STEP = 20;
+
+/** The fields of a view's datasets, for the columns view. */
+function datasetFieldsUrl(datasetIds: readonly string[], asOf?: string): string {
+  const params = new URLSearchParams();
+  for (const id of datasetIds) params.append("dataset", id);
+  if (asOf) params.set("asOf", asOf);
+  return `/api/v1/column-lineage/fields?${params.toString()}`;
+}
+
+/** A field's column-lineage path both ways (the whole of it, within the API's default depth). */
+export function fieldLineageUrl(fieldId: string, asOf?: string): string {
+  const params = new URLSearchParams({ nodeId: fieldId, withDownstream: "true" });
+  if (asOf) params.set("asOf", asOf);
+  return `/api/v1/column-lineage?${params.toString()}`;
+}
 
 type Navigate = (next: ExplorerState, mode?: "push" | "replace") => void;
 
@@ -141,33 +159,101 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, [merged, shown, state.selected]);
   const hidden = useMemo(() => (merged ? countHiddenNeighbours(merged) : new Map()), [merged]);
 
-  // ---- layout (worker for big views), keyed on structure ----
-  const layoutInput = useMemo(() => (paged ? toLayoutInput(paged.nodes, paged.edges, paged.more) : { nodes: [], edges: [] }), [paged]);
-  const layoutKey = useMemo(() => structureKey(layoutInput), [layoutInput]);
+  // ---- columns view: each dataset's fields, and the selected field's path ----
+  const isColumns = !!state.columns && state.view === "entity" && !isViewMismatch;
+  const datasetIds = useMemo(
+    () => (paged ? paged.nodes.filter((n) => n.type === "dataset").map((n) => n.id).sort().slice(0, MAX_FIELD_DATASETS) : []),
+    [paged],
+  );
+  const fieldsUrl = isColumns && datasetIds.length > 0 ? datasetFieldsUrl(datasetIds, state.asOf) : null;
+  const fieldsResource = useApiResource<{ datasets: Record<string, DatasetFieldSummary[]> }>(fieldsUrl);
+  const lastFields = useRef<Record<string, DatasetFieldSummary[]>>({});
+  if (fieldsResource.data) lastFields.current = fieldsResource.data.datasets;
+  const datasetFields = isColumns ? (fieldsResource.data?.datasets ?? lastFields.current) : null;
+  const [fieldPaging, setFieldPaging] = useState<{ focus: string; shown: Record<string, number> }>({ focus: state.node, shown: {} });
+  const fieldsShown = useMemo(() => (fieldPaging.focus === state.node ? fieldPaging.shown : {}), [fieldPaging, state.node]);
+  const sizes = useMemo(() => {
+    const map = new Map<string, NodeSize>();
+    if (!datasetFields) return map;
+    for (const id of datasetIds) {
+      const total = datasetFields[id]?.length ?? 0;
+      map.set(id, { width: NODE_SIZE.dataset.width, height: NODE_SIZE.dataset.height + fieldListHeight(total, fieldsShown[id] ?? FIELDS_SHOWN) });
+    }
+    return map;
+  }, [datasetFields, datasetIds, fieldsShown]);
+
+  const fieldUrl = isColumns && state.field ? fieldLineageUrl(state.field, state.asOf) : null;
+  const fieldGraph = useApiResource<ColumnLineageGraph>(fieldUrl);
+  const fieldPath = useMemo(
+    () => (fieldUrl && fieldGraph.data && paged ? fieldPathOnGraph(fieldGraph.data.graph, paged.edges) : null),
+    [fieldUrl, fieldGraph.data, paged],
+  );
+
+  // ---- layout (worker for big views), keyed on structure and on the boxes' sizes ----
+  const layoutInput = useMemo(() => (paged ? toLayoutInput(paged.nodes, paged.edges, paged.more, sizes) : { nodes: [], edges: [] }), [paged, sizes]);
+  const layoutKey = useMemo(
+    () => `${structureKey(layoutInput)}\n#\n${[...sizes].map(([id, size]) => `${id}=${size.height}`).sort().join("\n")}`,
+    [layoutInput, sizes],
+  );
   const layout = useGraphLayout(layoutInput, layoutKey);
 
   const adjacency = useMemo(() => buildAdjacency(paged ?? { nodes: [], edges: [] }), [paged]);
-  const highlight = useMemo(
-    () => (paged && state.selected ? findHighlightedPaths(paged.nodes.map((n) => n.id), paged.edges, state.selected) : null),
-    [paged, state.selected],
-  );
+  const highlight = useMemo(() => {
+    if (fieldPath) return fieldPath.highlight;
+    return paged && state.selected ? findHighlightedPaths(paged.nodes.map((n) => n.id), paged.edges, state.selected) : null;
+  }, [paged, state.selected, fieldPath]);
   const flow = useMemo(() => {
     if (!paged || !layout.layout) return { nodes: [], edges: [] as FlowEdge[] };
-    const elements = toFlowElements(paged, { focusId, selectedId: state.selected, highlight, hidden, positions: layout.layout.positions, routes: layout.layout.routes });
+    const elements = toFlowElements(paged, { focusId, selectedId: state.selected, highlight, hidden, positions: layout.layout.positions, routes: layout.layout.routes, sizes });
+    if (datasetFields) {
+      const pathFieldIds = fieldPath?.fieldIds ?? null;
+      elements.nodes = elements.nodes.map((node) =>
+        node.type === "dataset" && sizes.has(node.id)
+          ? {
+              ...node,
+              data: {
+                ...node.data,
+                columns: {
+                  fields: datasetFields[node.id] ?? [],
+                  shown: fieldsShown[node.id] ?? FIELDS_SHOWN,
+                  pathFieldIds,
+                  selectedFieldId: state.field ?? null,
+                  isLoading: fieldsResource.isLoading,
+                },
+              },
+            }
+          : node,
+      );
+    }
     // Edges the layout drew backwards close a cycle (synthetic data re-entering training): dashed.
     const back = new Set(layout.layout.backEdges);
     if (back.size > 0) {
       elements.edges = elements.edges.map((edge) => (back.has(edge.id) ? { ...edge, className: [edge.className, "tl-edge-back"].filter(Boolean).join(" ") } : edge));
     }
     return elements;
-  }, [paged, layout.layout, focusId, state.selected, highlight, hidden]);
+  }, [paged, layout.layout, focusId, state.selected, highlight, hidden, sizes, datasetFields, fieldPath, fieldsShown, state.field, fieldsResource.isLoading]);
 
   // ---- actions ----
   const onSelect = useCallback((id: string | null) => {
-    const current = stateRef.current;
-    if (current.selected === id) return;
+    const { field: _field, ...current } = stateRef.current;
+    if (current.selected === id && !stateRef.current.field) return;
+    // A node's panel replaces a field's: selecting a node clears the field path.
     navigate({ ...current, selected: id }, "replace");
   }, [navigate]);
+
+  const selectField = useCallback((fieldId: string | null) => {
+    const { field: _field, ...current } = stateRef.current;
+    navigate(fieldId ? { ...current, selected: null, field: fieldId } : current, "replace");
+  }, [navigate]);
+
+  const showMoreFields = useCallback((datasetId: string) => {
+    const focus = stateRef.current.node;
+    if (!focus) return;
+    setFieldPaging((prev) => {
+      const prevShown = prev.focus === focus ? prev.shown : {};
+      return { focus, shown: { ...prevShown, [datasetId]: (prevShown[datasetId] ?? FIELDS_SHOWN) + FIELDS_STEP } };
+    });
+  }, []);
 
   const onRecentre = useCallback((id: string) => {
     const current = stateRef.current;
@@ -199,7 +285,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
     });
   }, []);
 
-  const actions: ExplorerActions = useMemo(() => ({ expand, showMore }), [expand, showMore]);
+  const actions: ExplorerActions = useMemo(() => ({ expand, showMore, selectField, showMoreFields }), [expand, showMore, selectField, showMoreFields]);
 
   const onViewChange = useCallback((view: Granularity) => navigate({ ...stateRef.current, view }, "push"), [navigate]);
   const onDirectionChange = useCallback((direction: Direction) => navigate({ ...stateRef.current, direction }, "push"), [navigate]);
@@ -208,6 +294,12 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
     [navigate],
   );
   const onClosePanel = useCallback(() => onSelect(null), [onSelect]);
+  const onCloseFieldPanel = useCallback(() => selectField(null), [selectField]);
+  const onColumnsChange = useCallback((columns: boolean) => {
+    const { field: _field, columns: _columns, ...current } = stateRef.current;
+    // Columns show in the entity graph: from the version graph, go to it.
+    navigate(columns ? { ...current, columns: true, view: "entity" } : current, "push");
+  }, [navigate]);
 
   const onToggleFullscreen = useCallback(() => {
     if (document.fullscreenElement) void document.exitFullscreen();
@@ -220,7 +312,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, []);
 
   // What the user asked to see: a change frames the canvas afresh (LineageCanvas).
-  const viewKey = [state.node, state.view, state.depth, state.direction, state.asOf ?? "", ...state.expand.map((e) => `${e.direction}:${e.id}`)].join("|");
+  const viewKey = [state.node, state.view, state.depth, state.direction, state.asOf ?? "", state.columns ? "columns" : "", ...state.expand.map((e) => `${e.direction}:${e.id}`)].join("|");
 
   const focusNode = merged?.nodes.find((n) => n.id === state.node) ?? null;
   // The event the view on screen was read at: exports and shares are pinned to it, so they hold
@@ -307,6 +399,8 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
         onViewChange={onViewChange}
         onDirectionChange={onDirectionChange}
         onDepthChange={onDepthChange}
+        columns={isColumns}
+        onColumnsChange={onColumnsChange}
         actions={
           <>
             <AsOfControl asOf={state.asOf} onChange={(asOf) => navigate({ ...state, asOf: asOf ?? undefined })} />
@@ -369,7 +463,11 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
         <div className="relative min-w-0 flex-1 bg-canvas">
           <ReactFlowProvider>{body}</ReactFlowProvider>
         </div>
-        {state.selected ? (
+        {isColumns && state.field ? (
+          <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
+            <FieldPanel key={state.field} fieldId={state.field} graph={fieldGraph.data} error={fieldGraph.error} onRetry={fieldGraph.retry} asOf={state.asOf} onClose={onCloseFieldPanel} onSelectField={selectField} />
+          </div>
+        ) : state.selected ? (
           <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
             <SidePanel
               key={state.selected}

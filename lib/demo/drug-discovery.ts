@@ -142,6 +142,7 @@ const FACET_SCHEMA = {
   datasetOwnership: std("1-0-1", "OwnershipDatasetFacet"),
   datasetTags: std("1-0-0", "TagsDatasetFacet"),
   schema: std("1-2-0", "SchemaDatasetFacet"),
+  columnLineage: std("1-2-0", "ColumnLineageDatasetFacet"),
   datasetType: std("1-0-1", "DatasetTypeDatasetFacet"),
   version: std("1-0-1", "DatasetVersionDatasetFacet"),
   dataQualityAssertions: std("1-1-0", "DataQualityAssertionsDatasetFacet"),
@@ -804,6 +805,58 @@ interface RunSpec {
   failure?: { message: string; stackTrace: string };
 }
 
+type Transformation = { type: "DIRECT" | "INDIRECT"; subtype: string; description?: string; masking?: boolean };
+const from = (ds: DatasetDef, field: string, t: Transformation) => ({ namespace: ds.namespace, name: ds.name, field, transformations: [t] });
+const identity: Transformation = { type: "DIRECT", subtype: "IDENTITY" };
+
+/**
+ * Which source columns made each column of the curated corpus (columnLineage 1-2-0), as the
+ * curation job's SQL lineage extractor would report it: structures standardised from ChEMBL and
+ * the in-house library, labels converted from each assay set's Kd, the split derived from the
+ * structure; in-house compounds enter only for consented projects (a whole-dataset filter).
+ */
+function curatedColumnLineage(assays: DatasetDef[], withVendor = false): Facets {
+  const fromAssays = (field: string, t: Transformation) => assays.map((a) => from(a, field, t));
+  const fields: Record<string, { inputFields: ReturnType<typeof from>[] }> = {
+    smiles: {
+      inputFields: [
+        from(DS.chembl, "canonical_smiles", { type: "DIRECT", subtype: "TRANSFORMATION", description: "RDKit standardise + canonicalise" }),
+        from(DS.inhouse, "smiles", { type: "DIRECT", subtype: "TRANSFORMATION", description: "RDKit standardise + canonicalise" }),
+        ...fromAssays("smiles", { type: "DIRECT", subtype: "TRANSFORMATION", description: "RDKit standardise + canonicalise" }),
+      ],
+    },
+    inchikey: {
+      inputFields: [
+        from(DS.chembl, "standard_inchi_key", identity),
+        from(DS.inhouse, "inchikey", identity),
+        ...fromAssays("smiles", { type: "DIRECT", subtype: "TRANSFORMATION", description: "InChIKey of the standardised structure" }),
+      ],
+    },
+    target_id: {
+      inputFields: [
+        from(DS.chembl, "target_chembl_id", { type: "DIRECT", subtype: "TRANSFORMATION", description: "ChEMBL target id mapped to its UniProt accession" }),
+        ...fromAssays("target_id", identity),
+      ],
+    },
+    pkd: {
+      inputFields: [
+        from(DS.chembl, "pchembl_value", { type: "DIRECT", subtype: "IDENTITY", description: "pChEMBL of Kd measurements only" }),
+        ...fromAssays("kd_nm", { type: "DIRECT", subtype: "TRANSFORMATION", description: "9 - log10(kd_nm)" }),
+        ...fromAssays("compound_id", { type: "INDIRECT", subtype: "GROUP_BY", description: "median of replicate measurements per compound and target" }),
+      ],
+    },
+    assay_source: { inputFields: fromAssays("assay_type", { type: "DIRECT", subtype: "TRANSFORMATION", description: "assay set and method" }) },
+    split: { inputFields: [from(DS.chembl, "canonical_smiles", { type: "INDIRECT", subtype: "CONDITIONAL", description: "Bemis-Murcko scaffold split 80/10/10" })] },
+  };
+  if (withVendor) fields.assay_vendor = { inputFields: fromAssays("vendor_qc_flag", { type: "INDIRECT", subtype: "FILTER", description: "vendor grade A or B only" }) };
+  return {
+    columnLineage: facet(FACET_SCHEMA.columnLineage, {
+      fields,
+      dataset: [from(DS.inhouse, "project_code", { type: "INDIRECT", subtype: "FILTER", description: "projects consented for model training" })],
+    }),
+  };
+}
+
 /** The commit most jobs ran from; only the fine-tune code changes during the story. */
 const MAIN_COMMIT = commitOf("main@2026-09-28");
 
@@ -976,7 +1029,7 @@ function buildSourcesAndCuration(s: StoryBuilder): void {
       { ds: DS.inhouse, version: INHOUSE_VERSION },
       { ds: DS.bindingAssays, version: "v1" },
     ],
-    outputs: [{ ds: DS.curated, version: "c1", rowCount: 1_842_310, size: 412_000_000 }],
+    outputs: [{ ds: DS.curated, version: "c1", rowCount: 1_842_310, size: 412_000_000, facets: curatedColumnLineage([DS.bindingAssays]) }],
   });
 
   s.declareDataset(s.at(2, 9), DS.bindingAssays, "v2", {
@@ -1001,7 +1054,7 @@ function buildSourcesAndCuration(s: StoryBuilder): void {
         version: "c2",
         rowCount: 1_843_050,
         size: 412_300_000,
-        facets: { threadline_change: versionChange(c2Reason) },
+        facets: { threadline_change: versionChange(c2Reason), ...curatedColumnLineage([DS.bindingAssays]) },
       },
     ],
   });
@@ -1031,7 +1084,7 @@ function buildSourcesAndCuration(s: StoryBuilder): void {
         rowCount: 1_991_420,
         size: 447_800_000,
         schema: [...CURATED_SCHEMA, { name: "assay_vendor", type: "STRING", description: "Lab or CRO that measured the label" }],
-        facets: { threadline_change: versionChange(c3Reason) },
+        facets: { threadline_change: versionChange(c3Reason), ...curatedColumnLineage([DS.bindingAssays, DS.kinaseAssays], true) },
       },
     ],
   });

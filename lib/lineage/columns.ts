@@ -249,3 +249,31 @@ export interface DatasetFieldSummary {
   /** A transformation into it masks the data. */
   isMasked: boolean;
 }
+
+/** Everything downstream of one field: GET /api/v1/column-lineage/impact. */
+export interface FieldImpact {
+  field: string;
+  /** Fields made from it, nearest first; `hops` counts field edges. */
+  fields: { id: string; namespace: string; dataset: string; field: string; hops: number }[];
+  /**
+   * Datasets (models and outputs among them) it ends up in: those holding a field above (`via`
+   * "column") and, beyond where column lineage stops, those made from such a dataset (`via`
+   * "dataset"). `hops` counts dataset-to-dataset steps from the field's own dataset.
+   */
+  datasets: { id: string; namespace: string; name: string; kind: string; hops: number; via: "column" | "dataset" }[];
+  truncated: boolean;
+}
+
+/** The impact list as CSV (one row per field or dataset), as the download gives it. */
+export function fieldImpactCsv(impact: FieldImpact): string {
+  const cell = (v: string | number) => {
+    const text = String(v);
+    // Quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula.
+    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const rows: (string | number)[][] = [["kind", "namespace", "dataset", "field", "hops", "via", "id"]];
+  for (const f of impact.fields) rows.push(["field", f.namespace, f.dataset, f.field, f.hops, "column", f.id]);
+  for (const d of impact.datasets) rows.push([d.kind, d.namespace, d.name, "", d.hops, d.via, d.id]);
+  return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}

@@ -9,6 +9,7 @@ import { edgeKey } from "./neighbours";
 import { morePlaceholderEdge, type MorePlaceholder } from "./fan-out";
 import type { HighlightedPaths } from "./highlight";
 import type { Point } from "./layout";
+import type { DatasetFieldSummary } from "./columns";
 
 /** The React Flow node type of each lineage node type; "more" is the fan-out placeholder. */
 export type FlowNodeType = "dataset" | "job" | "version" | "run" | "more";
@@ -32,6 +33,17 @@ export const NODE_SIZE: Record<FlowNodeType, { width: number; height: number }> 
   more: { width: 168, height: 40 },
 };
 
+export interface NodeSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * Boxes drawn at another size than their type's (a dataset opened into its fields in the columns
+ * view), by node id: the layout and the canvas both take it, so the drawn box is the laid-out one.
+ */
+export type NodeSizes = ReadonlyMap<string, NodeSize>;
+
 /** Where an edge attaches to a node: React Flow's NodeHandle, in the node's own coordinates. */
 export interface FlowHandle {
   type: "source" | "target";
@@ -52,8 +64,8 @@ const HANDLE_SIZE = 6;
  * Lineage boxes place their handles inside a 1px border (they sit 1px in); the "more" placeholder
  * places them on its outer edge. The browser benchmark checks these against the drawn handles.
  */
-export function handlesOf(type: FlowNodeType): FlowHandle[] {
-  const { width, height } = NODE_SIZE[type];
+export function handlesOf(type: FlowNodeType, size: NodeSize = NODE_SIZE[type]): FlowHandle[] {
+  const { width, height } = size;
   const inset = type === "more" ? 0 : 1;
   const y = height / 2 - HANDLE_SIZE / 2;
   const half = HANDLE_SIZE / 2;
@@ -82,6 +94,21 @@ export interface LineageNodeData {
   hiddenUpstream: number;
   hiddenDownstream: number;
   emphasis: Emphasis;
+  /** Columns view: the dataset's fields, drawn under its header. */
+  columns?: DatasetColumns;
+}
+
+/** What a dataset node of the columns view lists (lib/lineage/columns-view.ts sizes it). */
+export interface DatasetColumns {
+  /** Every field, in schema order. */
+  fields: DatasetFieldSummary[];
+  /** How many rows the node shows (the rest fold into "N more"). */
+  shown: number;
+  /** Fields on the highlighted path; null when no field is selected (nothing is dimmed). */
+  pathFieldIds: ReadonlySet<string> | null;
+  selectedFieldId: string | null;
+  /** The fields are still being read. */
+  isLoading: boolean;
 }
 
 export interface MoreNodeData {
@@ -123,10 +150,11 @@ export function toLayoutInput(
   nodes: readonly LineageNode[],
   edges: readonly LineageEdge[],
   more: readonly MorePlaceholder[] = [],
+  sizes?: NodeSizes,
 ): { nodes: { id: string; width: number; height: number }[]; edges: LineageEdge[] } {
   return {
     nodes: [
-      ...nodes.map((node) => ({ id: node.id, ...NODE_SIZE[flowNodeTypeOf[node.type]] })),
+      ...nodes.map((node) => ({ id: node.id, ...(sizes?.get(node.id) ?? NODE_SIZE[flowNodeTypeOf[node.type]]) })),
       ...more.map((placeholder) => ({ id: placeholder.id, ...NODE_SIZE.more })),
     ],
     edges: [...edges.map((edge) => ({ source: edge.source, target: edge.target })), ...more.map(morePlaceholderEdge)],
@@ -167,6 +195,8 @@ export interface ToFlowOptions {
   positions: Readonly<Record<string, { x: number; y: number }>>;
   /** The layout's edge routes (LayoutResult.routes); an edge without one is drawn as a plain curve. */
   routes?: Readonly<Record<string, Point[]>>;
+  /** Boxes of another size than their type's (the same map the layout was given). */
+  sizes?: NodeSizes;
 }
 
 /**
@@ -182,7 +212,7 @@ export function toFlowElements(
   view: { nodes: readonly LineageNode[]; edges: readonly LineageEdge[]; more: readonly MorePlaceholder[] },
   options: ToFlowOptions,
 ): { nodes: FlowNode[]; edges: FlowEdge[] } {
-  const { focusId, selectedId, highlight, hidden, positions, routes } = options;
+  const { focusId, selectedId, highlight, hidden, positions, routes, sizes } = options;
   const emphasisOf = (id: string): Emphasis => (highlight === null ? "normal" : highlight.nodeIds.has(id) ? "path" : "dim");
 
   const nodes: FlowNode[] = [];
@@ -190,7 +220,8 @@ export function toFlowElements(
     const position = positions[node.id];
     if (!position) continue;
     const type = flowNodeTypeOf[node.type];
-    const size = NODE_SIZE[type];
+    const ownSize = sizes?.get(node.id);
+    const size = ownSize ?? NODE_SIZE[type];
     const counts = hidden.get(node.id) ?? { upstream: 0, downstream: 0 };
     const emphasis = emphasisOf(node.id);
     nodes.push({
@@ -208,7 +239,7 @@ export function toFlowElements(
       width: size.width,
       height: size.height,
       measured: { ...size },
-      handles: HANDLES[type],
+      handles: ownSize ? handlesOf(type, ownSize) : HANDLES[type],
       selected: node.id === selectedId,
       className: emphasis === "dim" ? "tl-node-dim" : undefined,
       ariaLabel: describeNode(node, counts.upstream, counts.downstream),

@@ -1,6 +1,6 @@
 /**
  * The explorer's state lives in the address: focus node, depth, direction, granularity, selection,
- * expansions, node budget and as-of point. The address is read and written by the one view query
+ * expansions, node budget, as-of point, and the columns view with its selected field. The address is read and written by the one view query
  * (`lib/schemas/view-query.ts`: a bad value is shown with its fix, never silently replaced), so
  * copying the address reproduces the view.
  */
@@ -28,6 +28,10 @@ export interface ExplorerState {
   asOf?: string;
   /** Node budget of the view (absent: the explorer's default). */
   limit?: number;
+  /** Dataset nodes open into their fields (column lineage). */
+  columns?: boolean;
+  /** The field whose column-lineage path is highlighted (datasetField:<ns>:<dataset>:<field>). */
+  field?: string;
 }
 
 /** The graph a node's id belongs to: versions and runs live in the version graph. */
@@ -41,5 +45,6 @@ export function granularityOf(id: string): Granularity {
  * and expansions are dropped (the new focus is selected, its panel open); depth and direction carry over.
  */
 export function recentre(state: ExplorerState, node: string): ExplorerState {
-  return { ...state, node, view: granularityOf(node), selected: node, expand: [] };
+  const { field: _field, ...rest } = state;
+  return { ...rest, node, view: granularityOf(node), selected: node, expand: [] };
 }

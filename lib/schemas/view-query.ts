@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Direction, Granularity } from "@/lib/lineage/types";
-import { nodeTypeOf } from "@/lib/lineage/node-id";
+import { isDatasetFieldId, nodeTypeOf } from "@/lib/lineage/node-id";
 import { granularityOf, type ExplorerState, type Expansion } from "@/lib/lineage/url-state";
 import { DETAIL_LISTS, DETAIL_PAGE_SIZE, MAX_DETAIL_PAGE_SIZE } from "@/lib/lineage/types";
 
@@ -60,6 +60,18 @@ export const ViewQuerySchema = z.object({
   expand: z.array(ExpansionSchema).max(VIEW_MAX_EXPANSIONS).default([]),
   asOf: AsOfSchema,
   selected: nodeIdSchema.nullish().transform((v) => v ?? null),
+  /** The explorer's columns view (`columns=1`): dataset nodes open into their fields. */
+  columns: z
+    .union([z.boolean(), z.enum(["1", "0", "true", "false"])])
+    .optional()
+    .transform((v) => v === true || v === "1" || v === "true"),
+  /** The field whose column-lineage path the explorer highlights. */
+  field: z
+    .string()
+    .trim()
+    .max(2_000)
+    .refine((id) => isDatasetFieldId(id), "expected a field id such as datasetField:<namespace>:<dataset>:<field>")
+    .optional(),
 });
 
 export type ViewQuery = z.output<typeof ViewQuerySchema>;
@@ -93,7 +105,7 @@ function readExpansion(raw: string): unknown {
 /** The raw view query of an address or API request (`nodeId` is the API's name for `node`). */
 function rawViewQuery(params: ParamsLike): Record<string, unknown> {
   const raw: Record<string, unknown> = { node: params.get("node") ?? params.get("nodeId") ?? "" };
-  for (const name of ["view", "depth", "direction", "limit", "asOf", "selected"] as const) {
+  for (const name of ["view", "depth", "direction", "limit", "asOf", "selected", "columns", "field"] as const) {
     const value = params.get(name);
     if (value !== null && value !== "") raw[name] = value;
   }
@@ -152,15 +164,17 @@ export function toExplorerState(query: ViewQuery): ExplorerState & { node: strin
     expand: query.expand as Expansion[],
     ...(query.asOf ? { asOf: query.asOf } : {}),
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    ...(query.columns ? { columns: true } : {}),
+    ...(query.field ? { field: query.field } : {}),
   };
 }
 
 /**
  * The canonical search params of a view (the address's names: node, depth, direction, view,
- * selected, expand, asOf, limit). `nodeParam` renames `node` for the API (`nodeId`).
+ * selected, expand, asOf, limit, columns, field). `nodeParam` renames `node` for the API (`nodeId`).
  */
 export function viewQueryParams(
-  query: Pick<ViewQuery, "node" | "depth" | "direction"> & Partial<Pick<ViewQuery, "view" | "selected" | "expand" | "asOf" | "limit">>,
+  query: Pick<ViewQuery, "node" | "depth" | "direction"> & Partial<Pick<ViewQuery, "view" | "selected" | "expand" | "asOf" | "limit" | "columns" | "field">>,
   nodeParam: "node" | "nodeId" = "node",
 ): URLSearchParams {
   const params = new URLSearchParams();
@@ -172,6 +186,8 @@ export function viewQueryParams(
   for (const e of query.expand ?? []) params.append("expand", `${e.direction === "upstream" ? "up" : "down"}:${e.id}`);
   if (query.asOf) params.set("asOf", query.asOf);
   if (query.limit !== undefined) params.set("limit", String(query.limit));
+  if (query.columns) params.set("columns", "1");
+  if (query.field) params.set("field", query.field);
   return params;
 }
 
@@ -217,3 +233,23 @@ export const ColumnLineageQuerySchema = z.object({
   asOf: AsOfSchema,
 });
 
+
+/** Most datasets one GET /api/v1/column-lineage/fields asks about: a view's node budget. */
+export const MAX_FIELD_DATASETS = VIEW_DEFAULT_LIMIT;
+
+/** GET /api/v1/column-lineage/fields?dataset=<id>&dataset=<id>…: the fields of a view's datasets. */
+export const DatasetFieldsQuerySchema = z.object({
+  dataset: z
+    .array(z.string().trim().max(2_000).refine((id) => nodeTypeOf(id) === "dataset", "expected a dataset id such as dataset:<namespace>:<name>"))
+    .min(1, "name at least one dataset")
+    .max(MAX_FIELD_DATASETS),
+  asOf: AsOfSchema,
+});
+
+/** GET /api/v1/column-lineage/impact?nodeId=<field>[&format=csv][&limit=][&asOf=] */
+export const FieldImpactQuerySchema = z.object({
+  nodeId: z.string().trim().min(1, "required").max(2_000).refine((id) => isDatasetFieldId(id), "expected a field id such as datasetField:<namespace>:<dataset>:<field>"),
+  format: z.enum(["json", "csv"]).default("json"),
+  limit: z.coerce.number().int("expected a whole number").min(1).max(VIEW_MAX_LIMIT).default(VIEW_MAX_LIMIT),
+  asOf: AsOfSchema,
+});

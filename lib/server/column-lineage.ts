@@ -1,5 +1,5 @@
 import "server-only";
-import type { ColumnLineageGraph, ColumnLineageInputField, ColumnLineageNode, DatasetFieldSummary, FieldTransformation, SchemaField } from "@/lib/lineage/columns";
+import type { ColumnLineageGraph, ColumnLineageInputField, ColumnLineageNode, DatasetFieldSummary, FieldImpact, FieldTransformation, SchemaField } from "@/lib/lineage/columns";
 import { isDatasetFieldId, nodeTypeOf } from "@/lib/lineage/node-id";
 import { AppError } from "./errors";
 import type { Queryable } from "./store/types";
@@ -250,5 +250,114 @@ export async function getDatasetFields(q: Queryable, datasetKeys: readonly strin
   for (const r of rows) {
     (out[r.datasetKey] ??= []).push({ id: r.id, field: r.field, type: r.type, hasLineage: Number(r.edges) > 0, isMasked: Number(r.masked) > 0 });
   }
+  return out;
+}
+
+/** How far an impact walk goes, in hops of either kind (the lineage API's depth bound). */
+const IMPACT_MAX_HOPS = 50;
+
+/**
+ * Everything downstream of a field (see FieldImpact): its field path hop by hop over FieldEdge,
+ * the datasets holding those fields, then the dataset graph (Edge: dataset -> job -> dataset)
+ * onward from them, so a model trained on a feature table shows even without column lineage into
+ * it. At most `limit` fields and `limit` datasets.
+ */
+export async function getFieldImpact(q: Queryable, fieldKey: string, limit: number): Promise<FieldImpact> {
+  if (!isDatasetFieldId(fieldKey)) {
+    throw new AppError("bad_request", "Impact starts at one field.", [{ path: "nodeId", message: "expected datasetField:<namespace>:<dataset>:<field>" }]);
+  }
+  const [start] = await startFields(q, fieldKey);
+  let truncated = false;
+  const hopsOf = new Map<number, number>([[start, 0]]);
+  let frontier = [start];
+  for (let hop = 1; hop <= IMPACT_MAX_HOPS && frontier.length > 0; hop++) {
+    const rows = await inChunks(frontier, (chunk) =>
+      q.all<{ next: number }>(`SELECT "targetId" AS "next" FROM "FieldEdge" WHERE "sourceId" IN (${placeholders(chunk.length)})`, chunk),
+    );
+    const next: number[] = [];
+    for (const { next: raw } of rows) {
+      const id = Number(raw);
+      if (hopsOf.has(id)) continue;
+      if (hopsOf.size > limit) {
+        truncated = true;
+        break;
+      }
+      hopsOf.set(id, hop);
+      next.push(id);
+    }
+    frontier = next;
+  }
+  const nodes = await inChunks([...hopsOf.keys()], (chunk) =>
+    q.all<FieldNodeRow>(`SELECT "id", "key", "datasetKey", "namespace", "dataset", "field" FROM "FieldNode" WHERE "id" IN (${placeholders(chunk.length)})`, chunk),
+  );
+  const own = nodes.find((n) => Number(n.id) === start);
+  const fields = nodes
+    .filter((n) => Number(n.id) !== start)
+    .map((n) => ({ id: n.key, namespace: n.namespace, dataset: n.dataset, field: n.field, hops: hopsOf.get(Number(n.id)) ?? 0 }))
+    .sort((a, b) => a.hops - b.hops || compareText(a.id, b.id));
+
+  // Datasets by column lineage: the fewest field hops to any of their fields.
+  const datasetHops = new Map<string, { hops: number; via: "column" | "dataset" }>();
+  for (const n of nodes) {
+    if (Number(n.id) === start) continue;
+    const hops = hopsOf.get(Number(n.id)) ?? 0;
+    const seen = datasetHops.get(n.datasetKey);
+    if (!seen || hops < seen.hops) datasetHops.set(n.datasetKey, { hops, via: "column" });
+  }
+  // Onward through the dataset graph, from the field's own dataset and every dataset reached.
+  const startKeys = [...(own ? [own.datasetKey] : []), ...datasetHops.keys()];
+  const nodeRows = await inKeyChunks(startKeys, (chunk) =>
+    q.all<{ id: number; key: string }>(`SELECT "id", "key" FROM "Node" WHERE "key" IN (${placeholders(chunk.length)})`, chunk),
+  );
+  const visited = new Set(nodeRows.map((r) => Number(r.id)));
+  let datasetFrontier = nodeRows.map((r) => ({ id: Number(r.id), hops: r.key === own?.datasetKey ? 0 : (datasetHops.get(r.key)?.hops ?? 0) }));
+  for (let step = 0; step < IMPACT_MAX_HOPS * 2 && datasetFrontier.length > 0 && datasetHops.size < limit; step++) {
+    const hopsById = new Map(datasetFrontier.map((f) => [f.id, f.hops]));
+    const rows = await inChunks([...hopsById.keys()], (chunk) =>
+      q.all<{ source: number; id: number; key: string; type: string }>(
+        `SELECT e."sourceId" AS "source", n."id", n."key", n."type" FROM "Edge" e JOIN "Node" n ON n."id" = e."targetId"
+         WHERE e."sourceId" IN (${placeholders(chunk.length)})`,
+        chunk,
+      ),
+    );
+    const next: { id: number; hops: number }[] = [];
+    for (const r of rows) {
+      const id = Number(r.id);
+      if (visited.has(id)) continue;
+      visited.add(id);
+      // A job passes its dataset's hops on; a dataset after a job is one hop further.
+      const hops = (hopsById.get(Number(r.source)) ?? 0) + (r.type === "dataset" ? 1 : 0);
+      if (r.type === "dataset" && !datasetHops.has(r.key)) {
+        if (datasetHops.size >= limit) {
+          truncated = true;
+          break;
+        }
+        datasetHops.set(r.key, { hops, via: "dataset" });
+      }
+      if (r.type === "dataset" || r.type === "job") next.push({ id, hops });
+    }
+    datasetFrontier = next;
+  }
+  const datasetRows = await inKeyChunks([...datasetHops.keys()], (chunk) =>
+    q.all<{ key: string; namespace: string; name: string; kind: string }>(
+      `SELECT "key", "namespace", "name", "kind" FROM "Dataset" WHERE "key" IN (${placeholders(chunk.length)})`,
+      chunk,
+    ),
+  );
+  const byKey = new Map(datasetRows.map((d) => [d.key, d]));
+  // A dataset named only by a columnLineage facet has no Dataset row: its field says its name.
+  const fieldDataset = new Map(nodes.map((n) => [n.datasetKey, n]));
+  const datasets = [...datasetHops].map(([key, { hops, via }]) => {
+    const row = byKey.get(key);
+    const named = fieldDataset.get(key);
+    return { id: key, namespace: row?.namespace ?? named?.namespace ?? "", name: row?.name ?? named?.dataset ?? key, kind: row?.kind ?? "data", hops, via };
+  });
+  datasets.sort((a, b) => a.hops - b.hops || compareText(a.id, b.id));
+  return { field: fieldKey, fields, datasets, truncated };
+}
+
+async function inKeyChunks<T>(keys: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < keys.length; i += CHUNK) out.push(...(await read(keys.slice(i, i + CHUNK))));
   return out;
 }

@@ -183,4 +183,79 @@ test.describe("GET /api/v1/column-lineage", () => {
     );
     expect(body.changes[0]).toMatchObject({ label: "v2", schemaChanges: { added: ["arm"], removed: ["site"], retyped: [{ field: "dose_mg", from: "float", to: "string" }] } });
   });
+
+  test("impact: everything downstream of a field with hops, datasets onward through the dataset graph, as JSON and CSV", async ({ request }) => {
+    const { status, body } = await getJson<{ fields: { id: string; hops: number }[]; datasets: { id: string; kind: string; hops: number; via: string }[] }>(
+      request,
+      `/api/v1/column-lineage/impact?${new URLSearchParams({ nodeId: "datasetField:gs://mock-bucket:copied.csv:a" })}`,
+    );
+    expect(status).toBe(200);
+    expect(body.fields.map((f) => `${f.id}@${f.hops}`)).toEqual([
+      "datasetField:bigquery:mock-project.test.upload:a@1",
+      "datasetField:bigquery:mock-project.test.upload_cp:a@2",
+      "datasetField:gs://mock-bucket:result.csv:a@3",
+    ]);
+    expect(body.datasets.map((d) => `${d.id}@${d.hops}:${d.via}`)).toEqual([
+      "dataset:bigquery:mock-project.test.upload@1:column",
+      "dataset:bigquery:mock-project.test.upload_cp@2:column",
+      "dataset:gs://mock-bucket:result.csv@3:column",
+    ]);
+    const csv = await request.get(`/api/v1/column-lineage/impact?${new URLSearchParams({ nodeId: "datasetField:gs://mock-bucket:copied.csv:a", format: "csv" })}`);
+    expect(csv.headers()["content-type"]).toContain("text/csv");
+    expect(csv.headers()["content-disposition"]).toContain("attachment");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines).toEqual([
+      "kind,namespace,dataset,field,hops,via,id",
+      "field,bigquery,mock-project.test.upload,a,1,column,datasetField:bigquery:mock-project.test.upload:a",
+      "field,bigquery,mock-project.test.upload_cp,a,2,column,datasetField:bigquery:mock-project.test.upload_cp:a",
+      "field,gs://mock-bucket,result.csv,a,3,column,datasetField:gs://mock-bucket:result.csv:a",
+      "data,bigquery,mock-project.test.upload,,1,column,dataset:bigquery:mock-project.test.upload",
+      "data,bigquery,mock-project.test.upload_cp,,2,column,dataset:bigquery:mock-project.test.upload_cp",
+      "data,gs://mock-bucket,result.csv,,3,column,dataset:gs://mock-bucket:result.csv",
+    ]);
+    expectError(await getJson(request, `/api/v1/column-lineage/impact?nodeId=${encodeURIComponent("dataset:bigquery:x")}`), 400, "bad_request");
+    expectError(await getJson(request, `/api/v1/column-lineage/impact?nodeId=${encodeURIComponent("datasetField:bigquery:x:y")}`), 404, "not_found");
+  });
+
+  test("impact goes on through the dataset graph where column lineage stops: the model trained on a feature table", async ({ request }) => {
+    const ns = uniqueNamespace("impact");
+    const base = { producer: "https://github.com/threadline/tests/api", schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent", eventType: "COMPLETE" };
+    const features = {
+      ...base,
+      eventTime: new Date().toISOString(),
+      run: { runId: randomUUID() },
+      job: { namespace: ns, name: "featurise" },
+      inputs: [{ namespace: ns, name: "patients" }],
+      outputs: [
+        {
+          namespace: ns,
+          name: "features",
+          facets: {
+            columnLineage: {
+              _producer: "https://github.com/threadline/tests/api",
+              _schemaURL: "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+              fields: { pid_hash: { inputFields: [{ namespace: ns, name: "patients", field: "patient_id", transformations: [{ type: "DIRECT", subtype: "TRANSFORMATION", masking: true }] }] } },
+            },
+          },
+        },
+      ],
+    };
+    const train = { ...base, eventTime: new Date().toISOString(), run: { runId: randomUUID() }, job: { namespace: ns, name: "train" }, inputs: [{ namespace: ns, name: "features" }], outputs: [{ namespace: ns, name: "model", facets: { datasetType: { _producer: "https://github.com/threadline/tests/api", _schemaURL: "https://openlineage.io/spec/facets/1-0-1/DatasetTypeDatasetFacet.json", datasetType: "MODEL" } } }] };
+    expect((await postEvent(request, features)).status).toBe(201);
+    expect((await postEvent(request, train)).status).toBe(201);
+    const { body } = await getJson<{ datasets: { id: string; kind: string; hops: number; via: string }[] }>(
+      request,
+      `/api/v1/column-lineage/impact?${new URLSearchParams({ nodeId: `datasetField:${ns}:patients:patient_id` })}`,
+    );
+    expect(body.datasets).toEqual([
+      { id: `dataset:${ns}:features`, namespace: ns, name: "features", kind: "data", hops: 1, via: "column" },
+      { id: `dataset:${ns}:model`, namespace: ns, name: "model", kind: "model", hops: 2, via: "dataset" },
+    ]);
+    const fields = await getJson<{ datasets: Record<string, { field: string; hasLineage: boolean; isMasked: boolean }[]> }>(
+      request,
+      `/api/v1/column-lineage/fields?${new URLSearchParams([["dataset", `dataset:${ns}:features`], ["dataset", `dataset:${ns}:patients`]])}`,
+    );
+    expect(fields.body.datasets[`dataset:${ns}:features`]).toEqual([{ id: `datasetField:${ns}:features:pid_hash`, field: "pid_hash", type: null, hasLineage: true, isMasked: true }]);
+    expect(fields.body.datasets[`dataset:${ns}:patients`]).toEqual([{ id: `datasetField:${ns}:patients:patient_id`, field: "patient_id", type: null, hasLineage: false, isMasked: false }]);
+  });
 });

@@ -131,6 +131,7 @@ export function NodeBox({
   title,
   subtitle,
   aside,
+  below,
   testId,
 }: {
   data: LineageNodeData;
@@ -138,6 +139,8 @@ export function NodeBox({
   title: string;
   subtitle: ReactNode;
   aside?: ReactNode;
+  /** Drawn under the header (a dataset's fields in the columns view); the header keeps its height. */
+  below?: ReactNode;
   testId: string;
 }) {
   const isZoomedOut = useIsZoomedOut();
@@ -155,7 +158,8 @@ export function NodeBox({
     isSelected && !isFocus ? "ring-2 ring-accent/70 shadow-overlay" : "",
   );
 
-  if (isZoomedOut) {
+  // A node with a field list keeps it when zoomed out: the fields are what the columns view is for.
+  if (isZoomedOut && !below) {
     return (
       <div className={boxClasses} style={style} data-testid={testId} data-minimal="true">
         <div className="absolute inset-0 rounded-[inherit] opacity-15" style={{ background: colour }} aria-hidden="true" />
@@ -183,7 +187,7 @@ export function NodeBox({
         </span>
       ) : null}
       <div className="absolute bottom-0 left-0 top-0 w-1.5 rounded-l-[7px]" style={{ background: colour }} aria-hidden="true" />
-      <div className="flex h-full items-center gap-2 pl-4 pr-3">
+      <div className={cn("flex items-center gap-2 pl-4 pr-3", below ? "h-[70px]" : "h-full")}>
         <span
           className="flex h-7 w-7 shrink-0 items-center justify-center rounded-md"
           style={{ color: colour, background: `color-mix(in srgb, ${colour} 14%, transparent)` }}
@@ -206,6 +210,7 @@ export function NodeBox({
           </div>
         </div>
       </div>
+      {below ? <div className="pl-1.5">{below}</div> : null}
       <NodeHandles />
       <ExpandButton id={node.id} direction="upstream" count={hiddenUpstream} name={title} />
       <ExpandButton id={node.id} direction="downstream" count={hiddenDownstream} name={title} />
