@@ -101,3 +101,35 @@ describe("diffLineage", () => {
     expect(d.inputs.changed).toEqual([]);
   });
 });
+
+describe("diffLineage and schemas", () => {
+  it("reports how an input's schema changed between the good output's version and the failed one's", () => {
+    const g = new VersionGraphBuilder();
+    const good = g.version("features", "f1", { schema: [["patient_id", "string"], ["dose_mg", "float"], ["site", "string"]] });
+    const bad = g.version("features", "f2", { schema: [["patient_id", "string"], ["dose_mg", "string"], ["arm", "string"]] });
+    const outGood = g.version("scores", "s1");
+    const outBad = g.version("scores", "s2", { isFailed: true });
+    g.run("score", "r1", { inputs: [good], outputs: [outGood] });
+    g.run("score", "r2", { inputs: [bad], outputs: [outBad], state: "FAILED" });
+    const diff = diffLineage(g.graph, outBad, outGood);
+    expect(diff.inputs.changed[0].schemaChanges).toEqual([
+      { field: "dose_mg", change: "retyped", typeBefore: "float", typeAfter: "string" },
+      { field: "arm", change: "added", typeBefore: null, typeAfter: "string" },
+      { field: "site", change: "removed", typeBefore: "string", typeAfter: null },
+    ]);
+    const top = diff.ranked.find((r) => r.kind === "input-changed")!;
+    expect(top.title).toBe("Input features: f1 → f2, schema changed");
+    expect(top.detail).toContain("`dose_mg` became string (was float)");
+  });
+
+  it("says nothing of schemas when a side recorded none", () => {
+    const g = new VersionGraphBuilder();
+    const good = g.version("features", "f1");
+    const bad = g.version("features", "f2", { schema: [["dose_mg", "string"]] });
+    const outGood = g.version("scores", "s1");
+    const outBad = g.version("scores", "s2");
+    g.run("score", "r1", { inputs: [good], outputs: [outGood] });
+    g.run("score", "r2", { inputs: [bad], outputs: [outBad] });
+    expect(diffLineage(g.graph, outBad, outGood).inputs.changed[0].schemaChanges).toEqual([]);
+  });
+});

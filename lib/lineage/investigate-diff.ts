@@ -25,6 +25,12 @@ import {
   type VersionGraph,
   type VersionGraphNode,
 } from "./investigate-graph";
+import { describeSchemaChange, schemaChanges, type SchemaChange, type SchemaField } from "./columns";
+
+/** Schema changes from one version to another; none when either side recorded no schema. */
+function schemaChangesBetween(before: SchemaField[] | undefined, after: SchemaField[] | undefined): SchemaChange[] {
+  return before && after && before.length > 0 && after.length > 0 ? schemaChanges(before, after) : [];
+}
 
 export interface ParameterDifference {
   /** The run on a's side. */
@@ -59,6 +65,8 @@ export interface InputChange {
   bVersion: string | null;
   run: string;
   depth: number;
+  /** How the dataset's schema changed from b's version to a's (fields added, removed, retyped). */
+  schemaChanges: SchemaChange[];
 }
 
 export interface CodeDifference {
@@ -232,6 +240,7 @@ export function diffLineage(graph: VersionGraph, a: string, b: string): LineageD
           bVersion: node(vb)?.version ?? null,
           run: ra,
           depth,
+          schemaChanges: schemaChangesBetween(node(vb)?.schema, node(va)?.schema),
         });
         changedA.add(va);
         counterpartB.add(vb);
@@ -303,8 +312,10 @@ function rank(diff: LineageDiff, graph: VersionGraph): RankedDifference[] {
       kind: "input-changed",
       node: c.a,
       counterpart: c.b,
-      title: `${isModel ? "Checkpoint" : "Input"} ${va?.name ?? c.node}: ${c.bVersion ?? "?"} → ${c.aVersion ?? "?"}`,
-      detail: `${labelOf(node(c.run), c.run)} read ${va?.name ?? c.node}@${c.aVersion ?? "?"} instead of @${c.bVersion ?? "?"}`,
+      title: `${isModel ? "Checkpoint" : "Input"} ${va?.name ?? c.node}: ${c.bVersion ?? "?"} → ${c.aVersion ?? "?"}${c.schemaChanges.length > 0 ? ", schema changed" : ""}`,
+      detail:
+        `${labelOf(node(c.run), c.run)} read ${va?.name ?? c.node}@${c.aVersion ?? "?"} instead of @${c.bVersion ?? "?"}` +
+        (c.schemaChanges.length > 0 ? `; its schema changed: ${c.schemaChanges.map(describeSchemaChange).join("; ")}` : ""),
       depth: c.depth,
       score: scoreOf("input-changed", c.depth, isModel ? 1 : 0),
       reason: reasonOf(c.a, c.run),

@@ -5,6 +5,7 @@
  * from the projection, unit tests build it by hand.
  */
 import type { LineageEdge, RunState } from "./types";
+import type { SchemaField } from "./columns";
 
 /** Why a version or run changed, as the threadline_change facet recorded it. */
 export interface ChangeNote {
@@ -42,6 +43,8 @@ export interface VersionGraphNode {
   change: ChangeNote | null;
   /** When it was made (ISO-8601). */
   time: string | null;
+  /** A version's schema (its schema facet's fields by path), when recorded. */
+  schema?: SchemaField[];
 }
 
 export interface VersionGraph {

@@ -22,6 +22,7 @@ import { computeSynthetic, describeSyntheticBasis, syntheticReport, type Synthet
 import { nodeTypeOf, runIdOf, nodeId } from "@/lib/lineage/node-id";
 import { type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readEvaluationMetrics, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
+import { schemaFieldsOf } from "@/lib/lineage/columns";
 import { compareMetrics, type MetricComparisonRow } from "@/lib/lineage/metric-comparison";
 import { readFacets, readFailedChecks, readFailureReasons, readRunParameters } from "@/lib/schemas/columns";
 
@@ -168,6 +169,7 @@ export async function collectVersionGraph(
         rowCount: stats && typeof stats.rowCount === "number" ? stats.rowCount : null,
         change: changeOf(facets),
         time: v?.createdAt ?? null,
+        schema: schemaFieldsOf(facets),
       };
     } else if (r.type === "run") {
       const run = runs.get(r.key);

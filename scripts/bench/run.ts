@@ -3,7 +3,7 @@
 //   --quick            the reduced set (about five minutes once the app is built): stores of 10k and
 //                      100k edges, API queries on the 100k store, fewer repeats, dagre once at 5k/10k
 //   --json             print one JSON object of figures on stdout (the table goes to stderr)
-//   --only=a,b         run some sections: layout, store, api, post, browser, mlflow, provenance
+//   --only=a,b         run some sections: layout, store, api, post, browser, mlflow, provenance, columns
 //   --no-build         never run `npm run build` (use .next as it is)
 //   --reuse-store      keep generated stores in the temp cache and reuse them when nothing that
 //                      shapes them changed (skips the batched-ingest figures of reused stores)
@@ -25,6 +25,7 @@ import { buildStore, measureStorage, type StorageFigures, type StoreIngestResult
 import { runBrowserBench, type BrowserFigures } from "./lib/browser-bench";
 import { runMlflowBench, type MlflowBenchFigures } from "./lib/mlflow-bench";
 import { runProvenanceBench, type ProvenanceBenchFigures } from "./lib/provenance-bench";
+import { runColumnsBench, type ColumnFigures } from "./lib/columns-bench";
 
 const ROOT = process.cwd();
 const args = new Set(process.argv.slice(2));
@@ -134,6 +135,7 @@ interface Figures {
   server?: { storeEdges: number; afterQueries?: MemoryFigures; atEnd?: MemoryFigures };
   mlflow?: MlflowBenchFigures;
   provenance?: ProvenanceBenchFigures;
+  columns?: ColumnFigures;
   checks?: Check[];
 }
 
@@ -180,6 +182,12 @@ async function main(): Promise<void> {
     }
 
     // MLflow import of a synthetic 10,000-run file store, next to batched ingest of the same events.
+    // Column lineage: its own store of field edges, through the real write path.
+    if (runs("columns")) {
+      const fieldEdges = isQuick ? 100_000 : 1_000_000;
+      figures.columns = await runColumnsBench(path.join(work, "columns.db"), { fieldEdges, fieldsPerDataset: 20, samples: isQuick ? 200 : 500, seed: SEED }, log);
+    }
+
     if (runs("mlflow")) {
       figures.mlflow = await runMlflowBench(work, { runs: 10_000, seed: SEED }, log);
     }
@@ -449,6 +457,10 @@ function evaluate(f: Figures): void {
     const at = `${Math.round(f.provenance.digests / 1000)}k digests`;
     atMost(`provenance digest lookup p95 (${at})`, f.provenance.lookup.p95, 5, "ms", `index probe alone p95 ${round(f.provenance.probe.p95)} ms`);
   }
+  if (f.columns) {
+    const edges = `${Math.round(f.columns.fieldEdges / 1000)}k field edges, ${f.columns.fieldsPerDataset} fields per dataset`;
+    atMost(`column lineage 3-hop field walk p95 (${edges})`, f.columns.walkUpstream.p95, 10, "ms", `CPU p95 ${round(f.columns.walkUpstreamCpu.p95)} ms; load average ${os.loadavg()[0]!.toFixed(1)}`);
+  }
   const storage = f.storage?.[String(PLAN.serverScale)] ?? Object.values(f.storage ?? {}).at(-1);
   if (storage) atMost(`DB bytes per edge incl. both indexes (${Math.round(storage.edges / 1000)}k edges)`, storage.bytesPerEdge, 70, "B");
   const edges = `${(f.server?.storeEdges ?? 0) / 1000}k edges`;
@@ -473,6 +485,14 @@ function printTable(f: Figures): void {
       const size = Number.isNaN(l.edges) ? `${l.nodes} n` : `${l.nodes} n/${l.edges} e`;
       out(pad(size, 18) + pad(l.algorithm, 24) + pad(time, 30) + pad(Number.isNaN(l.cpuMs.median) ? "-" : String(round(l.cpuMs.median)), 10) + pad(Number.isNaN(l.crossings) ? "-" : String(l.crossings), 12) + (Number.isNaN(l.edgeLength) ? "-" : Math.round(l.edgeLength)));
     }
+  }
+  if (f.columns) {
+    const c = f.columns;
+    out();
+    out(`Column lineage (${c.fieldEdges} field edges, ${c.datasets} datasets of ${c.fieldsPerDataset} fields, ingested in ${round(c.ingestSeconds)} s)`);
+    out(`  3-hop field walk, upstream: p50 ${round(c.walkUpstream.p50)} ms, p95 ${round(c.walkUpstream.p95)} ms, p99 ${round(c.walkUpstream.p99)} ms; CPU p50 ${round(c.walkUpstreamCpu.p50)} ms, p95 ${round(c.walkUpstreamCpu.p95)} ms (${c.fieldsPerAnswer.upstream} fields per answer, n=${c.walkUpstream.n})`);
+    out(`  3-hop field walk, both ways: p50 ${round(c.walkBoth.p50)} ms, p95 ${round(c.walkBoth.p95)} ms, p99 ${round(c.walkBoth.p99)} ms; CPU p50 ${round(c.walkBothCpu.p50)} ms, p95 ${round(c.walkBothCpu.p95)} ms (${c.fieldsPerAnswer.both} fields per answer)`);
+    out(`  bytes per field edge (FieldEdge table and both indexes): ${round(c.bytesPerFieldEdge)}; per field (FieldNode): ${round(c.bytesPerFieldNode)}`);
   }
   if (f.store) {
     out();

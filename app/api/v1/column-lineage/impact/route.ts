@@ -1,8 +1,8 @@
-import { getSqlite, getStore } from "@/lib/server/db";
+import { requireReader } from "@/lib/server/auth";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFieldImpact } from "@/lib/server/column-lineage";
 import { inTurn } from "@/lib/server/read-guard";
-import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import { resolveViewPoint, storeAt } from "@/lib/server/views";
 import { fieldImpactCsv } from "@/lib/lineage/columns";
 import { queryOf } from "@/lib/schemas/query";
@@ -13,9 +13,11 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/column-lineage/impact?nodeId=<field>[&format=csv] — everything downstream of one field, with hops
 export async function GET(request: Request) {
   try {
+    await requireReader(request, getStore());
     const { nodeId, format, limit, asOf } = FieldImpactQuerySchema.parse(queryOf(request));
-    const point = resolveViewPoint(getSqlite(), asOf);
-    const store = point.isAsOf ? sqliteStore(storeAt(getSqlite(), point)) : getStore();
+    const point = await resolveViewPoint(getStore(), asOf);
+    // As of an earlier event: the replayed copy of the store then (see as-of-store.ts).
+    const store = await storeAt(getStore(), point);
     const impact = await inTurn(() => getFieldImpact(store, nodeId, limit));
     if (format === "csv") {
       const name = nodeId.replace(/^datasetField:/, "").replace(/[^\w.-]+/g, "_").slice(0, 80);
