@@ -9,7 +9,7 @@ import { ingestEvents } from "@/lib/server/ingest";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { FailureScope } from "@/lib/lineage/investigate-view";
 import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, storeWithRowsOf } from "../support/stores";
 
 const source = createTestDatabase();
 let truth: FailureScope[];
@@ -48,16 +48,9 @@ describe("listFailureScopes", () => {
 });
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-    await copyLineageTables(sqliteStore(source.db), t.store);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const store = storeWithRowsOf(backend, () => sqliteStore(source.db));
 
   it("answers the same scopes for the same rows", async () => {
-    expect(await listFailureScopes(t.store)).toEqual(truth);
+    expect(await listFailureScopes(store())).toEqual(truth);
   });
 });

@@ -19,7 +19,7 @@ import { describeNodes, getLineage, toLineageNode, type LineageQuery } from "@/l
 import type { Direction, LineageGraph } from "@/lib/lineage/types";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
 import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, storeWithRowsOf } from "../support/stores";
 
 /** The node description query as it was: every node joined with every node table. */
 const REFERENCE_DESCRIBE = `
@@ -196,14 +196,7 @@ beforeAll(() => {
 
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-    await copyLineageTables(storeOver(db), t.store);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const store = storeWithRowsOf(backend, () => storeOver(db));
 
     describe("getLineage without an as-of point", () => {
     it("answers exactly what the as-of path answers at the log head, for every depth, direction and budget", async () => {
@@ -216,8 +209,8 @@ describe.each(BACKENDS)("on %s", (backend) => {
           [3, "downstream", 20],
           [10, "both", 200],
         ] as [number, Direction, number][]) {
-          const live = await getLineage(t.store, { nodeId, depth, direction, limit });
-          const asOf = await getLineage(t.store, { nodeId, depth, direction, limit, asOfSeq: head });
+          const live = await getLineage(store(), { nodeId, depth, direction, limit });
+          const asOf = await getLineage(store(), { nodeId, depth, direction, limit, asOfSeq: head });
           expect(live).toEqual(asOf);
           compared++;
         }
@@ -231,7 +224,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
           (r) => [r.key, r],
         ),
       );
-      const described = await describeNodes(t.store, keys);
+      const described = await describeNodes(store(), keys);
       expect(described).toHaveLength(keys.length);
       for (const node of described) {
         const r = reference.get(node.id)!;
@@ -249,7 +242,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
 
     it("lists a neighbourhood's edges ordered by source then target text, as before", async () => {
       const hub = foci()[0]!;
-      const graph = await getLineage(t.store, { nodeId: hub, depth: 2, direction: "both", limit: 500 });
+      const graph = await getLineage(store(), { nodeId: hub, depth: 2, direction: "both", limit: 500 });
       const order = graph.edges.map((e) => e.source + e.target);
       expect(order).toEqual([...order].sort((a, b) => (a < b ? -1 : 1)));
       expect(graph.edges.length).toBeGreaterThan(20);
@@ -291,7 +284,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
               const expected = await expectedLineage(query);
               let actual: LineageGraph | { error: string };
               try {
-                actual = await getLineage(t.store, query);
+                actual = await getLineage(store(), query);
               } catch (error) {
                 actual = { error: (error as Error).message };
               }

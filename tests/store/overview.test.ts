@@ -9,7 +9,7 @@ import { getOverview } from "@/lib/server/overview";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { StoreOverview } from "@/lib/lineage/types";
 import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, storeWithRowsOf } from "../support/stores";
 
 // The truth: the demo story ingested through the write path into SQLite, read there.
 const source = createTestDatabase();
@@ -35,17 +35,10 @@ describe("the overview's truth", () => {
 });
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-    await copyLineageTables(sqliteStore(source.db), t.store);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const store = storeWithRowsOf(backend, () => sqliteStore(source.db));
 
   it("answers the same overview and counts for the same rows", async () => {
-    expect(await getOverview(t.store)).toEqual(truth);
-    expect(await getStats(t.store)).toEqual(truth.stats);
+    expect(await getOverview(store())).toEqual(truth);
+    expect(await getStats(store())).toEqual(truth.stats);
   });
 });

@@ -14,17 +14,17 @@ import { ingestEvents } from "@/lib/server/ingest";
 import { getCauses, getDiff, getInvestigation, getSynthetic, listFailedOutputs } from "@/lib/server/investigate";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { createShare, getSharedNode, openShare, sharedViewQuery } from "@/lib/server/shares";
-import type { Queryable } from "@/lib/server/store/types";
+import type { Queryable, Store } from "@/lib/server/store/types";
 import { readView, resolveViewPoint, storeAt } from "@/lib/server/views";
 import { AuditQuerySchema } from "@/lib/schemas/audit";
 import { ShareCreateSchema } from "@/lib/schemas/share";
 import { parseViewQuery } from "@/lib/schemas/view-query";
 import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, LINEAGE_TABLES, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, LINEAGE_TABLES, storeWithRowsOf } from "../support/stores";
 
 const S = DEMO_STORY;
 const source = createTestDatabase();
-let sqlite: Queryable;
+let sqlite: Store;
 let shareToken: string;
 beforeAll(async () => {
   const outcomes = ingestEvents(source.db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
@@ -94,14 +94,7 @@ async function readEverything(db: Queryable) {
 }
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-    await copyLineageTables(sqlite as never, t.store, [...LINEAGE_TABLES, "Share"]);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const store = storeWithRowsOf(backend, () => sqlite, [...LINEAGE_TABLES, "Share"]);
 
   it("answers every read as SQLite does for the same rows, now and as of earlier points", async () => {
     const truth = await readEverything(sqlite);
@@ -111,6 +104,6 @@ describe.each(BACKENDS)("on %s", (backend) => {
     expect(truth.investigation.diff).not.toBeNull();
     expect(truth.audit.events.length).toBeGreaterThan(0);
     expect(truth.share.opened.status).toBe("active");
-    expect(await readEverything(t.store)).toEqual(truth);
+    expect(await readEverything(store())).toEqual(truth);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { storeOver } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { searchNodes, suggestNodes } from "@/lib/server/search";
 import { createTestDatabase, runEvent } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, storeWithRowsOf } from "../support/stores";
 
 const RATE = "0190a1b2-0000-7000-8000-0000000000e1";
 const SWEEP_A = "0190a1b2-0000-7000-8000-0000000000e2";
@@ -35,16 +35,9 @@ afterAll(() => source.cleanup());
 const QUERIES = ["fine-tuned", "fine tuned", "finetuned", "binding affinity", "bindng afinity", "kinase", "assays", "generate", "hit-rate%", "lr_0.1", "%", "_", "a"];
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-    await copyLineageTables(storeOver(source.db), t.store);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const store = storeWithRowsOf(backend, () => storeOver(source.db));
 
-  const ids = async (query: string) => (await searchNodes(t.store, query)).map((r) => r.id);
+  const ids = async (query: string) => (await searchNodes(store(), query)).map((r) => r.id);
 
   it("finds the fine-tuned model however its name is typed, misspelt too", async () => {
     for (const query of ["fine-tuned", "fine tuned", "finetuned", "binding affinity", "bindng afinity"]) {
@@ -54,7 +47,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
 
   it("takes % and _ as characters, not as wildcards", async () => {
     // "hit-rate1" is a near miss of "hit-rate%" (a typo away), never an exact match of it.
-    const rate = await searchNodes(t.store, "hit-rate%");
+    const rate = await searchNodes(store(), "hit-rate%");
     expect(rate[0]?.id).toBe("dataset:reports:hit-rate%");
     expect(rate.find((r) => r.id === "dataset:reports:hit-rate1")?.score ?? 0).toBeLessThan(rate[0]!.score);
     expect(await ids("%")).toEqual(["dataset:reports:hit-rate%"]);
@@ -66,9 +59,9 @@ describe.each(BACKENDS)("on %s", (backend) => {
     const sqlite = storeOver(source.db);
     for (const query of QUERIES) {
       for (const type of ["all", "dataset", "model", "job"] as const) {
-        expect(await searchNodes(t.store, query, { type }), `${query} (${type})`).toEqual(await searchNodes(sqlite, query, { type }));
+        expect(await searchNodes(store(), query, { type }), `${query} (${type})`).toEqual(await searchNodes(sqlite, query, { type }));
       }
     }
-    expect(await suggestNodes(t.store)).toEqual(await suggestNodes(sqlite));
+    expect(await suggestNodes(store())).toEqual(await suggestNodes(sqlite));
   });
 });

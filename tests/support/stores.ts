@@ -4,6 +4,7 @@
  * once per backend with `describe.each(BACKENDS)`.
  */
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 import type { Backend } from "@/lib/config";
 import { openSqlite } from "@/lib/server/db";
@@ -62,5 +63,26 @@ export async function createTestStore(backend: Backend): Promise<TestStore> {
   };
 }
 
+/**
+ * The setup of a read suite: a store of `backend` holding a copy of the rows of `source` (called
+ * when the suite starts, after the file's own setup filled it), made before the suite's cases and
+ * dropped after them. The cases read it through the returned getter.
+ */
+export function storeWithRowsOf(backend: Backend, source: () => Store, tables?: readonly string[]): () => Store {
+  let t: TestStore | undefined;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+    await copyTables(source(), t.store, tables);
+  }, STORE_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+  return () => {
+    if (!t) throw new Error("the store is made before the suite's cases");
+    return t.store;
+  };
+}
+
 /** The harness's copy of a store's rows (scripts/harness/copy-tables.ts), named as the suites use it. */
 export { copyTables as copyLineageTables, LINEAGE_TABLES } from "@/scripts/harness/copy-tables";
+import { copyTables } from "@/scripts/harness/copy-tables";
