@@ -41,7 +41,7 @@ let readLimiter: TokenBucketLimiter | null = null;
 /**
  * The per-client read rate limit (THREADLINE_READ_RATE_LIMIT_PER_SECOND, burst
  * THREADLINE_READ_RATE_LIMIT_BURST): one token bucket per API key or session, else per address (the
- * last X-Forwarded-For entry). Checked here, before any route runs, so a flood of reads costs a map
+ * X-Forwarded-For entry THREADLINE_TRUSTED_PROXIES from the end, lib/client-identity.ts). Checked here, before any route runs, so a flood of reads costs a map
  * lookup each. Writes have their own limit per sender (lib/server/rate-limit.ts).
  */
 function limitReads(request: NextRequest): NextResponse | null {
@@ -49,7 +49,7 @@ function limitReads(request: NextRequest): NextResponse | null {
   const config = getConfig();
   readLimiter ??= new TokenBucketLimiter({ ratePerSecond: config.THREADLINE_READ_RATE_LIMIT_PER_SECOND, burst: config.THREADLINE_READ_RATE_LIMIT_BURST });
   if (!readLimiter.isEnabled) return null;
-  const decision = readLimiter.take(readerKey(request));
+  const decision = readLimiter.take(readerKey(request, config.THREADLINE_TRUSTED_PROXIES));
   if (decision.isAllowed) return null;
   const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
   const response = apiError(429, "rate_limited", `Too many reads: the limit is ${config.THREADLINE_READ_RATE_LIMIT_PER_SECOND} per second per client (bursts up to ${config.THREADLINE_READ_RATE_LIMIT_BURST}). Retry after ${retryAfter} s.`);

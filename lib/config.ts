@@ -181,6 +181,12 @@ const ConfigSchema = z.object({
     .transform((url) => new URL(url).origin)
     .optional(),
   /**
+   * How many proxies in front of Threadline append to X-Forwarded-For (lib/client-identity.ts): the
+   * client's address for per-address limits is the entry that many from the end. 0: no proxy, the
+   * socket's address (which a client talking to Next directly can override by sending the header).
+   */
+  THREADLINE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /**
    * Reads (lib/server/read-guard.ts, proxy.ts): API GETs per second refilled per client (its key or
    * session, else its address) and the burst allowed, 0 turns the limit off; how many expensive
    * reads (exports, big walks) run at once; the node and byte budgets of one export.

@@ -6,7 +6,12 @@ import { findExcessiveNesting, MAX_BODY_NESTING } from "./limits";
 import { requireWriter } from "./auth";
 import type { Queryable } from "./store/types";
 
-export { clientAddress } from "@/lib/client-identity";
+import { clientAddress as addressOf } from "@/lib/client-identity";
+
+/** The client's address for per-address limits, behind THREADLINE_TRUSTED_PROXIES proxies (lib/client-identity.ts). */
+export function clientAddress(request: Request): string {
+  return addressOf(request, getConfig().THREADLINE_TRUSTED_PROXIES);
+}
 
 /** Reading requests safely: size limits before parsing, gzip with a bound, JSON with a clear error. */
 

@@ -28,8 +28,8 @@ function getWriteLimiter(): TokenBucketLimiter {
 
 /**
  * Whose bucket a write draws from: the authenticated sender, or for anonymous writes the client
- * address (`clientAddress`: the last X-Forwarded-For entry; a client can forge that header, so in demo mode the limit
- * is a guard against accidents, not against an adversary; set API keys for that).
+ * address (`clientAddress`, behind THREADLINE_TRUSTED_PROXIES proxies; with none a client can forge it, so in demo
+ * mode the limit is a guard against accidents, not against an adversary; set API keys for that).
  */
 export function rateLimitKey(request: Request, sender: string): string {
   if (sender !== "anonymous") return `sender:${sender}`;

@@ -26,7 +26,7 @@ function busy(message: string): AppError {
 export async function withExpensiveRead<T>(request: Request, task: () => T | Promise<T>): Promise<T> {
   const config = getConfig();
   gate ??= new ConcurrencyGate(config.THREADLINE_EXPENSIVE_READS, config.THREADLINE_EXPENSIVE_READS * 4);
-  const key = readerKey(request);
+  const key = readerKey(request, config.THREADLINE_TRUSTED_PROXIES);
   const mine = runningByClient.get(key) ?? 0;
   if (mine >= PER_CLIENT) throw busy("You already have a large read (an export or a big view) under way; retry when it is done.");
   runningByClient.set(key, mine + 1);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConcurrencyGate } from "./concurrency";
 import { FailureLockout } from "./sign-in-guard";
 
@@ -80,5 +80,30 @@ describe("ConcurrencyGate", () => {
     while (releases.length) releases.shift()!();
     expect(await Promise.all(results.slice(0, 3))).toEqual([{ ran: true, value: "done" }, { ran: true, value: "done" }, { ran: true, value: "done" }]);
     expect(peak).toBe(2);
+  });
+
+  it("answers a task that waited longer than `maxWaitMs` with ran: false, and never runs it", async () => {
+    vi.useFakeTimers();
+    try {
+      const gate = new ConcurrencyGate(1, 5, 2_000);
+      let release = () => {};
+      const first = gate.run(() => new Promise<string>((resolve) => (release = () => resolve("first"))));
+      let isSecondRun = false;
+      const second = gate.run(async () => {
+        isSecondRun = true;
+        return "second";
+      });
+      await vi.advanceTimersByTimeAsync(1_999);
+      const third = gate.run(async () => "third");
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await second).toEqual({ ran: false });
+      expect(isSecondRun).toBe(false);
+      release();
+      expect(await first).toEqual({ ran: true, value: "first" });
+      // The third was queued 1 ms ago: the place passes to it, not to the expired second.
+      expect(await third).toEqual({ ran: true, value: "third" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

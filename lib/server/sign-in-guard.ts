@@ -10,9 +10,11 @@ import { ConcurrencyGate } from "./concurrency";
  * - **per user name**: the same with a higher threshold, so guesses spread over many addresses stop
  *   too, while the real person, signing in from their own address, is not locked out by someone
  *   else's ten wrong guesses;
- * - **concurrency**: at most `maxConcurrentChecks` password checks run at once and `maxQueued` wait;
- *   beyond that a sign-in is answered 429 at once, so a flood cannot queue up minutes of scrypt in
- *   front of the real person's attempt.
+ * - **concurrency**: at most `maxConcurrentChecks` password checks run at once and `maxQueued` wait,
+ *   none longer than `maxQueueWaitMs`; beyond that a sign-in is answered 429 with Retry-After, so a
+ *   flood cannot queue up seconds of scrypt in front of the real person's attempt. The wait is
+ *   bounded in time, not only in number: on a busy machine a check takes several times longer, and
+ *   16 queued checks were 11 s of waiting.
  * A locked-out attempt is refused before its password is checked, with the same answer whether the
  * user exists or not. Kept in memory per process: a restart forgets lock-outs, which only helps an
  * attacker who can restart the server.
@@ -80,6 +82,7 @@ export const SIGN_IN_LIMITS = {
   perUser: { maxFailures: 50, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
   maxConcurrentChecks: 2,
   maxQueuedChecks: 16,
+  maxQueueWaitMs: 2_000,
   /** A sign-in body is two short strings: anything bigger is refused before it is read. */
   maxBodyBytes: 4 * 1024,
   /** Every failed sign-in is answered no sooner than this, whatever made it fail. */
@@ -88,7 +91,7 @@ export const SIGN_IN_LIMITS = {
 
 const byAddress = new FailureLockout(SIGN_IN_LIMITS.perAddress);
 const byUser = new FailureLockout(SIGN_IN_LIMITS.perUser);
-const checks = new ConcurrencyGate(SIGN_IN_LIMITS.maxConcurrentChecks, SIGN_IN_LIMITS.maxQueuedChecks);
+const checks = new ConcurrencyGate(SIGN_IN_LIMITS.maxConcurrentChecks, SIGN_IN_LIMITS.maxQueuedChecks, SIGN_IN_LIMITS.maxQueueWaitMs);
 
 function throttled(retryAfterMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));

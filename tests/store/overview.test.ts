@@ -34,6 +34,25 @@ describe("the overview's truth", () => {
   });
 });
 
+describe("getStats", () => {
+  it("answers from the counts of the same log head, and counts again once another handle appends", async () => {
+    const fresh = createTestDatabase();
+    try {
+      const events = buildDrugDiscoveryEvents();
+      ingestEvents(fresh.db, events.slice(0, 10), { sender: "demo" });
+      const reader = sqliteStore(fresh.db);
+      const first = await getStats(reader);
+      expect(first.events).toBe(10);
+      expect(await getStats(reader)).toEqual(first);
+      // Another writer (the ingest CLI, another server) appends behind this handle's back.
+      ingestEvents(fresh.db, events.slice(10, 12), { sender: "cli" });
+      expect((await getStats(reader)).events).toBe(12);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+});
+
 describe.each(BACKENDS)("on %s", (backend) => {
   const store = storeWithRowsOf(backend, () => sqliteStore(source.db));
 

@@ -68,6 +68,8 @@ export async function runSecurityScenario(log: (line: string) => void = () => un
         THREADLINE_ADMIN_USER: ADMIN.username,
         THREADLINE_ADMIN_PASSWORD: ADMIN.password,
         THREADLINE_BODY_TIMEOUT_MS: "3000",
+        // The attacks name their address in X-Forwarded-For, as one proxy in front would.
+        THREADLINE_TRUSTED_PROXIES: "1",
         // Read limits on, tuned down from the default 100/s (bursts of 300) so that one client on a
         // busy two-core machine, which cannot reach 100 reads a second, still meets them.
         THREADLINE_READ_RATE_LIMIT_PER_SECOND: "20",
@@ -201,7 +203,19 @@ export async function runSecurityScenario(log: (line: string) => void = () => un
     }
     check("next= never leads off the origin", hrefs.every((h) => h === "/"), `Continue links: ${hrefs.join(" ")}`);
 
-    // 9. Malformed escapes, unknown API paths, HSTS, slow bodies, flags of others.
+    // 9. The audit log read anonymously: no senders, no raw payloads, no filtering by sender.
+    const anonymousLog = await send(base, { method: "GET", path: "/api/v1/audit/events?limit=50", headers: as("10.8.0.1") });
+    const anonymousRecord = await send(base, { method: "GET", path: "/api/v1/audit/events/1", headers: as("10.8.0.1") });
+    const senderGuess = await send(base, { method: "GET", path: `/api/v1/audit/events?sender=${encodeURIComponent("api-key")}`, headers: as("10.8.0.1") });
+    const logEvents = (JSON.parse(anonymousLog.body) as { events?: { sender: string | null }[] }).events ?? [];
+    const record = JSON.parse(anonymousRecord.body) as { sender?: string | null; payload?: unknown };
+    check(
+      "anonymous readers see no senders or raw payloads in the audit log, nor filter by sender",
+      logEvents.length > 0 && logEvents.every((e) => e.sender === null) && record.sender === null && record.payload === null && senderGuess.status === 401,
+      `${logEvents.length} events, senders ${[...new Set(logEvents.map((e) => String(e.sender)))].join(",")}; record payload ${JSON.stringify(record.payload)}; sender filter ${senderGuess.status}`,
+    );
+
+    // 10. Malformed escapes, unknown API paths, HSTS, slow bodies, flags of others.
     const malformed = ["/api/v1/nodes/%E0%A4%A", "/api/v1/shares/%E0%A4%A", "/api/v1/flags/%E0%A4%A/impact.csv", "/api/v1/audit/events/%E0%A4%A", "/share/%E0%A4%A", "/investigate/flags/%E0%A4%A"];
     const malformedResults = await Promise.all(malformed.map((p) => send(base, { method: "GET", path: p, headers: as("10.9.0.1") })));
     check("malformed escapes answer 400 with security headers", malformedResults.every((r) => r.status === 400 && r.headers["x-content-type-options"] === "nosniff" && r.body.includes('"bad_request"')), malformedResults.map((r) => r.status).join(","));
