@@ -11,6 +11,7 @@ import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-ic
 import { durationBetween, formatCount, formatDateTime, formatDuration, formatRelative, shortRunId } from "@/components/format";
 import { investigateHref } from "@/components/investigate/investigate-href";
 import { requirePageReader } from "@/lib/server/auth-context";
+import { catalogHref } from "@/lib/schemas/catalog";
 
 // The overview reads the live store on every request.
 export const dynamic = "force-dynamic";
@@ -39,24 +40,37 @@ function StoreSummary({ overview, invalidSignatures }: { overview: StoreOverview
   const { stats } = overview;
   // The request time: relative times on this page are "ago" from when it was rendered.
   const now = Date.now();
-  const counts: { label: string; value: number; testId: string }[] = [
-    { label: "Datasets", value: stats.datasets, testId: "stat-datasets" },
+  // Counts of what can be browsed open that list: datasets and jobs in the catalogue, events in the audit log.
+  const counts: { label: string; value: number; testId: string; href?: string }[] = [
+    { label: "Datasets", value: stats.datasets, testId: "stat-datasets", href: catalogHref({ type: "dataset" }) },
     { label: "Dataset versions", value: stats.datasetVersions, testId: "stat-dataset-versions" },
-    { label: "Jobs", value: stats.jobs, testId: "stat-jobs" },
+    { label: "Jobs", value: stats.jobs, testId: "stat-jobs", href: catalogHref({ type: "job" }) },
     { label: "Runs", value: stats.runs, testId: "stat-runs" },
     { label: "Lineage edges", value: stats.edges, testId: "stat-edges" },
-    { label: "Events", value: stats.events, testId: "stat-events" },
+    { label: "Events", value: stats.events, testId: "stat-events", href: "/audit" },
   ];
 
   return (
     <div className="space-y-6">
       <section aria-label="Store counts" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        {counts.map((count) => (
-          <div key={count.label} className="rounded-lg border border-line bg-surface px-4 py-3 shadow-card" data-testid={count.testId}>
-            <p className="text-xs font-medium uppercase tracking-wide text-ink-muted">{count.label}</p>
-            <p className="mt-1 text-2xl font-semibold tabular-nums text-ink">{formatCount(count.value)}</p>
-          </div>
-        ))}
+        {counts.map((count) => {
+          const body = (
+            <>
+              <p className="text-xs font-medium uppercase tracking-wide text-ink-muted">{count.label}</p>
+              <p className="mt-1 text-2xl font-semibold tabular-nums text-ink">{formatCount(count.value)}</p>
+            </>
+          );
+          const box = "block rounded-lg border border-line bg-surface px-4 py-3 shadow-card";
+          return count.href ? (
+            <Link key={count.label} href={count.href} className={`${box} hover:border-accent`} data-testid={count.testId}>
+              {body}
+            </Link>
+          ) : (
+            <div key={count.label} className={box} data-testid={count.testId}>
+              {body}
+            </div>
+          );
+        })}
       </section>
 
       <div className="grid gap-6 lg:grid-cols-3">
@@ -156,11 +170,13 @@ function StoreSummary({ overview, invalidSignatures }: { overview: StoreOverview
           ) : (
             <ul className="divide-y divide-line">
               {overview.namespaces.map((ns) => (
-                <li key={ns.namespace} className="flex items-center justify-between gap-3 px-4 py-3">
-                  <span className="min-w-0 truncate font-mono text-sm text-ink">{ns.namespace}</span>
-                  <span className="shrink-0 text-xs text-ink-muted">
-                    {formatCount(ns.datasets)} datasets · {formatCount(ns.jobs)} jobs
-                  </span>
+                <li key={ns.namespace}>
+                  <Link href={catalogHref({ namespace: ns.namespace })} className="flex items-center justify-between gap-3 px-4 py-3 hover:bg-surface-muted" data-testid="namespace-link">
+                    <span className="min-w-0 truncate font-mono text-sm text-ink" title={ns.namespace}>{ns.namespace}</span>
+                    <span className="shrink-0 text-xs text-ink-muted">
+                      {formatCount(ns.datasets)} datasets · {formatCount(ns.jobs)} jobs
+                    </span>
+                  </Link>
                 </li>
               ))}
             </ul>

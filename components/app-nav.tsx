@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 
 const links = [
   { href: "/", label: "Overview" },
+  { href: "/catalog", label: "Catalogue" },
   { href: "/lineage", label: "Explorer" },
   { href: "/investigate", label: "Investigate" },
   { href: "/provenance", label: "Provenance" },

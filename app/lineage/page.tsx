@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { LineageExplorer, type PrefetchedView } from "@/components/lineage/lineage-explorer";
 import { getStore } from "@/lib/server/db";
 import { markSignatureStatuses } from "@/lib/server/signers";
+import { getStartingPoints } from "@/lib/server/catalog";
 import { describeNodes } from "@/lib/server/lineage";
 import { readView } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
@@ -62,10 +63,13 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
 export default async function LineagePage({ searchParams }: { searchParams: SearchParams }) {
   // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
   await requirePageReader(getStore());
-  const prefetched = await prefetchFirstView(toSearchParams(await searchParams));
+  const params = toSearchParams(await searchParams);
+  // No node chosen: the start page suggests where to begin.
+  const hasNode = !!(params.get("node") ?? params.get("nodeId"));
+  const [prefetched, startingPoints] = await Promise.all([prefetchFirstView(params), hasNode ? null : getStartingPoints(getStore())]);
   return (
     <Suspense fallback={<p className="p-6 text-sm text-ink-muted">Loading the explorer…</p>}>
-      <LineageExplorer prefetched={prefetched} />
+      <LineageExplorer prefetched={prefetched} startingPoints={startingPoints} />
     </Suspense>
   );
 }

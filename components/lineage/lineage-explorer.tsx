@@ -4,7 +4,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import type { Direction, Granularity, LineageGraph, NodeDetail } from "@/lib/lineage/types";
+import type { Direction, Granularity, LineageGraph, NodeDetail, StartingPoints } from "@/lib/lineage/types";
 import { nodeApiPath, nodeId as makeNodeId } from "@/lib/lineage/node-id";
 import { toFlowElements, toLayoutInput, structureKey, NODE_SIZE, type FlowEdge, type NodeSize } from "@/lib/lineage/flow-mapping";
 import type { ColumnLineageGraph, DatasetFieldSummary } from "@/lib/lineage/columns";
@@ -19,10 +19,10 @@ import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
-import { openSearch } from "@/components/search/search-dialog";
 import { errorMessage } from "@/components/api-client";
 import { ExplorerActionsContext, type ExplorerActions } from "./explorer-actions";
 import { ExplorerToolbar } from "./explorer-toolbar";
+import { ExplorerStart } from "./explorer-start";
 import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
 import { SidePanel } from "./side-panel";
@@ -68,7 +68,7 @@ export interface PrefetchedView {
  * view and back/forward walk through re-centrings, depth and direction changes and expansions.
  * Selection uses replace: clicking around a view does not flood the history.
  */
-export function LineageExplorer({ prefetched = NO_PREFETCH }: { prefetched?: PrefetchedView[] }) {
+export function LineageExplorer({ prefetched = NO_PREFETCH, startingPoints = null }: { prefetched?: PrefetchedView[]; startingPoints?: StartingPoints | null }) {
   const router = useRouter();
   const searchParams = useSearchParams();
   const address = useMemo(() => readExplorerAddress(searchParams), [searchParams]);
@@ -87,7 +87,7 @@ export function LineageExplorer({ prefetched = NO_PREFETCH }: { prefetched?: Pre
 
   if ("problems" in address) return <ViewAddressProblems problems={address.problems} />;
   const { state } = address;
-  if (!state.node) return <ExplorerStart />;
+  if (!state.node) return <ExplorerStart points={startingPoints} />;
   return (
     <PrefetchedResources.Provider value={prefetchedByUrl}>
       <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} />
@@ -527,31 +527,6 @@ function CanvasLoading({ label }: { label: string }) {
         ))}
       </div>
       <p className="text-sm text-ink-muted">{label}</p>
-    </div>
-  );
-}
-
-/** /lineage with no focus: where to start. */
-function ExplorerStart() {
-  return (
-    <div className="mx-auto w-full max-w-2xl px-6 py-16">
-      <EmptyState
-        title="Pick a starting point"
-        action={
-          <div className="flex flex-wrap justify-center gap-2">
-            <Button variant="primary" onClick={openSearch} data-testid="start-search">
-              Search by name
-            </Button>
-            <Link href="/" className={buttonClasses("secondary")}>
-              Browse runs on the overview
-            </Link>
-          </div>
-        }
-      >
-        <p>
-          The explorer draws the lineage around one dataset, model, job, version or run. Find one with the search box above (Ctrl K), or open a run from the overview.
-        </p>
-      </EmptyState>
     </div>
   );
 }

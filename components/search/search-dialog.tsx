@@ -341,10 +341,10 @@ export function SearchDialog() {
         aria-haspopup="dialog"
         aria-keyshortcuts="Control+K Meta+K"
         aria-label="Search datasets, models, jobs"
-        className="flex h-9 min-w-0 items-center gap-2 rounded-md border border-line bg-surface-muted px-2.5 text-sm text-ink-muted transition-colors hover:border-line-strong hover:text-ink lg:w-full lg:max-w-xs lg:px-3"
+        className="flex h-9 min-w-0 items-center gap-2 rounded-md border border-line bg-surface-muted px-2.5 text-sm text-ink-muted transition-colors hover:border-line-strong hover:text-ink xl:w-full xl:max-w-xs xl:px-3"
       >
         <SearchGlyph />
-        <span className="hidden min-w-0 flex-1 truncate text-left lg:block">Search datasets, models, jobs…</span>
+        <span className="hidden min-w-0 flex-1 truncate text-left xl:block">Search datasets, models, jobs…</span>
         <kbd className="hidden rounded border border-line bg-surface px-1.5 font-mono text-[11px] text-ink-faint xl:inline">
           {shortcut}
         </kbd>

@@ -232,6 +232,38 @@ export interface StoreStats {
   edges: number;
 }
 
+/** A dataset, model or job as the catalogue lists it. */
+export interface CatalogItem {
+  id: string;
+  type: "dataset" | "job";
+  namespace: string;
+  name: string;
+  /** Dataset kind (data, model, prompt, output, eval) or the job's kind; null when unknown. */
+  kind: string | null;
+  description: string | null;
+  updatedAt: string;
+  /** Versions of a dataset, runs of a job. */
+  children: number;
+}
+
+/** One page of the catalogue, with how many of each type the filters match (models are datasets too). */
+export interface CatalogPage {
+  items: CatalogItem[];
+  counts: { dataset: number; model: number; job: number };
+  /** Items of the asked type (datasets and jobs for "all") the filters match. */
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/** Where the explorer suggests to start when no node is chosen (GET /lineage without a node). */
+export interface StartingPoints {
+  stats: StoreStats;
+  models: CatalogItem[];
+  recent: CatalogItem[];
+  failed: FailedOutput[];
+}
+
 /** A run with the job it belongs to, for the home page's run lists. */
 export interface RunWithJob extends RunSummary {
   job: NodeRef;

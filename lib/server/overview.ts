@@ -1,5 +1,5 @@
 import "server-only";
-import { getStats } from "./catalog";
+import { getStats, listNamespaces } from "./catalog";
 import type { Queryable } from "./store/types";
 import type { FailedOutput, LineageSource, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -41,17 +41,13 @@ async function runsWithJob(store: Queryable, where: string, limit: number): Prom
 }
 
 export async function getOverview(store: Queryable): Promise<StoreOverview> {
-  const namespaces = await store.all<{ namespace: string; jobs: number; datasets: number }>(
-    `SELECT "namespace", SUM(CASE WHEN "type" = 'job' THEN 1 ELSE 0 END) AS "jobs", SUM(CASE WHEN "type" = 'dataset' THEN 1 ELSE 0 END) AS "datasets"
-     FROM "Node" WHERE "type" IN ('job', 'dataset') GROUP BY "namespace" ORDER BY "namespace"`,
-  );
   return {
     stats: await getStats(store),
-    namespaces,
+    namespaces: await listNamespaces(store),
     sources: await lineageSources(store),
     recentRuns: await runsWithJob(store, "", 12),
     failedRuns: await runsWithJob(store, `WHERE r."state" = 'FAILED'`, 12),
-    failedOutputs: await failedOutputs(store, 12),
+    failedOutputs: await listFailedOutputs(store, 12),
   };
 }
 
@@ -94,7 +90,8 @@ interface FailedVersionRow {
   kind: string;
 }
 
-async function failedOutputs(store: Queryable, limit: number): Promise<FailedOutput[]> {
+/** The latest failed outputs (versions whose run or evaluation failed them), newest first. */
+export async function listFailedOutputs(store: Queryable, limit: number): Promise<FailedOutput[]> {
   const rows = await store.all<FailedVersionRow>(
     `SELECT v."key", v."version", v."createdAt", v."producedByRunId", v."reason", v."isSynthetic", v."contentHash", v."failureReasons",
             d."key" AS "datasetKey", d."namespace", d."name", d."kind"

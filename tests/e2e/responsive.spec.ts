@@ -12,6 +12,9 @@ const PAGES = [
   `/lineage?node=${encodeURIComponent(DEMO_STORY.fineTunedModel)}&selected=${encodeURIComponent(DEMO_STORY.fineTunedModel)}`,
   `/investigate?node=${encodeURIComponent(DEMO_STORY.failedBatch)}`,
   "/investigate",
+  `/investigate/causes?node=${encodeURIComponent(DEMO_STORY.generatedBatches)}`,
+  "/catalog",
+  "/lineage",
   "/audit",
   "/share",
 ];
@@ -35,8 +38,8 @@ test.describe("1024x768", () => {
   for (const path of PAGES) {
     test(`${path}: every nav link is clickable and nothing scrolls sideways`, async ({ page }) => {
       await page.goto(path);
-      await expect(page.locator('nav[aria-label="Main"] a')).toHaveCount(5);
-      await expect.poll(() => navLinksClickable(page)).toEqual({ Overview: true, Explorer: true, Investigate: true, Provenance: true, "Audit log": true });
+      await expect(page.locator('nav[aria-label="Main"] a')).toHaveCount(6);
+      await expect.poll(() => navLinksClickable(page)).toEqual({ Overview: true, Catalogue: true, Explorer: true, Investigate: true, Provenance: true, "Audit log": true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     });
