@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getStore } from "@/lib/server/db";
 import { listCatalog, listNamespaces } from "@/lib/server/catalog";
+import { requirePageReader } from "@/lib/server/auth-context";
 import { CATALOG_PAGE_SIZE, CatalogQuerySchema, catalogHref, type CatalogQuery, type CatalogType } from "@/lib/schemas/catalog";
 import type { CatalogItem } from "@/lib/lineage/types";
 import { lineageHref } from "@/components/lineage/lineage-href";
@@ -33,6 +34,8 @@ const TABS: { type: CatalogType; label: string }[] = [
  * and namespaces.
  */
 export default async function CatalogPage({ searchParams }: { searchParams: SearchParams }) {
+  // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
+  await requirePageReader(getStore());
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
   const parsed = CatalogQuerySchema.safeParse(raw);
   if (!parsed.success) {
