@@ -91,7 +91,7 @@ function NavLink({ href, label, isCurrent }: { href: string; label: string; isCu
       href={href}
       aria-current={isCurrent ? "page" : undefined}
       className={cn(
-        "whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors lg:px-3",
+        "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium transition-colors xl:px-3",
         isCurrent ? "bg-accent-soft text-accent" : "text-ink-muted hover:bg-surface-muted hover:text-ink",
       )}
     >

@@ -31,6 +31,7 @@ test.describe("catalogue", () => {
     await info.attach("catalogue-models", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
     await page.getByTestId("catalog-type-all").click();
+    await expect(page).toHaveURL("/catalog");
     await page.getByLabel("Name contains").fill("molecules");
     await page.getByTestId("catalog-apply").click();
     await expect(page).toHaveURL(/\/catalog\?q=molecules/);
