@@ -89,4 +89,21 @@ test.describe("provenance", () => {
     await expect(rows.first().getByRole("link")).toHaveAttribute("href", new RegExp(encodeURIComponent(DEMO_STORY.tamperedSignatureBatch).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     await expect(rows.first()).toContainText(DEMO_SIGNER_NAME);
   });
+
+  test("graph nodes carry the signature status: verified on the artefact's batch, invalid on the rewritten one", async ({ page }, info) => {
+    await page.goto(`/lineage?${new URLSearchParams({ node: DEMO_STORY.artefactBatch, depth: "1" })}`);
+    await expect(nodeOnCanvas(page, DEMO_STORY.artefactBatch).getByTestId("badge-signature")).toHaveAttribute("data-status", "verified");
+    await page.screenshot({ path: info.outputPath("explorer-signed-batch.png") });
+    await page.goto(`/lineage?${new URLSearchParams({ node: DEMO_STORY.tamperedSignatureBatch, selected: DEMO_STORY.tamperedSignatureBatch, depth: "1" })}`);
+    await expect(nodeOnCanvas(page, DEMO_STORY.tamperedSignatureBatch).getByTestId("badge-signature")).toHaveAttribute("data-status", "invalid");
+    await expect(page.getByTestId("panel-signature").getByTestId("signature-status")).toHaveAttribute("data-status", "invalid");
+  });
+
+  test("the producer keys page lists the demo's registered producer as active", async ({ page }, info) => {
+    await page.goto("/admin/signers");
+    const row = page.getByTestId("signer-row").filter({ hasText: DEMO_SIGNER_NAME });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText("active");
+    await page.screenshot({ path: info.outputPath("producer-keys.png"), fullPage: true });
+  });
 });
