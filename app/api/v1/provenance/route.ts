@@ -10,8 +10,9 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/provenance?digest=sha256:<hex> | ?watermark=<scheme>:<payload> — where an artefact came from
 export async function GET(request: Request) {
   try {
-    const { digest, watermark } = ProvenanceQuerySchema.parse(queryOf(request));
+    // Private reads first: an anonymous reader learns nothing, not even which parameter is wrong.
     await requireReader(request, getStore());
+    const { digest, watermark } = ProvenanceQuerySchema.parse(queryOf(request));
     const answer = digest ? await lookupDigest(getStore(), digest) : await lookupWatermark(getStore(), watermark!);
     return Response.json(answer);
   } catch (error) {
