@@ -3,7 +3,7 @@ import type { FailedOutput, RunWithJob, StoreOverview } from "@/lib/lineage/type
 import { getStore } from "@/lib/server/db";
 import { getOverview } from "@/lib/server/overview";
 import { listInvalidSignatures, type InvalidSignature } from "@/lib/server/signers";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

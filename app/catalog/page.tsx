@@ -6,7 +6,7 @@ import { listCatalog, listNamespaces } from "@/lib/server/catalog";
 import { requirePageReader } from "@/lib/server/auth-context";
 import { CATALOG_PAGE_SIZE, CatalogQuerySchema, catalogHref, type CatalogQuery, type CatalogType } from "@/lib/schemas/catalog";
 import type { CatalogItem } from "@/lib/lineage/types";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-icon";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

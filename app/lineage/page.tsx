@@ -3,10 +3,9 @@ import { headers } from "next/headers";
 import { Suspense } from "react";
 import { LineageExplorer, type PrefetchedView } from "@/components/lineage/lineage-explorer";
 import { getStore } from "@/lib/server/db";
-import { markSignatureStatuses } from "@/lib/server/signers";
 import { getStartingPoints } from "@/lib/server/catalog";
 import { describeNodes } from "@/lib/server/lineage";
-import { readView } from "@/lib/server/views";
+import { readLineageAnswer } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
 import { granularityOf } from "@/lib/lineage/url-state";
 import { explorerApiUrls, parseViewQuery, readExplorerAddress, toSearchParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
@@ -49,9 +48,7 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
   const views: PrefetchedView[] = [];
   for (const url of [urls.graph, ...urls.expansions]) {
     try {
-      const { graph, point } = await readView(db, parseViewQuery(new URL(url, "http://threadline").searchParams));
-      await markSignatureStatuses(getStore(), graph.nodes);
-      views.push({ url, data: { ...graph, point } });
+      views.push({ url, data: await readLineageAnswer(db, parseViewQuery(new URL(url, "http://threadline").searchParams)) });
     } catch {
       if (url === urls.graph) return [];
     }

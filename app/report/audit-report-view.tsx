@@ -90,6 +90,7 @@ export function AuditReportView({ report, links, verification }: { report: Audit
           <StaticGraph
             nodes={graph.nodes}
             edges={graph.edges}
+            more={graph.more}
             boxes={report.boxes}
             width={report.width}
             height={report.height}

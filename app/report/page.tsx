@@ -4,7 +4,7 @@ import "./report.css";
 import { buildAuditReport } from "@/lib/server/audit-report";
 import { getSqlite, getStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { readViewAddress, toSearchParams, viewQueryParams } from "@/lib/schemas/view-query";
+import { fixedViewAddress, readViewAddress, toSearchParams, viewQueryParams } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { VerificationStatus } from "@/components/audit/verification-status";
 import { AuditReportView } from "./audit-report-view";
@@ -39,7 +39,10 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
     );
   }
   const read = readViewAddress(params);
-  if ("problems" in read) return <ViewAddressProblems problems={read.problems} />;
+  if ("problems" in read) {
+    const fixed = fixedViewAddress(params);
+    return <ViewAddressProblems problems={read.problems} fixedHref={fixed ? `/report?${fixed.toString()}` : undefined} />;
+  }
   const query = read.query;
   const nodeId = query.node;
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { AuditEvent, TouchedNode } from "@/lib/schemas/audit";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-icon";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { formatDateTime, shortRunId } from "@/components/format";

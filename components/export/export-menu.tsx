@@ -21,7 +21,7 @@ export interface ExportMenuProps {
   className?: string;
 }
 
-export type ExportView = Pick<ViewQuery, "node" | "depth" | "direction" | "expand" | "selected"> & { limit?: number; view?: Granularity };
+export type ExportView = Pick<ViewQuery, "node" | "depth" | "direction" | "expand" | "selected"> & Partial<Pick<ViewQuery, "more" | "fold">> & { limit?: number; view?: Granularity };
 
 type Status = { tone: "info" | "error"; text: string } | null;
 
@@ -37,11 +37,12 @@ export function exportQuery(view: ExportView, point: ViewPoint | null, nodeParam
 export function imageCaption(view: ExportView, point: ViewPoint | null, focusLabel: string, nodeCount: number): string[] {
   const scope = view.direction === "both" ? "upstream and downstream" : view.direction;
   const expanded = view.expand.length ? `, ${view.expand.length} expanded` : "";
+  const paged = view.more?.length ? `, ${view.more.length} paged further` : "";
   const at = point
     ? `${point.isAsOf ? "As of" : "At"} event #${point.seq}${point.time ? ` (${point.time.slice(0, 19).replace("T", " ")} UTC)` : ""}${point.hash ? ` · chain hash ${point.hash.slice(0, 16)}…` : ""}`
     : "Log head unknown";
   return [
-    `Threadline lineage of ${focusLabel} · ${view.view ?? granularityOf(view.node)} graph, depth ${view.depth}, ${scope}${expanded} · ${nodeCount} nodes`,
+    `Threadline lineage of ${focusLabel} · ${view.view ?? granularityOf(view.node)} graph, depth ${view.depth}, ${scope}${expanded}${paged} · ${nodeCount} nodes`,
     `${at} · exported ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
   ];
 }
@@ -105,7 +106,7 @@ export function ExportMenu({ view, point, focusLabel, shareToken, className }: E
   const query = exportQuery(view, point);
   const pinnedSeq = point?.seq ?? null;
   const reportHref = (focus: string) =>
-    `/report?${exportQuery(focus === view.node ? view : { node: focus, depth: view.depth, direction: view.direction, expand: [], selected: null }, point, "node")}`;
+    `/report?${exportQuery(focus === view.node ? view : { node: focus, depth: view.depth, direction: view.direction, expand: [], more: [], fold: view.fold, selected: null }, point, "node")}`;
   // A share link offers its snapshot's files from its own addresses (nothing leads out of it).
   const share = shareToken ? `/api/v1/shares/${encodeURIComponent(shareToken)}/export` : null;
   const links = {
@@ -150,7 +151,7 @@ export function ExportMenu({ view, point, focusLabel, shareToken, className }: E
             </MenuButton>
           </MenuGroup>
           <MenuGroup label={pinnedSeq !== null ? `Provenance data, as of event #${pinnedSeq}` : "Provenance data"}>
-            <MenuLink href={links.prov} testId="export-prov" hint="W3C PROV-JSON of the version graph, attested">
+            <MenuLink href={links.prov} testId="export-prov" hint="W3C PROV-JSON of exactly this view, attested">
               PROV-JSON
             </MenuLink>
             <MenuLink href={links.events} testId="export-events" hint="The events behind this view; npm run ingest re-imports them">

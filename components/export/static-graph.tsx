@@ -1,4 +1,5 @@
-import type { LineageEdge, LineageNode } from "@/lib/lineage/types";
+import type { LineageEdge, LineageNode, MorePlaceholder } from "@/lib/lineage/types";
+import { morePlaceholderEdge } from "@/lib/lineage/fan-out";
 import { kindColour, visualKindOf } from "@/components/lineage/node-icon";
 
 /**
@@ -41,7 +42,8 @@ function secondLine(node: LineageNode): string {
 
 export function StaticGraph({
   nodes,
-  edges,
+  edges: viewEdges,
+  more = [],
   boxes: layoutBoxes,
   width,
   height,
@@ -50,6 +52,8 @@ export function StaticGraph({
 }: {
   nodes: LineageNode[];
   edges: LineageEdge[];
+  /** The view's "N more" placeholders (leaves folded away on screen), drawn as dashed pills. */
+  more?: readonly MorePlaceholder[];
   boxes: Record<string, { x: number; y: number; width: number; height: number }>;
   width: number;
   height: number;
@@ -57,11 +61,12 @@ export function StaticGraph({
   title: string;
 }) {
   const boxes = new Map(
-    nodes.flatMap((n) => {
+    [...nodes, ...more].flatMap((n) => {
       const b = layoutBoxes[n.id];
       return b ? [[n.id, { ...b, x: b.x + PAD, y: b.y + PAD }] as const] : [];
     }),
   );
+  const edges = [...viewEdges, ...more.map(morePlaceholderEdge)];
   const w = Math.ceil(width + 2 * PAD);
   const h = Math.ceil(height + 2 * PAD);
   return (
@@ -138,6 +143,18 @@ export function StaticGraph({
                 {[n.isFailed ? "FAILED" : null, n.isFlagged ? "FLAGGED" : null].filter(Boolean).join(" · ")}
               </text>
             ) : null}
+          </g>
+        );
+      })}
+      {more.map((m) => {
+        const b = boxes.get(m.id);
+        if (!b) return null;
+        return (
+          <g key={m.id} data-more-id={m.id}>
+            <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={b.height / 2} fill="#f3f5f8" stroke="#9aa3b0" strokeDasharray="4 3" />
+            <text x={b.x + b.width / 2} y={b.y + b.height / 2 + 4} textAnchor="middle" fontSize="12" fontWeight="600" fill="#4a5563" fontFamily="system-ui, sans-serif">
+              {m.hiddenCount} more
+            </text>
           </g>
         );
       })}

@@ -3,14 +3,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-
-/** A date alone, an ISO-8601 time, or an event sequence number: what the API's asOf accepts. */
-export function isAsOfValue(value: string): boolean {
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return true;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
-  return /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
-}
+import { isAsOfValue } from "@/lib/schemas/view-query";
 
 /**
  * "As of": show a lineage view with only the events up to a time (or event number). The value

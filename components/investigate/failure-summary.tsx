@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { Investigation } from "@/lib/lineage/investigate-view";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "@/components/format";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 
 const SEVERITY_TONE = { low: "neutral", medium: "warning", high: "danger", critical: "danger" } as const;
 

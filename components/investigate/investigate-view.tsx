@@ -9,7 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { formatDateTime } from "@/components/format";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { CausesTable } from "./causes-table";
 import { DifferencesList } from "./differences-list";
 import { FailureSummary } from "./failure-summary";
@@ -17,6 +17,7 @@ import { FlagButton } from "./flag-button";
 import { InvestigateGraph } from "./investigate-graph";
 import { MetricsComparison } from "./metrics-comparison";
 import { ExportMenu } from "@/components/export/export-menu";
+import { AsOfBanner } from "@/components/view/as-of-banner";
 import { investigateHref } from "./investigate-href";
 import { SyntheticCard } from "./synthetic-card";
 import { runIdOf } from "@/lib/lineage/node-id";
@@ -72,6 +73,21 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
   };
 
   return (
+    <>
+    {asOf.isRequested ? (
+      <AsOfBanner
+        point={asOf}
+        back={
+          <Link
+            href={investigateHref(target.id, { compare: comparison.isDefault ? null : comparison.b?.id })}
+            className="font-medium text-accent underline-offset-2 hover:underline"
+            data-testid="as-of-back"
+          >
+            back to when it was made
+          </Link>
+        }
+      />
+    ) : null}
     <div className="mx-auto w-full max-w-[1600px] space-y-4 px-4 py-5 sm:px-6" data-testid="investigate-view" data-node-id={target.id}>
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
@@ -167,10 +183,11 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
                 onSelect={setSelectedId}
                 reveal={reveal}
               />
-              {/* The investigation is everything upstream of the target: exports take the same view. */}
+              {/* The investigation is everything upstream of the target, drawn whole (nothing folded):
+                  exports take the same view, pinned to its event and named by its chain hash. */}
               <ExportMenu
-                view={{ node: target.id, depth: 50, direction: "upstream", expand: [], selected: selectedId }}
-                point={{ seq: asOf.seq, hash: "", time: asOf.time, isAsOf: true }}
+                view={{ node: target.id, depth: 50, direction: "upstream", expand: [], fold: false, selected: selectedId }}
+                point={{ seq: asOf.seq, hash: asOf.hash, time: asOf.time, isAsOf: true }}
                 focusLabel={labelOf(target)}
               />
             </ReactFlowProvider>
@@ -257,5 +274,6 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
         {causes ? <CausesTable causes={causes} /> : null}
       </div>
     </div>
+    </>
   );
 }

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { SyntheticReportView } from "@/lib/lineage/investigate-view";
 import { Card, CardHeader } from "@/components/ui/card";
 import { formatCount } from "@/components/format";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { formatShare } from "./investigate-node";
 import { describeSyntheticBasis } from "@/lib/lineage/synthetic";
 

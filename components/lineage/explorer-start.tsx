@@ -8,7 +8,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { NodeIcon, kindColour, visualKindOf } from "./node-icon";
-import { lineageHref } from "./lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 
 /**
  * /lineage with no node: what to do next. With lineage in the store: search, the catalogue, and a

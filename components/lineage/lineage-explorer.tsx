@@ -9,11 +9,11 @@ import { nodeApiPath, nodeId as makeNodeId } from "@/lib/lineage/node-id";
 import { toFlowElements, toLayoutInput, structureKey, NODE_SIZE, type FlowEdge, type NodeSize } from "@/lib/lineage/flow-mapping";
 import type { ColumnLineageGraph, DatasetFieldSummary } from "@/lib/lineage/columns";
 import { FIELDS_SHOWN, FIELDS_STEP, fieldListHeight, fieldPathOnGraph } from "@/lib/lineage/columns-view";
-import { pageFanOut } from "@/lib/lineage/fan-out";
+import { foldView, showMoreOf } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
-import { explorerApiUrls, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { explorerApiUrls, fixedViewAddress, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -35,9 +35,6 @@ import { useGraphLayout } from "./use-graph-layout";
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
 export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
-/** Leaves of a wide fan-out shown before an "N more" placeholder, and how many more each click shows. */
-const PAGE_SIZE = 8;
-const PAGE_STEP = 20;
 
 /** The fields of a view's datasets, for the columns view. */
 function datasetFieldsUrl(datasetIds: readonly string[], asOf?: string): string {
@@ -85,7 +82,10 @@ export function LineageExplorer({ prefetched = NO_PREFETCH, startingPoints = nul
 
   const prefetchedByUrl = useMemo(() => new Map(prefetched.map((view) => [view.url, view.data])), [prefetched]);
 
-  if ("problems" in address) return <ViewAddressProblems problems={address.problems} />;
+  if ("problems" in address) {
+    const fixed = fixedViewAddress(searchParams);
+    return <ViewAddressProblems problems={address.problems} fixedHref={fixed ? `/lineage?${fixed.toString()}` : undefined} />;
+  }
   const { state } = address;
   if (!state.node) return <ExplorerStart points={startingPoints} />;
   return (
@@ -147,16 +147,13 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   const expansionError = expansions.states.find((s) => s.error)?.error ?? null;
   const isExpanding = expansions.states.some((s) => s.isLoading);
 
-  // ---- "N more" paging, per focus ----
-  const [paging, setPaging] = useState<{ focus: string; shown: Record<string, number> }>({ focus: state.node, shown: {} });
-  const shown = useMemo(() => (paging.focus === state.node ? paging.shown : {}), [paging, state.node]);
-
+  // ---- "N more" paging: the address holds how far each fan-out is paged, so exports and shares fold alike ----
   const focusId = merged?.focus ?? state.node;
-  const paged = useMemo(() => {
-    if (!merged) return null;
-    const keep = new Set([merged.focus, ...(state.selected ? [state.selected] : [])]);
-    return pageFanOut(merged, { pageSize: PAGE_SIZE, shown, keep });
-  }, [merged, shown, state.selected]);
+  const isFolded = state.fold !== false;
+  const paged = useMemo(
+    () => (merged ? (isFolded ? foldView(merged, state.more, state.selected) : { nodes: merged.nodes, edges: merged.edges, more: [] }) : null),
+    [merged, isFolded, state.more, state.selected],
+  );
   const hidden = useMemo(() => (merged ? countHiddenNeighbours(merged) : new Map()), [merged]);
 
   // ---- columns view: each dataset's fields, and the selected field's path ----
@@ -264,6 +261,8 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
     navigate(recentre(current, id), "push");
   }, [navigate]);
 
+  const pagedRef = useRef(paged);
+  pagedRef.current = paged;
   const pagedIds = useMemo(() => new Set(paged?.nodes.map((n) => n.id) ?? []), [paged]);
   const onOpenNode = useCallback((id: string) => {
     if (pagedIds.has(id)) onSelect(id);
@@ -277,13 +276,11 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, [navigate]);
 
   const showMore = useCallback((placeholderId: string) => {
-    const focus = stateRef.current.node;
-    if (!focus) return;
-    setPaging((prev) => {
-      const prevShown = prev.focus === focus ? prev.shown : {};
-      return { focus, shown: { ...prevShown, [placeholderId]: (prevShown[placeholderId] ?? PAGE_SIZE) + PAGE_STEP } };
-    });
-  }, []);
+    const current = stateRef.current;
+    const placeholder = pagedRef.current?.more.find((more) => more.id === placeholderId);
+    if (!placeholder) return;
+    navigate({ ...current, more: showMoreOf(current.more, placeholder) }, "replace");
+  }, [navigate]);
 
   const actions: ExplorerActions = useMemo(() => ({ expand, showMore, selectField, showMoreFields }), [expand, showMore, selectField, showMoreFields]);
 
@@ -312,6 +309,7 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   }, []);
 
   // What the user asked to see: a change frames the canvas afresh (LineageCanvas).
+  // Paging further ("N more") is not a new view: it keeps the user's framing.
   const viewKey = [state.node, state.view, state.depth, state.direction, state.asOf ?? "", state.columns ? "columns" : "", ...state.expand.map((e) => `${e.direction}:${e.id}`)].join("|");
 
   const focusNode = merged?.nodes.find((n) => n.id === state.node) ?? null;
@@ -320,8 +318,8 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
   const point = baseGraph?.point ?? null;
   const focusLabel = focusNode ? `${focusNode.name}${focusNode.type === "datasetVersion" && focusNode.version ? `@${focusNode.version}` : ""}` : state.node;
   const exportView = useMemo(
-    () => ({ node: state.node, view: state.view, depth: state.depth, direction: state.direction, limit: budget, expand: state.expand, selected: state.selected }),
-    [state.node, state.view, state.depth, state.direction, budget, state.expand, state.selected],
+    () => ({ node: state.node, view: state.view, depth: state.depth, direction: state.direction, limit: budget, expand: state.expand, more: state.more, fold: isFolded, selected: state.selected }),
+    [state.node, state.view, state.depth, state.direction, budget, state.expand, state.more, isFolded, state.selected],
   );
   const isBusy = graph.isLoading || isExpanding || layout.isComputing || (isViewMismatch && !resolveError);
 
@@ -413,6 +411,8 @@ function ExplorerView({ state, navigate }: { state: ExplorerState & { node: stri
                 limit: budget,
                 selected: state.selected,
                 expand: state.expand,
+                more: state.more,
+                fold: isFolded,
                 ...(point?.isAsOf ? { asOf: point.seq } : {}),
               }}
             />

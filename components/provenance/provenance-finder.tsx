@@ -5,7 +5,7 @@ import { memo, useCallback, useEffect, useRef, useState, type ChangeEvent, type 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { errorMessage, fetchJson } from "@/components/api-client";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { StaticGraph } from "@/components/export/static-graph";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type Keyboard
 import { createPortal } from "react-dom";
 import type { SearchResult } from "@/lib/lineage/types";
 import { errorMessage, fetchJson, isAbortError } from "@/components/api-client";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "@/components/lineage/node-icon";
 import { cn } from "@/components/ui/cn";
 

@@ -9,7 +9,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/format";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { sendJson } from "@/components/api-client";
 
 const STATUS_TONE: Record<ShareSummary["status"], BadgeTone> = { active: "success", expired: "neutral", revoked: "danger" };

@@ -2,7 +2,7 @@
 
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { NodeDetail } from "@/lib/lineage/types";
+import type { MorePlaceholder, NodeDetail } from "@/lib/lineage/types";
 import type { SharedView } from "@/lib/schemas/share";
 import { structureKey, toFlowElements, toLayoutInput, type FlowEdge } from "@/lib/lineage/flow-mapping";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
@@ -18,8 +18,7 @@ import { SharePanel } from "./share-panel";
 
 /** A frozen view has nothing hidden to expand: no "+N" on any node. */
 const NOTHING_HIDDEN = new Map<string, { upstream: number; downstream: number }>();
-const NO_PLACEHOLDERS = [] as const;
-const noop = () => {};
+const NO_PLACEHOLDERS: readonly MorePlaceholder[] = [];
 
 /**
  * A shared view: the explorer's canvas over the frozen graph only (no expansion, no re-centring,
@@ -40,9 +39,10 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
 
   const nodesById = useMemo(() => new Map(graph.nodes.map((node) => [node.id, node])), [graph.nodes]);
   const detailIds = useMemo(() => new Set(view.detailIds), [view.detailIds]);
-  const frozen = useMemo(() => ({ nodes: graph.nodes, edges: graph.edges, more: NO_PLACEHOLDERS }), [graph]);
+  // The "N more" placeholders the screen showed when it was shared: the leaves behind them are not in the snapshot.
+  const frozen = useMemo(() => ({ nodes: graph.nodes, edges: graph.edges, more: graph.more ?? NO_PLACEHOLDERS }), [graph]);
 
-  const layoutInput = useMemo(() => toLayoutInput(graph.nodes, graph.edges), [graph]);
+  const layoutInput = useMemo(() => toLayoutInput(frozen.nodes, frozen.edges, frozen.more), [frozen]);
   const layoutKey = useMemo(() => structureKey(layoutInput), [layoutInput]);
   const layout = useGraphLayout(layoutInput, layoutKey);
   const adjacency = useMemo(() => buildAdjacency(graph), [graph]);
@@ -64,6 +64,14 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
     setNotice(null);
     setSelectedId(id);
   }, []);
+
+  const onShowMore = useCallback(
+    (placeholderId: string) => {
+      const hidden = frozen.more.find((more) => more.id === placeholderId)?.hiddenCount ?? 0;
+      setNotice(`These ${hidden} nodes were folded away on the screen this was shared from, so they are not in the snapshot.`);
+    },
+    [frozen.more],
+  );
 
   const onOpen = useCallback(
     (id: string) => {
@@ -88,7 +96,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
   const { share } = view;
   const point = useMemo(() => ({ seq: share.head.seq, hash: share.head.hash, time: graph.point?.time ?? null, isAsOf: true }), [share.head, graph.point]);
   const exportView = useMemo(
-    () => ({ node: share.view.node, depth: share.view.depth, direction: share.view.direction, limit: share.view.limit, expand: share.view.expand, selected: share.view.selected }),
+    () => ({ node: share.view.node, depth: share.view.depth, direction: share.view.direction, limit: share.view.limit, expand: share.view.expand, more: share.view.more, selected: share.view.selected }),
     [share.view],
   );
   const focusNode = nodesById.get(graph.focus);
@@ -124,7 +132,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
                 adjacency={adjacency}
                 onSelect={onSelect}
                 onRecentre={onSelect}
-                onShowMore={noop}
+                onShowMore={onShowMore}
                 onToggleFullscreen={onToggleFullscreen}
                 isFullscreen={isFullscreen}
                 viewKey={graph.focus}

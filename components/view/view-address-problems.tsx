@@ -9,6 +9,8 @@ const FIX: Record<string, string> = {
   limit: "Use a node budget from 1 to 20000, e.g. limit=300.",
   asOf: "Use an event number (asOf=182) or a date or time (asOf=2026-10-25 or 2026-10-25T00:00:00Z).",
   expand: "Each expand is up:<node id> or down:<node id>.",
+  more: "Each more is down:<how many shown>:<node id> or up:<how many shown>:<node id>.",
+  fold: "Use fold=1 (wide fan-outs folded, the default) or fold=0.",
   selected: "Use a node id such as run:<runId>.",
 };
 
@@ -32,7 +34,7 @@ export function ViewAddressProblems({ problems, fixedHref }: { problems: ViewQue
       </ul>
       {fixedHref ? (
         <p className="mt-3 text-sm">
-          <a className="font-medium text-accent underline-offset-2 hover:underline" href={fixedHref}>
+          <a className="font-medium text-accent underline-offset-2 hover:underline" href={fixedHref} data-testid="view-address-fix">
             Open the view with these parts left at their defaults
           </a>
         </p>

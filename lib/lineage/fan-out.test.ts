@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { morePlaceholderEdge, morePlaceholderId, pageFanOut } from "./fan-out";
+import { FAN_OUT_PAGE_SIZE, FAN_OUT_PAGE_STEP, foldView, morePlaceholderEdge, morePlaceholderId, pageFanOut, showMoreOf } from "./fan-out";
 import { makeGraph } from "@/tests/fixtures/lineage-graphs";
 
 const JOB = "job:ns:generate";
@@ -62,5 +62,21 @@ describe("pageFanOut", () => {
     const base = { id: "x", parentId: JOB, hiddenCount: 3 };
     expect(morePlaceholderEdge({ ...base, direction: "downstream" })).toEqual({ source: JOB, target: "x" });
     expect(morePlaceholderEdge({ ...base, direction: "upstream" })).toEqual({ source: "x", target: JOB });
+  });
+});
+
+describe("foldView and showMoreOf", () => {
+  it("folds a view as the explorer draws it: the first page, the focus and selection kept, and one more page per click", () => {
+    const graph = fanOutGraph();
+    // The oldest batch would be on no page of its own; selected, it stays.
+    const selected = batches[0]!;
+    const first = foldView(graph, [], selected);
+    expect(first.nodes.map((n) => n.id)).toEqual(expect.arrayContaining([JOB, selected, ...batches.slice(4)]));
+    expect(first.more[0]?.hiddenCount).toBe(3);
+    const placeholder = first.more[0]!;
+    const pages = showMoreOf([], placeholder);
+    expect(pages).toEqual([{ id: placeholder.parentId, direction: placeholder.direction, shown: FAN_OUT_PAGE_SIZE + FAN_OUT_PAGE_STEP }]);
+    expect(showMoreOf(pages, placeholder)).toEqual([{ id: placeholder.parentId, direction: placeholder.direction, shown: FAN_OUT_PAGE_SIZE + 2 * FAN_OUT_PAGE_STEP }]);
+    expect(foldView(graph, pages, selected)).toMatchObject({ nodes: graph.nodes, more: [] });
   });
 });

@@ -4,18 +4,22 @@
  * one placeholder that says how many more there are. Only leaves are paged (neighbours whose one
  * connection in the view is that node), so hiding them never cuts a path between other nodes.
  */
-import type { LineageEdge, LineageGraph, LineageNode } from "./types";
+import type { LineageEdge, LineageGraph, LineageNode, MorePlaceholder } from "./types";
 import { buildAdjacency } from "./neighbours";
 
-export type FanOutDirection = "upstream" | "downstream";
+export type { MorePlaceholder };
+export type FanOutDirection = MorePlaceholder["direction"];
 
-/** A placeholder standing for the leaves of one node that are not on the current page. */
-export interface MorePlaceholder {
-  /** `more:<direction>:<parent id>`; also the key of this fan-out in `shown`. */
+/** Leaves of a wide fan-out a view shows before its "N more" placeholder. */
+export const FAN_OUT_PAGE_SIZE = 8;
+/** How many more leaves one click on "N more" shows. */
+export const FAN_OUT_PAGE_STEP = 20;
+
+/** How far a view has paged one fan-out: the first `shown` leaves of `id`'s side `direction`. */
+export interface FanOutPage {
   id: string;
-  parentId: string;
   direction: FanOutDirection;
-  hiddenCount: number;
+  shown: number;
 }
 
 export interface PagedView {
@@ -84,4 +88,26 @@ export function pageFanOut(
     edges: graph.edges.filter((edge) => !hidden.has(edge.source) && !hidden.has(edge.target)),
     more,
   };
+}
+
+/** The pages of a view as `pageFanOut`'s `shown` (keyed by placeholder id). */
+export function shownOf(pages: readonly FanOutPage[]): Record<string, number> {
+  return Object.fromEntries(pages.map((page) => [morePlaceholderId(page.id, page.direction), page.shown]));
+}
+
+/** The pages after one more click on a placeholder: FAN_OUT_PAGE_STEP more leaves of that fan-out. */
+export function showMoreOf(pages: readonly FanOutPage[], placeholder: Pick<MorePlaceholder, "parentId" | "direction">): FanOutPage[] {
+  const current = pages.find((page) => page.id === placeholder.parentId && page.direction === placeholder.direction);
+  const shown = (current?.shown ?? FAN_OUT_PAGE_SIZE) + FAN_OUT_PAGE_STEP;
+  return [...pages.filter((page) => page !== current), { id: placeholder.parentId, direction: placeholder.direction, shown }];
+}
+
+/**
+ * A view as the screen shows it: every wide fan-out folded to its pages (FAN_OUT_PAGE_SIZE leaves,
+ * or as many as the view's pages say) with the focus and the selection always kept. The explorer
+ * draws this, and exports, the report and shares hold it, so each holds exactly the nodes on screen.
+ */
+export function foldView(graph: Pick<LineageGraph, "focus" | "nodes" | "edges">, pages: readonly FanOutPage[], selected: string | null): PagedView {
+  const keep = new Set([graph.focus, ...(selected ? [selected] : [])]);
+  return pageFanOut(graph, { pageSize: FAN_OUT_PAGE_SIZE, shown: shownOf(pages), keep });
 }

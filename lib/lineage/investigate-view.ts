@@ -12,6 +12,8 @@ import type { LineageEdge, LineageNode } from "./types";
 
 export interface AsOfView {
   seq: number;
+  /** The chain hash of that event: exports and the report of the view name it. */
+  hash: string;
   /** eventTime of that event (ISO-8601). */
   time: string | null;
   /** true when the address asked for it; false when it is the moment the node was made. */

@@ -117,6 +117,42 @@ describe("toProvDocument", () => {
   });
 });
 
+describe("toProvDocument of an entity-graph view", () => {
+  const corpusSet = { id: "dataset:s3://lake:corpus", namespace: "s3://lake", name: "corpus", kind: "data", latestVersion: "c2", isFailed: false, isSynthetic: false, owners: ["team:data-eng"] };
+  const modelSet = { ...corpusSet, id: "dataset:s3://lake:model", name: "model", kind: "model", latestVersion: "v3", isFailed: true, owners: [] };
+  const trainJob = { id: "job:tests:train", namespace: "tests", name: "train", kind: "fine_tune", state: "FAILED", owners: ["team:ml"] };
+  const doc = toProvDocument({
+    versions: [],
+    runs: [],
+    datasets: [corpusSet, modelSet],
+    jobs: [trainJob],
+    edges: [
+      { source: corpusSet.id, target: trainJob.id },
+      { source: trainJob.id, target: modelSet.id },
+    ],
+  });
+
+  it("maps datasets to entities and jobs to activities, with what their cards show and no version or run", () => {
+    expect(Object.keys(doc.entity).sort()).toEqual(["tld:s3://lake:corpus", "tld:s3://lake:model"]);
+    expect(Object.keys(doc.activity)).toEqual(["tlj:tests:train"]);
+    expect(doc.entity["tld:s3://lake:model"]).toMatchObject({ "prov:type": { $: "tl:Dataset" }, "tl:latestVersion": "v3", "tl:isFailed": true, "tl:nodeId": modelSet.id });
+    expect(doc.activity["tlj:tests:train"]).toMatchObject({ "prov:type": { $: "tl:Job" }, "tl:state": "FAILED", "tl:kind": "fine_tune" });
+    expect(doc.activity["tlj:tests:train"]).not.toHaveProperty("prov:startTime");
+  });
+
+  it("relates them as the entity graph's edges do: used, generated, derived through the job", () => {
+    expect(Object.values(doc.used)).toEqual([{ "prov:activity": "tlj:tests:train", "prov:entity": "tld:s3://lake:corpus" }]);
+    expect(Object.values(doc.wasGeneratedBy)).toEqual([{ "prov:entity": "tld:s3://lake:model", "prov:activity": "tlj:tests:train" }]);
+    expect(Object.values(doc.wasDerivedFrom)).toEqual([
+      { "prov:generatedEntity": "tld:s3://lake:model", "prov:usedEntity": "tld:s3://lake:corpus", "prov:activity": "tlj:tests:train" },
+    ]);
+    expect(Object.values(doc.wasAssociatedWith)).toEqual([
+      { "prov:activity": "tlj:tests:train", "prov:agent": "tlo:team:ml", "prov:role": { $: "tl:owner", type: "prov:QUALIFIED_NAME" } },
+    ]);
+    expect(Object.values(doc.wasAttributedTo)).toEqual([{ "prov:entity": "tld:s3://lake:corpus", "prov:agent": "tlo:team:data-eng" }]);
+  });
+});
+
 describe("provName", () => {
   it("keeps node-id characters PROV-N allows and percent-encodes the rest", () => {
     expect(provName("tlv", "s3://lake/raw:my corpus=1:v1")).toBe("tlv:s3://lake/raw:my%20corpus%3D1:v1");

@@ -1,18 +1,24 @@
 /**
- * W3C PROV-JSON (https://www.w3.org/submissions/prov-json/) of a version-graph neighbourhood.
- * Pure: plain data in, a PROV document out, deterministic (records and relation ids sorted).
+ * W3C PROV-JSON (https://www.w3.org/submissions/prov-json/) of a lineage view, in the view's own
+ * granularity. Pure: plain data in, a PROV document out, deterministic (records and relation ids sorted).
  *
- * Mapping:
+ * Mapping of a version-graph view:
  * - a dataset version is a `prov:Entity` (`tl:DatasetVersion`), identified `tlv:<namespace>:<name>:<version>`;
  * - a run is a `prov:Activity` (`tl:Run`) with its times, state and parameters, `tlr:<runId>`;
  * - a job is a `prov:Plan` entity (`tlj:...`): the recipe a run followed;
+ * Mapping of an entity-graph view (what the screen shows for a dataset or job focus):
+ * - a dataset is a `prov:Entity` (`tl:Dataset`, `tld:<namespace>:<name>`) with the latest version
+ *   the card shows, and its failed / synthetic state;
+ * - a job is a `prov:Activity` (`tl:Job`, `tlj:<namespace>:<name>`) standing for all its runs, with
+ *   its latest run's state; it has no times of its own;
+ * Both:
  * - owners (the OpenLineage `ownership` facet) and producers (the event's `producer` URI, the
  *   software that emitted the lineage) are agents: `team:` owners are prov:Organization, `user:`
  *   owners prov:Person, producers prov:SoftwareAgent;
- * - relations: `used` (run read version), `wasGeneratedBy` (run wrote version), `wasDerivedFrom`
- *   (each output of a run from each of its inputs, through that run), `wasAssociatedWith` (run with
- *   its producer, plan = job; run with the job's owners, role tl:owner) and `wasAttributedTo`
- *   (version to its dataset's owners).
+ * - relations: `used` (activity read entity), `wasGeneratedBy` (activity wrote entity),
+ *   `wasDerivedFrom` (each output of an activity from each of its inputs, through it),
+ *   `wasAssociatedWith` (run with its producer, plan = job; run or job with the job's owners, role
+ *   tl:owner) and `wasAttributedTo` (version or dataset to its dataset's owners).
  * Identifiers keep the Threadline node id readable; characters PROV-N does not allow in a local
  * name are percent-encoded.
  */
@@ -27,6 +33,7 @@ export const PROV_PREFIXES = {
   tlv: "urn:threadline:datasetVersion:",
   tlr: "urn:threadline:run:",
   tlj: "urn:threadline:job:",
+  tld: "urn:threadline:dataset:",
   tlo: "urn:threadline:owner:",
   tlp: "urn:threadline:producer:",
 } as const;
@@ -61,10 +68,42 @@ export interface ProvRunInput {
   producers: string[];
 }
 
+/** A dataset of an entity-graph view, as its card shows it. */
+export interface ProvDatasetInput {
+  /** Threadline node id: dataset:<namespace>:<name>. */
+  id: string;
+  namespace: string;
+  name: string;
+  kind: string | null;
+  /** The latest version as of the view's point. */
+  latestVersion: string | null;
+  isFailed: boolean;
+  isSynthetic: boolean;
+  owners: string[];
+}
+
+/** A job of an entity-graph view, as its card shows it. */
+export interface ProvJobInput {
+  /** Threadline node id: job:<namespace>:<name>. */
+  id: string;
+  namespace: string;
+  name: string;
+  kind: string | null;
+  /** Its latest run's state as of the view's point. */
+  state: string | null;
+  owners: string[];
+}
+
 export interface ProvInput {
   versions: ProvVersionInput[];
   runs: ProvRunInput[];
-  /** Version-graph edges: version -> run (the run read it), run -> version (the run wrote it). */
+  /** The datasets and jobs of an entity-graph view (absent in a version-graph view). */
+  datasets?: ProvDatasetInput[];
+  jobs?: ProvJobInput[];
+  /**
+   * The view's edges: version -> run (the run read it), run -> version (the run wrote it); in an
+   * entity graph dataset -> job and job -> dataset alike.
+   */
   edges: { source: string; target: string }[];
 }
 
@@ -101,6 +140,7 @@ export function provName(prefix: keyof typeof PROV_PREFIXES | "prov" | "xsd", lo
 const versionName = (id: string) => provName("tlv", id.replace(/^datasetVersion:/, ""));
 const runName = (runId: string) => provName("tlr", runId);
 const jobName = (jobId: string) => provName("tlj", jobId.replace(/^job:/, ""));
+const datasetName = (id: string) => provName("tld", id.replace(/^dataset:/, ""));
 const ownerName = (owner: string) => provName("tlo", owner);
 const producerName = (uri: string) => provName("tlp", uri);
 
@@ -128,10 +168,12 @@ function numberRelations(kind: string, records: ProvRecord[]): Record<string, Pr
   return out;
 }
 
-/** The PROV-JSON document of a version-graph neighbourhood. */
+/** The PROV-JSON document of a view: versions and runs, or datasets and jobs (see the module comment). */
 export function toProvDocument(input: ProvInput): ProvDocument {
   const versions = new Map(input.versions.map((v) => [v.id, v]));
   const runs = new Map(input.runs.map((r) => [r.id, r]));
+  const datasets = new Map((input.datasets ?? []).map((d) => [d.id, d]));
+  const jobs = new Map((input.jobs ?? []).map((j) => [j.id, j]));
   const entity: Record<string, ProvRecord> = {};
   const activity: Record<string, ProvRecord> = {};
   const agent: Record<string, ProvRecord> = {};
@@ -198,8 +240,48 @@ export function toProvDocument(input: ProvInput): ProvDocument {
     }
   }
 
-  // Inputs and outputs of each run within the view, from the version graph's edges. Appended in
-  // place: copying the list per edge made a run with thousands of inputs quadratic.
+  for (const d of datasets.values()) {
+    const record: ProvRecord = {
+      "prov:type": qualified("tl:Dataset"),
+      "prov:label": d.name,
+      "tl:nodeId": d.id,
+      "tl:namespace": d.namespace,
+      "tl:name": d.name,
+      "tl:isFailed": d.isFailed,
+      "tl:isSynthetic": d.isSynthetic,
+    };
+    if (d.kind) record["tl:kind"] = d.kind;
+    if (d.latestVersion) record["tl:latestVersion"] = d.latestVersion;
+    entity[datasetName(d.id)] = record;
+    for (const owner of d.owners) attributed.push({ "prov:entity": datasetName(d.id), "prov:agent": addOwner(owner) });
+  }
+
+  for (const j of jobs.values()) {
+    const record: ProvRecord = {
+      "prov:type": qualified("tl:Job"),
+      "prov:label": j.name,
+      "tl:nodeId": j.id,
+      "tl:namespace": j.namespace,
+      "tl:name": j.name,
+    };
+    if (j.kind) record["tl:kind"] = j.kind;
+    if (j.state) record["tl:state"] = j.state;
+    activity[jobName(j.id)] = record;
+    for (const owner of j.owners) {
+      associated.push({ "prov:activity": jobName(j.id), "prov:agent": addOwner(owner), "prov:role": qualified("tl:owner") });
+    }
+  }
+
+  // Inputs and outputs of each activity within the view, from the view's edges. Appended in place:
+  // copying the list per edge made a run with thousands of inputs quadratic.
+  const entityNames = new Map<string, string>([
+    ...[...versions.keys()].map((id) => [id, versionName(id)] as const),
+    ...[...datasets.keys()].map((id) => [id, datasetName(id)] as const),
+  ]);
+  const activities = new Map<string, { name: string; startedAt: string | null; endedAt: string | null }>([
+    ...[...runs.values()].map((r) => [r.id, { name: runName(r.runId), startedAt: r.startedAt, endedAt: r.endedAt }] as const),
+    ...[...jobs.keys()].map((id) => [id, { name: jobName(id), startedAt: null, endedAt: null }] as const),
+  ]);
   const inputsOf = new Map<string, string[]>();
   const outputsOf = new Map<string, string[]>();
   const append = (into: Map<string, string[]>, key: string, value: string) => {
@@ -208,26 +290,24 @@ export function toProvDocument(input: ProvInput): ProvDocument {
     else into.set(key, [value]);
   };
   for (const e of input.edges) {
-    if (versions.has(e.source) && runs.has(e.target)) append(inputsOf, e.target, e.source);
-    else if (runs.has(e.source) && versions.has(e.target)) append(outputsOf, e.source, e.target);
+    if (entityNames.has(e.source) && activities.has(e.target)) append(inputsOf, e.target, e.source);
+    else if (activities.has(e.source) && entityNames.has(e.target)) append(outputsOf, e.source, e.target);
   }
-  for (const r of runs.values()) {
-    const act = runName(r.runId);
-    const inputs = inputsOf.get(r.id) ?? [];
-    const outputs = outputsOf.get(r.id) ?? [];
+  for (const [id, act] of activities) {
+    const inputs = (inputsOf.get(id) ?? []).map((i) => entityNames.get(i)!);
+    const outputs = outputsOf.get(id) ?? [];
     for (const i of inputs) {
-      const rec: ProvRecord = { "prov:activity": act, "prov:entity": versionName(i) };
-      if (r.startedAt) rec["prov:time"] = r.startedAt;
+      const rec: ProvRecord = { "prov:activity": act.name, "prov:entity": i };
+      if (act.startedAt) rec["prov:time"] = act.startedAt;
       used.push(rec);
     }
     for (const o of outputs) {
-      const rec: ProvRecord = { "prov:entity": versionName(o), "prov:activity": act };
-      const time = r.endedAt ?? versions.get(o)?.createdAt;
+      const out = entityNames.get(o)!;
+      const rec: ProvRecord = { "prov:entity": out, "prov:activity": act.name };
+      const time = act.endedAt ?? versions.get(o)?.createdAt;
       if (time) rec["prov:time"] = time;
       generated.push(rec);
-      for (const i of inputs) {
-        derived.push({ "prov:generatedEntity": versionName(o), "prov:usedEntity": versionName(i), "prov:activity": act });
-      }
+      for (const i of inputs) derived.push({ "prov:generatedEntity": out, "prov:usedEntity": i, "prov:activity": act.name });
     }
   }
 

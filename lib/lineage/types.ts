@@ -58,6 +58,21 @@ export interface LineageGraph {
   truncated: boolean;
   /** The event the graph was read at (GET /api/v1/lineage says it; merged and stored graphs may not). */
   point?: ViewPoint;
+  /**
+   * The "N more" placeholders of a folded view (exports, the report and shares hold the view as
+   * the screen shows it: each wide fan-out's first page and one placeholder for the rest). Absent
+   * from an unfolded neighbourhood such as GET /api/v1/lineage answers.
+   */
+  more?: MorePlaceholder[];
+}
+
+/** A placeholder standing for the leaves of one node that are not on the current page ("N more"). */
+export interface MorePlaceholder {
+  /** `more:<direction>:<parent id>`; also the key of this fan-out in a view's pages. */
+  id: string;
+  parentId: string;
+  direction: "upstream" | "downstream";
+  hiddenCount: number;
 }
 
 /** The event a view is taken at: an as-of point, or the log head when the view shows now. */

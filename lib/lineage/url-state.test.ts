@@ -8,6 +8,7 @@ const state: ExplorerState = {
   view: "entity",
   selected: "job:a:j",
   expand: [{ id: "job:a:j", direction: "upstream" }],
+  more: [{ id: "job:a:j", direction: "downstream", shown: 28 }],
   asOf: "2026-10-25T00:00:00Z",
   limit: 2000,
 };
@@ -28,6 +29,7 @@ describe("granularityOf and recentre", () => {
       view: "version",
       selected: "run:42",
       expand: [],
+      more: [],
       asOf: "2026-10-25T00:00:00Z",
       limit: 2000,
     });

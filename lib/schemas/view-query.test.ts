@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { parseViewQuery, readExplorerAddress, readViewAddress, viewQueryParams, ViewQuerySchema, withViewAliases } from "./view-query";
+import { fixedViewAddress, isAsOfValue, parseViewQuery, readExplorerAddress, readViewAddress, viewQueryParams, ViewQuerySchema, withViewAliases } from "./view-query";
 
 const params = (query: string) => new URLSearchParams(query);
 const explorer = (query: string) => {
@@ -16,7 +16,7 @@ const problemsOf = (query: string) => {
 describe("readExplorerAddress", () => {
   it("reads every part of the view from the address", () => {
     const state = explorer(
-      "node=dataset%3Ahelix-bio%3Amodels%2Fbinding&depth=3&direction=upstream&view=entity&selected=job%3Ahelix-bio%3Afinetune&expand=up%3Ajob%3Ahelix-bio%3Afinetune&asOf=49&limit=2000",
+      "node=dataset%3Ahelix-bio%3Amodels%2Fbinding&depth=3&direction=upstream&view=entity&selected=job%3Ahelix-bio%3Afinetune&expand=up%3Ajob%3Ahelix-bio%3Afinetune&more=down%3A28%3Ajob%3Ahelix-bio%3Afinetune&asOf=49&limit=2000",
     );
     expect(state).toEqual({
       node: "dataset:helix-bio:models/binding",
@@ -25,6 +25,7 @@ describe("readExplorerAddress", () => {
       view: "entity",
       selected: "job:helix-bio:finetune",
       expand: [{ id: "job:helix-bio:finetune", direction: "upstream" }],
+      more: [{ id: "job:helix-bio:finetune", direction: "downstream", shown: 28 }],
       asOf: "49",
       limit: 2000,
     });
@@ -44,6 +45,7 @@ describe("readExplorerAddress", () => {
     expect(problemsOf("node=job%3Aa%3Ab&depth=1.5")).toEqual(["depth"]);
     expect(problemsOf("node=not-an-id")).toEqual(["node"]);
     expect(problemsOf("node=job%3Aa%3Ab&expand=up%3Anot-an-id")).toEqual(["expand.0.id"]);
+    expect(problemsOf("node=job%3Aa%3Ab&more=down%3Amany%3Ajob%3Aa%3Ab&more=left%3A3%3Ajob%3Aa%3Ab")).toEqual(["more.0.shown", "more.1.direction"]);
   });
 
   it("drops a repeated expansion and leaves an empty asOf out (the view shows now)", () => {
@@ -64,6 +66,7 @@ describe("viewQueryParams", () => {
         { id: "run:7d3c", direction: "upstream" as const },
         { id: "datasetVersion:helix-bio:x:1", direction: "downstream" as const },
       ],
+      more: [{ id: "run:7d3c", direction: "downstream" as const, shown: 48 }],
       asOf: "2026-10-25T00:00:00Z",
       limit: 40,
     };
@@ -85,5 +88,30 @@ describe("the schema in JSON bodies", () => {
 
   it("throws a ZodError (a 400 with each field through the error mapper) on bad input", () => {
     expect(() => parseViewQuery(params("nodeId=job%3Aa%3Ab&direction=sideways"))).toThrow(ZodError);
+  });
+});
+
+describe("isAsOfValue", () => {
+  it("takes an event number, a real date or a real time, and nothing else", () => {
+    for (const good of ["182", "2026-10-25", "2026-10-25T12:00:00Z", "2026-10-25T12:00:00.5+02:00"]) expect(isAsOfValue(good), good).toBe(true);
+    for (const bad of ["", "yesterday", "2026-13-45", "2026-10-25T25:99:00Z", "-3", "1e3", "99999999999999999999"]) expect(isAsOfValue(bad), bad).toBe(false);
+  });
+
+  it("is the rule the view query applies: a bad as-of point is a problem named asOf", () => {
+    expect(problemsOf("node=job%3Aa%3Ab&asOf=2026-13-45")).toEqual(["asOf"]);
+    expect(problemsOf("node=job%3Aa%3Ab&asOf=2026-10-25")).toEqual([]);
+  });
+});
+
+describe("fixedViewAddress", () => {
+  it("leaves out each bad part, a bad expansion alone, so the rest of the view is kept", () => {
+    const fixed = fixedViewAddress(params("node=job%3Aa%3Ab&depth=99&direction=sideways&expand=up%3Ajob%3Aa%3Ab&expand=up%3Anot-an-id&asOf=49"));
+    expect(fixed?.toString()).toBe("node=job%3Aa%3Ab&expand=up%3Ajob%3Aa%3Ab&asOf=49");
+    expect(explorer(fixed!.toString())).toMatchObject({ depth: 2, direction: "both", expand: [{ id: "job:a:b", direction: "upstream" }], asOf: "49" });
+  });
+
+  it("offers nothing for a good address, or when the node itself is wrong", () => {
+    expect(fixedViewAddress(params("node=job%3Aa%3Ab&depth=3"))).toBeNull();
+    expect(fixedViewAddress(params("node=not-an-id&depth=3"))).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Direction, Granularity } from "@/lib/lineage/types";
 import { isDatasetFieldId, nodeTypeOf } from "@/lib/lineage/node-id";
 import { granularityOf, type ExplorerState, type Expansion } from "@/lib/lineage/url-state";
+import type { FanOutPage } from "@/lib/lineage/fan-out";
 import { DETAIL_LISTS, DETAIL_PAGE_SIZE, MAX_DETAIL_PAGE_SIZE } from "@/lib/lineage/types";
 
 /**
@@ -23,6 +24,17 @@ export const EXPANSION_LIMIT = 100;
 
 const AS_OF = /^(\d+|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/;
 
+/**
+ * An as-of point as the API, the pages and the "As of" fields accept it: an event sequence number,
+ * a date (2026-10-25) or an ISO-8601 time that is a real moment (no 2026-13-45).
+ */
+export function isAsOfValue(value: string): boolean {
+  const v = value.trim();
+  if (!AS_OF.test(v)) return false;
+  if (/^\d+$/.test(v)) return Number.isSafeInteger(Number(v));
+  return !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v));
+}
+
 const nodeIdSchema = z
   .string()
   .trim()
@@ -33,7 +45,7 @@ const nodeIdSchema = z
 /** An event sequence number, or an ISO-8601 date or time (the last event by then); absent or empty: now. */
 export const AsOfSchema = z
   .union([z.number().int().min(0).transform(String), z.string().trim()])
-  .refine((v) => v === "" || AS_OF.test(v), "expected an event number such as 182 or a time such as 2026-10-25T00:00:00Z")
+  .refine((v) => v === "" || isAsOfValue(v), "expected an event number such as 182 or a time such as 2026-10-25T00:00:00Z")
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
@@ -48,6 +60,12 @@ export const NodeDetailQuerySchema = NodeQuerySchema.extend({
 });
 
 const ExpansionSchema = z.object({ id: nodeIdSchema, direction: z.enum(["upstream", "downstream"]) });
+/** How far the view has paged one wide fan-out ("N more" clicked): its first `shown` leaves. */
+const FanOutPageSchema = z.object({
+  id: nodeIdSchema,
+  direction: z.enum(["upstream", "downstream"]),
+  shown: z.coerce.number().int("expected a whole number").min(0).max(VIEW_MAX_LIMIT),
+});
 
 export const ViewQuerySchema = z.object({
   node: nodeIdSchema,
@@ -58,6 +76,16 @@ export const ViewQuerySchema = z.object({
   /** Node budget; absent: VIEW_DEFAULT_LIMIT. */
   limit: z.coerce.number().int("expected a whole number").min(1).max(VIEW_MAX_LIMIT).optional(),
   expand: z.array(ExpansionSchema).max(VIEW_MAX_EXPANSIONS).default([]),
+  /** Fan-outs paged further than their first page; every other wide fan-out shows its first page. */
+  more: z.array(FanOutPageSchema).max(VIEW_MAX_EXPANSIONS).default([]),
+  /**
+   * Fold wide fan-outs as the explorer does (default). Views drawn whole, such as an
+   * investigation's version graph, ask for `fold=0` so their files hold every leaf they show.
+   */
+  fold: z
+    .union([z.boolean(), z.enum(["1", "0", "true", "false"])])
+    .default(true)
+    .transform((v) => v === true || v === "1" || v === "true"),
   asOf: AsOfSchema,
   selected: nodeIdSchema.nullish().transform((v) => v ?? null),
   /** The explorer's columns view (`columns=1`): dataset nodes open into their fields. */
@@ -102,15 +130,22 @@ function readExpansion(raw: string): unknown {
   return { id, direction: side === "up" ? "upstream" : side === "down" ? "downstream" : side };
 }
 
+/** "down:28:<id>" / "up:28:<id>" as the address writes a fan-out's page. */
+function readFanOutPage(raw: string): unknown {
+  const [side = "", shown = "", ...rest] = raw.split(":");
+  return { id: rest.join(":"), direction: side === "up" ? "upstream" : side === "down" ? "downstream" : side, shown };
+}
+
 /** The raw view query of an address or API request (`nodeId` is the API's name for `node`). */
 function rawViewQuery(params: ParamsLike): Record<string, unknown> {
   const raw: Record<string, unknown> = { node: params.get("node") ?? params.get("nodeId") ?? "" };
-  for (const name of ["view", "depth", "direction", "limit", "asOf", "selected", "columns", "field"] as const) {
+  for (const name of ["view", "depth", "direction", "limit", "asOf", "selected", "columns", "field", "fold"] as const) {
     const value = params.get(name);
     if (value !== null && value !== "") raw[name] = value;
   }
   const seen = new Set<string>();
   raw.expand = params.getAll("expand").filter((e) => !seen.has(e) && seen.add(e)).map(readExpansion);
+  raw.more = params.getAll("more").map(readFanOutPage);
   return raw;
 }
 
@@ -132,6 +167,27 @@ export function readViewAddress(params: ParamsLike): { query: ViewQuery } | { pr
   return { problems: parsed.error.issues.map((i) => ({ field: i.path.join(".") || "node", message: i.message })) };
 }
 
+/**
+ * The address with its bad parts left out, so each falls back to its default (a bad "+N" expansion
+ * or page is dropped alone, the others kept), for a page to offer as the one-click fix; null when
+ * the address is fine, or when what is wrong is the node itself (no default stands in for it).
+ */
+export function fixedViewAddress(params: ParamsLike & Iterable<[string, string]>): URLSearchParams | null {
+  const read = readViewAddress(params);
+  if ("query" in read) return null;
+  const bad = new Set(read.problems.map((p) => p.field.split(".")[0]));
+  if (bad.has("node")) return null;
+  const isGood: Record<string, (value: string) => boolean> = {
+    expand: (value) => ExpansionSchema.safeParse(readExpansion(value)).success,
+    more: (value) => FanOutPageSchema.safeParse(readFanOutPage(value)).success,
+  };
+  const fixed = new URLSearchParams();
+  for (const [name, value] of params) {
+    if (!bad.has(name) || isGood[name]?.(value)) fixed.append(name, value);
+  }
+  return "query" in readViewAddress(fixed) ? fixed : null;
+}
+
 /** Next's `searchParams` object as URLSearchParams (repeated names kept). */
 export function toSearchParams(record: Record<string, string | string[] | undefined>): URLSearchParams {
   const params = new URLSearchParams();
@@ -147,7 +203,7 @@ export function toSearchParams(record: Record<string, string | string[] | undefi
  */
 export function readExplorerAddress(params: ParamsLike): { state: ExplorerState } | { problems: ViewQueryProblem[] } {
   if (!(params.get("node") ?? params.get("nodeId"))) {
-    return { state: { node: null, depth: VIEW_DEFAULT_DEPTH, direction: "both", view: "entity", selected: null, expand: [] } };
+    return { state: { node: null, depth: VIEW_DEFAULT_DEPTH, direction: "both", view: "entity", selected: null, expand: [], more: [] } };
   }
   const read = readViewAddress(params);
   return "query" in read ? { state: toExplorerState(read.query) } : read;
@@ -162,6 +218,8 @@ export function toExplorerState(query: ViewQuery): ExplorerState & { node: strin
     view: (query.view ?? granularityOf(query.node)) as Granularity,
     selected: query.selected,
     expand: query.expand as Expansion[],
+    more: query.more as FanOutPage[],
+    ...(query.fold ? {} : { fold: false as const }),
     ...(query.asOf ? { asOf: query.asOf } : {}),
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
     ...(query.columns ? { columns: true } : {}),
@@ -171,10 +229,10 @@ export function toExplorerState(query: ViewQuery): ExplorerState & { node: strin
 
 /**
  * The canonical search params of a view (the address's names: node, depth, direction, view,
- * selected, expand, asOf, limit, columns, field). `nodeParam` renames `node` for the API (`nodeId`).
+ * selected, expand, more, fold, asOf, limit, columns, field). `nodeParam` renames `node` for the API (`nodeId`).
  */
 export function viewQueryParams(
-  query: Pick<ViewQuery, "node" | "depth" | "direction"> & Partial<Pick<ViewQuery, "view" | "selected" | "expand" | "asOf" | "limit" | "columns" | "field">>,
+  query: Pick<ViewQuery, "node" | "depth" | "direction"> & Partial<Pick<ViewQuery, "view" | "selected" | "expand" | "more" | "fold" | "asOf" | "limit" | "columns" | "field">>,
   nodeParam: "node" | "nodeId" = "node",
 ): URLSearchParams {
   const params = new URLSearchParams();
@@ -184,6 +242,8 @@ export function viewQueryParams(
   if (query.view) params.set("view", query.view);
   if (query.selected) params.set("selected", query.selected);
   for (const e of query.expand ?? []) params.append("expand", `${e.direction === "upstream" ? "up" : "down"}:${e.id}`);
+  for (const p of query.more ?? []) params.append("more", `${p.direction === "upstream" ? "up" : "down"}:${p.shown}:${p.id}`);
+  if (query.fold === false) params.set("fold", "0");
   if (query.asOf) params.set("asOf", query.asOf);
   if (query.limit !== undefined) params.set("limit", String(query.limit));
   if (query.columns) params.set("columns", "1");

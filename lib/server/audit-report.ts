@@ -6,6 +6,7 @@ import { getNodeDetail } from "./nodes";
 import type { Queryable } from "./store/types";
 import { readView } from "./views";
 import { layoutGraph } from "@/lib/lineage/layout";
+import { morePlaceholderEdge } from "@/lib/lineage/fan-out";
 import type { LineageGraph, LineageNode, NodeDetail, ViewPoint } from "@/lib/lineage/types";
 import type { ViewQuery } from "@/lib/schemas/view-query";
 import type { NodeFlags } from "@/lib/lineage/investigate-view";
@@ -53,7 +54,7 @@ export interface AuditReport {
  * Boxes for paper: the explorer's layout algorithm with smaller boxes and gaps than the screen, so
  * a wide view still prints with legible names when scaled to the page width.
  */
-export const REPORT_NODE_SIZE = { version: { width: 196, height: 64 }, activity: { width: 184, height: 64 } } as const;
+export const REPORT_NODE_SIZE = { version: { width: 196, height: 64 }, activity: { width: 184, height: 64 }, more: { width: 150, height: 34 } } as const;
 const REPORT_RANK_SEP = 56;
 const REPORT_NODE_SEP = 14;
 
@@ -66,13 +67,18 @@ export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: 
   // asOf shows the same report however the log grows.
   const { graph, point, store } = await readView(storeOver(db), query);
   const sizeOf = (n: LineageNode) => (n.type === "job" || n.type === "run" ? REPORT_NODE_SIZE.activity : REPORT_NODE_SIZE.version);
+  // The "N more" placeholders are drawn as the screen draws them, so the report shows what was folded away.
+  const more = graph.more ?? [];
   const layout = layoutGraph(
-    graph.nodes.map((n) => ({ id: n.id, ...sizeOf(n) })),
-    graph.edges,
+    [...graph.nodes.map((n) => ({ id: n.id, ...sizeOf(n) })), ...more.map((m) => ({ id: m.id, ...REPORT_NODE_SIZE.more }))],
+    [...graph.edges, ...more.map(morePlaceholderEdge)],
     { rankSep: REPORT_RANK_SEP, nodeSep: REPORT_NODE_SEP },
   );
   const position = (id: string) => layout.positions[id] ?? { x: 0, y: 0 };
-  const boxes = Object.fromEntries(graph.nodes.map((n) => [n.id, { ...position(n.id), ...sizeOf(n) }]));
+  const boxes = Object.fromEntries([
+    ...graph.nodes.map((n) => [n.id, { ...position(n.id), ...sizeOf(n) }] as const),
+    ...more.map((m) => [m.id, { ...position(m.id), ...REPORT_NODE_SIZE.more }] as const),
+  ]);
   const ordered = [...graph.nodes].sort((a, b) => {
     if (a.id === graph.focus) return -1;
     if (b.id === graph.focus) return 1;

@@ -2,10 +2,10 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
-import { readView, resolveViewPoint, storeAt } from "./views";
+import { readView, resolveViewPoint } from "./views";
 import { getSigner, signStatement, type Signer } from "./signing";
 import { toProvDocument, type ProvDocument, type ProvInput } from "@/lib/lineage/prov";
-import { nodeId, nodeTypeOf, runIdOf } from "@/lib/lineage/node-id";
+import { nodeId, runIdOf } from "@/lib/lineage/node-id";
 import type { Direction, LineageGraph, ViewPoint } from "@/lib/lineage/types";
 import { parseViewQuery, VIEW_DEFAULT_LIMIT, ViewQuerySchema, type ViewQuery, type ViewQueryInput } from "@/lib/schemas/view-query";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -14,7 +14,7 @@ import { readFacets, readRunParameters } from "@/lib/schemas/columns";
 import { getConfig } from "@/lib/config";
 
 /**
- * Exports of a view: W3C PROV-JSON of its version graph, and the OpenLineage events behind it as
+ * Exports of a view: W3C PROV-JSON of its graph (versions and runs, or datasets and jobs), and the OpenLineage events behind it as
  * NDJSON (re-importable). Both are pinned to a log head (`asOf`, default the current head) and can
  * carry a signed attestation: the head, the view's parameters and the sha256 of the exported bytes.
  */
@@ -28,7 +28,7 @@ export interface ExportStatement {
   type: "threadline/export";
   version: 1;
   kind: ExportKind;
-  /** The exact view: focus, depth, direction, budget, expansions and selection, and the event it is as of. */
+  /** The exact view: focus, depth, direction, budget, expansions, pages and selection, and the event it is as of. */
   view: {
     nodeId: string;
     depth: number;
@@ -36,6 +36,10 @@ export interface ExportStatement {
     limit: number;
     asOf: number;
     expand: ViewQuery["expand"];
+    /** How far wide fan-outs were paged; the rest of each fan-out was folded away, as on screen. */
+    more: ViewQuery["more"];
+    /** False when the view was drawn whole, every leaf of every fan-out included. */
+    fold: boolean;
     selected: string | null;
   };
   head: LogHeadRef | null;
@@ -73,6 +77,8 @@ async function pin(db: Queryable, query: ViewQuery): Promise<Pinned> {
       limit: query.limit ?? VIEW_DEFAULT_LIMIT,
       asOf: point.seq,
       expand: query.expand,
+      more: query.more,
+      fold: query.fold,
       selected: query.selected,
     },
   };
@@ -98,39 +104,31 @@ function attest(kind: ExportKind, pinned: Pick<Pinned, "head" | "view">, sha256:
 // PROV-JSON
 // ---------------------------------------------------------------------------------------------
 
-/**
- * PROV speaks about versions and runs. A dataset or job focus is exported through its version
- * graph: the dataset's latest version, the job's latest run.
- */
-export async function versionFocusOf(db: Queryable, focus: string): Promise<string> {
-  const type = nodeTypeOf(focus);
-  if (type === "datasetVersion" || type === "run") return focus;
-  if (type === "dataset") {
-    const latest = await db.get<{ v: string | null }>(`SELECT "latestVersionKey" AS "v" FROM "Dataset" WHERE "key" = ?`, [focus]);
-    if (!latest) throw new AppError("not_found", `No node with id ${focus}.`);
-    if (!latest.v) throw new AppError("not_found", `Dataset ${focus} has no version to export yet.`);
-    return latest.v;
-  }
-  if (type === "job") {
-    const latest = await db.get<{ r: string | null }>(`SELECT "latestRunId" AS "r" FROM "Job" WHERE "key" = ?`, [focus]);
-    if (!latest) throw new AppError("not_found", `No node with id ${focus}.`);
-    if (!latest.r) throw new AppError("not_found", `Job ${focus} has no run to export yet.`);
-    return nodeId.run(latest.r);
-  }
-  throw new AppError("not_found", `No node with id ${focus}.`);
-}
-
 function ownersOf(facets: Record<string, unknown>): string[] {
   const o = facets.ownership as { owners?: unknown } | undefined;
   if (!o || !Array.isArray(o.owners)) return [];
   return o.owners.flatMap((x) => (x && typeof x === "object" && typeof (x as { name?: unknown }).name === "string" ? [(x as { name: string }).name] : []));
 }
 
-/** The plain data the PROV mapping needs, read from the projection for the graph's nodes. */
+/**
+ * The plain data the PROV mapping needs, read from the projection for the graph's nodes: versions
+ * and runs of a version-graph view, datasets and jobs of an entity-graph view (as their cards show
+ * them, from the graph itself, with their owners from the store).
+ */
 export async function provInputOf(db: Queryable, graph: LineageGraph): Promise<ProvInput> {
+  const keys = db.dialect.jsonValues("text");
+  const ownersBy = async (table: "Dataset" | "Job", list: string[]) =>
+    new Map(
+      (await db.all<{ key: string; facets: string }>(`SELECT t."key", t."facets" FROM "${table}" t WHERE t."key" IN ${keys}`, [JSON.stringify(list)])).map(
+        (row) => [row.key, ownersOf(readFacets(row.facets))],
+      ),
+    );
+  const datasetNodes = graph.nodes.filter((n) => n.type === "dataset");
+  const jobNodes = graph.nodes.filter((n) => n.type === "job");
+  const datasetOwners = await ownersBy("Dataset", datasetNodes.map((n) => n.id));
+  const jobOwners = await ownersBy("Job", jobNodes.map((n) => n.id));
   const versionKeys = graph.nodes.filter((n) => n.type === "datasetVersion").map((n) => n.id);
   const runKeys = graph.nodes.filter((n) => n.type === "run").map((n) => n.id);
-  const keys = db.dialect.jsonValues("text");
   // In the order the list gives, as the JSON list's join gave them before.
   const order = <T>(rows: T[], list: string[], keyOf: (row: T) => string) => {
     const at = new Map(list.map((k, i) => [k, i]));
@@ -201,6 +199,17 @@ export async function provInputOf(db: Queryable, graph: LineageGraph): Promise<P
       errorMessage: r.errorMessage,
       producers: producers.get(r.runId) ?? [],
     })),
+    datasets: datasetNodes.map((n) => ({
+      id: n.id,
+      namespace: n.namespace,
+      name: n.name,
+      kind: n.kind,
+      latestVersion: n.version,
+      isFailed: n.isFailed,
+      isSynthetic: n.isSynthetic,
+      owners: datasetOwners.get(n.id) ?? [],
+    })),
+    jobs: jobNodes.map((n) => ({ id: n.id, namespace: n.namespace, name: n.name, kind: n.kind, state: n.state, owners: jobOwners.get(n.id) ?? [] })),
     edges: graph.edges,
   };
 }
@@ -224,10 +233,9 @@ export interface ProvExport {
 export async function buildProvExport(db: Queryable, input: ExportQuery, signer: Signer | null = getSigner()): Promise<ProvExport> {
   const query = ViewQuerySchema.parse(input);
   const pinned = await pin(db, query);
-  const store = await storeAt(db, pinned.point);
-  const focus = await versionFocusOf(store, query.node);
   await nextTurn();
-  const { graph } = await readView(db, { ...query, node: focus }, pinned.point);
+  // The view itself, in its own granularity: a dataset or job focus exports the entity graph on screen.
+  const { graph, store } = await readView(db, query, pinned.point);
   await nextTurn();
   const provInput = await provInputOf(store, graph);
   await nextTurn();

@@ -1,6 +1,7 @@
 import "server-only";
 import { MAX_SEQ, type Queryable } from "./store/types";
 import { AppError } from "./errors";
+import { isAsOfValue } from "@/lib/schemas/view-query";
 
 /**
  * As-of views: a view "as of" a point shows only what the log held up to one event. The point is
@@ -47,10 +48,9 @@ export async function resolveAsOf(db: Queryable, raw: string | null | undefined,
     // Past the largest integer a store column holds there is no such event either.
     return { seq, time: seq <= MAX_SEQ ? await eventTimeOf(db, seq) : null };
   }
+  if (!isAsOfValue(value)) throw badAsOf(name, value);
   // A date alone means the end of that day (UTC): "as of 2026-10-24" includes the 24th.
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value;
-  const ms = Date.parse(iso);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(ms)) throw badAsOf(name, value);
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
   const time = new Date(ms).toISOString();
   return { seq: await seqAtTime(db, time), time };
 }

@@ -8,6 +8,7 @@ import { getLineage } from "./lineage";
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { createTestDatabase } from "@/tests/support/db";
 import type { Principal } from "./auth";
+import { lineageHref } from "@/lib/lineage/url-state";
 
 const TEST_WRITER: Principal = { kind: "api-key", sender: "test", keyId: 1, role: "editor", isAdmin: false };
 
@@ -77,7 +78,7 @@ describe("common causes across the generated batches", () => {
     expect(causes.causes[0].alsoPresent.map((x) => x.node)).toEqual(expect.arrayContaining([S.syntheticSetVersion, S.biasedAssaysVersion]));
     const everywhere = causes.causes.find((c) => c.node === S.baseModelVersion || c.alsoPresent.some((x) => x.node === S.baseModelVersion));
     expect(everywhere?.lift).toBe(1);
-    expect(causes.causes[0].href).toBe(`/lineage?node=${encodeURIComponent(S.fineTunedModelVersions.v3)}`);
+    expect(causes.causes[0].href).toBe(lineageHref(S.fineTunedModelVersions.v3));
   });
 
   it("takes a job: its runs are the outcomes", async () => {

@@ -3,6 +3,7 @@ import { isRecord } from "@/lib/lineage/json";
 import { AppError } from "./errors";
 import { getNodeFlags } from "./flags";
 import { eventTimeOf, type AsOfPoint } from "./investigate-asof";
+import { GENESIS_HASH } from "./event-log";
 import { getConfig } from "@/lib/config";
 import { describeNodes } from "./lineage";
 import { MAX_SEQ, type Queryable } from "./store/types";
@@ -20,6 +21,7 @@ import type {
 } from "@/lib/lineage/investigate-view";
 import { computeSynthetic, describeSyntheticBasis, syntheticReport, type SyntheticThresholds } from "@/lib/lineage/synthetic";
 import { nodeTypeOf, runIdOf, nodeId } from "@/lib/lineage/node-id";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { type LineageNode, type RunState } from "@/lib/lineage/types";
 import { readChangeFacet, readEvaluationMetrics, readSyntheticFacet } from "@/lib/schemas/threadline-facets";
 import { schemaFieldsOf } from "@/lib/lineage/columns";
@@ -384,7 +386,8 @@ export async function getInvestigation(db: Queryable, key: string, options: { co
   const seq = options.asOf?.seq ?? (await madeAtSeq(db, key));
   const nodeSeq = await nodeSeqOf(db, key);
   if (nodeSeq > seq) throw new AppError("not_found", `${key} did not exist yet as of event ${seq}.`, [{ path: "asOf", message: "before the node was made" }]);
-  const asOf = { seq, time: options.asOf?.time ?? (await eventTimeOf(db, seq)), isRequested: options.asOf !== undefined };
+  const hash = seq > 0 ? ((await db.get<{ hash: string }>(`SELECT "hash" FROM "Event" WHERE "seq" = ?`, [seq]))?.hash ?? GENESIS_HASH) : GENESIS_HASH;
+  const asOf = { seq, hash, time: options.asOf?.time ?? (await eventTimeOf(db, seq)), isRequested: options.asOf !== undefined };
   const bound = Math.min(seq, NO_LIMIT);
 
   const graphA = await collectVersionGraph(db, [key], bound);
@@ -502,7 +505,7 @@ export async function getCauses(db: Queryable, nodeKey: string, limit = 50): Pro
   return {
     ...ranked,
     scope: { id: scopeKey, label: scope.name, type: scope.type },
-    causes: ranked.causes.map((c) => ({ ...c, href: `/lineage?node=${encodeURIComponent(c.node)}` })),
+    causes: ranked.causes.map((c) => ({ ...c, href: lineageHref(c.node) })),
   };
 }
 

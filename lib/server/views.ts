@@ -3,9 +3,11 @@ import { hashAt, readLogHead, storeAsOf } from "./as-of-store";
 import { GENESIS_HASH } from "./event-log";
 import { eventTimeOf, resolveAsOf } from "./investigate-asof";
 import { getLineage } from "./lineage";
+import { markSignatureStatuses } from "./signers";
 import type { Queryable } from "./store/types";
 import type { LineageGraph, ViewPoint } from "@/lib/lineage/types";
 import { mergeGraphs } from "@/lib/lineage/neighbours";
+import { foldView } from "@/lib/lineage/fan-out";
 import { EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT, type ViewQuery } from "@/lib/schemas/view-query";
 
 /**
@@ -43,8 +45,14 @@ export function storeAt(db: Queryable, point: ViewPoint): Promise<Queryable> {
   return point.isAsOf ? storeAsOf(db, point.seq) : Promise.resolve(db);
 }
 
-/** The view's neighbourhood plus its expansions, as of its point (see the module comment). */
-export async function readView(db: Queryable, query: ViewQuery, knownPoint?: ViewPoint): Promise<View> {
+/**
+ * The view's neighbourhood plus its expansions, as of its point (see the module comment), folded as
+ * the screen shows it: each wide fan-out's first page (or as far as `query.more` paged it) and one
+ * "N more" placeholder for the rest (`graph.more`). A query's `fold: false` keeps every leaf (a view
+ * drawn whole, as an investigation is), and so does `{ fold: false }` here: the lineage
+ * API answers so, because the explorer merges and folds what it fetched itself, with `foldView` too.
+ */
+export async function readView(db: Queryable, query: ViewQuery, knownPoint?: ViewPoint, options: { fold?: boolean } = {}): Promise<View> {
   const point = knownPoint ?? (await resolveViewPoint(db, query.asOf));
   const store = await storeAt(db, point);
   const limit = query.limit ?? VIEW_DEFAULT_LIMIT;
@@ -55,5 +63,19 @@ export async function readView(db: Queryable, query: ViewQuery, knownPoint?: Vie
     if (!graph.nodes.some((node) => node.id === expansion.id)) continue;
     graph = mergeGraphs(graph, await getLineage(store, { nodeId: expansion.id, depth: 1, direction: expansion.direction, limit: EXPANSION_LIMIT }));
   }
-  return { point, store, graph };
+  if (options.fold === false || !query.fold) return { point, store, graph };
+  const folded = foldView(graph, query.more, query.selected);
+  return { point, store, graph: { ...graph, nodes: folded.nodes, edges: folded.edges, more: folded.more } };
+}
+
+/**
+ * What GET /api/v1/lineage answers for a view query: the neighbourhood and its expansions as of the
+ * view's point, unfolded (the explorer folds what it merged itself, with the same `foldView`), with
+ * that point and the signature status of each signed version. The lineage page's first paint reads
+ * the same answer on the server.
+ */
+export async function readLineageAnswer(db: Queryable, query: ViewQuery): Promise<LineageGraph & { point: ViewPoint }> {
+  const { graph, point } = await readView(db, query, undefined, { fold: false });
+  await markSignatureStatuses(db, graph.nodes);
+  return { ...graph, point };
 }

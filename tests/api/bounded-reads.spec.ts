@@ -15,6 +15,8 @@ const WIDTH = 20_000;
 const PER_EVENT = 5_000; // THREADLINE_MAX_EVENT_INPUTS's default: the run's inputs add up over four events
 const ns = `wide-${randomUUID().slice(0, 8)}`;
 const jobId = `job:${ns}:merge-shards`;
+/** Every input of the job in the view: a view (and its export) otherwise folds them to their first page. */
+const allInputs = `&more=${encodeURIComponent(`up:${WIDTH}:${jobId}`)}`;
 
 let server: OwnServer;
 
@@ -117,7 +119,7 @@ test("/api/v1/stats stays quick while four clients pull the wide details and one
   const exporter = clients[4];
   const exported = (async () => {
     const statuses: number[] = [];
-    while (isLoading) statuses.push((await exporter.get(`/api/v1/export/prov?nodeId=${encodeURIComponent(jobId)}&depth=2&limit=2000`, { timeout: 60_000 })).status());
+    while (isLoading) statuses.push((await exporter.get(`/api/v1/export/prov?nodeId=${encodeURIComponent(jobId)}&depth=2&limit=2000${allInputs}`, { timeout: 60_000 })).status());
     return statuses;
   })();
   const latencies: number[] = [];
@@ -154,7 +156,7 @@ test("an export over the node budget is refused naming the limit; concurrent exp
   expect(body.error.code).toBe("view_too_large");
   expect(body.error.message).toContain("THREADLINE_EXPORT_MAX_NODES");
   expect(body.error.message).toMatch(/lower limit or depth/);
-  const both = await Promise.all([1, 2, 3].map(() => reader.get(`/api/v1/export/events?nodeId=${encodeURIComponent(jobId)}&depth=1&limit=2000`, { timeout: 60_000 })));
+  const both = await Promise.all([1, 2, 3].map(() => reader.get(`/api/v1/export/events?nodeId=${encodeURIComponent(jobId)}&depth=1&limit=2000${allInputs}`, { timeout: 60_000 })));
   // Whether they overlap on the server depends on timing; the per-client bound itself is unit-tested
   // (lib/server/read-guard.test.ts).
   const statuses = both.map((r) => r.status()).sort();

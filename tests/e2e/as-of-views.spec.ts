@@ -174,6 +174,11 @@ test("a page whose address is not a view says what is wrong and how to fix it", 
   const problems = page.getByTestId("view-address-problems");
   await expect(problems).toContainText("depth");
   await expect(problems).toContainText("direction=upstream, downstream or both");
+  // One click on the fix opens the view with the bad parts at their defaults.
+  await problems.getByTestId("view-address-fix").click();
+  await expect(onCanvas(page, S.fineTunedModel)).toBeVisible();
+  expect(new URL(page.url()).searchParams.get("depth")).toBeNull();
+  expect(new URL(page.url()).searchParams.get("direction")).toBeNull();
   await page.goto(`/report?node=${q(S.fineTunedModel)}&depth=banana`);
   await expect(page.getByTestId("view-address-problems")).toContainText("depth");
 });

@@ -1,6 +1,6 @@
 import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
-import { lineageHref } from "../../components/lineage/lineage-href";
+import { lineageHref } from "../../lib/lineage/url-state";
 
 /**
  * Paths into the investigate journeys from where a user stands: common causes from /investigate (by

@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { lineageHref } from "../../lib/lineage/url-state";
 import { nodeOnCanvas } from "./support/canvas";
 
 // Investigating the demo's failed molecule batch as a person does: from its node in the explorer,
@@ -48,7 +50,7 @@ test.describe("investigate a failed output", () => {
     // Common causes across all batches: the v3 checkpoint first, linked into the graph.
     const firstCause = page.getByTestId("cause-row").first();
     await expect(firstCause).toContainText("models/binding-affinity-ft@v3");
-    await expect(firstCause.getByTestId("cause-link")).toHaveAttribute("href", `/lineage?node=${q(S.fineTunedModelVersions.v3)}`);
+    await expect(firstCause.getByTestId("cause-link")).toHaveAttribute("href", lineageHref(S.fineTunedModelVersions.v3));
 
     await info.attach("investigate-failed-batch", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
   });
@@ -114,5 +116,41 @@ test.describe("as-of views", () => {
     await expect(nodeOnCanvas(page, S.finetuneJob)).toHaveCount(0);
     await page.getByTestId("as-of-clear").click();
     await expect(nodeOnCanvas(page, S.finetuneJob)).toBeVisible();
+  });
+
+  test("an investigation as of a chosen event says so in a banner, and its image and report name that event's chain hash", async ({ page }, info) => {
+    await page.goto(`/investigate?node=${q(S.failedBatch)}`);
+    await expect(page.getByTestId("investigate-view")).toBeVisible();
+    // As it was when it was made: no banner (that is the investigation's own moment, not one asked for).
+    await expect(page.getByTestId("as-of-banner")).toHaveCount(0);
+
+    await page.goto(`/investigate?node=${q(S.failedBatch)}&asOf=2026-11-04`);
+    const banner = page.getByTestId("as-of-banner");
+    await expect(banner).toContainText(/Viewing event #\d+ · 2026-11-0\d/);
+    const seq = Number(/#(\d+)/.exec(await banner.innerText())?.[1]);
+    const point = (await (await page.request.get(`/api/v1/lineage?nodeId=${q(S.failedBatch)}&depth=0&asOf=${seq}`)).json()).point as { seq: number; hash: string };
+    expect(point.seq).toBe(seq);
+    await info.attach("investigate-as-of", { body: await page.screenshot(), contentType: "image/png" });
+
+    // The SVG's caption: as of that event, with its chain hash.
+    await page.getByRole("button", { name: "Export" }).click();
+    const [saved] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-svg").click()]);
+    const svg = fs.readFileSync((await saved.path()) ?? "", "utf8");
+    expect(svg).toContain(`As of event #${seq}`);
+    expect(svg).toContain(`chain hash ${point.hash.slice(0, 16)}`);
+
+    // The report of the same view: the same event and hash.
+    await page.getByRole("button", { name: "Export" }).click();
+    const reportHref = (await page.getByTestId("export-report").getAttribute("href")) ?? "";
+    expect(reportHref).toContain("fold=0");
+    await page.goto(reportHref);
+    await expect(page.getByTestId("report-point")).toContainText(`event #${seq}`);
+    await expect(page.getByTestId("report-point")).toContainText(point.hash.slice(0, 16));
+
+    // Back to when it was made.
+    await page.goto(`/investigate?node=${q(S.failedBatch)}&asOf=${seq}`);
+    await page.getByTestId("as-of-banner").getByTestId("as-of-back").click();
+    await expect(page).not.toHaveURL(/asOf=/);
+    await expect(page.getByTestId("as-of-banner")).toHaveCount(0);
   });
 });

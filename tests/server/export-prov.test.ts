@@ -63,9 +63,16 @@ describe("PROV-JSON of the demo's failed batch", () => {
     for (const r of Object.values(document.wasAttributedTo)) expect(document.agent).toHaveProperty(r["prov:agent"] as string);
   });
 
-  it("exports a dataset focus through its latest version", async () => {
-    const { graph } = await buildProvExport(storeOver(db), { node: DEMO_STORY.fineTunedModel, depth: 1, direction: "both", limit: 500 }, signer);
-    expect(graph.focus).toBe(DEMO_STORY.fineTunedModelVersions.v3);
+  it("exports a dataset focus as the entity view the screen shows: datasets and jobs, no versions or runs", async () => {
+    const { graph, document } = await buildProvExport(storeOver(db), { node: DEMO_STORY.fineTunedModel, depth: 1, direction: "both", limit: 500 }, signer);
+    expect(graph.focus).toBe(DEMO_STORY.fineTunedModel);
+    const named = [
+      ...Object.keys(document.entity).filter((k) => k.startsWith("tld:")).map((k) => `dataset:${k.slice(4)}`),
+      ...Object.keys(document.activity).map((k) => `job:${k.slice(4)}`),
+    ].sort();
+    expect(named).toEqual(graph.nodes.map((n) => n.id).sort());
+    expect(Object.keys(document.entity).filter((k) => k.startsWith("tlv:"))).toEqual([]);
+    expect(document.entity[`tld:${DEMO_STORY.fineTunedModel.slice("dataset:".length)}`]).toMatchObject({ "tl:latestVersion": "v3" });
   });
 });
 

@@ -15,6 +15,7 @@ import {
   verifyChainUpTo,
 } from "@/lib/server/shares";
 import type { NodeDetail } from "@/lib/lineage/types";
+import { FAN_OUT_PAGE_SIZE } from "@/lib/lineage/fan-out";
 import { ShareCreateSchema } from "@/lib/schemas/share";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import { createTestDatabase, runEvent } from "../support/db";
@@ -91,11 +92,33 @@ describe("createShare", () => {
   it("keeps only the focus's and the selection's details when the graph has more than DETAIL_ALL_LIMIT nodes", async () => {
     const outputs = Array.from({ length: DETAIL_ALL_LIMIT + 5 }, (_, i) => ({ namespace: "lake", name: `shard-${i}` }));
     ingestEvents(db, [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
-    const { token } = await share({ nodeId: "job:tests:split", depth: 1, selectedId: "dataset:lake:shard-7" });
+    const { token } = await share({
+      nodeId: "job:tests:split",
+      depth: 1,
+      selectedId: "dataset:lake:shard-7",
+      more: [{ id: "job:tests:split", direction: "downstream", shown: DETAIL_ALL_LIMIT + 5 }],
+    });
     const view = await getSharedView(db, token);
     expect(view.graph.nodes.length).toBe(DETAIL_ALL_LIMIT + 6);
+    expect(view.graph.more).toEqual([]);
     expect(view.detailIds.sort()).toEqual(["dataset:lake:shard-7", "job:tests:split"]);
     expect(await codeOf(() => getSharedNode(storeOver(db), token, "dataset:lake:shard-8"))).toBe("404");
+  });
+
+  it("holds a wide fan-out folded as the screen shows it: the first page, the selection, and how many more", async () => {
+    const outputs = Array.from({ length: 30 }, (_, i) => ({ namespace: "lake", name: `part-${String(i).padStart(2, "0")}` }));
+    ingestEvents(db, [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
+    const { token } = await share({ nodeId: "job:tests:split", depth: 1, selectedId: "dataset:lake:part-29" });
+    const folded = (await getSharedView(db, token)).graph;
+    expect(folded.nodes).toHaveLength(1 + FAN_OUT_PAGE_SIZE + 1);
+    expect(folded.nodes.map((n) => n.id)).toContain("dataset:lake:part-29");
+    expect(folded.more).toEqual([{ id: "more:downstream:job:tests:split", parentId: "job:tests:split", direction: "downstream", hiddenCount: 29 - FAN_OUT_PAGE_SIZE }]);
+
+    const paged = await share({ nodeId: "job:tests:split", depth: 1, more: [{ id: "job:tests:split", direction: "downstream", shown: 20 }] });
+    const further = (await getSharedView(db, paged.token)).graph;
+    expect(further.nodes).toHaveLength(1 + 20);
+    expect(further.more?.[0]?.hiddenCount).toBe(10);
+    expect(further.edges).toHaveLength(20);
   });
 
   it("includes the view's +N expansions, merged as the explorer merges them", async () => {

@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClasses } from "@/components/ui/button";
 import { CausesTable } from "@/components/investigate/causes-table";
 import { FailureScopeList } from "@/components/investigate/failure-scope-list";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { requirePageReader } from "@/lib/server/auth-context";
 
 export const dynamic = "force-dynamic";

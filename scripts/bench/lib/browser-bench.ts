@@ -11,7 +11,7 @@
  */
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
-import { pageFanOut } from "@/lib/lineage/fan-out";
+import { foldView } from "@/lib/lineage/fan-out";
 import { handlesOf, type FlowNodeType } from "@/lib/lineage/flow-mapping";
 import type { LineageGraph } from "@/lib/lineage/types";
 import { createClient } from "./http-load";
@@ -57,8 +57,6 @@ export interface BrowserFigures {
   views: BrowserView[];
 }
 
-/** The explorer pages leaf fan-outs beyond this many per node (components/lineage/lineage-explorer.tsx). */
-const EXPLORER_PAGE_SIZE = 8;
 const VIEWPORT = { width: 1440, height: 900 };
 // performance.memory with real figures, for the heap column.
 const BENCH_CHROMIUM_ARGS = [...CHROMIUM_ARGS, "--enable-precise-memory-info"];
@@ -72,7 +70,7 @@ interface Candidate {
 
 /** How many nodes the explorer would draw for this answer (its paging of wide leaf fan-outs). */
 function drawnSize(graph: LineageGraph): { nodes: number; edges: number } {
-  const paged = pageFanOut(graph, { pageSize: EXPLORER_PAGE_SIZE, keep: new Set([graph.focus]) });
+  const paged = foldView(graph, [], null);
   return { nodes: paged.nodes.length + paged.more.length, edges: paged.edges.length + paged.more.length };
 }
 

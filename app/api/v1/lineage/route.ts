@@ -4,8 +4,7 @@ import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import { ingestEvents } from "@/lib/server/ingest";
-import { readView } from "@/lib/server/views";
-import { markSignatureStatuses } from "@/lib/server/signers";
+import { readLineageAnswer } from "@/lib/server/views";
 import { withExpensiveRead } from "@/lib/server/read-guard";
 import { parseViewQuery } from "@/lib/schemas/view-query";
 
@@ -19,10 +18,8 @@ export async function GET(request: Request) {
   try {
     await requireReader(request, getStore());
     const query = parseViewQuery(new URL(request.url).searchParams);
-    const read = () => readView(getStore(), query);
-    const { graph, point } = (query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read();
-    await markSignatureStatuses(getStore(), graph.nodes);
-    return Response.json({ ...graph, point });
+    const read = () => readLineageAnswer(getStore(), query);
+    return Response.json((query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read());
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -11,7 +11,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/format";
-import { lineageHref } from "@/components/lineage/lineage-href";
+import { lineageHref } from "@/lib/lineage/url-state";
 import { RemoveFlagButton } from "@/components/investigate/flag-button";
 import { investigateHref } from "@/components/investigate/investigate-href";
 import { idFromPageParam } from "@/lib/lineage/node-id";
