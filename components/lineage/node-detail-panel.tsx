@@ -12,6 +12,7 @@ import { JsonTree } from "./panel/json-tree";
 import { LineageSection } from "./panel/lineage-section";
 import { MetricsSection } from "./panel/metrics-section";
 import { OverviewSection } from "./panel/overview-section";
+import { SchemaSection } from "./panel/schema-section";
 import { PanelSection } from "./panel/panel-section";
 import { RegistrySection } from "./panel/registry-section";
 import { TransformationSection } from "./panel/transformation-section";
@@ -112,6 +113,7 @@ export const NodeDetailSections = memo(function NodeDetailSections({ detail, onO
   return (
     <>
       <OverviewSection detail={detail} />
+      <SchemaSection detail={detail} />
       {extra}
       <RegistrySection detail={detail} />
       <TransformationSection detail={detail} onOpen={onOpenNode} loadPage={loadPage} />

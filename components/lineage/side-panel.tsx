@@ -80,6 +80,7 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
             <nav aria-label="Panel sections" className="flex flex-wrap gap-0.5">
               {[
                 ["panel-overview", "Overview"],
+                ...(detail.schema.length > 0 ? [["panel-schema", "Schema"]] : []),
                 ["panel-transformation", "Transformation"],
                 ["panel-changes", "Changes"],
                 ...(hasHistory ? [["panel-history", detail.node.type === "dataset" ? "Versions" : "Runs"]] : []),

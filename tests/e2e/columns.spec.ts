@@ -136,5 +136,10 @@ test.describe("columns view", () => {
     await expect(latest.getByTestId("schema-retyped")).toContainText("string");
     await expect(latest).toContainText("+ arm");
     await expect(latest).toContainText("− site");
+    // The Schema section lists the latest version's fields with their types.
+    const schema = page.getByTestId("side-panel").getByTestId("section-schema");
+    await expect(schema.getByTestId("schema-field")).toHaveCount(3);
+    await expect(schema.getByTestId("schema-field").nth(1)).toContainText("dose_mg");
+    await expect(schema.getByTestId("schema-field").nth(1)).toContainText("string");
   });
 });

@@ -102,29 +102,6 @@ export function OverviewSection({ detail }: { detail: NodeDetail }) {
         <Field label="Created">{formatDateTime(detail.createdAt)}</Field>
         {detail.updatedAt && detail.updatedAt !== detail.createdAt ? <Field label="Updated">{formatDateTime(detail.updatedAt)}</Field> : null}
       </dl>
-      {detail.schema.length > 0 ? (
-        <details className="mt-3">
-          <summary className="cursor-pointer text-sm font-medium text-ink hover:text-accent">Schema · {detail.schema.length} fields</summary>
-          <table className="mt-2 w-full text-left text-xs">
-            <thead className="text-ink-muted">
-              <tr>
-                <th className="py-1 pr-2 font-medium">Field</th>
-                <th className="py-1 pr-2 font-medium">Type</th>
-                <th className="py-1 font-medium">Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.schema.map((field) => (
-                <tr key={field.name} className="border-t border-line align-top">
-                  <td className="py-1 pr-2 font-mono text-ink">{field.name}</td>
-                  <td className="py-1 pr-2 font-mono text-ink-muted">{field.type ?? "—"}</td>
-                  <td className="py-1 text-ink-muted">{field.description ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      ) : null}
     </PanelSection>
   );
 }
