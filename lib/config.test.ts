@@ -45,10 +45,9 @@ describe("parseConfig", () => {
     expect(parse).not.toThrow(/hunter2/);
   });
 
-  it("refuses a PostgreSQL store for the server, whose services still speak SQLite only", () => {
-    const parse = () => parseConfig({ DATABASE_URL: "postgresql://tl:hunter2@db/threadline" });
-    expect(parse).toThrow(/DATABASE_URL: PostgreSQL is not supported by the Threadline server yet/);
-    expect(parse).not.toThrow(/hunter2/);
+  it("takes a PostgreSQL store, split into its connection's fields", () => {
+    const config = parseConfig({ DATABASE_URL: "postgresql://tl:hunter2@db:5433/threadline" });
+    expect(config.DATABASE_URL).toMatchObject({ kind: "postgresql", connection: { host: "db", port: 5433, database: "threadline", user: "tl" } });
   });
 });
 

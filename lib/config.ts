@@ -121,20 +121,13 @@ export function parseSigningKey(text: string): KeyObject {
 }
 
 const ConfigSchema = z.object({
-  /** The store: a SQLite file URL, relative to the project root. */
+  /** The store: a SQLite file URL (relative to the project root) or a PostgreSQL URL. */
   DATABASE_URL: z
     .string()
     .default(DEFAULT_DATABASE_URL)
     .transform((url, ctx) => {
       try {
-        const location = parseDatabaseUrl(url);
-        // The migration runner and the test suites speak PostgreSQL already; the server's own
-        // services still read and write through SQLite only.
-        if (location.kind === "postgresql") {
-          ctx.addIssue({ code: "custom", message: "PostgreSQL is not supported by the Threadline server yet; use a SQLite file URL" });
-          return z.NEVER;
-        }
-        return location;
+        return parseDatabaseUrl(url);
       } catch (error) {
         ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^DATABASE_URL /, "") });
         return z.NEVER;

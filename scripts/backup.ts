@@ -12,7 +12,12 @@ if (!destination || args.includes("--help")) {
   process.exit(destination ? 0 : 2);
 }
 
-const source = getConfig().DATABASE_URL.file;
+const location = getConfig().DATABASE_URL;
+if (location.kind !== "sqlite") {
+  console.error("npm run backup copies a SQLite store. Back a PostgreSQL store up with pg_dump or your provider's managed backups.");
+  process.exit(2);
+}
+const source = location.file;
 const started = performance.now();
 try {
   const report = await backupStore(source, destination);

@@ -9,7 +9,7 @@
  * when the source is not an MLflow store, a meta.yaml is corrupt, a server cannot be reached, or
  * any event was rejected. See docs/mlflow.md.
  */
-import { closeDatabase, getSqlite } from "@/lib/server/db";
+import { closeDatabase, getStore } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { httpSink } from "@/lib/importers/http-sink";
 import { ImportError } from "@/lib/importers/errors";
@@ -102,7 +102,7 @@ async function main() {
   const source = openSource(args.source, restOptionsFromEnv(process.env));
   const sink: Sink = args.to
     ? httpSink(args.to, apiKey)
-    : async (events) => ingestEvents(getSqlite(), events, { sender: "mlflow-import" });
+    : async (events) => ingestEvents(getStore(), events, { sender: "mlflow-import" });
 
   if (args.follow) {
     const controller = new AbortController();

@@ -5,7 +5,7 @@
  * when anything was rejected.
  */
 import fs from "node:fs";
-import { closeDatabase, getSqlite } from "@/lib/server/db";
+import { closeDatabase, getStore } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { expandPath, parseEventText, type SourcedEvent } from "./lib/event-files";
 
@@ -43,12 +43,12 @@ async function main() {
   let accepted = 0;
   let duplicates = 0;
   let warnings = 0;
-  const db = getSqlite();
+  const store = getStore();
   for (let start = 0; start < sources.length; start += BATCH) {
     const slice = sources.slice(start, start + BATCH);
     const parsable = slice.filter((s) => s.parseError === undefined);
     for (const s of slice) if (s.parseError !== undefined) rejected.push(`${s.where}: not valid JSON (${s.parseError})`);
-    const outcomes = ingestEvents(db, parsable.map((s) => s.value), { sender: "cli" });
+    const outcomes = await ingestEvents(store, parsable.map((s) => s.value), { sender: "cli" });
     outcomes.forEach((o, i) => {
       warnings += o.warnings?.length ?? 0;
       if (o.status === "created") accepted++;

@@ -9,7 +9,12 @@ import { getConfig } from "@/lib/config";
 
 const args = process.argv.slice(2);
 const targetAt = args.indexOf("--target");
-const target = targetAt >= 0 ? args[targetAt + 1] : getConfig().DATABASE_URL.file;
+const location = getConfig().DATABASE_URL;
+if (targetAt < 0 && location.kind !== "sqlite") {
+  console.error("npm run restore restores a SQLite store. Restore a PostgreSQL store with pg_restore, or copy a SQLite backup across with npm run store:copy.");
+  process.exit(2);
+}
+const target = targetAt >= 0 ? args[targetAt + 1] : location.kind === "sqlite" ? location.file : undefined;
 const backup = args.find((a, i) => !a.startsWith("--") && (targetAt < 0 || i !== targetAt + 1));
 if (!backup || !target || args.includes("--help")) {
   console.log("Usage: npm run restore -- <backup-file> [--force] [--target <store-file>]");

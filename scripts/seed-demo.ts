@@ -8,7 +8,7 @@ import path from "node:path";
 import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
 import { DEMO_SIGNER_NAME, DEMO_SIGNER_PUBLIC_KEY } from "@/lib/demo/provenance";
 import { ANONYMOUS } from "@/lib/server/auth";
-import { closeDatabase, getSqlite, getStore } from "@/lib/server/db";
+import { closeDatabase, getStore } from "@/lib/server/db";
 import { registerSigner } from "@/lib/server/signers";
 import { ingestEvents, summarise } from "@/lib/server/ingest";
 import { fillMarquezTemplate } from "@/lib/schemas/marquez-template";
@@ -41,7 +41,7 @@ const sets: [string, unknown[]][] = [
 ];
 let failed = false;
 for (const [label, events] of sets) {
-  const outcomes = ingestEvents(getSqlite(), events, { sender: "demo" });
+  const outcomes = await ingestEvents(getStore(), events, { sender: "demo" });
   const { created, duplicates, rejected } = summarise(outcomes);
   console.log(`${label}: ${events.length} events, ${created} stored, ${duplicates} already there, ${rejected} rejected`);
   for (const o of outcomes.filter((x) => x.status === "rejected")) {

@@ -2,13 +2,13 @@
  * npm run verify [-- --json] — recomputes the hash chain and checks that the projection equals a
  * replay of the log. Exits 1 and names the first broken record when either fails.
  */
-import { closeDatabase, getSqlite } from "@/lib/server/db";
+import { closeDatabase, getStore } from "@/lib/server/db";
 import { verifyChain } from "@/lib/server/event-log";
 import { verifyProjection } from "@/lib/server/rebuild";
 
-const db = getSqlite();
-const chain = verifyChain(db);
-const projection = verifyProjection(db);
+const store = getStore();
+const chain = await verifyChain(store);
+const projection = await verifyProjection(store);
 const ok = chain.ok && projection.ok;
 if (process.argv.includes("--json")) {
   console.log(JSON.stringify({ ok, chain, projection }));

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listAuditEvents, listFilterNodes, listSenders, verifyStoreInSlices, withoutSenders } from "@/lib/server/audit";
+import { listAuditEvents, listFilterNodes, listSenders, withoutSenders } from "@/lib/server/audit";
 import { ANONYMOUS, canSeeSenders } from "@/lib/server/auth";
 import { requirePageReader } from "@/lib/server/auth-context";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
+import { verifyStoreInSlices } from "@/lib/server/verification";
 import { AuditQuerySchema, searchParamsToObject } from "@/lib/schemas/audit";
 import { AuditEventList } from "@/components/audit/audit-event-list";
 import { AuditFilters } from "@/components/audit/audit-filters";
@@ -26,8 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const raw = searchParamsToObject(await searchParams);
   // An anonymous reader neither sees senders nor filters by them (one guess at a time would tell).
   if (!showSenders) delete raw.sender;
-  const db = getSqlite();
-  const verification = await verifyStoreInSlices(db);
+  const verification = await verifyStoreInSlices(store);
   const parsed = AuditQuerySchema.safeParse(raw);
   const listed = parsed.success ? await listAuditEvents(store, parsed.data) : null;
   const page = listed && !showSenders ? withoutSenders(listed) : listed;

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import "./report.css";
 import { buildAuditReport } from "@/lib/server/audit-report";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { fixedViewAddress, readViewAddress, toSearchParams, viewQueryParams } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
@@ -48,7 +48,7 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
 
   let report;
   try {
-    report = await buildAuditReport(getSqlite(), query);
+    report = await buildAuditReport(getStore(), query, { verifyOn: getStore() });
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") {
       return (

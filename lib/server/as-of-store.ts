@@ -95,7 +95,7 @@ async function buildStoreAsOf(store: Queryable, seq: number): Promise<Sqlite> {
       after = rows[rows.length - 1]["seq"] as number;
     }
     scratch.exec("COMMIT");
-    replayLog(scratch, scratch);
+    await replayLog(storeOver(scratch));
     return scratch;
   } catch (error) {
     scratch.close();

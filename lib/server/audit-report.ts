@@ -1,9 +1,8 @@
 import "server-only";
-import { storeOver, type Sqlite } from "./db";
-import { verifyStoreInSlices } from "./audit";
+import { verifyStoreInSlices } from "./verification";
+import type { Queryable, Store } from "./store/types";
 import { getNodeFlags } from "./flags";
 import { getNodeDetail } from "./nodes";
-import type { Queryable } from "./store/types";
 import { readView } from "./views";
 import { layoutGraph } from "@/lib/lineage/layout";
 import { morePlaceholderEdge } from "@/lib/lineage/fan-out";
@@ -61,11 +60,11 @@ const REPORT_NODE_SEP = 14;
 /** Most nodes the report describes in full; a larger view is drawn whole and listed by name. */
 export const REPORT_DETAIL_LIMIT = 80;
 
-export async function buildAuditReport(db: Sqlite, query: ReportQuery, options: { verify?: boolean } = {}): Promise<AuditReport> {
-  const verification = options.verify === false ? null : await verifyStoreInSlices(db);
+export async function buildAuditReport(db: Queryable, query: ReportQuery, options: { verifyOn?: Store } = {}): Promise<AuditReport> {
+  const verification = options.verifyOn ? await verifyStoreInSlices(options.verifyOn) : null;
   // Everything below is read from the store as of the view's point: a pasted report address with
   // asOf shows the same report however the log grows.
-  const { graph, point, store } = await readView(storeOver(db), query);
+  const { graph, point, store } = await readView(db, query);
   const sizeOf = (n: LineageNode) => (n.type === "job" || n.type === "run" ? REPORT_NODE_SIZE.activity : REPORT_NODE_SIZE.version);
   // The "N more" placeholders are drawn as the screen draws them, so the report shows what was folded away.
   const more = graph.more ?? [];

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { verifyChain, type ChainVerification } from "./event-log";
+import { storeOver } from "./db";
 
 /**
  * Backup and restore of the SQLite store through SQLite's online backup API, so both work while the
@@ -28,7 +29,7 @@ export interface StoreReport {
 }
 
 /** Integrity check and hash chain of a store file, opened read-only. */
-export function inspectStore(file: string): StoreReport {
+export async function inspectStore(file: string): Promise<StoreReport> {
   if (!fs.existsSync(file)) throw new Error(`No such store: ${file}`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -38,7 +39,7 @@ export function inspectStore(file: string): StoreReport {
     const rows = db.pragma("integrity_check") as { integrity_check: string }[];
     const integrity = rows.length === 1 && rows[0].integrity_check === "ok" ? "ok" : rows.map((r) => r.integrity_check).join("; ");
     const events = (db.prepare("SELECT COUNT(*) AS n FROM Event").get() as { n: number }).n;
-    const chain = verifyChain(db);
+    const chain = await verifyChain(storeOver(db));
     return { file, bytes: fs.statSync(file).size, events, integrity, chain };
   } finally {
     db.close();
@@ -89,7 +90,7 @@ export async function backupStore(source: string, destination: string): Promise<
     const copy = new Database(temporary);
     copy.pragma("journal_mode = DELETE");
     copy.close();
-    const report = inspectStore(temporary);
+    const report = await inspectStore(temporary);
     if (!isHealthy(report)) throw new Error(`The backup is not sound (${describeProblem(report)}); it was not kept.`);
     fs.renameSync(temporary, destination);
     return { ...report, file: destination };
@@ -147,7 +148,7 @@ export class RestoreRefused extends Error {
  * backup first and the result after; see the module comment for when it refuses.
  */
 export async function restoreStore(backup: string, target: string, options: RestoreOptions = {}): Promise<StoreReport> {
-  const before = inspectStore(backup);
+  const before = await inspectStore(backup);
   if (!isHealthy(before)) throw new RestoreRefused(`The backup ${backup} is not sound (${describeProblem(before)}); nothing was restored.`);
   if (path.resolve(backup) === path.resolve(target)) throw new RestoreRefused("The backup and the target are the same file.");
   if (fs.existsSync(target) && !options.force) {
@@ -175,7 +176,7 @@ export async function restoreStore(backup: string, target: string, options: Rest
   } finally {
     restored.close();
   }
-  const after = inspectStore(target);
+  const after = await inspectStore(target);
   if (!isHealthy(after) || after.chain.head?.hash !== before.chain.head?.hash) {
     throw new Error(`The restored store does not match the backup (${describeProblem(after)}).`);
   }

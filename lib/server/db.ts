@@ -135,26 +135,36 @@ interface Handles {
 const globalHandles = globalThis as unknown as { __threadlineDb?: Handles };
 const handles: Handles = (globalHandles.__threadlineDb ??= {});
 
+/** The SQLite file of a SQLite store; a clear error on PostgreSQL, where only the Store reaches the database. */
+function sqliteFile(): string {
+  const location = getConfig().DATABASE_URL;
+  if (location.kind !== "sqlite") throw new Error("This part of Threadline reads SQLite only and is not available on PostgreSQL yet.");
+  return location.file;
+}
+
 export function getSqlite(): Sqlite {
-  handles.sqlite ??= openSqlite(getConfig().DATABASE_URL.file);
+  handles.sqlite ??= openSqlite(sqliteFile());
   return handles.sqlite;
 }
 
 export function getPrisma(): PrismaClient {
   if (!handles.prisma) {
-    const adapter = new PrismaBetterSqlite3({ url: getConfig().DATABASE_URL.file, timeout: 10_000 });
+    const adapter = new PrismaBetterSqlite3({ url: sqliteFile(), timeout: 10_000 });
     handles.prisma = new PrismaClient({ adapter });
   }
   return handles.prisma;
 }
 
 /**
- * The store behind DATABASE_URL, one per process (see store/types.ts). On SQLite it shares
- * getSqlite()'s connection, so converted and not yet converted services see one another's
+ * The store behind DATABASE_URL, one per process (see store/types.ts): a pool of connections on
+ * PostgreSQL; on SQLite it shares getSqlite()'s connection, so converted and not yet converted services see one another's
  * writes at once and never wait on one another's locks.
  */
 export function getStore(): Store {
-  handles.store ??= storeOver(getSqlite());
+  if (!handles.store) {
+    const location = getConfig().DATABASE_URL;
+    handles.store = location.kind === "postgresql" ? postgresStore(location.connection) : storeOver(getSqlite());
+  }
   return handles.store;
 }
 

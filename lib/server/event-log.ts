@@ -1,7 +1,7 @@
 import "server-only";
 import crypto, { createHash } from "node:crypto";
-import type { Sqlite } from "./db";
-import { runToEnd, type Steps } from "./steps";
+import { MAX_SEQ, type Queryable } from "./store/types";
+import { finish, type AsyncSteps } from "./steps";
 
 /**
  * The append-only event log and its hash chain: hash_n = sha256(hash_{n-1} || canonical JSON of
@@ -39,51 +39,37 @@ export interface LogHead {
   hash: string;
 }
 
-type Statements = ReturnType<typeof prepare>;
-const statementsByDb = new WeakMap<Sqlite, Statements>();
-
-function prepare(db: Sqlite) {
-  return {
-    head: db.prepare<[], LogHead>("SELECT seq, hash FROM Event ORDER BY seq DESC LIMIT 1"),
-    byContent: db.prepare<[string], { seq: number }>("SELECT seq FROM Event WHERE contentHash = ?"),
-    insert: db.prepare(
-      `INSERT INTO Event (contentHash, kind, eventType, eventTime, receivedAt, producer, sender, runId, jobKey, payload, prevHash, hash)
-       VALUES (@contentHash, @kind, @eventType, @eventTime, @receivedAt, @producer, @sender, @runId, @jobKey, @canonical, @prevHash, @hash)`,
-    ),
-  };
-}
-
-function statements(db: Sqlite): Statements {
-  let s = statementsByDb.get(db);
-  if (!s) {
-    s = prepare(db);
-    statementsByDb.set(db, s);
-  }
-  return s;
-}
-
 /** The newest entry of the log, or null when it is empty. */
-export function getLogHead(db: Sqlite): LogHead | null {
-  return statements(db).head.get() ?? null;
+export async function getLogHead(db: Queryable): Promise<LogHead | null> {
+  return (await db.get<LogHead>(`SELECT seq, hash FROM "Event" ORDER BY seq DESC LIMIT 1`)) ?? null;
 }
 
 /** The sequence number of an event already in the log with this content, if any. */
-export function findEventByContent(db: Sqlite, contentHash: string): number | null {
-  return statements(db).byContent.get(contentHash)?.seq ?? null;
+export async function findEventByContent(db: Queryable, contentHash: string): Promise<number | null> {
+  return (await db.get<{ seq: number }>(`SELECT seq FROM "Event" WHERE "contentHash" = ?`, [contentHash]))?.seq ?? null;
 }
 
 /**
- * Appends one event. Must run inside the caller's write transaction so the head it chains onto
- * cannot move underneath it (another process may be writing too). A caller appending several
- * events in one transaction may pass the head the previous append returned (null: empty log)
- * instead of having it read again.
+ * Appends one event. Must run inside the caller's append transaction, after `lockLog`, so the head
+ * it chains onto cannot move underneath it (another server or process may be appending too). A
+ * caller appending several events in one transaction may pass the head the previous append
+ * returned (null: empty log) instead of having it read again.
+ *
+ * The sequence number is the head's plus one, written explicitly: a database sequence would skip
+ * a number for every rolled-back transaction (PostgreSQL's never go back), and a gap in the log
+ * reads as a removed record. Null when an event with the same content is in the log already.
  */
-export function appendEvent(db: Sqlite, entry: LogEntryInput, prev?: LogHead | null): LogHead {
-  const s = statements(db);
-  const prevHash = (prev === undefined ? s.head.get() : prev)?.hash ?? GENESIS_HASH;
+export async function appendEvent(db: Queryable, entry: LogEntryInput, prev?: LogHead | null): Promise<LogHead | null> {
+  const head = prev === undefined ? await getLogHead(db) : prev;
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const seq = (head?.seq ?? 0) + 1;
   const hash = chainHash(prevHash, entry.canonical);
-  const info = s.insert.run({ ...entry, prevHash, hash });
-  return { seq: Number(info.lastInsertRowid), hash };
+  const { changes } = await db.run(
+    `INSERT INTO "Event" (seq, "contentHash", kind, "eventType", "eventTime", "receivedAt", producer, sender, "runId", "jobKey", payload, "prevHash", hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("contentHash") DO NOTHING`,
+    [seq, entry.contentHash, entry.kind, entry.eventType, entry.eventTime, entry.receivedAt, entry.producer, entry.sender, entry.runId, entry.jobKey, entry.canonical, prevHash, hash],
+  );
+  return changes > 0 ? { seq, hash } : null;
 }
 
 export interface ChainVerification {
@@ -97,9 +83,12 @@ export interface ChainVerification {
  * Recomputes the whole chain, streaming the log in order. Names the first record whose content
  * hash, link to its predecessor or chain hash does not match, or whose sequence number skips.
  */
-export function verifyChain(db: Sqlite): ChainVerification {
-  return runToEnd(verifyChainSteps(db));
+export function verifyChain(db: Queryable): Promise<ChainVerification> {
+  return finish(verifyChainSteps(db));
 }
+
+/** Records the chain check reads at a time (keyset pages on seq, so any Queryable can serve them). */
+const CHAIN_PAGE = 1000;
 
 /**
  * verifyChain as steps (one per record), for callers that run it in slices. `after` continues from
@@ -107,37 +96,41 @@ export function verifyChain(db: Sqlite): ChainVerification {
  * follow it); `upTo` stops at that record (a share checks the log it was taken from; later events
  * do not matter to it). `checked` counts the records this call checked.
  */
-export function* verifyChainSteps(
-  db: Sqlite,
-  { after, upTo = Number.MAX_SAFE_INTEGER }: { after?: LogHead; upTo?: number } = {},
-): Steps<ChainVerification> {
+export async function* verifyChainSteps(
+  db: Queryable,
+  { after, upTo = MAX_SEQ }: { after?: LogHead; upTo?: number } = {},
+): AsyncSteps<ChainVerification> {
   let prevHash = after?.hash ?? GENESIS_HASH;
   let expectedSeq: number | null = after ? after.seq + 1 : null;
   let checked = 0;
   let head: LogHead | null = after ?? null;
-  const rows = db
-    .prepare<[number, number], { seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
-      "SELECT seq, contentHash, payload, prevHash, hash FROM Event WHERE seq > ? AND seq <= ? ORDER BY seq",
-    )
-    .iterate(after?.seq ?? 0, upTo);
-  for (const row of rows) {
-    const broken = (reason: string): ChainVerification => ({
-      ok: false,
-      checked,
-      head: getLogHead(db),
-      firstBroken: { seq: row.seq, reason },
-    });
-    if (expectedSeq !== null && row.seq !== expectedSeq) {
-      return broken(`sequence jumps from ${expectedSeq - 1} to ${row.seq}: a record was removed`);
+  let from = after?.seq ?? 0;
+  for (;;) {
+    const rows = await db.all<{ seq: number; contentHash: string; payload: string; prevHash: string; hash: string }>(
+      `SELECT seq, "contentHash", payload, "prevHash", hash FROM "Event" WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHAIN_PAGE}`,
+      [from, upTo],
+    );
+    for (const row of rows) {
+      const broken = async (reason: string): Promise<ChainVerification> => ({
+        ok: false,
+        checked,
+        head: await getLogHead(db),
+        firstBroken: { seq: row.seq, reason },
+      });
+      if (expectedSeq !== null && row.seq !== expectedSeq) {
+        return broken(`sequence jumps from ${expectedSeq - 1} to ${row.seq}: a record was removed`);
+      }
+      if (row.prevHash !== prevHash) return broken("its previous hash does not match the record before it");
+      if (sha256Hex(row.payload) !== row.contentHash) return broken("its content does not match its content hash");
+      if (chainHash(prevHash, row.payload) !== row.hash) return broken("its chain hash does not match its content");
+      prevHash = row.hash;
+      expectedSeq = row.seq + 1;
+      head = { seq: row.seq, hash: row.hash };
+      checked++;
+      yield;
     }
-    if (row.prevHash !== prevHash) return broken("its previous hash does not match the record before it");
-    if (sha256Hex(row.payload) !== row.contentHash) return broken("its content does not match its content hash");
-    if (chainHash(prevHash, row.payload) !== row.hash) return broken("its chain hash does not match its content");
-    prevHash = row.hash;
-    expectedSeq = row.seq + 1;
-    head = { seq: row.seq, hash: row.hash };
-    checked++;
-    yield;
+    if (rows.length < CHAIN_PAGE) break;
+    from = rows[rows.length - 1].seq;
   }
   return { ok: true, checked, head };
 }

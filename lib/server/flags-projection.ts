@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { readFlagFacet, type FlagInfo } from "@/lib/schemas/threadline-facets";
 import { readFailureReasons, type FailureReason } from "@/lib/schemas/columns";
@@ -61,74 +61,44 @@ export function splitFlagEvent<E extends { eventTime: string; dataset?: FlagData
   };
 }
 
-function prepare(db: Sqlite) {
-  return {
-    latestVersion: db.prepare<[string], { latestVersionKey: string | null }>("SELECT latestVersionKey FROM Dataset WHERE key = ?"),
-    insert: db.prepare(
-      `INSERT OR IGNORE INTO Flag (flagId, versionKey, datasetKey, kind, severity, reason, createdBy, createdAt, seq)
-       VALUES (@flagId, @versionKey, @datasetKey, @kind, @severity, @reason, @by, @time, @seq)`,
-    ),
-    get: db.prepare<[string], { kind: string; versionKey: string; removedSeq: number | null }>(
-      "SELECT kind, versionKey, removedSeq FROM Flag WHERE flagId = ?",
-    ),
-    remove: db.prepare(
-      `UPDATE Flag SET removedAt = @time, removedBy = @by, removedReason = @reason, removedSeq = @seq
-       WHERE flagId = @flagId AND removedSeq IS NULL`,
-    ),
-    version: db.prepare<[string], { failureReasons: string }>("SELECT failureReasons FROM DatasetVersion WHERE key = ?"),
-    setFailure: db.prepare<[number, string, string]>("UPDATE DatasetVersion SET isFailed = ?, failureReasons = ? WHERE key = ?"),
-  };
-}
-
-type Statements = ReturnType<typeof prepare>;
-const statementsByDb = new WeakMap<Sqlite, Statements>();
-function statements(db: Sqlite): Statements {
-  let s = statementsByDb.get(db);
-  if (!s) {
-    s = prepare(db);
-    statementsByDb.set(db, s);
-  }
-  return s;
-}
+const SQL = {
+  latestVersion: `SELECT "latestVersionKey" FROM "Dataset" WHERE key = ?`,
+  insert: `INSERT INTO "Flag" ("flagId", "versionKey", "datasetKey", kind, severity, reason, "createdBy", "createdAt", seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  get: `SELECT kind, "versionKey", "removedSeq" FROM "Flag" WHERE "flagId" = ?`,
+  remove: `UPDATE "Flag" SET "removedAt" = ?, "removedBy" = ?, "removedReason" = ?, "removedSeq" = ?
+           WHERE "flagId" = ? AND "removedSeq" IS NULL`,
+  version: `SELECT "failureReasons" FROM "DatasetVersion" WHERE key = ?`,
+  setFailure: `UPDATE "DatasetVersion" SET "isFailed" = ?, "failureReasons" = ? WHERE key = ?`,
+} as const;
 
 /** Applies one flag event. Call in the transaction that logged it, after the ordinary projection. */
-export function projectFlag(db: Sqlite, seq: number, split: ProjectableFlag): void {
-  const s = statements(db);
+export async function projectFlag(db: Queryable, seq: number, split: ProjectableFlag): Promise<void> {
   const flag = split.info;
   const by = flag.by ?? "unknown";
   if (flag.action === "add") {
-    const versionKey = split.versionKey ?? s.latestVersion.get(split.datasetKey)?.latestVersionKey ?? null;
+    const versionKey = split.versionKey ?? (await db.get<{ latestVersionKey: string | null }>(SQL.latestVersion, [split.datasetKey]))?.latestVersionKey ?? null;
     if (!versionKey) return;
-    const inserted = s.insert.run({
-      flagId: flag.flagId,
-      versionKey,
-      datasetKey: split.datasetKey,
-      kind: flag.kind,
-      severity: flag.severity,
-      reason: flag.reason,
-      by,
-      time: split.time,
-      seq,
-    });
+    const inserted = await db.run(SQL.insert, [flag.flagId, versionKey, split.datasetKey, flag.kind, flag.severity, flag.reason, by, split.time, seq]);
     if (inserted.changes > 0 && flag.kind === "failed") {
-      updateFailure(s, versionKey, (reasons) => [
+      await updateFailure(db, versionKey, (reasons) => [
         ...reasons,
         { source: "flag", flagId: flag.flagId, message: flag.reason || "marked failed", by },
       ]);
     }
     return;
   }
-  const existing = s.get.get(flag.flagId);
+  const existing = await db.get<{ kind: string; versionKey: string; removedSeq: number | null }>(SQL.get, [flag.flagId]);
   if (!existing || existing.removedSeq !== null) return;
-  s.remove.run({ flagId: flag.flagId, time: split.time, by, reason: flag.reason || null, seq });
+  await db.run(SQL.remove, [split.time, by, flag.reason || null, seq, flag.flagId]);
   if (existing.kind === "failed") {
-    updateFailure(s, existing.versionKey, (reasons) => reasons.filter((r) => !(r.source === "flag" && r.flagId === flag.flagId)));
+    await updateFailure(db, existing.versionKey, (reasons) => reasons.filter((r) => !(r.source === "flag" && r.flagId === flag.flagId)));
   }
 }
 
-function updateFailure(s: Statements, versionKey: string, change: (reasons: FailureReason[]) => FailureReason[]): void {
-  const row = s.version.get(versionKey);
+async function updateFailure(db: Queryable, versionKey: string, change: (reasons: FailureReason[]) => FailureReason[]): Promise<void> {
+  const row = await db.get<{ failureReasons: string }>(SQL.version, [versionKey]);
   if (!row) return;
   const next = change(readFailureReasons(row.failureReasons));
-  s.setFailure.run(next.length > 0 ? 1 : 0, JSON.stringify(next), versionKey);
+  await db.run(SQL.setFailure, [next.length > 0 ? 1 : 0, JSON.stringify(next), versionKey]);
 }

@@ -32,9 +32,8 @@ const v = (name: string, version: string) => `datasetVersion:${NS}:${name}:${ver
 const RUN = (n: number) => `0190a1b2-0000-7000-8000-${String(n).padStart(12, "0")}`;
 
 /** assays -> curate -> corpus -> finetune -> model -> generate -> batch; plus an unrelated corpus c0. */
-function seedPipeline() {
-  const outcomes = ingestEvents(
-    db,
+async function seedPipeline() {
+  const outcomes = await ingestEvents(storeOver(db),
     [
       runEvent({ runId: RUN(1), job: "curate", time: "2026-10-01T10:00:00Z", inputs: [ds("assays", "d1")], outputs: [ds("corpus", "c1")] }),
       runEvent({ runId: RUN(2), job: "curate", time: "2026-10-01T11:00:00Z", inputs: [ds("assays-old", "a0")], outputs: [ds("corpus", "c0")] }),
@@ -48,8 +47,8 @@ function seedPipeline() {
 
 describe("flags through the event log", () => {
   it("appends a DatasetEvent sent by the writer and projects a Flag row", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "vendor curve fit" }, key("api-key:reviewer"));
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "vendor curve fit" }, key("api-key:reviewer"));
     expect(flag).toMatchObject({ node: v("assays", "d1"), kind: "bias", severity: "high", by: "api-key:reviewer", isActive: true, nodeLabel: "assays@d1" });
     const event = db.prepare("SELECT kind, sender, payload FROM Event WHERE seq = ?").get(flag.seq) as { kind: string; sender: string; payload: string };
     expect(event.kind).toBe("DatasetEvent");
@@ -58,25 +57,25 @@ describe("flags through the event log", () => {
     // The opinion stays off the data's own facets.
     const facets = db.prepare("SELECT facets FROM DatasetVersion WHERE key = ?").get(v("assays", "d1")) as { facets: string };
     expect(facets.facets).not.toContain("threadline_flag");
-    expect(verifyChain(db).ok).toBe(true);
+    expect((await verifyChain(storeOver(db))).ok).toBe(true);
   });
 
   it("records a demo-mode flag's sender as anonymous with the name typed, not as a bare anonymous", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "lena.hoffmann" }, ANONYMOUS);
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "lena.hoffmann" }, ANONYMOUS);
     expect(flag.by).toBe("lena.hoffmann");
     const event = db.prepare("SELECT sender FROM Event WHERE seq = ?").get(flag.seq) as { sender: string };
     expect(event.sender).toBe("anonymous (as lena.hoffmann)");
   });
 
   it("refuses to flag something that is not a dataset version", async () => {
-    seedPipeline();
-    await expect(addFlag(db, { action: "add", node: `dataset:${NS}:assays`, kind: "bias", severity: "low", reason: "r" }, key("t"))).rejects.toThrow(/dataset version/);
+    await seedPipeline();
+    await expect(addFlag(storeOver(db), { action: "add", node: `dataset:${NS}:assays`, kind: "bias", severity: "low", reason: "r" }, key("t"))).rejects.toThrow(/dataset version/);
   });
 
   it("propagates downstream with hop counts and marks isFlagged in lineage views", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
     const batch = await getNodeFlags(storeOver(db), v("batch", "b1"));
     expect(batch.isFlagged).toBe(true);
     expect(batch.inherited).toEqual([
@@ -94,10 +93,10 @@ describe("flags through the event log", () => {
   });
 
   it("marks a dataset or job card flagged only when the latest version or run it shows is", async () => {
-    seedPipeline();
+    await seedPipeline();
     // corpus@c1 is downstream of the flag, but corpus's latest version is c0 (made later, from
     // other inputs), and curate's latest run is the one that made c0.
-    await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
+    await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
     const entity = await getLineage(storeOver(db), { nodeId: `dataset:${NS}:corpus`, depth: 1, direction: "both", limit: 100 });
     expect(entity.nodes.find((n) => n.id === `dataset:${NS}:corpus`)).toMatchObject({ version: "c0", isFlagged: false });
     expect(entity.nodes.find((n) => n.id === "job:tests:curate")?.isFlagged).toBe(false);
@@ -105,8 +104,8 @@ describe("flags through the event log", () => {
   });
 
   it("summarises the impact: the model and the output, nearest first", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
     const { summary } = await getFlagImpact(storeOver(db), flag.flagId);
     expect(summary.models.map((n) => n.id)).toEqual([v("model", "v1")]);
     expect(summary.outputs.map((n) => n.id)).toEqual([v("batch", "b1")]);
@@ -114,9 +113,9 @@ describe("flags through the event log", () => {
   });
 
   it("records a removal instead of deleting: the flag stays, inactive, and stops propagating", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "pii", severity: "critical", reason: "emails" }, key("t"));
-    const removed = await removeFlag(db, { action: "remove", flagId: flag.flagId, reason: "false positive" }, admin("lead"));
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "pii", severity: "critical", reason: "emails" }, key("t"));
+    const removed = await removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId, reason: "false positive" }, admin("lead"));
     expect(removed).toMatchObject({ isActive: false, removedBy: "user:lead", removedReason: "false positive" });
     expect(removed.removedSeq).toBeGreaterThan(flag.seq);
     expect(await listFlags(storeOver(db))).toEqual([]);
@@ -124,43 +123,43 @@ describe("flags through the event log", () => {
     expect((await getNodeFlags(storeOver(db), v("batch", "b1"))).isFlagged).toBe(false);
     // As of before the removal, it was in force.
     expect((await getFlagPropagation(storeOver(db), flag.seq)).flaggedKeys.has(v("batch", "b1"))).toBe(true);
-    await expect(removeFlag(db, { action: "remove", flagId: flag.flagId }, key("t"))).rejects.toThrow(/already removed/);
+    await expect(removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId }, key("t"))).rejects.toThrow(/already removed/);
     // Its impact is still what it reached while in force.
     expect((await getFlagImpact(storeOver(db), flag.flagId)).summary.outputs.map((n) => n.id)).toEqual([v("batch", "b1")]);
   });
 
   it("marks a version failed with a 'failed' flag and takes it back on removal", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("batch", "b1"), kind: "failed", severity: "high", reason: "wet-lab retest failed" }, key("t"));
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("batch", "b1"), kind: "failed", severity: "high", reason: "wet-lab retest failed" }, key("t"));
     const row = () => db.prepare("SELECT isFailed, failureReasons FROM DatasetVersion WHERE key = ?").get(v("batch", "b1")) as { isFailed: number; failureReasons: string };
     expect(row().isFailed).toBe(1);
     expect(JSON.parse(row().failureReasons)).toEqual([{ source: "flag", flagId: flag.flagId, message: "wet-lab retest failed", by: "t" }]);
-    await removeFlag(db, { action: "remove", flagId: flag.flagId }, key("t"));
+    await removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId }, key("t"));
     expect(row()).toEqual({ isFailed: 0, failureReasons: "[]" });
   });
 
   it("is a function of the log: a replay reproduces flags, removals and failures", async () => {
-    seedPipeline();
-    const a = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
-    await addFlag(db, { action: "add", node: v("batch", "b1"), kind: "failed", severity: "medium", reason: "r2" }, key("t"));
-    await removeFlag(db, { action: "remove", flagId: a.flagId }, key("t"));
-    expect(verifyProjection(db)).toEqual({ ok: true });
+    await seedPipeline();
+    const a = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r" }, key("t"));
+    await addFlag(storeOver(db), { action: "add", node: v("batch", "b1"), kind: "failed", severity: "medium", reason: "r2" }, key("t"));
+    await removeFlag(storeOver(db), { action: "remove", flagId: a.flagId }, key("t"));
+    expect((await verifyProjection(storeOver(db)))).toEqual({ ok: true });
   });
 
   it("lets only the flag's creator or an admin remove it, and records the authenticated sender, not a claimed name", async () => {
-    seedPipeline();
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "someone-else" }, key("reviewer"));
+    await seedPipeline();
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "someone-else" }, key("reviewer"));
     expect(flag.by).toBe("reviewer");
-    await expect(removeFlag(db, { action: "remove", flagId: flag.flagId, by: "reviewer" }, key("intruder"))).rejects.toThrow(/Only the flag's creator \(reviewer\) or an admin/);
+    await expect(removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId, by: "reviewer" }, key("intruder"))).rejects.toThrow(/Only the flag's creator \(reviewer\) or an admin/);
     expect(await listFlags(storeOver(db))).toHaveLength(1);
-    expect(await removeFlag(db, { action: "remove", flagId: flag.flagId, by: "nobody" }, key("reviewer"))).toMatchObject({ isActive: false, removedBy: "reviewer" });
+    expect(await removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId, by: "nobody" }, key("reviewer"))).toMatchObject({ isActive: false, removedBy: "reviewer" });
   });
 
   it("in local demo mode (anonymous writers) keeps the name a writer gives", async () => {
-    seedPipeline();
+    await seedPipeline();
     const anonymous: Principal = { kind: "anonymous", sender: "anonymous", isAdmin: false };
-    const flag = await addFlag(db, { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "reviewer" }, anonymous);
+    const flag = await addFlag(storeOver(db), { action: "add", node: v("assays", "d1"), kind: "bias", severity: "high", reason: "r", by: "reviewer" }, anonymous);
     expect(flag.by).toBe("reviewer");
-    expect((await removeFlag(db, { action: "remove", flagId: flag.flagId }, anonymous)).removedBy).toBe("anonymous");
+    expect((await removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId }, anonymous)).removedBy).toBe("anonymous");
   });
 });

@@ -1,12 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { storeOver, type Sqlite } from "./db";
 import { AppError } from "./errors";
 import type { Principal } from "./auth";
 import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
 import { ingestEvents } from "./ingest";
 import { describeNodes } from "./lineage";
-import type { Queryable } from "./store/types";
+import type { Queryable, Store } from "./store/types";
 import { describeInheritance, summariseImpact, type Flag } from "@/lib/lineage/flags";
 import type { FlagImpact, FlagView, NodeFlags } from "@/lib/lineage/investigate-view";
 import type { AddFlagBody, RemoveFlagBody } from "@/lib/schemas/investigate";
@@ -29,12 +28,11 @@ interface VersionRow {
   name: string;
 }
 
-function versionRow(db: Sqlite, key: string): VersionRow | undefined {
-  return db
-    .prepare<[string], VersionRow>(
-      `SELECT v.version, d.namespace, d.name FROM DatasetVersion v JOIN Dataset d ON d.key = v.datasetKey WHERE v.key = ?`,
-    )
-    .get(key);
+function versionRow(db: Queryable, key: string): Promise<VersionRow | undefined> {
+  return db.get<VersionRow>(
+    `SELECT v.version, d.namespace, d.name FROM "DatasetVersion" v JOIN "Dataset" d ON d.key = v."datasetKey" WHERE v.key = ?`,
+    [key],
+  );
 }
 
 async function labels(db: Queryable, keys: string[]): Promise<Map<string, string>> {
@@ -62,8 +60,8 @@ function flagEvent(v: VersionRow, flag: Record<string, unknown>) {
   };
 }
 
-function append(db: Sqlite, event: unknown, sender: string): number {
-  const [outcome] = ingestEvents(db, [event], { sender });
+async function append(store: Store, event: unknown, sender: string): Promise<number> {
+  const [outcome] = await ingestEvents(store, [event], { sender });
   if (outcome.status === "rejected" || outcome.seq === undefined) {
     throw new AppError("bad_request", "The flag could not be recorded.", outcome.errors ?? []);
   }
@@ -94,42 +92,42 @@ function senderOf(writer: Principal, claimed: string | undefined): string {
 }
 
 /** Flags a dataset version: appends the flag event and returns the projected flag. */
-export async function addFlag(db: Sqlite, body: AddFlagBody, writer: Principal): Promise<FlagView> {
+export async function addFlag(store: Store, body: AddFlagBody, writer: Principal): Promise<FlagView> {
   const sender = senderOf(writer, body.by);
-  const v = versionRow(db, body.node);
+  const v = await versionRow(store, body.node);
   if (!v) {
     throw new AppError("not_found", `No dataset version with id ${body.node}; flags go on dataset versions.`, [
       { path: "node", message: "expected an existing dataset version id" },
     ]);
   }
   const flagId = `flag-${randomUUID()}`;
-  append(
-    db,
+  await append(
+    store,
     flagEvent(v, { flagId, action: "add", kind: body.kind, severity: body.severity, reason: body.reason, by: actorOf(writer, body.by) }),
     sender,
   );
-  return getFlag(storeOver(db), flagId);
+  return getFlag(store, flagId);
 }
 
 /**
  * Removes a flag: appends the removal event; the flag stays, with who removed it, when and why.
  * Only its creator or an admin may remove it (anyone in local demo mode, where nobody is known).
  */
-export async function removeFlag(db: Sqlite, body: RemoveFlagBody, writer: Principal): Promise<FlagView> {
+export async function removeFlag(store: Store, body: RemoveFlagBody, writer: Principal): Promise<FlagView> {
   const sender = senderOf(writer, body.by);
-  const flag = await getFlag(storeOver(db), body.flagId);
+  const flag = await getFlag(store, body.flagId);
   if (!flag.isActive) throw new AppError("gone", `Flag ${body.flagId} was already removed on ${flag.removedAt}.`);
   if (writer.kind !== "anonymous" && !writer.isAdmin && flag.by !== writer.sender) {
     throw new AppError("forbidden", `Only the flag's creator (${flag.by}) or an admin may remove it.`);
   }
-  const v = versionRow(db, flag.node);
+  const v = await versionRow(store, flag.node);
   if (!v) throw new AppError("not_found", `The flagged version ${flag.node} is not in the store.`);
-  append(
-    db,
+  await append(
+    store,
     flagEvent(v, { flagId: body.flagId, action: "remove", reason: body.reason ?? "flag removed", by: actorOf(writer, body.by) }),
     sender,
   );
-  return getFlag(storeOver(db), body.flagId);
+  return getFlag(store, body.flagId);
 }
 
 /** Flags, newest first: all of them, or those on one node; removed ones only when asked. */

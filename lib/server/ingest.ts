@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sqlite } from "./db";
+import type { Queryable, Store } from "./store/types";
 import { appendEvent, findEventByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
 import { ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -10,7 +10,7 @@ import { getEventLimits } from "@/lib/config";
 
 /**
  * The one door events come in by (HTTP, the ingest CLI, the demo loader): validate, then append
- * to the log and project, in one transaction per call. Each event stands alone: an invalid one is
+ * to the log and project, in one transaction per call, on either backend. Each event stands alone: an invalid one is
  * reported by its index and stores nothing; a valid one is stored whole or not at all; one already
  * in the log (a client retry) is recognised by its content hash and changes nothing.
  */
@@ -44,7 +44,7 @@ interface Prepared {
   warnings: ValidationIssue[];
 }
 
-export function ingestEvents(db: Sqlite, inputs: readonly unknown[], options: IngestOptions): IngestOutcome[] {
+export async function ingestEvents(store: Store, inputs: readonly unknown[], options: IngestOptions): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = new Array(inputs.length);
   const valid: Prepared[] = [];
   const limits = options.limits ?? getEventLimits();
@@ -68,29 +68,30 @@ export function ingestEvents(db: Sqlite, inputs: readonly unknown[], options: In
   if (valid.length === 0) return outcomes;
 
   const receivedAt = options.receivedAt ?? new Date().toISOString();
-  const store = db.transaction((batch: Prepared[]) => {
-    // Read once per transaction, which holds the write lock: the chain head and the projection's rows.
-    let head = getLogHead(db);
+  await store.transaction(async (tx) => {
+    // The log's lock first (every server on the database queues here), so the chain head and the
+    // projection rows read below cannot go stale, and a retry racing its original on another server
+    // finds the original committed.
+    if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
+    let head = await getLogHead(tx);
     const cache = new ProjectionCache();
-    for (const p of batch) {
-      const existing = findEventByContent(db, p.contentHash);
+    for (const p of valid) {
+      const existing = await findEventByContent(tx, p.contentHash);
       if (existing !== null) {
         outcomes[p.index] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
         continue;
       }
-      head = storeOne(db, p, receivedAt, options.sender, head, cache);
+      head = await storeOne(tx, p, receivedAt, options.sender, head, cache);
       outcomes[p.index] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
   });
-  // IMMEDIATE takes the write lock up front, so the chain head read inside cannot go stale.
-  store.immediate(valid);
   return outcomes;
 }
 
-function storeOne(db: Sqlite, p: Prepared, receivedAt: string, sender: string, prev: LogHead | null, cache: ProjectionCache): LogHead {
+async function storeOne(tx: Queryable, p: Prepared, receivedAt: string, sender: string, prev: LogHead | null, cache: ProjectionCache): Promise<LogHead> {
   const { event } = p;
-  const head = appendEvent(
-    db,
+  const head = await appendEvent(
+    tx,
     {
       canonical: p.canonical,
       contentHash: p.contentHash,
@@ -105,7 +106,9 @@ function storeOne(db: Sqlite, p: Prepared, receivedAt: string, sender: string, p
     },
     prev,
   );
-  projectEvent(db, head.seq, p.kind, event, cache);
+  // Checked for duplicates under the log's lock just before: a conflict here is a bug, not a retry.
+  if (head === null) throw new Error(`event ${p.contentHash} appeared in the log while the log was locked`);
+  await projectEvent(tx, head.seq, p.kind, event, cache);
   return head;
 }
 

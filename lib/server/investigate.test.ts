@@ -16,7 +16,7 @@ let db: Sqlite;
 let cleanup: () => void;
 beforeAll(async () => {
   ({ db, cleanup } = createTestDatabase());
-  const outcomes = ingestEvents(db, buildDrugDiscoveryEvents(), { sender: "demo" });
+  const outcomes = await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo" });
   expect(outcomes.every((o) => o.status === "created")).toBe(true);
 });
 afterAll(() => cleanup());
@@ -91,7 +91,7 @@ describe("common causes across the generated batches", () => {
 
 describe("flagging the biased assay set", () => {
   it("marks the fine-tuned model v3 and the failed batch as affected, not v2", async () => {
-    const flag = await addFlag(db, { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, TEST_WRITER);
+    const flag = await addFlag(storeOver(db), { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, TEST_WRITER);
     try {
       const { summary } = await getFlagImpact(storeOver(db), flag.flagId);
       expect(summary.models.map((m) => m.id)).toContain(S.fineTunedModelVersions.v3);
@@ -101,7 +101,7 @@ describe("flagging the biased assay set", () => {
       const inv = await getInvestigation(storeOver(db), S.failedBatch);
       expect(inv.flags.inherited[0].description).toBe("propagated from assays/kinase-binding-2026q3@delivery-1, 3 hops up");
     } finally {
-      await removeFlag(db, { action: "remove", flagId: flag.flagId }, TEST_WRITER);
+      await removeFlag(storeOver(db), { action: "remove", flagId: flag.flagId }, TEST_WRITER);
     }
   });
 });

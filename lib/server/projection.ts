@@ -1,10 +1,10 @@
 import "server-only";
 import { isRecord } from "@/lib/lineage/json";
-import type { Sqlite } from "./db";
+import type { Queryable } from "./store/types";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { hasColumnFacets, projectColumns } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
-import { runStepsSync, type SqlSteps } from "./store/sql-steps";
+import { runSteps } from "./store/sql-steps";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -158,7 +158,7 @@ class RunDatasets {
 /**
  * The rows the projection read or wrote during one write transaction, so that a batch of events
  * reads each job, dataset, version and run once instead of several times per event (a hub dataset
- * is read by hundreds of runs). Write-through: every write goes to SQLite at once and updates the
+ * is read by hundreds of runs). Write-through: every write goes to the database at once and updates the
  * entry. Valid only inside the transaction that created it — another connection may write between
  * transactions — and only while projectEvent is the only writer of these tables (projectFlag
  * writes versions: projectEvent drops the cached versions after it).
@@ -313,110 +313,65 @@ interface VersionRow {
   failureReasons: string;
 }
 
-function prepare(db: Sqlite) {
-  return {
-    // The column projection is written once for the Store (columns-projection.ts); run it here.
-    runSteps: <T>(steps: SqlSteps<T>): T => runStepsSync(db, steps),
-    nodeId: db.prepare<[string], { id: number }>("SELECT id FROM Node WHERE key = ?"),
-    insertNode: db.prepare<[string, string, string, string, number]>(
-      "INSERT INTO Node (key, type, namespace, name, seq) VALUES (?, ?, ?, ?, ?)",
-    ),
-    insertEdge: db.prepare<[number, number, number]>(
-      "INSERT OR IGNORE INTO Edge (sourceId, targetId, seq) VALUES (?, ?, ?)",
-    ),
-    // Which nodes each event touched: the audit log's node filters and view exports read it.
-    touchNode: db.prepare<[number, number]>("INSERT OR IGNORE INTO EventNode (seq, nodeId) VALUES (?, ?)"),
-    getJob: db.prepare<[string], { facets: string; latestRunId: string | null }>(
-      "SELECT facets, latestRunId FROM Job WHERE key = ?",
-    ),
-    insertJob: db.prepare(
-      `INSERT INTO Job (nodeId, key, namespace, name, kind, description, facets, latestRunId, createdAt, updatedAt)
-       VALUES (@nodeId, @key, @namespace, @name, @kind, @description, @facets, NULL, @time, @time)`,
-    ),
-    updateJob: db.prepare(
-      "UPDATE Job SET kind = @kind, description = @description, facets = @facets, updatedAt = @time WHERE key = @key",
-    ),
-    setLatestRun: db.prepare<[string, string]>("UPDATE Job SET latestRunId = ? WHERE key = ?"),
-    getRun: db.prepare<[string], RunRow>(
-      "SELECT nodeId, state, startedAt, endedAt, facets, jobKey FROM Run WHERE runId = ?",
-    ),
-    insertRun: db.prepare(
-      `INSERT INTO Run (nodeId, runId, jobKey, state, startedAt, endedAt, nominalTime, parentRunId, errorMessage, stackTrace,
-                        parameters, failedChecks, reason, facets, jobFacets, createdAt, updatedAt)
-       VALUES (@nodeId, @runId, @jobKey, @state, @startedAt, @endedAt, @nominalTime, @parentRunId, @errorMessage, @stackTrace,
-               @parameters, @failedChecks, @reason, @facets, @jobFacets, @time, @time)`,
-    ),
-    updateRun: db.prepare(
-      `UPDATE Run SET state = @state, startedAt = @startedAt, endedAt = @endedAt, nominalTime = @nominalTime,
-              parentRunId = @parentRunId, errorMessage = @errorMessage, stackTrace = @stackTrace, parameters = @parameters,
-              failedChecks = @failedChecks, reason = @reason, facets = @facets, jobFacets = @jobFacets, updatedAt = @time
-       WHERE runId = @runId`,
-    ),
-    getDataset: db.prepare<[string], DatasetRow>("SELECT nodeId, facets, latestVersionKey FROM Dataset WHERE key = ?"),
-    insertDataset: db.prepare(
-      `INSERT INTO Dataset (nodeId, key, namespace, name, kind, description, facets, latestVersionKey, createdAt, updatedAt)
-       VALUES (@nodeId, @key, @namespace, @name, @kind, @description, @facets, NULL, @time, @time)`,
-    ),
-    updateDataset: db.prepare(
-      "UPDATE Dataset SET kind = @kind, description = @description, facets = @facets, updatedAt = @time WHERE key = @key",
-    ),
-    setLatestVersion: db.prepare<[string, string]>("UPDATE Dataset SET latestVersionKey = ? WHERE key = ?"),
-    getVersion: db.prepare<[string], VersionRow>(
-      "SELECT nodeId, createdAt, facets, isFailed, failureReasons FROM DatasetVersion WHERE key = ?",
-    ),
-    insertVersion: db.prepare(
-      `INSERT INTO DatasetVersion (nodeId, key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic,
-                                   isFailed, failureReasons, facets, createdAt, updatedAt)
-       VALUES (@nodeId, @key, @datasetKey, @version, @producedByRunId, @reason, @contentHash, @isSynthetic,
-               0, '[]', @facets, @time, @time)`,
-    ),
-    updateVersion: db.prepare(
-      `UPDATE DatasetVersion SET producedByRunId = COALESCE(@producedByRunId, producedByRunId), reason = @reason,
-              contentHash = @contentHash, isSynthetic = @isSynthetic, facets = @facets, updatedAt = @time
-       WHERE key = @key`,
-    ),
-    setVersionFailure: db.prepare<[string, string]>(
-      "UPDATE DatasetVersion SET isFailed = 1, failureReasons = ? WHERE key = ?",
-    ),
-    upsertRunDataset: db.prepare(
-      `INSERT INTO RunDataset (runId, direction, datasetVersionKey, datasetKey, facets)
-       VALUES (@runId, @direction, @datasetVersionKey, @datasetKey, @facets)
-       ON CONFLICT (runId, direction, datasetVersionKey) DO UPDATE SET facets = excluded.facets`,
-    ),
-    allRunDatasets: db.prepare<[string], RunDatasetRow>(
-      "SELECT direction, datasetVersionKey, datasetKey, facets FROM RunDataset WHERE runId = ? ORDER BY direction, datasetVersionKey",
-    ),
-  };
-}
-
-type Statements = ReturnType<typeof prepare>;
-const statementsByDb = new WeakMap<Sqlite, Statements>();
-
-function statements(db: Sqlite): Statements {
-  let s = statementsByDb.get(db);
-  if (!s) {
-    s = prepare(db);
-    statementsByDb.set(db, s);
-  }
-  return s;
-}
+/**
+ * The projection's statements, written once for both backends (quoted names: PostgreSQL keeps
+ * Prisma's camel case only inside quotes). Booleans are written as TRUE/FALSE literals or 0/1
+ * parameters, which both read as their boolean.
+ */
+const SQL = {
+  nodeId: `SELECT id FROM "Node" WHERE key = ?`,
+  insertNode: `INSERT INTO "Node" (key, type, namespace, name, seq) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+  insertEdge: `INSERT INTO "Edge" ("sourceId", "targetId", seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+  // Which nodes each event touched: the audit log's node filters and view exports read it.
+  touchNode: `INSERT INTO "EventNode" (seq, "nodeId") VALUES (?, ?) ON CONFLICT DO NOTHING`,
+  getJob: `SELECT facets, "latestRunId" FROM "Job" WHERE key = ?`,
+  insertJob: `INSERT INTO "Job" ("nodeId", key, namespace, name, kind, description, facets, "latestRunId", "createdAt", "updatedAt")
+              VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+  updateJob: `UPDATE "Job" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
+  setLatestRun: `UPDATE "Job" SET "latestRunId" = ? WHERE key = ?`,
+  getRun: `SELECT "nodeId", state, "startedAt", "endedAt", facets, "jobKey" FROM "Run" WHERE "runId" = ?`,
+  insertRun: `INSERT INTO "Run" ("nodeId", "runId", "jobKey", state, "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage",
+                                "stackTrace", parameters, "failedChecks", reason, facets, "jobFacets", "createdAt", "updatedAt")
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  updateRun: `UPDATE "Run" SET state = ?, "startedAt" = ?, "endedAt" = ?, "nominalTime" = ?, "parentRunId" = ?, "errorMessage" = ?,
+                     "stackTrace" = ?, parameters = ?, "failedChecks" = ?, reason = ?, facets = ?, "jobFacets" = ?, "updatedAt" = ?
+              WHERE "runId" = ?`,
+  getDataset: `SELECT "nodeId", facets, "latestVersionKey" FROM "Dataset" WHERE key = ?`,
+  insertDataset: `INSERT INTO "Dataset" ("nodeId", key, namespace, name, kind, description, facets, "latestVersionKey", "createdAt", "updatedAt")
+                  VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+  updateDataset: `UPDATE "Dataset" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
+  setLatestVersion: `UPDATE "Dataset" SET "latestVersionKey" = ? WHERE key = ?`,
+  getVersion: `SELECT "nodeId", "createdAt", facets, CASE WHEN "isFailed" THEN 1 ELSE 0 END AS "isFailed", "failureReasons"
+               FROM "DatasetVersion" WHERE key = ?`,
+  insertVersion: `INSERT INTO "DatasetVersion" ("nodeId", key, "datasetKey", version, "producedByRunId", reason, "contentHash", "isSynthetic",
+                                                "isFailed", "failureReasons", facets, "createdAt", "updatedAt")
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, '[]', ?, ?, ?)`,
+  updateVersion: `UPDATE "DatasetVersion" SET "producedByRunId" = COALESCE(?, "producedByRunId"), reason = ?, "contentHash" = ?,
+                         "isSynthetic" = ?, facets = ?, "updatedAt" = ?
+                  WHERE key = ?`,
+  setVersionFailure: `UPDATE "DatasetVersion" SET "isFailed" = TRUE, "failureReasons" = ? WHERE key = ?`,
+  upsertRunDataset: `INSERT INTO "RunDataset" ("runId", direction, "datasetVersionKey", "datasetKey", facets) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
+  allRunDatasets: `SELECT direction, "datasetVersionKey", "datasetKey", facets FROM "RunDataset" WHERE "runId" = ?
+                   ORDER BY direction, "datasetVersionKey"`,
+} as const;
 
 /**
  * Applies one validated event to the projection. Call inside the transaction that logged it; pass
  * one ProjectionCache to every event of that transaction (and to no other transaction).
  */
-export function projectEvent(
-  db: Sqlite,
+export async function projectEvent(
+  db: Queryable,
   seq: number,
   kind: EventKind,
   event: ProjectableEvent,
   cache: ProjectionCache = new ProjectionCache(),
-): void {
+): Promise<void> {
   // A flag (threadline_flag on a DatasetEvent) is projected into Flag, not into the dataset's facets.
   const flagged = splitFlagEvent(kind, event);
-  new Projector(statements(db), cache, seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
+  await new Projector(db, cache, seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
   if (flagged?.flag) {
-    projectFlag(db, seq, flagged.flag);
+    await projectFlag(db, seq, flagged.flag);
     cache.versions.clear();
   }
 }
@@ -426,190 +381,167 @@ class Projector {
   private readonly touched = new Set<number>();
 
   constructor(
-    private readonly s: Statements,
+    private readonly db: Queryable,
     private readonly c: ProjectionCache,
     private readonly seq: number,
     private readonly time: string,
   ) {}
 
-  apply(kind: EventKind, event: ProjectableEvent): void {
+  async apply(kind: EventKind, event: ProjectableEvent): Promise<void> {
     if (kind === "DatasetEvent" && event.dataset) {
-      const { key } = this.upsertDataset(event.dataset);
+      const { key } = await this.upsertDataset(event.dataset);
       const version = versionFacetOf(event.dataset.facets);
-      if (version) this.upsertVersion(event.dataset, key, version, null);
+      if (version) await this.upsertVersion(event.dataset, key, version, null);
       return;
     }
     if (!event.job) return;
-    const job = this.upsertJob(event.job);
-    const inputs = (event.inputs ?? []).map((d) => ({ d, ...this.upsertDataset(d) }));
-    const outputs = (event.outputs ?? []).map((d) => ({ d, ...this.upsertDataset(d) }));
-    for (const i of inputs) this.edge(i.nodeId, job.nodeId);
-    for (const o of outputs) this.edge(job.nodeId, o.nodeId);
-    if (kind === "RunEvent" && event.run) this.applyRun(event, event.run, job, inputs, outputs);
+    const job = await this.upsertJob(event.job);
+    const inputs: { d: ProjectableDataset; key: string; nodeId: number }[] = [];
+    for (const d of event.inputs ?? []) inputs.push({ d, ...(await this.upsertDataset(d)) });
+    const outputs: { d: ProjectableDataset; key: string; nodeId: number }[] = [];
+    for (const d of event.outputs ?? []) outputs.push({ d, ...(await this.upsertDataset(d)) });
+    for (const i of inputs) await this.edge(i.nodeId, job.nodeId);
+    for (const o of outputs) await this.edge(job.nodeId, o.nodeId);
+    if (kind === "RunEvent" && event.run) await this.applyRun(event, event.run, job, inputs, outputs);
   }
 
-  private node(key: string, type: string, namespace: string, name: string): number {
-    let id = this.c.nodeIds.get(key) ?? this.s.nodeId.get(key)?.id;
-    if (id === undefined) id = Number(this.s.insertNode.run(key, type, namespace, name, this.seq).lastInsertRowid);
+  private async node(key: string, type: string, namespace: string, name: string): Promise<number> {
+    let id = this.c.nodeIds.get(key) ?? (await this.db.get<{ id: number }>(SQL.nodeId, [key]))?.id;
+    if (id === undefined) id = (await this.db.get<{ id: number }>(SQL.insertNode, [key, type, namespace, name, this.seq]))!.id;
     this.c.nodeIds.set(key, id);
     return this.touch(id);
   }
 
-  private touch(id: number): number {
+  private async touch(id: number): Promise<number> {
     if (!this.touched.has(id)) {
       this.touched.add(id);
-      this.s.touchNode.run(this.seq, id);
+      await this.db.run(SQL.touchNode, [this.seq, id]);
     }
     return id;
   }
 
-  private edge(source: number, target: number): void {
+  private async edge(source: number, target: number): Promise<void> {
     const key = `${source}>${target}`;
     if (this.c.edges.has(key)) return;
-    this.s.insertEdge.run(source, target, this.seq);
+    await this.db.run(SQL.insertEdge, [source, target, this.seq]);
     this.c.edges.add(key);
   }
 
-  private job(key: string): CachedJob | undefined {
+  private async job(key: string): Promise<CachedJob | undefined> {
     let job = this.c.jobs.get(key);
-    if (job === undefined) this.c.jobs.set(key, (job = this.s.getJob.get(key) ?? null));
+    if (job === undefined) this.c.jobs.set(key, (job = (await this.db.get<CachedJob>(SQL.getJob, [key])) ?? null));
     return job ?? undefined;
   }
 
-  private dataset(key: string): CachedDataset | undefined {
+  private async dataset(key: string): Promise<CachedDataset | undefined> {
     let dataset = this.c.datasets.get(key);
-    if (dataset === undefined) this.c.datasets.set(key, (dataset = this.s.getDataset.get(key) ?? null));
+    if (dataset === undefined) this.c.datasets.set(key, (dataset = (await this.db.get<DatasetRow>(SQL.getDataset, [key])) ?? null));
     return dataset ?? undefined;
   }
 
-  private version(key: string): CachedVersion | undefined {
+  private async version(key: string): Promise<CachedVersion | undefined> {
     let version = this.c.versions.get(key);
-    if (version === undefined) this.c.versions.set(key, (version = this.s.getVersion.get(key) ?? null));
+    if (version === undefined) this.c.versions.set(key, (version = (await this.db.get<VersionRow>(SQL.getVersion, [key])) ?? null));
     return version ?? undefined;
   }
 
-  private run(runId: string): CachedRun | undefined {
+  private async run(runId: string): Promise<CachedRun | undefined> {
     let run = this.c.runs.get(runId);
-    if (run === undefined) this.c.runs.set(runId, (run = this.s.getRun.get(runId) ?? null));
+    if (run === undefined) this.c.runs.set(runId, (run = (await this.db.get<RunRow>(SQL.getRun, [runId])) ?? null));
     return run ?? undefined;
   }
 
-  private runDatasets(runId: string): RunDatasets {
+  private async runDatasets(runId: string): Promise<RunDatasets> {
     let rows = this.c.runDatasets.get(runId);
-    if (!rows) this.c.runDatasets.set(runId, (rows = new RunDatasets(this.s.allRunDatasets.all(runId))));
+    if (!rows) this.c.runDatasets.set(runId, (rows = new RunDatasets(await this.db.all<RunDatasetRow>(SQL.allRunDatasets, [runId]))));
     return rows;
   }
 
   /** The first row (in key order) a run recorded for a dataset in one direction, as runDatasetFor. */
-  private runDatasetFor(runId: string, direction: string, datasetKey: string): RunDatasetRow | undefined {
-    return this.runDatasets(runId).firstFor(direction, datasetKey);
+  private async runDatasetFor(runId: string, direction: string, datasetKey: string): Promise<RunDatasetRow | undefined> {
+    return (await this.runDatasets(runId)).firstFor(direction, datasetKey);
   }
 
-  private upsertRunDataset(row: RunDatasetRow & { runId: string }): void {
-    this.s.upsertRunDataset.run(row);
-    this.runDatasets(row.runId).upsert({ direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets });
+  private async upsertRunDataset(row: RunDatasetRow & { runId: string }): Promise<void> {
+    await this.db.run(SQL.upsertRunDataset, [row.runId, row.direction, row.datasetVersionKey, row.datasetKey, row.facets]);
+    (await this.runDatasets(row.runId)).upsert({ direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets });
   }
 
-  private upsertJob(job: NonNullable<ProjectableEvent["job"]>): { key: string; nodeId: number; facets: string } {
+  private async upsertJob(job: NonNullable<ProjectableEvent["job"]>): Promise<{ key: string; nodeId: number; facets: string }> {
     const key = nodeId.job(job.namespace, job.name);
-    const id = this.node(key, "job", job.namespace, job.name);
-    const existing = this.job(key);
+    const id = await this.node(key, "job", job.namespace, job.name);
+    const existing = await this.job(key);
     const { facets, parsed: merged } = mergeParsed(existing, job.facets);
-    const row = {
-      key,
-      nodeId: id,
-      namespace: job.namespace,
-      name: job.name,
-      kind: isRecord(merged.jobType) ? (str(merged.jobType.jobType)?.toLowerCase() ?? null) : null,
-      description: isRecord(merged.documentation) ? str(merged.documentation.description) : null,
-      facets,
-      time: this.time,
-    };
-    if (existing) this.s.updateJob.run(row);
-    else this.s.insertJob.run(row);
+    const kind = isRecord(merged.jobType) ? (str(merged.jobType.jobType)?.toLowerCase() ?? null) : null;
+    const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
+    if (existing) await this.db.run(SQL.updateJob, [kind, description, facets, this.time, key]);
+    else await this.db.run(SQL.insertJob, [id, key, job.namespace, job.name, kind, description, facets, this.time, this.time]);
     this.c.jobs.set(key, { facets, parsed: merged, latestRunId: existing?.latestRunId ?? null });
     return { key, nodeId: id, facets };
   }
 
-  private upsertDataset(d: ProjectableDataset): { key: string; nodeId: number } {
+  private async upsertDataset(d: ProjectableDataset): Promise<{ key: string; nodeId: number }> {
     const key = nodeId.dataset(d.namespace, d.name);
-    const id = this.node(key, "dataset", d.namespace, d.name);
-    const existing = this.dataset(key);
+    const id = await this.node(key, "dataset", d.namespace, d.name);
+    const existing = await this.dataset(key);
     // A version facet describes one version, not the dataset: keep it off the dataset's own facets.
     const { version: _version, ...datasetFacets } = d.facets ?? {};
     const { facets, parsed: merged } = mergeParsed(existing, datasetFacets);
-    const row = {
-      key,
-      nodeId: id,
-      namespace: d.namespace,
-      name: d.name,
-      kind: datasetKindOf(merged),
-      description: isRecord(merged.documentation) ? str(merged.documentation.description) : null,
-      facets,
-      time: this.time,
-    };
-    if (existing) this.s.updateDataset.run(row);
-    else this.s.insertDataset.run(row);
+    const kind = datasetKindOf(merged);
+    const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
+    if (existing) await this.db.run(SQL.updateDataset, [kind, description, facets, this.time, key]);
+    else await this.db.run(SQL.insertDataset, [id, key, d.namespace, d.name, kind, description, facets, this.time, this.time]);
     this.c.datasets.set(key, { nodeId: id, facets, parsed: merged, latestVersionKey: existing?.latestVersionKey ?? null });
     return { key, nodeId: id };
   }
 
-  private upsertVersion(
+  private async upsertVersion(
     d: ProjectableDataset,
     datasetKey: string,
     version: string,
     producedByRunId: string | null,
-  ): { key: string; nodeId: number } {
+  ): Promise<{ key: string; nodeId: number }> {
     const key = nodeId.datasetVersion(d.namespace, d.name, version);
-    const id = this.node(key, "datasetVersion", d.namespace, d.name);
-    const existing = this.version(key);
+    const id = await this.node(key, "datasetVersion", d.namespace, d.name);
+    const existing = await this.version(key);
     const { facets, parsed: merged } = mergeParsed(existing, d.facets);
-    const row = {
-      key,
-      nodeId: id,
-      datasetKey,
-      version,
-      producedByRunId,
-      reason: readChangeFacet(merged)?.reason ?? null,
-      contentHash: readProvenanceFacet(merged)?.contentHash ?? null,
-      isSynthetic: merged.threadline_synthetic !== undefined ? 1 : 0,
-      facets,
-      time: this.time,
-    };
+    const reason = readChangeFacet(merged)?.reason ?? null;
+    const contentHash = readProvenanceFacet(merged)?.contentHash ?? null;
+    const isSynthetic = merged.threadline_synthetic !== undefined ? 1 : 0;
     if (existing) {
-      this.s.updateVersion.run(row);
+      await this.db.run(SQL.updateVersion, [producedByRunId, reason, contentHash, isSynthetic, facets, this.time, key]);
       this.c.versions.set(key, { ...existing, facets, parsed: merged });
     } else {
-      this.s.insertVersion.run(row);
+      await this.db.run(SQL.insertVersion, [id, key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, facets, this.time, this.time]);
       this.c.versions.set(key, { nodeId: id, createdAt: this.time, facets, parsed: merged, isFailed: 0, failureReasons: "[]" });
-      const dataset = this.dataset(datasetKey);
-      const latest = dataset?.latestVersionKey ? this.version(dataset.latestVersionKey) : undefined;
+      const dataset = await this.dataset(datasetKey);
+      const latest = dataset?.latestVersionKey ? await this.version(dataset.latestVersionKey) : undefined;
       if (!latest || latest.createdAt <= this.time) {
-        this.s.setLatestVersion.run(key, datasetKey);
+        await this.db.run(SQL.setLatestVersion, [key, datasetKey]);
         if (dataset) dataset.latestVersionKey = key;
       }
     }
     if (hasColumnFacets(d.facets)) {
       const target = { namespace: d.namespace, name: d.name, datasetKey, versionKey: key, runId: producedByRunId };
-      this.s.runSteps(projectColumns(this.seq, target, d.facets ?? {}));
+      await runSteps(this.db, projectColumns(this.seq, target, d.facets ?? {}));
     }
     if (hasProvenanceFacet(d.facets)) {
-      this.s.runSteps(projectProvenance(this.seq, { namespace: d.namespace, versionKey: key }, d.facets ?? {}));
+      await runSteps(this.db, projectProvenance(this.seq, { namespace: d.namespace, versionKey: key }, d.facets ?? {}));
     }
     return { key, nodeId: id };
   }
 
-  private applyRun(
+  private async applyRun(
     event: ProjectableEvent,
     run: NonNullable<ProjectableEvent["run"]>,
     job: { key: string; nodeId: number; facets: string },
     inputs: { d: ProjectableDataset; key: string; nodeId: number }[],
     outputs: { d: ProjectableDataset; key: string; nodeId: number }[],
-  ): void {
+  ): Promise<void> {
     const runKey = nodeId.run(run.runId);
     // A run node carries its job's namespace and name: that is how people recognise a run.
-    const id = this.node(runKey, "run", event.job?.namespace ?? "", event.job?.name ?? run.runId);
-    const existing = this.run(run.runId);
+    const id = await this.node(runKey, "run", event.job?.namespace ?? "", event.job?.name ?? run.runId);
+    const existing = await this.run(run.runId);
     const { facets, parsed: merged } = mergeParsed(existing, run.facets);
     const incoming = stateOf(event.eventType);
     const current = existing?.state;
@@ -626,69 +558,66 @@ class Projector {
     const nominal = isRecord(merged.nominalTime) ? str(merged.nominalTime.nominalStartTime) : null;
 
     // Inputs judged by this run's checks (an evaluation run fails what it evaluated).
-    const inputVersions = inputs.map((i) => ({ ...i, version: this.resolveInputVersion(run.runId, i.d, i.key) }));
+    const inputVersions: { d: ProjectableDataset; key: string; nodeId: number; version: { key: string; nodeId: number } }[] = [];
+    for (const i of inputs) inputVersions.push({ ...i, version: await this.resolveInputVersion(run.runId, i.d, i.key) });
     const checkInputFacets = Object.assign({}, ...inputs.map((i) => i.d.inputFacets ?? {})) as Facets;
     const failedChecks = failedChecksOf(merged, checkInputFacets);
 
-    const row = {
-      nodeId: id,
-      runId: run.runId,
-      jobKey: job.key,
-      state,
-      startedAt,
-      endedAt,
-      nominalTime: nominal ? toUtc(nominal) : null,
-      parentRunId: parent,
-      errorMessage: error ? str(error.message) : null,
-      stackTrace: error ? str(error.stackTrace) : null,
-      parameters: JSON.stringify(runParametersOf(merged)),
-      failedChecks: JSON.stringify(failedChecks),
-      reason: readChangeFacet(merged)?.reason ?? null,
-      facets,
-      jobFacets: job.facets,
-      time: this.time,
-    };
-    if (existing) this.s.updateRun.run(row);
-    else this.s.insertRun.run(row);
+    const nominalTime = nominal ? toUtc(nominal) : null;
+    const errorMessage = error ? str(error.message) : null;
+    const stackTrace = error ? str(error.stackTrace) : null;
+    const parameters = JSON.stringify(runParametersOf(merged));
+    const failedChecksText = JSON.stringify(failedChecks);
+    const reason = readChangeFacet(merged)?.reason ?? null;
+    if (existing) {
+      await this.db.run(SQL.updateRun, [
+        state, startedAt, endedAt, nominalTime, parent, errorMessage, stackTrace, parameters, failedChecksText, reason, facets, job.facets, this.time, run.runId,
+      ]);
+    } else {
+      await this.db.run(SQL.insertRun, [
+        id, run.runId, job.key, state, startedAt, endedAt, nominalTime, parent, errorMessage, stackTrace, parameters, failedChecksText, reason, facets,
+        job.facets, this.time, this.time,
+      ]);
+    }
     this.c.runs.set(run.runId, { nodeId: id, state, startedAt, endedAt, facets, parsed: merged, jobKey: existing?.jobKey ?? job.key });
-    this.updateLatestRun(job.key, run.runId, row.startedAt);
+    await this.updateLatestRun(job.key, run.runId, startedAt);
 
     for (const i of inputVersions) {
-      this.upsertRunDataset({
+      await this.upsertRunDataset({
         runId: run.runId,
         direction: "input",
         datasetVersionKey: i.version.key,
         datasetKey: i.key,
-        facets: mergeFacets(this.runDatasetFor(run.runId, "input", i.key)?.facets, i.d.inputFacets),
+        facets: mergeFacets((await this.runDatasetFor(run.runId, "input", i.key))?.facets, i.d.inputFacets),
       });
-      this.edge(i.version.nodeId, id);
+      await this.edge(i.version.nodeId, id);
     }
     for (const o of outputs) {
       const version = versionFacetOf(o.d.facets) ?? run.runId;
-      const v = this.upsertVersion(o.d, o.key, version, run.runId);
-      this.upsertRunDataset({
+      const v = await this.upsertVersion(o.d, o.key, version, run.runId);
+      await this.upsertRunDataset({
         runId: run.runId,
         direction: "output",
         datasetVersionKey: v.key,
         datasetKey: o.key,
-        facets: mergeFacets(this.runDatasetFor(run.runId, "output", o.key)?.facets, o.d.outputFacets),
+        facets: mergeFacets((await this.runDatasetFor(run.runId, "output", o.key))?.facets, o.d.outputFacets),
       });
-      this.edge(id, v.nodeId);
+      await this.edge(id, v.nodeId);
     }
 
     if (state === "FAILED") {
-      for (const out of this.runDatasets(run.runId).inDirection("output")) {
-        this.markFailed(out.datasetVersionKey, {
+      for (const out of (await this.runDatasets(run.runId)).inDirection("output")) {
+        await this.markFailed(out.datasetVersionKey, {
           source: "run",
           run: runKey,
-          message: row.errorMessage ? `its run failed: ${row.errorMessage}` : "its run failed",
+          message: errorMessage ? `its run failed: ${errorMessage}` : "its run failed",
         });
       }
     }
     if (failedChecks.length > 0) {
-      for (const input of this.runDatasets(run.runId).inDirection("input")) {
+      for (const input of (await this.runDatasets(run.runId)).inDirection("input")) {
         for (const c of failedChecks) {
-          this.markFailed(input.datasetVersionKey, { source: "check", run: runKey, check: c.check, message: c.message });
+          await this.markFailed(input.datasetVersionKey, { source: "check", run: runKey, check: c.check, message: c.message });
         }
       }
     }
@@ -698,44 +627,44 @@ class Projector {
    * The version a run read: the one the producer named, else the one this run already recorded
    * (START and COMPLETE list the same inputs), else the dataset's latest version at that moment.
    */
-  private resolveInputVersion(runId: string, d: ProjectableDataset, datasetKey: string): { key: string; nodeId: number } {
+  private async resolveInputVersion(runId: string, d: ProjectableDataset, datasetKey: string): Promise<{ key: string; nodeId: number }> {
     const named = versionFacetOf(d.facets);
     if (named) return this.upsertVersion(d, datasetKey, named, null);
-    const recorded = this.runDatasetFor(runId, "input", datasetKey);
+    const recorded = await this.runDatasetFor(runId, "input", datasetKey);
     if (recorded) {
-      const v = this.version(recorded.datasetVersionKey);
-      if (v) return { key: recorded.datasetVersionKey, nodeId: this.touch(v.nodeId) };
+      const v = await this.version(recorded.datasetVersionKey);
+      if (v) return { key: recorded.datasetVersionKey, nodeId: await this.touch(v.nodeId) };
     }
-    const latest = this.dataset(datasetKey)?.latestVersionKey;
+    const latest = (await this.dataset(datasetKey))?.latestVersionKey;
     if (latest) {
-      const v = this.version(latest);
-      if (v) return { key: latest, nodeId: this.touch(v.nodeId) };
+      const v = await this.version(latest);
+      if (v) return { key: latest, nodeId: await this.touch(v.nodeId) };
     }
     return this.upsertVersion(d, datasetKey, UNVERSIONED, null);
   }
 
-  private updateLatestRun(jobKey: string, runId: string, startedAt: string | null): void {
-    const job = this.job(jobKey);
+  private async updateLatestRun(jobKey: string, runId: string, startedAt: string | null): Promise<void> {
+    const job = await this.job(jobKey);
     if (!job) return;
     if (job.latestRunId && job.latestRunId !== runId) {
-      const latest = this.run(job.latestRunId);
+      const latest = await this.run(job.latestRunId);
       if (latest?.startedAt && startedAt && latest.startedAt > startedAt) return;
     }
     if (job.latestRunId !== runId) {
-      this.s.setLatestRun.run(runId, jobKey);
+      await this.db.run(SQL.setLatestRun, [runId, jobKey]);
       job.latestRunId = runId;
     }
   }
 
-  private markFailed(versionKey: string, reason: FailureReason): void {
-    const v = this.version(versionKey);
+  private async markFailed(versionKey: string, reason: FailureReason): Promise<void> {
+    const v = await this.version(versionKey);
     if (!v) return;
     const reasons = readFailureReasons(v.failureReasons);
     const same = reasons.some((r) => r.source === reason.source && r.run === reason.run && r.check === reason.check);
     if (same) return;
     reasons.push(reason);
     const failureReasons = JSON.stringify(reasons);
-    this.s.setVersionFailure.run(failureReasons, versionKey);
+    await this.db.run(SQL.setVersionFailure, [failureReasons, versionKey]);
     v.isFailed = 1;
     v.failureReasons = failureReasons;
   }

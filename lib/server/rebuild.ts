@@ -1,58 +1,59 @@
 import "server-only";
-import { copyProjectionSchema, openScratchSqlite, type Sqlite } from "./db";
-import { runToEnd, type Steps } from "./steps";
+import { finish, type AsyncSteps } from "./steps";
 import { ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
+import type { Dialect, Queryable, Snapshot, Store, Streaming } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
 /**
  * The projection is a function of the log: these re-derive it (rebuild) and check that what is
- * stored equals what the log says (projection verification).
+ * stored equals what the log says (projection verification), on either backend.
  */
 
-const PROJECTION_TABLES = ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField", "ArtefactDigest", "ArtefactWatermark", "ArtefactSignature"] as const;
+export const PROJECTION_TABLES = [
+  "Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode", "Flag", "FieldNode", "FieldEdge", "DatasetField",
+  "ArtefactDigest", "ArtefactWatermark", "ArtefactSignature",
+] as const;
 const PAGE = 1000;
 /** Rows the replay keeps cached at most before starting afresh (memory stays bounded on big logs). */
 const CACHE_ENTRIES = 200_000;
 
-/** Replays the whole log, in order, into the projection tables of `target` (emptied first). */
-export function replayLog(source: Sqlite, target: Sqlite = source): { events: number } {
-  return runToEnd(replayLogSteps(source, target));
+/**
+ * Replays the whole log of `store`, in order, into its own projection tables (emptied first), in
+ * one transaction: readers see the old projection until the new one is complete.
+ */
+export function replayLog(store: Store): Promise<{ events: number }> {
+  return store.transaction(async (tx) => {
+    // The log's lock: no append may slip in between the emptying and the end of the replay.
+    if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
+    return finish(replayLogSteps(tx, tx));
+  });
 }
 
 /**
- * replayLog as steps (one per event), in one write transaction on `target`. `cacheEntries` bounds
- * the rows kept cached between events (memory against speed).
+ * The replay as steps (one per event): reads the log from `source` and writes the projection
+ * tables of `target` (emptied first), inside a transaction the caller holds on `target`.
+ * `cacheEntries` bounds the rows kept cached between events (memory against speed).
  */
-export function* replayLogSteps(source: Sqlite, target: Sqlite = source, cacheEntries = CACHE_ENTRIES): Steps<{ events: number }> {
+export async function* replayLogSteps(source: Queryable, target: Queryable, cacheEntries = CACHE_ENTRIES): AsyncSteps<{ events: number }> {
   let events = 0;
-  const page = source.prepare<[number, number], { seq: number; kind: string; payload: string }>(
-    "SELECT seq, kind, payload FROM Event WHERE seq > ? ORDER BY seq LIMIT ?",
-  );
-  // Begun by hand rather than with target.transaction(): the transaction spans the steps.
-  target.exec("BEGIN IMMEDIATE");
-  try {
-    for (const table of PROJECTION_TABLES) target.prepare(`DELETE FROM "${table}"`).run();
-    const hasSequence = target
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
-      .get();
-    if (hasSequence) target.prepare("DELETE FROM sqlite_sequence WHERE name IN ('Node', 'FieldNode')").run();
-    // Paged rather than iterated: a connection cannot write while one of its cursors is open.
-    let after = 0;
-    const cache = new ProjectionCache();
-    for (;;) {
-      const rows = page.all(after, PAGE);
-      if (rows.length === 0) break;
-      if (cache.size > cacheEntries) cache.clear();
-      for (const row of rows) {
-        projectEvent(target, row.seq, row.kind as EventKind, JSON.parse(row.payload) as ProjectableEvent, cache);
-        events++;
-        yield;
-      }
-      after = rows[rows.length - 1].seq;
+  // Children first, so PostgreSQL's foreign keys never see a row outlive what it points at.
+  for (const table of [...PROJECTION_TABLES].reverse()) await target.run(`DELETE FROM "${table}"`);
+  // Paged rather than iterated: a SQLite connection cannot write while one of its cursors is open.
+  let after = 0;
+  const cache = new ProjectionCache();
+  for (;;) {
+    const rows = await source.all<{ seq: number; kind: string; payload: string }>(
+      `SELECT seq, kind, payload FROM "Event" WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`,
+      [after],
+    );
+    if (rows.length === 0) break;
+    if (cache.size > cacheEntries) cache.clear();
+    for (const row of rows) {
+      await projectEvent(target, row.seq, row.kind as EventKind, JSON.parse(row.payload) as ProjectableEvent, cache);
+      events++;
+      yield;
     }
-    target.exec("COMMIT");
-  } finally {
-    if (target.inTransaction) target.exec("ROLLBACK");
+    after = rows[rows.length - 1].seq;
   }
   return { events };
 }
@@ -63,48 +64,60 @@ export function* replayLogSteps(source: Sqlite, target: Sqlite = source, cacheEn
  * compared whatever ids they were given. Each order follows an index, so the rows stream without a
  * sort of the whole table (CROSS JOIN keeps SQLite walking Node in key order for the edges).
  */
-const SNAPSHOT_QUERIES: { table: string; sql: string; dropNodeId?: boolean }[] = [
-  { table: "Node", sql: "SELECT key, type, namespace, name, seq FROM Node ORDER BY key" },
+const snapshotQueries = (dialect: Dialect): { table: string; sql: string; dropNodeId?: boolean }[] => [
+  { table: "Node", sql: `SELECT key, type, namespace, name, seq FROM "Node" ORDER BY key` },
   {
     table: "Edge",
-    sql: `SELECT s.key AS source, t.key AS target, e.seq FROM Node s
-          CROSS JOIN Edge e ON e.sourceId = s.id CROSS JOIN Node t ON t.id = e.targetId ORDER BY s.key, t.key`,
+    sql: `SELECT s.key AS source, t.key AS target, e.seq FROM "Node" s
+          ${dialect.joinInOrder} "Edge" e ON e."sourceId" = s.id ${dialect.joinInOrder} "Node" t ON t.id = e."targetId" ORDER BY s.key, t.key`,
   },
-  { table: "FieldNode", sql: "SELECT key, datasetKey, namespace, dataset, field, seq FROM FieldNode ORDER BY key" },
+  { table: "FieldNode", sql: `SELECT key, "datasetKey", namespace, dataset, field, seq FROM "FieldNode" ORDER BY key` },
   {
     table: "FieldEdge",
-    sql: `SELECT s.key AS source, t.key AS target, e.transformations, e.transformationDescription, e.transformationType,
-                 e.isMasked, e.versionKey, e.runId, e.seq
-          FROM FieldNode s CROSS JOIN FieldEdge e ON e.sourceId = s.id CROSS JOIN FieldNode t ON t.id = e.targetId ORDER BY s.key, t.key`,
+    sql: `SELECT s.key AS source, t.key AS target, e.transformations, e."transformationDescription", e."transformationType",
+                 e."isMasked", e."versionKey", e."runId", e.seq
+          FROM "FieldNode" s ${dialect.joinInOrder} "FieldEdge" e ON e."sourceId" = s.id ${dialect.joinInOrder} "FieldNode" t ON t.id = e."targetId"
+          ORDER BY s.key, t.key`,
   },
-  { table: "DatasetField", sql: "SELECT * FROM DatasetField ORDER BY versionKey, field" },
-  { table: "ArtefactDigest", sql: "SELECT * FROM ArtefactDigest ORDER BY digest, versionKey, file" },
-  { table: "ArtefactWatermark", sql: "SELECT * FROM ArtefactWatermark ORDER BY scheme, payload, versionKey" },
-  { table: "ArtefactSignature", sql: "SELECT * FROM ArtefactSignature ORDER BY versionKey" },
-  { table: "EventNode", sql: "SELECT en.seq, n.key FROM EventNode en JOIN Node n ON n.id = en.nodeId ORDER BY en.seq, n.key" },
+  { table: "DatasetField", sql: `SELECT * FROM "DatasetField" ORDER BY "versionKey", field` },
+  { table: "ArtefactDigest", sql: `SELECT * FROM "ArtefactDigest" ORDER BY digest, "versionKey", file` },
+  { table: "ArtefactWatermark", sql: `SELECT * FROM "ArtefactWatermark" ORDER BY scheme, payload, "versionKey"` },
+  { table: "ArtefactSignature", sql: `SELECT * FROM "ArtefactSignature" ORDER BY "versionKey"` },
+  { table: "EventNode", sql: `SELECT en.seq, n.key FROM "EventNode" en JOIN "Node" n ON n.id = en."nodeId" ORDER BY en.seq, n.key` },
   ...(
     [
       ["Job", "key"],
-      ["Run", "runId"],
+      ["Run", `"runId"`],
       ["Dataset", "key"],
       ["DatasetVersion", "key"],
-      ["RunDataset", "runId, direction, datasetVersionKey"],
-      ["Flag", "flagId"],
+      ["RunDataset", `"runId", direction, "datasetVersionKey"`],
+      ["Flag", `"flagId"`],
     ] as const
   ).map(([table, order]) => ({ table, sql: `SELECT * FROM "${table}" ORDER BY ${order}`, dropNodeId: true })),
 ];
 
-function snapshotRows(db: Sqlite, query: (typeof SNAPSHOT_QUERIES)[number]): IterableIterator<unknown> {
-  const rows = db.prepare(query.sql).iterate() as IterableIterator<Record<string, unknown>>;
-  if (!query.dropNodeId) return rows;
-  return (function* () {
-    for (const { nodeId: _id, ...rest } of rows) yield rest;
-  })();
+type SnapshotQuery = ReturnType<typeof snapshotQueries>[number];
+
+async function* snapshotRows(db: Streaming, query: SnapshotQuery): AsyncGenerator<unknown, void, undefined> {
+  const rows = db.iterate<Record<string, unknown>>(query.sql);
+  if (!query.dropNodeId) {
+    yield* rows;
+    return;
+  }
+  for await (const { nodeId: _id, ...rest } of rows) yield rest;
 }
 
-/** Every projection row (see SNAPSHOT_QUERIES), table by table. */
-export function projectionSnapshot(db: Sqlite): Record<string, unknown[]> {
-  return Object.fromEntries(SNAPSHOT_QUERIES.map((query) => [query.table, [...snapshotRows(db, query)]]));
+/** Every projection row (see snapshotQueries), table by table. */
+export function projectionSnapshot(store: Store): Promise<Record<string, unknown[]>> {
+  return store.snapshot(async (snapshot) => {
+    const tables: Record<string, unknown[]> = {};
+    for (const query of snapshotQueries(snapshot.dialect)) {
+      const rows: unknown[] = [];
+      for await (const row of snapshotRows(snapshot, query)) rows.push(row);
+      tables[query.table] = rows;
+    }
+    return tables;
+  });
 }
 
 export interface ProjectionCheck {
@@ -113,32 +126,32 @@ export interface ProjectionCheck {
   firstDifference?: { table: string; key: string; reason: string };
 }
 
-/** Replays the log into a scratch database and compares it with the stored projection. */
-export function verifyProjection(db: Sqlite): ProjectionCheck {
-  return runToEnd(verifyProjectionSteps(db));
+/** Replays the log into scratch tables and compares them with the stored projection. */
+export function verifyProjection(store: Store): Promise<ProjectionCheck> {
+  return store.snapshot((snapshot) => finish(verifyProjectionSteps(snapshot)));
 }
 
 /** Rows the replay of a verification keeps cached (100k-edge store: 50,000 entries peaked at 184 MB of V8 heap, 10,000 at 123 MB, for 6 % more time). */
 const VERIFY_CACHE_ENTRIES = 10_000;
 
 /**
- * verifyProjection as steps. The scratch database spills to a temporary file (openScratchSqlite):
- * a replay of a million events never has to fit in memory. Both projections are streamed side by side in key order and
- * compared row by row, so memory stays flat however large the store.
+ * verifyProjection as steps, on one snapshot of the store. The scratch tables are private (SQLite:
+ * a temporary database that spills to a file; PostgreSQL: temporary tables), so a replay of a
+ * million events never has to fit in memory. Both projections are streamed side by side in key
+ * order and compared row by row, so memory stays flat however large the store.
  */
-export function* verifyProjectionSteps(db: Sqlite): Steps<ProjectionCheck> {
-  const scratch = openScratchSqlite();
+export async function* verifyProjectionSteps(snapshot: Snapshot): AsyncSteps<ProjectionCheck> {
+  const scratch = await snapshot.openScratch();
   try {
-    copyProjectionSchema(db, scratch);
-    // The scratch copy reads the log from the real database and writes only its own tables.
-    yield* replayLogSteps(db, scratch, VERIFY_CACHE_ENTRIES);
-    for (const query of SNAPSHOT_QUERIES) {
+    // The scratch reads the log from the snapshot and writes only its own tables.
+    yield* replayLogSteps(snapshot, scratch, VERIFY_CACHE_ENTRIES);
+    for (const query of snapshotQueries(snapshot.dialect)) {
       const want = snapshotRows(scratch, query);
-      const have = snapshotRows(db, query);
+      const have = snapshotRows(snapshot, query);
       try {
         for (;;) {
-          const expected = want.next();
-          const actual = have.next();
+          const expected = await want.next();
+          const actual = await have.next();
           if (expected.done && actual.done) break;
           const wantRow = expected.done ? undefined : JSON.stringify(expected.value);
           const haveRow = actual.done ? undefined : JSON.stringify(actual.value);
@@ -156,13 +169,13 @@ export function* verifyProjectionSteps(db: Sqlite): Steps<ProjectionCheck> {
           yield;
         }
       } finally {
-        want.return?.();
-        have.return?.();
+        await want.return(undefined);
+        await have.return(undefined);
       }
     }
     return { ok: true };
   } finally {
-    scratch.close();
+    await scratch.close();
   }
 }
 

@@ -1,10 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { storeOver, type Sqlite } from "./db";
 import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { GENESIS_HASH, verifyChainSteps } from "./event-log";
-import { runToEnd } from "./steps";
+import { finish } from "./steps";
 import { getNodeDetail } from "./nodes";
 import { readView } from "./views";
 import { hashToken, newToken } from "./auth-crypto";
@@ -219,8 +218,8 @@ async function openOrThrow(db: Queryable, token: string, now: Date) {
 }
 
 /** What a link holder sees: the frozen graph, the share's head and its verification. */
-export async function getSharedView(db: Sqlite, token: string, now = new Date()): Promise<SharedView> {
-  const { row, snapshot, view } = await openOrThrow(storeOver(db), token, now);
+export async function getSharedView(db: Queryable, token: string, now = new Date()): Promise<SharedView> {
+  const { row, snapshot, view } = await openOrThrow(db, token, now);
   const summary = toSummary(row, now);
   return {
     share: {
@@ -237,7 +236,7 @@ export async function getSharedView(db: Sqlite, token: string, now = new Date())
     graph: snapshot.graph,
     selectedId: snapshot.selectedId,
     detailIds: Object.keys(snapshot.details),
-    verification: verifyChainUpTo(db, row.headSeq, row.headHash, now),
+    verification: await verifyChainUpTo(db, row.headSeq, row.headHash, now),
   };
 }
 
@@ -264,29 +263,29 @@ export async function sharedViewQuery(db: Queryable, token: string, now = new Da
 
 /** Verifications are cached this long per (seq, hash): a page view must not rehash a big log each time. */
 const VERIFY_TTL_MS = 30_000;
-const verifyCaches = new WeakMap<Sqlite, Map<string, { at: number; result: ShareVerification }>>();
+const verifyCaches = new WeakMap<Queryable, Map<string, { at: number; result: ShareVerification }>>();
 
 /**
  * Recomputes the chain from the first record up to `seq` and checks it ends in `hash`: the log a
  * share was taken from is still the log it was taken from. Bounded by the share's head, so later
  * events cost nothing; names the first record that does not recompute.
  */
-export function verifyChainUpTo(db: Sqlite, seq: number, hash: string, now = new Date()): ShareVerification {
+export async function verifyChainUpTo(db: Queryable, seq: number, hash: string, now = new Date()): Promise<ShareVerification> {
   const key = `${seq}:${hash}`;
   let verifyCache = verifyCaches.get(db);
   if (!verifyCache) verifyCaches.set(db, (verifyCache = new Map()));
   const cached = verifyCache.get(key);
   if (cached && now.getTime() - cached.at < VERIFY_TTL_MS) return cached.result;
 
-  const result = recompute(db, seq, hash, now.toISOString());
+  const result = await recompute(db, seq, hash, now.toISOString());
   if (verifyCache.size > 1_000) verifyCache.clear();
   verifyCache.set(key, { at: now.getTime(), result });
   return result;
 }
 
-function recompute(db: Sqlite, seq: number, hash: string, checkedAt: string): ShareVerification {
+async function recompute(db: Queryable, seq: number, hash: string, checkedAt: string): Promise<ShareVerification> {
   if (seq === 0) return { ok: hash === GENESIS_HASH, checked: 0, checkedAt, ...(hash === GENESIS_HASH ? {} : { problem: "the recorded head does not match an empty log" }) };
-  const chain = runToEnd(verifyChainSteps(db, { upTo: seq }));
+  const chain = await finish(verifyChainSteps(db, { upTo: seq }));
   const { checked } = chain;
   if (chain.firstBroken) return { ok: false, checked, checkedAt, problem: `event #${chain.firstBroken.seq}: ${chain.firstBroken.reason}` };
   if (chain.head?.seq !== seq) return { ok: false, checked, checkedAt, problem: `event #${seq} is missing from the log` };

@@ -19,8 +19,7 @@ let seqs: number[];
 beforeEach(async () => {
   ({ db, cleanup } = createTestDatabase());
   // #1 train v1 (complete), #2 start of a second training, #3 it fails writing v2, #4 a flag on v1.
-  const outcomes = ingestEvents(
-    db,
+  const outcomes = await ingestEvents(storeOver(db),
     [
       runEvent({ runId: TRAIN_1, time: "2026-11-01T08:00:00Z", inputs: [{ namespace: "lake", name: "corpus" }], outputs: [{ namespace: "lake", name: "model", facets: version("v1") }] }),
       runEvent({ runId: TRAIN_2, eventType: "START", time: "2026-11-02T08:00:00Z", inputs: [{ namespace: "lake", name: "corpus" }] }),
@@ -29,7 +28,7 @@ beforeEach(async () => {
     { sender: "test" },
   );
   seqs = outcomes.map((o) => o.seq as number);
-  await addFlag(db, { action: "add", node: "datasetVersion:lake:model:v1", kind: "bias", severity: "high", reason: "skewed corpus" }, ANONYMOUS);
+  await addFlag(storeOver(db), { action: "add", node: "datasetVersion:lake:model:v1", kind: "bias", severity: "high", reason: "skewed corpus" }, ANONYMOUS);
 });
 afterEach(() => cleanup());
 

@@ -10,9 +10,9 @@ let db: Sqlite;
 let cleanup: () => void;
 let total: number;
 
-beforeAll(() => {
+beforeAll(async () => {
   ({ db, cleanup } = createTestDatabase());
-  ingestEvents(db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
   total = (db.prepare("SELECT COUNT(*) AS n FROM Event").get() as { n: number }).n;
 });
 afterAll(() => cleanup());
@@ -84,13 +84,13 @@ describe("listAuditEvents", () => {
 });
 
 describe("AuditQuerySchema", () => {
-  it("refuses a job filter that is not a job id, naming the field", () => {
+  it("refuses a job filter that is not a job id, naming the field", async () => {
     const result = AuditQuerySchema.safeParse({ job: "dataset:x:y" });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0].path).toEqual(["job"]);
   });
 
-  it("accepts a bare run id and an empty form field", () => {
+  it("accepts a bare run id and an empty form field", async () => {
     expect(AuditQuerySchema.parse({ run: "0190a1b2-0000-7000-8000-00000000000a", dataset: "" })).toMatchObject({
       run: "run:0190a1b2-0000-7000-8000-00000000000a",
       dataset: undefined,
@@ -99,13 +99,13 @@ describe("AuditQuerySchema", () => {
 });
 
 describe("parseTimeBound", () => {
-  it("reads a form's datetime-local value as UTC", () => {
+  it("reads a form's datetime-local value as UTC", async () => {
     expect(parseTimeBound("2026-10-24T10:00", false)).toBe("2026-10-24T10:00:00.000Z");
   });
-  it("makes an end date exclusive at the next midnight", () => {
+  it("makes an end date exclusive at the next midnight", async () => {
     expect(parseTimeBound("2026-10-24", true)).toBe("2026-10-25T00:00:00.000Z");
   });
-  it("rejects text that is no time", () => {
+  it("rejects text that is no time", async () => {
     expect(parseTimeBound("yesterday", false)).toBeNull();
   });
 });

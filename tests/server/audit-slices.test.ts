@@ -4,8 +4,8 @@
  * synchronous check answers — including on a tampered store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqlite, type Sqlite } from "@/lib/server/db";
-import { verifyStore, verifyStoreInSlices } from "@/lib/server/audit";
+import { openSqlite, type Sqlite, storeOver } from "@/lib/server/db";
+import { verifyStore, verifyStoreInSlices } from "@/lib/server/verification";
 import { ingestEvents } from "@/lib/server/ingest";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
 import { createTestDatabase, runEvent, writeBehindThreadlinesBack } from "../support/db";
@@ -16,10 +16,10 @@ let db: Sqlite;
 let file: string;
 let cleanup: () => void;
 
-beforeAll(() => {
+beforeAll(async () => {
   ({ db, file, cleanup } = createTestDatabase());
   // About 2,500 events: a full verification takes a few hundred milliseconds, many slices.
-  ingestEvents(db, [...generateGenAiLineage({ targetEdges: 3_000, seed: 5 })] as unknown as Record<string, unknown>[], {
+  await ingestEvents(storeOver(db), [...generateGenAiLineage({ targetEdges: 3_000, seed: 5 })] as unknown as Record<string, unknown>[], {
     sender: "tests",
     receivedAt: RECEIVED_AT,
   });
@@ -29,11 +29,11 @@ afterAll(() => cleanup());
 /** Edits the store through another connection, as the sqlite3 shell would. */
 const tamper = (sql: string, ...params: unknown[]) => writeBehindThreadlinesBack(file, sql, ...params);
 
-/** A full synchronous check on a connection of its own, so no cached answer is involved. */
-function syncCheck() {
+/** A full check without slices on a connection of its own, so no cached answer is involved. */
+async function syncCheck() {
   const other = openSqlite(file);
   try {
-    return verifyStore(other, { signer: null });
+    return (await verifyStore(storeOver(other), { signer: null }));
   } finally {
     other.close();
   }
@@ -59,25 +59,25 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns
 
 describe("verification in slices", () => {
   it("answers what the synchronous check answers, and lets timers run meanwhile", async () => {
-    const { value: sliced, turns } = await turnsDuring(() => verifyStoreInSlices(db, { signer: null }));
+    const { value: sliced, turns } = await turnsDuring(() => verifyStoreInSlices(storeOver(db), { signer: null }));
     expect(sliced).toMatchObject({ ok: true, chain: { ok: true }, projection: { ok: true } });
     expect(turns).toBeGreaterThan(5);
     // The synchronous check (scripts), on a connection of its own (no cached answer): the same verdict, head and count.
-    const sync = syncCheck();
+    const sync = await syncCheck();
     expect({ ...sliced, verifiedAt: null }).toEqual({ ...sync, verifiedAt: null });
   });
 
   it("keeps accepting events while it runs, and verifies one consistent snapshot", async () => {
     forgetCachedAnswers();
     const headBefore = (db.prepare("SELECT MAX(seq) AS seq FROM Event").get() as { seq: number }).seq;
-    const verifying = verifyStoreInSlices(db, { signer: null });
+    const verifying = verifyStoreInSlices(storeOver(db), { signer: null });
     let accepted = 0;
     let settled = false;
     void verifying.finally(() => (settled = true));
     // Ingest on the main connection between slices, as POST requests would.
     while (!settled) {
       const runId = `0190a1b2-0000-7000-8000-${String(900_000 + accepted).padStart(12, "0")}`;
-      const [result] = ingestEvents(db, [runEvent({ runId, job: "during-verification" })], { sender: "tests", receivedAt: RECEIVED_AT });
+      const [result] = await ingestEvents(storeOver(db), [runEvent({ runId, job: "during-verification" })], { sender: "tests", receivedAt: RECEIVED_AT });
       expect(result.status).toBe("created");
       accepted++;
       await new Promise((resolve) => setImmediate(resolve));
@@ -89,13 +89,13 @@ describe("verification in slices", () => {
     expect(result.head?.seq).toBeGreaterThanOrEqual(headBefore);
     expect(result.head?.seq).toBeLessThan(headBefore + accepted);
     // ...and the next request follows the appends made meanwhile without a full check.
-    const next = await verifyStoreInSlices(db, { signer: null });
+    const next = await verifyStoreInSlices(storeOver(db), { signer: null });
     expect(next).toMatchObject({ ok: true, head: { seq: headBefore + accepted } });
   });
 
   it("gives concurrent callers one run and one answer", async () => {
     forgetCachedAnswers();
-    const [a, b] = await Promise.all([verifyStoreInSlices(db, { signer: null }), verifyStoreInSlices(db, { signer: null })]);
+    const [a, b] = await Promise.all([verifyStoreInSlices(storeOver(db), { signer: null }), verifyStoreInSlices(storeOver(db), { signer: null })]);
     expect(a.ok).toBe(true);
     expect(b.verifiedAt).toBe(a.verifiedAt);
   });
@@ -108,8 +108,8 @@ describe("verification in slices", () => {
     };
     tamper("UPDATE DatasetVersion SET reason = 'edited behind Threadline''s back' WHERE nodeId = ?", row.nodeId);
     try {
-      const sliced = await verifyStoreInSlices(db, { signer: null });
-      const sync = syncCheck();
+      const sliced = await verifyStoreInSlices(storeOver(db), { signer: null });
+      const sync = await syncCheck();
       expect(sliced.ok).toBe(false);
       expect(sliced.projection?.firstDifference).toMatchObject({ table: "DatasetVersion", key: row.key });
       expect(sliced.firstBroken).toEqual(sync.firstBroken);

@@ -23,8 +23,8 @@ let cleanup: () => void;
 beforeEach(() => ({ db, cleanup } = createTestDatabase()));
 afterEach(() => cleanup());
 
-function ingest(events: Record<string, unknown>[]) {
-  const outcomes = ingestEvents(db, events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
+async function ingest(events: Record<string, unknown>[]) {
+  const outcomes = await ingestEvents(storeOver(db), events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.map((o) => o.status)).toEqual(events.map(() => "created"));
   return outcomes.map((o) => o.seq as number);
 }
@@ -47,8 +47,8 @@ const lineage = (fields: Record<string, unknown>, dataset: unknown[] = []) => ({
 });
 
 describe("column projection of the real Airflow events (compat-airflow)", () => {
-  it("records every field edge of the three BigQuery/GCS tasks with the older form's transformation", () => {
-    ingest(airflowEvents());
+  it("records every field edge of the three BigQuery/GCS tasks with the older form's transformation", async () => {
+    await ingest(airflowEvents());
     const identity = "(IDENTITY: identical) []";
     const expected: string[] = [];
     for (const f of ["a", "b", "c", "d"]) {
@@ -61,7 +61,7 @@ describe("column projection of the real Airflow events (compat-airflow)", () => 
   });
 
   it("records each output version's schema in the producer's order, and the fields of the inputs", async () => {
-    ingest(airflowEvents());
+    await ingest(airflowEvents());
     const upload = db.prepare<[], { key: string }>("SELECT latestVersionKey AS key FROM Dataset WHERE key = 'dataset:bigquery:mock-project.test.upload'").get()!;
     expect(await getVersionSchema(sqliteStore(db), upload.key)).toEqual(
       ["a", "b", "c", "d"].map((field) => ({ field, type: "INTEGER", description: null })),
@@ -70,15 +70,15 @@ describe("column projection of the real Airflow events (compat-airflow)", () => 
     expect(fields).toEqual(["a", "b", "c", "d"].map((f) => ({ key: `datasetField:gs://mock-bucket:copied.csv:${f}` })));
   });
 
-  it("is rebuilt equal from the log, and verification finds a field edge removed behind its back", () => {
-    ingest(airflowEvents());
-    const before = projectionSnapshot(db);
+  it("is rebuilt equal from the log, and verification finds a field edge removed behind its back", async () => {
+    await ingest(airflowEvents());
+    const before = (await projectionSnapshot(storeOver(db)));
     expect(before.FieldEdge).toHaveLength(16);
-    replayLog(db);
-    expect(projectionSnapshot(db)).toEqual(before);
-    expect(verifyProjection(db).ok).toBe(true);
+    await replayLog(storeOver(db));
+    expect((await projectionSnapshot(storeOver(db)))).toEqual(before);
+    expect((await verifyProjection(storeOver(db))).ok).toBe(true);
     db.prepare("DELETE FROM FieldEdge WHERE rowid = (SELECT MIN(rowid) FROM FieldEdge)").run();
-    expect(verifyProjection(db)).toMatchObject({ ok: false, firstDifference: { table: "FieldEdge" } });
+    expect((await verifyProjection(storeOver(db)))).toMatchObject({ ok: false, firstDifference: { table: "FieldEdge" } });
   });
 });
 
@@ -112,8 +112,8 @@ describe("column projection of 1-2-0 column lineage and nested schemas", () => {
     });
   }
 
-  it("keeps nested paths, field names with ':', subtypes, masking and whole-dataset (INDIRECT) inputs", () => {
-    ingest([featuresRun("0190a1b2-0000-7000-8000-0000000000a1", "2026-11-01T10:00:00Z", "float")]);
+  it("keeps nested paths, field names with ':', subtypes, masking and whole-dataset (INDIRECT) inputs", async () => {
+    await ingest([featuresRun("0190a1b2-0000-7000-8000-0000000000a1", "2026-11-01T10:00:00Z", "float")]);
     const edges = fieldEdges();
     expect(edges).toContain(
       'datasetField:clinic:raw.patients:patient_id -> datasetField:ml:features:v:patient:key (null: null) [{"description":"sha256(patient_id)","masking":true,"subtype":"TRANSFORMATION","type":"DIRECT"}] masked',
@@ -133,7 +133,7 @@ describe("column projection of 1-2-0 column lineage and nested schemas", () => {
   });
 
   it("answers as of an event before and after a schema change, and keeps each version's schema", async () => {
-    const [first, second] = ingest([
+    const [first, second] = await ingest([
       featuresRun("0190a1b2-0000-7000-8000-0000000000a1", "2026-11-01T10:00:00Z", "float"),
       featuresRun("0190a1b2-0000-7000-8000-0000000000a2", "2026-11-02T10:00:00Z", "string"),
     ]);
@@ -161,10 +161,10 @@ describe("column projection of 1-2-0 column lineage and nested schemas", () => {
     );
   });
 
-  it("replaces a version's schema when its schema facet is sent again", () => {
+  it("replaces a version's schema when its schema facet is sent again", async () => {
     const run = "0190a1b2-0000-7000-8000-0000000000a3";
     const out = (fields: unknown[]) => runEvent({ runId: run, eventType: "RUNNING", outputs: [{ ...features, facets: { ...version("v9"), ...schema(fields) } }] });
-    ingest([out([{ name: "a", type: "int" }, { name: "b", type: "int" }]), { ...out([{ name: "a", type: "bigint" }]), eventType: "COMPLETE" }]);
+    await ingest([out([{ name: "a", type: "int" }, { name: "b", type: "int" }]), { ...out([{ name: "a", type: "bigint" }]), eventType: "COMPLETE" }]);
     expect(db.prepare("SELECT field, type FROM DatasetField WHERE versionKey = 'datasetVersion:ml:features:v:v9'").all()).toEqual([{ field: "a", type: "bigint" }]);
   });
 });

@@ -21,7 +21,7 @@ let cleanupSource: () => void;
 
 beforeAll(async () => {
   ({ db: source, cleanup: cleanupSource } = createTestDatabase());
-  ingestEvents(source, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestEvents(storeOver(source), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
 });
 afterAll(() => cleanupSource());
 
@@ -40,9 +40,9 @@ async function roundTrip(query: ExportQuery) {
   const target = createTestDatabase();
   try {
     const lines = exported.body.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown);
-    const outcomes = ingestEvents(target.db, lines, { sender: "cli" });
+    const outcomes = await ingestEvents(storeOver(target.db), lines, { sender: "cli" });
     expect(outcomes.filter((o) => o.status !== "created")).toEqual([]);
-    expect(verifyProjection(target.db).ok).toBe(true);
+    expect((await verifyProjection(storeOver(target.db))).ok).toBe(true);
     const lineageQuery = { nodeId: query.node, depth: Number(query.depth ?? 2), direction: query.direction ?? "both", limit: Number(query.limit ?? 500) };
     const original = await getLineage(storeOver(source), lineageQuery);
     const replayed = await getLineage(storeOver(target.db), lineageQuery);
@@ -100,8 +100,7 @@ describe("NDJSON export of a view", () => {
       const RAW = "0190a1b2-0000-7000-8000-0000000000a1";
       const TRAIN = "0190a1b2-0000-7000-8000-0000000000a2";
       const raw = { namespace: "s3://lake", name: "raw" };
-      ingestEvents(
-        store.db,
+      await ingestEvents(storeOver(store.db),
         [
           runEvent({ runId: RAW, job: "ingest-raw", time: "2026-11-01T08:00:00Z", outputs: [{ ...raw, facets: { version: { datasetVersion: "r1" } } }] }),
           // Reads "raw" without naming a version: the projection resolves it to r1, the latest then.
@@ -110,7 +109,7 @@ describe("NDJSON export of a view", () => {
         { sender: "test" },
       );
       const { body } = await buildEventsExport(storeOver(store.db), { node: "datasetVersion:s3://lake:model:m1", depth: 1, direction: "upstream", limit: 500 }, null);
-      ingestEvents(target.db, body.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown), { sender: "cli" });
+      await ingestEvents(storeOver(target.db), body.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown), { sender: "cli" });
       const upstreamOfTrain = await getLineage(storeOver(target.db), { nodeId: `run:${TRAIN}`, depth: 1, direction: "upstream", limit: 10 });
       expect(upstreamOfTrain.nodes.map((n) => n.id)).toContain("datasetVersion:s3://lake:raw:r1");
     } finally {

@@ -15,7 +15,7 @@ const signer = signerFromKey(privateKey);
 
 beforeAll(async () => {
   ({ db, cleanup } = createTestDatabase());
-  ingestEvents(db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
 });
 afterAll(() => cleanup());
 

@@ -21,7 +21,7 @@ function ingest(args: string[], input?: string) {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const store = createTestDatabase();
   store.db.close();
   dbFile = store.file;
@@ -43,7 +43,7 @@ afterAll(() => {
 });
 
 describe("npm run ingest", () => {
-  it("loads a folder recursively, reports rejects by file:line and exits non-zero", () => {
+  it("loads a folder recursively, reports rejects by file:line and exits non-zero", async () => {
     const result = ingest([dir]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("6 events read: 4 accepted, 0 duplicates, 2 rejected");
@@ -51,13 +51,13 @@ describe("npm run ingest", () => {
     expect(result.stdout).toMatch(/stream\.ndjson:3: not valid JSON/);
   });
 
-  it("counts a second load of the same files as duplicates and stores nothing twice", () => {
+  it("counts a second load of the same files as duplicates and stores nothing twice", async () => {
     const result = ingest([path.join(dir, "one.json"), path.join(dir, "nested", "many.json")]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("3 events read: 0 accepted, 3 duplicates, 0 rejected");
   });
 
-  it("reads NDJSON from stdin", () => {
+  it("reads NDJSON from stdin", async () => {
     const event = runEvent({ runId: "0190a1b2-0000-7000-8000-000000000099" });
     const result = ingest(["-"], `${JSON.stringify(event)}\n`);
     expect(result.status).toBe(0);

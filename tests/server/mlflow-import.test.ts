@@ -113,7 +113,7 @@ describe("npm run import:mlflow", { timeout: 60_000 }, () => {
       encoding: "utf8",
     });
 
-  it("imports a store, prints the summary and counts a second run as already imported", () => {
+  it("imports a store, prints the summary and counts a second run as already imported", async () => {
     const store = freshStore();
     store.db.close();
     const first = cli([path.join(MLFLOW_FIXTURES, "registry_v3", "mlruns")], store.file);
@@ -124,7 +124,7 @@ describe("npm run import:mlflow", { timeout: 60_000 }, () => {
     expect(again.stdout).toContain("18 events sent: 0 new, 18 already imported, 0 rejected");
   });
 
-  it("refuses a folder that is not an MLflow store, naming it, with exit code 1", () => {
+  it("refuses a folder that is not an MLflow store, naming it, with exit code 1", async () => {
     const store = freshStore();
     store.db.close();
     const result = cli([path.join(MLFLOW_FIXTURES, "..", "openlineage")], store.file);
@@ -132,7 +132,7 @@ describe("npm run import:mlflow", { timeout: 60_000 }, () => {
     expect(result.stderr).toContain(`${path.join(MLFLOW_FIXTURES, "..", "openlineage")}: not an MLflow tracking store`);
   });
 
-  it("stops on a corrupt meta.yaml, naming the file, before writing anything", () => {
+  it("stops on a corrupt meta.yaml, naming the file, before writing anything", async () => {
     const store = freshStore();
     const { root: copy, cleanup } = copyFixtureStore("registry_v3");
     cleanups.push(cleanup);

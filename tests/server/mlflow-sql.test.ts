@@ -27,7 +27,7 @@ let dir: string;
 let mlflowDb: string;
 let store: ReturnType<typeof createTestDatabase>;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-mlflow-sql-"));
   mlflowDb = path.join(dir, "mlflow.db");
   const db = new Database(mlflowDb);
@@ -88,7 +88,7 @@ afterAll(() => {
 });
 
 describe("importing an mlflow.db SQL store", () => {
-  it("recognises the SQLite file as a SQL store", () => {
+  it("recognises the SQLite file as a SQL store", async () => {
     expect(openSource(mlflowDb).kind).toBe("sql");
   });
 
@@ -101,7 +101,7 @@ describe("importing an mlflow.db SQL store", () => {
     expect(deleted.n).toBe(0);
   });
 
-  it("keeps the child's parameters, parent, note and latest metric by MLflow's rule", () => {
+  it("keeps the child's parameters, parent, note and latest metric by MLflow's rule", async () => {
     const child = store.db.prepare("SELECT parameters, parentRunId, reason, facets FROM Run WHERE runId = ?").get(runIdToUuid(CHILD)) as Record<string, string>;
     expect(JSON.parse(child.parameters)).toEqual([
       { key: "learning_rate", value: "0.05", source: "executionParameters" },
@@ -113,7 +113,7 @@ describe("importing an mlflow.db SQL store", () => {
     expect(metric).toMatchObject({ key: "val_auc", value: 0.83, step: 2, historyLength: 3 });
   });
 
-  it("reads the dataset where it lives (s3) at MLflow's digest, with its context", () => {
+  it("reads the dataset where it lives (s3) at MLflow's digest, with its context", async () => {
     const input = store.db
       .prepare("SELECT rd.datasetVersionKey AS key, rd.facets FROM RunDataset rd WHERE rd.runId = ? AND rd.direction = 'input'")
       .get(runIdToUuid(CHILD)) as { key: string; facets: string };
@@ -121,7 +121,7 @@ describe("importing an mlflow.db SQL store", () => {
     expect(JSON.parse(input.facets).threadline_mlflow.context).toBe("train");
   });
 
-  it("makes both registered models' versions outputs of the one run, with stage and alias", () => {
+  it("makes both registered models' versions outputs of the one run, with stage and alias", async () => {
     const rows = store.db
       .prepare("SELECT v.key, v.producedByRunId, v.facets FROM DatasetVersion v WHERE v.key LIKE '%models:/%' ORDER BY v.key")
       .all() as { key: string; producedByRunId: string; facets: string }[];

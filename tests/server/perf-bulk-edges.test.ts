@@ -29,7 +29,7 @@ const flow = (selectedId: string | null) =>
   );
 
 describe("groupEdgePaths", () => {
-  it("draws React Flow's bezier from the source's right handle to the target's left handle", () => {
+  it("draws React Flow's bezier from the source's right handle to the target's left handle", async () => {
     const { nodes, edges } = flow(null);
     const [group] = groupEdgePaths(nodes, edges);
     const job = handlesOf("job");
@@ -49,7 +49,7 @@ describe("groupEdgePaths", () => {
     expect(group!.arrows[0]).toBe(`M${398 - 6},${32 - 4.8}L398,32L${398 - 6},${32 + 4.8}Z`);
   });
 
-  it("groups edges by class, so the selected path and the dimmed rest keep their styles", () => {
+  it("groups edges by class, so the selected path and the dimmed rest keep their styles", async () => {
     const { nodes, edges } = flow(OUT);
     const groups = groupEdgePaths(nodes, edges);
     const classes = groups.map((g) => g.className).sort();
@@ -57,7 +57,7 @@ describe("groupEdgePaths", () => {
     expect(groups.reduce((n, g) => n + g.lines.length, 0)).toBe(edges.length);
   });
 
-  it("skips an edge whose end is not drawn", () => {
+  it("skips an edge whose end is not drawn", async () => {
     const { nodes, edges } = flow(null);
     expect(groupEdgePaths(nodes.filter((n) => n.id !== OUT), edges)[0]!.lines).toHaveLength(1);
   });

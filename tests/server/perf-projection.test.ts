@@ -7,7 +7,7 @@
  * event-at-a-time store and a replay of the log to agree row for row.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { verifyChain } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { ProjectionCache, projectEvent } from "@/lib/server/projection";
@@ -137,9 +137,9 @@ function workload(targetEdges: number): Record<string, unknown>[] {
   return events;
 }
 
-function ingestInBatches(db: Sqlite, events: readonly Record<string, unknown>[], size: number) {
+async function ingestInBatches(db: Sqlite, events: readonly Record<string, unknown>[], size: number) {
   for (let start = 0; start < events.length; start += size) {
-    const outcomes = ingestEvents(db, events.slice(start, start + size), { sender: "tests", receivedAt: RECEIVED_AT });
+    const outcomes = await ingestEvents(storeOver(db), events.slice(start, start + size), { sender: "tests", receivedAt: RECEIVED_AT });
     expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
   }
 }
@@ -150,7 +150,7 @@ const open = () => {
   stores.push(store);
   return store.db;
 };
-beforeEach(() => {
+beforeEach(async () => {
   stores = [];
 });
 afterEach(() => {
@@ -161,16 +161,16 @@ describe("ingestEvents with a projection cache per transaction", () => {
   // About 1,500 events: big enough for hub datasets, fan-in and loops, small enough for CI.
   const events = workload(2_500);
 
-  it("stores the same log and projection whether events come in batches of 500 or one at a time", () => {
+  it("stores the same log and projection whether events come in batches of 500 or one at a time", async () => {
     const batched = open();
     const single = open();
-    ingestInBatches(batched, events, 500);
-    ingestInBatches(single, events, 1);
+    await ingestInBatches(batched, events, 500);
+    await ingestInBatches(single, events, 1);
 
     const log = (db: Sqlite) => db.prepare("SELECT seq, contentHash, payload, prevHash, hash FROM Event ORDER BY seq").all();
     expect(log(batched)).toEqual(log(single));
-    expect(verifyChain(batched).ok).toBe(true);
-    expect(projectionSnapshot(batched)).toEqual(projectionSnapshot(single));
+    expect((await verifyChain(storeOver(batched))).ok).toBe(true);
+    expect((await projectionSnapshot(storeOver(batched)))).toEqual((await projectionSnapshot(storeOver(single))));
     // The workload really exercised flags, failures and the late reader.
     expect((batched.prepare("SELECT COUNT(*) AS n FROM Flag").get() as { n: number }).n).toBeGreaterThan(3);
     expect((batched.prepare("SELECT COUNT(*) AS n FROM DatasetVersion WHERE isFailed = 1").get() as { n: number }).n).toBeGreaterThan(10);
@@ -184,19 +184,19 @@ describe("ingestEvents with a projection cache per transaction", () => {
     expect((JSON.parse(x.failureReasons) as unknown[]).length).toBeGreaterThanOrEqual(4);
   }, 120_000);
 
-  it("stores what a replay of its own log derives (rebuild == live)", () => {
+  it("stores what a replay of its own log derives (rebuild == live)", async () => {
     const db = open();
-    ingestInBatches(db, events, 1_000);
-    const live = projectionSnapshot(db);
-    expect(verifyProjection(db)).toEqual({ ok: true });
-    replayLog(db);
-    expect(projectionSnapshot(db)).toEqual(live);
+    await ingestInBatches(db, events, 1_000);
+    const live = (await projectionSnapshot(storeOver(db)));
+    expect((await verifyProjection(storeOver(db)))).toEqual({ ok: true });
+    await replayLog(storeOver(db));
+    expect((await projectionSnapshot(storeOver(db)))).toEqual(live);
   }, 60_000);
 
-  it("projects the same with one cache for many events as with a fresh cache per event", () => {
+  it("projects the same with one cache for many events as with a fresh cache per event", async () => {
     const shared = open();
     const fresh = open();
-    ingestInBatches(shared, events.slice(0, 600), 600);
+    await ingestInBatches(shared, events.slice(0, 600), 600);
     const rows = shared.prepare<[], { seq: number; kind: string; payload: string }>("SELECT seq, kind, payload FROM Event ORDER BY seq").all();
     // Same log into a second store, projected event by event without sharing anything.
     fresh.prepare("ATTACH DATABASE ? AS src").run(stores[0]!.file);
@@ -207,15 +207,15 @@ describe("ingestEvents with a projection cache per transaction", () => {
       )
       .run();
     fresh.prepare("DETACH DATABASE src").run();
-    fresh.transaction(() => {
-      for (const row of rows) projectEvent(fresh, row.seq, row.kind as "RunEvent", JSON.parse(row.payload) as never, new ProjectionCache());
-    })();
-    expect(projectionSnapshot(fresh)).toEqual(projectionSnapshot(shared));
+    await storeOver(fresh).transaction(async (tx) => {
+      for (const row of rows) await projectEvent(tx, row.seq, row.kind as "RunEvent", JSON.parse(row.payload) as never, new ProjectionCache());
+    });
+    expect((await projectionSnapshot(storeOver(fresh)))).toEqual((await projectionSnapshot(storeOver(shared))));
   }, 60_000);
 });
 
 describe("ProjectionCache", () => {
-  it("counts its entries and forgets them all on clear", () => {
+  it("counts its entries and forgets them all on clear", async () => {
     const cache = new ProjectionCache();
     cache.nodeIds.set("dataset:a:b", 1);
     cache.edges.add("1>2");

@@ -15,8 +15,8 @@ let cleanup: () => void;
 beforeEach(() => ({ db, cleanup } = createTestDatabase()));
 afterEach(() => cleanup());
 
-function ingest(...events: Record<string, unknown>[]) {
-  return ingestEvents(db, events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
+async function ingest(...events: Record<string, unknown>[]) {
+  return ingestEvents(storeOver(db), events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
 }
 
 function run(runId: string) {
@@ -28,7 +28,7 @@ const model = { namespace: "s3://lake", name: "model" };
 
 describe("projection of run events", () => {
   it("adds up START and COMPLETE of one run: inputs from START, outputs from COMPLETE, times from both", async () => {
-    ingest(
+    await ingest(
       runEvent({ eventType: "START", runId: RUN_A, time: "2026-11-01T10:00:00Z", inputs: [corpus] }),
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T11:30:00Z", outputs: [model] }),
     );
@@ -44,7 +44,7 @@ describe("projection of run events", () => {
   });
 
   it("keeps a run ended when its START arrives after its COMPLETE", async () => {
-    ingest(
+    await ingest(
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T11:00:00Z" }),
       runEvent({ eventType: "START", runId: RUN_A, time: "2026-11-01T10:00:00Z" }),
     );
@@ -54,7 +54,7 @@ describe("projection of run events", () => {
 
   it("replaces a facet re-sent under the same name and keeps the others", async () => {
     const params = (lr: string) => ({ executionParameters: { parameters: [{ key: "learning_rate", value: lr }] } });
-    ingest(
+    await ingest(
       runEvent({ eventType: "START", runId: RUN_A, runFacets: { ...params("3e-5"), threadline_change: { reason: "baseline" } } }),
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T12:00:00Z", runFacets: params("1e-5") }),
     );
@@ -64,7 +64,7 @@ describe("projection of run events", () => {
   });
 
   it("records FAIL with its error message and marks the run's outputs failed", async () => {
-    ingest(
+    await ingest(
       runEvent({ eventType: "START", runId: RUN_A, outputs: [model] }),
       runEvent({
         eventType: "FAIL",
@@ -83,13 +83,13 @@ describe("projection of run events", () => {
   });
 
   it("links a child run to its parent through the parent facet", async () => {
-    ingest(runEvent({ runId: RUN_A, runFacets: { parent: { run: { runId: PARENT }, job: { namespace: "tests", name: "dag" } } } }));
+    await ingest(runEvent({ runId: RUN_A, runFacets: { parent: { run: { runId: PARENT }, job: { namespace: "tests", name: "dag" } } } }));
     expect(run(RUN_A).parentRunId).toBe(PARENT);
   });
 
   it("fails the versions an evaluation run judged with a failing check", async () => {
-    ingest(runEvent({ runId: RUN_A, job: "generate", outputs: [{ ...model, facets: { version: { datasetVersion: "b1" } } }] }));
-    ingest(
+    await ingest(runEvent({ runId: RUN_A, job: "generate", outputs: [{ ...model, facets: { version: { datasetVersion: "b1" } } }] }));
+    await ingest(
       runEvent({
         runId: RUN_B,
         job: "evaluate",
@@ -107,8 +107,8 @@ describe("projection of run events", () => {
   });
 
   it("reads an input at the version its producer last wrote", async () => {
-    ingest(runEvent({ runId: RUN_A, job: "train", outputs: [{ ...model, facets: { version: { datasetVersion: "v1" } } }] }));
-    ingest(runEvent({ runId: RUN_B, job: "generate", time: "2026-11-02T00:00:00Z", inputs: [model] }));
+    await ingest(runEvent({ runId: RUN_A, job: "train", outputs: [{ ...model, facets: { version: { datasetVersion: "v1" } } }] }));
+    await ingest(runEvent({ runId: RUN_B, job: "generate", time: "2026-11-02T00:00:00Z", inputs: [model] }));
     const graph = await getLineage(storeOver(db), { nodeId: `run:${RUN_B}`, depth: 2, direction: "upstream", limit: 100 });
     expect(graph.nodes.map((n) => n.id)).toEqual([`run:${RUN_A}`, `run:${RUN_B}`, "datasetVersion:s3://lake:model:v1"].sort());
   });
@@ -117,57 +117,57 @@ describe("projection of run events", () => {
 describe("idempotency and the log", () => {
   it("stores a re-sent event once and reports it as a duplicate", async () => {
     const event = runEvent({ runId: RUN_A, inputs: [corpus] });
-    expect(ingest(event)[0].status).toBe("created");
+    expect((await ingest(event))[0].status).toBe("created");
     // Same content, other key order: still the same event.
     const reordered = Object.fromEntries(Object.entries(event).reverse());
-    expect(ingest(reordered)[0]).toMatchObject({ status: "duplicate", seq: 1 });
+    expect((await ingest(reordered))[0]).toMatchObject({ status: "duplicate", seq: 1 });
     expect((db.prepare("SELECT COUNT(*) AS n FROM Event").get() as { n: number }).n).toBe(1);
   });
 
   it("rejects an invalid event in a batch by index and stores the valid ones", async () => {
-    const outcomes = ingest(runEvent({ runId: RUN_A }), { eventType: "START", run: {} }, runEvent({ runId: RUN_B }));
+    const outcomes = await ingest(runEvent({ runId: RUN_A }), { eventType: "START", run: {} }, runEvent({ runId: RUN_B }));
     expect(outcomes.map((o) => o.status)).toEqual(["created", "rejected", "created"]);
     expect(outcomes[1].errors?.some((e) => e.path.startsWith("run.runId"))).toBe(true);
   });
 
   it("chains every event to the one before and finds an edited row", async () => {
-    ingest(runEvent({ runId: RUN_A }), runEvent({ runId: RUN_B }), runEvent({ runId: RUN_A, eventType: "START" }));
-    expect(verifyChain(db)).toMatchObject({ ok: true, checked: 3, head: { seq: 3 } });
+    await ingest(runEvent({ runId: RUN_A }), runEvent({ runId: RUN_B }), runEvent({ runId: RUN_A, eventType: "START" }));
+    expect((await verifyChain(storeOver(db)))).toMatchObject({ ok: true, checked: 3, head: { seq: 3 } });
     db.prepare("UPDATE Event SET payload = replace(payload, 'train', 'tampered') WHERE seq = 2").run();
-    expect(verifyChain(db)).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
+    expect((await verifyChain(storeOver(db)))).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
   });
 });
 
 describe("rebuild", () => {
   it("re-derives exactly the live projection from the log", async () => {
-    ingest(
+    await ingest(
       runEvent({ eventType: "START", runId: RUN_A, inputs: [corpus], outputs: [model] }),
       runEvent({ eventType: "COMPLETE", runId: RUN_A, time: "2026-11-01T11:00:00Z", outputs: [model] }),
       runEvent({ eventType: "FAIL", runId: RUN_B, job: "generate", inputs: [model], runFacets: { errorMessage: { message: "x", programmingLanguage: "py" } } }),
     );
-    const live = projectionSnapshot(db);
-    replayLog(db);
-    expect(projectionSnapshot(db)).toEqual(live);
-    expect(verifyProjection(db).ok).toBe(true);
+    const live = (await projectionSnapshot(storeOver(db)));
+    await replayLog(storeOver(db));
+    expect((await projectionSnapshot(storeOver(db)))).toEqual(live);
+    expect((await verifyProjection(storeOver(db))).ok).toBe(true);
   });
 
   it("notices a projection row edited behind Threadline's back", async () => {
-    ingest(runEvent({ runId: RUN_A, outputs: [model] }));
+    await ingest(runEvent({ runId: RUN_A, outputs: [model] }));
     db.prepare("UPDATE Run SET state = 'FAILED' WHERE runId = ?").run(RUN_A);
-    expect(verifyProjection(db)).toMatchObject({ ok: false, firstDifference: { table: "Run", key: RUN_A } });
+    expect((await verifyProjection(storeOver(db)))).toMatchObject({ ok: false, firstDifference: { table: "Run", key: RUN_A } });
   });
 });
 
 describe("rebuild whatever the producer's key order", () => {
   it("matches the live projection when facets arrive with unsorted keys", async () => {
-    ingest(runEvent({ runId: RUN_A, runFacets: { zeta: { b: 1, a: 2 }, alpha: { y: 1, x: 2 } }, outputs: [model] }));
-    expect(verifyProjection(db).ok).toBe(true);
+    await ingest(runEvent({ runId: RUN_A, runFacets: { zeta: { b: 1, a: 2 }, alpha: { y: 1, x: 2 } }, outputs: [model] }));
+    expect((await verifyProjection(storeOver(db))).ok).toBe(true);
   });
 });
 
 describe("run parameters", () => {
   it("lists a sampling parameter once when executionParameters and threadline_generation both name it", async () => {
-    ingest(
+    await ingest(
       runEvent({
         runId: RUN_A,
         runFacets: {

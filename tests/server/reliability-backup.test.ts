@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupStore, findProcessesUsing, inspectStore, restoreStore, RestoreRefused } from "@/lib/server/backup";
-import { openSqlite } from "@/lib/server/db";
+import { openSqlite, storeOver } from "@/lib/server/db";
 import { verifyChain } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { verifyProjection } from "@/lib/server/rebuild";
@@ -59,7 +59,7 @@ function holdOpen(file: string): Promise<ChildProcess> {
   return new Promise((resolve) => child.stdout!.once("data", () => resolve(child)));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const store = createTestDatabase();
   live = store.file;
   cleanupLive = () => {
@@ -70,7 +70,7 @@ beforeAll(() => {
   const db = store.db;
   const first = [];
   for (let n = 0; n < 500; n++) first.push(runEvent({ runId: id(n), outputs: [{ namespace: "bk", name: `seed-${n}` }] }));
-  ingestEvents(db, first, { sender: "test" });
+  await ingestEvents(storeOver(db), first, { sender: "test" });
 });
 
 afterAll(() => {
@@ -114,8 +114,8 @@ describe("backupStore", () => {
     expect(result.chain.head).toEqual(report.chain.head);
     const db = openSqlite(restored);
     try {
-      expect(verifyChain(db).ok).toBe(true);
-      expect(verifyProjection(db)).toEqual({ ok: true });
+      expect((await verifyChain(storeOver(db))).ok).toBe(true);
+      expect((await verifyProjection(storeOver(db)))).toEqual({ ok: true });
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     } finally {
       db.close();
@@ -160,7 +160,7 @@ describe("restoreStore", () => {
   it("refuses a store a running process has open, names the process, and restores underneath it with --force", async () => {
     const target = path.join(dir, "in-use.db");
     const small = createTestDatabase();
-    ingestEvents(small.db, [runEvent({ runId: id(99_999) })], { sender: "test" });
+    await ingestEvents(storeOver(small.db), [runEvent({ runId: id(99_999) })], { sender: "test" });
     small.db.close();
     fs.copyFileSync(small.file, target);
     fs.rmSync(path.dirname(small.file), { recursive: true, force: true });
@@ -170,7 +170,7 @@ describe("restoreStore", () => {
       expect(findProcessesUsing(target)).toContain(holder.pid);
       await expect(restoreStore(backup, target)).rejects.toThrow(new RegExp(`open in process ${holder.pid}`));
       const result = await restoreStore(backup, target, { force: true });
-      expect(result.events).toBe(inspectStore(backup).events);
+      expect(result.events).toBe((await inspectStore(backup)).events);
     } finally {
       holder.kill("SIGKILL");
     }
@@ -178,7 +178,7 @@ describe("restoreStore", () => {
 });
 
 describe("npm run backup and npm run restore", () => {
-  it("back up the store named by DATABASE_URL and restore it into a new file, which verifies", () => {
+  it("back up the store named by DATABASE_URL and restore it into a new file, which verifies", async () => {
     const backup = path.join(dir, "cli-backup.db");
     const made = run("scripts/backup.ts", [backup], live);
     expect(made.stderr).toBe("");

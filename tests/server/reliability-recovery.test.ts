@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { storeOver } from "@/lib/server/db";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestEvents } from "@/lib/server/ingest";
@@ -21,7 +22,7 @@ function run(script: "verify" | "rebuild", args: string[] = []) {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   store = createTestDatabase();
   const events = [];
   for (let n = 0; n < 40; n++) {
@@ -35,20 +36,20 @@ beforeAll(() => {
       }),
     );
   }
-  ingestEvents(store.db, events, { sender: "test" });
+  await ingestEvents(storeOver(store.db), events, { sender: "test" });
 });
 
 afterAll(() => store.cleanup());
 
 describe("npm run verify", () => {
-  it("exits 0 on a sound store and says so", () => {
+  it("exits 0 on a sound store and says so", async () => {
     const result = run("verify");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Hash chain intact: 40 events, head #40 [0-9a-f]{64}/);
     expect(result.stdout).toContain("Projection matches a replay of the log.");
   }, 60_000);
 
-  it("prints one JSON object with --json", () => {
+  it("prints one JSON object with --json", async () => {
     const result = run("verify", ["--json"]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, chain: { ok: true, checked: 40 }, projection: { ok: true } });
@@ -56,7 +57,7 @@ describe("npm run verify", () => {
 });
 
 describe("npm run rebuild after the projection was damaged", () => {
-  it("verify names the damaged table and row and exits 1; rebuild repairs it from the log; verify passes again", () => {
+  it("verify names the damaged table and row and exits 1; rebuild repairs it from the log; verify passes again", async () => {
     store.db.prepare("UPDATE Run SET state = 'RUNNING' WHERE runId = ?").run(id(7));
     store.db.prepare("DELETE FROM Edge WHERE rowid IN (SELECT rowid FROM Edge LIMIT 3)").run();
     const broken = run("verify");
@@ -73,7 +74,7 @@ describe("npm run rebuild after the projection was damaged", () => {
 });
 
 describe("npm run verify on a tampered log", () => {
-  it("exits 1 and names the first broken event; rebuild cannot hide it", () => {
+  it("exits 1 and names the first broken event; rebuild cannot hide it", async () => {
     store.db.prepare("UPDATE Event SET payload = replace(payload, 'data-12\"', 'data-XX\"') WHERE seq = 13").run();
     const result = run("verify");
     expect(result.status).toBe(1);

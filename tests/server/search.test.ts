@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
-import { replayLogSteps, verifyProjection } from "@/lib/server/rebuild";
+import { replayLog, verifyProjection } from "@/lib/server/rebuild";
 import { searchNodes } from "@/lib/server/search";
 import { createTestDatabase, runEvent } from "../support/db";
 
@@ -15,8 +15,7 @@ let db: Sqlite;
 let cleanup: () => void;
 beforeEach(async () => {
   ({ db, cleanup } = createTestDatabase());
-  ingestEvents(
-    db,
+  await ingestEvents(storeOver(db),
     [
       runEvent({
         runId: "0190a1b2-0000-7000-8000-0000000000c1",
@@ -50,8 +49,7 @@ describe("searchNodes", () => {
   });
 
   it("follows a later event: a new description is found, the old one no longer", async () => {
-    ingestEvents(
-      db,
+    await ingestEvents(storeOver(db),
       [runEvent({ runId: "0190a1b2-0000-7000-8000-0000000000c2", job: "finetune-binding-model", outputs: [{ namespace: "mlflow", name: "models/binding-affinity-ft", facets: documented("kinase panel distillation") }] })],
       { sender: "test" },
     );
@@ -62,8 +60,8 @@ describe("searchNodes", () => {
   it("is rebuilt with the projection, and verification ignores it", async () => {
     for (const table of ["Node", "Edge", "Job", "Run", "Dataset", "DatasetVersion", "RunDataset", "EventNode"]) db.prepare(`DELETE FROM "${table}"`).run();
     expect(await ids("binding")).toEqual([]);
-    for (const _ of replayLogSteps(db));
+    await replayLog(storeOver(db));
     expect(await ids("binding affinity")).toContain(MODEL);
-    expect(verifyProjection(db).ok).toBe(true);
+    expect((await verifyProjection(storeOver(db))).ok).toBe(true);
   });
 });

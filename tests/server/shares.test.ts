@@ -29,8 +29,7 @@ let cleanup: () => void;
 beforeEach(async () => {
   ({ db, cleanup } = createTestDatabase());
   // raw -> clean -> corpus -> train -> model; eval reads model (outside a depth-1 view of clean).
-  ingestEvents(
-    db,
+  await ingestEvents(storeOver(db),
     [
       runEvent({ runId: RUN_A, job: "clean", inputs: [{ namespace: "lake", name: "raw" }], outputs: [{ namespace: "lake", name: "corpus" }] }),
       runEvent({ runId: RUN_B, job: "train", inputs: [{ namespace: "lake", name: "corpus" }], outputs: [{ namespace: "lake", name: "model" }] }),
@@ -69,7 +68,7 @@ describe("createShare", () => {
     expect(stored.tokenHash).toBe(hashToken(created.token));
     expect(JSON.stringify(stored)).not.toContain(created.token);
 
-    const view = await getSharedView(db, created.token);
+    const view = await getSharedView(storeOver(db), created.token);
     expect(view.graph.nodes.map((n) => n.id).sort()).toEqual(["dataset:lake:corpus", "job:tests:clean", "job:tests:train"]);
     expect(view.detailIds.sort()).toEqual(["dataset:lake:corpus", "job:tests:clean", "job:tests:train"]);
     expect(view.verification).toMatchObject({ ok: true, checked: 2 });
@@ -77,28 +76,28 @@ describe("createShare", () => {
 
   it("stays the same after more events touch the shared node", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1 });
-    const before = await getSharedView(db, token);
-    ingestEvents(db, [runEvent({ runId: RUN_C, job: "eval", inputs: [{ namespace: "lake", name: "corpus" }] })], { sender: "test" });
-    const after = await getSharedView(db, token);
+    const before = await getSharedView(storeOver(db), token);
+    await ingestEvents(storeOver(db), [runEvent({ runId: RUN_C, job: "eval", inputs: [{ namespace: "lake", name: "corpus" }] })], { sender: "test" });
+    const after = await getSharedView(storeOver(db), token);
     expect(after.graph).toEqual(before.graph);
     expect(after.share.head).toEqual(before.share.head);
   });
 
   it("opens at the node that was selected when it is in the graph", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, selectedId: "job:tests:train" });
-    expect((await getSharedView(db, token)).selectedId).toBe("job:tests:train");
+    expect((await getSharedView(storeOver(db), token)).selectedId).toBe("job:tests:train");
   });
 
   it("keeps only the focus's and the selection's details when the graph has more than DETAIL_ALL_LIMIT nodes", async () => {
     const outputs = Array.from({ length: DETAIL_ALL_LIMIT + 5 }, (_, i) => ({ namespace: "lake", name: `shard-${i}` }));
-    ingestEvents(db, [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
+    await ingestEvents(storeOver(db), [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
     const { token } = await share({
       nodeId: "job:tests:split",
       depth: 1,
       selectedId: "dataset:lake:shard-7",
       more: [{ id: "job:tests:split", direction: "downstream", shown: DETAIL_ALL_LIMIT + 5 }],
     });
-    const view = await getSharedView(db, token);
+    const view = await getSharedView(storeOver(db), token);
     expect(view.graph.nodes.length).toBe(DETAIL_ALL_LIMIT + 6);
     expect(view.graph.more).toEqual([]);
     expect(view.detailIds.sort()).toEqual(["dataset:lake:shard-7", "job:tests:split"]);
@@ -107,15 +106,15 @@ describe("createShare", () => {
 
   it("holds a wide fan-out folded as the screen shows it: the first page, the selection, and how many more", async () => {
     const outputs = Array.from({ length: 30 }, (_, i) => ({ namespace: "lake", name: `part-${String(i).padStart(2, "0")}` }));
-    ingestEvents(db, [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
+    await ingestEvents(storeOver(db), [runEvent({ runId: RUN_C, job: "split", outputs })], { sender: "test" });
     const { token } = await share({ nodeId: "job:tests:split", depth: 1, selectedId: "dataset:lake:part-29" });
-    const folded = (await getSharedView(db, token)).graph;
+    const folded = (await getSharedView(storeOver(db), token)).graph;
     expect(folded.nodes).toHaveLength(1 + FAN_OUT_PAGE_SIZE + 1);
     expect(folded.nodes.map((n) => n.id)).toContain("dataset:lake:part-29");
     expect(folded.more).toEqual([{ id: "more:downstream:job:tests:split", parentId: "job:tests:split", direction: "downstream", hiddenCount: 29 - FAN_OUT_PAGE_SIZE }]);
 
     const paged = await share({ nodeId: "job:tests:split", depth: 1, more: [{ id: "job:tests:split", direction: "downstream", shown: 20 }] });
-    const further = (await getSharedView(db, paged.token)).graph;
+    const further = (await getSharedView(storeOver(db), paged.token)).graph;
     expect(further.nodes).toHaveLength(1 + 20);
     expect(further.more?.[0]?.hiddenCount).toBe(10);
     expect(further.edges).toHaveLength(20);
@@ -123,13 +122,13 @@ describe("createShare", () => {
 
   it("includes the view's +N expansions, merged as the explorer merges them", async () => {
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, expand: [{ id: "job:tests:train", direction: "downstream" }] });
-    expect((await getSharedView(db, token)).graph.nodes.map((n) => n.id)).toContain("dataset:lake:model");
+    expect((await getSharedView(storeOver(db), token)).graph.nodes.map((n) => n.id)).toContain("dataset:lake:model");
   });
 
   it("refuses an unknown node (404) and drops a selection outside the graph", async () => {
     await expect(share({ nodeId: "dataset:lake:nope" })).rejects.toMatchObject({ code: "not_found" });
     const { token } = await share({ nodeId: "dataset:lake:corpus", depth: 1, selectedId: "dataset:lake:model" });
-    expect((await getSharedView(db, token)).selectedId).toBeNull();
+    expect((await getSharedView(storeOver(db), token)).selectedId).toBeNull();
   });
 });
 
@@ -143,16 +142,16 @@ describe("reading a share", () => {
 
   it("answers 404 for an unknown or malformed token", async () => {
     expect((await openShare(storeOver(db), "x".repeat(43))).status).toBe("not_found");
-    expect(await codeOf(() => getSharedView(db, "../../etc"))).toBe("404");
+    expect(await codeOf(() => getSharedView(storeOver(db), "../../etc"))).toBe("404");
   });
 
   it("answers 410 once revoked, and for an expired link", async () => {
     const { token, share: s } = await share({ nodeId: "dataset:lake:corpus" }, alice, { expiresInHours: 1 });
     const later = new Date(Date.now() + 2 * 3_600_000);
     expect((await openShare(storeOver(db), token, later)).status).toBe("expired");
-    expect(await codeOf(() => getSharedView(db, token, later))).toBe("410");
+    expect(await codeOf(() => getSharedView(storeOver(db), token, later))).toBe("410");
     await revokeShare(sqliteStore(db), s.id, alice, true);
-    expect(await codeOf(() => getSharedView(db, token))).toBe("410");
+    expect(await codeOf(() => getSharedView(storeOver(db), token))).toBe("410");
     expect(await codeOf(() => getSharedNode(storeOver(db), token, "dataset:lake:corpus"))).toBe("410");
     expect(db.prepare("SELECT COUNT(*) AS n FROM Share").get()).toEqual({ n: 1 });
   });
@@ -175,16 +174,16 @@ describe("owners", () => {
 describe("verifyChainUpTo", () => {
   it("names the first record that no longer recomputes when the log is edited behind Threadline's back", async () => {
     const { share: s } = await share({ nodeId: "dataset:lake:corpus" });
-    expect(verifyChainUpTo(db, s.head.seq, s.head.hash).ok).toBe(true);
+    expect((await verifyChainUpTo(storeOver(db), s.head.seq, s.head.hash)).ok).toBe(true);
     db.prepare("UPDATE Event SET payload = replace(payload, 'clean', 'CLEAN') WHERE seq = 1").run();
-    const tampered = verifyChainUpTo(db, s.head.seq, s.head.hash, new Date(Date.now() + 60_000));
+    const tampered = await verifyChainUpTo(storeOver(db), s.head.seq, s.head.hash, new Date(Date.now() + 60_000));
     expect(tampered.ok).toBe(false);
     expect(tampered.problem).toMatch(/event #1/);
   });
 
   it("ignores events after the share's head", async () => {
     const { share: s } = await share({ nodeId: "dataset:lake:corpus" });
-    ingestEvents(db, [runEvent({ runId: RUN_C, job: "eval" })], { sender: "test" });
-    expect(verifyChainUpTo(db, s.head.seq, s.head.hash, new Date(Date.now() + 60_000))).toMatchObject({ ok: true, checked: 2 });
+    await ingestEvents(storeOver(db), [runEvent({ runId: RUN_C, job: "eval" })], { sender: "test" });
+    expect((await verifyChainUpTo(storeOver(db), s.head.seq, s.head.hash, new Date(Date.now() + 60_000)))).toMatchObject({ ok: true, checked: 2 });
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { getStartingPoints, listCatalog } from "@/lib/server/catalog";
+import { storeOver } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { Store } from "@/lib/server/store/types";
@@ -13,8 +14,8 @@ import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, t
 
 const source = createTestDatabase();
 let store: Store;
-beforeAll(() => {
-  const outcomes = ingestEvents(source.db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+beforeAll(async () => {
+  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.every((o) => o.status === "created")).toBe(true);
   store = sqliteStore(source.db);
 });

@@ -1,5 +1,6 @@
 // Where common causes can be looked for: the jobs and output families with failed outputs, counted
 // as getCauses counts them, the same on every backend for the same rows.
+import { storeOver } from "@/lib/server/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
@@ -14,14 +15,14 @@ import { BACKENDS, storeWithRowsOf } from "../support/stores";
 const source = createTestDatabase();
 let truth: FailureScope[];
 beforeAll(async () => {
-  const outcomes = ingestEvents(source.db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.every((o) => o.status === "created")).toBe(true);
   truth = await listFailureScopes(sqliteStore(source.db));
 });
 afterAll(() => source.cleanup());
 
 describe("listFailureScopes", () => {
-  it("lists only jobs and datasets with failures, the most failures first", () => {
+  it("lists only jobs and datasets with failures, the most failures first", async () => {
     expect(truth.length).toBeGreaterThan(0);
     expect(truth.every((s) => s.failed > 0 && s.failed <= s.total)).toBe(true);
     const failed = truth.map((s) => s.failed);

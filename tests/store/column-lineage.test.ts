@@ -1,5 +1,6 @@
 // Column lineage on every backend: the column projection's statements (written once for the Store)
 // and the column-lineage reads give the same answers on SQLite and PostgreSQL.
+import { storeOver } from "@/lib/server/db";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,14 +27,14 @@ const query = (nodeId: string, depth = 20, withDownstream = false, limit = 300) 
 const source = createTestDatabase();
 let truth: ColumnLineageGraph;
 beforeAll(async () => {
-  const outcomes = ingestEvents(source.db, events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
+  const outcomes = await ingestEvents(storeOver(source.db), events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.every((o) => o.status === "created")).toBe(true);
   truth = await getColumnLineage(sqliteStore(source.db), query(UPLOAD_A, 20, true));
 });
 afterAll(() => source.cleanup());
 
 describe("the column lineage's truth", () => {
-  it("walks one field upstream and downstream in Marquez's shape", () => {
+  it("walks one field upstream and downstream in Marquez's shape", async () => {
     expect(truth.graph.map((n) => n.id)).toEqual([
       "datasetField:bigquery:mock-project.test.upload:a",
       "datasetField:bigquery:mock-project.test.upload_cp:a",

@@ -44,12 +44,12 @@ let store: ReturnType<typeof createTestDatabase>;
 let db: Sqlite;
 let keys: string[];
 
-beforeAll(() => {
+beforeAll(async () => {
   store = createTestDatabase();
   db = store.db;
   const events = [...generateGenAiLineage({ targetEdges: 3_000, seed: 5 })];
   for (let i = 0; i < events.length; i += 500) {
-    ingestEvents(db, events.slice(i, i + 500), { sender: "tests", receivedAt: "2026-11-24T00:00:00.000Z" });
+    await ingestEvents(storeOver(db), events.slice(i, i + 500), { sender: "tests", receivedAt: "2026-11-24T00:00:00.000Z" });
   }
   keys = (db.prepare("SELECT key FROM Node ORDER BY id").all() as { key: string }[]).map((r) => r.key);
 }, 60_000);
@@ -186,7 +186,7 @@ async function expectedLineage(query: LineageQuery): Promise<LineageGraph | { er
   return expected;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
     allEdges = db.prepare("SELECT sourceId, targetId, seq FROM Edge").all() as ReferenceEdge[];
     nodeSeq = new Map((db.prepare("SELECT id, seq FROM Node").all() as { id: number; seq: number }[]).map((r) => [r.id, r.seq]));
     const rows = db.prepare(REFERENCE_DESCRIBE).all() as ReferenceRow[];
@@ -200,7 +200,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
 
     describe("getLineage without an as-of point", () => {
     it("answers exactly what the as-of path answers at the log head, for every depth, direction and budget", async () => {
-      const head = getLogHead(db)!.seq;
+      const head = (await getLogHead(storeOver(db)))!.seq;
       let compared = 0;
       for (const nodeId of foci()) {
         for (const [depth, direction, limit] of [
@@ -262,7 +262,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
     }
 
     it("answers exactly what the reference answers when hubs fan out past the budget, both ways, live and as of earlier points", async () => {
-      const head = getLogHead(db)!.seq;
+      const head = (await getLogHead(storeOver(db)))!.seq;
       let compared = 0;
       let cut = 0;
       // Every round trip to PostgreSQL is a network call: there, a third of the foci (the busiest

@@ -1,5 +1,6 @@
 // The home page's reads (counts, namespaces, sources, recent and failed runs, failed outputs) give
 // the same answers on every backend for the same rows.
+import { storeOver } from "@/lib/server/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
@@ -15,14 +16,14 @@ import { BACKENDS, storeWithRowsOf } from "../support/stores";
 const source = createTestDatabase();
 let truth: StoreOverview;
 beforeAll(async () => {
-  const outcomes = ingestEvents(source.db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.every((o) => o.status === "created")).toBe(true);
   truth = await getOverview(sqliteStore(source.db));
 });
 afterAll(() => source.cleanup());
 
 describe("the overview's truth", () => {
-  it("counts what was ingested and lists failed runs and outputs newest first", () => {
+  it("counts what was ingested and lists failed runs and outputs newest first", async () => {
     expect(truth.stats.events).toBe(buildDrugDiscoveryEvents().length);
     expect(truth.stats.edges).toBeGreaterThan(0);
     expect(truth.failedRuns.length).toBeGreaterThan(0);
@@ -39,13 +40,13 @@ describe("getStats", () => {
     const fresh = createTestDatabase();
     try {
       const events = buildDrugDiscoveryEvents();
-      ingestEvents(fresh.db, events.slice(0, 10), { sender: "demo" });
+      await ingestEvents(storeOver(fresh.db), events.slice(0, 10), { sender: "demo" });
       const reader = sqliteStore(fresh.db);
       const first = await getStats(reader);
       expect(first.events).toBe(10);
       expect(await getStats(reader)).toEqual(first);
       // Another writer (the ingest CLI, another server) appends behind this handle's back.
-      ingestEvents(fresh.db, events.slice(10, 12), { sender: "cli" });
+      await ingestEvents(storeOver(fresh.db), events.slice(10, 12), { sender: "cli" });
       expect((await getStats(reader)).events).toBe(12);
     } finally {
       fresh.cleanup();

@@ -4,6 +4,7 @@
 import { verify, createPublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { storeOver } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { buildManifest } from "@/lib/server/manifest";
 import { projectProvenance } from "@/lib/server/provenance-projection";
@@ -20,8 +21,8 @@ import { MOLECULE_FILES, provenanceStory, sha } from "../fixtures/provenance-sto
 
 const story = provenanceStory();
 const source = createTestDatabase();
-beforeAll(() => {
-  const outcomes = ingestEvents(source.db, story.events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
+beforeAll(async () => {
+  const outcomes = await ingestEvents(storeOver(source.db), story.events, { sender: "test", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.map((o) => o.status)).toEqual(story.events.map(() => "created"));
 });
 afterAll(() => source.cleanup());

@@ -27,11 +27,11 @@ const source = createTestDatabase();
 let sqlite: Store;
 let shareToken: string;
 beforeAll(async () => {
-  const outcomes = ingestEvents(source.db, buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
   expect(outcomes.every((o) => o.status === "created")).toBe(true);
-  const flag = await addFlag(source.db, { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, ANONYMOUS);
-  await addFlag(source.db, { action: "add", node: S.failedBatch, kind: "failed", severity: "medium", reason: "retest" }, ANONYMOUS);
-  await removeFlag(source.db, { action: "remove", flagId: flag.flagId, reason: "checked" }, ANONYMOUS);
+  const flag = await addFlag(storeOver(source.db), { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, ANONYMOUS);
+  await addFlag(storeOver(source.db), { action: "add", node: S.failedBatch, kind: "failed", severity: "medium", reason: "retest" }, ANONYMOUS);
+  await removeFlag(storeOver(source.db), { action: "remove", flagId: flag.flagId, reason: "checked" }, ANONYMOUS);
   sqlite = storeOver(source.db);
   const created = await createShare(sqlite, ShareCreateSchema.parse({ view: { nodeId: S.fineTunedModel, depth: 2 } }), ANONYMOUS, {
     now: new Date("2026-12-01T00:00:00.000Z"),

@@ -17,9 +17,9 @@ const mlflowRun = (runName: string) => ({ threadline_mlflow: { _producer: "https
 
 // The demo story, plus names that hold `%` and runs whose names differ only where a `_` is.
 const source = createTestDatabase();
-beforeAll(() => {
-  const outcomes = ingestEvents(
-    source.db,
+beforeAll(async () => {
+  const outcomes = await ingestEvents(
+    storeOver(source.db),
     [
       ...buildDrugDiscoveryEvents(),
       runEvent({ runId: RATE, job: "score", outputs: [{ namespace: "reports", name: "hit-rate%" }, { namespace: "reports", name: "hit-rate1" }] }),

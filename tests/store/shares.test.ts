@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANONYMOUS, type Principal } from "@/lib/server/auth";
 import { ingestEvents } from "@/lib/server/ingest";
 import { createShare, listShares, revokeShare } from "@/lib/server/shares";
+import { storeOver } from "@/lib/server/db";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { NodeDetail } from "@/lib/lineage/types";
 import { ShareCreateSchema } from "@/lib/schemas/share";
@@ -19,8 +20,7 @@ const admin: Principal = { kind: "user", sender: "user:root", userId: 1, usernam
 const source = createTestDatabase();
 const ids: Record<string, string> = {};
 beforeAll(async () => {
-  ingestEvents(
-    source.db,
+  await ingestEvents(storeOver(source.db),
     [runEvent({ runId: "0190a1b2-0000-7000-8000-00000000000a", job: "clean", inputs: [{ namespace: "lake", name: "raw" }], outputs: [{ namespace: "lake", name: "corpus" }] })],
     { sender: "test" },
   );

@@ -6,14 +6,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Sqlite } from "@/lib/server/db";
+import { storeOver, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import type { Sink } from "@/lib/importers/mlflow/import";
 
 export const MLFLOW_FIXTURES = path.resolve(__dirname, "../fixtures/mlflow");
 
 export function ingestSink(db: Sqlite): Sink {
-  return async (events) => ingestEvents(db, events, { sender: "mlflow-import" });
+  return async (events) => await ingestEvents(storeOver(db), events, { sender: "mlflow-import" });
 }
 
 /** A writable copy of a fixture store (its mlruns/ folder) in a temp folder. */

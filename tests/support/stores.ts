@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 
 import type { Backend } from "@/lib/config";
-import { openSqlite } from "@/lib/server/db";
+import { openSqlite, storeOver } from "@/lib/server/db";
 import { postgresStore } from "@/lib/server/store/postgres-store";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { Store } from "@/lib/server/store/types";
@@ -32,7 +32,7 @@ export async function createTestStore(backend: Backend): Promise<TestStore> {
     const database = createTestDatabase();
     const others: Store[] = [];
     return {
-      store: sqliteStore(database.db),
+      store: storeOver(database.db),
       openAnother: () => {
         const other = sqliteStore(openSqlite(database.file), { closeDatabase: true });
         others.push(other);

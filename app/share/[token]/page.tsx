@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { getSharedNode, getSharedView, openShare } from "@/lib/server/shares";
 import { SharedViewer } from "@/components/share/shared-view";
 
@@ -11,11 +11,11 @@ export const metadata: Metadata = { title: "Shared lineage view", robots: { inde
 // /share/<token> — a frozen, read-only view; an unknown, expired or revoked link shows nothing (404)
 export default async function SharePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const db = getSqlite();
-  const opened = await openShare(getStore(), token);
+  const store = getStore();
+  const opened = await openShare(store, token);
   if (opened.status !== "active") notFound();
-  const view = await getSharedView(db, token);
+  const view = await getSharedView(store, token);
   const firstId = view.selectedId ?? view.graph.focus;
-  const initialDetail = view.detailIds.includes(firstId) ? await getSharedNode(getStore(), token, firstId) : null;
+  const initialDetail = view.detailIds.includes(firstId) ? await getSharedNode(store, token, firstId) : null;
   return <SharedViewer token={token} view={view} initialDetail={initialDetail} />;
 }

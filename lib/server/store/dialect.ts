@@ -13,7 +13,14 @@ export const sqliteDialect: Dialect = {
   likeInsensitive: "LIKE",
   jsonText: (column, path) => `json_extract(${column}, '$.${checkedPath(path).join(".")}')`,
   jsonValues: () => `(SELECT "value" FROM json_each(?))`,
+  lockLog: null,
+  joinInOrder: "CROSS JOIN",
+  // data_version moves on other connections' commits (this connection's own appends move the head).
+  commitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
 };
+
+/** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
+const LOG_LOCK_KEY = 0x546c;
 
 export const postgresDialect: Dialect = {
   backend: "postgresql",
@@ -24,6 +31,11 @@ export const postgresDialect: Dialect = {
     type === "integer"
       ? `(SELECT "value"::integer AS "value" FROM json_array_elements_text(?::json) AS "value")`
       : `(SELECT "value" FROM json_array_elements_text(?::json) AS "value")`,
+  // Held until the transaction ends; every server's appends queue on it, so the chain never forks.
+  lockLog: `SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})`,
+  joinInOrder: "JOIN",
+  // The write-ahead log's position moves with every commit to the cluster.
+  commitStamp: "SELECT pg_current_wal_lsn()::text AS stamp",
 };
 
 /**

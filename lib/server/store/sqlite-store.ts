@@ -1,15 +1,13 @@
 import "server-only";
 import type Database from "better-sqlite3";
+import { copyProjectionSchema, openScratchSqlite, readSnapshot } from "../db";
 import { sqliteDialect } from "./dialect";
-import type { Queryable, SqlValue, Store } from "./types";
+import type { Queryable, Scratch, Snapshot, SqlValue, Store, Streaming } from "./types";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-/**
- * A Store over one better-sqlite3 connection (the same one the synchronous code paths use, so the
- * two never wait on each other's locks). Statements are prepared once per SQL text.
- */
-export function sqliteStore(db: Database.Database, { closeDatabase = false } = {}): Store {
+/** Queries on one connection, each SQL text prepared once. */
+function streamingOver(db: Database.Database): Streaming {
   const prepared = new Map<string, Statement>();
   const statement = (sql: string): Statement => {
     let s = prepared.get(sql);
@@ -19,12 +17,38 @@ export function sqliteStore(db: Database.Database, { closeDatabase = false } = {
     }
     return s;
   };
-  const queryable: Queryable = {
+  return {
     dialect: sqliteDialect,
     all: async <T>(sql: string, params: readonly SqlValue[] = []) => statement(sql).all(...params) as T[],
     get: async <T>(sql: string, params: readonly SqlValue[] = []) => statement(sql).get(...params) as T | undefined,
     run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: statement(sql).run(...params).changes }),
+    // A statement of its own: a cached one would be busy while its cursor is open.
+    iterate: async function* <T>(sql: string, params: readonly SqlValue[] = []) {
+      yield* db.prepare(sql).iterate(...params) as IterableIterator<T>;
+    },
   };
+}
+
+/** Private projection tables in SQLite's temporary database, shaped as `source`'s. */
+function openSqliteScratch(source: Database.Database): Scratch {
+  const db = openScratchSqlite();
+  copyProjectionSchema(source, db);
+  // One transaction throughout: a commit per statement would cost more than the replay.
+  db.exec("BEGIN");
+  return {
+    ...streamingOver(db),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+/**
+ * A Store over one better-sqlite3 connection (the same one the synchronous code paths use, so the
+ * two never wait on each other's locks). Statements are prepared once per SQL text.
+ */
+export function sqliteStore(db: Database.Database, { closeDatabase = false } = {}): Store {
+  const { iterate: _iterate, ...queryable }: Streaming = streamingOver(db);
 
   // One transaction at a time: the connection has one transaction state.
   let previous: Promise<unknown> = Promise.resolve();
@@ -44,10 +68,15 @@ export function sqliteStore(db: Database.Database, { closeDatabase = false } = {
     return turn;
   }
 
+  function snapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    return readSnapshot(db, (connection) => read({ ...streamingOver(connection), openScratch: async () => openSqliteScratch(connection) }));
+  }
+
   return {
     ...queryable,
     backend: "sqlite",
     transaction,
+    snapshot,
     close: async () => {
       if (closeDatabase && db.open) db.close();
     },

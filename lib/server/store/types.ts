@@ -36,6 +36,32 @@ export interface Queryable {
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
 }
 
+/** A Queryable that can also stream the rows of a query, a page at a time. */
+export interface Streaming extends Queryable {
+  /** The rows of `sql`, fetched in pages (the query runs once; memory stays flat however many rows). */
+  iterate<T>(sql: string, params?: readonly SqlValue[]): AsyncGenerator<T, void, undefined>;
+}
+
+/**
+ * One consistent state of the store, held until the callback of `Store.snapshot` settles: every
+ * read sees the same log and projection however much other connections write meanwhile.
+ */
+export interface Snapshot extends Streaming {
+  /**
+   * Empty private copies of the projection tables for a replay to write into (the log stays the
+   * store's), gone when closed: verification replays the log there and compares.
+   */
+  openScratch(): Promise<Scratch>;
+}
+
+/**
+ * Private projection tables (see Snapshot.openScratch), written in one transaction from open to
+ * close: nothing in them is meant to last.
+ */
+export interface Scratch extends Streaming {
+  close(): Promise<void>;
+}
+
 export interface Store extends Queryable {
   readonly backend: Backend;
   /**
@@ -46,6 +72,11 @@ export interface Store extends Queryable {
    * so transactions run side by side and the database isolates them.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `read` on one consistent state of the store (see Snapshot). SQLite: a read transaction on
+   * a private read-only connection; PostgreSQL: a REPEATABLE READ transaction on a pooled connection.
+   */
+  snapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -64,4 +95,22 @@ export interface Dialect {
    * (a set of ids or keys passed as one parameter), e.g. `"id" IN ${jsonValues("integer")}`.
    */
   jsonValues(type: "integer" | "text"): string;
+  /**
+   * A statement that makes the rest of an append transaction the only one appending to the log,
+   * across every server on the database, or null when the transaction holds that lock already
+   * (SQLite's BEGIN IMMEDIATE takes the database's one write lock).
+   */
+  readonly lockLog: string | null;
+  /**
+   * The join that keeps the tables in the order written (SQLite: CROSS JOIN, which its planner
+   * never reorders, so a walk follows the index the query was written for; PostgreSQL plans joins
+   * well and knows no CROSS JOIN with ON).
+   */
+  readonly joinInOrder: string;
+  /**
+   * A statement whose one value, `stamp`, moves when anything but this store's own connection
+   * commits to the database (PostgreSQL: whenever anything commits, this server included), so the
+   * verification cache notices writes behind Threadline's back.
+   */
+  readonly commitStamp: string;
 }

@@ -7,7 +7,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { randomUUID } from "node:crypto";
-import { openSqlite, type Sqlite } from "@/lib/server/db";
+import { openSqlite, storeOver, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getColumnLineage } from "@/lib/server/column-lineage";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
@@ -107,8 +107,8 @@ export async function runColumnsBench(
     const started = performance.now();
     let batch: Record<string, unknown>[] = [];
     let sent = 0;
-    const flush = () => {
-      const outcomes = ingestEvents(db, batch, { sender: "bench" });
+    const flush = async () => {
+      const outcomes = await ingestEvents(storeOver(db), batch, { sender: "bench" });
       const rejected = outcomes.find((o) => o.status === "rejected");
       if (rejected) throw new Error(`bench event rejected: ${JSON.stringify(rejected.errors)}`);
       sent += batch.length;
@@ -118,9 +118,9 @@ export async function runColumnsBench(
     for (const event of layerEvents(layers, width, options.fieldsPerDataset, random)) {
       if (sent + batch.length >= datasets) break;
       batch.push(event);
-      if (batch.length === BATCH) flush();
+      if (batch.length === BATCH) await flush();
     }
-    if (batch.length > 0) flush();
+    if (batch.length > 0) await flush();
     const ingestSeconds = (performance.now() - started) / 1000;
     const fieldEdges = (db.prepare("SELECT COUNT(*) AS n FROM FieldEdge").get() as { n: number }).n;
     const fieldNodes = (db.prepare("SELECT COUNT(*) AS n FROM FieldNode").get() as { n: number }).n;

@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { openSqlite } from "@/lib/server/db";
+import { openSqlite, storeOver } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { readFileStore } from "@/lib/importers/mlflow/file-store";
 import { importSnapshot, type Sink } from "@/lib/importers/mlflow/import";
@@ -114,7 +114,7 @@ export async function runMlflowBench(work: string, options: { runs: number; seed
   const importedDb = path.join(work, "mlflow-bench", "imported.db");
   await createMigratedDatabase(importedDb);
   const db = openSqlite(importedDb);
-  const sink: Sink = async (events) => ingestEvents(db, events, { sender: "mlflow-import" });
+  const sink: Sink = async (events) => ingestEvents(storeOver(db), events, { sender: "mlflow-import" });
   let readMs = 0;
   t = performance.now();
   const start = performance.now();
@@ -136,7 +136,7 @@ export async function runMlflowBench(work: string, options: { runs: number; seed
   await createMigratedDatabase(plainDb);
   const plain = openSqlite(plainDb);
   t = performance.now();
-  for (let i = 0; i < events.length; i += 1000) ingestEvents(plain, events.slice(i, i + 1000), { sender: "bench" });
+  for (let i = 0; i < events.length; i += 1000) await ingestEvents(storeOver(plain), events.slice(i, i + 1000), { sender: "bench" });
   const ingestOnlyMs = performance.now() - t;
   plain.close();
   removeDatabase(importedDb);

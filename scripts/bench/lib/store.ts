@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { openSqlite, type Sqlite } from "@/lib/server/db";
+import { openSqlite, storeOver, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
 import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
 import { emptyStats, generateGenAiLineage, takeBatch, type GenAiLineageStats } from "./genai-lineage";
@@ -59,7 +59,7 @@ export async function buildStore(options: {
       const batch = takeBatch(events, options.batchSize);
       if (batch.length === 0) break;
       const start = performance.now();
-      const outcomes = ingestEvents(db, batch, { sender: "bench" });
+      const outcomes = await ingestEvents(storeOver(db), batch, { sender: "bench" });
       batchMs.push(performance.now() - start);
       ingested += batch.length;
       const bad = outcomes.find((o) => o.status !== "created");

@@ -1,4 +1,4 @@
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { addFlag, listFlags, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
@@ -25,11 +25,11 @@ export async function POST(request: Request) {
     const writer = await requireWriter(request, getStore());
     const body = await readJsonBody(request);
     const schema = flagBodySchemaFor(body);
-    const db = getSqlite();
+    const store = getStore();
     if (schema === RemoveFlagBodySchema) {
-      return Response.json({ flag: await removeFlag(db, RemoveFlagBodySchema.parse(body), writer) });
+      return Response.json({ flag: await removeFlag(store, RemoveFlagBodySchema.parse(body), writer) });
     }
-    return Response.json({ flag: await addFlag(db, AddFlagBodySchema.parse(body), writer) }, { status: 201 });
+    return Response.json({ flag: await addFlag(store, AddFlagBodySchema.parse(body), writer) }, { status: 201 });
   } catch (error) {
     return toErrorResponse(error);
   }

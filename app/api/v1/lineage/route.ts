@@ -1,5 +1,5 @@
 import { requireReader } from "@/lib/server/auth";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
@@ -36,7 +36,7 @@ export async function POST(request: Request) {
         { path: "", message: "expected an object, got an array" },
       ]);
     }
-    const [outcome] = ingestEvents(getSqlite(), [body], { sender });
+    const [outcome] = await ingestEvents(getStore(), [body], { sender });
     if (outcome.status === "rejected") {
       return Response.json(errorBody("invalid_event", "The event is not a valid OpenLineage event.", outcome.errors), {
         status: 400,

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import "../../../report/report.css";
 import { buildAuditReport } from "@/lib/server/audit-report";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { getSharedView, openShare, sharedViewQuery } from "@/lib/server/shares";
 import { AuditReportView } from "../../../report/audit-report-view";
 
@@ -12,11 +12,11 @@ export const metadata: Metadata = { title: "Shared audit report", robots: { inde
 // /share/<token>/report — the printable report of a share's view, pinned to the share's head; links stay inside the share
 export default async function SharedReportPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const db = getSqlite();
-  if ((await openShare(getStore(), token)).status !== "active") notFound();
-  const { view } = await sharedViewQuery(getStore(), token);
-  const { verification, share } = await getSharedView(db, token);
-  const report = await buildAuditReport(db, view, { verify: false });
+  const store = getStore();
+  if ((await openShare(store, token)).status !== "active") notFound();
+  const { view } = await sharedViewQuery(store, token);
+  const { verification, share } = await getSharedView(store, token);
+  const report = await buildAuditReport(store, view);
   const files = `/api/v1/shares/${encodeURIComponent(token)}/export`;
   return (
     <AuditReportView

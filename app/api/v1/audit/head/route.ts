@@ -1,7 +1,7 @@
 import { requireReader } from "@/lib/server/auth";
-import { getSignedHead } from "@/lib/server/audit";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
+import { getSignedHead } from "@/lib/server/verification";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     await requireReader(request, getStore());
-    return Response.json(getSignedHead(getSqlite()), { headers: { "Cache-Control": "no-store" } });
+    return Response.json(await getSignedHead(getStore()), { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,7 +1,7 @@
 import { requireReader } from "@/lib/server/auth";
-import { verifyStoreInSlices } from "@/lib/server/audit";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
+import { verifyStoreInSlices } from "@/lib/server/verification";
 import { queryOf, VerifyQuerySchema } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export async function GET(request: Request) {
     await requireReader(request, getStore());
     // maxAge (seconds): accept a full check that old when other connections wrote since (the header badge).
     const { projection, maxAge } = VerifyQuerySchema.parse(queryOf(request));
-    return Response.json(await verifyStoreInSlices(getSqlite(), { projection, maxAgeMs: maxAge * 1000 }), {
+    return Response.json(await verifyStoreInSlices(getStore(), { projection, maxAgeMs: maxAge * 1000 }), {
       headers: { "Cache-Control": "no-store" },
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getFlagImpact, removeFlag } from "@/lib/server/flags";
 import { readJsonBody } from "@/lib/server/http";
@@ -28,7 +28,7 @@ export async function DELETE(request: Request, { params }: Context) {
     const { id } = await params;
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("transfer-encoding");
     const body = hasBody ? DeleteFlagBodySchema.parse(await readJsonBody(request)) : {};
-    return Response.json({ flag: await removeFlag(getSqlite(), { action: "remove", flagId: idFromRouteParam(id), ...body }, writer) });
+    return Response.json({ flag: await removeFlag(getStore(), { action: "remove", flagId: idFromRouteParam(id), ...body }, writer) });
   } catch (error) {
     return toErrorResponse(error);
   }

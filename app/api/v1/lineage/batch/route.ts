@@ -1,4 +1,4 @@
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { getConfig } from "@/lib/config";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readJsonBody } from "@/lib/server/http";
@@ -18,7 +18,7 @@ export async function POST(request: Request) {
     if (body.length > max) {
       throw new AppError("payload_too_large", `A batch may hold at most ${max} events; this one has ${body.length}.`);
     }
-    const outcomes = ingestEvents(getSqlite(), body, { sender });
+    const outcomes = await ingestEvents(getStore(), body, { sender });
     const counts = summarise(outcomes);
     const results = outcomes.map((o) => ({
       index: o.index,

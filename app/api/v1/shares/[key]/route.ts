@@ -1,5 +1,5 @@
 import { getAuthMode, requireWriter } from "@/lib/server/auth";
-import { getSqlite, getStore } from "@/lib/server/db";
+import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getSharedView, revokeShare, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
 
@@ -11,7 +11,7 @@ type Context = { params: Promise<{ key: string }> };
 export async function GET(_request: Request, { params }: Context) {
   try {
     const { key } = await params;
-    return Response.json(await getSharedView(getSqlite(), key), { headers: SHARE_RESPONSE_HEADERS });
+    return Response.json(await getSharedView(getStore(), key), { headers: SHARE_RESPONSE_HEADERS });
   } catch (error) {
     const response = toErrorResponse(error);
     for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);

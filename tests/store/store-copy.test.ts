@@ -1,0 +1,99 @@
+// Moving a store (npm run store:copy): the demo's log copied from SQLite into an empty store of each
+// backend has the same head, a chain that verifies, the projection a replay gives, and the same
+// lineage answers; a target that holds events is refused, by the service and by the command.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { buildDrugDiscoveryEvents, DEMO_NAMESPACES } from "@/lib/demo/drug-discovery";
+import { storeOver } from "@/lib/server/db";
+import { getLogHead } from "@/lib/server/event-log";
+import { ingestEvents } from "@/lib/server/ingest";
+import { getLineage } from "@/lib/server/lineage";
+import { verifyProjection } from "@/lib/server/rebuild";
+import { copyStore } from "@/lib/server/store-copy";
+import { createTestDatabase, runEvent } from "../support/db";
+import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+
+const source = createTestDatabase();
+const NODES = [
+  `dataset:${DEMO_NAMESPACES.lake}:assays/kinase-binding-2026q3`,
+  `job:${DEMO_NAMESPACES.jobs}:generate-candidates`,
+];
+
+beforeAll(async () => {
+  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+});
+afterAll(() => source.cleanup());
+
+describe.each(BACKENDS)("copying a SQLite store into %s", (backend) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+  }, STORE_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("copies every event with its head, and the copy verifies and answers the same lineage", async () => {
+    const progress: number[] = [];
+    const result = await copyStore(storeOver(source.db), t.store, (copied) => progress.push(copied));
+    const head = await getLogHead(storeOver(source.db));
+    expect(result).toMatchObject({ events: head!.seq, sourceHead: head, targetHead: head, chain: { ok: true, checked: head!.seq } });
+    expect(progress.at(-1)).toBe(head!.seq);
+    expect(await verifyProjection(t.store)).toEqual({ ok: true });
+    for (const nodeId of NODES) {
+      const query = { nodeId, depth: 3, direction: "both" as const, limit: 500 };
+      const [original, copied] = [await getLineage(storeOver(source.db), query), await getLineage(t.store, query)];
+      expect(copied.nodes.length).toBeGreaterThan(1);
+      expect(copied).toEqual(original);
+    }
+  });
+
+  it("refuses a target that holds events, and leaves it as it was", async () => {
+    const before = await getLogHead(t.store);
+    await expect(copyStore(storeOver(source.db), t.store)).rejects.toThrow(/holds \d+ events already/);
+    expect(await getLogHead(t.store)).toEqual(before);
+  });
+});
+
+describe("npm run store:copy", () => {
+  const root = path.resolve(__dirname, "../..");
+  const copy = (...args: string[]) =>
+    spawnSync(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/store-copy.ts", ...args], { cwd: root, encoding: "utf8" });
+
+  it("copies into a new SQLite file, says the heads are equal, and refuses to copy into it again (exit 3)", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-copy-"));
+    const target = { file: path.join(folder, "copy.db"), cleanup: () => fs.rmSync(folder, { recursive: true, force: true }) };
+    try {
+      const copied = copy("--from", `file:${source.file}`, "--to", `file:${target.file}`);
+      expect(copied.stderr).toBe("");
+      expect(copied.stdout).toMatch(/Copied \d+ events/);
+      expect(copied.stdout).toMatch(/\(equal\)/);
+      expect(copied.stdout).toMatch(/target chain intact, projection matches a replay of the log/);
+      expect(copied.status).toBe(0);
+      const again = copy("--from", `file:${source.file}`, "--to", `file:${target.file}`);
+      expect(again.stderr).toMatch(/holds \d+ events already/);
+      expect(again.status).toBe(3);
+    } finally {
+      target.cleanup();
+    }
+  }, 120_000);
+
+  it("is refused a source whose chain is broken, copying nothing", async () => {
+    const broken = createTestDatabase();
+    const target = createTestDatabase();
+    try {
+      await ingestEvents(storeOver(broken.db), [runEvent({ runId: "0190a1b2-0000-7000-8000-000000000001" }), runEvent({ runId: "0190a1b2-0000-7000-8000-000000000002" })], { sender: "test" });
+      broken.db.prepare(`UPDATE "Event" SET payload = replace(payload, 'train', 'TRAIN') WHERE seq = 1`).run();
+      await expect(copyStore(storeOver(broken.db), storeOver(target.db))).rejects.toThrow(/broken at event #1/);
+      expect(await getLogHead(storeOver(target.db))).toBeNull();
+    } finally {
+      broken.cleanup();
+      target.cleanup();
+    }
+  });
+});

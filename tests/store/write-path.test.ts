@@ -1,0 +1,122 @@
+// The write path's contract, the same on every backend: ingest (created, duplicate, rejected with
+// paths), the projection's semantics, rebuild equal to the live projection, verification catching an
+// edited log row and an edited projection row, and appends from two handles (two servers) forming
+// one chain.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
+import { getLogHead, verifyChain } from "@/lib/server/event-log";
+import { ingestEvents, type IngestOutcome } from "@/lib/server/ingest";
+import { projectionSnapshot, replayLog, verifyProjection } from "@/lib/server/rebuild";
+import type { Store } from "@/lib/server/store/types";
+import { verifyStore } from "@/lib/server/verification";
+import { runEvent } from "../support/db";
+import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+
+const RECEIVED_AT = "2026-11-24T00:00:00.000Z";
+const RUN = (n: number) => `0190a1b2-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const corpus = { namespace: "s3://lake", name: "corpus" };
+const model = { namespace: "s3://lake", name: "model" };
+
+const ingest = (store: Store, events: unknown[]): Promise<IngestOutcome[]> => ingestEvents(store, events, { sender: "test", receivedAt: RECEIVED_AT });
+
+describe.each(BACKENDS)("write path on %s", (backend) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+  }, STORE_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("stores a valid event, answers a retry as a duplicate of it, and rejects a bad one with its field paths", async () => {
+    const event = runEvent({ runId: RUN(1), job: "train", inputs: [corpus], outputs: [model] });
+    const bad = { ...runEvent({ runId: "not-a-uuid" }), eventTime: "yesterday" };
+    const outcomes = await ingest(t.store, [event, bad]);
+    expect(outcomes[0]).toMatchObject({ status: "created", seq: 1 });
+    expect(outcomes[1].status).toBe("rejected");
+    expect(outcomes[1].errors?.map((e) => e.path)).toEqual(expect.arrayContaining(["run.runId", "eventTime"]));
+
+    // The same content in another key order is the same event.
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    expect(await ingest(t.store, [reordered])).toEqual([expect.objectContaining({ status: "duplicate", seq: 1 })]);
+    expect(await t.store.get(`SELECT COUNT(*) AS n FROM "Event"`)).toEqual({ n: 1 });
+    expect(await getLogHead(t.store)).toMatchObject({ seq: 1 });
+  });
+
+  it("projects runs as OpenLineage says: START and COMPLETE add up, an ended run stays ended, a FAIL fails its outputs", async () => {
+    await ingest(t.store, [
+      runEvent({ eventType: "START", runId: RUN(2), job: "finetune", time: "2026-11-01T10:00:00Z", inputs: [model] }),
+      runEvent({ eventType: "COMPLETE", runId: RUN(2), job: "finetune", time: "2026-11-01T11:30:00Z", outputs: [{ namespace: "s3://lake", name: "ft" }] }),
+      runEvent({ eventType: "START", runId: RUN(2), job: "finetune", time: "2026-11-01T09:00:00Z" }),
+      runEvent({
+        eventType: "FAIL",
+        runId: RUN(3),
+        job: "generate",
+        time: "2026-11-02T10:00:00Z",
+        runFacets: { errorMessage: { message: "CUDA out of memory", programmingLanguage: "python" } },
+        outputs: [{ namespace: "s3://lake", name: "batch" }],
+      }),
+    ]);
+    const run = await t.store.get<Record<string, unknown>>(`SELECT state, "startedAt", "endedAt" FROM "Run" WHERE "runId" = ?`, [RUN(2)]);
+    expect(run).toEqual({ state: "COMPLETED", startedAt: "2026-11-01T09:00:00.000Z", endedAt: "2026-11-01T11:30:00.000Z" });
+    const io = await t.store.all(`SELECT direction, "datasetKey" FROM "RunDataset" WHERE "runId" = ? ORDER BY direction`, [RUN(2)]);
+    expect(io).toEqual([
+      { direction: "input", datasetKey: "dataset:s3://lake:model" },
+      { direction: "output", datasetKey: "dataset:s3://lake:ft" },
+    ]);
+    const failed = await t.store.get<{ failed: number; failureReasons: string }>(
+      `SELECT CASE WHEN "isFailed" THEN 1 ELSE 0 END AS failed, "failureReasons" FROM "DatasetVersion" WHERE key = ?`,
+      [`datasetVersion:s3://lake:batch:${RUN(3)}`],
+    );
+    expect(failed?.failed).toBe(1);
+    expect(JSON.parse(failed!.failureReasons)[0].message).toBe("its run failed: CUDA out of memory");
+  });
+
+  it("rebuilds exactly the projection it keeps live, and verification finds nothing", async () => {
+    expect(await ingest(t.store, buildDrugDiscoveryEvents())).not.toContainEqual(expect.objectContaining({ status: "rejected" }));
+    const live = await projectionSnapshot(t.store);
+    expect(await verifyProjection(t.store)).toEqual({ ok: true });
+    const { events } = await replayLog(t.store);
+    expect(events).toBe((await getLogHead(t.store))!.seq);
+    expect(await projectionSnapshot(t.store)).toEqual(live);
+    expect(await verifyStore(t.store, { signer: null })).toMatchObject({ ok: true, chain: { ok: true }, projection: { ok: true } });
+  });
+
+  it("appends from two handles (two servers) at once into one unbroken chain, a retry racing its original stored once", async () => {
+    const other = t.openAnother();
+    const before = (await getLogHead(t.store))!.seq;
+    const events = Array.from({ length: 40 }, (_, i) => runEvent({ runId: RUN(100 + i), job: `parallel-${i % 4}`, inputs: [corpus] }));
+    // Every event sent through both handles, one event a call, as two servers would take them: at
+    // the same time on PostgreSQL. SQLite's driver is synchronous, so two connections of one process
+    // cannot wait for each other's write lock (two server processes can): there they take turns.
+    const sends = events.flatMap((e) => [() => ingest(t.store, [e]), () => ingest(other, [e])]);
+    const outcomes: IngestOutcome[] = [];
+    if (backend === "postgresql") outcomes.push(...(await Promise.all(sends.map((send) => send()))).flat());
+    else for (const send of sends) outcomes.push(...(await send()));
+    expect(outcomes.filter((o) => o.status === "created")).toHaveLength(40);
+    expect(outcomes.filter((o) => o.status === "duplicate")).toHaveLength(40);
+    const head = (await getLogHead(t.store))!;
+    expect(head.seq).toBe(before + 40);
+    expect(await verifyChain(other)).toMatchObject({ ok: true, checked: head.seq, head });
+    expect(await verifyProjection(t.store)).toEqual({ ok: true });
+  });
+
+  it("names an edited log row and an edited projection row", async () => {
+    const head = (await getLogHead(t.store))!;
+    await t.store.run(`UPDATE "Run" SET state = 'COMPLETED' WHERE "runId" = ?`, [RUN(3)]);
+    expect(await verifyProjection(t.store)).toMatchObject({ ok: false, firstDifference: { table: "Run", key: RUN(3) } });
+    await replayLog(t.store);
+    expect(await verifyProjection(t.store)).toEqual({ ok: true });
+
+    // The log edited behind Threadline's back: through a connection of its own, as a database shell would.
+    const shell = t.openAnother();
+    const original = await t.store.get<{ payload: string }>(`SELECT payload FROM "Event" WHERE seq = 2`);
+    await shell.run(`UPDATE "Event" SET payload = ? WHERE seq = 2`, [original!.payload.replace("finetune", "FINETUNE")]);
+    expect(await verifyChain(t.store)).toMatchObject({ ok: false, head, firstBroken: { seq: 2, reason: "its content does not match its content hash" } });
+    const verification = await verifyStore(t.store, { signer: null });
+    expect(verification).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
+    await shell.run(`UPDATE "Event" SET payload = ? WHERE seq = 2`, [original!.payload]);
+    expect((await verifyChain(t.store)).ok).toBe(true);
+  });
+});
