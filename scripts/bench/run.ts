@@ -434,6 +434,10 @@ function evaluate(f: Figures): void {
     if (ours && dagre) atMost("layout crossings at 1k, layered / dagre", ours.crossings / Math.max(1, dagre.crossings), 1.2, "x");
   }
   if (f.browser) {
+    const first = f.browser.firstView;
+    if (first) {
+      atMost(`browser first view framed (warm, ${first.nodes} nodes)`, first.framedMs.median, 1_000, "ms", `API ${round(first.apiMs.median)} ms; framed at first paint ${first.framedAtFirstPaint}/${first.visits}`);
+    }
     for (const v of f.browser.views) {
       const limit = v.requestedNodes >= 5_000 ? 1_500 : 1_000;
       atMost(`browser ${v.requestedNodes}-node view usable (warm)`, v.usableMs.median, limit, "ms", `${v.renderedNodes} nodes in the view`);
@@ -530,6 +534,14 @@ function printTable(f: Figures): void {
   if (f.browser) {
     out();
     out("Browser (headless Chromium, production build)");
+    const first = f.browser.firstView;
+    if (first) {
+      out(
+        `  first view (${first.nodes} nodes, ${first.focus}): framed graph ${round(first.framedMs.median)} ms [${round(first.framedMs.min)}–${round(first.framedMs.max)}] warm, ${round(first.coldFramedMs)} ms cold; ` +
+          `page first byte ${round(first.pageFirstByteMs.median)} ms; the same view from the API ${round(first.apiMs.median)} ms [${round(first.apiMs.min)}–${round(first.apiMs.max)}]; ` +
+          `framed at first paint in ${first.framedAtFirstPaint}/${first.visits} visits; ${first.graphRequests} lineage API requests while loading`,
+      );
+    }
     for (const v of f.browser.views) {
       out(`  ${v.requestedNodes}-node view (${v.renderedNodes} nodes, ${v.renderedEdges} edges): usable ${round(v.usableMs.median)} ms [${round(v.usableMs.min)}–${round(v.usableMs.max)}] warm, ${round(v.coldUsableMs)} ms cold; layout ${round(v.layoutMs.median)} ms; heap ${round((v.heapBytes ?? NaN) / 2 ** 20)} MB; handles within ${round(v.handleDeviationPx ?? NaN)} px${v.pan ? `; pan p50 ${round(v.pan.frameMs.p50)} ms p95 ${round(v.pan.frameMs.p95)} ms over ${v.pan.frames} frames (${round(v.pan.droppedShare * 100)} % over 20 ms)` : ""}`);
     }

@@ -7,7 +7,10 @@
  *   "cold" is the first visit of a fresh browser context, "warm" the later ones (scripts cached);
  * - layout: the explorer's own `threadline:layout` performance measure (worker round trip);
  * - pan: requestAnimationFrame deltas while the mouse drags the pane, and long tasks meanwhile;
- * - heap: JSHeapUsedSize from the DevTools protocol after a forced garbage collection.
+ * - heap: JSHeapUsedSize from the DevTools protocol after a forced garbage collection;
+ * - first view: a view of the explorer's default size, as a user opens one from a link: time from
+ *   navigation start to the first frame that shows its graph framed (visible boxes, the transform
+ *   it keeps), next to the lineage API's time for the same view in the same run.
  */
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
@@ -15,7 +18,7 @@ import { foldView } from "@/lib/lineage/fan-out";
 import { handlesOf, type FlowNodeType } from "@/lib/lineage/flow-mapping";
 import type { LineageGraph } from "@/lib/lineage/types";
 import { createClient } from "./http-load";
-import { fetchLineage, type QueryCase } from "./queries";
+import { fetchLineage, lineagePath, type QueryCase } from "./queries";
 import { spread, summarise, type LatencySummary, type Spread } from "../../harness/stats";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../harness/chromium";
 
@@ -48,7 +51,27 @@ export interface BrowserFailure {
   error: string;
 }
 
+/** The explorer opened on a default-sized view (see the module comment). */
+export interface FirstViewFigure {
+  focus: string;
+  url: string;
+  nodes: number;
+  /** Navigation start to the first frame with the graph drawn, framed. */
+  coldFramedMs: number;
+  framedMs: Spread;
+  /** Navigation start to the first byte of the page (the server reads the first view meanwhile). */
+  pageFirstByteMs: Spread;
+  /** GET /api/v1/lineage for the same view, timed from Node over keep-alive, in the same run. */
+  apiMs: Spread;
+  /** Visits whose first drawn frame was already at the view's final framing (no jump). */
+  framedAtFirstPaint: number;
+  visits: number;
+  /** Lineage API requests the page made while loading (0: the graph came with the page). */
+  graphRequests: number;
+}
+
 export interface BrowserFigures {
+  firstView?: FirstViewFigure;
   failures?: BrowserFailure[];
   /** The audit badge's request was answered in the browser (the server could not verify in time). */
   auditBadgeStubbed?: boolean;
@@ -161,6 +184,118 @@ async function visit(page: Page, url: string): Promise<{ usableMs: number; layou
   return { usableMs, ...details };
 }
 
+/**
+ * Opens the explorer and records, on every animation frame from navigation start, the canvas's
+ * transform and visible boxes; answers when the first boxes showed, whether that frame's framing
+ * is the one the view keeps, and the page's first byte.
+ */
+async function visitFirstView(page: Page, url: string): Promise<{ framedMs: number; isFramedAtFirstPaint: boolean; firstByteMs: number; nodes: number; graphRequests: number }> {
+  let graphRequests = 0;
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/v1/lineage") graphRequests++;
+  });
+  // A string, not a function: tsx would wrap named callbacks in a helper the page lacks.
+  await page.addInitScript(`(() => {
+    window.__tlFirst = null;
+    const tick = () => {
+      const nodes = document.querySelectorAll(".react-flow__node");
+      const visible = [...nodes].some((n) => getComputedStyle(n).visibility === "visible");
+      const viewport = document.querySelector(".react-flow__viewport");
+      if (visible && viewport) {
+        window.__tlFirst = { t: performance.now(), transform: viewport.style.transform };
+        return;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForFunction(() => (window as unknown as { __tlFirst: unknown }).__tlFirst !== null, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="lineage-explorer"]')?.getAttribute("aria-busy") === "false", undefined, { timeout: 60_000 });
+  // Any re-framing would have run by now (it animates for 200 ms).
+  await page.waitForTimeout(800);
+  return page.evaluate(() => {
+    const first = (window as unknown as { __tlFirst: { t: number; transform: string } }).__tlFirst;
+    const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
+    const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    return {
+      framedMs: first.t,
+      isFramedAtFirstPaint: viewport?.style.transform === first.transform,
+      firstByteMs: navigation.responseStart,
+      nodes: document.querySelectorAll(".react-flow__node").length,
+    };
+  }).then((result) => ({ ...result, graphRequests }));
+}
+
+/**
+ * A model's entity view at the explorer's defaults (depth 2, both directions, default budget): what
+ * a link from search or a colleague opens. The first model dataset whose view holds 10–300 nodes.
+ */
+async function findFirstView(baseUrl: string, databaseFile: string): Promise<{ focus: string; path: string }> {
+  const db = new Database(databaseFile, { readonly: true });
+  const models = db
+    .prepare<[], { key: string }>(`SELECT key FROM Node WHERE type = 'dataset' AND key LIKE '%models/%' ORDER BY id LIMIT 40`)
+    .all()
+    .map((r) => r.key);
+  db.close();
+  const client = createClient(baseUrl, 1);
+  try {
+    const c: QueryCase = { name: "first view", depth: 2, limit: 300, direction: "both" };
+    for (const focus of models) {
+      const graph = await fetchLineage(client, focus, c);
+      if (graph.nodes.length >= 10 && !graph.truncated) return { focus, path: lineagePath(focus, c) };
+    }
+  } finally {
+    client.close();
+  }
+  if (models.length === 0) throw new Error("no model dataset for the first-view measure");
+  return { focus: models[0]!, path: lineagePath(models[0]!, { name: "first view", depth: 2, limit: 300, direction: "both" }) };
+}
+
+async function measureFirstView(browser: Browser, baseUrl: string, databaseFile: string, repeats: number, log: (line: string) => void, stubAuditBadge: boolean): Promise<FirstViewFigure> {
+  const { focus, path } = await findFirstView(baseUrl, databaseFile);
+  const url = `${baseUrl}/lineage?${new URLSearchParams({ node: focus })}`;
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  if (stubAuditBadge) {
+    await context.route("**/api/v1/audit/verify**", (route) => route.fulfill({ status: 503, json: { error: { code: "unavailable", message: "stubbed by the benchmark" } } }));
+  }
+  const client = createClient(baseUrl, 1);
+  try {
+    const visits: Awaited<ReturnType<typeof visitFirstView>>[] = [];
+    const api: number[] = [];
+    for (let r = 0; r <= repeats; r++) {
+      const page = await context.newPage();
+      visits.push(await visitFirstView(page, url));
+      await page.close();
+      // The API's time for the very view the page just drew, between the visits.
+      const answer = await client.get(path);
+      if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}`);
+      api.push(answer.ms);
+    }
+    const [cold, ...warm] = visits;
+    const figure: FirstViewFigure = {
+      focus,
+      url,
+      nodes: cold!.nodes,
+      coldFramedMs: cold!.framedMs,
+      framedMs: spread(warm.map((v) => v.framedMs)),
+      pageFirstByteMs: spread(warm.map((v) => v.firstByteMs)),
+      apiMs: spread(api.slice(1)),
+      framedAtFirstPaint: visits.filter((v) => v.isFramedAtFirstPaint).length,
+      visits: visits.length,
+      graphRequests: visits.reduce((sum, v) => sum + v.graphRequests, 0),
+    };
+    log(
+      `browser first view (${figure.nodes} nodes): framed graph ${figure.framedMs.median.toFixed(0)} ms warm (${figure.coldFramedMs.toFixed(0)} cold), ` +
+        `page first byte ${figure.pageFirstByteMs.median.toFixed(0)} ms, API ${figure.apiMs.median.toFixed(1)} ms; framed at first paint ${figure.framedAtFirstPaint}/${figure.visits}; ${figure.graphRequests} graph requests`,
+    );
+    return figure;
+  } finally {
+    client.close();
+    await context.close();
+  }
+}
+
 async function heap(cdp: CDPSession): Promise<{ before: number; after: number; domNodes: number }> {
   await cdp.send("Performance.enable");
   const read = async () => {
@@ -265,7 +400,15 @@ export async function runBrowserBench(options: {
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: BENCH_CHROMIUM_ARGS });
   const views: BrowserView[] = [];
   const failures: BrowserFailure[] = [];
+  let firstView: FirstViewFigure | undefined;
   try {
+    try {
+      firstView = await measureFirstView(browser, baseUrl, databaseFile, repeats, log, !!options.stubAuditBadge);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      log(`  first view failed: ${message}`);
+      failures.push({ requestedNodes: 0, url: baseUrl, error: `first view: ${message}` });
+    }
     for (const wanted of sizes) {
       const view = await findView(baseUrl, databaseFile, wanted);
       const url = explorerUrl(baseUrl, view.focus, view.c);
@@ -326,6 +469,7 @@ export async function runBrowserBench(options: {
     return {
       chromium: browser.version(),
       viewport: VIEWPORT,
+      ...(firstView ? { firstView } : {}),
       views,
       ...(failures.length ? { failures } : {}),
       ...(options.stubAuditBadge ? { auditBadgeStubbed: true } : {}),
