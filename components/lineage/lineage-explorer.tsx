@@ -97,9 +97,22 @@ export function LineageExplorer({ prefetched = NO_PREFETCH, startingPoints = nul
 
 const NO_PREFETCH: PrefetchedView[] = [];
 
-function ExplorerView({ state, navigate }: { state: ExplorerState & { node: string }; navigate: Navigate }) {
+function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & { node: string }; navigate: Navigate }) {
+  // The state the next change builds on: the address's, or the one just asked for while the
+  // address has not caught up yet (two quick clicks on "depth +" make depth + 2, not + 1).
   const stateRef = useRef(state);
-  stateRef.current = state;
+  const addressState = useRef(state);
+  if (addressState.current !== state) {
+    addressState.current = state;
+    stateRef.current = state;
+  }
+  const navigate: Navigate = useCallback(
+    (next, mode) => {
+      stateRef.current = next as ExplorerState & { node: string };
+      navigateTo(next, mode);
+    },
+    [navigateTo],
+  );
   const containerRef = useRef<HTMLDivElement>(null);
   const [isFullscreen, setIsFullscreen] = useState(false);
 

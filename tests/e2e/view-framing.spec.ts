@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { lineageUrl, nodeOnCanvas } from "./support/canvas";
 
 /**
  * What the user came for is in view: measured in the page (bounding boxes), on views each test
@@ -46,8 +47,6 @@ async function seedChain(request: APIRequestContext, label: string) {
   };
 }
 
-const lineageUrl = (id: string, extra = "") => `/lineage?node=${encodeURIComponent(id)}${extra}`;
-
 /** Nodes whose box is not wholly inside the visible canvas (the side panel is beside it, not on it). */
 function nodesOutsideCanvas(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -74,7 +73,7 @@ test.describe("framing", () => {
     await page.goto(lineageUrl(chain.last, "&depth=8&direction=upstream"));
     await expectWholeViewOnScreen(page, 9);
 
-    await page.locator(`.react-flow__node[data-id="${chain.middle}"]`).click();
+    await nodeOnCanvas(page, chain.middle).click();
     await expect(page.getByTestId("side-panel")).toBeVisible();
     await expectWholeViewOnScreen(page, 9);
     // the panel sits beside the canvas, not on it
@@ -106,7 +105,7 @@ test.describe("framing", () => {
     await expect(page.getByTestId("depth-value")).toHaveText("4");
     await expectWholeViewOnScreen(page, 5);
 
-    await page.locator(`.react-flow__node[data-id="${chain.first}"]`).click();
+    await nodeOnCanvas(page, chain.first).click();
     await expect(page.getByTestId("side-panel")).toBeVisible();
     await expectWholeViewOnScreen(page, 5);
 
@@ -131,7 +130,7 @@ test.describe("framing", () => {
     expect(response.ok(), await response.text()).toBe(true);
 
     await page.goto(lineageUrl(hub, "&depth=2&direction=downstream"));
-    const focus = page.locator(`.react-flow__node[data-id="${hub}"]`);
+    const focus = nodeOnCanvas(page, hub);
     await expect(focus).toBeVisible();
     await expect.poll(() => nodesOutsideCanvas(page).then((outside) => outside.includes(hub))).toBe(false);
     // readable: the focus box is drawn at least at 0.65 of its 304 px width

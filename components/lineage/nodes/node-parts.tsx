@@ -167,7 +167,11 @@ export function NodeBox({
           <span style={{ color: colour }}>
             <NodeIcon kind={kind} size={30} />
           </span>
-          <span className="min-w-0 flex-1 truncate text-[22px] font-bold leading-tight text-ink">{title}</span>
+          {/* Two lines that may break anywhere in a path-like name, then the full name on hover: the
+              minimal form must still tell apart raw/inhouse-compounds and raw/inhouse-assays. */}
+          <span className="line-clamp-2 min-w-0 flex-1 break-all text-[20px] font-bold leading-[1.15] text-ink" title={title} data-testid="minimal-title">
+            {title}
+          </span>
           {isFailed ? (
             <span data-testid="badge-failed" className="shrink-0 rounded bg-danger px-1.5 text-[16px] font-bold uppercase leading-6 text-white">
               failed
