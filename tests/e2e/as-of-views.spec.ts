@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { DEMO_STORY as S } from "../../lib/demo/drug-discovery";
+import { idsOnCanvas, nodeOnCanvas } from "./support/canvas";
 
 // What the screen shows is true: an as-of view says so, its nodes and panel are as of then, and
 // the share link and every export hold exactly the view on screen.
@@ -8,12 +9,6 @@ const expect = baseExpect.configure({ timeout: 15_000 });
 const q = encodeURIComponent;
 /** The day after the fine-tuned model's v1 was made and before v2 (2026-10-09). */
 const BEFORE_V2 = "2026-10-05";
-
-const onCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-async function idsOnCanvas(page: Page): Promise<string[]> {
-  const ids = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id") ?? ""));
-  return ids.filter((id) => !id.startsWith("more:")).sort();
-}
 
 async function download(page: Page, testId: string, file: string) {
   await page.getByRole("button", { name: "Export" }).click();
@@ -29,7 +24,7 @@ async function anchorsOf(page: Page): Promise<string[]> {
 
 test("an as-of explorer view says so, shows then, and its share link freezes exactly that view", async ({ page, browser }, info) => {
   await page.goto(`/lineage?node=${q(S.fineTunedModel)}&depth=1`);
-  await expect(onCanvas(page, S.fineTunedModel)).toContainText("latest v3");
+  await expect(nodeOnCanvas(page, S.fineTunedModel)).toContainText("latest v3");
   await expect(page.getByTestId("as-of-banner")).toHaveCount(0);
 
   // ---- as of before v2: the banner, the node's subtitle and the panel are as of then ----
@@ -39,8 +34,8 @@ test("an as-of explorer view says so, shows then, and its share link freezes exa
   await expect(banner).toContainText(/Viewing event #\d+ · 2026-10-0\d/);
   await expect(banner.getByTestId("as-of-back")).toHaveText("back to now");
   const seq = Number(/#(\d+)/.exec(await banner.innerText())?.[1]);
-  await expect(onCanvas(page, S.fineTunedModel)).toContainText("latest v1");
-  await onCanvas(page, S.fineTunedModel).click();
+  await expect(nodeOnCanvas(page, S.fineTunedModel)).toContainText("latest v1");
+  await nodeOnCanvas(page, S.fineTunedModel).click();
   const panel = page.getByTestId("side-panel");
   await expect(panel.getByTestId("side-panel-as-of")).toContainText(`As of event #${seq}`);
   const versions = panel.getByTestId("section-versions");
@@ -61,7 +56,7 @@ test("an as-of explorer view says so, shows then, and its share link freezes exa
     const reviewer = await reviewerContext.newPage();
     await reviewer.goto(link);
     await expect(reviewer.getByTestId("share-head")).toContainText(`event #${seq}`);
-    await expect(onCanvas(reviewer, S.fineTunedModel)).toContainText("latest v1");
+    await expect(nodeOnCanvas(reviewer, S.fineTunedModel)).toContainText("latest v1");
     expect(await idsOnCanvas(reviewer)).toEqual(shown);
     // It stands alone: none of the live app around it.
     await expect(reviewer.getByRole("navigation", { name: "Main" })).toHaveCount(0);
@@ -74,17 +69,17 @@ test("an as-of explorer view says so, shows then, and its share link freezes exa
   // ---- back to now ----
   await banner.getByTestId("as-of-back").click();
   await expect(page.getByTestId("as-of-banner")).toHaveCount(0);
-  await expect(onCanvas(page, S.fineTunedModel)).toContainText("latest v3");
+  await expect(nodeOnCanvas(page, S.fineTunedModel)).toContainText("latest v3");
   expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 });
 
 test("PNG, SVG and PROV of an expanded as-of view hold every node on screen and nothing else", async ({ page }, info) => {
   await page.goto(`/lineage?node=${q(S.fineTunedModelVersions.v1)}&depth=1&asOf=${BEFORE_V2}`);
   await expect(page.getByTestId("as-of-banner")).toBeVisible();
-  const run = onCanvas(page, S.finetuneRuns.v1);
+  const run = nodeOnCanvas(page, S.finetuneRuns.v1);
   await run.getByTestId("expand-upstream").click();
   await expect(page).toHaveURL(/expand=up%3Arun%3A/);
-  await expect(onCanvas(page, S.baseModelVersion)).toBeVisible();
+  await expect(nodeOnCanvas(page, S.baseModelVersion)).toBeVisible();
   const shown = await idsOnCanvas(page);
   expect(shown.length).toBeGreaterThanOrEqual(5);
 
@@ -145,7 +140,7 @@ test("a share's page links only inside its snapshot, and offers the snapshot's f
   };
 
   await page.goto(`/share/${token}`);
-  await expect(onCanvas(page, S.failedBatch)).toBeVisible();
+  await expect(nodeOnCanvas(page, S.failedBatch)).toBeVisible();
   await expect(page.getByTestId("investigate-node-link")).toHaveCount(0);
   await page.getByRole("button", { name: "Export" }).click();
   await expect(page.getByRole("menu")).toContainText(`as of event #${share.head.seq}`);
@@ -176,7 +171,7 @@ test("a page whose address is not a view says what is wrong and how to fix it", 
   await expect(problems).toContainText("direction=upstream, downstream or both");
   // One click on the fix opens the view with the bad parts at their defaults.
   await problems.getByTestId("view-address-fix").click();
-  await expect(onCanvas(page, S.fineTunedModel)).toBeVisible();
+  await expect(nodeOnCanvas(page, S.fineTunedModel)).toBeVisible();
   expect(new URL(page.url()).searchParams.get("depth")).toBeNull();
   expect(new URL(page.url()).searchParams.get("direction")).toBeNull();
   await page.goto(`/report?node=${q(S.fineTunedModel)}&depth=banana`);

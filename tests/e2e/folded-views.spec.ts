@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
-import { nodeOnCanvas } from "./support/canvas";
+import { idsOnCanvas, nodeOnCanvas } from "./support/canvas";
 
 /**
  * A wide fan-out is folded on screen (its first leaves and "N more"), and every file and link of the
@@ -17,11 +17,6 @@ async function keepScreenshot(page: Page, name: string, fullPage = false) {
   const path = test.info().outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage });
   await test.info().attach(name, { path, contentType: "image/png" });
-}
-
-async function idsOnCanvas(page: Page): Promise<string[]> {
-  const ids = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id") ?? ""));
-  return ids.filter((id) => !id.startsWith("more:")).sort();
 }
 
 async function menuHref(page: Page, testId: string): Promise<string> {

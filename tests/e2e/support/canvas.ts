@@ -8,7 +8,6 @@ import type { Page } from "@playwright/test";
 /** A node's box on the canvas. */
 export const nodeOnCanvas = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
-/** The explorer's address for a node, with more parameters appended as they are (`&depth=3`). */
 /** The explorer on a node with nothing selected (lineageHref would select it); `extra` adds parameters. */
 export const lineageUrl = (id: string, extra = "") => `/lineage?${new URLSearchParams({ node: id }).toString()}${extra}`;
 
@@ -30,4 +29,10 @@ export async function canvasNodes(page: Page) {
       };
     }),
   );
+}
+
+/** The ids of the lineage nodes on the canvas, sorted ("N more" placeholders left out). */
+export async function idsOnCanvas(page: Page): Promise<string[]> {
+  const ids = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id") ?? ""));
+  return ids.filter((id) => !id.startsWith("more:")).sort();
 }
