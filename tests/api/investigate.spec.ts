@@ -109,7 +109,8 @@ test.describe("GET /api/v1/investigate/causes", () => {
     expect(body).toMatchObject({ total: 14, failed: 3, passing: 11 });
     expect(body.causes[0]).toMatchObject({ node: S.fineTunedModelVersions.v3, failedWith: 3, passingWith: 2, failedWithout: 0, passingWithout: 9, rateWithout: 0 });
     expect(body.causes[0].lift).toBeCloseTo(2.8, 2);
-    expect(body.causes[0].href).toBe(`/lineage?node=${q(S.fineTunedModelVersions.v3)}`);
+    // The link opens the cause with it selected, so its details are in the panel at once.
+    expect(body.causes[0].href).toBe(`/lineage?node=${q(S.fineTunedModelVersions.v3)}&selected=${q(S.fineTunedModelVersions.v3)}`);
     // The base model is behind every batch: lift 1, score 0, so it cannot rank first.
     const everywhere = body.causes.find((c) => c.node === S.baseModelVersion || c.alsoPresent.some((x) => x.node === S.baseModelVersion));
     expect(everywhere).toMatchObject({ lift: 1, score: 0 });

@@ -1,4 +1,4 @@
-import { expect as baseExpect, test, type Route } from "@playwright/test";
+import { expect as baseExpect, test, type Page, type Route } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
 import { lineageUrl, nodeOnCanvas } from "./support/canvas";
 
@@ -33,13 +33,20 @@ test.describe("graceful degradation", () => {
     await expect(page.getByTestId("side-panel")).toContainText("This node is not in the store");
   });
 
-  test("a 500 from the lineage API shows the error with a Retry that works once the server recovers", async ({ page }) => {
-    await page.route(isLineageRead, serverError);
+  // The first view of a page load is read on the server (it paints framed at once), so the API's
+  // failures show on the next view the explorer asks the API for: here, one more step of depth.
+  async function openThenAskForMore(page: Page, failLineageReads: (route: Route) => unknown): Promise<void> {
     await page.goto(lineageUrl(DEMO_STORY.fineTunedModel));
+    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
+    await page.route(isLineageRead, failLineageReads);
+    await page.getByTestId("depth-increase").click();
+  }
+
+  test("a 500 from the lineage API shows the error with a Retry that works once the server recovers", async ({ page }) => {
+    await openThenAskForMore(page, serverError);
     const alert = page.getByTestId("error-state");
     await expect(alert).toContainText("Could not load this lineage");
     await expect(alert).toContainText("Something went wrong on the server.");
-    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toHaveCount(0);
     await test.info().attach("lineage-api-500", { body: await page.screenshot(), contentType: "image/png" });
 
     await page.unroute(isLineageRead);
@@ -49,8 +56,7 @@ test.describe("graceful degradation", () => {
   });
 
   test("an unreachable server says so, and Retry recovers", async ({ page }) => {
-    await page.route(isLineageRead, (route) => route.abort("connectionrefused"));
-    await page.goto(lineageUrl(DEMO_STORY.fineTunedModel));
+    await openThenAskForMore(page, (route) => route.abort("connectionrefused"));
     const alert = page.getByTestId("error-state");
     await expect(alert).toContainText("The server could not be reached");
 
@@ -62,10 +68,9 @@ test.describe("graceful degradation", () => {
   test("a request that hangs times out with a clear message instead of spinning forever, and Retry recovers", async ({ page }) => {
     await page.clock.install();
     const held: Route[] = [];
-    await page.route(isLineageRead, (route) => {
+    await openThenAskForMore(page, (route) => {
       held.push(route); // never answered: a hung server
     });
-    await page.goto(lineageUrl(DEMO_STORY.fineTunedModel));
     await expect.poll(() => held.length).toBeGreaterThan(0);
     await expect(page.getByTestId("error-state")).toHaveCount(0);
 
