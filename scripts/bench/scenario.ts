@@ -1,0 +1,127 @@
+/**
+ * What a benchmark scenario is and what it shares with the others: the run's context (plan, work
+ * directory, the stores built so far, the production server), the figures it fills in, and the
+ * targets it checks. Adding a scenario = one module in scenarios/ and one row in scenarios/index.ts.
+ */
+import type { BrowserFigures } from "./lib/browser-bench";
+import type { ColumnFigures } from "./lib/columns-bench";
+import type { LayoutFigure } from "./lib/layout-bench";
+import type { MlflowBenchFigures } from "./lib/mlflow-bench";
+import type { ProvenanceBenchFigures } from "./lib/provenance-bench";
+import type { QueryFigure } from "./lib/queries";
+import type { RunningServer } from "./lib/server";
+import type { StorageFigures, StoreIngestResult } from "./lib/store";
+import type { Plan } from "./plan";
+import type { MemoryFigures } from "../harness/process";
+import { round, type LatencySummary, type Spread } from "../harness/stats";
+
+/** Every figure of one run, as written to reports/bench-<mode>.json and printed by --json. */
+export interface Figures {
+  machine: Record<string, unknown>;
+  mode: "quick" | "full";
+  startedAt: string;
+  durationS?: number;
+  layout?: LayoutFigure[];
+  store?: { edges: number; runs: StoreIngestResult[]; eventsPerSecond: Spread }[];
+  storage?: Record<string, StorageFigures>;
+  api?: { storeEdges: number; cases: QueryFigure[] };
+  post?: { sequential: PostFigure; concurrent: PostFigure; floor?: { sequential: PostFigure; concurrent: PostFigure } };
+  browser?: BrowserFigures;
+  audit?: {
+    outcome: "done" | "timeout" | "crashed";
+    firstVerifyMs: number;
+    firstStatus: number;
+    secondVerifyMs?: number;
+    lineageDuringVerify: LatencySummary;
+    rssAfter?: MemoryFigures;
+    /** Largest RSS of the server sampled each second while it verified. */
+    peakRssSeenBytes: number;
+    serverOutputTail?: string;
+  };
+  server?: { storeEdges: number; afterQueries?: MemoryFigures; atEnd?: MemoryFigures };
+  mlflow?: MlflowBenchFigures;
+  provenance?: ProvenanceBenchFigures;
+  columns?: ColumnFigures;
+  checks?: Check[];
+}
+
+export interface PostFigure {
+  concurrency: number;
+  events: number;
+  perSecond: number;
+  latency: LatencySummary;
+  statuses: Record<string, number>;
+}
+
+/** One target of issue 6 (and later issues), met or missed. */
+export interface Check {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  isMet: boolean;
+  note?: string;
+}
+
+/** Collects the checks of every scenario into one list, in the order the scenarios are listed. */
+export class Checks {
+  readonly list: Check[] = [];
+  add(check: Check): void {
+    this.list.push(check);
+  }
+  atMost(name: string, value: number, limit: number, unit: string, note?: string): void {
+    this.add({ name, value: round(value), unit, target: `<= ${limit}`, isMet: value <= limit, note });
+  }
+  atLeast(name: string, value: number, limit: number, unit: string, note?: string): void {
+    this.add({ name, value: round(value), unit, target: `>= ${limit}`, isMet: value >= limit, note });
+  }
+}
+
+export interface BenchContext {
+  root: string;
+  plan: Plan;
+  isQuick: boolean;
+  /** The seed every generator of the run starts from (stores, foci, layouts). */
+  seed: number;
+  /** Events per transaction of the batched ingest that builds the stores. */
+  batchSize: number;
+  options: { reuseStore: boolean; noBuild: boolean };
+  /** Is this --only= section asked for (all are without --only)? */
+  runs(section: string): boolean;
+  log(line: string): void;
+  /** A temporary directory, removed at the end unless --keep. */
+  work: string;
+  /** Where --reuse-store keeps generated stores between runs. */
+  cacheDir: string;
+  figures: Figures;
+  /** The stores built by the store scenario, by edge count. */
+  storeFiles: Map<number, string>;
+  /** Does any selected scenario talk to the production server? */
+  needsServer: boolean;
+  /** The production server on serverFile (a copy of the server-scale store), once started. */
+  server: RunningServer | null;
+  serverFile: string;
+  /** Set when the audit verification stalled the server: browser runs then answer the badge themselves. */
+  isAuditStubbed: boolean;
+}
+
+/** A line printer for the table (stdout, or stderr under --json). */
+export type Out = (line?: string) => void;
+
+export interface Scenario {
+  name: string;
+  /** Whether it runs in this invocation; by default when `--only` names it (or there is no --only). */
+  isSelected?(ctx: BenchContext): boolean;
+  /** Talks to the production server: the run then builds the app and the server-scale store. */
+  usesServer?: boolean;
+  run(ctx: BenchContext): Promise<void>;
+  /** Its targets, from the figures (called once after every scenario ran, also for ones that did not). */
+  checks?(figures: Figures, checks: Checks, ctx: BenchContext): void;
+  /** Its lines of the printed table. */
+  report?(figures: Figures, out: Out): void;
+}
+
+export const isScenarioSelected = (scenario: Scenario, ctx: BenchContext) => scenario.isSelected?.(ctx) ?? ctx.runs(scenario.name);
+
+/** Pads a table cell to a width. */
+export const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));

@@ -1,0 +1,54 @@
+// The lineage API on the server-scale store, one request at a time: 1, 3 and 10 hops around sampled
+// foci, and 2,000-node neighbourhoods.
+import { createClient } from "../lib/http-load";
+import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
+import { processTreeMemory } from "../../harness/process";
+import { round } from "../../harness/stats";
+import { pad, type Scenario } from "../scenario";
+
+const CASES: QueryCase[] = [
+  { name: "1 hop", depth: 1, limit: 500, direction: "both" },
+  { name: "3 hops", depth: 3, limit: 500, direction: "both" },
+  { name: "10 hops", depth: 10, limit: 500, direction: "both" },
+];
+const BIG: QueryCase = { name: "2,000-node neighbourhood", depth: 10, limit: 2_000, direction: "both" };
+
+export const apiScenario: Scenario = {
+  name: "api",
+  usesServer: true,
+  async run(ctx) {
+    const { plan, serverFile, seed } = ctx;
+    const server = ctx.server!;
+    const client = createClient(server.baseUrl, 1);
+    const measure = async (c: QueryCase, foci: string[]) => {
+      const figure = await measureQueries(client, foci, c, plan.query.passes);
+      ctx.log(`api ${c.name}: p50 ${figure.p50.median.toFixed(2)} ms, p95 ${figure.p95.median.toFixed(2)} ms over ${figure.foci} foci`);
+      return figure;
+    };
+    const foci = sampleFoci(serverFile, plan.query.perType, seed);
+    const cases: QueryFigure[] = [];
+    for (const c of CASES) cases.push(await measure(c, foci));
+    const bigFoci = await fociFillingBudget(client, bigNeighbourhoodCandidates(serverFile, plan.query.bigFoci * 2, seed + 1), BIG, plan.query.bigFoci);
+    cases.push(await measure(BIG, bigFoci));
+    client.close();
+    ctx.figures.api = { storeEdges: plan.serverScale, cases };
+    ctx.figures.server!.afterQueries = processTreeMemory(server.pid);
+  },
+  checks(f, checks) {
+    if (!f.api) return;
+    const edges = `${f.api.storeEdges / 1000}k edges`;
+    const by = (name: string) => f.api!.cases.find((c) => c.name === name);
+    const three = by("3 hops");
+    if (three) checks.atMost(`API 3 hops p95 (${edges})`, three.p95.median, 10, "ms");
+    const big = by(BIG.name);
+    if (big) checks.atMost(`API 2,000-node neighbourhood p95 (${edges})`, big.p95.median, 50, "ms");
+  },
+  report(f, out) {
+    if (!f.api) return;
+    out();
+    out(`Lineage API at ${f.api.storeEdges} edges (one request at a time; median over passes [min–max])`);
+    for (const c of f.api.cases) {
+      out(`  ${pad(c.name, 26)} p50 ${round(c.p50.median)} ms [${round(c.p50.min)}–${round(c.p50.max)}]  p95 ${round(c.p95.median)} ms [${round(c.p95.min)}–${round(c.p95.max)}]  ${c.foci} foci, ${Math.round(c.meanNodes)} nodes/answer, ${Math.round(c.truncatedShare * 100)} % truncated`);
+    }
+  },
+};

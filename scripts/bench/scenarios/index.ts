@@ -1,0 +1,30 @@
+/**
+ * Every benchmark scenario, in the order they run (and print, and list their targets). Layout first:
+ * pure CPU, nothing else running. The scenarios that talk to the production server come after the
+ * stores (they need the server-scale one) and the server's start, and before its memory readout.
+ */
+import type { Scenario } from "../scenario";
+import { apiScenario } from "./api";
+import { auditScenario } from "./audit";
+import { browserScenario } from "./browser";
+import { columnsScenario } from "./columns";
+import { layoutScenario } from "./layout";
+import { mlflowScenario } from "./mlflow";
+import { postScenario } from "./post";
+import { provenanceScenario } from "./provenance";
+import { serverMemoryScenario, serverStartScenario } from "./server";
+import { storesScenario } from "./stores";
+
+export const SCENARIOS: readonly Scenario[] = [
+  layoutScenario,
+  columnsScenario,
+  mlflowScenario,
+  provenanceScenario,
+  storesScenario,
+  serverStartScenario,
+  apiScenario,
+  auditScenario,
+  browserScenario,
+  postScenario,
+  serverMemoryScenario,
+];
