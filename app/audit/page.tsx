@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listAuditEvents, listFilterNodes, listSenders, withoutSenders } from "@/lib/server/audit";
+import { listAuditEvents, listSenders, withoutSenders } from "@/lib/server/audit";
 import { ANONYMOUS, canSeeSenders } from "@/lib/server/auth";
 import { requirePageReader } from "@/lib/server/auth-context";
 import { getStore } from "@/lib/server/db";
+import { AppError, type ErrorDetail } from "@/lib/server/errors";
+import type { Queryable } from "@/lib/server/store/types";
 import { verifyStoreInSlices } from "@/lib/server/verification";
-import { AuditQuerySchema, searchParamsToObject } from "@/lib/schemas/audit";
+import { AuditQuerySchema, searchParamsToObject, type AuditPage } from "@/lib/schemas/audit";
 import { AuditEventList } from "@/components/audit/audit-event-list";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { VerificationStatus } from "@/components/audit/verification-status";
@@ -19,6 +21,19 @@ export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/** The page of the log the address asks for, or what is wrong with its filters (field and reason). */
+async function readPage(store: Queryable, raw: Record<string, string>): Promise<{ page: AuditPage | null; problems: ErrorDetail[] | null }> {
+  const parsed = AuditQuerySchema.safeParse(raw);
+  if (!parsed.success) return { page: null, problems: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })) };
+  try {
+    return { page: await listAuditEvents(store, parsed.data), problems: null };
+  } catch (error) {
+    // A job or dataset name that fits no node, or several: said beside the form, like a malformed date.
+    if (error instanceof AppError && error.code === "bad_request" && error.details.length > 0) return { page: null, problems: error.details };
+    throw error;
+  }
+}
+
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const store = getStore();
   // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
@@ -28,10 +43,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   // An anonymous reader neither sees senders nor filters by them (one guess at a time would tell).
   if (!showSenders) delete raw.sender;
   const verification = await verifyStoreInSlices(store);
-  const parsed = AuditQuerySchema.safeParse(raw);
-  const listed = parsed.success ? await listAuditEvents(store, parsed.data) : null;
+  const { page: listed, problems } = await readPage(store, raw);
   const page = listed && !showSenders ? withoutSenders(listed) : listed;
-  const { jobs, datasets } = await listFilterNodes(store);
   const senders = showSenders ? await listSenders(store) : null;
 
   const pageHref = (cursor: Record<string, number>) => {
@@ -54,15 +67,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
       <VerificationStatus verification={verification} />
 
-      <AuditFilters values={raw} jobs={jobs} datasets={datasets} senders={senders} />
+      {/* Keyed by the address: back and forward land on a page whose form shows that page's filters. */}
+      <AuditFilters key={new URLSearchParams(raw).toString()} values={raw} senders={senders} />
 
-      {!parsed.success ? (
+      {problems ? (
         <div role="alert" className="rounded-lg border border-danger/40 bg-danger-soft px-4 py-3 text-sm text-ink" data-testid="audit-filter-error">
           <p className="font-semibold">These filters cannot be applied:</p>
           <ul className="mt-1 list-disc pl-5">
-            {parsed.error.issues.map((issue) => (
-              <li key={`${issue.path.join(".")}:${issue.message}`}>
-                <strong>{issue.path.join(".") || "query"}</strong>: {issue.message}
+            {problems.map((problem) => (
+              <li key={`${problem.path}:${problem.message}`}>
+                <strong>{problem.path || "query"}</strong>: {problem.message}
               </li>
             ))}
           </ul>

@@ -18,7 +18,7 @@ const TYPE_TONE: Record<string, BadgeTone> = {
 /** How many touched nodes a row shows before folding the rest. */
 const NODES_SHOWN = 6;
 
-function eventLabel(e: AuditEvent): { text: string; tone: BadgeTone } {
+export function eventLabel(e: AuditEvent): { text: string; tone: BadgeTone } {
   if (e.kind === "DatasetEvent") return { text: "Dataset event", tone: "neutral" };
   if (e.kind === "JobEvent") return { text: "Job event", tone: "neutral" };
   return { text: e.eventType ?? "Run event", tone: TYPE_TONE[e.eventType ?? ""] ?? "neutral" };
@@ -41,7 +41,7 @@ function nodeLabel(n: TouchedNode): string {
   return n.name;
 }
 
-function NodeChip({ node }: { node: TouchedNode }) {
+export function NodeChip({ node }: { node: TouchedNode }) {
   const kind = visualKindOf(node.type, node.kind);
   return (
     <Link
@@ -93,9 +93,15 @@ export function AuditEventList({ events }: { events: AuditEvent[] }) {
             return (
               <tr key={e.seq} className="border-b border-line align-top last:border-b-0" data-testid="audit-event" data-seq={e.seq}>
                 <td className="whitespace-nowrap px-3 py-2.5">
-                  <a href={`/api/v1/audit/events/${e.seq}`} className="font-mono text-sm font-semibold text-ink hover:text-accent" title="The record with its canonical payload (JSON)">
+                  <Link
+                    href={`/audit/events/${e.seq}`}
+                    prefetch={false}
+                    className="font-mono text-sm font-semibold text-ink hover:text-accent"
+                    title="The record: its payload, hashes and place in the chain"
+                    data-testid="event-link"
+                  >
                     #{e.seq}
-                  </a>
+                  </Link>
                 </td>
                 <td className="px-3 py-2.5">
                   <div className="flex flex-col items-start gap-1">

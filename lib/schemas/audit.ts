@@ -50,6 +50,30 @@ function nodeIdParam(prefixes: readonly string[], label: string) {
   );
 }
 
+/**
+ * A job or dataset filter as people type it: the node's id (`job:<namespace>:<name>`), its
+ * `<namespace>:<name>`, or its bare name. Which node the text names is the store's to say
+ * (lib/server/audit.ts resolveNodeFilter); here only an id of another type is refused.
+ */
+function nodeFilterParam(allowed: readonly NodeType[], label: string) {
+  const others = (["dataset", "datasetVersion", "job", "run"] as const).filter((t) => !allowed.includes(t));
+  return z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((v) => !others.some((t) => v.startsWith(`${t}:`)), `must name a ${label}: its name, namespace:name or ${allowed.map((t) => `${t}:…`).join(" or ")} id`)
+      .optional(),
+  );
+}
+
+/** The value a datetime-local input shows for a parsed UTC bound (minutes, seconds when there are any). */
+export function toDateTimeLocal(iso: string): string {
+  const text = new Date(iso).toISOString();
+  return text.endsWith(":00.000Z") ? text.slice(0, 16) : text.slice(0, 19);
+}
+
 const timeParam = (end: boolean) =>
   z.preprocess(
     emptyToUndefined,
@@ -70,8 +94,8 @@ const cursorParam = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0
 
 /** The filters and page of GET /api/v1/audit/events (also the /audit page's search params). */
 export const AuditQuerySchema = z.object({
-  job: nodeIdParam(["job"], "job"),
-  dataset: nodeIdParam(["dataset", "datasetVersion"], "dataset"),
+  job: nodeFilterParam(["job"], "job"),
+  dataset: nodeFilterParam(["dataset", "datasetVersion"], "dataset"),
   run: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? nodeId.run(runIdOf(v.trim())) : emptyToUndefined(v)),
     z.string().max(200).optional(),

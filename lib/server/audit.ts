@@ -1,6 +1,7 @@
 import "server-only";
 import { MAX_SEQ, type Queryable } from "./store/types";
 import { AppError } from "./errors";
+import { chainHash, GENESIS_HASH, sha256Hex } from "./event-log";
 import type { AuditEvent, AuditPage, AuditQuery, TouchedNode } from "@/lib/schemas/audit";
 import type { NodeType } from "@/lib/lineage/types";
 
@@ -34,15 +35,55 @@ const EVENT_COLUMNS = ["seq", "kind", "eventType", "eventTime", "receivedAt", "p
 
 const TYPE_ORDER: Record<NodeType, number> = { job: 0, run: 1, dataset: 2, datasetVersion: 3 };
 
+async function nodeIdOfKey(db: Queryable, key: string): Promise<number | null> {
+  return (await db.get<{ id: number }>(`SELECT "id" FROM "Node" WHERE "key" = ?`, [key]))?.id ?? null;
+}
+
+/** How many same-named nodes an ambiguous name lists in its error. */
+const NAMESAKES_SHOWN = 5;
+
+/**
+ * The node a job or dataset filter names, as people type it: its id (`job:<namespace>:<name>`;
+ * datasets also take a version's id), its `<namespace>:<name>`, or its bare name. An id the store
+ * does not know is a node without events (null); a name that fits no node, or several in different
+ * namespaces, is a bad request that says so and lists the candidates. Both lookups are index
+ * probes: Node's unique key, and its (type, name) index.
+ */
+export async function resolveNodeFilter(db: Queryable, field: "job" | "dataset", text: string): Promise<number | null> {
+  const idTypes = field === "job" ? ["job"] : ["dataset", "datasetVersion"];
+  if (idTypes.some((type) => text.startsWith(`${type}:`))) return nodeIdOfKey(db, text);
+  const byNamespacedName = await nodeIdOfKey(db, `${field}:${text}`);
+  if (byNamespacedName !== null) return byNamespacedName;
+  const namesakes = await db.all<{ id: number; namespace: string }>(
+    `SELECT "id", "namespace" FROM "Node" WHERE "type" = ? AND "name" = ? ORDER BY "namespace" LIMIT ${NAMESAKES_SHOWN + 1}`,
+    [field, text],
+  );
+  if (namesakes.length === 1) return namesakes[0].id;
+  const message =
+    namesakes.length === 0
+      ? `no ${field} is named “${text}”: pick one of the suggestions, or give namespace:name`
+      : `“${text}” names a ${field} in several namespaces (${namesakes
+          .slice(0, NAMESAKES_SHOWN)
+          .map((n) => `${n.namespace}:${text}`)
+          .join(", ")}${namesakes.length > NAMESAKES_SHOWN ? ", …" : ""}): give namespace:name`;
+  throw new AppError("bad_request", `The ${field} filter does not name one ${field}.`, [{ path: field, message }]);
+}
+
 /** One page of the log, newest first, filtered. Keyset pagination on seq: stable while events arrive. */
 export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise<AuditPage> {
-  const nodeKeys = [query.job, query.dataset, query.run, query.node].filter((k): k is string => k !== undefined);
   const nodeIds: number[] = [];
-  for (const key of nodeKeys) {
-    const found = await db.get<{ id: number }>(`SELECT "id" FROM "Node" WHERE "key" = ?`, [key]);
+  const filters = [
+    query.job === undefined ? null : resolveNodeFilter(db, "job", query.job),
+    query.dataset === undefined ? null : resolveNodeFilter(db, "dataset", query.dataset),
+    query.run === undefined ? null : nodeIdOfKey(db, query.run),
+    query.node === undefined ? null : nodeIdOfKey(db, query.node),
+  ];
+  for (const filter of filters) {
+    if (filter === null) continue;
+    const found = await filter;
     // A node the store does not know has no events: an empty page, not an error.
-    if (!found) return { events: [], nextBefore: null, prevAfter: null };
-    nodeIds.push(found.id);
+    if (found === null) return { events: [], nextBefore: null, prevAfter: null };
+    nodeIds.push(found);
   }
 
   const isNewer = query.after !== undefined && query.before === undefined;
@@ -115,12 +156,14 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise
   };
 }
 
-/** One record of the log, with its canonical payload (the exact bytes the chain hashed). */
-export async function getAuditEvent(db: Queryable, seq: number): Promise<AuditEvent & { payload: unknown }> {
+async function readEventRow(db: Queryable, seq: number): Promise<EventRow & { payload: string }> {
   // Past the largest sequence number a store holds there is no such event either.
   const row = seq <= MAX_SEQ ? await db.get<EventRow & { payload: string }>(`SELECT ${EVENT_COLUMNS}, e."payload" FROM "Event" e WHERE e."seq" = ?`, [seq]) : undefined;
   if (!row) throw new AppError("not_found", `No event #${seq} in the log.`);
-  const { payload, ...rest } = row;
+  return row;
+}
+
+async function withParsedPayload(db: Queryable, { payload, ...rest }: EventRow & { payload: string }): Promise<AuditEvent & { payload: unknown }> {
   const [event] = await attachNodes(db, [rest]);
   let parsed: unknown = payload;
   try {
@@ -129,6 +172,43 @@ export async function getAuditEvent(db: Queryable, seq: number): Promise<AuditEv
     // A payload edited into invalid JSON is shown as the text it now is; verify reports it.
   }
   return { ...event, payload: parsed };
+}
+
+/** One record of the log, with its canonical payload (the exact bytes the chain hashed). */
+export async function getAuditEvent(db: Queryable, seq: number): Promise<AuditEvent & { payload: unknown }> {
+  return withParsedPayload(db, await readEventRow(db, seq));
+}
+
+/** One record with what its own bytes prove and where it sits in the chain (the /audit/events/<seq> page). */
+export interface AuditEventDetail {
+  event: AuditEvent & { payload: unknown };
+  checks: {
+    /** sha256 of the stored payload is the record's content hash. */
+    contentHashHolds: boolean;
+    /** sha256(previous hash + payload) is the record's chain hash. */
+    chainHashHolds: boolean;
+    /** The record's previous hash is the hash of the record before it (the genesis hash for the first). */
+    linkHolds: boolean;
+  };
+  /** The records before and after it in the log; null at either end. */
+  previousSeq: number | null;
+  nextSeq: number | null;
+}
+
+export async function getAuditEventDetail(db: Queryable, seq: number): Promise<AuditEventDetail> {
+  const row = await readEventRow(db, seq);
+  const previous = await db.get<{ seq: number; hash: string }>(`SELECT "seq", "hash" FROM "Event" WHERE "seq" < ? ORDER BY "seq" DESC LIMIT 1`, [seq]);
+  const next = await db.get<{ seq: number }>(`SELECT "seq" FROM "Event" WHERE "seq" > ? ORDER BY "seq" LIMIT 1`, [seq]);
+  return {
+    event: await withParsedPayload(db, row),
+    checks: {
+      contentHashHolds: sha256Hex(row.payload) === row.contentHash,
+      chainHashHolds: chainHash(row.prevHash, row.payload) === row.hash,
+      linkHolds: row.prevHash === (previous?.hash ?? GENESIS_HASH),
+    },
+    previousSeq: previous?.seq ?? null,
+    nextSeq: next?.seq ?? null,
+  };
 }
 
 async function attachNodes(db: Queryable, rows: EventRow[]): Promise<AuditEvent[]> {
@@ -172,14 +252,4 @@ export function withoutPayload<T extends AuditEvent & { payload: unknown }>(even
 /** Senders seen in the log, for the audit filter. */
 export async function listSenders(db: Queryable): Promise<string[]> {
   return (await db.all<{ sender: string }>(`SELECT DISTINCT "sender" FROM "Event" ORDER BY "sender" LIMIT 200`)).map((r) => r.sender);
-}
-
-/** Jobs and datasets to offer in the filter form (bounded: people can paste any node id). */
-export async function listFilterNodes(db: Queryable, limit = 300): Promise<{ jobs: TouchedNode[]; datasets: TouchedNode[] }> {
-  const rows = (type: string) =>
-    db.all<TouchedNode>(
-      `SELECT "key" AS "id", "type", "namespace", "name", NULL AS "version", NULL AS "kind" FROM "Node" WHERE "type" = ? ORDER BY "name", "namespace" LIMIT ?`,
-      [type, limit],
-    );
-  return { jobs: await rows("job"), datasets: await rows("dataset") };
 }

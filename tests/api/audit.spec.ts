@@ -52,6 +52,18 @@ test.describe("GET /api/v1/audit/events", () => {
     for (const e of byJob.body.events) expect(e).toMatchObject({ jobKey: DEMO_STORY.evaluateToxicityJob, eventType: "COMPLETE", sender: "demo" });
   });
 
+  test("takes a job or dataset by its bare name or namespace:name as well as by id", async ({ request }) => {
+    const seqsOf = async (query: Record<string, string | number>) => (await getJson<AuditPageAnswer>(request, events({ limit: 200, ...query }))).body.events.map((e) => e.seq);
+    const byId = await seqsOf({ dataset: DEMO_STORY.fineTunedModel });
+    expect(byId.length).toBeGreaterThan(0);
+    expect(await seqsOf({ dataset: "models/binding-affinity-ft" })).toEqual(byId);
+    expect(await seqsOf({ dataset: "mlflow://helix-bio:models/binding-affinity-ft" })).toEqual(byId);
+    expect(await seqsOf({ job: "evaluate-toxicity", type: "COMPLETE" })).toEqual(await seqsOf({ job: DEMO_STORY.evaluateToxicityJob, type: "COMPLETE" }));
+    const unknown = await getJson<{ error: { code: string; details: { path: string; message: string }[] } }>(request, events({ job: "no-such-job" }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([{ path: "job", message: expect.stringContaining("no job is named “no-such-job”") }]);
+  });
+
   test("filters by time range", async ({ request }) => {
     const { body } = await getJson<AuditPageAnswer & { events: { eventTime: string }[] }>(
       request,

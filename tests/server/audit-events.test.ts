@@ -3,7 +3,7 @@ import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery"
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { getAuditEvent, listAuditEvents } from "@/lib/server/audit";
 import { ingestEvents } from "@/lib/server/ingest";
-import { AuditQuerySchema, parseTimeBound } from "@/lib/schemas/audit";
+import { AuditQuerySchema, parseTimeBound, toDateTimeLocal } from "@/lib/schemas/audit";
 import { createTestDatabase } from "../support/db";
 
 let db: Sqlite;
@@ -107,6 +107,15 @@ describe("parseTimeBound", () => {
   });
   it("rejects text that is no time", async () => {
     expect(parseTimeBound("yesterday", false)).toBeNull();
+  });
+});
+
+describe("toDateTimeLocal", () => {
+  it("gives a bound back in the form the date-time input shows, minutes unless it has seconds", () => {
+    expect(toDateTimeLocal("2026-10-24T10:00:00.000Z")).toBe("2026-10-24T10:00");
+    expect(toDateTimeLocal("2026-10-24T10:00:30.000Z")).toBe("2026-10-24T10:00:30");
+    // What the input shows parses back to the same bound: a link's filters survive the form.
+    for (const bound of ["2026-10-24T10:00:00.000Z", "2026-10-24T10:00:30.000Z"]) expect(parseTimeBound(toDateTimeLocal(bound), false)).toBe(bound);
   });
 });
 
