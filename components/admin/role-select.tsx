@@ -2,7 +2,7 @@
 
 import { memo } from "react";
 import { ROLES, type Role } from "@/lib/schemas/auth";
-import { inputClasses } from "@/components/auth/field";
+import { Field, inputClasses } from "@/components/ui/field";
 
 const DESCRIPTIONS: Record<Role, string> = {
   viewer: "viewer — reads",
@@ -45,3 +45,12 @@ export const RoleSelect = memo(function RoleSelect({
     </select>
   );
 });
+
+/** A labelled role picker for a form that adds a person or a key; tests find it by its id. */
+export function RoleField({ id, value, onChange }: { id: string; value: Role; onChange: (role: Role) => void }) {
+  return (
+    <Field id={id} label="Role">
+      <RoleSelect id={id} value={value} onChange={onChange} testId={id} />
+    </Field>
+  );
+}

@@ -5,7 +5,8 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { safeRedirectPath } from "@/lib/safe-url";
 import { ApiError, sendJson } from "@/components/api-client";
-import { inputClasses } from "./field";
+import { inputClasses } from "@/components/ui/field";
+import { ErrorMessage } from "@/components/ui/error-message";
 
 /** Username and password; on success the server sets the session cookie and we go where we were going. */
 export function SignInForm({ next }: { next: string }) {
@@ -43,11 +44,7 @@ export function SignInForm({ next }: { next: string }) {
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className={inputClasses} />
       </div>
-      {error ? (
-        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger" data-testid="sign-in-error">
-          {error}
-        </p>
-      ) : null}
+      {error ? <ErrorMessage testId="sign-in-error">{error}</ErrorMessage> : null}
       <Button type="submit" variant="primary" className="w-full justify-center" disabled={isBusy}>
         {isBusy ? "Signing in…" : "Sign in"}
       </Button>

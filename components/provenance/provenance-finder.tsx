@@ -10,7 +10,8 @@ import { StaticGraph } from "@/components/export/static-graph";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { inputClasses } from "@/components/auth/field";
+import { Field, inputClasses } from "@/components/ui/field";
+import { ErrorMessage } from "@/components/ui/error-message";
 import { SignatureBadge } from "./signature-badge";
 import { layoutGraph } from "@/lib/lineage/layout";
 import { verifyManifest, type ManifestCheck } from "@/lib/lineage/manifest";
@@ -134,18 +135,17 @@ export function ProvenanceFinder({ initialDigest }: { initialDigest: string | nu
             <input type="file" className="sr-only" onChange={onFile} aria-label="Artefact file" data-testid="artefact-input" />
           </label>
           <form onSubmit={onSubmit} className="flex flex-col justify-center gap-2">
-            <label htmlFor="digest" className="text-xs font-medium text-ink">
-              Digest
-            </label>
-            <input
-              id="digest"
-              value={digestText}
-              onChange={(event) => setDigestText(event.target.value)}
-              placeholder="sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-              spellCheck={false}
-              className={`${inputClasses} font-mono text-xs`}
-              data-testid="digest-input"
-            />
+            <Field id="digest" label="Digest">
+              <input
+                id="digest"
+                value={digestText}
+                onChange={(event) => setDigestText(event.target.value)}
+                placeholder="sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                spellCheck={false}
+                className={`${inputClasses} font-mono text-xs`}
+                data-testid="digest-input"
+              />
+            </Field>
             <div>
               <Button type="submit" variant="primary" data-testid="digest-lookup">
                 Look up
@@ -180,9 +180,7 @@ function LookupResult({ lookup }: { lookup: Lookup }) {
       );
     case "error":
       return (
-        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger" data-testid="lookup-error">
-          {lookup.message}
-        </p>
+        <ErrorMessage testId="lookup-error">{lookup.message}</ErrorMessage>
       );
     case "done":
       if (lookup.answer.matches.length === 0) {

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { CreatedShare, ShareViewInput } from "@/lib/schemas/share";
 import { Button } from "@/components/ui/button";
 import { ApiError, sendJson } from "@/components/api-client";
-import { inputClasses } from "@/components/auth/field";
+import { inputClasses } from "@/components/ui/field";
 
 const EXPIRY_CHOICES: { label: string; hours: number | null }[] = [
   { label: "1 day", hours: 24 },

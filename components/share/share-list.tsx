@@ -1,38 +1,24 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import type { ShareSummary } from "@/lib/schemas/share";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { Button, buttonClasses } from "@/components/ui/button";
+import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { DoneBy, RecordTable, type RecordColumn } from "@/components/ui/record-table";
+import { RevokeButton } from "@/components/ui/revoke-button";
 import { formatDateTime } from "@/components/format";
 import { lineageHref } from "@/lib/lineage/url-state";
 import { sendJson } from "@/components/api-client";
+import { useServerWrite } from "@/components/use-server-write";
 
 const STATUS_TONE: Record<ShareSummary["status"], BadgeTone> = { active: "success", expired: "neutral", revoked: "danger" };
 
 /** The owner's list of share links, with revocation. */
 export function ShareList({ shares }: { shares: ShareSummary[] }) {
-  const router = useRouter();
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  async function revoke(share: ShareSummary) {
-    if (!window.confirm("Revoke this link? Whoever holds it will see nothing from now on. This cannot be undone.")) return;
-    setBusyId(share.id);
-    setError(null);
-    try {
-      await sendJson("DELETE", `/api/v1/shares/${encodeURIComponent(share.id)}`);
-      router.refresh();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Could not revoke the link.");
-    } finally {
-      setBusyId(null);
-    }
-  }
+  const { error, run } = useServerWrite();
 
   if (shares.length === 0) {
     return (
@@ -44,63 +30,68 @@ export function ShareList({ shares }: { shares: ShareSummary[] }) {
     );
   }
 
+  const columns: RecordColumn<ShareSummary>[] = [
+    {
+      header: "View",
+      className: "max-w-[18rem]",
+      cell: (share) => (
+        <>
+          <Link href={lineageHref(share.focusId)} className="break-all font-medium text-ink hover:text-accent" title="Open the live view of this node">
+            {share.focusId}
+          </Link>
+          <div className="text-xs text-ink-muted">
+            {share.viewKind} · {share.nodeCount} nodes
+          </div>
+        </>
+      ),
+    },
+    { header: "Note", className: "max-w-[16rem] whitespace-pre-wrap break-words text-ink-muted", cell: (share) => share.note ?? "—" },
+    {
+      header: "As of",
+      cell: (share) => (
+        <>
+          <span className="tabular-nums">#{share.head.seq}</span>
+          <div className="font-mono text-xs text-ink-faint" title={share.head.hash}>
+            {share.head.hash.slice(0, 10)}…
+          </div>
+        </>
+      ),
+    },
+    { header: "Created", className: "whitespace-nowrap text-ink-muted", cell: (share) => <DoneBy at={share.createdAt} by={share.createdBy} /> },
+    { header: "Expires", className: "whitespace-nowrap text-ink-muted", cell: (share) => (share.expiresAt ? formatDateTime(share.expiresAt) : "never") },
+    {
+      header: "Status",
+      className: "whitespace-nowrap",
+      cell: (share) => (
+        <>
+          <Badge tone={STATUS_TONE[share.status]}>{share.status}</Badge>
+          {share.revokedAt ? <div className="mt-0.5 text-xs text-ink-muted">by {share.revokedBy}</div> : null}
+        </>
+      ),
+    },
+    {
+      className: "text-right",
+      cell: (share) =>
+        share.status === "revoked" ? null : (
+          <RevokeButton
+            question="Revoke this link? Whoever holds it will see nothing from now on. This cannot be undone."
+            onRevoke={() => run(() => sendJson("DELETE", `/api/v1/shares/${encodeURIComponent(share.id)}`))}
+            testId="share-revoke"
+          />
+        ),
+    },
+  ];
+
   return (
     <Card className="overflow-x-auto">
-      {error ? (
-        <p role="alert" className="border-b border-line bg-danger-soft px-4 py-2 text-sm text-danger">
-          {error}
-        </p>
-      ) : null}
-      <table className="w-full text-left text-sm" data-testid="share-list">
-        <thead className="border-b border-line text-xs uppercase tracking-wide text-ink-faint">
-          <tr>
-            <th className="px-4 py-2 font-medium">View</th>
-            <th className="px-4 py-2 font-medium">Note</th>
-            <th className="px-4 py-2 font-medium">As of</th>
-            <th className="px-4 py-2 font-medium">Created</th>
-            <th className="px-4 py-2 font-medium">Expires</th>
-            <th className="px-4 py-2 font-medium">Status</th>
-            <th className="px-4 py-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {shares.map((share) => (
-            <tr key={share.id} data-testid="share-row" data-share-id={share.id} className="align-top">
-              <td className="max-w-[18rem] px-4 py-2.5">
-                <Link href={lineageHref(share.focusId)} className="break-all font-medium text-ink hover:text-accent" title="Open the live view of this node">
-                  {share.focusId}
-                </Link>
-                <div className="text-xs text-ink-muted">
-                  {share.viewKind} · {share.nodeCount} nodes
-                </div>
-              </td>
-              <td className="max-w-[16rem] whitespace-pre-wrap break-words px-4 py-2.5 text-ink-muted">{share.note ?? "—"}</td>
-              <td className="px-4 py-2.5">
-                <span className="tabular-nums">#{share.head.seq}</span>
-                <div className="font-mono text-xs text-ink-faint" title={share.head.hash}>
-                  {share.head.hash.slice(0, 10)}…
-                </div>
-              </td>
-              <td className="whitespace-nowrap px-4 py-2.5 text-ink-muted">
-                {formatDateTime(share.createdAt)}
-                <div className="text-xs">by {share.createdBy}</div>
-              </td>
-              <td className="whitespace-nowrap px-4 py-2.5 text-ink-muted">{share.expiresAt ? formatDateTime(share.expiresAt) : "never"}</td>
-              <td className="whitespace-nowrap px-4 py-2.5">
-                <Badge tone={STATUS_TONE[share.status]}>{share.status}</Badge>
-                {share.revokedAt ? <div className="mt-0.5 text-xs text-ink-muted">by {share.revokedBy}</div> : null}
-              </td>
-              <td className="px-4 py-2.5 text-right">
-                {share.status !== "revoked" ? (
-                  <Button size="sm" variant="secondary" onClick={() => revoke(share)} disabled={busyId === share.id} data-testid="share-revoke">
-                    {busyId === share.id ? "Revoking…" : "Revoke"}
-                  </Button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {error ? <ErrorMessage className="rounded-none border-b border-line px-4">{error}</ErrorMessage> : null}
+      <RecordTable
+        rows={shares}
+        columns={columns}
+        rowKey={(share) => share.id}
+        rowProps={(share) => ({ "data-testid": "share-row", "data-share-id": share.id, className: "align-top" })}
+        testId="share-list"
+      />
     </Card>
   );
 }

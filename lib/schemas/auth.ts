@@ -40,6 +40,31 @@ export const UserCreateSchema = z.object({
 
 export const RoleChangeSchema = z.object({ role: RoleSchema });
 
+/**
+ * A stored role as the API answers it: viewer, editor or admin (a string, so that a hand-edited
+ * row still lists; `toRole` reads it as the least privilege).
+ */
+const StoredRoleSchema = z.string();
+
+/** A person as GET /api/v1/users lists them (never the password hash). */
+export const UserSummarySchema = z.object({ id: z.number().int(), username: z.string(), role: StoredRoleSchema });
+export type UserSummary = z.infer<typeof UserSummarySchema>;
+
+/** An API key as GET /api/v1/keys lists it: never the secret, which only its creation answers. */
+export const ApiKeySummarySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** The key's first characters, to tell keys apart. */
+  prefix: z.string(),
+  role: StoredRoleSchema,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+});
+export type ApiKeySummary = z.infer<typeof ApiKeySummarySchema>;
+
 /** Who the browser is signed in as, for the header and the admin pages. */
 export interface SessionInfo {
   /** Protected mode: writes need credentials. */

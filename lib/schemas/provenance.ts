@@ -51,5 +51,22 @@ export const SignerCreateSchema = z.object({
   namespaces: z.array(z.string().min(1)).max(1000).optional(),
 });
 
+/**
+ * A producer key as the API answers it (GET /api/v1/signers, POST answers) and the producer keys
+ * page lists it. Revoked keys stay, with who revoked them and when.
+ */
+export const SignerSchema = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  publicKey: z.string(),
+  /** Namespaces it may sign for; empty: any. */
+  namespaces: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+});
+export type Signer = z.infer<typeof SignerSchema>;
+
 /** POST /api/v1/signers/<keyId>/revoke */
 export const SignerKeyParamSchema = z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/, { error: "must be a key id (16 hex digits)" }) });

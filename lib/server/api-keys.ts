@@ -2,7 +2,7 @@ import "server-only";
 import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { hashToken, newToken } from "./auth-crypto";
-import type { Role } from "@/lib/schemas/auth";
+import type { ApiKeySummary, Role } from "@/lib/schemas/auth";
 
 /**
  * API keys for machines (`Authorization: Bearer <key>`): named, created and revoked by an admin.
@@ -17,19 +17,6 @@ export const KEY_NAME_PATTERN = /^[A-Za-z0-9][\w.@-]{0,63}$/;
 /** lastUsedAt is refreshed at most this often, so a busy ingest client does not write on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export interface ApiKeySummary {
-  id: number;
-  name: string;
-  /** The key's first characters, to tell keys apart. */
-  prefix: string;
-  /** viewer | editor | admin (lib/schemas/auth.ts ROLES) */
-  role: string;
-  createdAt: string;
-  createdBy: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
 
 const COLUMNS = `"id", "name", "prefix", "role", "createdAt", "createdBy", "lastUsedAt", "revokedAt", "revokedBy"`;
 

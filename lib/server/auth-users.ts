@@ -2,7 +2,7 @@ import "server-only";
 import type { Queryable, Store } from "./store/types";
 import { AppError } from "./errors";
 import { hashPassword, verifyPassword } from "./auth-crypto";
-import type { Role } from "@/lib/schemas/auth";
+import type { Role, UserSummary } from "@/lib/schemas/auth";
 
 /**
  * People who sign in, each with a role (lib/schemas/auth.ts ROLES): viewer, editor or admin. An
@@ -13,18 +13,13 @@ import type { Role } from "@/lib/schemas/auth";
 export const USERNAME_PATTERN = /^[\w.@-]{1,64}$/;
 export const MIN_PASSWORD_LENGTH = 10;
 
-export interface UserRecord {
-  id: number;
-  username: string;
-  role: string;
-}
 
 export async function countUsers(store: Queryable): Promise<number> {
   return (await store.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "User"`))?.n ?? 0;
 }
 
-export async function findUserById(store: Queryable, id: number): Promise<UserRecord | null> {
-  return (await store.get<UserRecord>(`SELECT "id", "username", "role" FROM "User" WHERE "id" = ?`, [id])) ?? null;
+export async function findUserById(store: Queryable, id: number): Promise<UserSummary | null> {
+  return (await store.get<UserSummary>(`SELECT "id", "username", "role" FROM "User" WHERE "id" = ?`, [id])) ?? null;
 }
 
 function checkUsername(username: string): void {
@@ -53,7 +48,7 @@ export async function upsertUser(
   username: string,
   password: string,
   role: Role = "admin",
-): Promise<{ user: UserRecord; created: boolean }> {
+): Promise<{ user: UserSummary; created: boolean }> {
   checkUsername(username);
   checkNewPassword(password);
   const passwordHash = await hashPassword(password);
@@ -75,8 +70,8 @@ export async function upsertUser(
 }
 
 /** The user whose password this is, or null; as slow for an unknown username as for a wrong password. */
-export async function checkCredentials(store: Queryable, username: string, password: string): Promise<UserRecord | null> {
-  const row = await store.get<UserRecord & { passwordHash: string }>(
+export async function checkCredentials(store: Queryable, username: string, password: string): Promise<UserSummary | null> {
+  const row = await store.get<UserSummary & { passwordHash: string }>(
     `SELECT "id", "username", "role", "passwordHash" FROM "User" WHERE "username" = ?`,
     [username],
   );
@@ -109,15 +104,15 @@ export function ensureBootstrapAdmin(store: Store, username: string, password: s
 }
 
 /** Everyone who signs in, by name. */
-export function listUsers(store: Queryable): Promise<UserRecord[]> {
-  return store.all<UserRecord>(`SELECT "id", "username", "role" FROM "User" ORDER BY "username"`);
+export function listUsers(store: Queryable): Promise<UserSummary[]> {
+  return store.all<UserSummary>(`SELECT "id", "username", "role" FROM "User" ORDER BY "username"`);
 }
 
 /**
  * A new person, added by an admin. Refused (409) when the name is taken, also when two servers add
  * it at once: giving an existing person a new password is `npm run create-admin`, never this.
  */
-export async function createUser(store: Queryable, username: string, password: string, role: Role): Promise<UserRecord> {
+export async function createUser(store: Queryable, username: string, password: string, role: Role): Promise<UserSummary> {
   checkUsername(username);
   checkNewPassword(password);
   const passwordHash = await hashPassword(password);
@@ -137,7 +132,7 @@ export async function createUser(store: Queryable, username: string, password: s
  * Sets a person's role. Refused when it would leave nobody able to manage people (demoting the last
  * admin). Open sessions keep working with the new role: roles are read on every request.
  */
-export async function setUserRole(store: Store, id: number, role: Role): Promise<UserRecord> {
+export async function setUserRole(store: Store, id: number, role: Role): Promise<UserSummary> {
   return store.transaction(async (tx) => {
     const user = await findUserById(tx, id);
     if (!user) throw new AppError("not_found", `There is no person with id ${id}.`);

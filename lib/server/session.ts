@@ -1,7 +1,8 @@
 import "server-only";
 import type { Queryable } from "./store/types";
 import { hashToken, newToken } from "./auth-crypto";
-import { findUserById, type UserRecord } from "./auth-users";
+import { findUserById } from "./auth-users";
+import type { UserSummary } from "@/lib/schemas/auth";
 
 /**
  * Server-side sessions behind an HttpOnly cookie. The cookie holds 256 random bits; the Session
@@ -12,7 +13,7 @@ import { findUserById, type UserRecord } from "./auth-users";
 export const SESSION_COOKIE = "threadline_session";
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-export interface SessionUser extends UserRecord {
+export interface SessionUser extends UserSummary {
   tokenHash: string;
   expiresAt: string;
 }

@@ -4,6 +4,7 @@ import { AppError } from "./errors";
 import { keyIdOf } from "./signing";
 import type { Queryable } from "./store/types";
 import { getAuthMode, requireAdmin, requireWriter, type Principal } from "./auth";
+import type { Signer } from "@/lib/schemas/provenance";
 import { signatureStatusOf, type RegisteredSigner, type SignatureClaim, type SignatureInfo } from "@/lib/lineage/provenance";
 
 export type { SignatureInfo };
@@ -21,31 +22,12 @@ export type { SignatureInfo };
  * Ed25519 check itself is a pure function of (key, digest, signature), so its answers are memoised.
  */
 
-export interface SignerView {
-  keyId: string;
-  name: string;
-  publicKey: string;
-  namespaces: string[];
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
-
-interface SignerRow {
-  keyId: string;
-  name: string;
-  publicKey: string;
-  namespaces: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
+/** A Signer row as stored: its namespaces are a JSON text column. */
+type SignerRow = Omit<Signer, "namespaces"> & { namespaces: string };
 
 const SIGNER_COLUMNS = `"keyId", "name", "publicKey", "namespaces", "createdAt", "createdBy", "revokedAt", "revokedBy"`;
 
-function toView(row: SignerRow): SignerView {
+function toView(row: SignerRow): Signer {
   let namespaces: string[] = [];
   try {
     const parsed: unknown = JSON.parse(row.namespaces);
@@ -82,7 +64,7 @@ export interface SignerInput {
  * Registers a producer key. Registering the same key again answers the existing entry (a retry
  * never duplicates; `created` is false); a revoked key stays revoked (409).
  */
-export async function registerSigner(store: Queryable, input: SignerInput, principal: Principal, now = new Date().toISOString()): Promise<{ signer: SignerView; created: boolean }> {
+export async function registerSigner(store: Queryable, input: SignerInput, principal: Principal, now = new Date().toISOString()): Promise<{ signer: Signer; created: boolean }> {
   const key = parseSignerKey(input.publicKey);
   const keyId = keyIdOf(key);
   const publicKey = key.export({ type: "spki", format: "pem" }).toString();
@@ -100,18 +82,18 @@ export async function registerSigner(store: Queryable, input: SignerInput, princ
   return { signer, created: inserted.changes > 0 };
 }
 
-export async function getSigner(store: Queryable, keyId: string): Promise<SignerView | null> {
+export async function getSigner(store: Queryable, keyId: string): Promise<Signer | null> {
   const row = await store.get<SignerRow>(`SELECT ${SIGNER_COLUMNS} FROM "Signer" WHERE "keyId" = ?`, [keyId]);
   return row ? toView(row) : null;
 }
 
-export async function listSigners(store: Queryable): Promise<SignerView[]> {
+export async function listSigners(store: Queryable): Promise<Signer[]> {
   const rows = await store.all<SignerRow>(`SELECT ${SIGNER_COLUMNS} FROM "Signer" ORDER BY "createdAt", "keyId"`);
   return rows.map(toView);
 }
 
 /** Revokes a key (recorded, never deleted); revoking it again answers the first revocation. */
-export async function revokeSigner(store: Queryable, keyId: string, principal: Principal, now = new Date().toISOString()): Promise<SignerView> {
+export async function revokeSigner(store: Queryable, keyId: string, principal: Principal, now = new Date().toISOString()): Promise<Signer> {
   await store.run(`UPDATE "Signer" SET "revokedAt" = ?, "revokedBy" = ? WHERE "keyId" = ? AND "revokedAt" IS NULL`, [now, principal.sender, keyId]);
   const signer = await getSigner(store, keyId);
   if (!signer) throw new AppError("not_found", `No signer with key id ${keyId}.`);

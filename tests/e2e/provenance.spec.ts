@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect as baseExpect, test } from "@playwright/test";
@@ -105,5 +106,44 @@ test.describe("provenance", () => {
     await expect(row).toHaveCount(1);
     await expect(row).toContainText("active");
     await page.screenshot({ path: info.outputPath("producer-keys.png"), fullPage: true });
+  });
+
+  test("a producer key registered on the page is listed with its key id, revoked after a confirmation, and a bad key is refused in the API's words", async ({ page }, info) => {
+    const name = `e2e signer ${Date.now()}`;
+    const publicKey = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
+    await page.goto("/admin/signers");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel(/^Namespaces it may sign for/).fill("s3://e2e-a, s3://e2e-b");
+    await page.getByLabel("Public key (SPKI PEM)").fill(publicKey);
+    await page.getByRole("button", { name: "Register key" }).click();
+    const registered = page.getByTestId("signer-registered");
+    await expect(registered).toContainText(name);
+    const keyId = (await registered.locator("code").textContent())?.match(/"([0-9a-f]{16})"/)?.[1];
+    expect(keyId).toBeDefined();
+    const row = page.locator(`[data-testid="signer-row"][data-key-id="${keyId}"]`);
+    await expect(row).toContainText("s3://e2e-a, s3://e2e-b");
+    await expect(row).toContainText("active");
+    // The form is cleared for the next key.
+    await expect(page.getByLabel("Name", { exact: true })).toHaveValue("");
+
+    // Revoking asks first; dismissing leaves the key active.
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await expect(row).toContainText("active");
+    page.once("dialog", (dialog) => {
+      expect(dialog.message()).toContain(keyId!);
+      void dialog.accept();
+    });
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await expect(row).toContainText("revoked");
+    await expect(row.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+
+    // Not a key: the API's reason is shown, and what was typed stays.
+    await page.getByLabel("Name", { exact: true }).fill("not a key");
+    await page.getByLabel("Public key (SPKI PEM)").fill("-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----");
+    await page.getByRole("button", { name: "Register key" }).click();
+    await expect(page.locator("p[role=alert]")).toContainText("publicKey");
+    await expect(page.getByLabel("Name", { exact: true })).toHaveValue("not a key");
+    await page.screenshot({ path: info.outputPath("producer-keys-revoked.png"), fullPage: true });
   });
 });
