@@ -211,6 +211,12 @@ const ConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Verification (lib/server/verification.ts) checks the records appended since the last check, and
+   * the whole chain and a replay of the projection once the last full pass is this many minutes old
+   * (one server of all those on the database runs it; the others read its result).
+   */
+  THREADLINE_FULL_VERIFY_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
   /** Warn when at least this share (0..1) of the data behind a model is synthetic. */
   THREADLINE_SYNTHETIC_SHARE_WARN: z.coerce.number().min(0).max(1).default(DEFAULT_SYNTHETIC_THRESHOLDS.share),
   /** Warn when model output was fed back into training at least this many times upstream of a model. */

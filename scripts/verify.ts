@@ -1,28 +1,29 @@
 /**
- * npm run verify [-- --json] — recomputes the hash chain and checks that the projection equals a
- * replay of the log. Exits 1 and names the first broken record when either fails.
+ * npm run verify [-- --full] [-- --json] — checks the hash chain and that the projection equals a
+ * replay of the log, sharing the result with the servers on the same database: records appended
+ * since the last check are checked from its head on, and the whole log when no full pass is recent
+ * (on SQLite, whenever this process cannot tell that nothing else wrote). `--full` checks the whole
+ * log and replays the projection now. Exits 1 and names the first broken record when either fails.
  */
 import { closeDatabase, getStore } from "@/lib/server/db";
-import { verifyChain } from "@/lib/server/event-log";
-import { verifyProjection } from "@/lib/server/rebuild";
+import { verifyStore } from "@/lib/server/verification";
 
-const store = getStore();
-const chain = await verifyChain(store);
-const projection = await verifyProjection(store);
-const ok = chain.ok && projection.ok;
+const { signedHead: _signedHead, ...result } = await verifyStore(getStore(), { full: process.argv.includes("--full"), signer: null });
 if (process.argv.includes("--json")) {
-  console.log(JSON.stringify({ ok, chain, projection }));
+  console.log(JSON.stringify(result));
 } else {
+  const { chain, projection, head } = result;
   console.log(
     chain.ok
-      ? `Hash chain intact: ${chain.checked} events, head #${chain.head?.seq ?? 0} ${chain.head?.hash ?? "(empty log)"}`
+      ? `Hash chain intact: ${chain.checked} events, head #${head?.seq ?? 0} ${head?.hash ?? "(empty log)"}`
       : `Hash chain BROKEN at event #${chain.firstBroken?.seq}: ${chain.firstBroken?.reason}`,
   );
   console.log(
-    projection.ok
+    projection?.ok
       ? "Projection matches a replay of the log."
-      : `Projection differs from the log: ${projection.firstDifference?.table} ${projection.firstDifference?.key} (${projection.firstDifference?.reason})`,
+      : `Projection differs from the log: ${projection?.firstDifference?.table} ${projection?.firstDifference?.key} (${projection?.firstDifference?.reason})`,
   );
+  if (result.fullCheck) console.log(`Last full pass: ${result.fullCheck.at} by ${result.fullCheck.by}; this check by ${result.verifiedBy}.`);
 }
 await closeDatabase();
-process.exit(ok ? 0 : 1);
+process.exit(result.ok ? 0 : 1);

@@ -208,5 +208,12 @@ export interface AuditVerification {
     firstDifference?: { table: string; key: string; reason: string; seq: number | null };
   } | null;
   verifiedAt: string;
+  /** The server (host:pid) that made this check: one server checks for every server on the database. */
+  verifiedBy: string;
+  /**
+   * The last full pass (the whole chain, and the replay of the projection) this answer rests on:
+   * when it started and which server ran it. Records appended since were checked link by link.
+   */
+  fullCheck: { at: string; by: string } | null;
   signedHead: SignedStatement<HeadStatement> | null;
 }

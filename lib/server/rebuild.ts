@@ -1,4 +1,5 @@
 import "server-only";
+import { forgetVerification } from "./verification";
 import { finish, type AsyncSteps } from "./steps";
 import { ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
 import type { Dialect, Queryable, Snapshot, Store, Streaming } from "./store/types";
@@ -25,7 +26,10 @@ export function replayLog(store: Store): Promise<{ events: number }> {
   return store.transaction(async (tx) => {
     // The log's lock: no append may slip in between the emptying and the end of the replay.
     if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
-    return finish(replayLogSteps(tx, tx));
+    const replayed = await finish(replayLogSteps(tx, tx));
+    // The projection was rewritten: what was verified of the old one no longer says anything.
+    await forgetVerification(tx);
+    return replayed;
   });
 }
 

@@ -113,6 +113,18 @@ test.describe("verification and signing", () => {
     expect((await getJson(request, "/api/v1/audit/verify?projection=perhaps")).status).toBe(400);
   });
 
+  test("the verification says which server checked and which full pass it rests on; a full pass on demand is for admins", async ({ request }) => {
+    const { body } = await getJson<{ verifiedBy: string; fullCheck: { at: string; by: string } | null; verifiedAt: string }>(request, "/api/v1/audit/verify");
+    expect(body.verifiedBy).toMatch(/^.+:\d+$/);
+    expect(body.fullCheck).toEqual({ at: expect.any(String), by: expect.stringMatching(/^.+:\d+$/) });
+    expect(Date.parse(body.fullCheck!.at)).toBeLessThanOrEqual(Date.parse(body.verifiedAt));
+    // Nothing written since: the same answer, no new check.
+    expect((await getJson<{ verifiedAt: string }>(request, "/api/v1/audit/verify")).body.verifiedAt).toBe(body.verifiedAt);
+    const anonymous = await request.post("/api/v1/audit/verify");
+    expect(anonymous.status()).toBe(401);
+    expect((await anonymous.json()).error.code).toBe("unauthorized");
+  });
+
   test("GET /api/v1/audit/head is signed by the key GET /api/v1/audit/public-key publishes", async ({ request }) => {
     const { createPublicKey, verify } = await import("node:crypto");
     const head = await getJson<{ statement: Record<string, unknown> & { keyId: string; head: { seq: number } }; signature: string }>(request, "/api/v1/audit/head");

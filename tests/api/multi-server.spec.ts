@@ -13,7 +13,8 @@ import { makeRunEvent } from "./support/api";
  * behave as one store. Eight clients post 250 events each, one at a time, spread over the servers;
  * one event in ten is sent again to another server at the same moment (a client retrying through
  * a load balancer). Every acknowledged event must be stored exactly once, in one unbroken chain,
- * and every server must answer the same counts. Then a server is killed (SIGKILL) in the middle of
+ * and every server must answer the same counts and the same verification, made by one full pass
+ * for all three (later appends are checked from the verified head on). Then a server is killed (SIGKILL) in the middle of
  * the load: nothing it acknowledged may be lost. Runs when THREADLINE_TEST_POSTGRES_URL names a
  * server.
  */
@@ -157,6 +158,32 @@ async function getJson<T>(url: string): Promise<T> {
   }
 }
 
+interface Verification {
+  ok: boolean;
+  checked: number;
+  head: { seq: number };
+  fullCheck: { at: string; by: string } | null;
+  signedHead?: unknown;
+}
+
+/** A server's GET /api/v1/audit/verify, without the signed head (each server signs at its own time). */
+async function verificationOf(server: Server): Promise<Verification> {
+  const { signedHead: _signedHead, ...verification } = await getJson<Verification>(`${server.baseURL}/api/v1/audit/verify`);
+  return verification;
+}
+
+/** The full passes made so far, as the shared Verification row counts them. */
+async function fullPasses(): Promise<number> {
+  const client = new pg.Client(postgresClientConfig(database.connection));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ fullPasses: number }>(`SELECT "fullPasses" FROM "Verification" WHERE scope = 'store'`);
+    return rows[0]?.fullPasses ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 const statsOf = (server: Server) => getJson<Record<string, number>>(`${server.baseURL}/api/v1/stats`);
 
 test("three servers, 8 clients × 250 POSTs, 10 % retried on another server: each event stored once, one chain, equal stats", async () => {
@@ -174,11 +201,21 @@ test("three servers, 8 clients × 250 POSTs, 10 % retried on another server: eac
   expect(stored.size).toBe(sent);
   expectEachStoredOnce(acks, stored);
 
-  // One chain, verified by any server; the same counts from every server.
-  for (const server of servers) {
-    const verification = await getJson<{ ok: boolean; checked: number; head: { seq: number } }>(`${server.baseURL}/api/v1/audit/verify`);
-    expect(verification).toMatchObject({ ok: true, checked: verification.head.seq });
+  // One chain, verified once for every server: all three asked at once answer one result, from one full pass.
+  const verifications = await Promise.all(servers.map(verificationOf));
+  expect(verifications[0]).toMatchObject({ ok: true, checked: verifications[0].head.seq, projection: { ok: true } });
+  for (const other of verifications.slice(1)) expect(other).toEqual(verifications[0]);
+  expect(await fullPasses()).toBe(1);
+  // More appends, through every server: the next checks follow them from the verified head, no second full pass.
+  for (const [i, server] of servers.entries()) {
+    expect((await post(server.baseURL, makeRunEvent(ns, { job: "late", runId: randomUUID(), outputs: [`late-${i}`] })))?.status).toBe(201);
   }
+  const later = await Promise.all(servers.map(verificationOf));
+  expect(later[0]).toMatchObject({ ok: true, head: { seq: verifications[0].head.seq + servers.length }, fullCheck: verifications[0].fullCheck });
+  for (const other of later.slice(1)) expect(other).toEqual(later[0]);
+  expect(await fullPasses()).toBe(1);
+
+  // The same counts from every server.
   const stats = await Promise.all(servers.map(statsOf));
   expect(stats[0].events).toBeGreaterThanOrEqual(sent);
   for (const other of stats.slice(1)) expect(other).toEqual(stats[0]);

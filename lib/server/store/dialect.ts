@@ -15,8 +15,8 @@ export const sqliteDialect: Dialect = {
   jsonValues: () => `(SELECT "value" FROM json_each(?))`,
   lockLog: null,
   joinInOrder: "CROSS JOIN",
-  // data_version moves on other connections' commits (this connection's own appends move the head).
-  commitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
+  // data_version moves on other connections' commits, never on this connection's own.
+  foreignCommitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -34,8 +34,9 @@ export const postgresDialect: Dialect = {
   // Held until the transaction ends; every server's appends queue on it, so the chain never forks.
   lockLog: `SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})`,
   joinInOrder: "JOIN",
-  // The write-ahead log's position moves with every commit to the cluster.
-  commitStamp: "SELECT pg_current_wal_lsn()::text AS stamp",
+  // Every server is another connection: nothing tells an edit behind Threadline's back from another
+  // server's write (the periodic full pass stands in; see lib/server/verification.ts).
+  foreignCommitStamp: null,
 };
 
 /**

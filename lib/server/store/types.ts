@@ -109,8 +109,9 @@ export interface Dialect {
   readonly joinInOrder: string;
   /**
    * A statement whose one value, `stamp`, moves when anything but this store's own connection
-   * commits to the database (PostgreSQL: whenever anything commits, this server included), so the
-   * verification cache notices writes behind Threadline's back.
+   * commits to the database, so verification notices an edit behind Threadline's back although the
+   * log head did not move (SQLite's data_version); null where no such stamp exists (PostgreSQL,
+   * where every other server is another connection).
    */
-  readonly commitStamp: string;
+  readonly foreignCommitStamp: string | null;
 }

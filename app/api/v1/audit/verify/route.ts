@@ -1,4 +1,4 @@
-import { requireReader } from "@/lib/server/auth";
+import { requireAdmin, requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
 import { verifyStoreInSlices } from "@/lib/server/verification";
@@ -6,7 +6,7 @@ import { queryOf, VerifyQuerySchema } from "@/lib/schemas/query";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/audit/verify — recomputes the hash chain and checks the projection against a replay of the log
+// GET /api/v1/audit/verify — the hash chain and the projection checked: the records appended since the last check, or a full pass when one is due
 export async function GET(request: Request) {
   try {
     await requireReader(request, getStore());
@@ -15,6 +15,17 @@ export async function GET(request: Request) {
     return Response.json(await verifyStoreInSlices(getStore(), { projection, maxAgeMs: maxAge * 1000 }), {
       headers: { "Cache-Control": "no-store" },
     });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
+
+// POST /api/v1/audit/verify — a full pass now (the whole chain, and a replay of the projection); admins only, it costs minutes of CPU on a large store
+export async function POST(request: Request) {
+  try {
+    const { projection } = VerifyQuerySchema.parse(queryOf(request));
+    await requireAdmin(request, getStore());
+    return Response.json(await verifyStoreInSlices(getStore(), { projection, full: true }), { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }
