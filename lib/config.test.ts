@@ -32,6 +32,14 @@ describe("parseConfig", () => {
     expect(parse).toThrow(/THREADLINE_AUTH: /);
   });
 
+  it("groups one-event writes for a millisecond by default, takes 0 to turn waiting off, and refuses a window over 100 ms", () => {
+    expect(parseConfig({})).toMatchObject({ THREADLINE_GROUP_COMMIT_MS: 1, THREADLINE_GROUP_COMMIT_MAX_EVENTS: 500, THREADLINE_GROUP_COMMIT_MAX_BYTES: 8 * 1024 * 1024 });
+    expect(parseConfig({ THREADLINE_GROUP_COMMIT_MS: "0" }).THREADLINE_GROUP_COMMIT_MS).toBe(0);
+    expect(parseConfig({ THREADLINE_GROUP_COMMIT_MS: "2.5" }).THREADLINE_GROUP_COMMIT_MS).toBe(2.5);
+    expect(() => parseConfig({ THREADLINE_GROUP_COMMIT_MS: "250" })).toThrow(/THREADLINE_GROUP_COMMIT_MS: .*100/);
+    expect(() => parseConfig({ THREADLINE_GROUP_COMMIT_MAX_EVENTS: "0" })).toThrow(/THREADLINE_GROUP_COMMIT_MAX_EVENTS: /);
+  });
+
   it("reads the signing key once into a key object, and names the variable when it is not an Ed25519 key", () => {
     expect(parseConfig({ THREADLINE_SIGNING_KEY: ed25519Base64() }).THREADLINE_SIGNING_KEY?.asymmetricKeyType).toBe("ed25519");
     expect(() => parseConfig({ THREADLINE_SIGNING_KEY: "not-a-key" })).toThrow(/THREADLINE_SIGNING_KEY: .*PKCS#8/);

@@ -151,6 +151,15 @@ const ConfigSchema = z.object({
   THREADLINE_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(2_000),
   THREADLINE_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(5_000),
   /**
+   * Group commit of one-event writes (lib/server/group-commit.ts): how long the first event of a
+   * group waits for concurrent ones to share its transaction, in milliseconds (0: no waiting; events
+   * that arrive while a group commits still share the next one), and the most events and request
+   * bytes one group holds.
+   */
+  THREADLINE_GROUP_COMMIT_MS: z.coerce.number().min(0).max(100).default(1),
+  THREADLINE_GROUP_COMMIT_MAX_EVENTS: z.coerce.number().int().positive().default(500),
+  THREADLINE_GROUP_COMMIT_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /**
    * Access control (lib/server/auth.ts): `on` requires credentials for every write, `off` forces
    * local demo mode; unset means on as soon as a key, an admin password or an admin exists.
    */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "./errors";
 import type { Principal } from "./auth";
 import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
-import { ingestEvents } from "./ingest";
+import { ingestEvent } from "./ingest-event";
 import { describeNodes } from "./lineage";
 import type { Queryable, Store } from "./store/types";
 import { describeInheritance, summariseImpact, type Flag } from "@/lib/lineage/flags";
@@ -13,9 +13,10 @@ import { THREADLINE_SCHEMA_URLS } from "@/lib/schemas/threadline-facets";
 
 /**
  * Flags as a service: adding and removing one appends a DatasetEvent with a threadline_flag facet
- * through `ingestEvents` (the one door), sent by the authenticated writer — so every flag and every
- * removal is in the hash-chained log and the Flag table is its projection. Reads answer what is
- * flagged where, what a node inherits from upstream and what one flag touched.
+ * through `ingestEvent` (the one door, grouped with concurrent writes), sent by the authenticated
+ * writer — so every flag and every removal is in the hash-chained log and the Flag table is its
+ * projection. Reads answer what is flagged where, what a node inherits from upstream and what one
+ * flag touched.
  */
 
 export const FLAG_PRODUCER = "https://threadline.dev/flags";
@@ -61,7 +62,7 @@ function flagEvent(v: VersionRow, flag: Record<string, unknown>) {
 }
 
 async function append(store: Store, event: unknown, sender: string): Promise<number> {
-  const [outcome] = await ingestEvents(store, [event], { sender });
+  const outcome = await ingestEvent(store, event, { sender });
   if (outcome.status === "rejected" || outcome.seq === undefined) {
     throw new AppError("bad_request", "The flag could not be recorded.", outcome.errors ?? []);
   }

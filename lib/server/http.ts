@@ -85,6 +85,11 @@ function tooLarge(maxBytes: number): AppError {
  * limit before or after gzip (413: a gzip bomb stops at the limit), and text that is not JSON (400).
  */
 export async function readJsonBody(request: Request, options: { maxBytes?: number } = {}): Promise<unknown> {
+  return (await readSizedJsonBody(request, options)).value;
+}
+
+/** readJsonBody's value with the body's size in bytes (after gzip), for writes bounded by bytes. */
+export async function readSizedJsonBody(request: Request, options: { maxBytes?: number } = {}): Promise<{ value: unknown; bytes: number }> {
   const config = getConfig();
   const max = options.maxBytes ?? config.THREADLINE_MAX_BODY_BYTES;
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
@@ -119,7 +124,7 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
     throw new AppError("invalid_json", "The body is not valid UTF-8.", [{ path: "body", message: "invalid UTF-8" }]);
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), bytes: body.byteLength };
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : "unreadable";
     throw new AppError("invalid_json", "The body is not valid JSON.", [{ path: "body", message: reason }]);

@@ -27,8 +27,11 @@ export interface IngestOutcome {
 }
 
 export interface IngestOptions {
-  /** Who sent the events: an API key's name, "cli", "demo", "anonymous". */
-  sender: string;
+  /**
+   * Who sent the events: an API key's name, "cli", "demo", "anonymous"; or one sender per input,
+   * when one transaction carries the events of several requests (a group commit).
+   */
+  sender: string | readonly string[];
   /** Override for tests and replays; defaults to now. */
   receivedAt?: string;
   /** How big one event may be; defaults to the configured THREADLINE_MAX_EVENT_* limits. */
@@ -45,6 +48,10 @@ interface Prepared {
 }
 
 export async function ingestEvents(store: Store, inputs: readonly unknown[], options: IngestOptions): Promise<IngestOutcome[]> {
+  if (typeof options.sender !== "string" && options.sender.length !== inputs.length) {
+    throw new Error(`ingestEvents was given ${options.sender.length} senders for ${inputs.length} events.`);
+  }
+  const senderOf = (index: number): string => (typeof options.sender === "string" ? options.sender : options.sender[index]!);
   const outcomes: IngestOutcome[] = new Array(inputs.length);
   const valid: Prepared[] = [];
   const limits = options.limits ?? getEventLimits();
@@ -81,7 +88,7 @@ export async function ingestEvents(store: Store, inputs: readonly unknown[], opt
         outcomes[p.index] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
         continue;
       }
-      head = await storeOne(tx, p, receivedAt, options.sender, head, cache);
+      head = await storeOne(tx, p, receivedAt, senderOf(p.index), head, cache);
       outcomes[p.index] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
   });

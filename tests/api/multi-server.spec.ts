@@ -7,6 +7,7 @@ import { postgresClientConfig } from "@/lib/config";
 import { createPostgresDatabase, hasTestPostgres, type TestPostgresDatabase } from "../support/postgres";
 import { ownPort, ROOT, spawnServer, stopProcessGroup } from "../support/own-server";
 import { makeRunEvent } from "./support/api";
+import { expectEachAnsweredAndStoredOnce, mixedPosts, postAllAtOnce } from "./support/group-commit";
 
 /**
  * Several servers, one database (issue 14): three `next start` processes on one PostgreSQL database
@@ -219,6 +220,20 @@ test("three servers, 8 clients × 250 POSTs, 10 % retried on another server: eac
   const stats = await Promise.all(servers.map(statsOf));
   expect(stats[0].events).toBeGreaterThanOrEqual(sent);
   for (const other of stats.slice(1)) expect(other).toEqual(stats[0]);
+});
+
+test("group commit on PostgreSQL: 200 POSTs at once over three servers, 20 invalid, 20 retries in flight: each stored once, each invalid a 400 naming its field", async () => {
+  test.setTimeout(300_000);
+  const ns = `multi-server-group-${randomUUID().slice(0, 8)}`;
+  const posts = mixedPosts(ns);
+  // Each server groups its own requests. Post i goes to server ⌊i / 2⌋ mod 3: neighbours go in
+  // pairs, so some retries reach their original's server (and group), the others another server.
+  const answers = await postAllAtOnce(posts, (i) => servers[Math.floor(i / 2) % servers.length]!.baseURL);
+  expectEachAnsweredAndStoredOnce(posts, answers, await storedEvents(ns));
+  for (const server of servers) {
+    const verification = await getJson<{ ok: boolean; checked: number; head: { seq: number } }>(`${server.baseURL}/api/v1/audit/verify`);
+    expect(verification).toMatchObject({ ok: true, checked: verification.head.seq });
+  }
 });
 
 test("a server killed mid-load loses nothing it acknowledged; the others carry on", async () => {

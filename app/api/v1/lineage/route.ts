@@ -1,9 +1,9 @@
 import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
-import { authenticateWriter, readJsonBody } from "@/lib/server/http";
+import { authenticateWriter, readSizedJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
-import { ingestEvents } from "@/lib/server/ingest";
+import { ingestEvent } from "@/lib/server/ingest-event";
 import { readLineageAnswer } from "@/lib/server/views";
 import { withExpensiveRead } from "@/lib/server/read-guard";
 import { parseViewQuery } from "@/lib/schemas/view-query";
@@ -30,13 +30,14 @@ export async function POST(request: Request) {
   try {
     const sender = await authenticateWriter(request, getStore());
     enforceWriteRateLimit(request, sender);
-    const body = await readJsonBody(request);
+    const { value: body, bytes } = await readSizedJsonBody(request);
     if (Array.isArray(body)) {
       throw new AppError("bad_request", "This endpoint takes one event; send arrays to /api/v1/lineage/batch.", [
         { path: "", message: "expected an object, got an array" },
       ]);
     }
-    const [outcome] = await ingestEvents(getStore(), [body], { sender });
+    // Shares a transaction with the events other requests are sending now; answered once committed.
+    const outcome = await ingestEvent(getStore(), body, { sender, bytes });
     if (outcome.status === "rejected") {
       return Response.json(errorBody("invalid_event", "The event is not a valid OpenLineage event.", outcome.errors), {
         status: 400,

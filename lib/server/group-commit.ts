@@ -1,0 +1,161 @@
+import "server-only";
+
+/**
+ * Group commit: many small writes that arrive close together share one transaction, as databases
+ * do for many small writers. A transaction has a fixed cost (the log's lock, reading the head, the
+ * commit writing every page it touched) that one event per transaction pays in full; a group pays
+ * it once. The rules, in the order they apply:
+ *
+ * - The first write opens a group; the group is due `windowMs` later (0: at once). Writes arriving
+ *   meanwhile join it, until it holds `maxItems` writes or `maxBytes` bytes: then it is due at once
+ *   and the next write opens a new group. A write larger than `maxBytes` alone is a group of one.
+ * - One group commits at a time. A group that falls due while another commits keeps taking writes
+ *   (up to its bounds) and commits right after it, so under load the wait for the previous commit
+ *   is the window and groups grow with the load, while a lone writer waits at most `windowMs`.
+ * - Each write's promise settles only after its group's commit settled: with its own result when
+ *   the commit succeeded (result i belongs to write i), never before.
+ * - When a group's commit fails, each of its writes is committed again alone, one after another:
+ *   a write that broke the group (a bug it triggers, a constraint it violates) fails alone, and
+ *   while the database is down each write gets its own error. Nothing is answered as committed
+ *   unless a commit holding it succeeded.
+ *
+ * This file holds only the grouping (pure logic over timers and promises, tested beside it);
+ * `lib/server/ingest-event.ts` puts the write path behind it.
+ */
+
+export interface GroupBounds {
+  /** How long a group waits for more writes after its first, in milliseconds; 0 means no waiting. */
+  windowMs: number;
+  /** Most writes in one group. */
+  maxItems: number;
+  /** Most bytes in one group (as the caller counts them: the request bodies). */
+  maxBytes: number;
+}
+
+/** Commits a group of writes in one transaction; result i belongs to write i. */
+export type CommitGroup<Item, Result> = (items: readonly Item[]) => Promise<readonly Result[]>;
+
+interface Entry<Item, Result> {
+  item: Item;
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Group<Item, Result> {
+  entries: Entry<Item, Result>[];
+  bytes: number;
+  isDue: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** What a committer has done so far, for tests and diagnostics. */
+export interface GroupCommitStats {
+  /** Groups committed (successfully or not), retries of single writes not counted. */
+  groups: number;
+  /** Writes submitted. */
+  items: number;
+  /** The largest group committed. */
+  largestGroup: number;
+  /** Groups whose commit failed and whose writes were committed again one by one. */
+  groupsRetriedAlone: number;
+}
+
+export class GroupCommitter<Item, Result> {
+  private open: Group<Item, Result> | null = null;
+  /** Groups that are full, waiting for the commit in flight. */
+  private readonly full: Group<Item, Result>[] = [];
+  private isCommitting = false;
+  readonly stats: GroupCommitStats = { groups: 0, items: 0, largestGroup: 0, groupsRetriedAlone: 0 };
+
+  constructor(
+    private readonly commit: CommitGroup<Item, Result>,
+    private readonly bounds: GroupBounds,
+  ) {
+    if (!(bounds.windowMs >= 0) || !(bounds.maxItems >= 1) || !(bounds.maxBytes >= 1)) {
+      throw new RangeError(`Group bounds must be a window >= 0 ms and at least one item and one byte (got ${JSON.stringify(bounds)}).`);
+    }
+  }
+
+  /** Submits one write of `bytes` bytes; settles with its result once a commit holding it settled. */
+  submit(item: Item, bytes: number): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      let group = this.open;
+      if (group !== null && group.bytes + bytes > this.bounds.maxBytes) {
+        this.seal(group);
+        group = null;
+      }
+      group ??= this.openGroup();
+      group.entries.push({ item, resolve, reject });
+      group.bytes += bytes;
+      this.stats.items++;
+      if (group.entries.length >= this.bounds.maxItems || group.bytes >= this.bounds.maxBytes) this.seal(group);
+      this.pump();
+    });
+  }
+
+  private openGroup(): Group<Item, Result> {
+    const group: Group<Item, Result> = { entries: [], bytes: 0, isDue: this.bounds.windowMs === 0 };
+    if (!group.isDue) {
+      group.timer = setTimeout(() => {
+        group.isDue = true;
+        this.pump();
+      }, this.bounds.windowMs);
+    }
+    this.open = group;
+    return group;
+  }
+
+  /** Closes a group to new writes: due at once, queued behind the commit in flight. */
+  private seal(group: Group<Item, Result>): void {
+    clearTimeout(group.timer);
+    group.isDue = true;
+    if (this.open === group) this.open = null;
+    this.full.push(group);
+  }
+
+  /** Starts the next due group unless a commit is in flight. */
+  private pump(): void {
+    if (this.isCommitting) return;
+    let next = this.full.shift();
+    if (next === undefined && this.open?.isDue) {
+      next = this.open;
+      this.open = null;
+    }
+    if (next === undefined) return;
+    this.isCommitting = true;
+    void this.run(next).finally(() => {
+      this.isCommitting = false;
+      this.pump();
+    });
+  }
+
+  private async run(group: Group<Item, Result>): Promise<void> {
+    const { entries } = group;
+    this.stats.groups++;
+    this.stats.largestGroup = Math.max(this.stats.largestGroup, entries.length);
+    let results: readonly Result[];
+    try {
+      results = await this.commit(entries.map((e) => e.item));
+      if (results.length !== entries.length) throw new Error(`A group commit of ${entries.length} writes answered ${results.length} results.`);
+    } catch (error) {
+      if (entries.length === 1) {
+        entries[0]!.reject(error);
+        return;
+      }
+      this.stats.groupsRetriedAlone++;
+      for (const entry of entries) await this.commitAlone(entry);
+      return;
+    }
+    entries.forEach((entry, i) => entry.resolve(results[i]!));
+  }
+
+  private async commitAlone(entry: Entry<Item, Result>): Promise<void> {
+    try {
+      const results = await this.commit([entry.item]);
+      if (results.length !== 1) throw new Error(`A commit of one write answered ${results.length} results.`);
+      entry.resolve(results[0]!);
+    } catch (error) {
+      entry.reject(error);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import "server-only";
+import { getConfig, type Config } from "@/lib/config";
+import { GroupCommitter } from "./group-commit";
+import { ingestEvents, type IngestOutcome } from "./ingest";
+import type { Store } from "./store/types";
+
+/**
+ * The door for writes of one event (POST /api/v1/lineage, adding and removing a flag): concurrent
+ * ones share one `ingestEvents` call, and so one transaction, through a group commit
+ * (lib/server/group-commit.ts). Each event keeps everything `ingestEvents` gives it alone: it is
+ * validated on its own (an invalid one is rejected with its own errors and stores nothing), a
+ * retry is recognised as a duplicate even when its original is in the same group, and the log
+ * records its own sender. Its outcome arrives only once the group's transaction committed.
+ *
+ * Each server groups its own requests; on a shared PostgreSQL database the log's advisory lock
+ * still serialises the groups of all servers.
+ */
+
+interface PendingEvent {
+  input: unknown;
+  sender: string;
+}
+
+export interface IngestEventOptions {
+  /** Who sent the event (see IngestOptions.sender). */
+  sender: string;
+  /** The request body's size, counted against the group's byte bound; measured when not given. */
+  bytes?: number;
+}
+
+// One committer per store: the store is the unit transactions are serialised on.
+const committers = new WeakMap<Store, GroupCommitter<PendingEvent, IngestOutcome>>();
+
+function committerFor(store: Store, config: Config = getConfig()): GroupCommitter<PendingEvent, IngestOutcome> {
+  let committer = committers.get(store);
+  if (committer === undefined) {
+    committer = new GroupCommitter<PendingEvent, IngestOutcome>(
+      (events) => ingestEvents(store, events.map((e) => e.input), { sender: events.map((e) => e.sender) }),
+      {
+        windowMs: config.THREADLINE_GROUP_COMMIT_MS,
+        maxItems: config.THREADLINE_GROUP_COMMIT_MAX_EVENTS,
+        maxBytes: config.THREADLINE_GROUP_COMMIT_MAX_BYTES,
+      },
+    );
+    committers.set(store, committer);
+  }
+  return committer;
+}
+
+/** Ingests one event in a group commit with whatever other events arrive at the same time. */
+export async function ingestEvent(store: Store, input: unknown, options: IngestEventOptions): Promise<IngestOutcome> {
+  const bytes = options.bytes ?? Buffer.byteLength(JSON.stringify(input) ?? "");
+  const outcome = await committerFor(store).submit({ input, sender: options.sender }, bytes);
+  // The group's index means nothing to the caller: this is its only event.
+  return { ...outcome, index: 0 };
+}
+
+/** The group commit statistics of a store's committer (none before its first event). */
+export function groupCommitStats(store: Store) {
+  return committers.get(store)?.stats;
+}
