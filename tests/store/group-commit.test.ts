@@ -70,6 +70,40 @@ describe.each(BACKENDS)("group commit on %s", (backend) => {
     expect(await verifyProjection(t.store)).toEqual({ ok: true });
   });
 
+  it("answers no event of a group whose transaction fails as stored: the event that broke it fails alone, the others commit", async () => {
+    // A real database refusal of one sender's events (a trigger), so the group's transaction fails.
+    if (backend === "sqlite") {
+      await t.store.run(`CREATE TRIGGER refuse_poison BEFORE INSERT ON "Event" WHEN NEW.sender = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END`);
+    } else {
+      await t.store.run(
+        `CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN IF NEW.sender = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await t.store.run(`CREATE TRIGGER refuse_poison BEFORE INSERT ON "Event" FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    }
+    try {
+      const before = (await getLogHead(t.store))!.seq;
+      const groupsBefore = groupCommitStats(t.store)!.groupsRetriedAlone;
+      const events = Array.from({ length: 6 }, (_, i) => runEvent({ runId: RUN(3_000 + i), job: "poison-group" }));
+      const settled = await Promise.allSettled(events.map((e, i) => ingestEvent(t.store, e, { sender: i === 2 ? "poison" : "test" })));
+      expect(groupCommitStats(t.store)!.groupsRetriedAlone).toBe(groupsBefore + 1);
+      expect(settled.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+      expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/poison refused/);
+      expect((await getLogHead(t.store))!.seq).toBe(before + 5);
+
+      // Every event of a group refused: every request gets the error, nothing is stored.
+      const refused = await Promise.allSettled(
+        Array.from({ length: 4 }, (_, i) => ingestEvent(t.store, runEvent({ runId: RUN(3_100 + i), job: "poison-group" }), { sender: "poison" })),
+      );
+      expect(refused.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+      expect((await getLogHead(t.store))!.seq).toBe(before + 5);
+      expect(await verifyChain(t.store)).toMatchObject({ ok: true });
+      expect(await verifyProjection(t.store)).toEqual({ ok: true });
+    } finally {
+      await t.store.run(`DROP TRIGGER refuse_poison${backend === "postgresql" ? ` ON "Event"` : ""}`);
+      if (backend === "postgresql") await t.store.run(`DROP FUNCTION refuse_poison()`);
+    }
+  });
+
   it("groups on each handle (each server) while one chain forms across them", async () => {
     const other = t.openAnother();
     const before = (await getLogHead(t.store))!.seq;
