@@ -101,16 +101,29 @@ export function expectEachAnsweredAndStoredOnce(posts: MixedPost[], answers: Ans
   return created;
 }
 
+/**
+ * GET as JSON on a connection of its own: the scenario leaves kept-alive sockets idle for longer
+ * than the server keeps them (5 s), and a request sent on one the server is closing is reset.
+ */
+export async function getFresh<T>(url: string): Promise<T> {
+  const response = await fetch(url, { headers: { Connection: "close" } });
+  expect(response.status, url).toBe(200);
+  return (await response.json()) as T;
+}
+
+interface AuditPage {
+  events: { seq: number; runId: string }[];
+  nextBefore: number | null;
+}
+
 /** The log's events of `ns`, runId → seqs, read through the audit API (job by job, newest first). */
 export async function storedThroughApi(baseURL: string, ns: string): Promise<Map<string, number[]>> {
   const stored = new Map<string, number[]>();
   for (const job of [...JOBS, "broken"]) {
     let before: number | null = null;
     do {
-      const url = `${baseURL}/api/v1/audit/events?job=${encodeURIComponent(`job:${ns}:${job}`)}&limit=200${before === null ? "" : `&before=${before}`}`;
-      const response = await fetch(url);
-      expect(response.status, url).toBe(200);
-      const page = (await response.json()) as { events: { seq: number; runId: string }[]; nextBefore: number | null };
+      const url: string = `${baseURL}/api/v1/audit/events?job=${encodeURIComponent(`job:${ns}:${job}`)}&limit=200${before === null ? "" : `&before=${before}`}`;
+      const page: AuditPage = await getFresh<AuditPage>(url);
       for (const e of page.events) stored.set(e.runId, [...(stored.get(e.runId) ?? []), e.seq]);
       before = page.nextBefore;
     } while (before !== null);
