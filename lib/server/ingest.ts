@@ -1,7 +1,7 @@
 import "server-only";
 import type { Queryable, Store } from "./store/types";
 import { appendEvent, findEventByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
-import { ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
+import { flushProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import { validateEvent, type EventKind, type ValidationIssue } from "@/lib/schemas/openlineage";
@@ -91,6 +91,7 @@ export async function ingestEvents(store: Store, inputs: readonly unknown[], opt
       head = await storeOne(tx, p, receivedAt, senderOf(p.index), head, cache);
       outcomes[p.index] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
+    await flushProjection(tx, cache);
   });
   return outcomes;
 }

@@ -5,6 +5,7 @@ import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { hasColumnFacets, projectColumns } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
+import { insertRows } from "./store/rows";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -54,8 +55,13 @@ export const UNVERSIONED = "unversioned";
 
 const TERMINAL: ReadonlySet<RunState> = new Set(["COMPLETED", "FAILED", "ABORTED"]);
 
+/** Already the form toUtc returns, with a day and hour every month and day have (29-31 and 24:00 roll over). */
+const PLAIN_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /** ISO-8601 UTC, so string order is time order. */
 export function toUtc(time: string): string {
+  // Most producers send this form already: answering it as it is spares a Date per event.
+  if (PLAIN_UTC.test(time)) return time;
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? time : new Date(ms).toISOString();
 }
@@ -158,10 +164,13 @@ class RunDatasets {
 /**
  * The rows the projection read or wrote during one write transaction, so that a batch of events
  * reads each job, dataset, version and run once instead of several times per event (a hub dataset
- * is read by hundreds of runs). Write-through: every write goes to the database at once and updates the
- * entry. Valid only inside the transaction that created it — another connection may write between
- * transactions — and only while projectEvent is the only writer of these tables (projectFlag
- * writes versions: projectEvent drops the cached versions after it).
+ * is read by hundreds of runs). Jobs, runs, datasets and versions are written through (at once, and
+ * the entry updated); the rows nothing reads back while projecting — edges, EventNode and
+ * RunDataset rows — wait in `pending` and go out many to a statement in `flushProjection`, which
+ * the transaction must call before it commits (or the cache is cleared). Valid only inside the
+ * transaction that created it — another connection may write between transactions — and only while
+ * projectEvent is the only writer of these tables (projectFlag writes versions: projectEvent drops
+ * the cached versions after it).
  */
 export class ProjectionCache {
   readonly nodeIds = new Map<string, number>();
@@ -173,13 +182,26 @@ export class ProjectionCache {
   readonly runDatasets = new Map<string, RunDatasets>();
   /** Edges known to exist ("source>target"): inserting them again would change nothing. */
   readonly edges = new Set<string>();
+  /** Rows written to the cache only, until flushProjection. */
+  readonly pending = {
+    edges: [] as [sourceId: number, targetId: number, seq: number][],
+    eventNodes: [] as [seq: number, nodeId: number][],
+    /** `runId \0 direction \0 datasetVersionKey` → the row as it stands (later facets replace earlier ones). */
+    runDatasets: new Map<string, [runId: string, direction: string, datasetVersionKey: string, datasetKey: string, facets: string]>(),
+  };
+
+  get hasPendingWrites(): boolean {
+    return this.pending.edges.length + this.pending.eventNodes.length + this.pending.runDatasets.size > 0;
+  }
 
   /** Entries held, to bound memory on long replays. */
   get size(): number {
     return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.edges.size;
   }
 
+  /** Forgets every entry; flushProjection first, or the pending rows would be lost. */
   clear(): void {
+    if (this.hasPendingWrites) throw new Error("ProjectionCache cleared before its pending rows were flushed");
     this.nodeIds.clear();
     this.jobs.clear();
     this.datasets.clear();
@@ -321,13 +343,13 @@ interface VersionRow {
 const SQL = {
   nodeId: `SELECT id FROM "Node" WHERE key = ?`,
   insertNode: `INSERT INTO "Node" (key, type, namespace, name, seq) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-  insertEdge: `INSERT INTO "Edge" ("sourceId", "targetId", seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-  // Which nodes each event touched: the audit log's node filters and view exports read it.
-  touchNode: `INSERT INTO "EventNode" (seq, "nodeId") VALUES (?, ?) ON CONFLICT DO NOTHING`,
   getJob: `SELECT facets, "latestRunId" FROM "Job" WHERE key = ?`,
   insertJob: `INSERT INTO "Job" ("nodeId", key, namespace, name, kind, description, facets, "latestRunId", "createdAt", "updatedAt")
               VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   updateJob: `UPDATE "Job" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
+  // Only the time: the search index's triggers fire on the other columns, and re-indexing a row
+  // whose name, kind, description and facets did not change costs more than the rest of its event.
+  touchJob: `UPDATE "Job" SET "updatedAt" = ? WHERE key = ?`,
   setLatestRun: `UPDATE "Job" SET "latestRunId" = ? WHERE key = ?`,
   getRun: `SELECT "nodeId", state, "startedAt", "endedAt", facets, "jobKey" FROM "Run" WHERE "runId" = ?`,
   insertRun: `INSERT INTO "Run" ("nodeId", "runId", "jobKey", state, "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage",
@@ -340,6 +362,7 @@ const SQL = {
   insertDataset: `INSERT INTO "Dataset" ("nodeId", key, namespace, name, kind, description, facets, "latestVersionKey", "createdAt", "updatedAt")
                   VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   updateDataset: `UPDATE "Dataset" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
+  touchDataset: `UPDATE "Dataset" SET "updatedAt" = ? WHERE key = ?`,
   setLatestVersion: `UPDATE "Dataset" SET "latestVersionKey" = ? WHERE key = ?`,
   getVersion: `SELECT "nodeId", "createdAt", facets, CASE WHEN "isFailed" THEN 1 ELSE 0 END AS "isFailed", "failureReasons"
                FROM "DatasetVersion" WHERE key = ?`,
@@ -350,30 +373,45 @@ const SQL = {
                          "isSynthetic" = ?, facets = ?, "updatedAt" = ?
                   WHERE key = ?`,
   setVersionFailure: `UPDATE "DatasetVersion" SET "isFailed" = TRUE, "failureReasons" = ? WHERE key = ?`,
-  upsertRunDataset: `INSERT INTO "RunDataset" ("runId", direction, "datasetVersionKey", "datasetKey", facets) VALUES (?, ?, ?, ?, ?)
-                     ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
   allRunDatasets: `SELECT direction, "datasetVersionKey", "datasetKey", facets FROM "RunDataset" WHERE "runId" = ?
                    ORDER BY direction, "datasetVersionKey"`,
 } as const;
 
 /**
  * Applies one validated event to the projection. Call inside the transaction that logged it; pass
- * one ProjectionCache to every event of that transaction (and to no other transaction).
+ * one ProjectionCache to every event of that transaction (and to no other transaction), and call
+ * flushProjection with it before the transaction commits. Without a cache, the event's rows are
+ * written before this returns.
  */
-export async function projectEvent(
-  db: Queryable,
-  seq: number,
-  kind: EventKind,
-  event: ProjectableEvent,
-  cache: ProjectionCache = new ProjectionCache(),
-): Promise<void> {
+export async function projectEvent(db: Queryable, seq: number, kind: EventKind, event: ProjectableEvent, cache?: ProjectionCache): Promise<void> {
+  const c = cache ?? new ProjectionCache();
   // A flag (threadline_flag on a DatasetEvent) is projected into Flag, not into the dataset's facets.
   const flagged = splitFlagEvent(kind, event);
-  await new Projector(db, cache, seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
+  await new Projector(db, c, seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
   if (flagged?.flag) {
     await projectFlag(db, seq, flagged.flag);
-    cache.versions.clear();
+    c.versions.clear();
   }
+  if (!cache) await flushProjection(db, c);
+}
+
+/**
+ * Writes the rows projectEvent left pending in `cache` (see ProjectionCache), a few hundred to a
+ * statement: on PostgreSQL each statement is a round trip under the log's lock.
+ */
+export async function flushProjection(db: Queryable, cache: ProjectionCache): Promise<void> {
+  const { pending } = cache;
+  await insertRows(db, `INSERT INTO "Edge" ("sourceId", "targetId", seq)`, pending.edges, "ON CONFLICT DO NOTHING");
+  await insertRows(db, `INSERT INTO "EventNode" (seq, "nodeId")`, pending.eventNodes, "ON CONFLICT DO NOTHING");
+  await insertRows(
+    db,
+    `INSERT INTO "RunDataset" ("runId", direction, "datasetVersionKey", "datasetKey", facets)`,
+    [...pending.runDatasets.values()],
+    `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
+  );
+  pending.edges = [];
+  pending.eventNodes = [];
+  pending.runDatasets.clear();
 }
 
 class Projector {
@@ -400,8 +438,8 @@ class Projector {
     for (const d of event.inputs ?? []) inputs.push({ d, ...(await this.upsertDataset(d)) });
     const outputs: { d: ProjectableDataset; key: string; nodeId: number }[] = [];
     for (const d of event.outputs ?? []) outputs.push({ d, ...(await this.upsertDataset(d)) });
-    for (const i of inputs) await this.edge(i.nodeId, job.nodeId);
-    for (const o of outputs) await this.edge(job.nodeId, o.nodeId);
+    for (const i of inputs) this.edge(i.nodeId, job.nodeId);
+    for (const o of outputs) this.edge(job.nodeId, o.nodeId);
     if (kind === "RunEvent" && event.run) await this.applyRun(event, event.run, job, inputs, outputs);
   }
 
@@ -412,18 +450,18 @@ class Projector {
     return this.touch(id);
   }
 
-  private async touch(id: number): Promise<number> {
+  private touch(id: number): number {
     if (!this.touched.has(id)) {
       this.touched.add(id);
-      await this.db.run(SQL.touchNode, [this.seq, id]);
+      this.c.pending.eventNodes.push([this.seq, id]);
     }
     return id;
   }
 
-  private async edge(source: number, target: number): Promise<void> {
+  private edge(source: number, target: number): void {
     const key = `${source}>${target}`;
     if (this.c.edges.has(key)) return;
-    await this.db.run(SQL.insertEdge, [source, target, this.seq]);
+    this.c.pending.edges.push([source, target, this.seq]);
     this.c.edges.add(key);
   }
 
@@ -463,7 +501,7 @@ class Projector {
   }
 
   private async upsertRunDataset(row: RunDatasetRow & { runId: string }): Promise<void> {
-    await this.db.run(SQL.upsertRunDataset, [row.runId, row.direction, row.datasetVersionKey, row.datasetKey, row.facets]);
+    this.c.pending.runDatasets.set(`${row.runId}\0${row.direction}\0${row.datasetVersionKey}`, [row.runId, row.direction, row.datasetVersionKey, row.datasetKey, row.facets]);
     (await this.runDatasets(row.runId)).upsert({ direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets });
   }
 
@@ -474,7 +512,9 @@ class Projector {
     const { facets, parsed: merged } = mergeParsed(existing, job.facets);
     const kind = isRecord(merged.jobType) ? (str(merged.jobType.jobType)?.toLowerCase() ?? null) : null;
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
-    if (existing) await this.db.run(SQL.updateJob, [kind, description, facets, this.time, key]);
+    // Kind and description derive from the facets: the same facets text means the same row.
+    if (existing?.facets === facets) await this.db.run(SQL.touchJob, [this.time, key]);
+    else if (existing) await this.db.run(SQL.updateJob, [kind, description, facets, this.time, key]);
     else await this.db.run(SQL.insertJob, [id, key, job.namespace, job.name, kind, description, facets, this.time, this.time]);
     this.c.jobs.set(key, { facets, parsed: merged, latestRunId: existing?.latestRunId ?? null });
     return { key, nodeId: id, facets };
@@ -489,7 +529,8 @@ class Projector {
     const { facets, parsed: merged } = mergeParsed(existing, datasetFacets);
     const kind = datasetKindOf(merged);
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
-    if (existing) await this.db.run(SQL.updateDataset, [kind, description, facets, this.time, key]);
+    if (existing?.facets === facets) await this.db.run(SQL.touchDataset, [this.time, key]);
+    else if (existing) await this.db.run(SQL.updateDataset, [kind, description, facets, this.time, key]);
     else await this.db.run(SQL.insertDataset, [id, key, d.namespace, d.name, kind, description, facets, this.time, this.time]);
     this.c.datasets.set(key, { nodeId: id, facets, parsed: merged, latestVersionKey: existing?.latestVersionKey ?? null });
     return { key, nodeId: id };
@@ -590,7 +631,7 @@ class Projector {
         datasetKey: i.key,
         facets: mergeFacets((await this.runDatasetFor(run.runId, "input", i.key))?.facets, i.d.inputFacets),
       });
-      await this.edge(i.version.nodeId, id);
+      this.edge(i.version.nodeId, id);
     }
     for (const o of outputs) {
       const version = versionFacetOf(o.d.facets) ?? run.runId;
@@ -602,7 +643,7 @@ class Projector {
         datasetKey: o.key,
         facets: mergeFacets((await this.runDatasetFor(run.runId, "output", o.key))?.facets, o.d.outputFacets),
       });
-      await this.edge(id, v.nodeId);
+      this.edge(id, v.nodeId);
     }
 
     if (state === "FAILED") {
@@ -633,12 +674,12 @@ class Projector {
     const recorded = await this.runDatasetFor(runId, "input", datasetKey);
     if (recorded) {
       const v = await this.version(recorded.datasetVersionKey);
-      if (v) return { key: recorded.datasetVersionKey, nodeId: await this.touch(v.nodeId) };
+      if (v) return { key: recorded.datasetVersionKey, nodeId: this.touch(v.nodeId) };
     }
     const latest = (await this.dataset(datasetKey))?.latestVersionKey;
     if (latest) {
       const v = await this.version(latest);
-      if (v) return { key: latest, nodeId: await this.touch(v.nodeId) };
+      if (v) return { key: latest, nodeId: this.touch(v.nodeId) };
     }
     return this.upsertVersion(d, datasetKey, UNVERSIONED, null);
   }

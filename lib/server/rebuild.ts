@@ -1,7 +1,7 @@
 import "server-only";
 import { forgetVerification } from "./verification";
 import { finish, type AsyncSteps } from "./steps";
-import { ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
+import { flushProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
 import type { Dialect, Queryable, Snapshot, Store, Streaming } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
@@ -51,7 +51,10 @@ export async function* replayLogSteps(source: Queryable, target: Queryable, cach
       [after],
     );
     if (rows.length === 0) break;
-    if (cache.size > cacheEntries) cache.clear();
+    if (cache.size > cacheEntries) {
+      await flushProjection(target, cache);
+      cache.clear();
+    }
     for (const row of rows) {
       await projectEvent(target, row.seq, row.kind as EventKind, JSON.parse(row.payload) as ProjectableEvent, cache);
       events++;
@@ -59,6 +62,7 @@ export async function* replayLogSteps(source: Queryable, target: Queryable, cach
     }
     after = rows[rows.length - 1].seq;
   }
+  await flushProjection(target, cache);
   return { events };
 }
 

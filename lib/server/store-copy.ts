@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "./errors";
 import { getLogHead, verifyChain, type ChainVerification, type LogHead } from "./event-log";
-import { ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
+import { flushProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
 import type { SqlValue, Store } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
@@ -57,6 +57,7 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
         await tx.run(insert, EVENT_COLUMNS.map((c) => row[c]));
         await projectEvent(tx, Number(row.seq), row.kind as EventKind, JSON.parse(String(row.payload)) as ProjectableEvent, cache);
       }
+      await flushProjection(tx, cache);
     });
     copied += rows.length;
     after = Number(rows[rows.length - 1].seq);

@@ -208,7 +208,8 @@ describe("ingestEvents with a projection cache per transaction", () => {
       .run();
     fresh.prepare("DETACH DATABASE src").run();
     await storeOver(fresh).transaction(async (tx) => {
-      for (const row of rows) await projectEvent(tx, row.seq, row.kind as "RunEvent", JSON.parse(row.payload) as never, new ProjectionCache());
+      // No cache: each event's rows are written before the next is projected.
+      for (const row of rows) await projectEvent(tx, row.seq, row.kind as "RunEvent", JSON.parse(row.payload) as never);
     });
     expect((await projectionSnapshot(storeOver(fresh)))).toEqual((await projectionSnapshot(storeOver(shared))));
   }, 60_000);
@@ -222,6 +223,12 @@ describe("ProjectionCache", () => {
     expect(cache.size).toBe(2);
     cache.clear();
     expect(cache.size).toBe(0);
+  });
+
+  it("refuses to be cleared while rows wait to be written, which would lose them", async () => {
+    const cache = new ProjectionCache();
+    cache.pending.eventNodes.push([1, 1]);
+    expect(() => cache.clear()).toThrow(/flushed/);
   });
 });
 
