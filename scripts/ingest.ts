@@ -1,8 +1,8 @@
 /**
  * npm run ingest -- <file|dir|->...
  * Loads OpenLineage events from files, folders and stdin through the same door as the HTTP API,
- * prints a summary (accepted, duplicates, rejected with file:line and reason) and exits non-zero
- * when anything was rejected.
+ * prints a summary (accepted, duplicates, rejected with file:line and reason, the time it took and
+ * events per second) and exits non-zero when anything was rejected.
  */
 import fs from "node:fs";
 import { closeDatabase, getStore } from "@/lib/server/db";
@@ -38,7 +38,9 @@ async function main() {
     console.log("Usage: npm run ingest -- <file.json|file.ndjson|folder|->...");
     process.exit(args.length === 0 ? 2 : 0);
   }
+  const started = performance.now();
   const sources = await readSources(args);
+  const readMs = performance.now() - started;
   const rejected: string[] = [];
   let accepted = 0;
   let duplicates = 0;
@@ -57,8 +59,10 @@ async function main() {
     });
     progress(Math.min(start + BATCH, sources.length), sources.length);
   }
+  const seconds = (performance.now() - started) / 1000;
   console.log(`${sources.length} events read: ${accepted} accepted, ${duplicates} duplicates, ${rejected.length} rejected` +
     (warnings ? ` (${warnings} warnings about facets that break their schema)` : ""));
+  console.log(`in ${seconds.toFixed(1)} s: ${Math.round(sources.length / seconds)} events/s (reading and parsing the input ${(readMs / 1000).toFixed(1)} s)`);
   for (const line of rejected.slice(0, 200)) console.log(`  rejected ${line}`);
   if (rejected.length > 200) console.log(`  ... and ${rejected.length - 200} more`);
   await closeDatabase();

@@ -5,6 +5,7 @@
  */
 import type { BrowserFigures } from "./lib/browser-bench";
 import type { ColumnFigures } from "./lib/columns-bench";
+import type { CliIngestFigures, LogFloorFigures } from "./lib/ingest-bench";
 import type { LayoutFigure } from "./lib/layout-bench";
 import type { MlflowBenchFigures } from "./lib/mlflow-bench";
 import type { ProvenanceBenchFigures } from "./lib/provenance-bench";
@@ -22,7 +23,10 @@ export interface Figures {
   startedAt: string;
   durationS?: number;
   layout?: LayoutFigure[];
-  store?: { edges: number; runs: StoreIngestResult[]; eventsPerSecond: Spread }[];
+  /** Batched ingest at each scale, and the floor of the same events measured beside it. */
+  store?: { edges: number; runs: StoreIngestResult[]; eventsPerSecond: Spread; floor?: LogFloorFigures }[];
+  /** `npm run ingest` of an NDJSON file, end to end. */
+  cliIngest?: CliIngestFigures;
   storage?: Record<string, StorageFigures>;
   api?: { storeEdges: number; cases: QueryFigure[] };
   post?: { sequential: PostFigure; concurrent: PostFigure; floor?: { sequential: PostFigure; concurrent: PostFigure } };

@@ -55,6 +55,8 @@ describe("npm run ingest", () => {
     const result = ingest([path.join(dir, "one.json"), path.join(dir, "nested", "many.json")]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("3 events read: 0 accepted, 3 duplicates, 0 rejected");
+    // How long the load took and its rate, for anyone planning a backfill.
+    expect(result.stdout).toMatch(/^in \d+\.\d s: \d+ events\/s \(reading and parsing the input \d+\.\d s\)$/m);
   });
 
   it("reads NDJSON from stdin", async () => {

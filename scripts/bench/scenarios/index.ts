@@ -8,6 +8,7 @@ import { apiScenario } from "./api";
 import { auditScenario } from "./audit";
 import { browserScenario } from "./browser";
 import { columnsScenario } from "./columns";
+import { cliIngestScenario } from "./ingest";
 import { layoutScenario } from "./layout";
 import { mlflowScenario } from "./mlflow";
 import { postScenario } from "./post";
@@ -21,6 +22,7 @@ export const SCENARIOS: readonly Scenario[] = [
   mlflowScenario,
   provenanceScenario,
   storesScenario,
+  cliIngestScenario,
   serverStartScenario,
   apiScenario,
   auditScenario,
