@@ -4,7 +4,9 @@ import { useCallback, useEffect, useRef } from "react";
 import type { DetailListPage, NodeDetail } from "@/lib/lineage/types";
 import { fetchJson } from "@/components/api-client";
 import type { PageLoader } from "./panel/use-paged-list";
-import { Button } from "@/components/ui/button";
+import Link from "next/link";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { investigateHref } from "@/components/investigate/investigate-href";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonLines } from "@/components/ui/skeleton";
@@ -62,6 +64,8 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
 
   const detail = data;
   const hasHistory = detail?.node.type === "dataset" || detail?.node.type === "job";
+  // A failed version or run offers its investigation at the top, beside what failed, not only in the Investigate section below.
+  const canInvestigate = !!detail && (detail.node.type === "datasetVersion" || detail.node.type === "run") && (detail.node.isFailed || detail.node.state === "FAILED");
 
   return (
     <NodeDetailPanel
@@ -76,6 +80,11 @@ export function SidePanel({ nodeId, asOf, isFocus, onClose, onOpenNode, onRecent
               <Button size="sm" variant="secondary" onClick={() => onRecentre(nodeId)} data-testid="recentre-button">
                 Centre graph here
               </Button>
+            ) : null}
+            {canInvestigate ? (
+              <Link href={investigateHref(nodeId, { asOf: asOf ?? null })} className={buttonClasses("danger", "sm")} data-testid="panel-investigate-link">
+                Investigate why it failed
+              </Link>
             ) : null}
             <nav aria-label="Panel sections" className="flex flex-wrap gap-0.5">
               {[

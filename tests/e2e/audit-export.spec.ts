@@ -120,4 +120,37 @@ test.describe("printable audit report", () => {
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     await info.attach("report.pdf", { body: pdf, contentType: "application/pdf" });
   });
+
+  test("is in the app's colours on screen, light or dark, and prints dark on white", async ({ page }, info) => {
+    const colours = () =>
+      page.evaluate(() => {
+        const heading = document.querySelector('[data-testid="audit-report"] h1') as HTMLElement;
+        const root = getComputedStyle(document.documentElement);
+        return {
+          page: getComputedStyle(document.body).backgroundColor,
+          heading: getComputedStyle(heading).color,
+          // The app's own variables, as the rest of the app reads them (app/globals.css).
+          app: root.getPropertyValue("--app").trim(),
+          ink: root.getPropertyValue("--ink").trim(),
+        };
+      });
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(`/report?node=${encodeURIComponent(DEMO_STORY.failedBatch)}&depth=1`);
+    const dark = await colours();
+    expect(dark.app).toBe("#0e1117");
+    expect([dark.page, dark.heading]).toEqual([rgb(dark.app), rgb(dark.ink)]);
+    await info.attach("report-dark.png", { body: await page.screenshot(), contentType: "image/png" });
+
+    await page.emulateMedia({ colorScheme: "light" });
+    const light = await colours();
+    expect(light.ink).toBe("#17202b");
+    expect([light.page, light.heading]).toEqual([rgb(light.app), rgb(light.ink)]);
+
+    // On paper, whatever the screen's scheme: the light colours on white.
+    await page.emulateMedia({ colorScheme: "dark", media: "print" });
+    const paper = await colours();
+    expect([paper.page, paper.heading]).toEqual(["rgb(255, 255, 255)", rgb("#17202b")]);
+    await info.attach("report-print.png", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  });
 });

@@ -1,28 +1,14 @@
-import fs from "node:fs";
-import path from "node:path";
-import { expect as baseExpect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
 import { lineageUrl, nodeOnCanvas } from "./support/canvas";
+import { keepScreenshot } from "./support/page";
 
 /**
  * The journeys a newcomer takes in their first minute, each ending on a key view whose screenshot
- * is attached to the report (and, with SCREENSHOTS_DIR set, written there: that is how the
- * README's pictures are made: `SCREENSHOTS_DIR=docs/screenshots npx playwright test key-views`).
+ * is attached to the report (and written to docs/screenshots by `npm run screenshots`, for the README).
  */
 const expect = baseExpect.configure({ timeout: 15_000 });
 const CHEMBL = "dataset:s3://helix-bio-lake:raw/chembl-34-extract";
-
-async function keep(page: Page, info: TestInfo, name: string) {
-  // Let the fit-view animation settle before the picture.
-  await page.waitForTimeout(600);
-  const body = await page.screenshot();
-  await info.attach(name, { body, contentType: "image/png" });
-  const dir = process.env.SCREENSHOTS_DIR;
-  if (dir) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, name), body);
-  }
-}
 
 test.describe("key views", () => {
   test("expanding upstream of the fine-tuned model reaches its source datasets", async ({ page }) => {
@@ -46,13 +32,13 @@ test.describe("key views", () => {
     await page.goto(lineageUrl(DEMO_STORY.fineTunedModel, "&depth=2"));
     await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
     await expect(nodeOnCanvas(page, DEMO_STORY.finetuneJob)).toBeVisible();
-    await keep(page, info, "entity-graph.png");
+    await keepScreenshot(page, info, "entity-graph.png");
 
     await page.goto(lineageUrl(DEMO_STORY.fineTunedModelVersions.v3, `&selected=${encodeURIComponent(DEMO_STORY.finetuneRuns.v3)}`));
     await expect(page.getByTestId("parameters-table")).toContainText("learning_rate");
     await expect(page.getByTestId("run-reason")).toContainText(/synthetic/i);
     await page.getByTestId("run-reason").scrollIntoViewIfNeeded();
-    await keep(page, info, "side-panel.png");
+    await keepScreenshot(page, info, "side-panel.png");
   });
 
   test("a copied address reproduces the view, panel included", async ({ page, browser }) => {
@@ -76,7 +62,7 @@ test.describe("key views", () => {
     await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModelVersions.v3)).toBeVisible();
     await expect(nodeOnCanvas(page, DEMO_STORY.promptVersions.p2)).toBeVisible();
     await expect(page.getByTestId("parameters-table").locator("tr", { hasText: "temperature" })).toContainText("1.2");
-    await keep(page, info, "failed-batch.png");
+    await keepScreenshot(page, info, "failed-batch.png");
   });
 });
 

@@ -1,5 +1,6 @@
-import { expect as baseExpect, test, type Page } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
+import { ALL_NAV_CLICKABLE, navLinksClickable } from "./support/page";
 
 /**
  * Threadline on a small laptop screen (1024x768), and the finish every page needs: every navigation
@@ -19,19 +20,6 @@ const PAGES = [
   "/share",
 ];
 
-/** True when the element at the centre of each main navigation link is that link (or inside it). */
-function navLinksClickable(page: Page): Promise<Record<string, boolean>> {
-  return page.evaluate(() => {
-    const result: Record<string, boolean> = {};
-    for (const link of document.querySelectorAll<HTMLAnchorElement>('nav[aria-label="Main"] a')) {
-      const box = link.getBoundingClientRect();
-      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-      result[link.textContent ?? "?"] = box.width > 0 && !!hit && (hit === link || link.contains(hit));
-    }
-    return result;
-  });
-}
-
 test.describe("1024x768", () => {
   test.use({ viewport: { width: 1024, height: 768 } });
 
@@ -39,7 +27,7 @@ test.describe("1024x768", () => {
     test(`${path}: every nav link is clickable and nothing scrolls sideways`, async ({ page }) => {
       await page.goto(path);
       await expect(page.locator('nav[aria-label="Main"] a')).toHaveCount(6);
-      await expect.poll(() => navLinksClickable(page)).toEqual({ Overview: true, Catalogue: true, Explorer: true, Investigate: true, Provenance: true, "Audit log": true });
+      await expect.poll(() => navLinksClickable(page)).toEqual(ALL_NAV_CLICKABLE);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     });

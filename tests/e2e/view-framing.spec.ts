@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { lineageUrl, nodeOnCanvas } from "./support/canvas";
+import { lineageUrl, nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
 
 /**
  * What the user came for is in view: measured in the page (bounding boxes), on views each test
@@ -45,20 +45,6 @@ async function seedChain(request: APIRequestContext, label: string) {
     middle: `dataset:${ns}:stage-2`,
     longEdge: `dataset:${ns}:stage-0->job:${ns}:step-4`,
   };
-}
-
-/** Nodes whose box is not wholly inside the visible canvas (the side panel is beside it, not on it). */
-function nodesOutsideCanvas(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector('[data-testid="lineage-canvas"]')!.getBoundingClientRect();
-    const outside: string[] = [];
-    for (const node of document.querySelectorAll<HTMLElement>(".react-flow__node")) {
-      const box = node.getBoundingClientRect();
-      const isInside = box.left >= canvas.left - 0.5 && box.top >= canvas.top - 0.5 && box.right <= canvas.right + 0.5 && box.bottom <= canvas.bottom + 0.5;
-      if (!isInside) outside.push(node.dataset.id ?? "?");
-    }
-    return outside;
-  });
 }
 
 /** Every node of the view is drawn and, once the view has settled, inside the visible canvas. */

@@ -36,3 +36,20 @@ export async function idsOnCanvas(page: Page): Promise<string[]> {
   const ids = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id") ?? ""));
   return ids.filter((id) => !id.startsWith("more:")).sort();
 }
+
+/**
+ * The nodes whose box is not wholly inside the visible canvas (the explorer's `lineage-canvas`, or
+ * another graph's test id: `investigate-canvas`); the side panel is beside the canvas, not on it.
+ */
+export function nodesOutsideCanvas(page: Page, canvasTestId = "lineage-canvas"): Promise<string[]> {
+  return page.evaluate((testId) => {
+    const canvas = document.querySelector(`[data-testid="${testId}"]`)!.getBoundingClientRect();
+    const outside: string[] = [];
+    for (const node of document.querySelectorAll<HTMLElement>(`[data-testid="${testId}"] .react-flow__node`)) {
+      const box = node.getBoundingClientRect();
+      const isInside = box.left >= canvas.left - 0.5 && box.top >= canvas.top - 0.5 && box.right <= canvas.right + 0.5 && box.bottom <= canvas.bottom + 0.5;
+      if (!isInside) outside.push(node.dataset.id ?? "?");
+    }
+    return outside;
+  }, canvasTestId);
+}
