@@ -44,9 +44,16 @@ export async function getLogHead(db: Queryable): Promise<LogHead | null> {
   return (await db.get<LogHead>(`SELECT seq, hash FROM "Event" ORDER BY seq DESC LIMIT 1`)) ?? null;
 }
 
-/** The sequence number of an event already in the log with this content, if any. */
-export async function findEventByContent(db: Queryable, contentHash: string): Promise<number | null> {
-  return (await db.get<{ seq: number }>(`SELECT seq FROM "Event" WHERE "contentHash" = ?`, [contentHash]))?.seq ?? null;
+/**
+ * The events already in the log with any of these contents: content hash → sequence number. One
+ * query for a whole batch (on PostgreSQL one round trip, not one per event).
+ */
+export async function findEventsByContent(db: Queryable, contentHashes: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.all<{ seq: number; contentHash: string }>(
+    `SELECT seq, "contentHash" FROM "Event" WHERE "contentHash" IN ${db.dialect.jsonValues("text")}`,
+    [JSON.stringify(contentHashes)],
+  );
+  return new Map(rows.map((r) => [r.contentHash, r.seq]));
 }
 
 /**

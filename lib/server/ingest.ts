@@ -1,6 +1,6 @@
 import "server-only";
 import type { Queryable, Store } from "./store/types";
-import { appendEvent, findEventByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
+import { appendEvent, findEventsByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
 import { flushProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -82,13 +82,17 @@ export async function ingestEvents(store: Store, inputs: readonly unknown[], opt
     if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
     let head = await getLogHead(tx);
     const cache = new ProjectionCache();
+    // Content hash → seq of every event of this call already in the log; the ones this call stores
+    // join it, so a retry inside the same call is a duplicate of its original too.
+    const logged = await findEventsByContent(tx, valid.map((p) => p.contentHash));
     for (const p of valid) {
-      const existing = await findEventByContent(tx, p.contentHash);
-      if (existing !== null) {
+      const existing = logged.get(p.contentHash);
+      if (existing !== undefined) {
         outcomes[p.index] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
         continue;
       }
       head = await storeOne(tx, p, receivedAt, senderOf(p.index), head, cache);
+      logged.set(p.contentHash, head.seq);
       outcomes[p.index] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
     await flushProjection(tx, cache);

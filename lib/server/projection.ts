@@ -5,7 +5,7 @@ import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { hasColumnFacets, projectColumns } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
-import { insertRows } from "./store/rows";
+import { insertRows, updateRows } from "./store/rows";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -164,10 +164,12 @@ class RunDatasets {
 /**
  * The rows the projection read or wrote during one write transaction, so that a batch of events
  * reads each job, dataset, version and run once instead of several times per event (a hub dataset
- * is read by hundreds of runs). Jobs, runs, datasets and versions are written through (at once, and
- * the entry updated); the rows nothing reads back while projecting — edges, EventNode and
- * RunDataset rows — wait in `pending` and go out many to a statement in `flushProjection`, which
- * the transaction must call before it commits (or the cache is cleared). Valid only inside the
+ * is read by hundreds of runs). Rows are written through (at once, and the entry updated), except
+ * what nothing but the cache reads back while projecting: edges, EventNode and RunDataset rows, the
+ * update times of jobs and datasets, and their latest run and version. Those wait in `pending`
+ * (a hub dataset read by every event of a batch is written once, not a thousand times) and go out
+ * many to a statement in `flushProjection`, which the transaction must call before it commits, or
+ * the cache is cleared, or anything reads those columns from the database. Valid only inside the
  * transaction that created it — another connection may write between transactions — and only while
  * projectEvent is the only writer of these tables (projectFlag writes versions: projectEvent drops
  * the cached versions after it).
@@ -188,15 +190,26 @@ export class ProjectionCache {
     eventNodes: [] as [seq: number, nodeId: number][],
     /** `runId \0 direction \0 datasetVersionKey` → the row as it stands (later facets replace earlier ones). */
     runDatasets: new Map<string, [runId: string, direction: string, datasetVersionKey: string, datasetKey: string, facets: string]>(),
+    /** Job and dataset key → updatedAt, for rows whose other columns did not change. */
+    jobTimes: new Map<string, string>(),
+    datasetTimes: new Map<string, string>(),
+    /** Job key → latestRunId; dataset key → latestVersionKey. */
+    latestRuns: new Map<string, string>(),
+    latestVersions: new Map<string, string>(),
   };
 
+  private get pendingRows(): number {
+    const p = this.pending;
+    return p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size;
+  }
+
   get hasPendingWrites(): boolean {
-    return this.pending.edges.length + this.pending.eventNodes.length + this.pending.runDatasets.size > 0;
+    return this.pendingRows > 0;
   }
 
   /** Entries held, to bound memory on long replays. */
   get size(): number {
-    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.edges.size;
+    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.edges.size + this.pendingRows;
   }
 
   /** Forgets every entry; flushProjection first, or the pending rows would be lost. */
@@ -349,8 +362,6 @@ const SQL = {
   updateJob: `UPDATE "Job" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
   // Only the time: the search index's triggers fire on the other columns, and re-indexing a row
   // whose name, kind, description and facets did not change costs more than the rest of its event.
-  touchJob: `UPDATE "Job" SET "updatedAt" = ? WHERE key = ?`,
-  setLatestRun: `UPDATE "Job" SET "latestRunId" = ? WHERE key = ?`,
   getRun: `SELECT "nodeId", state, "startedAt", "endedAt", facets, "jobKey" FROM "Run" WHERE "runId" = ?`,
   insertRun: `INSERT INTO "Run" ("nodeId", "runId", "jobKey", state, "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage",
                                 "stackTrace", parameters, "failedChecks", reason, facets, "jobFacets", "createdAt", "updatedAt")
@@ -362,8 +373,6 @@ const SQL = {
   insertDataset: `INSERT INTO "Dataset" ("nodeId", key, namespace, name, kind, description, facets, "latestVersionKey", "createdAt", "updatedAt")
                   VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   updateDataset: `UPDATE "Dataset" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
-  touchDataset: `UPDATE "Dataset" SET "updatedAt" = ? WHERE key = ?`,
-  setLatestVersion: `UPDATE "Dataset" SET "latestVersionKey" = ? WHERE key = ?`,
   getVersion: `SELECT "nodeId", "createdAt", facets, CASE WHEN "isFailed" THEN 1 ELSE 0 END AS "isFailed", "failureReasons"
                FROM "DatasetVersion" WHERE key = ?`,
   insertVersion: `INSERT INTO "DatasetVersion" ("nodeId", key, "datasetKey", version, "producedByRunId", reason, "contentHash", "isSynthetic",
@@ -389,6 +398,8 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
   const flagged = splitFlagEvent(kind, event);
   await new Projector(db, c, seq, toUtc(event.eventTime)).apply(kind, flagged?.event ?? event);
   if (flagged?.flag) {
+    // projectFlag reads datasets' latest versions from the database.
+    await flushProjection(db, c);
     await projectFlag(db, seq, flagged.flag);
     c.versions.clear();
   }
@@ -409,9 +420,13 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
     [...pending.runDatasets.values()],
     `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
   );
+  await updateRows(db, "Job", "key", ["updatedAt"], [...pending.jobTimes]);
+  await updateRows(db, "Dataset", "key", ["updatedAt"], [...pending.datasetTimes]);
+  await updateRows(db, "Job", "key", ["latestRunId"], [...pending.latestRuns]);
+  await updateRows(db, "Dataset", "key", ["latestVersionKey"], [...pending.latestVersions]);
   pending.edges = [];
   pending.eventNodes = [];
-  pending.runDatasets.clear();
+  for (const map of [pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
 }
 
 class Projector {
@@ -513,8 +528,11 @@ class Projector {
     const kind = isRecord(merged.jobType) ? (str(merged.jobType.jobType)?.toLowerCase() ?? null) : null;
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
     // Kind and description derive from the facets: the same facets text means the same row.
-    if (existing?.facets === facets) await this.db.run(SQL.touchJob, [this.time, key]);
-    else if (existing) await this.db.run(SQL.updateJob, [kind, description, facets, this.time, key]);
+    if (existing?.facets === facets) this.c.pending.jobTimes.set(key, this.time);
+    else if (existing) {
+      await this.db.run(SQL.updateJob, [kind, description, facets, this.time, key]);
+      this.c.pending.jobTimes.delete(key);
+    }
     else await this.db.run(SQL.insertJob, [id, key, job.namespace, job.name, kind, description, facets, this.time, this.time]);
     this.c.jobs.set(key, { facets, parsed: merged, latestRunId: existing?.latestRunId ?? null });
     return { key, nodeId: id, facets };
@@ -529,8 +547,11 @@ class Projector {
     const { facets, parsed: merged } = mergeParsed(existing, datasetFacets);
     const kind = datasetKindOf(merged);
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
-    if (existing?.facets === facets) await this.db.run(SQL.touchDataset, [this.time, key]);
-    else if (existing) await this.db.run(SQL.updateDataset, [kind, description, facets, this.time, key]);
+    if (existing?.facets === facets) this.c.pending.datasetTimes.set(key, this.time);
+    else if (existing) {
+      await this.db.run(SQL.updateDataset, [kind, description, facets, this.time, key]);
+      this.c.pending.datasetTimes.delete(key);
+    }
     else await this.db.run(SQL.insertDataset, [id, key, d.namespace, d.name, kind, description, facets, this.time, this.time]);
     this.c.datasets.set(key, { nodeId: id, facets, parsed: merged, latestVersionKey: existing?.latestVersionKey ?? null });
     return { key, nodeId: id };
@@ -558,7 +579,7 @@ class Projector {
       const dataset = await this.dataset(datasetKey);
       const latest = dataset?.latestVersionKey ? await this.version(dataset.latestVersionKey) : undefined;
       if (!latest || latest.createdAt <= this.time) {
-        await this.db.run(SQL.setLatestVersion, [key, datasetKey]);
+        this.c.pending.latestVersions.set(datasetKey, key);
         if (dataset) dataset.latestVersionKey = key;
       }
     }
@@ -692,7 +713,7 @@ class Projector {
       if (latest?.startedAt && startedAt && latest.startedAt > startedAt) return;
     }
     if (job.latestRunId !== runId) {
-      await this.db.run(SQL.setLatestRun, [runId, jobKey]);
+      this.c.pending.latestRuns.set(jobKey, runId);
       job.latestRunId = runId;
     }
   }

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { verifyChain } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
-import { ProjectionCache, projectEvent } from "@/lib/server/projection";
+import { ProjectionCache, projectEvent, toUtc } from "@/lib/server/projection";
 import { projectionSnapshot, replayLog, verifyProjection } from "@/lib/server/rebuild";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
 import { createTestDatabase } from "../support/db";
@@ -91,7 +91,9 @@ function workload(targetEdges: number): Record<string, unknown>[] {
           namespace: target.namespace,
           name: target.name,
           facets: {
-            version: { datasetVersion: target.version },
+            // Every third names no version: it flags the dataset's latest, which the same batch may
+            // have just moved (the pending latest version must reach the database first).
+            ...(flags % 3 === 0 ? {} : { version: { datasetVersion: target.version } }),
             threadline_flag: {
               flagId: `flag-${flags % 7}`,
               action: flags % 5 === 4 ? "remove" : "add",
@@ -232,3 +234,16 @@ describe("ProjectionCache", () => {
   });
 });
 
+
+describe("toUtc", () => {
+  it("answers a time already in UTC as it is, and rolls days 29-31 and 24:00 over as Date does", () => {
+    expect(toUtc("2025-12-01T10:00:00.000Z")).toBe("2025-12-01T10:00:00.000Z");
+    expect(toUtc("2025-12-01T10:00:00Z")).toBe("2025-12-01T10:00:00.000Z");
+    expect(toUtc("2025-12-01T12:00:00+02:00")).toBe("2025-12-01T10:00:00.000Z");
+    for (const time of ["2025-02-30T00:00:00.000Z", "2025-02-29T23:00:00.000Z", "2024-12-31T24:00:00.000Z", "2025-01-31T23:59:59.999Z"]) {
+      expect(toUtc(time)).toBe(new Date(Date.parse(time)).toISOString());
+    }
+    expect(toUtc("2025-02-30T00:00:00.000Z")).toBe("2025-03-02T00:00:00.000Z");
+    expect(toUtc("yesterday")).toBe("yesterday");
+  });
+});

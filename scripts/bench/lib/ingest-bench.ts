@@ -82,7 +82,8 @@ export async function measureCliIngest(work: string, options: { events: number; 
   const database = path.join(work, "ingest-cli.db");
   const out = fs.openSync(file, "w");
   let written = 0;
-  for (const event of generateGenAiLineage({ targetEdges: Number.MAX_SAFE_INTEGER, seed: options.seed, namespacePrefix: "cli-bench/" })) {
+  // The world is sized by its edge target (about 1.4 edges per event): ask for a little more than enough.
+  for (const event of generateGenAiLineage({ targetEdges: Math.ceil(options.events * 1.6), seed: options.seed, namespacePrefix: "cli-bench/" })) {
     fs.writeSync(out, `${JSON.stringify(event)}\n`);
     if (++written >= options.events) break;
   }
