@@ -144,6 +144,8 @@ const ConfigSchema = z.object({
   THREADLINE_MAX_EVENT_OUTPUTS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxOutputs),
   THREADLINE_MAX_EVENT_FACETS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxFacets),
   THREADLINE_MAX_EVENT_FIELDS: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxFields),
+  /** Most files the threadline_provenance facets of one event list (each costs one digest row). */
+  THREADLINE_MAX_PROVENANCE_FILES: z.coerce.number().int().positive().default(DEFAULT_EVENT_LIMITS.maxProvenanceFiles),
   /**
    * Write rate limit per API key (per client address for anonymous writes), lib/server/rate-limit.ts:
    * requests per second refilled and the burst allowed; 0 turns it off. Generous by default.
@@ -207,7 +209,7 @@ const ConfigSchema = z.object({
   THREADLINE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   /** How long a sign-in lasts. */
   THREADLINE_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
-  /** Ed25519 key that signs the verified log head and exports (lib/server/signing.ts); unset: unsigned. */
+  /** Ed25519 key that signs the log head, exports and manifests (lib/server/signing.ts); unset: the instance key in the store. */
   THREADLINE_SIGNING_KEY: z
     .string()
     .optional()
@@ -267,5 +269,6 @@ export function getEventLimits(config: Config = getConfig()): EventLimits {
     maxOutputs: config.THREADLINE_MAX_EVENT_OUTPUTS,
     maxFacets: config.THREADLINE_MAX_EVENT_FACETS,
     maxFields: config.THREADLINE_MAX_EVENT_FIELDS,
+    maxProvenanceFiles: config.THREADLINE_MAX_PROVENANCE_FILES,
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { normaliseDigest } from "@/lib/lineage/provenance";
-import { readProvenanceFacet, THREADLINE_FACETS } from "@/lib/schemas/threadline-facets";
+import { readProvenanceFacet, THREADLINE_FACETS, type ProvenanceFileInfo } from "@/lib/schemas/threadline-facets";
 import { runStep, type SqlSteps } from "./store/sql-steps";
 
 /**
@@ -12,7 +12,8 @@ import { runStep, type SqlSteps } from "./store/sql-steps";
  * views derive these tables like the rest of the projection.
  *
  * A facet re-sent replaces the old one (OpenLineage's rule), so the version's rows are replaced
- * whole. A 100,000-file batch is 100,000 index rows written in its event's transaction.
+ * whole. A 100,000-file batch is 100,000 index rows written in its event's transaction, many rows
+ * per statement (insertFileDigests).
  */
 
 type Facets = Record<string, unknown>;
@@ -42,14 +43,7 @@ export function* projectProvenance(seq: number, target: ProvenanceTarget, facets
       [own, versionKey, seq],
     );
   }
-  for (const file of provenance.files) {
-    // The same file listed twice is one row (its last media type and size).
-    yield runStep(
-      `INSERT INTO "ArtefactDigest" ("digest", "versionKey", "file", "mediaType", "size", "seq") VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT ("digest", "versionKey", "file") DO UPDATE SET "mediaType" = excluded."mediaType", "size" = excluded."size"`,
-      [file.contentHash, versionKey, file.name, file.mediaType, file.size, seq],
-    );
-  }
+  yield* insertFileDigests(seq, versionKey, provenance.files);
   if (provenance.watermark) {
     const { scheme, payload, keyId } = provenance.watermark;
     yield runStep(
@@ -61,6 +55,28 @@ export function* projectProvenance(seq: number, target: ProvenanceTarget, facets
     yield runStep(
       `INSERT INTO "ArtefactSignature" ("versionKey", "namespace", "contentHash", "signature", "signerKeyId", "seq") VALUES (?, ?, ?, ?, ?, ?)`,
       [versionKey, target.namespace, provenance.contentHash, provenance.signature, provenance.signerKeyId, seq],
+    );
+  }
+}
+
+/** Rows per INSERT: 6 parameters a row stays far below both backends' bind limits (SQLite 32,766, PostgreSQL 65,535). */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * The digest rows of a version's files, many per statement: on PostgreSQL each statement is a
+ * network round trip, so a 100,000-file batch is 200 of them rather than 100,000. The same file
+ * listed twice is one row (its last media type and size), resolved here, since one statement may
+ * not touch a row twice; the version's old rows were deleted just before, so nothing conflicts.
+ */
+function* insertFileDigests(seq: number, versionKey: string, files: readonly ProvenanceFileInfo[]): SqlSteps<void> {
+  const rows = new Map<string, ProvenanceFileInfo>();
+  for (const file of files) rows.set(`${file.contentHash}\u0000${file.name}`, file);
+  const unique = [...rows.values()];
+  for (let at = 0; at < unique.length; at += ROWS_PER_INSERT) {
+    const chunk = unique.slice(at, at + ROWS_PER_INSERT);
+    yield runStep(
+      `INSERT INTO "ArtefactDigest" ("digest", "versionKey", "file", "mediaType", "size", "seq") VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
+      chunk.flatMap((f) => [f.contentHash, versionKey, f.name, f.mediaType, f.size, seq]),
     );
   }
 }

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { openSqlite, storeOver } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
+import { DEFAULT_EVENT_LIMITS } from "@/lib/schemas/event-limits";
 import { lookupDigest } from "@/lib/server/provenance";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import { createMigratedDatabase, removeDatabase } from "./store";
@@ -54,7 +55,7 @@ export async function runProvenanceBench(file: string, options: { digests: numbe
         outputs: [{ namespace: "bench", name: "generated/images", facets: { version: { datasetVersion: `batch-${v}` }, threadline_provenance: { contentHash: digestOf(`batch ${v}`), files } } }],
       };
       const started = performance.now();
-      const [outcome] = await ingestEvents(storeOver(db), [event], { sender: "bench", limits: { maxInputs: 10, maxOutputs: 10, maxFacets: 100, maxFields: 10_000_000 } });
+      const [outcome] = await ingestEvents(storeOver(db), [event], { sender: "bench", limits: DEFAULT_EVENT_LIMITS });
       ingestMs += performance.now() - started;
       if (outcome.status !== "created") throw new Error(`bench event ${v} was ${outcome.status}`);
       if ((v + 1) % 10 === 0) log(`  ${(v + 1) * options.filesPerVersion} digests`);
