@@ -3,8 +3,6 @@
 # build, its own port. Started and stopped by playwright.config.ts.
 set -euo pipefail
 export DATABASE_URL="${E2E_DATABASE_URL:-file:./data/e2e.db}"
-# A throwaway Ed25519 key, for tests only (it is public in this file): heads and exports get signed.
-export THREADLINE_SIGNING_KEY="${THREADLINE_SIGNING_KEY:-MC4CAQAwBQYDK2VwBCIEIOKqVwbX7CK2D6Z9HZKfhWyEC8O1gGB2VZHB9UK7CNZd}"
 # The whole suite reads from one address; tests/api/hardening.spec.ts checks the read limit on a
 # server of its own.
 export THREADLINE_READ_RATE_LIMIT_PER_SECOND="${THREADLINE_READ_RATE_LIMIT_PER_SECOND:-0}"

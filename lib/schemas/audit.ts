@@ -175,7 +175,7 @@ export interface LogHeadRef {
   hash: string;
 }
 
-/** A statement signed with THREADLINE_SIGNING_KEY (Ed25519 over the statement's canonical JSON). */
+/** A statement signed with this Threadline's key (Ed25519 over the statement's canonical JSON; lib/server/signing.ts). */
 export interface SignedStatement<S> {
   statement: S;
   algorithm: "Ed25519";

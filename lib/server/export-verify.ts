@@ -89,7 +89,7 @@ export function verifyExport(fileText: string, options: { attestation?: string; 
 
   let isSignatureOk = false;
   if (!signed.signature) {
-    findings.push({ ok: false, message: "the attestation is not signed (the server had no THREADLINE_SIGNING_KEY)" });
+    findings.push({ ok: false, message: "the attestation is not signed" });
   } else {
     const key = options.publicKeyPem ?? signed.publicKey;
     if (!key) {

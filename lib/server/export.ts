@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { Queryable } from "./store/types";
 import { AppError } from "./errors";
 import { readView, resolveViewPoint } from "./views";
-import { getSigner, signStatement, type Signer } from "./signing";
+import { getInstanceSigner, signStatement, type Signer } from "./signing";
 import { toProvDocument, type ProvDocument, type ProvInput } from "@/lib/lineage/prov";
 import { nodeId, runIdOf } from "@/lib/lineage/node-id";
 import type { Direction, LineageGraph, ViewPoint } from "@/lib/lineage/types";
@@ -230,8 +230,9 @@ export interface ProvExport {
  * 2,000-node export lets other requests through instead of holding the event loop for its whole
  * build.
  */
-export async function buildProvExport(db: Queryable, input: ExportQuery, signer: Signer | null = getSigner()): Promise<ProvExport> {
+export async function buildProvExport(db: Queryable, input: ExportQuery, signer?: Signer | null): Promise<ProvExport> {
   const query = ViewQuerySchema.parse(input);
+  const key = signer === undefined ? await getInstanceSigner(db) : signer;
   const pinned = await pin(db, query);
   await nextTurn();
   // The view itself, in its own granularity: a dataset or job focus exports the entity graph on screen.
@@ -241,7 +242,7 @@ export async function buildProvExport(db: Queryable, input: ExportQuery, signer:
   await nextTurn();
   const document = toProvDocument(provInput);
   await nextTurn();
-  const attestation = attest("prov-json", pinned, sha256Hex(canonicalJson(document)), signer);
+  const attestation = attest("prov-json", pinned, sha256Hex(canonicalJson(document)), key);
   const entity: ProvDocument["entity"] = {
     ...document.entity,
     [PROV_ATTESTATION_ID]: {
@@ -305,10 +306,11 @@ export interface EventsExport {
 }
 
 /** NDJSON of the events behind a view, with the attestation of exactly these bytes. */
-export async function buildEventsExport(db: Queryable, query: ExportQuery, signer: Signer | null = getSigner()): Promise<EventsExport> {
+export async function buildEventsExport(db: Queryable, query: ExportQuery, signer?: Signer | null): Promise<EventsExport> {
+  const key = signer === undefined ? await getInstanceSigner(db) : signer;
   const selected = await selectViewEvents(db, query);
   const body = await eventsAsNdjson(db, selected.seqs);
-  const attestation = attest("openlineage-ndjson", { head: selected.head, view: selected.view }, sha256Hex(body), signer);
+  const attestation = attest("openlineage-ndjson", { head: selected.head, view: selected.view }, sha256Hex(body), key);
   return { body, seqs: selected.seqs, graph: selected.graph, attestation };
 }
 

@@ -6,14 +6,16 @@ import type { SignedStatement } from "@/lib/schemas/audit";
 import type { Queryable } from "./store/types";
 
 /**
- * Optional Ed25519 signatures over the log head and over exports, so a reviewer can check offline,
- * with only the public key, that a file came from this Threadline and was not edited since.
+ * Ed25519 signatures over the log head, exports and provenance manifests, so a reviewer can check
+ * offline, with only the public key (GET /api/v1/audit/public-key), that a file came from this
+ * Threadline and was not edited since. There is one key for all of them (getInstanceSigner).
  *
  * THREADLINE_SIGNING_KEY holds the private key: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), or the
  * same DER bytes in base64 on one line (handy in an env file), read by lib/config.ts. Generate one with
  *   node -e "const {generateKeyPairSync}=require('crypto');console.log(generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'der'}).toString('base64'))"
- * What is signed is always canonicalJson(statement) — the bytes the hash chain uses — so any
- * verifier that sorts keys the same way (or uses `npm run verify-export`) gets the same bytes.
+ * Unset, the instance key kept in the store signs. What is signed for heads and exports is always
+ * canonicalJson(statement) — the bytes the hash chain uses — so any verifier that sorts keys the
+ * same way (or uses `npm run verify-export`) gets the same bytes; manifests sign RFC 8785 JSON.
  */
 
 export interface Signer {
@@ -22,7 +24,7 @@ export interface Signer {
   privateKey: KeyObject;
 }
 
-let cachedSigner: Signer | null | undefined;
+let configuredSigner: Signer | null | undefined;
 
 /** A short, stable name for a public key: the first 16 hex digits of sha256 of its SPKI DER bytes. */
 export function keyIdOf(publicKey: KeyObject): string {
@@ -38,13 +40,13 @@ export function signerFromKey(privateKey: KeyObject): Signer {
   };
 }
 
-/** The configured signer, or null when THREADLINE_SIGNING_KEY is not set. */
-export function getSigner(): Signer | null {
-  if (cachedSigner === undefined) {
+/** The signer of THREADLINE_SIGNING_KEY, or null when it is not set. */
+function getConfiguredSigner(): Signer | null {
+  if (configuredSigner === undefined) {
     const key = getConfig().THREADLINE_SIGNING_KEY;
-    cachedSigner = key ? signerFromKey(key) : null;
+    configuredSigner = key ? signerFromKey(key) : null;
   }
-  return cachedSigner;
+  return configuredSigner;
 }
 
 const instanceSigners = new WeakMap<Queryable, Signer>();
@@ -57,7 +59,7 @@ const instanceSigners = new WeakMap<Queryable, Signer>();
  * THREADLINE_SIGNING_KEY in production to keep the private key out of the database and its backups.
  */
 export async function getInstanceSigner(store: Queryable): Promise<Signer> {
-  const configured = getSigner();
+  const configured = getConfiguredSigner();
   if (configured) return configured;
   const known = instanceSigners.get(store);
   if (known) return known;
@@ -73,10 +75,11 @@ export async function getInstanceSigner(store: Queryable): Promise<Signer> {
 }
 
 /**
- * Signs a statement (which should carry the signer's keyId). Without a signer the statement is
- * returned unsigned (`signature: null`): its digests still let a reader check the content.
+ * Signs a statement (which should carry the signer's keyId). Without a signer (a caller that asked
+ * for none) the statement is returned unsigned (`signature: null`): its digests still let a reader
+ * check the content.
  */
-export function signStatement<S>(statement: S, signer: Signer | null = getSigner()): SignedStatement<S> {
+export function signStatement<S>(statement: S, signer: Signer | null): SignedStatement<S> {
   if (!signer) return { statement, algorithm: "Ed25519", signature: null, publicKey: null };
   const signature = sign(null, Buffer.from(canonicalJson(statement), "utf8"), signer.privateKey).toString("base64");
   return { statement, algorithm: "Ed25519", signature, publicKey: signer.publicKeyPem };

@@ -5,7 +5,7 @@ import { getConfig } from "@/lib/config";
 import { GENESIS_HASH, getLogHead, verifyChainSteps, type LogHead } from "./event-log";
 import { verifyProjectionSteps } from "./rebuild";
 import { finish, runInSlices, type AsyncSteps } from "./steps";
-import { getSigner, signStatement, type Signer } from "./signing";
+import { getInstanceSigner, signStatement, type Signer } from "./signing";
 import type { Queryable, Store } from "./store/types";
 import type { AuditVerification, HeadStatement, SignedStatement } from "@/lib/schemas/audit";
 import { nodeId, runIdOf } from "@/lib/lineage/node-id";
@@ -16,15 +16,15 @@ import { nodeId, runIdOf } from "@/lib/lineage/node-id";
  * the result is shared by every server on the database and computed by one of them (verifyStore).
  */
 
-/** The signed (when a key is configured) statement of the log head: GET /api/v1/audit/head. */
-export async function getSignedHead(
-  db: Queryable,
-  signer: Signer | null = getSigner(),
-  head?: LogHead | null,
-): Promise<SignedStatement<HeadStatement>> {
+/**
+ * The statement of the log head, signed with this Threadline's key (GET /api/v1/audit/head).
+ * `signer`: by default the one key (getInstanceSigner); null leaves it unsigned.
+ */
+export async function getSignedHead(db: Queryable, signer?: Signer | null, head?: LogHead | null): Promise<SignedStatement<HeadStatement>> {
+  const key = signer === undefined ? await getInstanceSigner(db) : signer;
   return signStatement<HeadStatement>(
-    { type: "threadline/log-head", version: 1, head: head === undefined ? await getLogHead(db) : head, signedAt: new Date().toISOString(), keyId: signer?.keyId ?? null },
-    signer,
+    { type: "threadline/log-head", version: 1, head: head === undefined ? await getLogHead(db) : head, signedAt: new Date().toISOString(), keyId: key?.keyId ?? null },
+    key,
   );
 }
 
@@ -34,6 +34,7 @@ type VerificationResult = Omit<AuditVerification, "signedHead" | "verifiedBy" | 
 export interface VerifyOptions {
   /** Also replay the log and compare the projection (default true). */
   projection?: boolean;
+  /** Who signs the verified head: by default this Threadline's key; null for an unsigned answer. */
   signer?: Signer | null;
   /** Accept a full pass this old although another connection committed since (see verifyStore). */
   maxAgeMs?: number;
@@ -186,10 +187,9 @@ async function publish(store: Store, scope: Scope, token: string, result: Verifi
   return changes === 1;
 }
 
-async function withSignedHead(db: Queryable, found: Omit<AuditVerification, "signedHead">, signer: Signer | null | undefined): Promise<AuditVerification> {
-  const key = signer === undefined ? getSigner() : signer;
+async function withSignedHead(db: Queryable, found: Omit<AuditVerification, "signedHead">, signer: Signer | null): Promise<AuditVerification> {
   // A broken store's head is not worth a signature: sign only what verified, and only as far as it verified.
-  return { ...found, signedHead: key && found.ok ? await getSignedHead(db, key, found.head) : null };
+  return { ...found, signedHead: signer && found.ok ? await getSignedHead(db, signer, found.head) : null };
 }
 
 function answerOf(row: VerificationRow): Omit<AuditVerification, "signedHead"> {
@@ -237,6 +237,8 @@ async function verifyWith(
   const scope: Scope = withProjection ? "store" : "chain";
   const fullRequestedAt = options.full ? Date.now() : null;
   const fullEveryMs = options.fullEveryMs ?? getConfig().THREADLINE_FULL_VERIFY_MINUTES * 60_000;
+  // The key first: its first use may create the instance key, a commit no plan below should see.
+  const signer = options.signer === undefined ? await getInstanceSigner(store) : options.signer;
   const planNow = async () => {
     const stamp = await foreignStampOf(store);
     const head = await getLogHead(store);
@@ -247,7 +249,7 @@ async function verifyWith(
   };
   for (;;) {
     const first = await planNow();
-    if (first.plan.kind === "current") return withSignedHead(store, answerOf(first.plan.row), options.signer);
+    if (first.plan.kind === "current") return withSignedHead(store, answerOf(first.plan.row), signer);
     const token = await takeLease(store, scope);
     if (token === null) {
       // Another server is checking: its result is likely what this caller needs.
@@ -258,7 +260,7 @@ async function verifyWith(
     try {
       // Planned again under the lease: the previous holder may have just published what is needed.
       const { plan, stamp } = await planNow();
-      if (plan.kind === "current") return withSignedHead(store, answerOf(plan.row), options.signer);
+      if (plan.kind === "current") return withSignedHead(store, answerOf(plan.row), signer);
       const startedAt = new Date().toISOString();
       const { result, isFull } = await store.snapshot((snapshot) =>
         run(renewing(verificationSteps(snapshot, plan, withProjection), () => renewLease(store, scope, token))),
@@ -271,7 +273,7 @@ async function verifyWith(
       }
       const row = isPublished ? await readSharedVerification(store, scope) : undefined;
       const found = row ? answerOf(row) : { ...result, verifiedBy: SERVER_NAME, fullCheck: isFull ? { at: startedAt, by: SERVER_NAME } : null };
-      return withSignedHead(store, found, options.signer);
+      return withSignedHead(store, found, signer);
     } finally {
       if (!isPublished) await releaseLease(store, scope, token);
     }

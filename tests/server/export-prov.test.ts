@@ -5,7 +5,9 @@ import { storeOver, type Sqlite } from "@/lib/server/db";
 import { buildProvExport, PROV_ATTESTATION_ID } from "@/lib/server/export";
 import { verifyExport } from "@/lib/server/export-verify";
 import { ingestEvents } from "@/lib/server/ingest";
-import { signerFromKey } from "@/lib/server/signing";
+import { buildManifest } from "@/lib/server/manifest";
+import { getInstanceSigner, signerFromKey, verifyStatement } from "@/lib/server/signing";
+import { getSignedHead } from "@/lib/server/verification";
 import { createTestDatabase } from "../support/db";
 
 let db: Sqlite;
@@ -100,10 +102,32 @@ describe("the embedded attestation", () => {
     expect(result.findings.some((f) => /signature check failed/.test(f.message))).toBe(true);
   });
 
-  it("is present but unsigned without a key, and says so", async () => {
+  it("is present but unsigned when a caller asks for no signature, and says so", async () => {
     const { document } = await buildProvExport(storeOver(db), { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 }, null);
     const result = verifyExport(JSON.stringify(document));
     expect(result.ok).toBe(false);
-    expect(result.findings.map((f) => f.message)).toContain("the attestation is not signed (the server had no THREADLINE_SIGNING_KEY)");
+    expect(result.findings.map((f) => f.message)).toContain("the attestation is not signed");
+  });
+});
+
+describe("one signing key without THREADLINE_SIGNING_KEY", () => {
+  it("signs exports, the log head and manifests with the instance key the store keeps", async () => {
+    const store = storeOver(db);
+    const instance = await getInstanceSigner(store);
+    const { document } = await buildProvExport(store, { node: DEMO_STORY.failedBatch, depth: 1, direction: "both", limit: 500 });
+    const text = JSON.stringify(document);
+    const result = verifyExport(text, { publicKeyPem: instance.publicKeyPem });
+    expect(result.findings.filter((f) => !f.ok)).toEqual([]);
+    expect(result.statement?.keyId).toBe(instance.keyId);
+
+    const head = await getSignedHead(store);
+    expect(head.statement.keyId).toBe(instance.keyId);
+    expect(verifyStatement(head, instance.publicKeyPem)).toEqual({ ok: true, keyId: instance.keyId });
+    expect((await buildManifest(store, DEMO_STORY.failedBatch, undefined)).signature.keyId).toBe(instance.keyId);
+
+    // One character of the export changed: the content no longer matches what was signed.
+    const edited = text.replace(DEMO_STORY.failedBatch.slice(-4), "XXXX");
+    expect(edited).not.toBe(text);
+    expect(verifyExport(edited, { publicKeyPem: instance.publicKeyPem }).ok).toBe(false);
   });
 });

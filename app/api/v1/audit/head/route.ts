@@ -5,7 +5,7 @@ import { getSignedHead } from "@/lib/server/verification";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/audit/head — the log head, signed with THREADLINE_SIGNING_KEY when one is configured
+// GET /api/v1/audit/head — the log head, signed with the key GET /api/v1/audit/public-key publishes
 export async function GET(request: Request) {
   try {
     await requireReader(request, getStore());
