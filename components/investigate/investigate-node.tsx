@@ -7,6 +7,7 @@ import type { InvestigateNodeData } from "@/lib/lineage/investigate-flow";
 import { formatShortDateTime } from "@/components/format";
 import { cn } from "@/components/ui/cn";
 import { NodeIcon, kindColour, kindLabel, visualKindOf } from "@/components/lineage/node-icon";
+import { NodeSignatureBadge } from "@/components/provenance/signature-badge";
 
 export type InvestigateFlowNodeType = Node<InvestigateNodeData, "investigate">;
 
@@ -89,6 +90,7 @@ export const InvestigateNode = memo(function InvestigateNode({ data }: NodeProps
                 flagged
               </span>
             ) : null}
+            <NodeSignatureBadge node={node} />
             {synthetic ? (
               <span
                 data-testid="badge-synthetic-share"

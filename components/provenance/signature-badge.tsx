@@ -1,6 +1,7 @@
 import { memo } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { SIGNATURE_LABELS, type SignatureStatus } from "@/lib/lineage/provenance";
+import type { LineageNode } from "@/lib/lineage/types";
 
 const TONES: Record<SignatureStatus, BadgeTone> = {
   verified: "success",
@@ -26,5 +27,42 @@ export const SignatureBadge = memo(function SignatureBadge({ status, signerName,
         {SIGNATURE_LABELS[status]}
       </span>
     </Badge>
+  );
+});
+
+/** How a producer signature's status reads on a graph node (unsigned shows nothing: most data is). */
+const NODE_LOOKS: Record<Exclude<SignatureStatus, "unsigned">, { label: string; className: string }> = {
+  verified: { label: "✓ signed", className: "bg-success-soft text-success" },
+  invalid: { label: "signature invalid", className: "bg-danger text-white" },
+  "unknown-signer": { label: "unknown signer", className: "bg-warning-soft text-warning" },
+  revoked: { label: "signer revoked", className: "bg-danger-soft text-danger" },
+};
+
+/** What a node's signature badge says in full: the status, the signer, and for a dataset which version. */
+export function describeNodeSignature(node: Pick<LineageNode, "type" | "version" | "signatureStatus" | "signerName">): string | null {
+  if (!node.signatureStatus || node.signatureStatus === "unsigned") return null;
+  const of = node.type === "dataset" && node.version ? `Latest version ${node.version}: ` : "";
+  const status = SIGNATURE_LABELS[node.signatureStatus];
+  return `${of}${of ? status.toLowerCase() : status}${node.signerName ? ` (signer: ${node.signerName})` : ""}`;
+}
+
+/**
+ * The signature badge on a graph node (a version, or a dataset for its latest version): the explorer,
+ * shares and investigations draw the same one. Its title and accessible name say status and signer.
+ */
+export const NodeSignatureBadge = memo(function NodeSignatureBadge({ node }: { node: Pick<LineageNode, "type" | "version" | "signatureStatus" | "signerName"> }) {
+  const description = describeNodeSignature(node);
+  if (!description || !node.signatureStatus || node.signatureStatus === "unsigned") return null;
+  const look = NODE_LOOKS[node.signatureStatus];
+  return (
+    <span
+      data-testid="badge-signature"
+      data-status={node.signatureStatus}
+      title={description}
+      aria-label={description}
+      className={`whitespace-nowrap rounded px-1 text-[10px] font-semibold uppercase leading-4 ${look.className}`}
+    >
+      {look.label}
+    </span>
   );
 });

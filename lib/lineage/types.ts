@@ -41,8 +41,13 @@ export interface LineageNode {
   downstreamCount: number;
   /** Last time something happened to the node (ISO-8601), if known. */
   time: string | null;
-  /** A signed dataset version's producer signature status (absent: unsigned, or not a version). */
+  /**
+   * The producer signature status of a signed dataset version, or of a dataset's latest version as
+   * of the view (absent: unsigned, or a job or run).
+   */
   signatureStatus?: SignatureStatus;
+  /** The registered name of the key behind `signatureStatus` (absent when the key is not registered). */
+  signerName?: string;
 }
 
 export interface LineageEdge {

@@ -6,6 +6,7 @@ import { eventTimeOf, type AsOfPoint } from "./investigate-asof";
 import { GENESIS_HASH } from "./event-log";
 import { getConfig } from "@/lib/config";
 import { describeNodes } from "./lineage";
+import { markSignatureStatuses } from "./signers";
 import { MAX_SEQ, type Queryable } from "./store/types";
 import { factorsBehind, rankCauses } from "@/lib/lineage/causes";
 import { diffLineage } from "@/lib/lineage/investigate-diff";
@@ -406,6 +407,7 @@ export async function getInvestigation(db: Queryable, key: string, options: { co
   }
 
   const described = await describeNodes(db, Object.keys(graph.nodes));
+  await markSignatureStatuses(db, described);
   let synthetic: SyntheticReportView | null = null;
   const syntheticTarget = target.type === "datasetVersion" ? key : firstOutput(graphA, key);
   if (syntheticTarget) {

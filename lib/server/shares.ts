@@ -6,6 +6,7 @@ import { GENESIS_HASH, verifyChainSteps } from "./event-log";
 import { finish } from "./steps";
 import { getNodeDetail } from "./nodes";
 import { readView } from "./views";
+import { markDetailSignature, markSignatureStatuses } from "./signers";
 import { hashToken, newToken } from "./auth-crypto";
 import type { Principal } from "./auth";
 import type { NodeDetail } from "@/lib/lineage/types";
@@ -30,7 +31,12 @@ import type {
  *   and the selection only when the graph is larger than DETAIL_ALL_LIMIT).
  * - The token is 256 random bits; only its sha256 is stored. The owner manages a share by its id.
  * - A share answers only from its stored snapshot: nothing a token opens reads the live store,
- *   except the chain verification of the log up to the share's head.
+ *   except the chain verification of the log up to the share's head and the producer signature
+ *   status of its versions. Those are derived when the share is read, as everywhere (see
+ *   lib/server/signers.ts): the versions, digests and signatures are the snapshot's, the trust in
+ *   the keys is the registry's now, so a key revoked after the share was made reads "signer
+ *   revoked" on it. A reviewer must learn that a key no longer vouches; freezing "verified" would
+ *   keep vouching for an artefact its producer has disowned.
  * - Revocation is recorded (revokedAt, revokedBy), never a delete.
  */
 
@@ -221,6 +227,7 @@ async function openOrThrow(db: Queryable, token: string, now: Date) {
 export async function getSharedView(db: Queryable, token: string, now = new Date()): Promise<SharedView> {
   const { row, snapshot, view } = await openOrThrow(db, token, now);
   const summary = toSummary(row, now);
+  await markSignatureStatuses(db, snapshot.graph.nodes);
   return {
     share: {
       id: summary.id,
@@ -245,6 +252,7 @@ export async function getSharedNode(db: Queryable, token: string, nodeId: string
   const { snapshot } = await openOrThrow(db, token, now);
   const detail = Object.hasOwn(snapshot.details, nodeId) ? snapshot.details[nodeId] : undefined;
   if (!detail) throw new AppError("not_found", "This node is not in the shared snapshot.");
+  await markDetailSignature(db, detail);
   return detail;
 }
 

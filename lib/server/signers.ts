@@ -5,6 +5,7 @@ import { keyIdOf } from "./signing";
 import type { Queryable } from "./store/types";
 import { getAuthMode, requireAdmin, requireWriter, type Principal } from "./auth";
 import type { Signer } from "@/lib/schemas/provenance";
+import { nodeId } from "@/lib/lineage/node-id";
 import { signatureStatusOf, type RegisteredSigner, type SignatureClaim, type SignatureInfo } from "@/lib/lineage/provenance";
 
 export type { SignatureInfo };
@@ -206,15 +207,38 @@ export async function listInvalidSignatures(store: Queryable, limit: number): Pr
 }
 
 /**
- * Sets `signatureStatus` on the signed dataset versions among `nodes` (a view's or a detail's), so
- * badges show on nodes; unsigned versions are left without one. Changes the nodes in place.
+ * Sets `signatureStatus` (and `signerName`) on the signed dataset versions among `nodes` (a view's,
+ * a share's, an investigation's or a detail's), and on each dataset from its latest version in the
+ * view (`version`: the latest as of the view's point), so badges show on nodes; unsigned versions
+ * are left without one. Statuses are derived now, against the registry as it is now (see the module
+ * comment), and replace whatever a node carried. Changes the nodes in place.
  */
-export async function markSignatureStatuses<N extends { id: string; type: string; signatureStatus?: SignatureInfo["status"] }>(store: Queryable, nodes: readonly N[]): Promise<void> {
-  const versions = nodes.filter((n) => n.type === "datasetVersion");
-  if (versions.length === 0) return;
-  const statuses = await versionSignatures(store, versions.map((n) => n.id));
-  for (const node of versions) {
-    const status = statuses.get(node.id)?.status;
-    if (status && status !== "unsigned") node.signatureStatus = status;
+export async function markSignatureStatuses<N extends { id: string; type: string; namespace: string; name: string; version?: string | null; signatureStatus?: SignatureInfo["status"]; signerName?: string }>(
+  store: Queryable,
+  nodes: readonly N[],
+): Promise<void> {
+  const versionOf = new Map<N, string>();
+  for (const node of nodes) {
+    delete node.signatureStatus;
+    delete node.signerName;
+    if (node.type === "datasetVersion") versionOf.set(node, node.id);
+    else if (node.type === "dataset" && node.version) versionOf.set(node, nodeId.datasetVersion(node.namespace, node.name, node.version));
   }
+  if (versionOf.size === 0) return;
+  const statuses = await versionSignatures(store, [...new Set(versionOf.values())]);
+  for (const [node, versionKey] of versionOf) {
+    const info = statuses.get(versionKey);
+    if (!info || info.status === "unsigned") continue;
+    node.signatureStatus = info.status;
+    if (info.signerName) node.signerName = info.signerName;
+  }
+}
+
+/**
+ * A node detail with its signature as of now: the badge status on its node and, for a dataset
+ * version, the full signature (status, key, signer) the side panel shows. Changes `detail` in place.
+ */
+export async function markDetailSignature(store: Queryable, detail: { node: Parameters<typeof markSignatureStatuses>[1][number]; signature?: SignatureInfo }): Promise<void> {
+  await markSignatureStatuses(store, [detail.node]);
+  if (detail.node.type === "datasetVersion") detail.signature = (await versionSignatures(store, [detail.node.id])).get(detail.node.id);
 }

@@ -3,7 +3,7 @@
 import { Handle, Position, useStore, type ReactFlowState } from "@xyflow/react";
 import type { CSSProperties, MouseEvent, ReactNode } from "react";
 import type { LineageNode } from "@/lib/lineage/types";
-import { SIGNATURE_LABELS, type SignatureStatus } from "@/lib/lineage/provenance";
+import { NodeSignatureBadge } from "@/components/provenance/signature-badge";
 import type { LineageNodeData } from "@/lib/lineage/flow-mapping";
 import { cn } from "@/components/ui/cn";
 import { useExplorerActions } from "../explorer-actions";
@@ -60,14 +60,6 @@ export function ExpandButton({ id, direction, count, name }: { id: string; direc
   );
 }
 
-/** How a producer signature's status reads on a node (unsigned shows nothing: most data is). */
-const SIGNATURE_LOOKS: Record<Exclude<SignatureStatus, "unsigned">, { label: string; className: string }> = {
-  verified: { label: "✓ signed", className: "bg-success-soft text-success" },
-  invalid: { label: "signature invalid", className: "bg-danger text-white" },
-  "unknown-signer": { label: "unknown signer", className: "bg-warning-soft text-warning" },
-  revoked: { label: "signer revoked", className: "bg-danger-soft text-danger" },
-};
-
 /** Status badges drawn on a node: failed, flagged, synthetic, signature, running, aborted. */
 export function NodeBadges({ node }: { node: LineageNode }) {
   const badges: ReactNode[] = [];
@@ -89,14 +81,7 @@ export function NodeBadges({ node }: { node: LineageNode }) {
         <span aria-hidden="true">◆</span> synthetic
       </span>,
     );
-  if (node.signatureStatus && node.signatureStatus !== "unsigned") {
-    const look = SIGNATURE_LOOKS[node.signatureStatus];
-    badges.push(
-      <span key="signature" data-testid="badge-signature" data-status={node.signatureStatus} title={SIGNATURE_LABELS[node.signatureStatus]} className={`rounded px-1 text-[10px] font-semibold uppercase leading-4 ${look.className}`}>
-        {look.label}
-      </span>,
-    );
-  }
+  if (node.signatureStatus && node.signatureStatus !== "unsigned") badges.push(<NodeSignatureBadge key="signature" node={node} />);
   if (node.state === "RUNNING")
     badges.push(
       <span key="running" data-testid="badge-running" className="inline-flex items-center gap-1 rounded bg-info-soft px-1 text-[10px] font-semibold uppercase leading-4 text-info">

@@ -1,6 +1,6 @@
 import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
-import { markSignatureStatuses, versionSignatures } from "@/lib/server/signers";
+import { markDetailSignature } from "@/lib/server/signers";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { resolveViewPoint, storeAt } from "@/lib/server/views";
@@ -26,8 +26,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     if (list) return Response.json(await inTurn(async () => getNodeDetailPage(await storeAt(db, point), key, list, cursor ?? null, limit)));
     const detail = await inTurn(async () => getNodeDetail(await storeAt(db, point), key));
     // The signature is checked against the registered keys as they are now, whatever the point.
-    if (detail.node.type === "datasetVersion") detail.signature = (await versionSignatures(getStore(), [detail.node.id])).get(detail.node.id);
-    await markSignatureStatuses(getStore(), [detail.node]);
+    await markDetailSignature(getStore(), detail);
     return Response.json({ ...detail, point });
   } catch (error) {
     return toErrorResponse(error);
