@@ -16,6 +16,8 @@ export interface Plan {
   auditCapMs: number;
   columns: { fieldEdges: number; samples: number };
   provenance: { digests: number };
+  /** PostgreSQL: the store copied in and queried, the batched-ingest world, POSTs per server count. */
+  postgres: { edges: number; ingestEdges: number; postEvents: number };
 }
 
 const LAYOUT_SIZES = [300, 1_000, 5_000, 10_000];
@@ -49,6 +51,7 @@ export const QUICK_PLAN: Plan = {
   auditCapMs: 180_000,
   columns: { fieldEdges: 100_000, samples: 200 },
   provenance: { digests: 100_000 },
+  postgres: { edges: 100_000, ingestEdges: 3_000, postEvents: 1_000 },
 };
 
 export const FULL_PLAN: Plan = {
@@ -65,4 +68,5 @@ export const FULL_PLAN: Plan = {
   auditCapMs: 600_000,
   columns: { fieldEdges: 1_000_000, samples: 500 },
   provenance: { digests: 1_000_000 },
+  postgres: { edges: 1_000_000, ingestEdges: 10_000, postEvents: 3_000 },
 };

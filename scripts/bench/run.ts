@@ -3,7 +3,8 @@
 //   --quick            the reduced set (about five minutes once the app is built): stores of 10k and
 //                      100k edges, API queries on the 100k store, fewer repeats, dagre once at 5k/10k
 //   --json             print one JSON object of figures on stdout (the table goes to stderr)
-//   --only=a,b         run some sections: layout, store, ingest, api, post, browser, mlflow, provenance, columns
+//   --only=a,b         run some sections: layout, store, ingest, api, post, browser, mlflow, provenance,
+//                      columns, postgres (with THREADLINE_BENCH_POSTGRES_URL naming a PostgreSQL server)
 //                      (the scenarios are listed in scenarios/index.ts)
 //   --no-build         never run `npm run build` (use .next as it is)
 //   --reuse-store      keep generated stores in the temp cache and reuse them when nothing that

@@ -11,6 +11,7 @@ import type { MlflowBenchFigures } from "./lib/mlflow-bench";
 import type { ProvenanceBenchFigures } from "./lib/provenance-bench";
 import type { QueryFigure } from "./lib/queries";
 import type { RunningServer } from "./lib/server";
+import type { PostgresFigures } from "./scenarios/postgres";
 import type { StorageFigures, StoreIngestResult } from "./lib/store";
 import type { Plan } from "./plan";
 import type { MemoryFigures } from "../harness/process";
@@ -46,6 +47,7 @@ export interface Figures {
   mlflow?: MlflowBenchFigures;
   provenance?: ProvenanceBenchFigures;
   columns?: ColumnFigures;
+  postgres?: PostgresFigures;
   checks?: Check[];
 }
 

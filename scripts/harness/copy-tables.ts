@@ -2,8 +2,9 @@
  * Copies the log and projection rows of one store into another, row for row, so a read can be
  * compared or measured across backends on identical data: the store contract suites (tests/store)
  * and the walk benchmark (scripts/bench/walk.ts). Booleans travel as 0/1, which PostgreSQL reads as
- * booleans. For reads only: PostgreSQL's id sequences stay where they were, so nothing may be
- * ingested into the copy afterwards (`npm run store:copy` replays the log for that).
+ * booleans. On PostgreSQL the id sequences of the copied tables are moved past the copied ids, so
+ * the copy can be written to afterwards (the benchmark posts into it); `npm run store:copy`, which
+ * replays the log, is the way to move a real store.
  */
 import type { Store } from "@/lib/server/store/types";
 
@@ -37,6 +38,16 @@ export async function copyTables(
         copied += rows.length;
       }
       onTable?.(table, copied);
+      if (copied > 0 && tx.dialect.backend === "postgresql") {
+        // Columns with a generated value (Node.id, FieldNode.id, Event.seq): the next value follows the copied ones.
+        const generated = await tx.all<{ column: string }>(
+          `SELECT column_name AS "column" FROM information_schema.columns WHERE table_name = ? AND column_default LIKE 'nextval%'`,
+          [table],
+        );
+        for (const { column } of generated) {
+          await tx.get(`SELECT setval(pg_get_serial_sequence(?, ?), (SELECT MAX("${column}") FROM "${table}"))`, [`"${table}"`, column]);
+        }
+      }
     }
   });
 }

@@ -12,6 +12,7 @@ import { cliIngestScenario } from "./ingest";
 import { layoutScenario } from "./layout";
 import { mlflowScenario } from "./mlflow";
 import { postScenario } from "./post";
+import { postgresScenario } from "./postgres";
 import { provenanceScenario } from "./provenance";
 import { serverMemoryScenario, serverStartScenario } from "./server";
 import { storesScenario } from "./stores";
@@ -29,4 +30,6 @@ export const SCENARIOS: readonly Scenario[] = [
   browserScenario,
   postScenario,
   serverMemoryScenario,
+  // Servers of its own on PostgreSQL, after the SQLite server is done with.
+  postgresScenario,
 ];

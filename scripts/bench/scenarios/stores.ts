@@ -9,7 +9,11 @@ import { measureLogFloor } from "../lib/ingest-bench";
 import { round, spread } from "../../harness/stats";
 import type { BenchContext, Scenario } from "../scenario";
 
-/** A cached store is reused only while nothing that shapes it changed. */
+/** Where --reuse-store keeps the store of `edges` edges; reused only while nothing that shapes it changed. */
+export function cachedStoreFile(ctx: BenchContext, edges: number): string {
+  return path.join(ctx.cacheDir, `store-${edges}-${storeCacheKey(ctx, edges)}.db`);
+}
+
 function storeCacheKey(ctx: BenchContext, edges: number): string {
   const hash = createHash("sha256");
   hash.update(String(edges)).update(String(ctx.seed)).update(String(ctx.batchSize));
@@ -29,7 +33,7 @@ export const storesScenario: Scenario = {
     const scales = ctx.runs("store") ? plan.storeScales : plan.storeScales.filter((s) => s.edges === plan.serverScale).map((s) => ({ ...s, repeats: 1 }));
     for (const scale of scales) {
       const results: StoreIngestResult[] = [];
-      const cached = path.join(ctx.cacheDir, `store-${scale.edges}-${storeCacheKey(ctx, scale.edges)}.db`);
+      const cached = cachedStoreFile(ctx, scale.edges);
       if (ctx.options.reuseStore && fs.existsSync(cached)) {
         log(`store ${scale.edges} edges: reusing ${cached}`);
         ctx.storeFiles.set(scale.edges, cached);

@@ -1,0 +1,237 @@
+// PostgreSQL (issue 14), when THREADLINE_BENCH_POSTGRES_URL names a server: batched ingest through
+// the store into an empty database; a store of the plan's size (1M edges in the full run) built by
+// batched ingest into SQLite and copied row for row into PostgreSQL, with what its edges take and
+// the lineage API's 3-hop and 2,000-node figures from a server on it; then POST throughput with 1, 2
+// and 3 servers on that one database, each beside the minimal-route floor of the same servers.
+// Every database it makes is named threadline_bench_<random> and dropped at the end (kept with --keep).
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { parseDatabaseUrl, postgresClientConfig, type PostgresConnection } from "@/lib/config";
+import { ingestEvents } from "@/lib/server/ingest";
+import { postgresStore } from "@/lib/server/store/postgres-store";
+import { openSqlite, storeOver } from "@/lib/server/db";
+import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
+import { copyTables } from "../../harness/copy-tables";
+import { round, summarise, type LatencySummary } from "../../harness/stats";
+import { emptyStats, generateGenAiLineage, takeBatch } from "../lib/genai-lineage";
+import { createClient, runLoad, type Client, type HttpResult } from "../lib/http-load";
+import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
+import { buildApp, buildStaleness, startServer, type RunningServer } from "../lib/server";
+import { buildStore } from "../lib/store";
+import type { BenchContext, PostFigure, Scenario } from "../scenario";
+import { cachedStoreFile } from "./stores";
+
+export const POSTGRES_URL_VARIABLE = "THREADLINE_BENCH_POSTGRES_URL";
+
+export interface PostgresFigures {
+  ingest: { edges: number; events: number; eventsPerSecond: number; batch: LatencySummary };
+  store: { edges: number; nodes: number; events: number; copySeconds: number };
+  storage: { edgeBytes: number; bytesPerEdge: number; databaseBytes: number; databaseBytesPerEdge: number };
+  api: QueryFigure[];
+  /** Per number of servers: POSTs of one event each, and the minimal route, both spread over the servers. */
+  post: { servers: number; post: PostFigure; floor: PostFigure }[];
+}
+
+const THREE_HOPS: QueryCase = { name: "3 hops", depth: 3, limit: 500, direction: "both" };
+const BIG: QueryCase = { name: "2,000-node neighbourhood", depth: 10, limit: 2_000, direction: "both" };
+const CLIENTS = 8;
+
+/** A database of its own on the benchmark's server, migrated; dropped by `drop`. */
+async function createDatabase(server: PostgresConnection): Promise<{ connection: PostgresConnection; url: string; drop: () => Promise<void> }> {
+  const name = `threadline_bench_${randomBytes(5).toString("hex")}`;
+  const onServer = async (sql: string) => {
+    const client = new pg.Client(postgresClientConfig(server));
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await onServer(`CREATE DATABASE "${name}"`);
+  const connection = { ...server, database: name };
+  await applyPendingMigrations({ ...getDefaultPaths(process.cwd(), "postgresql"), target: { backend: "postgresql", connection } });
+  const url = new URL(process.env[POSTGRES_URL_VARIABLE]!);
+  url.pathname = `/${name}`;
+  return { connection, url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** Batched ingest through ingestEvents into an empty PostgreSQL store (the events/s figure). */
+async function measureIngest(ctx: BenchContext, connection: PostgresConnection): Promise<PostgresFigures["ingest"]> {
+  const store = postgresStore(connection, { max: 2 });
+  try {
+    const events = generateGenAiLineage({ targetEdges: ctx.plan.postgres.ingestEdges, seed: ctx.seed }, emptyStats());
+    const batchMs: number[] = [];
+    let count = 0;
+    for (;;) {
+      const batch = takeBatch(events, ctx.batchSize);
+      if (batch.length === 0) break;
+      const start = performance.now();
+      const outcomes = await ingestEvents(store, batch, { sender: "bench" });
+      batchMs.push(performance.now() - start);
+      const bad = outcomes.find((o) => o.status !== "created");
+      if (bad) throw new Error(`event ${count + bad.index} was ${bad.status}: ${JSON.stringify(bad.errors ?? [])}`);
+      count += batch.length;
+    }
+    const edges = (await store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Edge"`))!.n;
+    const ms = batchMs.reduce((a, b) => a + b, 0);
+    return { edges, events: count, eventsPerSecond: (count / ms) * 1000, batch: summarise(batchMs) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** What the Edge table and its indexes take (pg_total_relation_size, after VACUUM), and the whole database. */
+async function measureStorage(connection: PostgresConnection): Promise<PostgresFigures["storage"]> {
+  const store = postgresStore(connection, { max: 1 });
+  try {
+    await store.run(`VACUUM ANALYZE`);
+    const row = (await store.get<{ edges: number; edgeBytes: string; databaseBytes: string }>(
+      `SELECT (SELECT COUNT(*) FROM "Edge")::integer AS "edges", pg_total_relation_size('"Edge"')::text AS "edgeBytes", pg_database_size(current_database())::text AS "databaseBytes"`,
+    ))!;
+    const edgeBytes = Number(row.edgeBytes);
+    const databaseBytes = Number(row.databaseBytes);
+    return { edgeBytes, bytesPerEdge: edgeBytes / row.edges, databaseBytes, databaseBytesPerEdge: databaseBytes / row.edges };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Requests of `send` spread over the servers in turn, CLIENTS at a time. */
+async function spreadLoad(servers: RunningServer[], count: number, send: (client: Client, i: number) => Promise<HttpResult>) {
+  const clients = servers.map((s) => createClient(s.baseUrl, CLIENTS));
+  try {
+    return await runLoad(clients[0]!, CLIENTS, count, (i) => send(clients[i % clients.length]!, i));
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+async function measurePosts(ctx: BenchContext, url: string): Promise<PostgresFigures["post"]> {
+  const perRun = ctx.plan.postgres.postEvents;
+  // A world of its own in its own namespaces, so nothing is a duplicate of the store.
+  const bodies: string[] = [];
+  for (const event of generateGenAiLineage({ targetEdges: Number.MAX_SAFE_INTEGER, seed: ctx.seed + 11, namespacePrefix: "pg-post-bench/", startTime: "2027-07-01T00:00:00.000Z", pipelines: 40 })) {
+    bodies.push(JSON.stringify(event));
+    if (bodies.length >= perRun * 3) break;
+  }
+  const servers: RunningServer[] = [];
+  const figures: PostgresFigures["post"] = [];
+  let sent = 0;
+  try {
+    for (const n of [1, 2, 3]) {
+      while (servers.length < n) servers.push(await startServer(ctx.root, "unused.db", { DATABASE_URL: url, THREADLINE_RATE_LIMIT_PER_SECOND: "0" }));
+      const figure = (concurrency: number, events: number, r: Awaited<ReturnType<typeof runLoad>>): PostFigure => ({ concurrency, events, perSecond: r.perSecond, latency: r.latency, statuses: r.statuses });
+      await spreadLoad(servers, 200, (client) => client.get("/api/v1/audit/public-key"));
+      const floor = figure(CLIENTS, 2_000, await spreadLoad(servers, 2_000, (client) => client.get("/api/v1/audit/public-key")));
+      const from = sent;
+      const post = figure(CLIENTS, perRun, await spreadLoad(servers, perRun, (client, i) => client.post("/api/v1/lineage", bodies[from + i]!)));
+      sent += perRun;
+      ctx.log(`postgres POST, ${n} server(s), ${CLIENTS} clients: ${Math.round(post.perSecond)} events/s (p95 ${round(post.latency.p95)} ms, ${JSON.stringify(post.statuses)}); floor ${Math.round(floor.perSecond)} requests/s`);
+      figures.push({ servers: n, post, floor });
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  return figures;
+}
+
+export const postgresScenario: Scenario = {
+  name: "postgres",
+  // In a whole run only when the variable is set; asked for by --only=postgres without it, it says what is missing.
+  isSelected: (ctx) => ctx.runs("postgres") && (process.env[POSTGRES_URL_VARIABLE] !== undefined || !ctx.runs("(a section no --only names)")),
+  async run(ctx) {
+    const serverUrl = process.env[POSTGRES_URL_VARIABLE];
+    if (!serverUrl) throw new Error(`--only=postgres needs ${POSTGRES_URL_VARIABLE}=postgresql://user:password@host:5432/<an existing database>`);
+    const location = parseDatabaseUrl(serverUrl);
+    if (location.kind !== "postgresql") throw new Error(`${POSTGRES_URL_VARIABLE} must be a postgresql:// URL`);
+    const { plan, log } = ctx;
+    const stale = buildStaleness(ctx.root);
+    if (stale && !ctx.options.noBuild) buildApp(ctx.root, log);
+
+    const scratch = await createDatabase(location.connection);
+    const big = await createDatabase(location.connection);
+    try {
+      const cached = cachedStoreFile(ctx, plan.postgres.edges);
+      let file = ctx.storeFiles.get(plan.postgres.edges) ?? (ctx.options.reuseStore && fs.existsSync(cached) ? cached : undefined);
+      if (!file) {
+        file = path.join(ctx.work, `postgres-source-${plan.postgres.edges}.db`);
+        log(`postgres: building the ${plan.postgres.edges}-edge store by batched ingest (SQLite) to copy…`);
+        await buildStore({ file, targetEdges: plan.postgres.edges, seed: ctx.seed, batchSize: ctx.batchSize, onProgress: (events, edges) => log(`  ${events} events, ${edges} edges`) });
+        if (ctx.options.reuseStore) {
+          fs.mkdirSync(ctx.cacheDir, { recursive: true });
+          fs.copyFileSync(file, cached);
+        }
+      }
+      log(`postgres: copying it into ${big.connection.database}…`);
+      const sqliteDb = openSqlite(file);
+      const target = postgresStore(big.connection, { max: 2 });
+      const copyStart = performance.now();
+      try {
+        await copyTables(storeOver(sqliteDb), target, undefined, (table, rows) => log(`  ${table}: ${rows} rows`));
+      } finally {
+        await target.close();
+      }
+      const copySeconds = (performance.now() - copyStart) / 1000;
+      const counts = storeOver(sqliteDb);
+      const store = {
+        edges: (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Edge"`))!.n,
+        nodes: (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Node"`))!.n,
+        events: (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event"`))!.n,
+        copySeconds,
+      };
+      sqliteDb.close();
+      const storage = await measureStorage(big.connection);
+      log(`  ${store.edges} edges in ${round(copySeconds)} s; ${round(storage.bytesPerEdge)} B per edge (Edge and its indexes)`);
+
+      const server = await startServer(ctx.root, "unused.db", { DATABASE_URL: big.url, THREADLINE_RATE_LIMIT_PER_SECOND: "0" });
+      const api: QueryFigure[] = [];
+      try {
+        const client = createClient(server.baseUrl, 1);
+        api.push(await measureQueries(client, sampleFoci(file, plan.query.perType, ctx.seed), THREE_HOPS, plan.query.passes));
+        const bigFoci = await fociFillingBudget(client, bigNeighbourhoodCandidates(file, plan.query.bigFoci * 2, ctx.seed + 1), BIG, plan.query.bigFoci);
+        api.push(await measureQueries(client, bigFoci, BIG, plan.query.passes));
+        client.close();
+        for (const c of api) log(`postgres API ${c.name}: p50 ${round(c.p50.median)} ms, p95 ${round(c.p95.median)} ms over ${c.foci} foci`);
+      } finally {
+        await server.stop();
+      }
+      log(`postgres: batched ingest of ${plan.postgres.ingestEdges} edges into ${scratch.connection.database}…`);
+      const ingest = await measureIngest(ctx, scratch.connection);
+      log(`  ${ingest.events} events, ${Math.round(ingest.eventsPerSecond)} events/s`);
+      await scratch.drop();
+
+      const post = await measurePosts(ctx, big.url);
+      ctx.figures.postgres = { ingest, store, storage, api, post };
+    } finally {
+      if (!process.argv.includes("--keep")) {
+        await scratch.drop();
+        await big.drop();
+      }
+    }
+  },
+  checks(f, checks) {
+    const p = f.postgres;
+    if (!p) return;
+    const edges = `${Math.round(p.store.edges / 1000)}k edges`;
+    checks.atLeast(`PostgreSQL ingest batched (${Math.round(p.ingest.edges / 1000)}k edges)`, p.ingest.eventsPerSecond, 10_000, "events/s");
+    const by = (name: string) => p.api.find((c) => c.name === name);
+    if (by(THREE_HOPS.name)) checks.atMost(`PostgreSQL API 3 hops p95 (${edges})`, by(THREE_HOPS.name)!.p95.median, 10, "ms");
+    if (by(BIG.name)) checks.atMost(`PostgreSQL API 2,000-node neighbourhood p95 (${edges})`, by(BIG.name)!.p95.median, 50, "ms");
+  },
+  report(f, out) {
+    const p = f.postgres;
+    if (!p) return;
+    out();
+    out("PostgreSQL");
+    out(`  batched ingest through the store: ${p.ingest.events} events (${p.ingest.edges} edges), ${Math.round(p.ingest.eventsPerSecond)} events/s; batch p50 ${round(p.ingest.batch.p50)} ms p95 ${round(p.ingest.batch.p95)} ms`);
+    out(`  store: ${p.store.edges} edges, ${p.store.nodes} nodes, ${p.store.events} events, copied from SQLite in ${round(p.store.copySeconds)} s`);
+    out(`  storage: ${round(p.storage.bytesPerEdge)} B per edge (Edge and its indexes, pg_total_relation_size); whole database ${round(p.storage.databaseBytesPerEdge)} B per edge`);
+    for (const c of p.api) out(`  API ${c.name}: p50 ${round(c.p50.median)} ms, p95 ${round(c.p95.median)} ms [${round(c.p95.min)}–${round(c.p95.max)}], ${c.foci} foci, ${Math.round(c.meanNodes)} nodes/answer`);
+    for (const r of p.post) {
+      out(`  POST, ${r.servers} server(s), ${CLIENTS} clients: ${Math.round(r.post.perSecond)} events/s (p50 ${round(r.post.latency.p50)} ms, p95 ${round(r.post.latency.p95)} ms); minimal route ${Math.round(r.floor.perSecond)} requests/s`);
+    }
+  },
+};
