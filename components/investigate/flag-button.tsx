@@ -1,12 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { FLAG_KINDS, FLAG_SEVERITIES, type FlagKind, type FlagSeverity } from "@/lib/lineage/flags";
 import type { FlagView } from "@/lib/lineage/investigate-view";
 import { sendJson } from "@/components/api-client";
+import { useServerWrite } from "@/components/use-server-write";
 import { Button, type ButtonVariant } from "@/components/ui/button";
+import { ErrorMessage } from "@/components/ui/error-message";
 
 const KIND_WORDS: Record<FlagKind, string> = {
   bias: "Bias found",
@@ -43,15 +44,13 @@ export function FlagButton({
   /** Called after the flag is recorded (client views that hold their own data re-fetch here). */
   onSaved?: (flag: FlagView) => void;
 }) {
-  const router = useRouter();
+  const { error, isBusy: isSaving, run, setError } = useServerWrite();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const formId = useId();
   const [kind, setKind] = useState<FlagKind>(defaultKind);
   const [severity, setSeverity] = useState<FlagSeverity>(defaultKind === "failed" ? "high" : "medium");
   const [reason, setReason] = useState("");
   const [by, setBy] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [isSaving, setIsSaving] = useState(false);
   const [saved, setSaved] = useState<FlagView | null>(null);
   const [target, setTarget] = useState(node);
 
@@ -64,27 +63,16 @@ export function FlagButton({
   };
   const close = () => dialogRef.current?.close();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setIsSaving(true);
-    setError(null);
-    try {
-      const { flag } = await sendJson<{ flag: FlagView }>("POST", "/api/v1/flags", {
-        node: target,
-        kind,
-        severity,
-        reason,
-        ...(by.trim() ? { by: by.trim() } : {}),
-      });
-      setSaved(flag);
-      setReason("");
-      onSaved?.(flag);
-      router.refresh();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setIsSaving(false);
-    }
+    void run(
+      () => sendJson<{ flag: FlagView }>("POST", "/api/v1/flags", { node: target, kind, severity, reason, ...(by.trim() ? { by: by.trim() } : {}) }),
+      ({ flag }) => {
+        setSaved(flag);
+        setReason("");
+        onSaved?.(flag);
+      },
+    );
   };
 
   return (
@@ -193,9 +181,7 @@ export function FlagButton({
                 />
               </label>
               {error ? (
-                <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
-                  {error}
-                </p>
+                <ErrorMessage>{error}</ErrorMessage>
               ) : null}
               <div className="flex justify-end gap-2 pt-1">
                 <Button onClick={close}>Cancel</Button>
@@ -213,22 +199,11 @@ export function FlagButton({
 
 /** Removes a flag (DELETE /api/v1/flags/<id>): recorded as an event, the flag stays with its removal. */
 export function RemoveFlagButton({ flagId }: { flagId: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [isSaving, setIsSaving] = useState(false);
-  const remove = async () => {
+  const { error, isBusy: isSaving, run } = useServerWrite();
+  const remove = () => {
     const reason = window.prompt("Why is this flag removed?", "resolved");
     if (reason === null) return;
-    setIsSaving(true);
-    setError(null);
-    try {
-      await sendJson("DELETE", `/api/v1/flags/${encodeURIComponent(flagId)}`, reason.trim() ? { reason: reason.trim() } : {});
-      router.refresh();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setIsSaving(false);
-    }
+    void run(() => sendJson("DELETE", `/api/v1/flags/${encodeURIComponent(flagId)}`, reason.trim() ? { reason: reason.trim() } : {}));
   };
   return (
     <span className="inline-flex items-center gap-2">

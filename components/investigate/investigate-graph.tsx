@@ -1,8 +1,6 @@
 "use client";
 
 import {
-  Background,
-  BackgroundVariant,
   Controls,
   MiniMap,
   ReactFlow,
@@ -22,6 +20,7 @@ import {
 } from "@/lib/lineage/investigate-flow";
 import type { Investigation } from "@/lib/lineage/investigate-view";
 import { edgeTypes } from "@/components/lineage/routed-edge";
+import { CanvasBackground, READ_ONLY_FLOW } from "@/components/lineage/read-only-flow";
 import { InvestigateNode } from "./investigate-node";
 import { useKeyedMemo } from "@/components/use-keyed-memo";
 
@@ -114,18 +113,13 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
         defaultEdgeOptions={defaultEdgeOptions}
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        zoomOnDoubleClick={false}
-        deleteKeyCode={null}
+        {...READ_ONLY_FLOW}
         minZoom={0.1}
         maxZoom={2}
         fitViewOptions={fitViewOptions}
         proOptions={proOptions}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <CanvasBackground />
         <MiniMap
           pannable
           zoomable

@@ -3,7 +3,7 @@
 import type { ColumnLineageGraph, FieldImpact } from "@/lib/lineage/columns";
 import { transformationLabel } from "@/lib/lineage/columns";
 import { nodeId } from "@/lib/lineage/node-id";
-import { Button } from "@/components/ui/button";
+import { CloseButton } from "@/components/ui/close-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonLines } from "@/components/ui/skeleton";
@@ -49,11 +49,7 @@ export function FieldPanel({ fieldId, graph, error, onRetry, asOf, onClose, onSe
             {node?.data.field ?? fieldId.replace(/^datasetField:/, "")}
           </h2>
         </div>
-        <Button variant="ghost" size="icon" onClick={onClose} aria-label="Close field details" data-testid="field-panel-close">
-          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
-            <path d="M6 6l12 12M18 6 6 18" strokeLinecap="round" />
-          </svg>
-        </Button>
+        <CloseButton label="Close field details" onClick={onClose} testId="field-panel-close" />
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto">
         {error ? (

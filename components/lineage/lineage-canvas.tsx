@@ -1,8 +1,6 @@
 "use client";
 
 import {
-  Background,
-  BackgroundVariant,
   ControlButton,
   Controls,
   MiniMap,
@@ -24,6 +22,7 @@ import { useIsFrozenView } from "./frozen-view";
 import { kindColour, visualKindOf } from "./node-icon";
 import { nodeTypes } from "./nodes/node-types";
 import { edgeTypes } from "./routed-edge";
+import { CanvasBackground, READ_ONLY_FLOW } from "./read-only-flow";
 
 /** Views this large draw only what is on screen (React Flow's onlyRenderVisibleElements). */
 const VISIBLE_ONLY_THRESHOLD = 150;
@@ -309,14 +308,7 @@ export function LineageCanvas({
         onNodeDoubleClick={onNodeDoubleClick}
         onPaneClick={onPaneClick}
         onMove={onMove}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        zoomOnDoubleClick={false}
-        deleteKeyCode={null}
-        selectionKeyCode={null}
-        multiSelectionKeyCode={null}
+        {...READ_ONLY_FLOW}
         onlyRenderVisibleElements={isLarge}
         minZoom={0.05}
         maxZoom={2}
@@ -328,7 +320,7 @@ export function LineageCanvas({
             <BulkEdges nodes={nodes} edges={edges} />
           </ViewportPortal>
         ) : null}
-        {isVeryLarge ? null : <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
+        {isVeryLarge ? null : <CanvasBackground />}
         {isVeryLarge || !needsMap ? null : (
           <MiniMap
             pannable

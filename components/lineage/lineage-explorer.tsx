@@ -13,6 +13,7 @@ import { foldView, showMoreOf } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
+import { nodeTitle } from "@/lib/lineage/node-title";
 import { explorerApiUrls, fixedViewAddress, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { AsOfBanner } from "@/components/view/as-of-banner";
@@ -32,6 +33,7 @@ import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfControl } from "@/components/investigate/as-of-control";
 import { fetchCached, PrefetchedResources, useApiResource, useApiResources } from "./use-api-resource";
 import { useGraphLayout } from "./use-graph-layout";
+import { useFullscreen } from "./use-fullscreen";
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
 export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
@@ -113,8 +115,7 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
     },
     [navigateTo],
   );
-  const containerRef = useRef<HTMLDivElement>(null);
-  const [isFullscreen, setIsFullscreen] = useState(false);
+  const { ref: containerRef, isFullscreen, toggle: onToggleFullscreen } = useFullscreen<HTMLDivElement>();
 
   // ---- entity <-> version: a view that does not match its focus resolves to the matching node ----
   const isViewMismatch = state.view !== granularityOf(state.node);
@@ -311,15 +312,6 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
     navigate(columns ? { ...current, columns: true, view: "entity" } : current, "push");
   }, [navigate]);
 
-  const onToggleFullscreen = useCallback(() => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void containerRef.current?.requestFullscreen?.();
-  }, []);
-  useEffect(() => {
-    const onChange = () => setIsFullscreen(document.fullscreenElement === containerRef.current);
-    document.addEventListener("fullscreenchange", onChange);
-    return () => document.removeEventListener("fullscreenchange", onChange);
-  }, []);
 
   // What the user asked to see: a change frames the canvas afresh (LineageCanvas).
   // Paging further ("N more") is not a new view: it keeps the user's framing.
@@ -329,7 +321,7 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
   // The event the view on screen was read at: exports and shares are pinned to it, so they hold
   // what the screen shows even while the log grows.
   const point = baseGraph?.point ?? null;
-  const focusLabel = focusNode ? `${focusNode.name}${focusNode.type === "datasetVersion" && focusNode.version ? `@${focusNode.version}` : ""}` : state.node;
+  const focusLabel = focusNode ? nodeTitle(focusNode, "@") : state.node;
   const exportView = useMemo(
     () => ({ node: state.node, view: state.view, depth: state.depth, direction: state.direction, limit: budget, expand: state.expand, more: state.more, fold: isFolded, selected: state.selected }),
     [state.node, state.view, state.depth, state.direction, budget, state.expand, state.more, isFolded, state.selected],

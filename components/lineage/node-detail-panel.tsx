@@ -3,7 +3,7 @@
 import { memo, type ReactNode } from "react";
 import type { LineageNode, NodeDetail } from "@/lib/lineage/types";
 import { runIdOf } from "@/lib/lineage/node-id";
-import { Button } from "@/components/ui/button";
+import { CloseButton } from "@/components/ui/close-button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "./node-icon";
 import { ChangesSection } from "./panel/changes-section";
@@ -69,11 +69,7 @@ export function NodeDetailPanel({ nodeId, node, onClose, actions, children, scro
             </div>
           )}
         </div>
-        <Button variant="ghost" size="icon" onClick={onClose} aria-label="Close details" data-testid="side-panel-close">
-          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
-            <path d="M6 6l12 12M18 6 6 18" strokeLinecap="round" />
-          </svg>
-        </Button>
+        <CloseButton label="Close details" onClick={onClose} testId="side-panel-close" />
       </header>
       {actions}
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto">

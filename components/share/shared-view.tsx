@@ -1,16 +1,18 @@
 "use client";
 
 import { ReactFlowProvider } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { MorePlaceholder, NodeDetail } from "@/lib/lineage/types";
 import type { SharedView } from "@/lib/schemas/share";
 import { structureKey, toFlowElements, toLayoutInput, type FlowEdge } from "@/lib/lineage/flow-mapping";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
 import { buildAdjacency } from "@/lib/lineage/neighbours";
+import { nodeTitle } from "@/lib/lineage/node-title";
 import { ErrorState } from "@/components/ui/error-state";
 import { CanvasLegend } from "@/components/lineage/canvas-legend";
 import { LineageCanvas } from "@/components/lineage/lineage-canvas";
 import { useGraphLayout } from "@/components/lineage/use-graph-layout";
+import { useFullscreen } from "@/components/lineage/use-fullscreen";
 import { ShareBanner } from "./share-banner";
 import { ExportMenu } from "@/components/export/export-menu";
 import { FrozenViewContext } from "@/components/lineage/frozen-view";
@@ -29,8 +31,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
   const { graph } = view;
   const [selectedId, setSelectedId] = useState<string | null>(view.selectedId ?? graph.focus);
   const [notice, setNotice] = useState<string | null>(null);
-  const containerRef = useRef<HTMLDivElement>(null);
-  const [isFullscreen, setIsFullscreen] = useState(false);
+  const { ref: containerRef, isFullscreen, toggle: onToggleFullscreen } = useFullscreen<HTMLDivElement>();
   const cache = useMemo(() => {
     const map = new Map<string, NodeDetail>();
     if (initialDetail) map.set(initialDetail.node.id, initialDetail);
@@ -81,15 +82,6 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
     [nodesById, onSelect],
   );
 
-  const onToggleFullscreen = useCallback(() => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void containerRef.current?.requestFullscreen?.();
-  }, []);
-  useEffect(() => {
-    const onChange = () => setIsFullscreen(document.fullscreenElement === containerRef.current);
-    document.addEventListener("fullscreenchange", onChange);
-    return () => document.removeEventListener("fullscreenchange", onChange);
-  }, []);
 
   const selectedNode = selectedId ? nodesById.get(selectedId) ?? null : null;
   // The snapshot's files are of the share's own view at the share's head.
@@ -100,7 +92,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
     [share.view],
   );
   const focusNode = nodesById.get(graph.focus);
-  const focusLabel = focusNode ? `${focusNode.name}${focusNode.type === "datasetVersion" && focusNode.version ? `@${focusNode.version}` : ""}` : graph.focus;
+  const focusLabel = focusNode ? nodeTitle(focusNode, "@") : graph.focus;
 
   return (
     <FrozenViewContext.Provider value={true}>

@@ -1,6 +1,6 @@
 import type { NodeDetail } from "@/lib/lineage/types";
 import { EmptyState } from "@/components/ui/empty-state";
-import { PagedNodeRefList } from "./node-ref-list";
+import { NodeRefSection } from "./node-ref-list";
 import { PanelSection } from "./panel-section";
 import type { PageLoader } from "./use-paged-list";
 
@@ -14,26 +14,28 @@ export function LineageSection({ detail, onOpen, loadPage }: { detail: NodeDetai
   return (
     <PanelSection id="panel-lineage" title="Lineage" testId="section-lineage">
       <div className="space-y-4">
-        <div>
-          <h4 className="mb-1 text-sm font-semibold text-ink">
-            Upstream · {node.upstreamCount}
-          </h4>
-          {upstream.length > 0 ? (
-            <PagedNodeRefList list="upstream" refs={upstream} total={detail.totals?.upstream ?? node.upstreamCount} loadPage={loadPage} onOpen={onOpen} testId="upstream-list" />
-          ) : (
-            <EmptyState compact title={noUpstream} />
-          )}
-        </div>
-        <div>
-          <h4 className="mb-1 text-sm font-semibold text-ink">
-            Downstream · {node.downstreamCount}
-          </h4>
-          {downstream.length > 0 ? (
-            <PagedNodeRefList list="downstream" refs={downstream} total={detail.totals?.downstream ?? node.downstreamCount} loadPage={loadPage} onOpen={onOpen} testId="downstream-list" />
-          ) : (
-            <EmptyState compact title={noDownstream} />
-          )}
-        </div>
+        <NodeRefSection
+          list="upstream"
+          title="Upstream"
+          count={node.upstreamCount}
+          total={detail.totals?.upstream ?? node.upstreamCount}
+          refs={upstream}
+          empty={<EmptyState compact title={noUpstream} />}
+          loadPage={loadPage}
+          onOpen={onOpen}
+          testId="upstream-list"
+        />
+        <NodeRefSection
+          list="downstream"
+          title="Downstream"
+          count={node.downstreamCount}
+          total={detail.totals?.downstream ?? node.downstreamCount}
+          refs={downstream}
+          empty={<EmptyState compact title={noDownstream} />}
+          loadPage={loadPage}
+          onOpen={onOpen}
+          testId="downstream-list"
+        />
       </div>
     </PanelSection>
   );

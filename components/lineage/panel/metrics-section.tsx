@@ -1,7 +1,9 @@
 import { memo } from "react";
 import type { NodeDetail } from "@/lib/lineage/types";
 import { readEvaluationMetrics } from "@/lib/schemas/threadline-facets";
-import { PanelSection } from "./panel-section";
+import { PanelSection, PanelTable, type PanelColumn } from "./panel-section";
+
+const METRIC_COLUMNS: readonly PanelColumn[] = [{ label: "Metric", className: "w-[42%]" }, { label: "Latest" }, { label: "Step · values", className: "w-[28%]" }];
 
 /**
  * The metrics a run logged (an experiment tracker's, e.g. MLflow's): the latest value of each, the
@@ -13,39 +15,21 @@ export const MetricsSection = memo(function MetricsSection({ detail }: { detail:
   if (metrics.length === 0) return null;
   return (
     <PanelSection id="panel-metrics" title="Metrics" count={metrics.length} testId="section-metrics">
-      <div className="overflow-hidden rounded-md border border-line">
-        <table className="w-full table-fixed text-left text-sm" data-testid="metrics-table">
-          <caption className="sr-only">Latest value of each metric the run logged</caption>
-          <thead className="bg-surface-muted text-xs text-ink-muted">
-            <tr>
-              <th scope="col" className="w-[42%] px-2.5 py-1.5 font-medium">
-                Metric
-              </th>
-              <th scope="col" className="px-2.5 py-1.5 font-medium">
-                Latest
-              </th>
-              <th scope="col" className="w-[28%] px-2.5 py-1.5 font-medium">
-                Step · values
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {metrics.map((m) => (
-              <tr key={`${m.key}:${m.datasetName ?? ""}`} className="border-t border-line align-top">
-                <th scope="row" className="break-words px-2.5 py-1.5 font-mono text-[12.5px] font-normal text-ink">
-                  {m.key}
-                  {m.datasetName ? <span className="block text-[11px] text-ink-muted">on {m.datasetName}{m.datasetDigest ? ` @ ${m.datasetDigest}` : ""}</span> : null}
-                </th>
-                <td className="break-words px-2.5 py-1.5 font-mono text-[12.5px] tabular-nums text-ink">{m.value === null ? "NaN" : String(m.value)}</td>
-                <td className="px-2.5 py-1.5 text-xs tabular-nums text-ink-muted">
-                  {m.step ?? 0}
-                  {m.historyLength !== null ? ` · ${m.historyLength}` : ""}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PanelTable caption="Latest value of each metric the run logged" columns={METRIC_COLUMNS} testId="metrics-table">
+        {metrics.map((m) => (
+          <tr key={`${m.key}:${m.datasetName ?? ""}`} className="border-t border-line align-top">
+            <th scope="row" className="break-words px-2.5 py-1.5 font-mono text-[12.5px] font-normal text-ink">
+              {m.key}
+              {m.datasetName ? <span className="block text-[11px] text-ink-muted">on {m.datasetName}{m.datasetDigest ? ` @ ${m.datasetDigest}` : ""}</span> : null}
+            </th>
+            <td className="break-words px-2.5 py-1.5 font-mono text-[12.5px] tabular-nums text-ink">{m.value === null ? "NaN" : String(m.value)}</td>
+            <td className="px-2.5 py-1.5 text-xs tabular-nums text-ink-muted">
+              {m.step ?? 0}
+              {m.historyLength !== null ? ` · ${m.historyLength}` : ""}
+            </td>
+          </tr>
+        ))}
+      </PanelTable>
     </PanelSection>
   );
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import type { DetailListName, NodeRef } from "@/lib/lineage/types";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "../node-icon";
 import { ShowMore } from "./show-more";
@@ -33,6 +34,43 @@ export function PagedNodeRefList({ list, refs, total, loadPage, onOpen, testId }
       <NodeRefList refs={paged.items} onOpen={onOpen} testId={testId} />
       <ShowMore {...paged} onMore={paged.loadMore} testId={testId ? `${testId}-more` : undefined} />
     </>
+  );
+}
+
+/**
+ * One of a node's lists of neighbours (upstream, downstream, a run's inputs or outputs) under its
+ * heading and full count, paged; or, when there are none, `empty`: why not.
+ */
+export function NodeRefSection({
+  list,
+  title,
+  count,
+  total,
+  refs,
+  empty,
+  loadPage,
+  onOpen,
+  testId,
+}: {
+  list: DetailListName;
+  title: string;
+  /** The count the heading shows, when the node states its own (else `total`). */
+  count?: number;
+  /** How many the list holds in all (the first page may hold fewer). */
+  total: number;
+  refs: NodeRef[];
+  empty: ReactNode;
+  loadPage?: PageLoader;
+  onOpen: (id: string) => void;
+  testId: string;
+}) {
+  return (
+    <div>
+      <h4 className="mb-1 text-sm font-semibold text-ink">
+        {title} · {(count ?? total).toLocaleString("en-US")}
+      </h4>
+      {refs.length > 0 ? <PagedNodeRefList list={list} refs={refs} total={total} loadPage={loadPage} onOpen={onOpen} testId={testId} /> : empty}
+    </div>
   );
 }
 

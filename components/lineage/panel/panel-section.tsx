@@ -22,3 +22,33 @@ export function Field({ label, children }: { label: string; children: ReactNode 
     </div>
   );
 }
+
+/** A column heading of a PanelTable: its words and, for a fixed layout, its width. */
+export interface PanelColumn {
+  label: string;
+  className?: string;
+}
+
+/**
+ * A small fixed-layout table inside a panel section (a run's parameters, its metrics): headings
+ * over rows whose first cell names the row (`<th scope="row">`), a caption for screen readers.
+ */
+export function PanelTable({ caption, columns, testId, children }: { caption: string; columns: readonly PanelColumn[]; testId: string; children: ReactNode }) {
+  return (
+    <div className="overflow-hidden rounded-md border border-line">
+      <table className="w-full table-fixed text-left text-sm" data-testid={testId}>
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-surface-muted text-xs text-ink-muted">
+          <tr>
+            {columns.map((column) => (
+              <th key={column.label} scope="col" className={`px-2.5 py-1.5 font-medium ${column.className ?? ""}`}>
+                {column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -3,11 +3,13 @@ import { useIsFrozenView } from "../frozen-view";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDuration, shortRunId } from "@/components/format";
-import { PagedNodeRefList } from "./node-ref-list";
+import { NodeRefSection } from "./node-ref-list";
 import type { PageLoader } from "./use-paged-list";
-import { Field, PanelSection } from "./panel-section";
+import { Field, PanelSection, PanelTable, type PanelColumn } from "./panel-section";
 import { runIdOf } from "@/lib/lineage/node-id";
 import { linkableUrl } from "@/lib/safe-url";
+
+const PARAMETER_COLUMNS: readonly PanelColumn[] = [{ label: "Parameter", className: "w-[42%]" }, { label: "Value" }];
 
 /**
  * What made this node: the job and run, its code or SQL, its parameters as a table, its inputs and
@@ -100,31 +102,16 @@ function TransformationBody({ transformation, totals, onOpen, loadPage, isOwn }:
       <div>
         <h4 className="mb-1.5 text-sm font-semibold text-ink">Parameters</h4>
         {run && run.parameters.length > 0 ? (
-          <div className="overflow-hidden rounded-md border border-line">
-            <table className="w-full table-fixed text-left text-sm" data-testid="parameters-table">
-              <caption className="sr-only">Parameters of run {run.runId}</caption>
-              <thead className="bg-surface-muted text-xs text-ink-muted">
-                <tr>
-                  <th scope="col" className="w-[42%] px-2.5 py-1.5 font-medium">
-                    Parameter
-                  </th>
-                  <th scope="col" className="px-2.5 py-1.5 font-medium">
-                    Value
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {run.parameters.map((parameter) => (
-                  <tr key={`${parameter.source}:${parameter.key}`} className="border-t border-line align-top">
-                    <th scope="row" className="break-words px-2.5 py-1.5 font-mono text-[12.5px] font-normal text-ink" title={`from ${parameter.source}`}>
-                      {parameter.key}
-                    </th>
-                    <td className="break-words px-2.5 py-1.5 font-mono text-[12.5px] text-ink">{parameter.value}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <PanelTable caption={`Parameters of run ${run.runId}`} columns={PARAMETER_COLUMNS} testId="parameters-table">
+            {run.parameters.map((parameter) => (
+              <tr key={`${parameter.source}:${parameter.key}`} className="border-t border-line align-top">
+                <th scope="row" className="break-words px-2.5 py-1.5 font-mono text-[12.5px] font-normal text-ink" title={`from ${parameter.source}`}>
+                  {parameter.key}
+                </th>
+                <td className="break-words px-2.5 py-1.5 font-mono text-[12.5px] text-ink">{parameter.value}</td>
+              </tr>
+            ))}
+          </PanelTable>
         ) : (
           <p className="text-sm text-ink-muted">{run ? "This run recorded no parameters." : "No run to read parameters from."}</p>
         )}
@@ -142,22 +129,26 @@ function TransformationBody({ transformation, totals, onOpen, loadPage, isOwn }:
       ) : null}
 
       <div className="grid gap-3">
-        <div>
-          <h4 className="mb-1 text-sm font-semibold text-ink">Inputs · {(totals?.inputs ?? inputs.length).toLocaleString("en-US")}</h4>
-          {inputs.length > 0 ? (
-            <PagedNodeRefList list="inputs" refs={inputs} total={totals?.inputs ?? inputs.length} loadPage={loadPage} onOpen={onOpen} testId="transformation-inputs" />
-          ) : (
-            <p className="text-sm text-ink-muted">No inputs recorded.</p>
-          )}
-        </div>
-        <div>
-          <h4 className="mb-1 text-sm font-semibold text-ink">Outputs · {(totals?.outputs ?? outputs.length).toLocaleString("en-US")}</h4>
-          {outputs.length > 0 ? (
-            <PagedNodeRefList list="outputs" refs={outputs} total={totals?.outputs ?? outputs.length} loadPage={loadPage} onOpen={onOpen} testId="transformation-outputs" />
-          ) : (
-            <p className="text-sm text-ink-muted">No outputs recorded.</p>
-          )}
-        </div>
+        <NodeRefSection
+          list="inputs"
+          title="Inputs"
+          total={totals?.inputs ?? inputs.length}
+          refs={inputs}
+          empty={<p className="text-sm text-ink-muted">No inputs recorded.</p>}
+          loadPage={loadPage}
+          onOpen={onOpen}
+          testId="transformation-inputs"
+        />
+        <NodeRefSection
+          list="outputs"
+          title="Outputs"
+          total={totals?.outputs ?? outputs.length}
+          refs={outputs}
+          empty={<p className="text-sm text-ink-muted">No outputs recorded.</p>}
+          loadPage={loadPage}
+          onOpen={onOpen}
+          testId="transformation-outputs"
+        />
       </div>
     </div>
   );
