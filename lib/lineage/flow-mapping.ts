@@ -145,6 +145,19 @@ export interface FlowEdge {
   zIndex?: number;
 }
 
+/** An edge as React Flow draws it: along the layout's route (`points`), with an arrowhead of `colour`. */
+export function routedEdge(id: string, edge: LineageEdge, points: Point[] | undefined, colour: string, className?: string): FlowEdge {
+  return {
+    id,
+    source: edge.source,
+    target: edge.target,
+    type: "routed",
+    data: { points },
+    markerEnd: { type: "arrowclosed", width: 16, height: 16, color: colour },
+    className,
+  };
+}
+
 /** The input of a layout: every box with its size, and the edges between them. */
 export function toLayoutInput(
   nodes: readonly LineageNode[],
@@ -273,13 +286,7 @@ export function toFlowElements(
     const isOnPath = onPath ?? (highlight !== null && highlight.edgeKeys.has(key));
     const classes = [extraClass, highlight === null ? undefined : isOnPath ? "tl-edge-path" : "tl-edge-dim"].filter(Boolean);
     edges.push({
-      id: key,
-      source: edge.source,
-      target: edge.target,
-      type: "routed",
-      data: { points: routes?.[key] },
-      markerEnd: { type: "arrowclosed", width: 16, height: 16, color: isOnPath ? "var(--edge-strong)" : "var(--edge)" },
-      className: classes.length > 0 ? classes.join(" ") : undefined,
+      ...routedEdge(key, edge, routes?.[key], isOnPath ? "var(--edge-strong)" : "var(--edge)", classes.length > 0 ? classes.join(" ") : undefined),
       zIndex: isOnPath ? 1 : 0,
     });
   };

@@ -144,6 +144,31 @@ function scoreOf(kind: DifferenceKind, depth: number, bonus = 0, factor = 1): nu
 }
 
 /**
+ * One ranked difference, keyed `<kind>:<id>`, shown at `at.node` beside its counterpart; its score
+ * follows from its kind and depth, raised by `bonus` (a checkpoint, synthetic data) or damped by
+ * `factor` (a noisy or derived parameter).
+ */
+function rankedDifference(
+  kind: DifferenceKind,
+  id: string,
+  at: { node: string; counterpart: string | null; depth: number },
+  reason: ChangeNote | null,
+  words: { title: string; detail: string; bonus?: number; factor?: number },
+): RankedDifference {
+  return {
+    key: `${kind}:${id}`,
+    kind,
+    node: at.node,
+    counterpart: at.counterpart,
+    title: words.title,
+    detail: words.detail,
+    depth: at.depth,
+    score: scoreOf(kind, at.depth, words.bonus, words.factor),
+    reason,
+  };
+}
+
+/**
  * Diffs the upstream lineage of `a` against that of `b` (dataset versions or runs; a version is
  * compared through the run that made it). `graph` must hold both ancestries.
  */
@@ -307,48 +332,36 @@ function rank(diff: LineageDiff, graph: VersionGraph): RankedDifference[] {
   for (const c of diff.inputs.changed) {
     const va = node(c.a);
     const isModel = va?.kind === "model";
-    items.push({
-      key: `input-changed:${c.node}:${c.a}`,
-      kind: "input-changed",
-      node: c.a,
-      counterpart: c.b,
-      title: `${isModel ? "Checkpoint" : "Input"} ${va?.name ?? c.node}: ${c.bVersion ?? "?"} → ${c.aVersion ?? "?"}${c.schemaChanges.length > 0 ? ", schema changed" : ""}`,
-      detail:
-        `${labelOf(node(c.run), c.run)} read ${va?.name ?? c.node}@${c.aVersion ?? "?"} instead of @${c.bVersion ?? "?"}` +
-        (c.schemaChanges.length > 0 ? `; its schema changed: ${c.schemaChanges.map(describeSchemaChange).join("; ")}` : ""),
-      depth: c.depth,
-      score: scoreOf("input-changed", c.depth, isModel ? 1 : 0),
-      reason: reasonOf(c.a, c.run),
-    });
+    items.push(
+      rankedDifference("input-changed", `${c.node}:${c.a}`, { node: c.a, counterpart: c.b, depth: c.depth }, reasonOf(c.a, c.run), {
+        title: `${isModel ? "Checkpoint" : "Input"} ${va?.name ?? c.node}: ${c.bVersion ?? "?"} → ${c.aVersion ?? "?"}${c.schemaChanges.length > 0 ? ", schema changed" : ""}`,
+        detail:
+          `${labelOf(node(c.run), c.run)} read ${va?.name ?? c.node}@${c.aVersion ?? "?"} instead of @${c.bVersion ?? "?"}` +
+          (c.schemaChanges.length > 0 ? `; its schema changed: ${c.schemaChanges.map(describeSchemaChange).join("; ")}` : ""),
+        bonus: isModel ? 1 : 0,
+      }),
+    );
   }
   for (const x of diff.inputs.added) {
     const v = node(x.node);
     const isSynthetic = v?.isSynthetic === true;
-    items.push({
-      key: `input-added:${x.node}`,
-      kind: "input-added",
-      node: x.node,
-      counterpart: null,
-      title: `${isSynthetic ? "Synthetic input" : "Input"} added: ${labelOf(v, x.node)}`,
-      detail: `${labelOf(node(x.run), x.run)} read ${labelOf(v, x.node)}; the comparison's run read no version of it`,
-      depth: x.depth,
-      score: scoreOf("input-added", x.depth, isSynthetic ? 1 : 0),
-      reason: reasonOf(x.node, x.run),
-    });
+    items.push(
+      rankedDifference("input-added", x.node, { node: x.node, counterpart: null, depth: x.depth }, reasonOf(x.node, x.run), {
+        title: `${isSynthetic ? "Synthetic input" : "Input"} added: ${labelOf(v, x.node)}`,
+        detail: `${labelOf(node(x.run), x.run)} read ${labelOf(v, x.node)}; the comparison's run read no version of it`,
+        bonus: isSynthetic ? 1 : 0,
+      }),
+    );
   }
   for (const x of diff.inputs.removed) {
     const v = node(x.node);
-    items.push({
-      key: `input-removed:${x.node}`,
-      kind: "input-removed",
-      node: x.node,
-      counterpart: null,
-      title: `Input removed: ${labelOf(v, x.node)}`,
-      detail: `the comparison's ${labelOf(node(x.run), x.run)} read ${labelOf(v, x.node)}; this one did not`,
-      depth: x.depth,
-      score: scoreOf("input-removed", x.depth, v?.isSynthetic ? 1 : 0),
-      reason: reasonOf(x.node, x.run),
-    });
+    items.push(
+      rankedDifference("input-removed", x.node, { node: x.node, counterpart: null, depth: x.depth }, reasonOf(x.node, x.run), {
+        title: `Input removed: ${labelOf(v, x.node)}`,
+        detail: `the comparison's ${labelOf(node(x.run), x.run)} read ${labelOf(v, x.node)}; this one did not`,
+        bonus: v?.isSynthetic ? 1 : 0,
+      }),
+    );
   }
   // A parameter that only names a changed input ("model = …@v3") restates that input's change.
   const changedInputNames = new Map<string, string[]>();
@@ -364,43 +377,29 @@ function rank(diff: LineageDiff, graph: VersionGraph): RankedDifference[] {
     const names = changedInputNames.get(p.node) ?? [];
     const isDerived = names.some((n) => (p.a ?? "").includes(n) || (p.b ?? "").includes(n));
     const factor = NOISY_KEY.test(p.key) || isDerived ? 0.5 : 1;
-    items.push({
-      key: `parameter:${p.node}:${p.key}`,
-      kind: "parameter",
-      node: p.node,
-      counterpart: p.counterpart,
-      title: `${p.key}: ${p.b ?? "(unset)"} → ${p.a ?? "(unset)"}`,
-      detail: `parameter of ${labelOf(node(p.node), p.node)}`,
-      depth: p.depth,
-      score: scoreOf("parameter", p.depth, 0, factor),
-      reason: reasonOf(p.node),
-    });
+    items.push(
+      rankedDifference("parameter", `${p.node}:${p.key}`, p, reasonOf(p.node), {
+        title: `${p.key}: ${p.b ?? "(unset)"} → ${p.a ?? "(unset)"}`,
+        detail: `parameter of ${labelOf(node(p.node), p.node)}`,
+        factor,
+      }),
+    );
   }
   for (const c of diff.code) {
-    items.push({
-      key: `code:${c.node}`,
-      kind: "code",
-      node: c.node,
-      counterpart: c.counterpart,
-      title: `Code version of ${node(c.node)?.name ?? c.job}: ${short(c.b)} → ${short(c.a)}`,
-      detail: `sourceCodeLocation.version of ${labelOf(node(c.node), c.node)}`,
-      depth: c.depth,
-      score: scoreOf("code", c.depth),
-      reason: reasonOf(c.node),
-    });
+    items.push(
+      rankedDifference("code", c.node, c, reasonOf(c.node), {
+        title: `Code version of ${node(c.node)?.name ?? c.job}: ${short(c.b)} → ${short(c.a)}`,
+        detail: `sourceCodeLocation.version of ${labelOf(node(c.node), c.node)}`,
+      }),
+    );
   }
   for (const j of diff.jobs) {
-    items.push({
-      key: `job:${j.node}`,
-      kind: "job",
-      node: j.node,
-      counterpart: j.counterpart,
-      title: `Made by another job: ${node(j.counterpart)?.name ?? j.b} → ${node(j.node)?.name ?? j.a}`,
-      detail: "the same dataset was written by a different job",
-      depth: j.depth,
-      score: scoreOf("job", j.depth),
-      reason: reasonOf(j.node),
-    });
+    items.push(
+      rankedDifference("job", j.node, j, reasonOf(j.node), {
+        title: `Made by another job: ${node(j.counterpart)?.name ?? j.b} → ${node(j.node)?.name ?? j.a}`,
+        detail: "the same dataset was written by a different job",
+      }),
+    );
   }
   return items.sort((x, y) => y.score - x.score || x.depth - y.depth || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }

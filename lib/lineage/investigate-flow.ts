@@ -3,6 +3,7 @@
  * (and, when a comparison is chosen, the comparison's), each node marked by the diff. Pure: the
  * shapes are structurally React Flow's nodes and edges, as in ./flow-mapping.
  */
+import { routedEdge, type FlowEdge } from "./flow-mapping";
 import type { DiffMark } from "./investigate-diff";
 import type { Investigation } from "./investigate-view";
 import { layoutGraph, type Point } from "./layout";
@@ -30,17 +31,6 @@ export interface InvestigateFlowNode {
   measured: { width: number; height: number };
   selected: boolean;
   ariaLabel: string;
-}
-
-export interface InvestigateFlowEdge {
-  id: string;
-  source: string;
-  target: string;
-  /** Drawn along `data.points` (components/lineage/routed-edge.tsx). */
-  type: "routed";
-  data: { points?: Point[] };
-  markerEnd: { type: "arrowclosed"; width: number; height: number; color: string };
-  className?: string;
 }
 
 /** Where the investigation's boxes sit and where its edges run, keyed `source->target`. */
@@ -117,7 +107,7 @@ export function toInvestigateFlow(
   inv: GraphPart,
   { positions, routes }: { positions: Readonly<Record<string, { x: number; y: number }>>; routes?: Readonly<Record<string, Point[]>> },
   options: { selectedId: string | null; showComparison: boolean; onlyDifferences?: boolean },
-): { nodes: InvestigateFlowNode[]; edges: InvestigateFlowEdge[] } {
+): { nodes: InvestigateFlowNode[]; edges: FlowEdge[] } {
   const { nodes: visible, edges: visibleEdges } = visibleGraph(inv, options.showComparison, options.onlyDifferences);
   const marks = inv.diff?.marks ?? {};
   const comparisonId = inv.comparison.b?.id ?? null;
@@ -152,20 +142,14 @@ export function toInvestigateFlow(
     });
   }
   const drawn = new Set(nodes.map((n) => n.id));
-  const edges: InvestigateFlowEdge[] = [];
+  const edges: FlowEdge[] = [];
   for (const e of visibleEdges) {
     if (!drawn.has(e.source) || !drawn.has(e.target)) continue;
     const isBSide = B_SIDE.has(marks[e.source] as DiffMark) || B_SIDE.has(marks[e.target] as DiffMark);
     const isChanged = ["changed", "added"].includes(marks[e.target] ?? "") && ["changed", "added"].includes(marks[e.source] ?? "");
-    edges.push({
-      id: `${e.source}>${e.target}`,
-      source: e.source,
-      target: e.target,
-      type: "routed",
-      data: { points: routes?.[`${e.source}->${e.target}`] },
-      markerEnd: { type: "arrowclosed", width: 16, height: 16, color: isChanged ? "var(--warning)" : "var(--edge)" },
-      className: isBSide ? "tl-inv-edge-b" : isChanged ? "tl-inv-edge-changed" : undefined,
-    });
+    edges.push(
+      routedEdge(`${e.source}>${e.target}`, e, routes?.[`${e.source}->${e.target}`], isChanged ? "var(--warning)" : "var(--edge)", isBSide ? "tl-inv-edge-b" : isChanged ? "tl-inv-edge-changed" : undefined),
+    );
   }
   return { nodes, edges };
 }

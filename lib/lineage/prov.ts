@@ -126,6 +126,14 @@ export interface ProvDocument {
 const qualified = (name: string) => ({ $: name, type: "prov:QUALIFIED_NAME" });
 
 /**
+ * What every record of a named node starts with: its PROV type, its label (the name unless said),
+ * and the node's Threadline identity, so a reader can map the record back to the explorer.
+ */
+function identityOf(type: string, node: { id: string; namespace: string; name: string }, label = node.name): ProvRecord {
+  return { "prov:type": qualified(type), "prov:label": label, "tl:nodeId": node.id, "tl:namespace": node.namespace, "tl:name": node.name };
+}
+
+/**
  * A qualified name `prefix:local`. The local part keeps letters, digits and `_-.:/@~` (all legal in
  * a PROV-N local name) and percent-encodes the rest, so ids with spaces or `=` stay valid.
  */
@@ -190,11 +198,7 @@ export function toProvDocument(input: ProvInput): ProvDocument {
 
   for (const v of versions.values()) {
     const record: ProvRecord = {
-      "prov:type": qualified("tl:DatasetVersion"),
-      "prov:label": `${v.name}@${v.version}`,
-      "tl:nodeId": v.id,
-      "tl:namespace": v.namespace,
-      "tl:name": v.name,
+      ...identityOf("tl:DatasetVersion", v, `${v.name}@${v.version}`),
       "tl:version": v.version,
       "tl:isFailed": v.isFailed,
       "tl:isSynthetic": v.isSynthetic,
@@ -224,13 +228,7 @@ export function toProvDocument(input: ProvInput): ProvDocument {
     activity[runName(r.runId)] = record;
 
     const plan = jobName(r.job.id);
-    entity[plan] ??= {
-      "prov:type": qualified("prov:Plan"),
-      "prov:label": r.job.name,
-      "tl:nodeId": r.job.id,
-      "tl:namespace": r.job.namespace,
-      "tl:name": r.job.name,
-    };
+    entity[plan] ??= identityOf("prov:Plan", r.job);
     for (const producer of r.producers) {
       agent[producerName(producer)] ??= { "prov:type": qualified("prov:SoftwareAgent"), "prov:label": producer };
       associated.push({ "prov:activity": runName(r.runId), "prov:agent": producerName(producer), "prov:plan": plan });
@@ -242,11 +240,7 @@ export function toProvDocument(input: ProvInput): ProvDocument {
 
   for (const d of datasets.values()) {
     const record: ProvRecord = {
-      "prov:type": qualified("tl:Dataset"),
-      "prov:label": d.name,
-      "tl:nodeId": d.id,
-      "tl:namespace": d.namespace,
-      "tl:name": d.name,
+      ...identityOf("tl:Dataset", d),
       "tl:isFailed": d.isFailed,
       "tl:isSynthetic": d.isSynthetic,
     };
@@ -257,13 +251,7 @@ export function toProvDocument(input: ProvInput): ProvDocument {
   }
 
   for (const j of jobs.values()) {
-    const record: ProvRecord = {
-      "prov:type": qualified("tl:Job"),
-      "prov:label": j.name,
-      "tl:nodeId": j.id,
-      "tl:namespace": j.namespace,
-      "tl:name": j.name,
-    };
+    const record = identityOf("tl:Job", j);
     if (j.kind) record["tl:kind"] = j.kind;
     if (j.state) record["tl:state"] = j.state;
     activity[jobName(j.id)] = record;

@@ -355,6 +355,20 @@ export function exportFileName(nodeId: string, extension: string): string {
 }
 
 /**
+ * The answer of a PROV export: the document (already serialised, so its size could be checked),
+ * its head in Threadline-Head-Seq, and a file name when `?download=1`.
+ */
+export function provExportResponse(text: string, built: Pick<ProvExport, "attestation">, nodeId: string, url: URL, baseHeaders: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = {
+    ...baseHeaders,
+    "Content-Type": "application/json; charset=utf-8",
+    "Threadline-Head-Seq": String(built.attestation.statement.head?.seq ?? 0),
+  };
+  if (url.searchParams.get("download") === "1") headers["Content-Disposition"] = `attachment; filename="${exportFileName(nodeId, "prov.json")}"`;
+  return new Response(text, { headers });
+}
+
+/**
  * The HTTP answer for an NDJSON export, the same for a live view and a share: the events, or with
  * `?attestation=1` their attestation; `?download=1` names the file. `baseHeaders` go on either.
  */

@@ -166,14 +166,24 @@ function runSummary(r: Run): RunSummary {
 }
 
 function versionSummary(v: DatasetVersion): VersionSummary {
-  const change = readChangeFacet(readFacets(v.facets));
+  return toVersionSummary(v, readChangeFacet(readFacets(v.facets))?.author ?? null);
+}
+
+/**
+ * A DatasetVersion row as lists show it (a dataset's versions, the overview's failed outputs);
+ * `author` from the version's change facet, where the reader has its facets.
+ */
+export function toVersionSummary(
+  v: Pick<DatasetVersion, "key" | "version" | "createdAt" | "producedByRunId" | "reason" | "isSynthetic" | "isFailed" | "contentHash">,
+  author: string | null,
+): VersionSummary {
   return {
     id: v.key,
     version: v.version,
     createdAt: v.createdAt,
     producedByRun: v.producedByRunId ? nodeId.run(v.producedByRunId) : null,
     reason: v.reason,
-    author: change?.author ?? null,
+    author,
     isSynthetic: Boolean(v.isSynthetic),
     isFailed: Boolean(v.isFailed),
     contentHash: v.contentHash,

@@ -4,6 +4,7 @@ import type { Queryable } from "./store/types";
 import type { FailedOutput, LineageSource, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { readFailureReasons } from "@/lib/schemas/columns";
+import { toVersionSummary } from "./nodes";
 
 /** What the home page shows: counts, namespaces, recent and failed runs. */
 
@@ -102,15 +103,7 @@ export async function listFailedOutputs(store: Queryable, limit: number): Promis
   return rows.map((r) => {
     const reasons = readFailureReasons(r.failureReasons).flatMap((x) => (x.message ? [x.message] : []));
     return {
-      id: r.key,
-      version: r.version,
-      createdAt: r.createdAt,
-      producedByRun: r.producedByRunId ? nodeId.run(r.producedByRunId) : null,
-      reason: r.reason,
-      author: null,
-      isSynthetic: Boolean(r.isSynthetic),
-      isFailed: true,
-      contentHash: r.contentHash,
+      ...toVersionSummary({ ...r, isFailed: true }, null),
       dataset: { id: r.datasetKey, type: "dataset", namespace: r.namespace, name: r.name, version: null, kind: r.kind },
       reasons,
     };

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Queryable } from "./store/types";
-import { AppError } from "./errors";
+import { AppError, toErrorResponse } from "./errors";
 import { GENESIS_HASH, verifyChainSteps } from "./event-log";
 import { finish } from "./steps";
 import { getNodeDetail } from "./nodes";
@@ -48,6 +48,13 @@ export const SHARE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-store",
   "X-Robots-Tag": "noindex",
 };
+
+/** A share route's error answer: the one mapper's, with the share headers (never cached, never indexed). */
+export function shareErrorResponse(error: unknown): Response {
+  const response = toErrorResponse(error);
+  for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
+  return response;
+}
 
 /** Up to this many nodes, the snapshot holds every node's details so the viewer can click around. */
 export const DETAIL_ALL_LIMIT = 150;

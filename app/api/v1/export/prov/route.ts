@@ -1,7 +1,7 @@
 import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { buildProvExport, checkExportSize, exportFileName, parseExportQuery } from "@/lib/server/export";
+import { buildProvExport, checkExportSize, parseExportQuery, provExportResponse } from "@/lib/server/export";
 import { withExpensiveRead, yieldToOthers } from "@/lib/server/read-guard";
 
 export const dynamic = "force-dynamic";
@@ -22,14 +22,7 @@ export async function GET(request: Request) {
       checkExportSize(text);
       return { text, attestation: built.attestation };
     });
-    const headers: Record<string, string> = {
-      "Content-Type": "application/json; charset=utf-8",
-      "Threadline-Head-Seq": String(attestation.statement.head?.seq ?? 0),
-    };
-    if (url.searchParams.get("download") === "1") {
-      headers["Content-Disposition"] = `attachment; filename="${exportFileName(query.node, "prov.json")}"`;
-    }
-    return new Response(text, { headers });
+    return provExportResponse(text, { attestation }, query.node, url);
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,7 +1,7 @@
 import { getAuthMode, requireWriter } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { toErrorResponse } from "@/lib/server/errors";
-import { getSharedView, revokeShare, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
+import { getSharedView, revokeShare, SHARE_RESPONSE_HEADERS, shareErrorResponse } from "@/lib/server/shares";
 
 export const dynamic = "force-dynamic";
 
@@ -13,9 +13,7 @@ export async function GET(_request: Request, { params }: Context) {
     const { key } = await params;
     return Response.json(await getSharedView(getStore(), key), { headers: SHARE_RESPONSE_HEADERS });
   } catch (error) {
-    const response = toErrorResponse(error);
-    for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
-    return response;
+    return shareErrorResponse(error);
   }
 }
 

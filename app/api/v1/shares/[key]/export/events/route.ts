@@ -1,7 +1,6 @@
 import { getStore } from "@/lib/server/db";
-import { toErrorResponse } from "@/lib/server/errors";
 import { buildEventsExport, eventsExportResponse } from "@/lib/server/export";
-import { SHARE_RESPONSE_HEADERS, sharedViewQuery } from "@/lib/server/shares";
+import { SHARE_RESPONSE_HEADERS, shareErrorResponse, sharedViewQuery } from "@/lib/server/shares";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +12,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
     const { view } = await sharedViewQuery(db, key);
     return eventsExportResponse(await buildEventsExport(db, view), view.node, new URL(request.url), SHARE_RESPONSE_HEADERS);
   } catch (error) {
-    const response = toErrorResponse(error);
-    for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
-    return response;
+    return shareErrorResponse(error);
   }
 }

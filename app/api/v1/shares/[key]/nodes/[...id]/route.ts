@@ -1,6 +1,5 @@
 import { getStore } from "@/lib/server/db";
-import { toErrorResponse } from "@/lib/server/errors";
-import { getSharedNode, SHARE_RESPONSE_HEADERS } from "@/lib/server/shares";
+import { getSharedNode, SHARE_RESPONSE_HEADERS, shareErrorResponse } from "@/lib/server/shares";
 import { idFromRouteParam } from "@/lib/lineage/node-id";
 
 export const dynamic = "force-dynamic";
@@ -11,8 +10,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ key
     const { key, id } = await params;
     return Response.json(await getSharedNode(getStore(), key, idFromRouteParam(id)), { headers: SHARE_RESPONSE_HEADERS });
   } catch (error) {
-    const response = toErrorResponse(error);
-    for (const [name, value] of Object.entries(SHARE_RESPONSE_HEADERS)) response.headers.set(name, value);
-    return response;
+    return shareErrorResponse(error);
   }
 }
