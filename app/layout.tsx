@@ -39,32 +39,33 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Private reads: nothing in the header reads the store (navigation, search, badge) before someone signs in.
   const canRead = !viewer.isReadProtected || viewer.user !== null;
   return (
-    <html lang="en">
-      <body className="flex min-h-full flex-col">
-        <a
-          href="#main"
-          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2"
-        >
-          Skip to content
-        </a>
-        <header className="sticky top-0 z-40 border-b border-line bg-surface/95 backdrop-blur print:hidden">
-          <div className="flex h-14 items-center gap-2 px-3 sm:gap-4 sm:px-6">
-            <Link href="/" className="flex items-center gap-2 text-ink" aria-label="Threadline home">
-              <Logo />
-              <span className="hidden text-base font-semibold tracking-tight xl:inline">Threadline</span>
-            </Link>
-            {canRead ? <AppNav /> : null}
-            {/* The search box is what gives way on narrow screens: the navigation never shrinks. */}
-            <div className="ml-auto flex min-w-0 flex-1 justify-end xl:max-w-xs">{canRead ? <SearchDialog /> : null}</div>
-            {canRead ? <VerifyBadge /> : null}
-            <UserMenu viewer={viewer} />
-          </div>
-        </header>
-        <main id="main" className="flex min-h-0 flex-1 flex-col">
-          {children}
-        </main>
-      </body>
-    </html>
+    <Document
+      header={
+        <>
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2"
+          >
+            Skip to content
+          </a>
+          <header className="sticky top-0 z-40 border-b border-line bg-surface/95 backdrop-blur print:hidden">
+            <div className="flex h-14 items-center gap-2 px-3 sm:gap-4 sm:px-6">
+              <Link href="/" className="flex items-center gap-2 text-ink" aria-label="Threadline home">
+                <Logo />
+                <span className="hidden text-base font-semibold tracking-tight xl:inline">Threadline</span>
+              </Link>
+              {canRead ? <AppNav /> : null}
+              {/* The search box is what gives way on narrow screens: the navigation never shrinks. */}
+              <div className="ml-auto flex min-w-0 flex-1 justify-end xl:max-w-xs">{canRead ? <SearchDialog /> : null}</div>
+              {canRead ? <VerifyBadge /> : null}
+              <UserMenu viewer={viewer} />
+            </div>
+          </header>
+        </>
+      }
+    >
+      {children}
+    </Document>
   );
 }
 
@@ -75,13 +76,26 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
  */
 function ShareLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body className="flex min-h-full flex-col">
+    <Document
+      header={
         <header className="flex h-14 items-center gap-2 border-b border-line bg-surface px-3 sm:px-6 print:hidden" data-testid="share-header">
           <Logo />
           <span className="text-base font-semibold tracking-tight text-ink">Threadline</span>
           <span className="text-sm text-ink-muted">· shared lineage view</span>
         </header>
+      }
+    >
+      {children}
+    </Document>
+  );
+}
+
+/** The document both layouts share: their header above the page's main content (the skip link's target). */
+function Document({ header, children }: { header: ReactNode; children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="flex min-h-full flex-col">
+        {header}
         <main id="main" className="flex min-h-0 flex-1 flex-col">
           {children}
         </main>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { FailedOutput, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { getStore } from "@/lib/server/db";
 import { getOverview } from "@/lib/server/overview";
@@ -75,26 +76,26 @@ function StoreSummary({ overview, invalidSignatures }: { overview: StoreOverview
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <Card aria-labelledby="failed-outputs-heading" data-testid="failed-outputs">
-            <CardHeader
-              title={<span id="failed-outputs-heading">Failed outputs</span>}
-              description="Outputs whose run failed or that failed an evaluation: investigate one to see what differs from a good one."
-              action={overview.failedOutputs.length > 0 ? <Badge tone="danger">{overview.failedOutputs.length}</Badge> : null}
-            />
-            {overview.failedOutputs.length === 0 ? (
-              <EmptyState compact title="No failed outputs">No output has failed a run or an evaluation.</EmptyState>
-            ) : (
-              <FailedOutputList outputs={overview.failedOutputs} now={now} />
-            )}
-          </Card>
+          <OverviewCard
+            id="failed-outputs"
+            title="Failed outputs"
+            description="Outputs whose run failed or that failed an evaluation: investigate one to see what differs from a good one."
+            count={overview.failedOutputs.length}
+            isAlarm
+            empty={<EmptyState compact title="No failed outputs">No output has failed a run or an evaluation.</EmptyState>}
+          >
+            <FailedOutputList outputs={overview.failedOutputs} now={now} />
+          </OverviewCard>
 
           {invalidSignatures.length > 0 ? (
-            <Card aria-labelledby="invalid-signatures-heading" data-testid="invalid-signatures">
-              <CardHeader
-                title={<span id="invalid-signatures-heading">Invalid signatures</span>}
-                description="Outputs whose producer signature does not match their content hash under the registered key: changed after signing, or signed by someone else."
-                action={<Badge tone="danger">{invalidSignatures.length}</Badge>}
-              />
+            <OverviewCard
+              id="invalid-signatures"
+              title="Invalid signatures"
+              description="Outputs whose producer signature does not match their content hash under the registered key: changed after signing, or signed by someone else."
+              count={invalidSignatures.length}
+              isAlarm
+              empty={null}
+            >
               <ul className="divide-y divide-line">
                 {invalidSignatures.map((row) => (
                   <li key={row.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3" data-testid="invalid-signature-row">
@@ -110,84 +111,100 @@ function StoreSummary({ overview, invalidSignatures }: { overview: StoreOverview
                   </li>
                 ))}
               </ul>
-            </Card>
+            </OverviewCard>
           ) : null}
 
-          <Card aria-labelledby="failed-runs-heading" data-testid="failed-runs">
-            <CardHeader
-              title={<span id="failed-runs-heading">Failed runs</span>}
-              description="Start an investigation here: open the run to walk back to its inputs."
-              action={overview.failedRuns.length > 0 ? <Badge tone="danger">{overview.failedRuns.length}</Badge> : null}
-            />
-            {overview.failedRuns.length === 0 ? (
-              <EmptyState compact title="No failed runs">Every recorded run completed or is still running.</EmptyState>
-            ) : (
-              <RunList runs={overview.failedRuns} now={now} showError />
-            )}
-          </Card>
+          <OverviewCard
+            id="failed-runs"
+            title="Failed runs"
+            description="Start an investigation here: open the run to walk back to its inputs."
+            count={overview.failedRuns.length}
+            isAlarm
+            empty={<EmptyState compact title="No failed runs">Every recorded run completed or is still running.</EmptyState>}
+          >
+            <RunList runs={overview.failedRuns} now={now} showError />
+          </OverviewCard>
 
-          <Card aria-labelledby="recent-runs-heading" data-testid="recent-runs">
-            <CardHeader title={<span id="recent-runs-heading">Recent runs</span>} description="Newest first." />
-            {overview.recentRuns.length === 0 ? (
-              <EmptyState compact title="No runs yet" />
-            ) : (
-              <RunList runs={overview.recentRuns} now={now} />
-            )}
-          </Card>
+          <OverviewCard id="recent-runs" title="Recent runs" description="Newest first." count={overview.recentRuns.length} empty={<EmptyState compact title="No runs yet" />}>
+            <RunList runs={overview.recentRuns} now={now} />
+          </OverviewCard>
         </div>
 
         <div className="space-y-6">
-        <Card aria-labelledby="sources-heading" data-testid="sources">
-          <CardHeader title={<span id="sources-heading">Sources</span>} description="Where the lineage came from." />
-          {overview.sources.length === 0 ? (
-            <EmptyState compact title="No jobs yet" />
-          ) : (
-            <ul className="divide-y divide-line">
-              {overview.sources.map((source) => (
-                <li key={source.name} className="px-4 py-3" data-testid={`source-${source.name.toLowerCase()}`}>
-                  <div className="flex items-center justify-between gap-3">
-                    <span className="text-sm font-medium text-ink">{source.name === "MLflow" ? "Imported from MLflow" : "Sent as OpenLineage"}</span>
-                    <span className="shrink-0 text-xs text-ink-muted">
-                      {formatCount(source.jobs)} {source.name === "MLflow" ? "experiments" : "jobs"} · {formatCount(source.runs)} runs
-                    </span>
-                  </div>
-                  {source.integrations.length > 0 ? (
-                    <p className="mt-0.5 truncate text-xs text-ink-muted">{source.integrations.map((i) => i.toLowerCase()).join(", ")}</p>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+        <OverviewCard id="sources" title="Sources" description="Where the lineage came from." count={overview.sources.length} empty={<EmptyState compact title="No jobs yet" />}>
+          <ul className="divide-y divide-line">
+            {overview.sources.map((source) => (
+              <li key={source.name} className="px-4 py-3" data-testid={`source-${source.name.toLowerCase()}`}>
+                <div className="flex items-center justify-between gap-3">
+                  <span className="text-sm font-medium text-ink">{source.name === "MLflow" ? "Imported from MLflow" : "Sent as OpenLineage"}</span>
+                  <span className="shrink-0 text-xs text-ink-muted">
+                    {formatCount(source.jobs)} {source.name === "MLflow" ? "experiments" : "jobs"} · {formatCount(source.runs)} runs
+                  </span>
+                </div>
+                {source.integrations.length > 0 ? (
+                  <p className="mt-0.5 truncate text-xs text-ink-muted">{source.integrations.map((i) => i.toLowerCase()).join(", ")}</p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </OverviewCard>
 
-        <Card aria-labelledby="namespaces-heading" data-testid="namespaces">
-          <CardHeader
-            title={<span id="namespaces-heading">Namespaces</span>}
-            description="Teams or systems the events came from."
-          />
-          {overview.namespaces.length === 0 ? (
-            <EmptyState compact title="No namespaces" />
-          ) : (
-            <ul className="divide-y divide-line">
-              {overview.namespaces.map((ns) => (
-                <li key={ns.namespace}>
-                  <Link href={catalogHref({ namespace: ns.namespace })} className="flex items-center justify-between gap-3 px-4 py-3 hover:bg-surface-muted" data-testid="namespace-link">
-                    <span className="min-w-0 truncate font-mono text-sm text-ink" title={ns.namespace}>{ns.namespace}</span>
-                    <span className="shrink-0 text-xs text-ink-muted">
-                      {formatCount(ns.datasets)} datasets · {formatCount(ns.jobs)} jobs
-                    </span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
-          <CardBody className="border-t border-line text-xs text-ink-muted">
-            Looking for something by name? Use the search box above (Ctrl K).
-          </CardBody>
-        </Card>
+        <OverviewCard
+          id="namespaces"
+          title="Namespaces"
+          description="Teams or systems the events came from."
+          count={overview.namespaces.length}
+          empty={<EmptyState compact title="No namespaces" />}
+          footer={<CardBody className="border-t border-line text-xs text-ink-muted">Looking for something by name? Use the search box above (Ctrl K).</CardBody>}
+        >
+          <ul className="divide-y divide-line">
+            {overview.namespaces.map((ns) => (
+              <li key={ns.namespace}>
+                <Link href={catalogHref({ namespace: ns.namespace })} className="flex items-center justify-between gap-3 px-4 py-3 hover:bg-surface-muted" data-testid="namespace-link">
+                  <span className="min-w-0 truncate font-mono text-sm text-ink" title={ns.namespace}>{ns.namespace}</span>
+                  <span className="shrink-0 text-xs text-ink-muted">
+                    {formatCount(ns.datasets)} datasets · {formatCount(ns.jobs)} jobs
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </OverviewCard>
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * One card of the overview, labelled by its heading: a list, or `empty` saying why there is none.
+ * A card of trouble (`isAlarm`: failures, bad signatures) shows its count as a red badge.
+ */
+function OverviewCard({
+  id,
+  title,
+  description,
+  count,
+  isAlarm = false,
+  empty,
+  footer,
+  children,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  count: number;
+  isAlarm?: boolean;
+  empty: ReactNode;
+  footer?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card aria-labelledby={`${id}-heading`} data-testid={id}>
+      <CardHeader title={<span id={`${id}-heading`}>{title}</span>} description={description} action={isAlarm && count > 0 ? <Badge tone="danger">{count}</Badge> : null} />
+      {count === 0 ? empty : children}
+      {footer}
+    </Card>
   );
 }
 

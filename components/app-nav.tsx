@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { cn } from "@/components/ui/cn";
+import { useDismiss } from "@/components/use-dismiss";
 
 const links = [
   { href: "/", label: "Overview" },
@@ -30,21 +31,7 @@ export function AppNav() {
 
   // A navigation closes the menu; so does a click outside it or Escape.
   useEffect(() => setIsMenuOpen(false), [pathname]);
-  useEffect(() => {
-    if (!isMenuOpen) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!menuRef.current?.contains(event.target as Node)) setIsMenuOpen(false);
-    };
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === "Escape") setIsMenuOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    document.addEventListener("keydown", onKeyDown);
-    return () => {
-      document.removeEventListener("pointerdown", onPointerDown);
-      document.removeEventListener("keydown", onKeyDown);
-    };
-  }, [isMenuOpen]);
+  useDismiss(isMenuOpen, [menuRef], () => setIsMenuOpen(false));
 
   const current = links.find((link) => isCurrentPage(link.href, pathname));
 

@@ -1,9 +1,10 @@
 "use client";
 
 import { useReactFlow, useStoreApi } from "@xyflow/react";
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useCallback, useId, useRef, useState, type ReactNode } from "react";
 import type { Granularity, ViewPoint } from "@/lib/lineage/types";
 import { granularityOf } from "@/lib/lineage/url-state";
+import { useDismiss } from "@/components/use-dismiss";
 import { viewQueryParams, type ViewQuery } from "@/lib/schemas/view-query";
 import { buttonClasses } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -63,24 +64,10 @@ export function ExportMenu({ view, point, focusLabel, shareToken, className }: E
   const [isBusy, setIsBusy] = useState(false);
   const [status, setStatus] = useState<Status>(null);
 
-  useEffect(() => {
-    if (!isOpen) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setIsOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        setIsOpen(false);
-        rootRef.current?.querySelector<HTMLButtonElement>("[data-export-trigger]")?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [isOpen]);
+  useDismiss(isOpen, [rootRef], (reason) => {
+    setIsOpen(false);
+    if (reason === "escape") rootRef.current?.querySelector<HTMLButtonElement>("[data-export-trigger]")?.focus();
+  });
 
   const exportImage = useCallback(
     async (format: ImageFormat) => {

@@ -3,11 +3,12 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { ReactFlowProvider } from "@xyflow/react";
-import { useCallback, useMemo, useState, type FormEvent } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { CausesView, Investigation } from "@/lib/lineage/investigate-view";
 import { Badge } from "@/components/ui/badge";
-import { Button, buttonClasses } from "@/components/ui/button";
+import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { InlineForm } from "@/components/ui/inline-form";
 import { formatDateTime } from "@/components/format";
 import { lineageHref } from "@/lib/lineage/url-state";
 import { CausesTable } from "./causes-table";
@@ -20,7 +21,7 @@ import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfBanner } from "@/components/view/as-of-banner";
 import { investigateHref } from "./investigate-href";
 import { SyntheticCard } from "./synthetic-card";
-import { runIdOf } from "@/lib/lineage/node-id";
+import { nodeTitle } from "@/lib/lineage/node-title";
 
 const LEGEND = [
   { label: "investigating", className: "ring-2 ring-accent" },
@@ -29,11 +30,6 @@ const LEGEND = [
   { label: "comparison side", className: "border-2 border-dashed border-success" },
   { label: "removed (only behind comparison)", className: "border-2 border-dashed border-line-strong" },
 ];
-
-function labelOf(n: { name: string; version: string | null; type: string; id: string }): string {
-  if (n.type === "run") return `${n.name} run ${runIdOf(n.id).slice(0, 8)}`;
-  return n.version ? `${n.name}@${n.version}` : n.name;
-}
 
 /**
  * The investigate view: why the node failed (on top), the version graph of exactly what made it
@@ -51,7 +47,7 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
   const [asOfText, setAsOfText] = useState(asOf.isRequested && asOf.time ? asOf.time : "");
 
   const asOfParam = asOf.isRequested ? String(asOf.seq) : null;
-  const targetLabel = labelOf(target);
+  const targetLabel = nodeTitle(target, "@");
   const nodesById = useMemo(() => new Map(investigation.graph.nodes.map((n) => [n.id, n])), [investigation.graph.nodes]);
   const selected = selectedId ? nodesById.get(selectedId) ?? null : null;
 
@@ -63,12 +59,10 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
   }, []);
 
   const compareWith = (id: string) => router.push(investigateHref(target.id, { compare: id, asOf: asOfParam }));
-  const onOther = (event: FormEvent) => {
-    event.preventDefault();
+  const onOther = () => {
     if (otherId.trim()) compareWith(otherId.trim());
   };
-  const onAsOf = (event: FormEvent) => {
-    event.preventDefault();
+  const onAsOf = () => {
     router.push(investigateHref(target.id, { compare: comparison.isDefault ? null : comparison.b?.id, asOf: asOfText.trim() || null }));
   };
 
@@ -125,17 +119,18 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
               ) : null}
             </>
           ) : null}
-          <form onSubmit={onAsOf} className="flex items-center gap-1" aria-label="Show as of a time">
-            <label className="sr-only" htmlFor="as-of-input">As of (ISO time or date)</label>
-            <input
-              id="as-of-input"
-              value={asOfText}
-              onChange={(e) => setAsOfText(e.target.value)}
-              placeholder="as of 2026-10-25"
-              className="h-7 w-40 rounded-md border border-line bg-surface px-2 text-xs"
-            />
-            <Button type="submit" size="sm">Show as of</Button>
-          </form>
+          <InlineForm
+            id="as-of-input"
+            label="As of (ISO time or date)"
+            ariaLabel="Show as of a time"
+            value={asOfText}
+            onValueChange={setAsOfText}
+            placeholder="as of 2026-10-25"
+            submitLabel="Show as of"
+            onSubmit={onAsOf}
+            className="items-center"
+            inputClassName="w-40"
+          />
         </div>
       </header>
 
@@ -147,7 +142,7 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
             title={<span id="graph-heading">What made it: the exact version graph</span>}
             description={
               comparison.b
-                ? `Upstream of ${targetLabel} and of the comparison ${labelOf(comparison.b)}, marked by how they differ.`
+                ? `Upstream of ${targetLabel} and of the comparison ${nodeTitle(comparison.b, "@")}, marked by how they differ.`
                 : `Upstream of ${targetLabel}.`
             }
             action={
@@ -188,12 +183,12 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
               <ExportMenu
                 view={{ node: target.id, depth: 50, direction: "upstream", expand: [], fold: false, selected: selectedId }}
                 point={{ seq: asOf.seq, hash: asOf.hash, time: asOf.time, isAsOf: true }}
-                focusLabel={labelOf(target)}
+                focusLabel={targetLabel}
               />
             </ReactFlowProvider>
             {selected ? (
               <div className="absolute left-3 top-3 z-10 max-w-sm rounded-md border border-line bg-surface px-3 py-2 text-sm shadow-overlay" data-testid="selected-node">
-                <p className="break-all font-medium text-ink">{labelOf(selected)}</p>
+                <p className="break-all font-medium text-ink">{nodeTitle(selected, "@")}</p>
                 <p className="text-xs text-ink-muted">
                   {diff?.marks[selected.id] && diff.marks[selected.id] !== "same" ? `${diff.marks[selected.id]} · ` : ""}
                   {selected.kind ?? selected.type}
@@ -219,7 +214,7 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
               comparison.b ? (
                 <>
                   against{" "}
-                  <span className="font-medium text-ink" data-testid="comparison-label">{labelOf(comparison.b)}</span>
+                  <span className="font-medium text-ink" data-testid="comparison-label">{nodeTitle(comparison.b, "@")}</span>
                   {comparison.isDefault ? (target.type === "run" ? " (the most recent passing run of the same job)" : " (the most recent passing output of the same job)") : ""}
                 </>
               ) : (
@@ -237,7 +232,7 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
                 data-testid="compare-select"
               >
                 {comparison.b && !comparison.candidates.some((c) => c.id === comparison.b?.id) ? (
-                  <option value={comparison.b.id}>{labelOf(comparison.b)}</option>
+                  <option value={comparison.b.id}>{nodeTitle(comparison.b, "@")}</option>
                 ) : null}
                 {!comparison.b ? <option value="">Choose…</option> : null}
                 {comparison.candidates.map((c) => (
@@ -247,17 +242,16 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
                 ))}
               </select>
             </label>
-            <form onSubmit={onOther} className="flex gap-1">
-              <label className="sr-only" htmlFor="compare-other">Any other version or run id</label>
-              <input
-                id="compare-other"
-                value={otherId}
-                onChange={(e) => setOtherId(e.target.value)}
-                placeholder="or any version / run id"
-                className="h-7 min-w-0 flex-1 rounded-md border border-line bg-surface px-2 font-mono text-xs"
-              />
-              <Button type="submit" size="sm">Compare</Button>
-            </form>
+            <InlineForm
+              id="compare-other"
+              label="Any other version or run id"
+              value={otherId}
+              onValueChange={setOtherId}
+              placeholder="or any version / run id"
+              submitLabel="Compare"
+              onSubmit={onOther}
+              inputClassName="min-w-0 flex-1 font-mono"
+            />
           </div>
           <div className="max-h-[560px] min-h-0 flex-1 overflow-y-auto">
             {diff ? <DifferencesList ranked={diff.ranked} selectedId={selectedId} onReveal={onReveal} /> : null}
@@ -266,7 +260,7 @@ export function InvestigateView({ investigation, causes }: { investigation: Inve
       </div>
 
       {investigation.metrics && comparison.b ? (
-        <MetricsComparison rows={investigation.metrics} aLabel={labelOf(target)} bLabel={labelOf(comparison.b)} />
+        <MetricsComparison rows={investigation.metrics} aLabel={targetLabel} bLabel={nodeTitle(comparison.b, "@")} />
       ) : null}
 
       <div className={synthetic ? "grid gap-4 xl:grid-cols-[26rem_minmax(0,1fr)]" : "grid gap-4"}>

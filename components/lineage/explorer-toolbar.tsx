@@ -7,6 +7,24 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { NodeIcon, kindColour, nodeTypeLabel, visualKindOf } from "./node-icon";
 
+interface SegmentOption<T extends string> {
+  value: T;
+  label: string;
+  title?: string;
+}
+
+/** The two granularities of the same graph (module scope: the same options every render). */
+const GRANULARITY_OPTIONS: readonly SegmentOption<Granularity>[] = [
+  { value: "entity", label: "Entity graph", title: "Datasets and jobs: the map of the pipeline" },
+  { value: "version", label: "Version graph", title: "Dataset versions and runs: exactly what made one artefact" },
+];
+
+const DIRECTION_OPTIONS: readonly SegmentOption<Direction>[] = [
+  { value: "upstream", label: "Upstream", title: "Where it came from" },
+  { value: "both", label: "Both" },
+  { value: "downstream", label: "Downstream", title: "What was made from it" },
+];
+
 function Segmented<T extends string>({
   label,
   value,
@@ -16,7 +34,7 @@ function Segmented<T extends string>({
 }: {
   label: string;
   value: T;
-  options: { value: T; label: string; title?: string }[];
+  options: readonly SegmentOption<T>[];
   onChange: (value: T) => void;
   testId: string;
 }) {
@@ -108,10 +126,7 @@ export function ExplorerToolbar({
         testId="view-toggle"
         value={view}
         onChange={onViewChange}
-        options={[
-          { value: "entity", label: "Entity graph", title: "Datasets and jobs: the map of the pipeline" },
-          { value: "version", label: "Version graph", title: "Dataset versions and runs: exactly what made one artefact" },
-        ]}
+        options={GRANULARITY_OPTIONS}
       />
 
       <Segmented
@@ -119,11 +134,7 @@ export function ExplorerToolbar({
         testId="direction-toggle"
         value={direction}
         onChange={onDirectionChange}
-        options={[
-          { value: "upstream", label: "Upstream", title: "Where it came from" },
-          { value: "both", label: "Both" },
-          { value: "downstream", label: "Downstream", title: "What was made from it" },
-        ]}
+        options={DIRECTION_OPTIONS}
       />
 
       <div className="flex items-center gap-1.5" role="group" aria-label="Depth">

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { CreatedShare, ShareViewInput } from "@/lib/schemas/share";
 import { Button } from "@/components/ui/button";
 import { ApiError, sendJson } from "@/components/api-client";
+import { useDismiss } from "@/components/use-dismiss";
 import { inputClasses } from "@/components/ui/field";
 
 const EXPIRY_CHOICES: { label: string; hours: number | null }[] = [
@@ -38,24 +39,10 @@ export function ShareButton({ view, className }: { view: ShareViewInput; classNa
     setError(null);
   }, [viewKey]);
 
-  useEffect(() => {
-    if (!isOpen) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        setIsOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    const onClick = (event: MouseEvent) => {
-      if (!panelRef.current?.contains(event.target as Node) && !buttonRef.current?.contains(event.target as Node)) setIsOpen(false);
-    };
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("mousedown", onClick);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("mousedown", onClick);
-    };
-  }, [isOpen]);
+  useDismiss(isOpen, [panelRef, buttonRef], (reason) => {
+    setIsOpen(false);
+    if (reason === "escape") buttonRef.current?.focus();
+  });
 
   async function create() {
     setIsBusy(true);
