@@ -30,7 +30,14 @@ export interface Figures {
   cliIngest?: CliIngestFigures;
   storage?: Record<string, StorageFigures>;
   api?: { storeEdges: number; cases: QueryFigure[] };
-  post?: { sequential: PostFigure; concurrent: PostFigure; floor?: { sequential: PostFigure; concurrent: PostFigure } };
+  post?: {
+    sequential: PostFigure;
+    concurrent: PostFigure;
+    /** The minimal route: one client, and several before and after the concurrent POSTs. */
+    floor?: { sequential: PostFigure; concurrent: PostFigure; concurrentAfter?: PostFigure };
+    /** The 1-minute load average when the scenario started and ended. */
+    loadAverage?: number[];
+  };
   browser?: BrowserFigures;
   audit?: {
     outcome: "done" | "timeout" | "crashed";
