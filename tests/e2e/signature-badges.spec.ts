@@ -68,6 +68,8 @@ test.describe("signature badges", () => {
     await expect(badge).toHaveAttribute("data-status", "verified");
     await expect(badge).toHaveAttribute("title", `Signature verified (signer: ${key.name})`);
     await expect(reviewer.getByTestId("panel-signature").getByTestId("signature-status")).toHaveAttribute("data-status", "verified");
+    // The signature is shown, but a share page links nowhere outside its snapshot (no live provenance page).
+    await expect(reviewer.getByTestId("panel-signature").locator("a")).toHaveCount(0);
     await reviewer.screenshot({ path: info.outputPath("share-signature-verified.png") });
 
     // ---- the producer's key is revoked after the share was made ----

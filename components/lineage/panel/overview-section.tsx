@@ -5,10 +5,13 @@ import { formatDateTime } from "@/components/format";
 import { kindLabel, nodeTypeLabel, visualKindOf } from "../node-icon";
 import { Field, PanelSection } from "./panel-section";
 import { SignatureBadge } from "@/components/provenance/signature-badge";
+import { useIsFrozenView } from "../frozen-view";
 
 /** Who and what a node is: kind, namespace, name, description, owners, tags, hash, times, state. */
 export function OverviewSection({ detail }: { detail: NodeDetail }) {
   const { node } = detail;
+  // A share page leads nowhere outside its snapshot: no link to the live provenance page there.
+  const isFrozen = useIsFrozenView();
   const kind = visualKindOf(node.type, node.kind);
   const isDatasetLike = node.type === "dataset" || node.type === "datasetVersion";
   // Shares frozen before failures were recorded carry none.
@@ -91,7 +94,7 @@ export function OverviewSection({ detail }: { detail: NodeDetail }) {
             <span className="flex flex-wrap items-center gap-1.5" data-testid="panel-signature">
               <SignatureBadge status={detail.signature.status} signerName={detail.signature.signerName} />
               {detail.signature.signerKeyId ? <code className="font-mono text-xs text-ink-muted">{detail.signature.signerName ?? detail.signature.signerKeyId}</code> : null}
-              {detail.contentHash ? (
+              {detail.contentHash && !isFrozen ? (
                 <Link href={`/provenance?digest=${encodeURIComponent(detail.contentHash)}`} className="text-xs text-accent underline-offset-2 hover:underline">
                   provenance
                 </Link>
