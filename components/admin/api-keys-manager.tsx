@@ -46,7 +46,6 @@ export function ApiKeysManager({ initialKeys }: { initialKeys: ApiKeySummary[] }
     { header: "Key starts with", className: "font-mono text-xs text-ink-muted", cell: (key) => `${key.prefix}…` },
     {
       header: "Role",
-      className: "min-w-[13rem]",
       cell: (key) => (
         <div data-testid="key-role-cell" data-role={key.role}>
           {key.revokedAt ? (

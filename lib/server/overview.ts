@@ -1,25 +1,15 @@
 import "server-only";
 import { getStats, listNamespaces } from "./catalog";
 import type { Queryable } from "./store/types";
-import type { FailedOutput, LineageSource, RunState, RunWithJob, StoreOverview } from "@/lib/lineage/types";
+import type { FailedOutput, LineageSource, RunSummary, RunWithJob, StoreOverview } from "@/lib/lineage/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { readFailureReasons } from "@/lib/schemas/columns";
 import { toVersionSummary } from "./nodes";
 
 /** What the home page shows: counts, namespaces, recent and failed runs. */
 
-interface RunRow {
-  runId: string;
-  state: RunState;
-  startedAt: string | null;
-  endedAt: string | null;
-  reason: string | null;
-  errorMessage: string | null;
-  jobKey: string;
-  namespace: string;
-  name: string;
-  kind: string | null;
-}
+/** A run as lists show it (without its node id), with its job's columns. */
+type RunRow = Omit<RunSummary, "id"> & { jobKey: string; namespace: string; name: string; kind: string | null };
 
 async function runsWithJob(store: Queryable, where: string, limit: number): Promise<RunWithJob[]> {
   // NULLS LAST said out loud: SQLite sorts nulls first ascending, PostgreSQL last.
@@ -29,15 +19,10 @@ async function runsWithJob(store: Queryable, where: string, limit: number): Prom
      ORDER BY COALESCE(r."endedAt", r."startedAt") DESC NULLS LAST, r."runId" LIMIT ?`,
     [limit],
   );
-  return rows.map((r) => ({
-    id: nodeId.run(r.runId),
-    runId: r.runId,
-    state: r.state,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
-    reason: r.reason,
-    errorMessage: r.errorMessage,
-    job: { id: r.jobKey, type: "job", namespace: r.namespace, name: r.name, version: null, kind: r.kind },
+  return rows.map(({ jobKey, namespace, name, kind, ...run }) => ({
+    id: nodeId.run(run.runId),
+    ...run,
+    job: { id: jobKey, type: "job", namespace, name, version: null, kind },
   }));
 }
 

@@ -60,23 +60,8 @@ export function shareErrorResponse(error: unknown): Response {
 export const DETAIL_ALL_LIMIT = 150;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-interface ShareRow {
-  id: string;
-  tokenHash: string;
-  viewKind: ShareView["kind"];
-  focusId: string;
-  params: string;
-  snapshot: string;
-  nodeCount: number;
-  headSeq: number;
-  headHash: string;
-  note: string | null;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
+/** A Share row: the summary's fields as stored (the head in two columns), with the token's hash, the view and the snapshot. */
+type ShareRow = Omit<ShareSummary, "head" | "status"> & { tokenHash: string; params: string; snapshot: string; headSeq: number; headHash: string };
 
 const SUMMARY_COLUMNS =
   "id, viewKind, focusId, nodeCount, headSeq, headHash, note, createdBy, createdAt, expiresAt, revokedAt, revokedBy";

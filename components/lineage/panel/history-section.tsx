@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { DetailListName, NodeDetail, RunSummary, VersionSummary } from "@/lib/lineage/types";
+import type { NodeDetail, RunSummary, VersionSummary } from "@/lib/lineage/types";
 import { Badge, runStateTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, shortRunId } from "@/components/format";
@@ -9,81 +9,36 @@ import { usePagedList, type PageLoader } from "./use-paged-list";
 
 /** A dataset's versions or a job's runs; each opens the version graph of exactly that artefact. Long histories page. */
 export function HistorySection({ detail, onOpenVersionGraph, loadPage }: { detail: NodeDetail; onOpenVersionGraph: (id: string) => void; loadPage?: PageLoader }) {
-  if (detail.node.type === "dataset") {
-    return (
-      <HistoryList<VersionSummary>
-        list="versions"
-        title="Versions"
-        first={detail.versions}
-        total={detail.totals?.versions ?? detail.versions.length}
-        loadPage={loadPage}
-        onOpen={onOpenVersionGraph}
-        rowTestId="version-row"
-        renderRow={(version) => (
-          <>
-            <span className="flex flex-wrap items-center gap-1.5">
-              <span className="font-mono text-sm font-semibold text-accent">{version.version}</span>
-              {version.isFailed ? <Badge tone="danger">failed</Badge> : null}
-              {version.isSynthetic ? <Badge tone="synthetic">◆ synthetic</Badge> : null}
-              <span className="ml-auto text-xs text-ink-muted">{formatDateTime(version.createdAt)}</span>
-            </span>
-            {version.reason ? <span className="line-clamp-2 text-xs text-ink">Why: {version.reason}</span> : null}
-            {version.author ? <span className="text-[11px] text-ink-faint">by {version.author}</span> : null}
-          </>
-        )}
-      />
-    );
-  }
-  if (detail.node.type === "job") {
-    return (
-      <HistoryList<RunSummary>
-        list="runs"
-        title="Runs"
-        first={detail.runs}
-        total={detail.totals?.runs ?? detail.runs.length}
-        loadPage={loadPage}
-        onOpen={onOpenVersionGraph}
-        rowTestId="run-row"
-        renderRow={(run) => (
-          <>
-            <span className="flex flex-wrap items-center gap-1.5">
-              <span className="font-mono text-sm font-semibold text-accent" title={run.runId}>
-                {shortRunId(run.runId)}
-              </span>
-              <Badge tone={runStateTone(run.state)}>{run.state.toLowerCase()}</Badge>
-              <span className="ml-auto text-xs text-ink-muted">{formatDateTime(run.startedAt)}</span>
-            </span>
-            {run.reason ? <span className="line-clamp-2 text-xs text-ink">Why: {run.reason}</span> : null}
-            {run.errorMessage ? <span className="line-clamp-1 font-mono text-[11px] text-danger">{run.errorMessage}</span> : null}
-          </>
-        )}
-      />
-    );
-  }
+  if (detail.node.type === "dataset") return <HistoryList list="versions" detail={detail} onOpen={onOpenVersionGraph} loadPage={loadPage} renderRow={versionRow} />;
+  if (detail.node.type === "job") return <HistoryList list="runs" detail={detail} onOpen={onOpenVersionGraph} loadPage={loadPage} renderRow={runRow} />;
   return null;
 }
 
-/** One history list (`versions` or `runs`): a button a row, paged by "Show more". */
-function HistoryList<T extends { id: string }>({
+const HISTORY = {
+  versions: { title: "Versions", rowTestId: "version-row" },
+  runs: { title: "Runs", rowTestId: "run-row" },
+} as const;
+
+type HistoryItem<L extends keyof typeof HISTORY> = NodeDetail[L][number];
+
+/** One history list (a dataset's `versions`, a job's `runs`): a button a row, paged by "Show more". */
+function HistoryList<L extends keyof typeof HISTORY>({
   list,
-  title,
-  first,
-  total,
-  loadPage,
+  detail,
   onOpen,
-  rowTestId,
+  loadPage,
   renderRow,
 }: {
-  list: Extract<DetailListName, "versions" | "runs">;
-  title: string;
-  first: T[];
-  total: number;
-  loadPage?: PageLoader;
+  list: L;
+  detail: NodeDetail;
   onOpen: (id: string) => void;
-  rowTestId: string;
-  renderRow: (item: T) => ReactNode;
+  loadPage?: PageLoader;
+  renderRow: (item: HistoryItem<L>) => ReactNode;
 }) {
-  const paged = usePagedList<T>(list, first, total, loadPage);
+  const first = detail[list] as HistoryItem<L>[];
+  const total = detail.totals?.[list] ?? first.length;
+  const paged = usePagedList<HistoryItem<L>>(list, first, total, loadPage);
+  const { title, rowTestId } = HISTORY[list];
   return (
     <PanelSection id="panel-history" title={title} count={total} testId={`section-${list}`}>
       {paged.items.length === 0 ? (
@@ -109,5 +64,36 @@ function HistoryList<T extends { id: string }>({
         </>
       )}
     </PanelSection>
+  );
+}
+
+function versionRow(version: VersionSummary) {
+  return (
+    <>
+      <span className="flex flex-wrap items-center gap-1.5">
+        <span className="font-mono text-sm font-semibold text-accent">{version.version}</span>
+        {version.isFailed ? <Badge tone="danger">failed</Badge> : null}
+        {version.isSynthetic ? <Badge tone="synthetic">◆ synthetic</Badge> : null}
+        <span className="ml-auto text-xs text-ink-muted">{formatDateTime(version.createdAt)}</span>
+      </span>
+      {version.reason ? <span className="line-clamp-2 text-xs text-ink">Why: {version.reason}</span> : null}
+      {version.author ? <span className="text-[11px] text-ink-faint">by {version.author}</span> : null}
+    </>
+  );
+}
+
+function runRow(run: RunSummary) {
+  return (
+    <>
+      <span className="flex flex-wrap items-center gap-1.5">
+        <span className="font-mono text-sm font-semibold text-accent" title={run.runId}>
+          {shortRunId(run.runId)}
+        </span>
+        <Badge tone={runStateTone(run.state)}>{run.state.toLowerCase()}</Badge>
+        <span className="ml-auto text-xs text-ink-muted">{formatDateTime(run.startedAt)}</span>
+      </span>
+      {run.reason ? <span className="line-clamp-2 text-xs text-ink">Why: {run.reason}</span> : null}
+      {run.errorMessage ? <span className="line-clamp-1 font-mono text-[11px] text-danger">{run.errorMessage}</span> : null}
+    </>
   );
 }

@@ -11,31 +11,24 @@ export function LineageSection({ detail, onOpen, loadPage }: { detail: NodeDetai
   const isDatasetLike = node.type === "dataset" || node.type === "datasetVersion";
   const noUpstream = isDatasetLike ? `This ${noun} has no recorded upstream: it is a source.` : `This ${noun} reads no recorded inputs.`;
   const noDownstream = isDatasetLike ? `Nothing recorded downstream: no job has read this ${noun} yet.` : `This ${noun} has no recorded outputs.`;
+  const sides = [
+    { list: "upstream", title: "Upstream", count: node.upstreamCount, refs: upstream, empty: noUpstream },
+    { list: "downstream", title: "Downstream", count: node.downstreamCount, refs: downstream, empty: noDownstream },
+  ] as const;
   return (
     <PanelSection id="panel-lineage" title="Lineage" testId="section-lineage">
       <div className="space-y-4">
-        <NodeRefSection
-          list="upstream"
-          title="Upstream"
-          count={node.upstreamCount}
-          total={detail.totals?.upstream ?? node.upstreamCount}
-          refs={upstream}
-          empty={<EmptyState compact title={noUpstream} />}
-          loadPage={loadPage}
-          onOpen={onOpen}
-          testId="upstream-list"
-        />
-        <NodeRefSection
-          list="downstream"
-          title="Downstream"
-          count={node.downstreamCount}
-          total={detail.totals?.downstream ?? node.downstreamCount}
-          refs={downstream}
-          empty={<EmptyState compact title={noDownstream} />}
-          loadPage={loadPage}
-          onOpen={onOpen}
-          testId="downstream-list"
-        />
+        {sides.map((side) => (
+          <NodeRefSection
+            key={side.list}
+            {...side}
+            total={detail.totals?.[side.list] ?? side.count}
+            empty={<EmptyState compact title={side.empty} />}
+            loadPage={loadPage}
+            onOpen={onOpen}
+            testId={`${side.list}-list`}
+          />
+        ))}
       </div>
     </PanelSection>
   );

@@ -42,6 +42,10 @@ function TransformationBody({ transformation, totals, onOpen, loadPage, isOwn }:
   isOwn: boolean;
 }) {
   const { job, run, inputs, outputs } = transformation;
+  const ends = [
+    { list: "inputs", title: "Inputs", refs: inputs },
+    { list: "outputs", title: "Outputs", refs: outputs },
+  ] as const;
   return (
     <div className="space-y-4">
       <dl>
@@ -129,26 +133,17 @@ function TransformationBody({ transformation, totals, onOpen, loadPage, isOwn }:
       ) : null}
 
       <div className="grid gap-3">
-        <NodeRefSection
-          list="inputs"
-          title="Inputs"
-          total={totals?.inputs ?? inputs.length}
-          refs={inputs}
-          empty={<p className="text-sm text-ink-muted">No inputs recorded.</p>}
-          loadPage={loadPage}
-          onOpen={onOpen}
-          testId="transformation-inputs"
-        />
-        <NodeRefSection
-          list="outputs"
-          title="Outputs"
-          total={totals?.outputs ?? outputs.length}
-          refs={outputs}
-          empty={<p className="text-sm text-ink-muted">No outputs recorded.</p>}
-          loadPage={loadPage}
-          onOpen={onOpen}
-          testId="transformation-outputs"
-        />
+        {ends.map((end) => (
+          <NodeRefSection
+            key={end.list}
+            {...end}
+            total={totals?.[end.list] ?? end.refs.length}
+            empty={<p className="text-sm text-ink-muted">No {end.list} recorded.</p>}
+            loadPage={loadPage}
+            onOpen={onOpen}
+            testId={`transformation-${end.list}`}
+          />
+        ))}
       </div>
     </div>
   );
