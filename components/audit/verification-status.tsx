@@ -68,7 +68,7 @@ export function VerificationStatus({ verification, className }: { verification: 
                 ).
               </span>
             ) : (
-              <span>Heads are not signed (no THREADLINE_SIGNING_KEY).</span>
+              <span>This answer carries no signed head.</span>
             )}
           </p>
         </div>
