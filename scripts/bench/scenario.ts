@@ -10,11 +10,11 @@ import type { LayoutFigure } from "./lib/layout-bench";
 import type { MlflowBenchFigures } from "./lib/mlflow-bench";
 import type { ProvenanceBenchFigures } from "./lib/provenance-bench";
 import type { QueryFigure } from "./lib/queries";
-import type { RunningServer } from "./lib/server";
 import type { PostgresFigures } from "./scenarios/postgres";
 import type { StorageFigures, StoreIngestResult } from "./lib/store";
 import type { Plan } from "./plan";
 import type { MemoryFigures } from "../harness/process";
+import type { ServerProcess } from "../harness/server";
 import { round, type LatencySummary, type Spread } from "../harness/stats";
 
 /** Every figure of one run, as written to reports/bench-<mode>.json and printed by --json. */
@@ -112,7 +112,7 @@ export interface BenchContext {
   /** Does any selected scenario talk to the production server? */
   needsServer: boolean;
   /** The production server on serverFile (a copy of the server-scale store), once started. */
-  server: RunningServer | null;
+  server: ServerProcess | null;
   serverFile: string;
   /** Set when the audit verification stalled the server: browser runs then answer the badge themselves. */
   isAuditStubbed: boolean;

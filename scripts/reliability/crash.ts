@@ -5,19 +5,13 @@
  * lost or stored twice or the store does not verify.
  */
 import { CRASH_DEFAULTS, runCrashScenario } from "./lib/crash-scenario";
-import { ensureBuild } from "./lib/server";
-import { intArg, parseArgs, writeReport } from "./lib/stats";
+import { ensureBuild } from "../harness/build";
+import { intArg, intOptions, parseArgs, writeReport } from "./lib/stats";
 
-const args = parseArgs(process.argv.slice(2));
+const argv = process.argv.slice(2);
 ensureBuild();
-const options = {
-  events: intArg(args, "events", CRASH_DEFAULTS.events),
-  kills: intArg(args, "kills", CRASH_DEFAULTS.kills),
-  clients: intArg(args, "clients", CRASH_DEFAULTS.clients),
-  batchEvery: intArg(args, "batch-every", CRASH_DEFAULTS.batchEvery),
-  batchSize: intArg(args, "batch-size", CRASH_DEFAULTS.batchSize),
-  dropRate: args["drop-percent"] !== undefined ? intArg(args, "drop-percent", 3) / 100 : CRASH_DEFAULTS.dropRate,
-};
+const dropPercent = intArg(parseArgs(argv), "drop-percent", Math.round(CRASH_DEFAULTS.dropRate * 100));
+const options = { ...intOptions(argv, CRASH_DEFAULTS, ["events", "kills", "clients", "batchEvery", "batchSize"]), dropRate: dropPercent / 100 };
 console.log(
   `Crash scenario: ${options.events} events from ${options.clients} clients, ${options.kills} SIGKILLs of the server, ${Math.round(options.dropRate * 100)}% of answers lost on the way…`,
 );

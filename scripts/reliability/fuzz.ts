@@ -4,17 +4,11 @@
  * any answer without a clear error, a crash, memory over the bound or a store that does not verify.
  */
 import { FUZZ_DEFAULTS, runFuzzScenario } from "./lib/fuzz-scenario";
-import { ensureBuild } from "./lib/server";
-import { intArg, parseArgs, writeReport } from "./lib/stats";
+import { ensureBuild } from "../harness/build";
+import { intOptions, writeReport } from "./lib/stats";
 
-const args = parseArgs(process.argv.slice(2));
 ensureBuild();
-const options = {
-  cases: intArg(args, "cases", FUZZ_DEFAULTS.cases),
-  seed: intArg(args, "seed", FUZZ_DEFAULTS.seed),
-  concurrency: intArg(args, "concurrency", FUZZ_DEFAULTS.concurrency),
-  maxRssMiB: intArg(args, "max-rss-mib", FUZZ_DEFAULTS.maxRssMiB),
-};
+const options = intOptions(process.argv.slice(2), FUZZ_DEFAULTS, ["cases", "seed", "concurrency", "maxRssMiB"]);
 console.log(`Fuzz scenario: ${options.cases} cases (seed ${options.seed}), ${options.concurrency} at a time…`);
 const figures = await runFuzzScenario({ ...options, log: (line) => console.log(line) });
 for (const [category, { cases, statuses }] of Object.entries(figures.byCategory).sort()) {

@@ -5,18 +5,11 @@
  * 5xx, "database is locked", lost or duplicated event, or a store that does not verify.
  */
 import { LOAD_DEFAULTS, runLoadScenario } from "./lib/load-scenario";
-import { ensureBuild } from "./lib/server";
-import { intArg, parseArgs, writeReport } from "./lib/stats";
+import { ensureBuild } from "../harness/build";
+import { intOptions, writeReport } from "./lib/stats";
 
-const args = parseArgs(process.argv.slice(2));
 ensureBuild();
-const options = {
-  ...LOAD_DEFAULTS,
-  events: intArg(args, "events", LOAD_DEFAULTS.events),
-  clients: intArg(args, "clients", LOAD_DEFAULTS.clients),
-  cliEvents: intArg(args, "cli-events", LOAD_DEFAULTS.cliEvents),
-  cliRuns: intArg(args, "cli-runs", LOAD_DEFAULTS.cliRuns),
-};
+const options = intOptions(process.argv.slice(2), LOAD_DEFAULTS, ["events", "clients", "cliEvents", "cliRuns"]);
 console.log(`Load scenario: ${options.events} events from ${options.clients} clients in bursts, plus ${options.cliRuns} × npm run ingest of ${options.cliEvents} events…`);
 const figures = await runLoadScenario({ ...options, log: (line) => console.log(line) });
 const { all, single, batch } = figures.latencyMs;

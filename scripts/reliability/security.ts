@@ -5,7 +5,7 @@
  * reports/reliability/security.json, exits 1 when any check fails.
  */
 import { runSecurityScenario } from "./lib/security-scenario";
-import { ensureBuild } from "./lib/server";
+import { ensureBuild } from "../harness/build";
 import { writeReport } from "./lib/stats";
 
 ensureBuild();

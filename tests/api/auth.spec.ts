@@ -1,9 +1,5 @@
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { ownPort } from "../support/own-server";
+import { ownPort, ownServerForTests } from "../support/own-server";
 import { expectError, getStats, makeRunEvent, postBatch, postEvent, uniqueNamespace } from "./support/api";
 
 /**
@@ -12,57 +8,20 @@ import { expectError, getStats, makeRunEvent, postBatch, postEvent, uniqueNamesp
  * with the key set, and stops it afterwards.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PORT = ownPort(1);
-const BASE_URL = `http://127.0.0.1:${PORT}`;
-const DB_FILE = "data/e2e-auth.db";
 const KEY = "secret";
 
-let server: ChildProcess | null = null;
-let serverLog = "";
 let api: APIRequestContext;
 
-async function isUp(): Promise<boolean> {
-  try {
-    return (await fetch(`${BASE_URL}/api/v1/stats`)).ok;
-  } catch {
-    return false;
-  }
-}
-
 test.describe("API key", () => {
+  const server = ownServerForTests({ port: PORT, dbFile: "data/e2e-auth.db", env: { THREADLINE_API_KEY: KEY } });
+
   test.beforeAll(async () => {
-    test.setTimeout(90_000);
-    if (await isUp()) throw new Error(`Port ${PORT} is already serving; stop that server or set E2E_AUTH_PORT.`);
-    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(ROOT, DB_FILE + suffix), { force: true });
-    const env = { ...process.env, DATABASE_URL: `file:./${DB_FILE}`, THREADLINE_API_KEY: KEY };
-    execFileSync("npm", ["run", "-s", "db:migrate"], { cwd: ROOT, env, stdio: "pipe" });
-    server = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(PORT)], {
-      cwd: ROOT,
-      env,
-      detached: true, // its own process group, so afterAll stops next and anything it started
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout?.on("data", (d) => (serverLog += d));
-    server.stderr?.on("data", (d) => (serverLog += d));
-    const deadline = Date.now() + 60_000;
-    while (!(await isUp())) {
-      if (server.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`The API-key server did not start on ${PORT}:\n${serverLog}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    api = await playwrightRequest.newContext({ baseURL: BASE_URL });
+    api = await playwrightRequest.newContext({ baseURL: server.baseURL });
   });
 
   test.afterAll(async () => {
     await api?.dispose();
-    if (server?.pid && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once("exit", r));
-      process.kill(-server.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid, "SIGKILL");
-    }
   });
 
   test("a write without a key is refused with 401, the error shape and a WWW-Authenticate challenge", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { startOwnServer, type OwnServer, ownPort } from "../support/own-server";
+import { ownPort, ownServerForTests } from "../support/own-server";
 
 /**
  * Reads stay bounded under hostile load, on a server of this spec's own:
@@ -18,8 +18,6 @@ const jobId = `job:${ns}:merge-shards`;
 /** Every input of the job in the view: a view (and its export) otherwise folds them to their first page. */
 const allInputs = `&more=${encodeURIComponent(`up:${WIDTH}:${jobId}`)}`;
 
-let server: OwnServer;
-
 function context(address: string): Promise<APIRequestContext> {
   return playwrightRequest.newContext({ baseURL: server.baseURL, extraHTTPHeaders: { "x-forwarded-for": address } });
 }
@@ -31,15 +29,16 @@ function percentile(values: number[], p: number): number {
 
 test.describe.configure({ mode: "serial" });
 
+// The read limit tuned down from 100/s (bursts of 300): one client of a busy two-core machine
+// cannot reach 100 reads a second, and the limit must still be seen to hold.
+const server = ownServerForTests({
+  port: PORT,
+  dbFile: "data/e2e-bounded.db",
+  env: { THREADLINE_AUTH: "off", THREADLINE_READ_RATE_LIMIT_PER_SECOND: "20", THREADLINE_READ_RATE_LIMIT_BURST: "60" },
+});
+
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  // The read limit tuned down from 100/s (bursts of 300): one client of a busy two-core machine
-  // cannot reach 100 reads a second, and the limit must still be seen to hold.
-  server = await startOwnServer({
-    port: PORT,
-    dbFile: "data/e2e-bounded.db",
-    env: { THREADLINE_AUTH: "off", THREADLINE_READ_RATE_LIMIT_PER_SECOND: "20", THREADLINE_READ_RATE_LIMIT_BURST: "60" },
-  });
   const writer = await context("10.9.0.1");
   const runId = randomUUID();
   const types = ["START", "RUNNING", "RUNNING", "COMPLETE"];
@@ -60,10 +59,6 @@ test.beforeAll(async () => {
     expect(response.status(), await response.text()).toBe(201);
   }
   await writer.dispose();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
 });
 
 test("a job reading 20,000 datasets: details in well under a second, a first page, the totals, and paging", async () => {

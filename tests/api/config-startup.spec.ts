@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { spawnServer, stopProcessGroup, ownPort } from "../support/own-server";
+import { ownPort, ownServerProcess } from "../support/own-server";
 
 /**
  * The configuration is parsed when the server starts (instrumentation.ts -> lib/config.ts): a bad
@@ -8,21 +8,16 @@ import { spawnServer, stopProcessGroup, ownPort } from "../support/own-server";
 
 const PORT = ownPort(4);
 
-async function startAndWaitForExit(env: Record<string, string>): Promise<{ code: number | null; output: string; answered: boolean }> {
-  const server = spawnServer({ port: PORT, dbFile: "data/e2e-config.db", env });
-  let output = "";
-  server.stdout?.on("data", (d) => (output += d));
-  server.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
-  const timeout = new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 30_000));
-  const result = await Promise.race([exited, timeout]);
-  let answered = false;
+async function startAndWaitForExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const server = ownServerProcess({ port: PORT, dbFile: "data/e2e-config.db", env });
+  server.launch();
+  const running = new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 30_000));
+  const result = await Promise.race([server.exit(), running]);
   if (result === "running") {
-    answered = await fetch(`http://127.0.0.1:${PORT}/api/v1/stats`).then((r) => r.ok, () => false);
-    await stopProcessGroup(server);
-    return { code: null, output, answered };
+    await server.stop();
+    return { code: null, output: server.output() };
   }
-  return { code: result, output, answered };
+  return { code: result, output: server.output() };
 }
 
 test.describe("start-up configuration", () => {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { startOwnServer, type OwnServer, ownPort } from "../support/own-server";
+import { ownPort, ownServerForTests, type OwnServer } from "../support/own-server";
 
 /**
  * Hostile input against the server: malformed paths, unknown API paths, HSTS, sign-in throttling and
@@ -106,23 +106,16 @@ function runEvent(namespace: string, outputs: string[]) {
 test.describe("protected server", () => {
   test.describe.configure({ mode: "serial" });
 
-  test.beforeAll(async () => {
-    test.setTimeout(120_000);
-    server = await startOwnServer({
-      port: PORT,
-      dbFile: "data/e2e-hardening.db",
-      env: {
-        THREADLINE_AUTH: "on",
-        THREADLINE_API_KEY: ENV_KEY,
-        THREADLINE_ADMIN_USER: ADMIN.username,
-        THREADLINE_ADMIN_PASSWORD: ADMIN.password,
-        THREADLINE_BODY_TIMEOUT_MS: "1500",
-      },
-    });
-  });
-
-  test.afterAll(async () => {
-    await server?.stop();
+  server = ownServerForTests({
+    port: PORT,
+    dbFile: "data/e2e-hardening.db",
+    env: {
+      THREADLINE_AUTH: "on",
+      THREADLINE_API_KEY: ENV_KEY,
+      THREADLINE_ADMIN_USER: ADMIN.username,
+      THREADLINE_ADMIN_PASSWORD: ADMIN.password,
+      THREADLINE_BODY_TIMEOUT_MS: "1500",
+    },
   });
 
   test("sign-in: the 11th wrong attempt in a minute is throttled; the real user still signs in from another address", async () => {

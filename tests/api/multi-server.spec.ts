@@ -1,11 +1,11 @@
-import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 
 import { postgresClientConfig } from "@/lib/config";
 import { createPostgresDatabase, hasTestPostgres, type TestPostgresDatabase } from "../support/postgres";
-import { ownPort, ROOT, spawnServer, stopProcessGroup } from "../support/own-server";
+import { migrateDatabase } from "@/scripts/harness/server";
+import { ownPort, startOwnServer, type OwnServer } from "../support/own-server";
 import { makeRunEvent } from "./support/api";
 import { expectEachAnsweredAndStoredOnce, mixedPosts, postAllAtOnce } from "./support/group-commit";
 
@@ -27,50 +27,18 @@ const SERVER_PORTS = [ownPort(2), ownPort(8), ownPort(9)];
 test.skip(!hasTestPostgres, "needs THREADLINE_TEST_POSTGRES_URL");
 test.describe.configure({ mode: "serial" });
 
-interface Server {
-  baseURL: string;
-  process: ChildProcess;
-  log: () => string;
-}
-
 let database: TestPostgresDatabase;
-let servers: Server[] = [];
-
-async function isUp(baseURL: string): Promise<boolean> {
-  try {
-    return (await fetch(`${baseURL}/api/v1/stats`)).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function startServer(port: number): Promise<Server> {
-  const baseURL = `http://127.0.0.1:${port}`;
-  if (await isUp(baseURL)) throw new Error(`Port ${port} is already serving; stop that server first.`);
-  const child = spawnServer({ port, dbFile: "unused", env: { DATABASE_URL: database.url, THREADLINE_RATE_LIMIT_PER_SECOND: "0" } });
-  let log = "";
-  child.stdout?.on("data", (d) => (log += d));
-  child.stderr?.on("data", (d) => (log += d));
-  const deadline = Date.now() + 90_000;
-  while (!(await isUp(baseURL))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stopProcessGroup(child);
-      throw new Error(`The server did not start on ${port}:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { baseURL, process: child, log: () => log };
-}
+let servers: OwnServer[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   database = await createPostgresDatabase();
-  execFileSync("npm", ["run", "-s", "db:migrate"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url }, stdio: "pipe" });
-  servers = await Promise.all(SERVER_PORTS.map(startServer));
+  migrateDatabase(database.url);
+  servers = await Promise.all(SERVER_PORTS.map((port) => startOwnServer({ port, databaseUrl: database.url, env: { THREADLINE_RATE_LIMIT_PER_SECOND: "0" } })));
 });
 
 test.afterAll(async () => {
-  await Promise.all(servers.map((s) => stopProcessGroup(s.process)));
+  await Promise.all(servers.map((s) => s.stop()));
   await database?.drop();
 });
 
@@ -100,7 +68,7 @@ async function post(baseURL: string, event: unknown): Promise<Ack | null> {
  * Eight clients, 250 events each, one at a time, client c's i-th event to server (c + i) mod n; every
  * tenth also sent at once to the next server. `during` runs once a quarter of the events are in.
  */
-async function load(ns: string, targets: () => Server[], during?: () => Promise<void>): Promise<{ acks: Ack[]; sent: number; retried: number }> {
+async function load(ns: string, targets: () => OwnServer[], during?: () => Promise<void>): Promise<{ acks: Ack[]; sent: number; retried: number }> {
   const acks: Ack[] = [];
   let sent = 0;
   let retried = 0;
@@ -168,7 +136,7 @@ interface Verification {
 }
 
 /** A server's GET /api/v1/audit/verify, without the signed head (each server signs at its own time). */
-async function verificationOf(server: Server): Promise<Verification> {
+async function verificationOf(server: OwnServer): Promise<Verification> {
   const { signedHead: _signedHead, ...verification } = await getJson<Verification>(`${server.baseURL}/api/v1/audit/verify`);
   return verification;
 }
@@ -185,7 +153,7 @@ async function fullPasses(): Promise<number> {
   }
 }
 
-const statsOf = (server: Server) => getJson<Record<string, number>>(`${server.baseURL}/api/v1/stats`);
+const statsOf = (server: OwnServer) => getJson<Record<string, number>>(`${server.baseURL}/api/v1/stats`);
 
 test("three servers, 8 clients × 250 POSTs, 10 % retried on another server: each event stored once, one chain, equal stats", async () => {
   test.setTimeout(600_000);
@@ -245,7 +213,7 @@ test("a server killed mid-load loses nothing it acknowledged; the others carry o
     ns,
     () => alive,
     async () => {
-      process.kill(-victim.process.pid!, "SIGKILL");
+      await victim.process.kill();
       alive = servers.slice(1);
     },
   );

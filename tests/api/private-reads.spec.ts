@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { ownPort, ROOT, startOwnServer, type OwnServer } from "../support/own-server";
+import { ownPort, ROOT, ownServerForTests, type OwnServer } from "../support/own-server";
 
 /**
  * Private reads and roles, on a server of this spec's own with THREADLINE_READ_AUTH=on: every page
@@ -82,17 +82,10 @@ function runEvent(namespace: string) {
 test.describe("with THREADLINE_READ_AUTH=on", () => {
   test.describe.configure({ mode: "serial" });
 
-  test.beforeAll(async () => {
-    test.setTimeout(120_000);
-    server = await startOwnServer({
-      port: PORT,
-      dbFile: "data/e2e-private.db",
-      env: { THREADLINE_READ_AUTH: "on", THREADLINE_API_KEY: ENV_KEY, THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
-    });
-  });
-
-  test.afterAll(async () => {
-    await server?.stop();
+  server = ownServerForTests({
+    port: PORT,
+    dbFile: "data/e2e-private.db",
+    env: { THREADLINE_READ_AUTH: "on", THREADLINE_API_KEY: ENV_KEY, THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
   });
 
   test("every page and read endpoint answers 401 to an anonymous reader (crawled from app/)", async () => {

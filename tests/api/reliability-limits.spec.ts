@@ -3,7 +3,9 @@ import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { errorOf, send, type HttpResult } from "../../scripts/reliability/lib/client";
 import { generateEvents } from "../../scripts/reliability/lib/events";
-import { createStore, ensureBuild, startServer, type ServerProcess } from "../../scripts/reliability/lib/server";
+import { ensureBuild } from "../../scripts/harness/build";
+import type { ServerProcess } from "../../scripts/harness/server";
+import { createStore, startScenarioServer } from "../../scripts/reliability/lib/server";
 
 /**
  * The limits that protect the server, on a server of its own with low limits: a write rate limit
@@ -39,7 +41,7 @@ test.beforeAll(async () => {
   ensureBuild();
   const store = createStore("limits");
   cleanup = store.cleanup;
-  server = await startServer({
+  server = await startScenarioServer({
     dbFile: store.dbFile,
     env: {
       THREADLINE_RATE_LIMIT_PER_SECOND: String(RATE),

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { runCrashScenario } from "../../scripts/reliability/lib/crash-scenario";
 import { runFuzzScenario } from "../../scripts/reliability/lib/fuzz-scenario";
 import { LOAD_DEFAULTS, runLoadScenario } from "../../scripts/reliability/lib/load-scenario";
-import { ensureBuild } from "../../scripts/reliability/lib/server";
+import { ensureBuild } from "../../scripts/harness/build";
 import { writeReport } from "../../scripts/reliability/lib/stats";
 
 /**

@@ -1,10 +1,6 @@
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { ownPort } from "../support/own-server";
+import { ownPort, ownServerForTests } from "../support/own-server";
 
 /**
  * Access control, CSRF, share-link isolation and security headers.
@@ -14,10 +10,8 @@ import { ownPort } from "../support/own-server";
  *   THREADLINE_AUTH=on, an admin from THREADLINE_ADMIN_PASSWORD and THREADLINE_API_KEY.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PORT = ownPort(3);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-const DB_FILE = "data/e2e-security.db";
 const ADMIN = { username: "root", password: "correct horse battery staple" };
 const ENV_KEY = "env-key-for-security-tests";
 const EVIL = "https://evil.example";
@@ -123,18 +117,6 @@ test.describe("share links on the open server", () => {
 
 // ---- on a protected server of its own ----------------------------------------------------------
 
-let server: ChildProcess | null = null;
-let serverLog = "";
-
-async function isUp(): Promise<boolean> {
-  try {
-    return (await fetch(`${BASE_URL}/api/v1/stats`)).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** A context that keeps cookies (a browser, in effect) and one that never sends any (a machine). */
 async function contexts() {
   return {
     browser: await playwrightRequest.newContext({ baseURL: BASE_URL }),
@@ -149,41 +131,10 @@ async function signIn(context: APIRequestContext, password = ADMIN.password) {
 test.describe("protected mode", () => {
   test.describe.configure({ mode: "serial" });
 
-  test.beforeAll(async () => {
-    test.setTimeout(90_000);
-    if (await isUp()) throw new Error(`Port ${PORT} is already serving; stop that server or set E2E_SECURITY_PORT.`);
-    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(ROOT, DB_FILE + suffix), { force: true });
-    const env = {
-      ...process.env,
-      DATABASE_URL: `file:./${DB_FILE}`,
-      THREADLINE_AUTH: "on",
-      THREADLINE_API_KEY: ENV_KEY,
-      THREADLINE_ADMIN_USER: ADMIN.username,
-      THREADLINE_ADMIN_PASSWORD: ADMIN.password,
-    };
-    execFileSync("npm", ["run", "-s", "db:migrate"], { cwd: ROOT, env, stdio: "pipe" });
-    server = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(PORT)], {
-      cwd: ROOT,
-      env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout?.on("data", (d) => (serverLog += d));
-    server.stderr?.on("data", (d) => (serverLog += d));
-    const deadline = Date.now() + 60_000;
-    while (!(await isUp())) {
-      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`The protected server did not start on ${PORT}:\n${serverLog}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  });
-
-  test.afterAll(async () => {
-    if (server?.pid && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once("exit", r));
-      process.kill(-server.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid, "SIGKILL");
-    }
+  ownServerForTests({
+    port: PORT,
+    dbFile: "data/e2e-security.db",
+    env: { THREADLINE_AUTH: "on", THREADLINE_API_KEY: ENV_KEY, THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
   });
 
   test("writes without credentials are refused (ingest, shares, keys); reads stay open; THREADLINE_API_KEY still writes", async () => {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ownPort, startOwnServer, type OwnServer } from "../support/own-server";
+import { ownPort, ownServerForTests } from "../support/own-server";
 
 /**
  * A private Threadline (THREADLINE_READ_AUTH=on) as its people meet it: a page asks to sign in and
@@ -10,19 +10,10 @@ import { ownPort, startOwnServer, type OwnServer } from "../support/own-server";
 const PORT = ownPort(9);
 const ADMIN = { username: "root", password: "correct horse battery staple" };
 
-let server: OwnServer;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = await startOwnServer({
-    port: PORT,
-    dbFile: "data/e2e-admin-roles.db",
-    env: { THREADLINE_READ_AUTH: "on", THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
-  });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
+const server = ownServerForTests({
+  port: PORT,
+  dbFile: "data/e2e-admin-roles.db",
+  env: { THREADLINE_READ_AUTH: "on", THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
 });
 
 async function signIn(page: Page, username: string, password: string) {

@@ -1,6 +1,6 @@
 import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
-import { ownPort, startOwnServer, type OwnServer } from "../support/own-server";
+import { ownPort, ownServerForTests } from "../support/own-server";
 
 /**
  * Browsing instead of searching: the catalogue of datasets, models and jobs (type tabs with counts,
@@ -113,13 +113,7 @@ test.describe("explorer start", () => {
   });
 
   test.describe("on an empty store", () => {
-    let server: OwnServer;
-    test.beforeAll(async () => {
-      server = await startOwnServer({ port: ownPort(8), dbFile: "data/e2e-empty-start.db" });
-    });
-    test.afterAll(async () => {
-      await server?.stop();
-    });
+    const server = ownServerForTests({ port: ownPort(8), dbFile: "data/e2e-empty-start.db" });
 
     test("the explorer says how lineage gets in, and the catalogue that nothing is there", async ({ page }) => {
       await page.goto(`${server.baseURL}/lineage`);

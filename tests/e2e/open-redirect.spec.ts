@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startOwnServer, type OwnServer, ownPort } from "../support/own-server";
+import { ownPort, ownServerForTests } from "../support/own-server";
 
 /**
  * `/signin?next=…` must never send a person to another site, in a real browser (which drops tabs and
@@ -11,19 +11,10 @@ const PORT = ownPort(6);
 const ADMIN = { username: "root", password: "correct horse battery staple" };
 const HOSTILE_NEXT = ["/%09/evil.example/", "/%0a/evil.example/", "/%0d%0a/evil.example/", "//evil.example/", "/%5Cevil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)"];
 
-let server: OwnServer;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = await startOwnServer({
-    port: PORT,
-    dbFile: "data/e2e-redirect.db",
-    env: { THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
-  });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
+const server = ownServerForTests({
+  port: PORT,
+  dbFile: "data/e2e-redirect.db",
+  env: { THREADLINE_ADMIN_USER: ADMIN.username, THREADLINE_ADMIN_PASSWORD: ADMIN.password },
 });
 
 test("after signing in, a hostile next= ends on Threadline's own origin", async ({ browser }) => {

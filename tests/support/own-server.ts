@@ -1,16 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { test } from "@playwright/test";
+import { migrateDatabase, repoRoot, ServerProcess, sqliteUrl } from "@/scripts/harness/server";
 
 /**
- * A production Threadline server of a spec's own (`next start` on the build, its own port and
- * database), for behaviour the shared e2e server cannot show: protected mode, another
- * configuration, a server that must refuse to start. Started in its own process group so `stop`
- * ends next and anything it started.
+ * A production Threadline server of a spec's own (the harness's server process, scripts/harness/
+ * server.ts, on its own port and database), for behaviour the shared e2e server cannot show:
+ * protected mode, another configuration, several servers on one database, a server that must
+ * refuse to start.
  */
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ROOT = repoRoot;
 
 /**
  * The port of a spec's own server: the shared e2e server's port plus `offset` (1–9), so suites
@@ -20,74 +19,67 @@ export function ownPort(offset: number): number {
   return Number(process.env.E2E_PORT ?? 3100) + offset;
 }
 
+export interface OwnServerOptions {
+  port: number;
+  /** A SQLite file relative to the project root, emptied and migrated first… */
+  dbFile?: string;
+  /** …or a database URL used as it is (a PostgreSQL database the spec migrated). */
+  databaseUrl?: string;
+  env?: Record<string, string>;
+}
+
 export interface OwnServer {
   baseURL: string;
+  /** The process, to kill it hard or read what it printed. */
+  process: ServerProcess;
   /** Everything the server printed so far. */
   log(): string;
   stop(): Promise<void>;
 }
 
-export interface OwnServerOptions {
-  port: number;
-  /** The SQLite file, relative to the project root; emptied and migrated first. */
-  dbFile: string;
-  env?: Record<string, string>;
+/** The server process these options describe, not started yet (a spec that waits for it to refuse to start). */
+export function ownServerProcess(options: OwnServerOptions): ServerProcess {
+  const databaseUrl = options.databaseUrl ?? sqliteUrl(options.dbFile ?? `data/e2e-own-${options.port}.db`);
+  return new ServerProcess(options.port, { databaseUrl, env: options.env });
 }
 
-/** The environment a server started with these options runs in. */
-export function ownServerEnv(options: OwnServerOptions): NodeJS.ProcessEnv {
-  return { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:./${options.dbFile}`, ...options.env };
-}
-
-/** Spawns `next start` without waiting for it; the caller reads its exit or polls it. */
-export function spawnServer(options: OwnServerOptions): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(options.port)], {
-    cwd: ROOT,
-    env: ownServerEnv(options),
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-async function isUp(baseURL: string): Promise<boolean> {
-  try {
-    // The session probe answers whatever the configuration (with private reads, /api/v1/stats is 401).
-    return (await fetch(`${baseURL}/api/v1/auth/session`)).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Starts a server on a fresh, migrated database and waits until it answers (at most 60 s). */
+/** Starts a server (on a fresh, migrated SQLite file unless given a database URL) and waits until it answers. */
 export async function startOwnServer(options: OwnServerOptions): Promise<OwnServer> {
-  const baseURL = `http://127.0.0.1:${options.port}`;
-  if (await isUp(baseURL)) throw new Error(`Port ${options.port} is already serving; stop that server first.`);
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(ROOT, options.dbFile + suffix), { force: true });
-  execFileSync("npm", ["run", "-s", "db:migrate"], { cwd: ROOT, env: ownServerEnv(options), stdio: "pipe" });
-  const server = spawnServer(options);
-  let log = "";
-  server.stdout?.on("data", (d) => (log += d));
-  server.stderr?.on("data", (d) => (log += d));
-  const deadline = Date.now() + 60_000;
-  while (!(await isUp(baseURL))) {
-    if (server.exitCode !== null || Date.now() > deadline) {
-      await stopProcessGroup(server);
-      throw new Error(`The server did not start on ${options.port}:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  const server = ownServerProcess(options);
+  if (!options.databaseUrl) {
+    const file = server.options.databaseUrl.slice("file:".length);
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+    migrateDatabase(server.options.databaseUrl);
   }
-  return { baseURL, log: () => log, stop: () => stopProcessGroup(server) };
+  await server.start();
+  return { baseURL: server.baseUrl, process: server, log: () => server.output(), stop: () => server.stop() };
 }
 
-/** SIGTERM to the whole group, SIGKILL after 5 s. */
-export async function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
+/**
+ * A server of the enclosing describe block's (or file's) own: started before its tests (with
+ * `startOwnServer`), stopped after them. The returned handle reads the running server.
+ */
+export function ownServerForTests(options: OwnServerOptions): OwnServer {
+  let server: OwnServer | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    server = await startOwnServer(options);
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  const started = () => {
+    if (!server) throw new Error("the server is started before the tests that use it");
+    return server;
+  };
+  return {
+    get baseURL() {
+      return started().baseURL;
+    },
+    get process() {
+      return started().process;
+    },
+    log: () => started().log(),
+    stop: () => started().stop(),
+  };
 }

@@ -2,7 +2,6 @@
 // foci, and 2,000-node neighbourhoods.
 import { createClient } from "../lib/http-load";
 import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
-import { processTreeMemory } from "../../harness/process";
 import { round } from "../../harness/stats";
 import { pad, type Scenario } from "../scenario";
 
@@ -32,7 +31,7 @@ export const apiScenario: Scenario = {
     cases.push(await measure(BIG, bigFoci));
     client.close();
     ctx.figures.api = { storeEdges: plan.serverScale, cases };
-    ctx.figures.server!.afterQueries = processTreeMemory(server.pid);
+    ctx.figures.server!.afterQueries = server.memory() ?? undefined;
   },
   checks(f, checks) {
     if (!f.api) return;

@@ -3,7 +3,6 @@
 // request waits meanwhile and the server's memory, then let the pages after it see the steady state.
 import { createClient } from "../lib/http-load";
 import { lineagePath, sampleFoci } from "../lib/queries";
-import { processTreeMemory } from "../../harness/process";
 import { round, summarise } from "../../harness/stats";
 import type { Scenario } from "../scenario";
 import { startBenchServer } from "./server";
@@ -30,7 +29,8 @@ export const auditScenario: Scenario = {
     const waits: number[] = [];
     let peakRss = 0;
     const watch = setInterval(() => {
-      if (server.isRunning()) peakRss = Math.max(peakRss, processTreeMemory(server.pid).rssBytes);
+      const memory = server.memory();
+      if (memory) peakRss = Math.max(peakRss, memory.rssBytes);
       else state.outcome ??= "crashed";
     }, 1_000);
     while (state.outcome === null) {
@@ -52,7 +52,7 @@ export const auditScenario: Scenario = {
     const outcome = state.outcome as Outcome;
     const firstMs = performance.now() - started;
     if (waits.length === 0) waits.push(firstMs);
-    const peak = server.isRunning() ? processTreeMemory(server.pid) : undefined;
+    const peak = server.memory() ?? undefined;
     const first = outcome === "done" ? await verify : null;
     const audit = (ctx.figures.audit = {
       outcome,

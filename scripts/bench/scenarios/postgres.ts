@@ -14,13 +14,14 @@ import { postgresStore } from "@/lib/server/store/postgres-store";
 import { openSqlite, storeOver } from "@/lib/server/db";
 import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
 import { copyTables } from "../../harness/copy-tables";
+import type { ServerProcess } from "../../harness/server";
 import { round, summarise, type LatencySummary } from "../../harness/stats";
 import { emptyStats, generateGenAiLineage, takeBatch } from "../lib/genai-lineage";
 import { createClient, runLoad, type Client, type HttpResult } from "../lib/http-load";
 import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
-import { buildApp, buildStaleness, startServer, type RunningServer } from "../lib/server";
 import { buildStore } from "../lib/store";
 import type { BenchContext, PostFigure, Scenario } from "../scenario";
+import { ensureFreshBuild, startBenchmarkServer } from "./server";
 import { cachedStoreFile } from "./stores";
 
 export const POSTGRES_URL_VARIABLE = "THREADLINE_BENCH_POSTGRES_URL";
@@ -100,7 +101,7 @@ async function measureStorage(connection: PostgresConnection): Promise<PostgresF
 }
 
 /** Requests of `send` spread over the servers in turn, CLIENTS at a time. */
-async function spreadLoad(servers: RunningServer[], count: number, send: (client: Client, i: number) => Promise<HttpResult>) {
+async function spreadLoad(servers: ServerProcess[], count: number, send: (client: Client, i: number) => Promise<HttpResult>) {
   const clients = servers.map((s) => createClient(s.baseUrl, CLIENTS));
   // A kept-alive socket the server closed as it was reused (idle past its 5 s) fails before the
   // request reaches it: sent once more (a POST too: a retried event is answered as a duplicate).
@@ -126,12 +127,12 @@ async function measurePosts(ctx: BenchContext, url: string): Promise<PostgresFig
     bodies.push(JSON.stringify(event));
     if (bodies.length >= perRun * 3) break;
   }
-  const servers: RunningServer[] = [];
+  const servers: ServerProcess[] = [];
   const figures: PostgresFigures["post"] = [];
   let sent = 0;
   try {
     for (const n of [1, 2, 3]) {
-      while (servers.length < n) servers.push(await startServer(ctx.root, "unused.db", { DATABASE_URL: url, THREADLINE_RATE_LIMIT_PER_SECOND: "0" }));
+      while (servers.length < n) servers.push(await startBenchmarkServer(url));
       const figure = (concurrency: number, events: number, r: Awaited<ReturnType<typeof runLoad>>): PostFigure => ({ concurrency, events, perSecond: r.perSecond, latency: r.latency, statuses: r.statuses });
       await spreadLoad(servers, 200, (client) => client.get("/api/v1/audit/public-key"));
       const floor = figure(CLIENTS, 2_000, await spreadLoad(servers, 2_000, (client) => client.get("/api/v1/audit/public-key")));
@@ -157,8 +158,7 @@ export const postgresScenario: Scenario = {
     const location = parseDatabaseUrl(serverUrl);
     if (location.kind !== "postgresql") throw new Error(`${POSTGRES_URL_VARIABLE} must be a postgresql:// URL`);
     const { plan, log } = ctx;
-    const stale = buildStaleness(ctx.root);
-    if (stale && !ctx.options.noBuild) buildApp(ctx.root, log);
+    ensureFreshBuild(ctx);
 
     const scratch = await createDatabase(location.connection);
     const big = await createDatabase(location.connection);
@@ -195,7 +195,7 @@ export const postgresScenario: Scenario = {
       const storage = await measureStorage(big.connection);
       log(`  ${store.edges} edges in ${round(copySeconds)} s; ${round(storage.bytesPerEdge)} B per edge (Edge and its indexes)`);
 
-      const server = await startServer(ctx.root, "unused.db", { DATABASE_URL: big.url, THREADLINE_RATE_LIMIT_PER_SECOND: "0" });
+      const server = await startBenchmarkServer(big.url);
       const api: QueryFigure[] = [];
       try {
         const client = createClient(server.baseUrl, 1);

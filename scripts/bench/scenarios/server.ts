@@ -2,28 +2,49 @@
 // its memory read after them, stopped by the run at the end.
 import fs from "node:fs";
 import path from "node:path";
-import { buildApp, buildStaleness, startServer } from "../lib/server";
-import { processTreeMemory } from "../../harness/process";
+import { buildApp, buildStaleness } from "../../harness/build";
+import { startServer, sqliteUrl, type ServerProcess } from "../../harness/server";
 import { round } from "../../harness/stats";
 import type { BenchContext, Scenario } from "../scenario";
 
-/** (Re)starts the server on ctx.serverFile; a benchmark of capacity, not of the per-sender write limit (2,000/s by default). */
+/** A benchmark's server on a database (SQLite file or PostgreSQL), on a free port of 127.0.0.1. */
+export function startBenchmarkServer(databaseUrl: string): Promise<ServerProcess> {
+  return startServer({
+    databaseUrl,
+    env: {
+      // Local demo mode: anonymous writes, no credentials to manage in a benchmark.
+      THREADLINE_AUTH: "off",
+      // A benchmark is one client measuring throughput: the per-client read limit would measure
+      // itself, and the per-sender write limit (2,000/s by default) would cap the capacity measured.
+      THREADLINE_READ_RATE_LIMIT_PER_SECOND: "0",
+      THREADLINE_RATE_LIMIT_PER_SECOND: "0",
+      THREADLINE_EXPENSIVE_READS: "64",
+    },
+  });
+}
+
+/** (Re)starts the run's server on ctx.serverFile. */
 export async function startBenchServer(ctx: BenchContext): Promise<void> {
   await ctx.server?.stop();
-  ctx.server = await startServer(ctx.root, ctx.serverFile, { THREADLINE_RATE_LIMIT_PER_SECOND: "0" });
+  ctx.server = await startBenchmarkServer(sqliteUrl(ctx.serverFile));
+}
+
+/** Builds the app when the sources are newer than the build (unless --no-build). */
+export function ensureFreshBuild(ctx: BenchContext): void {
+  const stale = buildStaleness(ctx.root);
+  if (stale && !ctx.options.noBuild) {
+    ctx.log(`${stale}: building`);
+    buildApp(ctx.root, ctx.log);
+  } else if (stale) {
+    ctx.log(`warning: ${stale}, but --no-build was given`);
+  }
 }
 
 export const serverStartScenario: Scenario = {
   name: "server",
   isSelected: (ctx) => ctx.needsServer,
   async run(ctx) {
-    const stale = buildStaleness(ctx.root);
-    if (stale && !ctx.options.noBuild) {
-      ctx.log(`${stale}: building`);
-      buildApp(ctx.root, ctx.log);
-    } else if (stale) {
-      ctx.log(`warning: ${stale}, but --no-build was given`);
-    }
+    ensureFreshBuild(ctx);
     // The server writes into its store (POST scenario): work on a copy so a cached store stays clean.
     ctx.serverFile = path.join(ctx.work, "server.db");
     fs.copyFileSync(ctx.storeFiles.get(ctx.plan.serverScale)!, ctx.serverFile);
@@ -38,7 +59,7 @@ export const serverMemoryScenario: Scenario = {
   name: "server-memory",
   isSelected: (ctx) => ctx.needsServer,
   async run(ctx) {
-    ctx.figures.server!.atEnd = processTreeMemory(ctx.server!.pid);
+    ctx.figures.server!.atEnd = ctx.server!.memory() ?? undefined;
   },
   checks(f, checks) {
     const edges = `${(f.server?.storeEdges ?? 0) / 1000}k edges`;

@@ -8,10 +8,10 @@ import http from "node:http";
 import { sendWithRetry, type HttpResult } from "./client";
 import { contentHashOf, generateEvents, type LineageEvent } from "./events";
 import { startFlakyProxy, type FlakyProxy } from "./flaky-proxy";
-import { freePort } from "../../harness/process";
-import { createStore, ServerProcess, sleep } from "./server";
+import { sleep } from "../../harness/server";
+import { withScenarioServer } from "./server";
 import { latencySummary } from "./stats";
-import { readStore, verifyStore, type VerifyFacts } from "./store";
+import { readStore, verifyForReport, type VerifyFacts } from "./store";
 
 export interface CrashOptions {
   /** Events to send in all. */
@@ -84,8 +84,6 @@ function planWork(events: LineageEvent[], options: CrashOptions): WorkItem[][] {
 export async function runCrashScenario(options: CrashOptions): Promise<CrashFigures> {
   const log = options.log ?? (() => {});
   const started = performance.now();
-  const store = createStore("crash");
-  const server = new ServerProcess({ dbFile: store.dbFile, port: await freePort() });
   const restartMs: number[] = [];
   const latencies: number[] = [];
   const acked = new Set<string>();
@@ -96,126 +94,123 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashFigu
   let status5xx = 0;
   let rejected = 0;
   let crashes = 0;
-  let proxy: FlakyProxy | null = null;
+  // Assigned in the callback below: typed with `as` so that `finally` does not read it as never set.
+  let proxy = null as FlakyProxy | null;
   try {
-    restartMs.push(await server.start());
-    proxy = await startFlakyProxy(server.options.port, options.dropRate);
-    const clientUrl = `http://127.0.0.1:${proxy.port}`;
-    const events = generateEvents(`crash-${Date.now()}`, options.events);
-    const plan = planWork(events, options);
+    // Started below: the first start counts among the restart times.
+    return await withScenarioServer("crash", { log, isStarted: false }, async (server, dbFile) => {
+      restartMs.push(await server.start());
+      proxy = await startFlakyProxy(server.port, options.dropRate);
+      const clientUrl = `http://127.0.0.1:${proxy.port}`;
+      const events = generateEvents(`crash-${Date.now()}`, options.events);
+      const plan = planWork(events, options);
 
-    const countAttempts = (attempts: HttpResult[]) => {
-      requests += attempts.length;
-      retries += attempts.length - 1;
-      for (const a of attempts) {
-        if (a.status === 0) networkErrors++;
-        else if (a.status >= 500) status5xx++;
-      }
-    };
-
-    const runClient = async (items: WorkItem[]) => {
-      // Keep-alive, as real clients do: a kill leaves them holding dead sockets, which must be retried too.
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      try {
-        for (const item of items) {
-          const isBatch = item.events.length > 1;
-          const { final, attempts } = await sendWithRetry(clientUrl, {
-            path: isBatch ? "/api/v1/lineage/batch" : "/api/v1/lineage",
-            body: JSON.stringify(isBatch ? item.events : item.events[0]),
-            headers: { "content-type": "application/json" },
-            agent,
-            timeoutMs: 15_000,
-          });
-          countAttempts(attempts);
-          latencies.push(final.ms);
-          if (final.status < 200 || final.status > 299) {
-            rejected += item.events.length;
-            log(`  request gave up or was refused: ${final.status} ${final.error ?? final.body.slice(0, 200)}`);
-            continue;
-          }
-          // A 2xx is the acknowledgement: from now on the client forgets these events.
-          for (const hash of item.hashes) acked.add(hash);
-          if (final.status === 200) acknowledgedAsDuplicate += item.events.length;
-          if (final.status === 207) rejected += item.events.length;
+      const countAttempts = (attempts: HttpResult[]) => {
+        requests += attempts.length;
+        retries += attempts.length - 1;
+        for (const a of attempts) {
+          if (a.status === 0) networkErrors++;
+          else if (a.status >= 500) status5xx++;
         }
-      } finally {
-        agent.destroy();
+      };
+
+      const runClient = async (items: WorkItem[]) => {
+        // Keep-alive, as real clients do: a kill leaves them holding dead sockets, which must be retried too.
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+          for (const item of items) {
+            const isBatch = item.events.length > 1;
+            const { final, attempts } = await sendWithRetry(clientUrl, {
+              path: isBatch ? "/api/v1/lineage/batch" : "/api/v1/lineage",
+              body: JSON.stringify(isBatch ? item.events : item.events[0]),
+              headers: { "content-type": "application/json" },
+              agent,
+              timeoutMs: 15_000,
+            });
+            countAttempts(attempts);
+            latencies.push(final.ms);
+            if (final.status < 200 || final.status > 299) {
+              rejected += item.events.length;
+              log(`  request gave up or was refused: ${final.status} ${final.error ?? final.body.slice(0, 200)}`);
+              continue;
+            }
+            // A 2xx is the acknowledgement: from now on the client forgets these events.
+            for (const hash of item.hashes) acked.add(hash);
+            if (final.status === 200) acknowledgedAsDuplicate += item.events.length;
+            if (final.status === 207) rejected += item.events.length;
+          }
+        } finally {
+          agent.destroy();
+        }
+      };
+
+      const killer = async () => {
+        for (let k = 1; k <= options.kills; k++) {
+          const threshold = Math.floor((options.events * k) / (options.kills + 1));
+          while (acked.size < threshold) await sleep(5);
+          // Somewhere inside the next few requests, not on an acknowledgement boundary.
+          await sleep(Math.random() * 20);
+          await server.kill();
+          crashes++;
+          log(`  kill ${k}/${options.kills} (SIGKILL) after ${acked.size} acknowledged events; restarting`);
+          restartMs.push(await server.start());
+        }
+      };
+
+      await Promise.all([...plan.map(runClient), killer()]);
+
+      const audit = await fetch(`${server.baseUrl}/api/v1/audit/verify`).then((r) => r.json() as Promise<{ ok?: boolean }>).catch(() => ({ ok: false }));
+      await server.stop();
+
+      const facts = readStore(dbFile);
+      const sent = new Set(events.map(contentHashOf));
+      let lost = 0;
+      for (const hash of acked) if (!facts.contentHashes.has(hash)) lost++;
+      let storedOurs = 0;
+      let storedWithoutAck = 0;
+      for (const hash of sent) {
+        if (!facts.contentHashes.has(hash)) continue;
+        storedOurs++;
+        if (!acked.has(hash)) storedWithoutAck++;
       }
-    };
-
-    const killer = async () => {
-      for (let k = 1; k <= options.kills; k++) {
-        const threshold = Math.floor((options.events * k) / (options.kills + 1));
-        while (acked.size < threshold) await sleep(5);
-        // Somewhere inside the next few requests, not on an acknowledgement boundary.
-        await sleep(Math.random() * 20);
-        await server.kill();
-        crashes++;
-        log(`  kill ${k}/${options.kills} (SIGKILL) after ${acked.size} acknowledged events; restarting`);
-        restartMs.push(await server.start());
-      }
-    };
-
-    await Promise.all([...plan.map(runClient), killer()]);
-
-    const audit = await fetch(`${server.baseUrl}/api/v1/audit/verify`).then((r) => r.json() as Promise<{ ok?: boolean }>).catch(() => ({ ok: false }));
-    await server.stop();
-
-    const facts = readStore(store.dbFile);
-    const sent = new Set(events.map(contentHashOf));
-    let lost = 0;
-    for (const hash of acked) if (!facts.contentHashes.has(hash)) lost++;
-    let storedOurs = 0;
-    let storedWithoutAck = 0;
-    for (const hash of sent) {
-      if (!facts.contentHashes.has(hash)) continue;
-      storedOurs++;
-      if (!acked.has(hash)) storedWithoutAck++;
-    }
-    const verify = verifyStore(store.dbFile);
-    const { output: _output, ...verifyFigures } = verify;
-    if (verify.exitCode !== 0) log(verify.output);
-    const figures: CrashFigures = {
-      options: { events: options.events, kills: options.kills, clients: options.clients, batchEvery: options.batchEvery, batchSize: options.batchSize, dropRate: options.dropRate },
-      eventsSent: sent.size,
-      requests,
-      acknowledged: acked.size,
-      acknowledgedAsDuplicate,
-      answersDropped: proxy.dropped(),
-      stored: storedOurs,
-      lost,
-      duplicates: facts.duplicateRunEvents + (facts.events - facts.contentHashes.size),
-      storedWithoutAck,
-      rejected,
-      retries,
-      networkErrors,
-      status5xx,
-      crashes,
-      unexpectedExits: server.unexpectedExits,
-      restartMs: latencySummary(restartMs),
-      latencyMs: latencySummary(latencies),
-      auditVerifyOk: audit.ok === true,
-      verify: verifyFigures,
-      durationMs: Math.round(performance.now() - started),
-      isPassed: false,
-    };
-    figures.isPassed =
-      figures.lost === 0 &&
-      figures.duplicates === 0 &&
-      figures.acknowledged === figures.eventsSent &&
-      figures.stored === figures.eventsSent &&
-      figures.rejected === 0 &&
-      figures.crashes === options.kills &&
-      figures.unexpectedExits === 0 &&
-      figures.auditVerifyOk &&
-      verify.exitCode === 0;
-    return figures;
-  } catch (error) {
-    log(server.log.slice(-40).join("\n"));
-    throw error;
+      const verify = verifyForReport(dbFile, log);
+      const figures: CrashFigures = {
+        options: { events: options.events, kills: options.kills, clients: options.clients, batchEvery: options.batchEvery, batchSize: options.batchSize, dropRate: options.dropRate },
+        eventsSent: sent.size,
+        requests,
+        acknowledged: acked.size,
+        acknowledgedAsDuplicate,
+        answersDropped: proxy.dropped(),
+        stored: storedOurs,
+        lost,
+        duplicates: facts.duplicateRunEvents + (facts.events - facts.contentHashes.size),
+        storedWithoutAck,
+        rejected,
+        retries,
+        networkErrors,
+        status5xx,
+        crashes,
+        unexpectedExits: server.unexpectedExits,
+        restartMs: latencySummary(restartMs),
+        latencyMs: latencySummary(latencies),
+        auditVerifyOk: audit.ok === true,
+        verify,
+        durationMs: Math.round(performance.now() - started),
+        isPassed: false,
+      };
+      figures.isPassed =
+        figures.lost === 0 &&
+        figures.duplicates === 0 &&
+        figures.acknowledged === figures.eventsSent &&
+        figures.stored === figures.eventsSent &&
+        figures.rejected === 0 &&
+        figures.crashes === options.kills &&
+        figures.unexpectedExits === 0 &&
+        figures.auditVerifyOk &&
+        verify.exitCode === 0;
+      return figures;
+    });
   } finally {
     await proxy?.close();
-    await server.stop();
-    store.cleanup();
   }
 }

@@ -6,9 +6,10 @@
  */
 import { errorOf, send, type HttpResult } from "./client";
 import { planFuzzCases, type FuzzCase } from "./fuzz-cases";
-import { createStore, startServer, type ServerProcess } from "./server";
+import type { ServerProcess } from "../../harness/server";
+import { withScenarioServer } from "./server";
 import { latencySummary, mib } from "./stats";
-import { readStore, verifyStore, type VerifyFacts } from "./store";
+import { readStore, verifyForReport, type VerifyFacts } from "./store";
 
 export interface FuzzOptions {
   cases: number;
@@ -107,104 +108,95 @@ export async function runFuzzScenario(options: FuzzOptions): Promise<FuzzFigures
   const log = options.log ?? (() => {});
   const started = performance.now();
   const cases = planFuzzCases({ cases: options.cases, seed: options.seed, maxBodyBytes: MAX_BODY_BYTES, maxBatchEvents: MAX_BATCH_EVENTS });
-  const store = createStore("fuzz");
-  const server = await startServer({
-    dbFile: store.dbFile,
-    env: { THREADLINE_MAX_BODY_BYTES: String(MAX_BODY_BYTES), THREADLINE_MAX_BATCH_EVENTS: String(MAX_BATCH_EVENTS) },
+  const env = { THREADLINE_MAX_BODY_BYTES: String(MAX_BODY_BYTES), THREADLINE_MAX_BATCH_EVENTS: String(MAX_BATCH_EVENTS) };
+  return withScenarioServer("fuzz", { env, log }, async (server, dbFile) => {
+    const byCategory: FuzzFigures["byCategory"] = {};
+    const failures: FuzzFailure[] = [];
+    const nodeDetailMisses = new Set<string>();
+    const latencies: number[] = [];
+    let answered4xx = 0;
+    let answered2xx = 0;
+    let status5xx = 0;
+    let networkErrors = 0;
+    let unclearErrors = 0;
+    let validEventsStored = 0;
+    let healthChecksFailed = 0;
+    let peakRss = 0;
+    const baseline = server.rssBytes();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, server.rssBytes() ?? 0);
+    }, 50);
+    try {
+      let next = 0;
+      let done = 0;
+      const worker = async () => {
+        while (next < cases.length) {
+          const fuzzCase = cases[next++];
+          const result = await send(server.baseUrl, { ...fuzzCase.request, timeoutMs: 60_000 });
+          latencies.push(result.ms);
+          const verdict = await judge(server, fuzzCase, result);
+          validEventsStored += verdict.created;
+          if (verdict.detailMiss) nodeDetailMisses.add(verdict.detailMiss);
+          const bucket = (byCategory[fuzzCase.category] ??= { cases: 0, statuses: {} });
+          bucket.cases++;
+          const statusKey = result.status === 0 ? `network:${result.error}` : String(result.status);
+          bucket.statuses[statusKey] = (bucket.statuses[statusKey] ?? 0) + 1;
+          if (result.status === 0) networkErrors++;
+          else if (result.status >= 500) status5xx++;
+          else if (result.status >= 400) answered4xx++;
+          else answered2xx++;
+          if (verdict.problem) {
+            if (verdict.problem.includes("envelope")) unclearErrors++;
+            failures.push({ id: fuzzCase.id, category: fuzzCase.category, description: fuzzCase.description.slice(0, 160), status: result.status, problem: verdict.problem, body: result.body.slice(0, 300) });
+          }
+          if (++done % 250 === 0) {
+            const health = await send(server.baseUrl, { method: "GET", path: "/api/v1/stats", timeoutMs: 10_000 });
+            if (health.status !== 200) healthChecksFailed++;
+            log(`  ${done}/${cases.length} cases, ${failures.length} failures, server RSS ${mib(server.rssBytes())} MiB`);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: options.concurrency }, worker));
+      const health = await send(server.baseUrl, { method: "GET", path: "/api/v1/stats", timeoutMs: 10_000 });
+      if (health.status !== 200) healthChecksFailed++;
+      clearInterval(sampler);
+      const finalRss = server.rssBytes();
+      const unexpectedExits = server.unexpectedExits + (server.isRunning ? 0 : 1);
+      await server.stop();
+      const facts = readStore(dbFile);
+      const verify = verifyForReport(dbFile, log);
+      const figures: FuzzFigures = {
+        options: { cases: options.cases, seed: options.seed, concurrency: options.concurrency, maxRssMiB: options.maxRssMiB },
+        cases: cases.length,
+        byCategory,
+        answered4xx,
+        answered2xx,
+        status5xx,
+        networkErrors,
+        unclearErrors,
+        failures: failures.slice(0, 50),
+        nodeDetailMisses: [...nodeDetailMisses].slice(0, 20),
+        validEventsStored,
+        eventsInStore: facts.events,
+        unexpectedExits,
+        healthChecksFailed,
+        rssMiB: { baseline: mib(baseline), peak: mib(peakRss), final: mib(finalRss) },
+        latencyMs: latencySummary(latencies),
+        verify,
+        durationMs: Math.round(performance.now() - started),
+        isPassed: false,
+      };
+      figures.isPassed =
+        failures.length === 0 &&
+        status5xx === 0 &&
+        unexpectedExits === 0 &&
+        healthChecksFailed === 0 &&
+        facts.events === validEventsStored &&
+        (mib(peakRss) ?? 0) <= options.maxRssMiB &&
+        verify.exitCode === 0;
+      return figures;
+    } finally {
+      clearInterval(sampler);
+    }
   });
-  const byCategory: FuzzFigures["byCategory"] = {};
-  const failures: FuzzFailure[] = [];
-  const nodeDetailMisses = new Set<string>();
-  const latencies: number[] = [];
-  let answered4xx = 0;
-  let answered2xx = 0;
-  let status5xx = 0;
-  let networkErrors = 0;
-  let unclearErrors = 0;
-  let validEventsStored = 0;
-  let healthChecksFailed = 0;
-  let peakRss = 0;
-  const baseline = server.rssBytes();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, server.rssBytes() ?? 0);
-  }, 50);
-  try {
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (next < cases.length) {
-        const fuzzCase = cases[next++];
-        const result = await send(server.baseUrl, { ...fuzzCase.request, timeoutMs: 60_000 });
-        latencies.push(result.ms);
-        const verdict = await judge(server, fuzzCase, result);
-        validEventsStored += verdict.created;
-        if (verdict.detailMiss) nodeDetailMisses.add(verdict.detailMiss);
-        const bucket = (byCategory[fuzzCase.category] ??= { cases: 0, statuses: {} });
-        bucket.cases++;
-        const statusKey = result.status === 0 ? `network:${result.error}` : String(result.status);
-        bucket.statuses[statusKey] = (bucket.statuses[statusKey] ?? 0) + 1;
-        if (result.status === 0) networkErrors++;
-        else if (result.status >= 500) status5xx++;
-        else if (result.status >= 400) answered4xx++;
-        else answered2xx++;
-        if (verdict.problem) {
-          if (verdict.problem.includes("envelope")) unclearErrors++;
-          failures.push({ id: fuzzCase.id, category: fuzzCase.category, description: fuzzCase.description.slice(0, 160), status: result.status, problem: verdict.problem, body: result.body.slice(0, 300) });
-        }
-        if (++done % 250 === 0) {
-          const health = await send(server.baseUrl, { method: "GET", path: "/api/v1/stats", timeoutMs: 10_000 });
-          if (health.status !== 200) healthChecksFailed++;
-          log(`  ${done}/${cases.length} cases, ${failures.length} failures, server RSS ${mib(server.rssBytes())} MiB`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
-    const health = await send(server.baseUrl, { method: "GET", path: "/api/v1/stats", timeoutMs: 10_000 });
-    if (health.status !== 200) healthChecksFailed++;
-    clearInterval(sampler);
-    const finalRss = server.rssBytes();
-    const unexpectedExits = server.unexpectedExits + (server.isRunning ? 0 : 1);
-    await server.stop();
-    const facts = readStore(store.dbFile);
-    const verify = verifyStore(store.dbFile);
-    const { output: _output, ...verifyFigures } = verify;
-    if (verify.exitCode !== 0) log(verify.output);
-    const figures: FuzzFigures = {
-      options: { cases: options.cases, seed: options.seed, concurrency: options.concurrency, maxRssMiB: options.maxRssMiB },
-      cases: cases.length,
-      byCategory,
-      answered4xx,
-      answered2xx,
-      status5xx,
-      networkErrors,
-      unclearErrors,
-      failures: failures.slice(0, 50),
-      nodeDetailMisses: [...nodeDetailMisses].slice(0, 20),
-      validEventsStored,
-      eventsInStore: facts.events,
-      unexpectedExits,
-      healthChecksFailed,
-      rssMiB: { baseline: mib(baseline), peak: mib(peakRss), final: mib(finalRss) },
-      latencyMs: latencySummary(latencies),
-      verify: verifyFigures,
-      durationMs: Math.round(performance.now() - started),
-      isPassed: false,
-    };
-    figures.isPassed =
-      failures.length === 0 &&
-      status5xx === 0 &&
-      unexpectedExits === 0 &&
-      healthChecksFailed === 0 &&
-      facts.events === validEventsStored &&
-      (mib(peakRss) ?? 0) <= options.maxRssMiB &&
-      verify.exitCode === 0;
-    return figures;
-  } catch (error) {
-    log(server.log.slice(-40).join("\n"));
-    throw error;
-  } finally {
-    clearInterval(sampler);
-    await server.stop();
-    store.cleanup();
-  }
 }

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { send, type HttpResult } from "./client";
-import { createStore, startServer, sleep, type ServerProcess } from "./server";
-import { processTreeMemory } from "../../harness/process";
+import { sleep } from "../../harness/server";
 import { percentile } from "../../harness/stats";
-import { latencySummary } from "./stats";
+import { withScenarioServer } from "./server";
+import { latencySummary, mib } from "./stats";
 
 const ADMIN = { username: "admin", password: "security scenario password" };
 const KEY = "security-scenario-key";
@@ -29,11 +29,6 @@ export interface SecurityFigures {
 
 function json(value: unknown): { body: string; headers: Record<string, string> } {
   return { body: JSON.stringify(value), headers: { "content-type": "application/json" } };
-}
-
-/** Resident memory of the server's process tree (next start and its workers), MiB. */
-function rssMiB(pid: number | null): number | null {
-  return pid ? Math.round(processTreeMemory(pid).rssBytes / 1024 / 1024) : null;
 }
 
 function runEvent(ns: string, runId: string, eventType: string, inputs: string[], outputs: string[], minute = 0) {
@@ -57,29 +52,24 @@ export async function runSecurityScenario(log: (line: string) => void = () => un
     checks.push({ name, isOk, detail });
     log(`${isOk ? "ok  " : "FAIL"} ${name}: ${detail}`);
   };
-  const store = createStore("security");
-  let server: ServerProcess | null = null;
-  try {
-    server = await startServer({
-      dbFile: store.dbFile,
-      env: {
-        THREADLINE_AUTH: "on",
-        THREADLINE_API_KEY: KEY,
-        THREADLINE_ADMIN_USER: ADMIN.username,
-        THREADLINE_ADMIN_PASSWORD: ADMIN.password,
-        THREADLINE_BODY_TIMEOUT_MS: "3000",
-        // The attacks name their address in X-Forwarded-For, as one proxy in front would.
-        THREADLINE_TRUSTED_PROXIES: "1",
-        // Read limits on, tuned down from the default 100/s (bursts of 300) so that one client on a
-        // busy two-core machine, which cannot reach 100 reads a second, still meets them.
-        THREADLINE_READ_RATE_LIMIT_PER_SECOND: "20",
-        THREADLINE_READ_RATE_LIMIT_BURST: "60",
-      },
-    });
+  const env = {
+    THREADLINE_AUTH: "on",
+    THREADLINE_API_KEY: KEY,
+    THREADLINE_ADMIN_USER: ADMIN.username,
+    THREADLINE_ADMIN_PASSWORD: ADMIN.password,
+    THREADLINE_BODY_TIMEOUT_MS: "3000",
+    // The attacks name their address in X-Forwarded-For, as one proxy in front would.
+    THREADLINE_TRUSTED_PROXIES: "1",
+    // Read limits on, tuned down from the default 100/s (bursts of 300) so that one client on a
+    // busy two-core machine, which cannot reach 100 reads a second, still meets them.
+    THREADLINE_READ_RATE_LIMIT_PER_SECOND: "20",
+    THREADLINE_READ_RATE_LIMIT_BURST: "60",
+  };
+  await withScenarioServer("security", { env, log }, async (server) => {
     const base = server.baseUrl;
     const as = (address: string, extra: Record<string, string> = {}) => ({ "x-forwarded-for": address, ...extra });
     const keyed = { authorization: `Bearer ${KEY}` };
-    figures.rssAtStartMiB = rssMiB(server.pid);
+    figures.rssAtStartMiB = mib(server.rssBytes());
 
     // 1. A wide job: 20,000 inputs over four events (the per-event limit is 5,000).
     const ns = `sec-${randomUUID().slice(0, 8)}`;
@@ -151,9 +141,9 @@ export async function runSecurityScenario(log: (line: string) => void = () => un
     // 5. The 20 MB export of the report: refused with the budget named; eight at once are bounded.
     const deep = await send(base, { method: "GET", path: `/api/v1/export/prov?nodeId=${encodeURIComponent(`job:${ns}:merge-shards`)}&depth=50&limit=20000`, headers: as("10.3.0.1") });
     check("an export of 20,000 nodes is refused naming the budget", deep.status === 422 && deep.body.includes("THREADLINE_EXPORT_MAX_NODES"), `${deep.status}`);
-    const rssBefore = rssMiB(server.pid);
+    const rssBefore = mib(server.rssBytes());
     const eight = await Promise.all(Array.from({ length: 8 }, (_, i) => send(base, { method: "GET", path: `/api/v1/export/prov?nodeId=${encodeURIComponent(`job:${ns}:merge-shards`)}&depth=2&limit=2000`, headers: as(`10.3.1.${i}`), timeoutMs: 60_000 })));
-    const rssAfter = rssMiB(server.pid);
+    const rssAfter = mib(server.rssBytes());
     const eightStatuses = eight.map((r) => r.status);
     figures.eightExports = { statuses: eightStatuses, slowestMs: Math.round(Math.max(...eight.map((r) => r.ms))), rssBeforeMiB: rssBefore, rssAfterMiB: rssAfter };
     check("eight large exports at once: queued or refused (429), none fails, memory bounded", eightStatuses.every((s) => s === 200 || s === 429) && (rssAfter ?? 0) - (rssBefore ?? 0) < 300, `statuses ${eightStatuses.join(",")}, RSS ${rssBefore} → ${rssAfter} MiB`);
@@ -242,10 +232,7 @@ export async function runSecurityScenario(log: (line: string) => void = () => un
     });
     figures.slowBody = { status: slow.status, ms: Math.round(slow.ms) };
     check("a trickled body is cut off with 408", slow.status === 408 && slow.ms < 8000, `${slow.status} after ${Math.round(slow.ms)} ms`);
-    figures.rssAtEndMiB = rssMiB(server.pid);
-  } finally {
-    await server?.stop();
-    store.cleanup();
-  }
+    figures.rssAtEndMiB = mib(server.rssBytes());
+  });
   return { checks, figures, isPassed: checks.every((c) => c.isOk), durationMs: performance.now() - started };
 }

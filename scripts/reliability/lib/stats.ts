@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { summarise } from "../../harness/stats";
-import { repoRoot } from "./server";
+import { repoRoot } from "../../harness/server";
 
 /** A latency summary for a report, to 0.1 ms (0 for no samples), by the harness's one percentile. */
 export function latencySummary(samples: readonly number[]) {
@@ -47,4 +47,19 @@ export function intArg(args: Record<string, string | true>, name: string, fallba
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got ${raw}`);
   return value;
+}
+
+/**
+ * A scenario's options from the command line: each named option from `--<its-name-in-kebab-case> n`
+ * (a whole number), its default otherwise.
+ */
+export function intOptions<T extends object>(argv: string[], defaults: T, names: readonly (keyof T & string)[]): T {
+  const args = parseArgs(argv);
+  const options = { ...defaults };
+  for (const name of names) {
+    // batchEvery → batch-every, maxRssMiB → max-rss-mib (a capital that starts a word starts a part).
+    const flag = name.replace(/[A-Z](?=[a-z])/g, (c) => `-${c}`).toLowerCase();
+    (options as Record<string, unknown>)[name] = intArg(args, flag, defaults[name] as number);
+  }
+  return options;
 }

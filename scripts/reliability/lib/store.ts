@@ -51,3 +51,10 @@ export function verifyStore(dbFile: string): VerifyFacts {
     output: (result.stdout + result.stderr).slice(-2000),
   };
 }
+
+/** verifyStore for a scenario's report: the verdict without the command's output, which is logged when it fails. */
+export function verifyForReport(dbFile: string, log: (line: string) => void): Omit<VerifyFacts, "output"> {
+  const { output, ...verdict } = verifyStore(dbFile);
+  if (verdict.exitCode !== 0) log(output);
+  return verdict;
+}
