@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { nodeId, runIdOf } from "@/lib/lineage/node-id";
-import type { NodeType } from "@/lib/lineage/types";
+import type { NodeRef, NodeType } from "@/lib/lineage/types";
 import type { EventKind } from "./openlineage";
 
 export const RUN_EVENT_TYPES = ["START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER"] as const;
@@ -129,16 +129,8 @@ export function searchParamsToObject(params: URLSearchParams | Record<string, st
   return out;
 }
 
-/** A node an event touched, enough to name it and link to it. */
-export interface TouchedNode {
-  id: string;
-  type: NodeType;
-  namespace: string;
-  name: string;
-  version: string | null;
-  /** Dataset kind (data, model, prompt, output, eval) for datasets and versions; null otherwise. */
-  kind: string | null;
-}
+/** A node an event touched, enough to name it and link to it (kind: a dataset's kind; null for jobs and runs). */
+export type TouchedNode = NodeRef;
 
 /** One record of the log as the audit view shows it. */
 export interface AuditEvent {

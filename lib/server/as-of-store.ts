@@ -1,6 +1,7 @@
 import "server-only";
 import { openScratchProjection, storeOver, type Sqlite } from "./db";
 import { AppError } from "./errors";
+import { getLogHead } from "./event-log";
 import { replayLog } from "./rebuild";
 import type { Queryable } from "./store/types";
 
@@ -31,11 +32,6 @@ interface CachedStore {
 
 const caches = new WeakMap<Queryable, CachedStore[]>();
 
-/** The newest entry of the log, or null when it is empty. */
-export async function readLogHead(store: Queryable): Promise<{ seq: number; hash: string } | null> {
-  return (await store.get<{ seq: number; hash: string }>(`SELECT "seq", "hash" FROM "Event" ORDER BY "seq" DESC LIMIT 1`)) ?? null;
-}
-
 /** The hash of event `seq`, or a 404 naming the parameter when the log has no such event. */
 export async function hashAt(store: Queryable, seq: number): Promise<string> {
   const row = await store.get<{ hash: string }>(`SELECT "hash" FROM "Event" WHERE "seq" = ?`, [seq]);
@@ -48,7 +44,7 @@ export async function hashAt(store: Queryable, seq: number): Promise<string> {
  * head gives `store` itself; `seq` 0 gives an empty store.
  */
 export async function storeAsOf(store: Queryable, seq: number): Promise<Queryable> {
-  const head = await readLogHead(store);
+  const head = await getLogHead(store);
   if (!head || seq >= head.seq) return store;
   const key = `${seq}:${seq === 0 ? "" : await hashAt(store, seq)}`;
   const cache = caches.get(store) ?? [];

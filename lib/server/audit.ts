@@ -1,7 +1,7 @@
 import "server-only";
 import { MAX_SEQ, type Queryable } from "./store/types";
 import { AppError } from "./errors";
-import { chainHash, GENESIS_HASH, sha256Hex } from "./event-log";
+import { chainHash, GENESIS_HASH, sha256Hex, type LogEntryInput } from "./event-log";
 import type { AuditEvent, AuditPage, AuditQuery, TouchedNode } from "@/lib/schemas/audit";
 import type { NodeType } from "@/lib/lineage/types";
 
@@ -14,17 +14,10 @@ import type { NodeType } from "@/lib/lineage/types";
  * match names inside facets); RunDataset and Node.seq only know the first or the run-level link.
  */
 
-interface EventRow {
+/** A row of the log as it was appended, with its place in the chain. */
+interface EventRow extends Omit<LogEntryInput, "canonical" | "kind"> {
   seq: number;
   kind: AuditEvent["kind"];
-  eventType: string | null;
-  eventTime: string;
-  receivedAt: string;
-  producer: string | null;
-  sender: string;
-  runId: string | null;
-  jobKey: string | null;
-  contentHash: string;
   prevHash: string;
   hash: string;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Queryable } from "./store/types";
-import { isFlagActive, propagateFlags, type Flag, type FlagKind, type FlagSeverity, type InheritedFlag } from "@/lib/lineage/flags";
+import { isFlagActive, propagateFlags, type Flag, type InheritedFlag } from "@/lib/lineage/flags";
 
 /**
  * Where flags reach: the active flags (as of a point in the log) propagated down the version graph,
@@ -19,39 +19,8 @@ export interface FlagPropagation {
   flaggedKeys: Set<string>;
 }
 
-interface FlagRow {
-  flagId: string;
-  versionKey: string;
-  kind: string;
-  severity: string;
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-  seq: number;
-  removedAt: string | null;
-  removedBy: string | null;
-  removedReason: string | null;
-  removedSeq: number | null;
-}
-
-export function toFlag(r: FlagRow): Flag {
-  return {
-    flagId: r.flagId,
-    node: r.versionKey,
-    kind: r.kind as FlagKind,
-    severity: r.severity as FlagSeverity,
-    reason: r.reason,
-    by: r.createdBy,
-    createdAt: r.createdAt,
-    seq: r.seq,
-    removedAt: r.removedAt,
-    removedBy: r.removedBy,
-    removedReason: r.removedReason,
-    removedSeq: r.removedSeq,
-  };
-}
-
-export const FLAG_COLUMNS = `"flagId", "versionKey", "kind", "severity", "reason", "createdBy", "createdAt", "seq", "removedAt", "removedBy", "removedReason", "removedSeq"`;
+/** The Flag table's columns read as a `Flag` (the table names the node and the author for what they are). */
+export const FLAG_COLUMNS = `"flagId", "versionKey" AS "node", "kind", "severity", "reason", "createdBy" AS "by", "createdAt", "seq", "removedAt", "removedBy", "removedReason", "removedSeq"`;
 
 const cache = new WeakMap<Queryable, Map<string, FlagPropagation>>();
 
@@ -65,8 +34,8 @@ export async function getFlagPropagation(db: Queryable, asOfSeq?: number): Promi
   const hit = byKey?.get(key);
   if (hit) return hit;
 
-  const rows = await db.all<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM "Flag" WHERE "seq" <= ? ORDER BY "seq"`, [point]);
-  const flags = rows.map(toFlag).filter((f) => isFlagActive(f, point));
+  const rows = await db.all<Flag>(`SELECT ${FLAG_COLUMNS} FROM "Flag" WHERE "seq" <= ? ORDER BY "seq"`, [point]);
+  const flags = rows.filter((f) => isFlagActive(f, point));
   const result = await propagate(db, flags, point);
 
   // Only the latest log head is worth keeping; a few as-of points per head.

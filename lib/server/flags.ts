@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { AppError } from "./errors";
 import type { Principal } from "./auth";
-import { FLAG_COLUMNS, getFlagPropagation, toFlag } from "./flags-closure";
+import { FLAG_COLUMNS, getFlagPropagation } from "./flags-closure";
 import { ingestEvent } from "./ingest-event";
 import { describeNodes } from "./lineage";
 import type { Queryable, Store } from "./store/types";
@@ -70,9 +70,9 @@ async function append(store: Store, event: unknown, sender: string): Promise<num
 }
 
 export async function getFlag(db: Queryable, flagId: string): Promise<FlagView> {
-  const row = await db.get<Parameters<typeof toFlag>[0]>(`SELECT ${FLAG_COLUMNS} FROM "Flag" WHERE "flagId" = ?`, [flagId]);
+  const row = await db.get<Flag>(`SELECT ${FLAG_COLUMNS} FROM "Flag" WHERE "flagId" = ?`, [flagId]);
   if (!row) throw new AppError("not_found", `No flag with id ${flagId}.`);
-  return (await toView(db, [toFlag(row)]))[0];
+  return (await toView(db, [row]))[0];
 }
 
 /**
@@ -140,11 +140,11 @@ export async function listFlags(db: Queryable, options: { node?: string; include
     args.push(options.node);
   }
   if (!options.includeRemoved) where.push(`"removedSeq" IS NULL`);
-  const rows = await db.all<Parameters<typeof toFlag>[0]>(
+  const rows = await db.all<Flag>(
     `SELECT ${FLAG_COLUMNS} FROM "Flag" ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "seq" DESC LIMIT 1000`,
     args,
   );
-  return toView(db, rows.map(toFlag));
+  return toView(db, rows);
 }
 
 /** What is flagged on one node, and what it inherits from upstream (as of a point in the log). */

@@ -227,15 +227,9 @@ async function describeIds(db: Queryable, idsJson: string, asOfSeq?: number): Pr
   });
 }
 
-interface DescribeRow {
+interface DescribeRow extends Pick<LineageNode, "type" | "namespace" | "name" | "kind" | "version" | "state"> {
   id: number;
   key: string;
-  type: NodeType;
-  namespace: string;
-  name: string;
-  kind: string | null;
-  version: string | null;
-  state: RunState | null;
   /** Booleans as the backend gives them: 0/1 on SQLite, true/false on PostgreSQL. */
   versionFailed: boolean | number;
   isSynthetic: boolean | number;

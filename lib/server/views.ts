@@ -1,6 +1,6 @@
 import "server-only";
-import { hashAt, readLogHead, storeAsOf } from "./as-of-store";
-import { GENESIS_HASH } from "./event-log";
+import { hashAt, storeAsOf } from "./as-of-store";
+import { GENESIS_HASH, getLogHead } from "./event-log";
 import { eventTimeOf, resolveAsOf } from "./investigate-asof";
 import { getLineage } from "./lineage";
 import { markSignatureStatuses } from "./signers";
@@ -24,7 +24,7 @@ import { EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT, type ViewQuery } from "@/lib/schem
  * while events arrive.
  */
 export async function resolveViewPoint(db: Queryable, asOf: string | undefined): Promise<ViewPoint> {
-  const head = (await readLogHead(db)) ?? { seq: 0, hash: GENESIS_HASH };
+  const head = (await getLogHead(db)) ?? { seq: 0, hash: GENESIS_HASH };
   const requested = await resolveAsOf(db, asOf);
   if (!requested || requested.seq >= head.seq) {
     return { seq: head.seq, hash: head.hash, time: head.seq > 0 ? await eventTimeOf(db, head.seq) : null, isAsOf: false };

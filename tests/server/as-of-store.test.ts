@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { ingestEvents } from "@/lib/server/ingest";
-import { readLogHead, storeAsOf } from "@/lib/server/as-of-store";
+import { storeAsOf } from "@/lib/server/as-of-store";
+import { getLogHead } from "@/lib/server/event-log";
 import { getLineage } from "@/lib/server/lineage";
 import { getNodeDetail } from "@/lib/server/nodes";
 import { addFlag } from "@/lib/server/flags";
@@ -35,7 +36,7 @@ afterEach(() => cleanup());
 describe("storeAsOf", () => {
   it("answers every read as of the event: the version, run state, flags and log head of then", async () => {
     const then = await storeAsOf(storeOver(db), seqs[1]);
-    expect((await readLogHead(then))?.seq).toBe(seqs[1]);
+    expect((await getLogHead(then))?.seq).toBe(seqs[1]);
     const graph = await getLineage(then, { nodeId: model, depth: 2, direction: "both", limit: 50 });
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
     expect(byId.get(model)).toMatchObject({ version: "v1", isFlagged: false, isFailed: false });
@@ -50,7 +51,7 @@ describe("storeAsOf", () => {
 
   it("is the live store at the head, and the live store says what came later", async () => {
     const live = storeOver(db);
-    const head = (await readLogHead(live))!.seq;
+    const head = (await getLogHead(live))!.seq;
     expect(await storeAsOf(live, head)).toBe(live);
     const now = await getLineage(live, { nodeId: model, depth: 1, direction: "both", limit: 50 });
     // The flag on v1 is in force now, but the card shows v2, which is not downstream of it.

@@ -2,21 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import {
-  emptySkipCounts,
-  parseRunStatus,
-  summariseMetrics,
-  type MlflowDataset,
-  type MlflowDatasetInput,
-  type MlflowExperiment,
-  type MlflowLoggedModel,
-  type MlflowMetricPoint,
-  type MlflowModelVersion,
-  type MlflowRun,
-  type MlflowSnapshot,
-} from "./model";
+import { emptySkipCounts, parseRunStatus, summariseMetrics } from "./model";
+import type { MlflowDataset, MlflowDatasetInput, MlflowExperiment, MlflowLoggedModel, MlflowMetricPoint, MlflowModelVersion, MlflowRun, MlflowSnapshot } from "./model";
 import { ImportError } from "../errors";
-import { isObject, num, text } from "./values";
+import { isObject, modelVersionOf, num, text } from "./values";
 
 /**
  * Reads an MLflow file store (`mlruns/`, the layout MLflow's FileStore writes) in its 1.x, 2.x and
@@ -277,21 +266,8 @@ function readRegistry(dir: string): MlflowModelVersion[] {
       const vm = readMeta(file);
       if (vm.current_stage === DELETED_STAGE) continue;
       const version = requiredText(vm, "version", file);
-      versions.push({
-        name,
-        version,
-        runId: text(vm.run_id),
-        source: text(vm.source),
-        modelId: text(vm.model_id),
-        status: text(vm.status),
-        currentStage: text(vm.current_stage),
-        aliases: [...aliasToVersion.entries()].filter(([, to]) => to === version).map(([alias]) => alias).sort(),
-        description: text(vm.description),
-        userId: text(vm.user_id),
-        creationTime: num(vm.creation_timestamp),
-        lastUpdatedTime: num(vm.last_updated_timestamp),
-        tags: readKeyFiles(path.join(modelDir, v.name, "tags")),
-      });
+      const aliases = [...aliasToVersion.entries()].filter(([, to]) => to === version).map(([alias]) => alias).sort();
+      versions.push(modelVersionOf(vm, { name, version, aliases, tags: readKeyFiles(path.join(modelDir, v.name, "tags")) }));
     }
   }
   return versions;

@@ -1,18 +1,8 @@
 import { ImportError } from "../errors";
-import { modelIdOfSource, num, text } from "./values";
+import { modelVersionOf, num, text } from "./values";
 import { loggedModelsFromHistory } from "./file-store";
-import {
-  emptySkipCounts,
-  latestMetricPoint,
-  parseRunStatus,
-  type MlflowDatasetInput,
-  type MlflowLoggedModel,
-  type MlflowMetric,
-  type MlflowMetricPoint,
-  type MlflowModelVersion,
-  type MlflowRun,
-  type MlflowSnapshot,
-} from "./model";
+import { emptySkipCounts, latestMetricPoint, parseRunStatus } from "./model";
+import type { MlflowDatasetInput, MlflowLoggedModel, MlflowMetric, MlflowMetricPoint, MlflowModelVersion, MlflowRun, MlflowSnapshot } from "./model";
 
 /**
  * Reads a tracking server through MLflow's REST API (2.0 paths, the ones `mlflow server` serves;
@@ -190,23 +180,7 @@ export class RestStore {
 
   private async modelVersions(): Promise<MlflowModelVersion[]> {
     const versions = await this.pages("GET", "model-versions/search", { max_results: Math.min(this.pageSize, 10_000) }, "model_versions", { optional: true });
-    return versions.map(
-      (v): MlflowModelVersion => ({
-        name: String(v.name),
-        version: String(v.version),
-        runId: text(v.run_id),
-        source: text(v.source),
-        modelId: text(v.model_id) ?? modelIdOfSource(text(v.source)),
-        status: text(v.status),
-        currentStage: text(v.current_stage),
-        aliases: list(v.aliases as unknown).map(String).sort(),
-        description: text(v.description),
-        userId: text(v.user_id),
-        creationTime: num(v.creation_timestamp),
-        lastUpdatedTime: num(v.last_updated_timestamp),
-        tags: keyValues(v.tags),
-      }),
-    );
+    return versions.map((v) => modelVersionOf(v, { aliases: list(v.aliases as unknown).map(String).sort(), tags: keyValues(v.tags) }));
   }
 
   /** Every item of a paged list endpoint, following next_page_token. */

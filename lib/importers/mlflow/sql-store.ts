@@ -2,20 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { ImportError } from "../errors";
-import { modelIdOfSource, num, text } from "./values";
+import { modelVersionOf, num, text } from "./values";
 import { loggedModelsFromHistory } from "./file-store";
-import {
-  emptySkipCounts,
-  parseRunStatus,
-  summariseMetrics,
-  type MlflowDataset,
-  type MlflowDatasetInput,
-  type MlflowLoggedModel,
-  type MlflowMetricPoint,
-  type MlflowModelVersion,
-  type MlflowRun,
-  type MlflowSnapshot,
-} from "./model";
+import { emptySkipCounts, parseRunStatus, summariseMetrics } from "./model";
+import type { MlflowDataset, MlflowDatasetInput, MlflowLoggedModel, MlflowMetricPoint, MlflowRun, MlflowSnapshot } from "./model";
 
 /**
  * Reads MLflow's SQL store from its SQLite database (`mlflow.db`, the default store from MLflow 3
@@ -192,21 +182,7 @@ function readTables(db: Database.Database, tables: Set<string>, file: string): M
   for (const v of all("model_versions")) {
     if (v.current_stage === "Deleted_Internal") continue;
     const key = `${String(v.name)}\u0000${String(v.version)}`;
-    snapshot.modelVersions.push({
-      name: String(v.name),
-      version: String(v.version),
-      runId: text(v.run_id),
-      source: text(v.source),
-      modelId: text(v.model_id) ?? modelIdOfSource(text(v.source)),
-      status: text(v.status),
-      currentStage: text(v.current_stage),
-      aliases: aliases.get(key) ?? [],
-      description: text(v.description),
-      userId: text(v.user_id),
-      creationTime: num(v.creation_time),
-      lastUpdatedTime: num(v.last_updated_time),
-      tags: versionTags.get(key) ?? {},
-    } satisfies MlflowModelVersion);
+    snapshot.modelVersions.push(modelVersionOf(v, { aliases: aliases.get(key) ?? [], tags: versionTags.get(key) ?? {} }));
   }
   return snapshot;
 }

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, type APIRequestContext, type APIResponse } from "@playwright/test";
+import type { StoreStats } from "@/lib/lineage/types";
+import type { ErrorDetail } from "@/lib/server/errors";
 
 /**
  * Shared helpers for the `api` Playwright project: these specs speak real HTTP to the production
@@ -11,19 +13,8 @@ import { expect, type APIRequestContext, type APIResponse } from "@playwright/te
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+export type { ErrorDetail, StoreStats };
 
-export interface StoreStats {
-  events: number;
-  jobs: number;
-  runs: number;
-  datasets: number;
-  datasetVersions: number;
-  edges: number;
-}
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/openlineage/events/", import.meta.url));
 
