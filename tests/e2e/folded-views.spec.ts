@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
+import { makeRunEvent } from "../api/support/api";
 import { idsOnCanvas, nodeOnCanvas } from "./support/canvas";
 
 /**
@@ -97,18 +98,8 @@ test("a folded fan-out, and the same after N more: PROV, NDJSON, the report and 
   test.setTimeout(360_000);
   const ns = `e2e-fold-${randomUUID().slice(0, 8)}`;
   const job = `job:${ns}:split-shards`;
-  const posted = await request.post("/api/v1/lineage", {
-    data: {
-      eventType: "COMPLETE",
-      eventTime: new Date().toISOString(),
-      run: { runId: randomUUID() },
-      job: { namespace: ns, name: "split-shards" },
-      inputs: [{ namespace: ns, name: "corpus" }],
-      outputs: Array.from({ length: PARTS }, (_, i) => ({ namespace: ns, name: `part-${String(i).padStart(2, "0")}` })),
-      producer: "https://threadline.dev/e2e",
-      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
-    },
-  });
+  const outputs = Array.from({ length: PARTS }, (_, i) => `part-${String(i).padStart(2, "0")}`);
+  const posted = await request.post("/api/v1/lineage", { data: makeRunEvent(ns, { job: "split-shards", inputs: ["corpus"], outputs }) });
   expect(posted.status()).toBe(201);
 
   await page.goto(`/lineage?node=${encodeURIComponent(job)}&depth=1`);

@@ -1,6 +1,7 @@
-import { expect as baseExpect, test } from "@playwright/test";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
 import { lineageHref } from "../../lib/lineage/url-state";
+import { removeFlag, submitFlag } from "./support/flags";
 
 /**
  * Paths into the investigate journeys from where a user stands: common causes from /investigate (by
@@ -36,21 +37,23 @@ test.describe("common causes, reachable", () => {
     await expect(page.getByTestId("cause-row").first()).toBeVisible();
   });
 
-  test("a job's side panel leads to the common causes of its failures", async ({ page }) => {
-    await page.goto(lineageHref(S.generateJob));
+  /** Opens the node's side panel in the explorer and follows its common-causes link. */
+  async function causesFromPanel(page: Page, nodeId: string, link: string) {
+    await page.goto(lineageHref(nodeId));
     const panel = page.getByTestId("side-panel");
-    await expect(panel).toHaveAttribute("data-node-id", S.generateJob);
-    await panel.getByRole("link", { name: "Common causes of this job's failures →" }).click();
-    await expect(page).toHaveURL(`/investigate/causes?node=${q(S.generateJob)}`);
+    await expect(panel).toHaveAttribute("data-node-id", nodeId);
+    await panel.getByRole("link", { name: link }).click();
+    await expect(page).toHaveURL(`/investigate/causes?node=${q(nodeId)}`);
+  }
+
+  test("a job's side panel leads to the common causes of its failures", async ({ page }) => {
+    await causesFromPanel(page, S.generateJob, "Common causes of this job's failures →");
     await expect(page.getByRole("heading", { name: "Common causes across generate-candidates" })).toBeVisible();
     await expect(page.getByTestId("cause-row").first()).toBeVisible();
   });
 
   test("a dataset's side panel leads to the common causes of its failed versions", async ({ page }) => {
-    await page.goto(lineageHref(S.generatedBatches));
-    const panel = page.getByTestId("side-panel");
-    await panel.getByRole("link", { name: "Common causes of its failed versions →" }).click();
-    await expect(page).toHaveURL(`/investigate/causes?node=${q(S.generatedBatches)}`);
+    await causesFromPanel(page, S.generatedBatches, "Common causes of its failed versions →");
     await expect(page.getByTestId("cause-row").first()).toContainText("models/binding-affinity-ft@v3");
   });
 
@@ -79,19 +82,14 @@ test.describe("flag from a dataset's panel", () => {
 
       const c2 = S.curatedCorpusWithCroAssays.replace(/c3$/, "c2");
       await version.selectOption(c2);
-      await dialog.getByLabel("What is wrong").selectOption("licence");
-      await dialog.getByLabel("Reason").fill("Corpus c2 includes papers under a non-commercial licence");
-      await dialog.getByTestId("flag-submit").click();
-      await expect(dialog.getByTestId("flag-saved")).toBeVisible();
-      const href = await dialog.getByTestId("flag-impact-link").getAttribute("href");
-      flagId = decodeURIComponent(href?.split("/").pop() ?? "");
+      flagId = await submitFlag(dialog, { kind: "licence", reason: "Corpus c2 includes papers under a non-commercial licence" });
 
       // The flag sits on c2, not on the latest version.
       await dialog.getByTestId("flag-impact-link").click();
       await expect(page.getByTestId("flag-impact")).toBeVisible();
       await expect(page.getByRole("heading", { level: 1 })).toContainText("curated/training-corpus@c2");
     } finally {
-      if (flagId) expect((await request.delete(`/api/v1/flags/${q(flagId)}`, { data: { reason: "e2e cleanup" } })).status()).toBe(200);
+      await removeFlag(request, flagId);
     }
   });
 });

@@ -3,6 +3,7 @@ import { expect as baseExpect, test } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
 import { lineageHref } from "../../lib/lineage/url-state";
 import { nodeOnCanvas } from "./support/canvas";
+import { removeFlag, submitFlag } from "./support/flags";
 
 // Investigating the demo's failed molecule batch as a person does: from its node in the explorer,
 // to the differences that matter; then a reviewer flags the CRO assay set and sees what it touched.
@@ -74,14 +75,7 @@ test.describe("flags that propagate", () => {
       await page.getByTestId("flag-button").click();
       const dialog = page.getByRole("dialog", { name: /Flag assays\/kinase-binding-2026q3@delivery-1/ });
       await expect(dialog).toBeVisible();
-      await dialog.getByLabel("What is wrong").selectOption("bias");
-      await dialog.getByLabel("Severity").selectOption("high");
-      await dialog.getByLabel("Reason").fill("Vendor curve fit inflates pKd for type-II kinase inhibitors");
-      await dialog.getByLabel(/Your name/).fill("lena.hoffmann");
-      await dialog.getByTestId("flag-submit").click();
-      await expect(dialog.getByTestId("flag-saved")).toBeVisible();
-      const href = await dialog.getByTestId("flag-impact-link").getAttribute("href");
-      flagId = decodeURIComponent(href?.split("/").pop() ?? "");
+      flagId = await submitFlag(dialog, { kind: "bias", severity: "high", reason: "Vendor curve fit inflates pKd for type-II kinase inhibitors", by: "lena.hoffmann" });
 
       // The impact: the fine-tuned model v3 and the failed batch, counted and listed; a CSV to take away.
       await dialog.getByTestId("flag-impact-link").click();
@@ -100,7 +94,7 @@ test.describe("flags that propagate", () => {
       await expect(nodeOnCanvas(page, S.fineTunedModelVersions.v3).getByTestId("badge-flagged")).toBeVisible();
       await expect(nodeOnCanvas(page, S.finetuneRuns.v3).getByTestId("badge-flagged")).toBeVisible();
     } finally {
-      if (flagId) expect((await request.delete(`/api/v1/flags/${q(flagId)}`, { data: { reason: "e2e cleanup" } })).status()).toBe(200);
+      await removeFlag(request, flagId);
     }
   });
 });

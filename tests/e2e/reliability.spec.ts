@@ -1,4 +1,4 @@
-import { expect as baseExpect, test, type Page, type Route } from "@playwright/test";
+import { expect as baseExpect, test, type Locator, type Page, type Route } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
 import { lineageUrl, nodeOnCanvas } from "./support/canvas";
 
@@ -42,6 +42,13 @@ test.describe("graceful degradation", () => {
     await page.getByTestId("depth-increase").click();
   }
 
+  /** The server answers again: Retry on the alert draws the view. */
+  async function retryOnceRecovered(page: Page, alert: Locator): Promise<void> {
+    await page.unroute(isLineageRead);
+    await alert.getByRole("button", { name: "Retry" }).click();
+    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
+  }
+
   test("a 500 from the lineage API shows the error with a Retry that works once the server recovers", async ({ page }) => {
     await openThenAskForMore(page, serverError);
     const alert = page.getByTestId("error-state");
@@ -49,9 +56,7 @@ test.describe("graceful degradation", () => {
     await expect(alert).toContainText("Something went wrong on the server.");
     await test.info().attach("lineage-api-500", { body: await page.screenshot(), contentType: "image/png" });
 
-    await page.unroute(isLineageRead);
-    await alert.getByRole("button", { name: "Retry" }).click();
-    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
+    await retryOnceRecovered(page, alert);
     await expect(page.getByTestId("error-state")).toHaveCount(0);
   });
 
@@ -60,9 +65,7 @@ test.describe("graceful degradation", () => {
     const alert = page.getByTestId("error-state");
     await expect(alert).toContainText("The server could not be reached");
 
-    await page.unroute(isLineageRead);
-    await alert.getByRole("button", { name: "Retry" }).click();
-    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
+    await retryOnceRecovered(page, alert);
   });
 
   test("a request that hangs times out with a clear message instead of spinning forever, and Retry recovers", async ({ page }) => {
@@ -78,9 +81,7 @@ test.describe("graceful degradation", () => {
     const alert = page.getByTestId("error-state");
     await expect(alert).toContainText("did not answer within 20 seconds");
 
-    await page.unroute(isLineageRead);
-    await alert.getByRole("button", { name: "Retry" }).click();
-    await expect(nodeOnCanvas(page, DEMO_STORY.fineTunedModel)).toBeVisible();
+    await retryOnceRecovered(page, alert);
   });
 
   test("a failing details request shows the error in the panel with a Retry, and the canvas stays", async ({ page }) => {

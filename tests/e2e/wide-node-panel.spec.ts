@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { makeRunEvent } from "../api/support/api";
 
 /**
  * A job that reads 450 datasets: its side panel shows the first 200 of each long list with the
@@ -9,18 +10,8 @@ import { expect, test } from "@playwright/test";
 test("the side panel of a wide job pages its inputs and upstream with Show more", async ({ page, request }) => {
   test.setTimeout(120_000);
   const ns = `e2e-wide-${randomUUID().slice(0, 8)}`;
-  const response = await request.post("/api/v1/lineage", {
-    data: {
-      eventType: "COMPLETE",
-      eventTime: new Date().toISOString(),
-      run: { runId: randomUUID() },
-      job: { namespace: ns, name: "merge-shards" },
-      inputs: Array.from({ length: 450 }, (_, i) => ({ namespace: ns, name: `shard-${String(i).padStart(3, "0")}` })),
-      outputs: [{ namespace: ns, name: "merged" }],
-      producer: "https://threadline.dev/e2e",
-      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
-    },
-  });
+  const shards = Array.from({ length: 450 }, (_, i) => `shard-${String(i).padStart(3, "0")}`);
+  const response = await request.post("/api/v1/lineage", { data: makeRunEvent(ns, { job: "merge-shards", inputs: shards, outputs: ["merged"] }) });
   expect(response.status()).toBe(201);
   const job = `job:${ns}:merge-shards`;
   await page.goto(`/lineage?node=${encodeURIComponent(job)}&selected=${encodeURIComponent(job)}&depth=1&limit=50`);

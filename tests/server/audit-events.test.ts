@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { getAuditEvent, listAuditEvents } from "@/lib/server/audit";
-import { ingestEvents } from "@/lib/server/ingest";
 import { AuditQuerySchema, parseTimeBound, toDateTimeLocal } from "@/lib/schemas/audit";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, ingestDemoStory } from "../support/db";
 
 let db: Sqlite;
 let cleanup: () => void;
@@ -12,7 +11,7 @@ let total: number;
 
 beforeAll(async () => {
   ({ db, cleanup } = createTestDatabase());
-  await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestDemoStory(db);
   total = (db.prepare("SELECT COUNT(*) AS n FROM Event").get() as { n: number }).n;
 });
 afterAll(() => cleanup());

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { verifyStore } from "@/lib/server/verification";
 import { ingestEvents } from "@/lib/server/ingest";
-import { createTestDatabase, runEvent, writeBehindThreadlinesBack } from "../support/db";
+import { createTestDatabase, runEvent, writeBehindThreadlinesBack, ingestDemoStory } from "../support/db";
 
 /**
  * Someone edits the database file behind Threadline's back, as the sqlite3 shell would: a plain
@@ -18,7 +18,7 @@ let cleanup: () => void;
 
 beforeAll(async () => {
   ({ db, file, cleanup } = createTestDatabase());
-  await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestDemoStory(db);
 });
 afterAll(() => cleanup());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { buildEventsExport, type ExportQuery } from "@/lib/server/export";
 import { verifyExport } from "@/lib/server/export-verify";
@@ -9,7 +9,7 @@ import { verifyProjection } from "@/lib/server/rebuild";
 import { signerFromKey } from "@/lib/server/signing";
 import type { LineageGraph } from "@/lib/lineage/types";
 import { generateKeyPairSync } from "node:crypto";
-import { createTestDatabase, runEvent } from "../support/db";
+import { createTestDatabase, runEvent, ingestDemoStory } from "../support/db";
 
 /**
  * The NDJSON export is re-importable: the events behind a view, ingested into an empty store, give
@@ -21,7 +21,7 @@ let cleanupSource: () => void;
 
 beforeAll(async () => {
   ({ db: source, cleanup: cleanupSource } = createTestDatabase());
-  await ingestEvents(storeOver(source), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestDemoStory(source);
 });
 afterAll(() => cleanupSource());
 

@@ -1,14 +1,13 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDrugDiscoveryEvents, DEMO_PRODUCER, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_PRODUCER, DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { storeOver, type Sqlite } from "@/lib/server/db";
 import { buildProvExport, PROV_ATTESTATION_ID } from "@/lib/server/export";
 import { verifyExport } from "@/lib/server/export-verify";
-import { ingestEvents } from "@/lib/server/ingest";
 import { buildManifest } from "@/lib/server/manifest";
 import { getInstanceSigner, signerFromKey, verifyStatement } from "@/lib/server/signing";
 import { getSignedHead } from "@/lib/server/verification";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, ingestDemoStory } from "../support/db";
 
 let db: Sqlite;
 let cleanup: () => void;
@@ -17,7 +16,7 @@ const signer = signerFromKey(privateKey);
 
 beforeAll(async () => {
   ({ db, cleanup } = createTestDatabase());
-  await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  await ingestDemoStory(db);
 });
 afterAll(() => cleanup());
 

@@ -1,5 +1,5 @@
 // Access control's store half (users, sessions, API keys, the mode), run on every backend.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { AppError, toErrorResponse } from "@/lib/server/errors";
 import { hashPassword, hashToken, newToken, verifyPassword } from "@/lib/server/auth-crypto";
@@ -8,7 +8,7 @@ import { createApiKey, findApiKey, listApiKeys, revokeApiKey, setApiKeyRole } fr
 import { createSession, findSessionUser, sessionCookie, SESSION_COOKIE } from "@/lib/server/session";
 import { ANONYMOUS, canSeeSenders, getAuthMode, isSameOrigin, requireAdmin, requireReader, requireWriter } from "@/lib/server/auth";
 import type { Store } from "@/lib/server/store/types";
-import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, testStoreFor } from "../support/stores";
 
 const baseEnv = parseConfig({ DATABASE_URL: "file:unused.db", THREADLINE_SESSION_HOURS: "1" });
 
@@ -82,14 +82,9 @@ describe("session cookie", () => {
 });
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
   let store: Store;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
+  const t = testStoreFor(backend, async () => {
     store = t.store;
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
   });
   beforeEach(async () => {
     for (const table of ["Session", "User", "ApiKey"]) await store.run(`DELETE FROM "${table}"`);

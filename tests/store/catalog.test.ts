@@ -2,21 +2,18 @@
 // pages) and the explorer's starting points: right on the demo, the same on every backend.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { getStartingPoints, listCatalog } from "@/lib/server/catalog";
-import { storeOver } from "@/lib/server/db";
-import { ingestEvents } from "@/lib/server/ingest";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { Store } from "@/lib/server/store/types";
 import type { CatalogPage } from "@/lib/lineage/types";
-import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { createTestDatabase, ingestDemoStory } from "../support/db";
+import { BACKENDS, copyLineageTables, testStoreFor } from "../support/stores";
 
 const source = createTestDatabase();
 let store: Store;
 beforeAll(async () => {
-  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
-  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+  await ingestDemoStory(source.db);
   store = sqliteStore(source.db);
 });
 afterAll(() => source.cleanup());
@@ -92,13 +89,8 @@ describe("getStartingPoints", () => {
 });
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
+  const t = testStoreFor(backend, async () => {
     await copyLineageTables(store, t.store);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
   });
 
   it("answers the same catalogue pages and starting points for the same rows", async () => {

@@ -1,22 +1,19 @@
 // Where common causes can be looked for: the jobs and output families with failed outputs, counted
 // as getCauses counts them, the same on every backend for the same rows.
-import { storeOver } from "@/lib/server/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { listFailureScopes } from "@/lib/server/causes-scopes";
 import { getCauses } from "@/lib/server/investigate";
-import { ingestEvents } from "@/lib/server/ingest";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { FailureScope } from "@/lib/lineage/investigate-view";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, ingestDemoStory } from "../support/db";
 import { BACKENDS, storeWithRowsOf } from "../support/stores";
 
 const source = createTestDatabase();
 let truth: FailureScope[];
 beforeAll(async () => {
-  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
-  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+  await ingestDemoStory(source.db);
   truth = await listFailureScopes(sqliteStore(source.db));
 });
 afterAll(() => source.cleanup());

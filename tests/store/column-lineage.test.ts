@@ -12,7 +12,7 @@ import { runSteps } from "@/lib/server/store/sql-steps";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { ColumnLineageGraph } from "@/lib/lineage/columns";
 import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, copyLineageTables, testStoreFor } from "../support/stores";
 
 const AIRFLOW = path.resolve(import.meta.dirname, "../fixtures/openlineage/events/compat-airflow");
 const events = fs
@@ -61,13 +61,8 @@ describe("the column lineage's truth", () => {
 });
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
+  const t = testStoreFor(backend, async () => {
     await copyLineageTables(sqliteStore(source.db), t.store);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
   });
 
   it("answers the same graph for the same rows", async () => {
@@ -100,13 +95,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
 
 // A store of its own (the copied rows above leave PostgreSQL's id sequences behind).
 describe.each(BACKENDS)("the column projection's statements on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   it("writes the column projection's statements (nested paths, ':' in names) and reads them back", async () => {
     const target = { namespace: "lake", name: "t:1", datasetKey: "dataset:lake:t:1", versionKey: "datasetVersion:lake:t:1:v1", runId: null };

@@ -9,15 +9,14 @@ import { ingestEvents } from "@/lib/server/ingest";
 import { getOverview } from "@/lib/server/overview";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { StoreOverview } from "@/lib/lineage/types";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, ingestDemoStory } from "../support/db";
 import { BACKENDS, storeWithRowsOf } from "../support/stores";
 
 // The truth: the demo story ingested through the write path into SQLite, read there.
 const source = createTestDatabase();
 let truth: StoreOverview;
 beforeAll(async () => {
-  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
-  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+  await ingestDemoStory(source.db);
   truth = await getOverview(sqliteStore(source.db));
 });
 afterAll(() => source.cleanup());

@@ -16,7 +16,7 @@ import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import { ANONYMOUS } from "@/lib/server/auth";
 import { jcs } from "@/lib/schemas/canonical";
 import { createTestDatabase } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, copyLineageTables, createTestStore, STORE_SETUP_TIMEOUT_MS, testStoreFor } from "../support/stores";
 import { MOLECULE_FILES, provenanceStory, sha } from "../fixtures/provenance-story";
 
 const story = provenanceStory();
@@ -30,16 +30,11 @@ afterAll(() => source.cleanup());
 const batch = (n: number) => `datasetVersion:prov-lab:artefact-batches:batch-${n}`;
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
+  const t = testStoreFor(backend, async () => {
     await copyLineageTables(sqliteStore(source.db), t.store);
     await registerSigner(t.store, { name: "prov-tests producer", publicKey: story.keys.producer.publicKeyPem }, ANONYMOUS);
     await registerSigner(t.store, { name: "old laptop", publicKey: story.keys.revoked.publicKeyPem }, ANONYMOUS);
     await revokeSigner(t.store, story.keyIds.revoked, ANONYMOUS);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
   });
 
   it("finds a version by its own digest, with the run, job, checkpoint, prompt, parameters and inputs that made it", async () => {
@@ -135,13 +130,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
 
 // A store of its own: the projection's statements written directly on each backend.
 describe.each(BACKENDS)("the provenance projection's statements on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   it("indexes the version's digest (normalised), its files and watermark, and a re-sent facet replaces them", async () => {
     const target = { namespace: "lab", versionKey: "datasetVersion:lab:imgs:v1" };

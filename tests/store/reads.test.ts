@@ -4,13 +4,12 @@
 // story (with a flag added and removed) ingested into SQLite through the write path and read there.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildDrugDiscoveryEvents, DEMO_STORY } from "@/lib/demo/drug-discovery";
+import { DEMO_STORY } from "@/lib/demo/drug-discovery";
 import { ANONYMOUS } from "@/lib/server/auth";
 import { getAuditEvent, listAuditEvents } from "@/lib/server/audit";
 import { storeOver } from "@/lib/server/db";
 import { buildEventsExport, buildProvExport, PROV_ATTESTATION_ID } from "@/lib/server/export";
 import { addFlag, getFlagImpact, getNodeFlags, listFlags, removeFlag } from "@/lib/server/flags";
-import { ingestEvents } from "@/lib/server/ingest";
 import { getCauses, getDiff, getInvestigation, getSynthetic, listFailedOutputs } from "@/lib/server/investigate";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { createShare, getSharedNode, openShare, sharedViewQuery } from "@/lib/server/shares";
@@ -19,7 +18,7 @@ import { readView, resolveViewPoint, storeAt } from "@/lib/server/views";
 import { AuditQuerySchema } from "@/lib/schemas/audit";
 import { ShareCreateSchema } from "@/lib/schemas/share";
 import { parseViewQuery } from "@/lib/schemas/view-query";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, ingestDemoStory } from "../support/db";
 import { BACKENDS, LINEAGE_TABLES, storeWithRowsOf } from "../support/stores";
 
 const S = DEMO_STORY;
@@ -27,8 +26,7 @@ const source = createTestDatabase();
 let sqlite: Store;
 let shareToken: string;
 beforeAll(async () => {
-  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
-  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+  await ingestDemoStory(source.db);
   const flag = await addFlag(storeOver(source.db), { action: "add", node: S.biasedAssaysVersion, kind: "bias", severity: "high", reason: "vendor curve fit" }, ANONYMOUS);
   await addFlag(storeOver(source.db), { action: "add", node: S.failedBatch, kind: "failed", severity: "medium", reason: "retest" }, ANONYMOUS);
   await removeFlag(storeOver(source.db), { action: "remove", flagId: flag.flagId, reason: "checked" }, ANONYMOUS);

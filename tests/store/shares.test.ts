@@ -10,7 +10,7 @@ import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { NodeDetail } from "@/lib/lineage/types";
 import { ShareCreateSchema } from "@/lib/schemas/share";
 import { createTestDatabase, runEvent } from "../support/db";
-import { BACKENDS, copyLineageTables, createTestStore, LINEAGE_TABLES, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, copyLineageTables, LINEAGE_TABLES, testStoreFor } from "../support/stores";
 
 const alice: Principal = { kind: "api-key", sender: "alice-ci", keyId: 1, role: "editor", isAdmin: false };
 const bob: Principal = { kind: "api-key", sender: "bob-ci", keyId: 2, role: "editor", isAdmin: false };
@@ -33,13 +33,8 @@ beforeAll(async () => {
 afterAll(() => source.cleanup());
 
 describe.each(BACKENDS)("on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
+  const t = testStoreFor(backend, async () => {
     await copyLineageTables(sqliteStore(source.db), t.store, [...LINEAGE_TABLES, "Share"]);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
   });
 
   it("lists a principal's own shares in protected mode, every share for an admin and in demo mode, newest first", async () => {

@@ -7,15 +7,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildDrugDiscoveryEvents, DEMO_NAMESPACES } from "@/lib/demo/drug-discovery";
+import { DEMO_NAMESPACES } from "@/lib/demo/drug-discovery";
 import { storeOver } from "@/lib/server/db";
 import { getLogHead } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getLineage } from "@/lib/server/lineage";
 import { verifyProjection } from "@/lib/server/rebuild";
 import { copyStore } from "@/lib/server/store-copy";
-import { createTestDatabase, runEvent } from "../support/db";
-import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { createTestDatabase, ingestDemoStory, runEvent } from "../support/db";
+import { BACKENDS, testStoreFor } from "../support/stores";
 
 const source = createTestDatabase();
 const NODES = [
@@ -24,19 +24,12 @@ const NODES = [
 ];
 
 beforeAll(async () => {
-  const outcomes = await ingestEvents(storeOver(source.db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
-  expect(outcomes.every((o) => o.status === "created")).toBe(true);
+  await ingestDemoStory(source.db);
 });
 afterAll(() => source.cleanup());
 
 describe.each(BACKENDS)("copying a SQLite store into %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   it("copies every event with its head, and the copy verifies and answers the same lineage", async () => {
     const progress: number[] = [];

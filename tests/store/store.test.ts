@@ -1,8 +1,8 @@
 // The store's own contract, the same on every backend: portable SQL in, the same plain rows out.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { containsPattern, numberPlaceholders } from "@/lib/server/store/dialect";
-import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "@/tests/support/stores";
+import { BACKENDS, testStoreFor } from "@/tests/support/stores";
 
 describe("numberPlaceholders", () => {
   it("numbers ? in order and leaves ? inside quotes alone", () => {
@@ -17,13 +17,7 @@ describe("containsPattern", () => {
 });
 
 describe.each(BACKENDS)("store on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   const insertKey = (name: string) =>
     t.store.get<{ id: number }>(

@@ -2,7 +2,7 @@
 // paths), the projection's semantics, rebuild equal to the live projection, verification catching an
 // edited log row and an edited projection row, and appends from two handles (two servers) forming
 // one chain.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
 import { getLogHead, verifyChain } from "@/lib/server/event-log";
@@ -11,7 +11,7 @@ import { projectionSnapshot, replayLog, verifyProjection } from "@/lib/server/re
 import type { Store } from "@/lib/server/store/types";
 import { verifyStore } from "@/lib/server/verification";
 import { runEvent } from "../support/db";
-import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, testStoreFor } from "../support/stores";
 
 const RECEIVED_AT = "2026-11-24T00:00:00.000Z";
 const RUN = (n: number) => `0190a1b2-0000-7000-8000-${String(n).padStart(12, "0")}`;
@@ -21,13 +21,7 @@ const model = { namespace: "s3://lake", name: "model" };
 const ingest = (store: Store, events: unknown[]): Promise<IngestOutcome[]> => ingestEvents(store, events, { sender: "test", receivedAt: RECEIVED_AT });
 
 describe.each(BACKENDS)("write path on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   it("stores a valid event, answers a retry as a duplicate of it, and rejects a bad one with its field paths", async () => {
     const event = runEvent({ runId: RUN(1), job: "train", inputs: [corpus], outputs: [model] });

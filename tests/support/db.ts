@@ -6,7 +6,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { openSqlite, type Sqlite } from "@/lib/server/db";
+import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
+import { openSqlite, storeOver, type Sqlite } from "@/lib/server/db";
+import { ingestEvents } from "@/lib/server/ingest";
 
 const MIGRATIONS = path.resolve(__dirname, "../../prisma/migrations");
 
@@ -57,4 +59,11 @@ export function runEvent(overrides: {
     inputs: overrides.inputs ?? [],
     outputs: overrides.outputs ?? [],
   };
+}
+
+/** The demo story ingested through the write path, as `npm run db:seed` loads it; throws unless every event was created. */
+export async function ingestDemoStory(db: Sqlite): Promise<void> {
+  const outcomes = await ingestEvents(storeOver(db), buildDrugDiscoveryEvents(), { sender: "demo", receivedAt: "2026-11-24T00:00:00.000Z" });
+  const refused = outcomes.filter((o) => o.status !== "created");
+  if (refused.length > 0) throw new Error(`${refused.length} demo events were not created: ${JSON.stringify(refused[0])}`);
 }

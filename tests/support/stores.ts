@@ -64,23 +64,39 @@ export async function createTestStore(backend: Backend): Promise<TestStore> {
 }
 
 /**
- * The setup of a read suite: a store of `backend` holding a copy of the rows of `source` (called
- * when the suite starts, after the file's own setup filled it), made before the suite's cases and
- * dropped after them. The cases read it through the returned getter.
+ * A fresh store of `backend` for the enclosing suite: made before its cases (then `prepare` fills
+ * it, if given), dropped after them. The handle reads the suite's store once it is made.
  */
-export function storeWithRowsOf(backend: Backend, source: () => Store, tables?: readonly string[]): () => Store {
-  let t: TestStore | undefined;
+export function testStoreFor(backend: Backend, prepare?: () => Promise<void>): TestStore {
+  let made: TestStore | undefined;
   beforeAll(async () => {
-    t = await createTestStore(backend);
-    await copyTables(source(), t.store, tables);
+    made = await createTestStore(backend);
+    await prepare?.();
   }, STORE_SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    await t?.cleanup();
+    await made?.cleanup();
   });
-  return () => {
-    if (!t) throw new Error("the store is made before the suite's cases");
-    return t.store;
+  const current = () => {
+    if (!made) throw new Error("the store is made before the suite's cases");
+    return made;
   };
+  return {
+    get store() {
+      return current().store;
+    },
+    openAnother: () => current().openAnother(),
+    cleanup: () => current().cleanup(),
+  };
+}
+
+/**
+ * The setup of a read suite: a store of `backend` holding a copy of the rows of `source` (called
+ * when the suite starts, after the file's own setup filled it). The cases read it through the
+ * returned getter.
+ */
+export function storeWithRowsOf(backend: Backend, source: () => Store, tables?: readonly string[]): () => Store {
+  const t = testStoreFor(backend, () => copyTables(source(), t.store, tables));
+  return () => t.store;
 }
 
 /** The harness's copy of a store's rows (scripts/harness/copy-tables.ts), named as the suites use it. */
