@@ -2,26 +2,20 @@
 // concurrent events share transactions, and each keeps what it would get alone: its own outcome,
 // its own sender in the log, a retry in the same group answered as a duplicate with the original's
 // seq, an invalid event rejected alone with its field paths; the chain and the projection verify.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { getLogHead, verifyChain } from "@/lib/server/event-log";
 import type { IngestOutcome } from "@/lib/server/ingest";
 import { groupCommitStats, ingestEvent } from "@/lib/server/ingest-event";
 import { verifyProjection } from "@/lib/server/rebuild";
 import { runEvent } from "../support/db";
-import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, testStoreFor } from "../support/stores";
 
 const RUN = (n: number) => `0190a1b2-0000-7000-8000-${String(n).padStart(12, "0")}`;
 const corpus = { namespace: "s3://lake", name: "corpus" };
 
 describe.each(BACKENDS)("group commit on %s", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   it("gives 60 concurrent events from 3 senders each its own outcome and sender, retries as duplicates, invalid ones alone", async () => {
     const valid = Array.from({ length: 48 }, (_, i) => runEvent({ runId: RUN(i + 1), job: `job-${i % 6}`, inputs: [corpus], outputs: [{ namespace: "s3://lake", name: `out-${i}` }] }));

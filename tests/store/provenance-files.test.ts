@@ -1,10 +1,10 @@
 // The largest provenance batch the defaults accept: 100,000 files in one version's
 // threadline_provenance facet, through the ingest door with the default limits, on every backend.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingestEvents } from "@/lib/server/ingest";
 import { lookupDigest } from "@/lib/server/provenance";
 import { DEFAULT_EVENT_LIMITS } from "@/lib/schemas/event-limits";
-import { BACKENDS, createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from "../support/stores";
+import { BACKENDS, testStoreFor } from "../support/stores";
 import { largeBatchEvent, largeBatchFileDigest } from "../fixtures/provenance-story";
 
 const FILES = DEFAULT_EVENT_LIMITS.maxProvenanceFiles;
@@ -13,13 +13,7 @@ const VERSION = `datasetVersion:prov-lab:large-batches:${TAG}`;
 const fileName = (i: number) => `mol-${String(i).padStart(6, "0")}.sdf`;
 
 describe.each(BACKENDS)("a %s store", (backend) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await createTestStore(backend);
-  }, STORE_SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = testStoreFor(backend);
 
   it(
     `stores a version of ${FILES.toLocaleString("en-US")} files under the default limits, and indexes every file's digest`,
