@@ -109,54 +109,29 @@ export function FlagButton({
             <>
               <p className="text-sm text-ink-muted">The flag is appended to the event log: it can be removed later, and the removal is recorded too.</p>
               {versions && versions.length > 0 ? (
-                <label className="block text-sm font-medium">
-                  Version
-                  <select
-                    className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
-                    value={target}
-                    onChange={(e) => setTarget(e.target.value)}
-                    name="version"
-                    data-testid="flag-version"
-                  >
-                    {versions.map((v, i) => (
-                      <option key={v.id} value={v.id}>
-                        {v.label}
-                        {i === 0 ? " (latest)" : ""}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <DialogSelect
+                  label="Version"
+                  name="version"
+                  testId="flag-version"
+                  value={target}
+                  onChange={setTarget}
+                  options={versions.map((v, i) => ({ value: v.id, text: i === 0 ? `${v.label} (latest)` : v.label }))}
+                />
               ) : null}
-              <label className="block text-sm font-medium">
-                What is wrong
-                <select
-                  className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
-                  value={kind}
-                  onChange={(e) => setKind(e.target.value as FlagKind)}
-                  name="kind"
-                >
-                  {FLAG_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {KIND_WORDS[k]}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="block text-sm font-medium">
-                Severity
-                <select
-                  className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
-                  value={severity}
-                  onChange={(e) => setSeverity(e.target.value as FlagSeverity)}
-                  name="severity"
-                >
-                  {FLAG_SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <DialogSelect
+                label="What is wrong"
+                name="kind"
+                value={kind}
+                onChange={setKind}
+                options={FLAG_KINDS.map((k) => ({ value: k, text: KIND_WORDS[k] }))}
+              />
+              <DialogSelect
+                label="Severity"
+                name="severity"
+                value={severity}
+                onChange={setSeverity}
+                options={FLAG_SEVERITIES.map((s) => ({ value: s, text: s }))}
+              />
               <label className="block text-sm font-medium">
                 Reason
                 <textarea
@@ -174,7 +149,7 @@ export function FlagButton({
                 Your name <span className="font-normal text-ink-muted">(optional)</span>
                 <input
                   maxLength={200}
-                  className="mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm"
+                  className={DIALOG_CONTROL}
                   value={by}
                   onChange={(e) => setBy(e.target.value)}
                   name="by"
@@ -212,5 +187,37 @@ export function RemoveFlagButton({ flagId }: { flagId: string }) {
       </Button>
       {error ? <span role="alert" className="text-xs text-danger">{error}</span> : null}
     </span>
+  );
+}
+
+const DIALOG_CONTROL = "mt-1 block h-9 w-full rounded-md border border-line bg-surface px-2 text-sm";
+
+/** One labelled select of the flag dialog: the label wraps it, so the label's text names it. */
+function DialogSelect<T extends string>({
+  label,
+  name,
+  testId,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  name: string;
+  testId?: string;
+  value: T;
+  onChange: (value: T) => void;
+  options: readonly { value: T; text: string }[];
+}) {
+  return (
+    <label className="block text-sm font-medium">
+      {label}
+      <select className={DIALOG_CONTROL} value={value} onChange={(e) => onChange(e.target.value as T)} name={name} data-testid={testId}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
