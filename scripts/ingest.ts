@@ -46,19 +46,21 @@ async function main() {
   let duplicates = 0;
   let warnings = 0;
   const store = getStore();
-  for (let start = 0; start < sources.length; start += BATCH) {
-    const slice = sources.slice(start, start + BATCH);
-    const parsable = slice.filter((s) => s.parseError === undefined);
-    for (const s of slice) if (s.parseError !== undefined) rejected.push(`${s.where}: not valid JSON (${s.parseError})`);
-    const outcomes = await ingestEvents(store, parsable.map((s) => s.value), { sender: "cli" });
-    outcomes.forEach((o, i) => {
-      warnings += o.warnings?.length ?? 0;
-      if (o.status === "created") accepted++;
-      else if (o.status === "duplicate") duplicates++;
-      else rejected.push(`${parsable[i].where}: ${(o.errors ?? []).map((e) => `${e.path || "(event)"}: ${e.message}`).join("; ")}`);
-    });
-    progress(Math.min(start + BATCH, sources.length), sources.length);
-  }
+  await store.bulkImport(async () => {
+    for (let start = 0; start < sources.length; start += BATCH) {
+      const slice = sources.slice(start, start + BATCH);
+      const parsable = slice.filter((s) => s.parseError === undefined);
+      for (const s of slice) if (s.parseError !== undefined) rejected.push(`${s.where}: not valid JSON (${s.parseError})`);
+      const outcomes = await ingestEvents(store, parsable.map((s) => s.value), { sender: "cli" });
+      outcomes.forEach((o, i) => {
+        warnings += o.warnings?.length ?? 0;
+        if (o.status === "created") accepted++;
+        else if (o.status === "duplicate") duplicates++;
+        else rejected.push(`${parsable[i].where}: ${(o.errors ?? []).map((e) => `${e.path || "(event)"}: ${e.message}`).join("; ")}`);
+      });
+      progress(Math.min(start + BATCH, sources.length), sources.length);
+    }
+  });
   const seconds = (performance.now() - started) / 1000;
   console.log(`${sources.length} events read: ${accepted} accepted, ${duplicates} duplicates, ${rejected.length} rejected` +
     (warnings ? ` (${warnings} warnings about facets that break their schema)` : ""));

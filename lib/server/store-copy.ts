@@ -43,25 +43,27 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
   const last = sourceChain.head?.seq ?? 0;
   let copied = 0;
   let after = 0;
-  for (;;) {
-    // Up to the head checked above: events the source takes meanwhile are not part of this copy.
-    const rows = await source.all<Record<(typeof EVENT_COLUMNS)[number], SqlValue>>(
-      `SELECT ${columns} FROM "Event" WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${PAGE}`,
-      [after, last],
-    );
-    if (rows.length === 0) break;
-    await target.transaction(async (tx) => {
-      if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
-      const cache = new ProjectionCache();
-      for (const row of rows) {
-        await tx.run(insert, EVENT_COLUMNS.map((c) => row[c]));
-        await projectEvent(tx, Number(row.seq), row.kind as EventKind, JSON.parse(String(row.payload)) as ProjectableEvent, cache);
-      }
-      await flushProjection(tx, cache);
-    });
-    copied += rows.length;
-    after = Number(rows[rows.length - 1].seq);
-    onProgress?.(copied, total);
-  }
+  await target.bulkImport(async () => {
+    for (;;) {
+      // Up to the head checked above: events the source takes meanwhile are not part of this copy.
+      const rows = await source.all<Record<(typeof EVENT_COLUMNS)[number], SqlValue>>(
+        `SELECT ${columns} FROM "Event" WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${PAGE}`,
+        [after, last],
+      );
+      if (rows.length === 0) break;
+      await target.transaction(async (tx) => {
+        if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
+        const cache = new ProjectionCache();
+        for (const row of rows) {
+          await tx.run(insert, EVENT_COLUMNS.map((c) => row[c]));
+          await projectEvent(tx, Number(row.seq), row.kind as EventKind, JSON.parse(String(row.payload)) as ProjectableEvent, cache);
+        }
+        await flushProjection(tx, cache);
+      });
+      copied += rows.length;
+      after = Number(rows[rows.length - 1].seq);
+      onProgress?.(copied, total);
+    }
+  });
   return { events: copied, sourceHead: sourceChain.head, targetHead: await getLogHead(target), chain: await verifyChain(target) };
 }

@@ -72,4 +72,19 @@ describe.each(BACKENDS)("store on %s", (backend) => {
     const rows = await t.store.all<{ name: string }>(`SELECT "name" FROM "ApiKey" WHERE "name" LIKE 'l%' OR "name" LIKE 'L%' ORDER BY "name"`);
     expect(rows.map((r) => r.name)).toEqual(["Load_50%", "load-500"]);
   });
+  it("runs a bulk import's transactions to their commit, answers its result and passes its error on", async () => {
+    const threshold = () => t.store.get<{ wal_autocheckpoint: number }>(`PRAGMA wal_autocheckpoint`);
+    const during = await t.store.bulkImport(async () => {
+      await t.store.transaction((tx) => tx.run(`UPDATE "ApiKey" SET "createdBy" = ? WHERE "name" = ?`, ["import", "first"]));
+      await t.store.transaction((tx) => tx.run(`UPDATE "ApiKey" SET "createdBy" = ? WHERE "name" = ?`, ["import", "second"]));
+      return backend === "sqlite" ? (await threshold())?.wal_autocheckpoint : null;
+    });
+    expect(await t.store.all(`SELECT "name" FROM "ApiKey" WHERE "createdBy" = 'import' ORDER BY "name"`)).toEqual([{ name: "first" }, { name: "second" }]);
+    await expect(t.store.bulkImport(async () => Promise.reject(new Error("bad file")))).rejects.toThrow("bad file");
+    if (backend === "sqlite") {
+      // Checkpoints wait during the import, and the connection is back to SQLite's default after it.
+      expect(during).toBeGreaterThan(1000);
+      expect((await threshold())?.wal_autocheckpoint).toBe(1000);
+    }
+  });
 });

@@ -123,6 +123,7 @@ export function postgresStore(connection: PostgresConnection, { max = 10 } = {})
     backend: "postgresql",
     transaction,
     snapshot,
+    bulkImport: (work) => work(),
     close: () => pool.end(),
   };
 }

@@ -44,6 +44,12 @@ function openSqliteScratch(source: Database.Database): Scratch {
 }
 
 /**
+ * The WAL's checkpoint threshold during a bulk import, in pages (4 KiB each: at most about 200 MB
+ * of WAL between checkpoints, on the disk for the length of an import).
+ */
+const IMPORT_CHECKPOINT_PAGES = 50_000;
+
+/**
  * A Store over one better-sqlite3 connection (the same one the synchronous code paths use, so the
  * two never wait on each other's locks). Statements are prepared once per SQL text.
  */
@@ -68,6 +74,19 @@ export function sqliteStore(db: Database.Database, { closeDatabase = false } = {
     return turn;
   }
 
+  async function bulkImport<T>(work: () => Promise<T>): Promise<T> {
+    const threshold = db.pragma("wal_autocheckpoint", { simple: true }) as number;
+    db.pragma(`wal_autocheckpoint = ${IMPORT_CHECKPOINT_PAGES}`);
+    try {
+      return await work();
+    } finally {
+      db.pragma(`wal_autocheckpoint = ${threshold}`);
+      // PASSIVE: a server reading the file meanwhile is never waited for; what it still reads is
+      // copied by the next automatic checkpoint.
+      if (db.open) db.pragma("wal_checkpoint(PASSIVE)");
+    }
+  }
+
   function snapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T> {
     return readSnapshot(db, (connection) => read({ ...streamingOver(connection), openScratch: async () => openSqliteScratch(connection) }));
   }
@@ -77,6 +96,7 @@ export function sqliteStore(db: Database.Database, { closeDatabase = false } = {
     backend: "sqlite",
     transaction,
     snapshot,
+    bulkImport,
     close: async () => {
       if (closeDatabase && db.open) db.close();
     },

@@ -77,6 +77,15 @@ export interface Store extends Queryable {
    * a private read-only connection; PostgreSQL: a REPEATABLE READ transaction on a pooled connection.
    */
   snapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T>;
+  /**
+   * Runs a bulk import (the ingest CLI, store:copy, the benchmark's stores): many transactions
+   * back to back from this process. SQLite: the WAL is checkpointed once at the end instead of
+   * after nearly every commit (a batch of 1,000 events commits a few thousand pages, past the
+   * default threshold of 1,000, and the checkpoint copying them into the database file cost as
+   * much as the rest of the commit); the hot index pages consecutive batches rewrite are then
+   * copied once. PostgreSQL: runs `work` as it is (its checkpoints are the server's business).
+   */
+  bulkImport<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
