@@ -108,7 +108,10 @@ export function fetchJson<T>(url: string, signal?: AbortSignal, timeoutMs: numbe
   return request<T>("GET", url, undefined, signal, timeoutMs);
 }
 
-/** Sends a JSON body (or none) and reads the JSON answer, which may be empty (null). */
-export function sendJson<T>(method: Exclude<Method, "GET">, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  return request<T>(method, url, body, signal, API_TIMEOUT_MS);
+/**
+ * Sends a JSON body (or none) and reads the JSON answer, which may be empty (null). `timeoutMs: null`
+ * waits as long as the server takes (a full audit check on demand).
+ */
+export function sendJson<T>(method: Exclude<Method, "GET">, url: string, body?: unknown, signal?: AbortSignal, timeoutMs: number | null = API_TIMEOUT_MS): Promise<T> {
+  return request<T>(method, url, body, signal, timeoutMs);
 }

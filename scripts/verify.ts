@@ -23,7 +23,10 @@ if (process.argv.includes("--json")) {
       ? "Projection matches a replay of the log."
       : `Projection differs from the log: ${projection?.firstDifference?.table} ${projection?.firstDifference?.key} (${projection?.firstDifference?.reason})`,
   );
-  if (result.fullCheck) console.log(`Last full pass: ${result.fullCheck.at} by ${result.fullCheck.by}; this check by ${result.verifiedBy}.`);
+  if (result.fullCheck) {
+    const asked = result.fullCheck.requestedBy ? `, asked for by ${result.fullCheck.requestedBy}` : "";
+    console.log(`Last full pass: ${result.fullCheck.at} by ${result.fullCheck.by}${asked}; this check by ${result.verifiedBy}.`);
+  }
 }
 await closeDatabase();
 process.exit(result.ok ? 0 : 1);

@@ -10,6 +10,7 @@ import { verifyStoreInSlices } from "@/lib/server/verification";
 import { AuditQuerySchema, searchParamsToObject, type AuditPage } from "@/lib/schemas/audit";
 import { AuditEventList } from "@/components/audit/audit-event-list";
 import { AuditFilters } from "@/components/audit/audit-filters";
+import { FullCheckButton } from "@/components/audit/full-check-button";
 import { VerificationStatus } from "@/components/audit/verification-status";
 import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClasses } from "@/components/ui/button";
@@ -66,6 +67,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       </div>
 
       <VerificationStatus verification={verification} />
+      {/* A full pass on demand is for admins (POST /api/v1/audit/verify); everyone sees its result above. */}
+      {reader?.isAdmin ? <FullCheckButton /> : null}
 
       {/* Keyed by the address: back and forward land on a page whose form shows that page's filters. */}
       <AuditFilters key={new URLSearchParams(raw).toString()} values={raw} senders={senders} />

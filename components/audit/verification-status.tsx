@@ -20,6 +20,13 @@ function describeDifference(reason: string): string {
   return "was changed: it is not what a replay of the log gives";
 }
 
+/** When the full pass this answer rests on ran, on which server, and who asked for it. */
+function lastFullCheck(fullCheck: AuditVerification["fullCheck"]): string {
+  if (!fullCheck) return "";
+  const asked = fullCheck.requestedBy ? `asked for by ${fullCheck.requestedBy}` : "due by itself";
+  return ` Last full check ${formatDateTime(fullCheck.at)} on server ${fullCheck.by}, ${asked}.`;
+}
+
 /**
  * The verification of the log and the projection, for /audit and the report: a green "verified"
  * line with the head, or a red banner that names the first broken record and says what to do.
@@ -54,7 +61,9 @@ export function VerificationStatus({ verification, className }: { verification: 
             </p>
           ) : null}
           <p className="mt-1 text-xs text-ink-muted">
-            Checked {formatDateTime(verification.verifiedAt)}.{" "}
+            <span data-testid="verified-at">
+              Checked {formatDateTime(verification.verifiedAt)}.{lastFullCheck(verification.fullCheck)}
+            </span>{" "}
             {signedHead?.signature ? (
               <span data-testid="signed-head">
                 Head signed with Ed25519 key <code className="font-mono">{signedHead.statement.keyId}</code> (
@@ -119,6 +128,7 @@ export function VerificationStatus({ verification, className }: { verification: 
         <p className="mt-1 text-xs text-ink-muted">
           Checked {formatDateTime(verification.verifiedAt)} · {checked} events checked
           {head ? ` · stored head #${head.seq}` : ""}. Views and exports of this store cannot be trusted until it is restored.
+          {lastFullCheck(verification.fullCheck)}
         </p>
       </div>
     </section>

@@ -204,8 +204,9 @@ export interface AuditVerification {
   verifiedBy: string;
   /**
    * The last full pass (the whole chain, and the replay of the projection) this answer rests on:
-   * when it started and which server ran it. Records appended since were checked link by link.
+   * when it started, which server ran it and who asked for it (an admin's sender name, or null when
+   * it was due by itself). Records appended since were checked link by link.
    */
-  fullCheck: { at: string; by: string } | null;
+  fullCheck: { at: string; by: string; requestedBy: string | null } | null;
   signedHead: SignedStatement<HeadStatement> | null;
 }

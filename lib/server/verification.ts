@@ -40,6 +40,8 @@ export interface VerifyOptions {
   maxAgeMs?: number;
   /** A full pass now, unless one started after this call (an auditor's or operator's request). */
   full?: boolean;
+  /** Who asks for that full pass (an admin's sender name), recorded with it for every server. */
+  requestedBy?: string;
   /** A full pass older than this is made again (default THREADLINE_FULL_VERIFY_MINUTES). */
   fullEveryMs?: number;
 }
@@ -64,6 +66,7 @@ interface VerificationRow {
   verifiedBy: string | null;
   fullAt: string | null;
   fullBy: string | null;
+  fullRequestedBy: string | null;
   fullPasses: number;
   leaseHolder: string | null;
   leaseUntil: string | null;
@@ -167,11 +170,17 @@ async function* renewing<T>(steps: AsyncSteps<T>, renew: () => Promise<void>): A
 }
 
 /** Stores a check's result for every server, if this check still holds the lease (one that lapsed was taken over). */
-async function publish(store: Store, scope: Scope, token: string, result: VerificationResult, fullAt: string | null): Promise<boolean> {
+async function publish(
+  store: Store,
+  scope: Scope,
+  token: string,
+  result: VerificationResult,
+  full: { at: string; requestedBy: string | null } | null,
+): Promise<boolean> {
   const { changes } = await store.run(
     `UPDATE "Verification" SET "headSeq" = ?, "headHash" = ?, "result" = ?, "verifiedAt" = ?, "verifiedBy" = ?,
        "leaseHolder" = NULL, "leaseUntil" = NULL
-       ${fullAt ? `, "fullAt" = ?, "fullBy" = ?, "fullPasses" = "fullPasses" + 1` : ""}
+       ${full ? `, "fullAt" = ?, "fullBy" = ?, "fullRequestedBy" = ?, "fullPasses" = "fullPasses" + 1` : ""}
      WHERE "scope" = ? AND "leaseHolder" = ?`,
     [
       result.head?.seq ?? null,
@@ -179,7 +188,7 @@ async function publish(store: Store, scope: Scope, token: string, result: Verifi
       JSON.stringify(result),
       result.verifiedAt,
       SERVER_NAME,
-      ...(fullAt ? [fullAt, SERVER_NAME] : []),
+      ...(full ? [full.at, SERVER_NAME, full.requestedBy] : []),
       scope,
       token,
     ],
@@ -196,7 +205,7 @@ function answerOf(row: VerificationRow): Omit<AuditVerification, "signedHead"> {
   return {
     ...(JSON.parse(row.result ?? "null") as VerificationResult),
     verifiedBy: row.verifiedBy ?? SERVER_NAME,
-    fullCheck: row.fullAt ? { at: row.fullAt, by: row.fullBy ?? SERVER_NAME } : null,
+    fullCheck: row.fullAt ? { at: row.fullAt, by: row.fullBy ?? SERVER_NAME, requestedBy: row.fullRequestedBy } : null,
   };
 }
 
@@ -265,14 +274,16 @@ async function verifyWith(
       const { result, isFull } = await store.snapshot((snapshot) =>
         run(renewing(verificationSteps(snapshot, plan, withProjection), () => renewLease(store, scope, token))),
       );
-      isPublished = await publish(store, scope, token, result, isFull ? startedAt : null);
+      // A pass this call asked for names who asked; a pass that was due anyway names nobody.
+      const requestedBy = fullRequestedAt !== null ? (options.requestedBy ?? null) : null;
+      isPublished = await publish(store, scope, token, result, isFull ? { at: startedAt, requestedBy } : null);
       if (isFull && stamp !== null) {
         let perStore = stampsAtFullPass.get(store);
         if (!perStore) stampsAtFullPass.set(store, (perStore = new Map()));
         perStore.set(scope, stamp);
       }
       const row = isPublished ? await readSharedVerification(store, scope) : undefined;
-      const found = row ? answerOf(row) : { ...result, verifiedBy: SERVER_NAME, fullCheck: isFull ? { at: startedAt, by: SERVER_NAME } : null };
+      const found = row ? answerOf(row) : { ...result, verifiedBy: SERVER_NAME, fullCheck: isFull ? { at: startedAt, by: SERVER_NAME, requestedBy } : null };
       return withSignedHead(store, found, signer);
     } finally {
       if (!isPublished) await releaseLease(store, scope, token);

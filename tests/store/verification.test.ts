@@ -84,6 +84,15 @@ describe.each(BACKENDS)("verification shared by servers on %s", (backend) => {
     }
   });
 
+  it("names who asked for a full pass on every server, and nobody once a pass was due by itself", async () => {
+    const asked = await verifyStore(a, { signer: null, full: true, requestedBy: "user:root" });
+    expect(asked.fullCheck).toEqual({ at: expect.any(String), by: SERVER_NAME, requestedBy: "user:root" });
+    expect((await verifyStore(b, AS_A_BADGE)).fullCheck).toEqual(asked.fullCheck);
+    expect(await readSharedVerification(b, "store")).toMatchObject({ fullRequestedBy: "user:root" });
+    // The next pass made because the last was too old names nobody.
+    expect((await verifyStore(b, { ...AS_A_BADGE, fullEveryMs: 0 })).fullCheck?.requestedBy).toBeNull();
+  });
+
   it("makes a full pass after a rebuild rewrote the projection", async () => {
     expect((await verifyStore(a, AS_A_BADGE)).ok).toBe(true);
     const passes = await fullPasses(a);

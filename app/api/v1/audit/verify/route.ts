@@ -24,8 +24,10 @@ export async function GET(request: Request) {
 export async function POST(request: Request) {
   try {
     const { projection } = VerifyQuerySchema.parse(queryOf(request));
-    await requireAdmin(request, getStore());
-    return Response.json(await verifyStoreInSlices(getStore(), { projection, full: true }), { headers: { "Cache-Control": "no-store" } });
+    const admin = await requireAdmin(request, getStore());
+    // Who asked is recorded with the pass, so every server's /audit names them.
+    const verification = await verifyStoreInSlices(getStore(), { projection, full: true, requestedBy: admin.sender });
+    return Response.json(verification, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return toErrorResponse(error);
   }
