@@ -187,12 +187,7 @@ async function describeIds(db: Queryable, idsJson: string, asOfSeq?: number): Pr
   const typed = new Map<number, TypedRow>();
   const other: number[] = [];
   const ids = db.dialect.jsonValues("integer");
-  for (const [type, list] of byType) {
-    const q = TYPED[type];
-    if (!q) {
-      other.push(...list);
-      continue;
-    }
+  const readTyped = async (q: NonNullable<(typeof TYPED)[NodeType]>, list: number[]) => {
     const rows = await db.all<TypedRow>(q.rows(ids), [JSON.stringify(list)]);
     if (q.ownerKinds) {
       // `kind` holds the dataset or job key: each distinct one looked up once, then its kind.
@@ -203,8 +198,19 @@ async function describeIds(db: Queryable, idsJson: string, asOfSeq?: number): Pr
       for (const r of rows) r.kind = kindByKey.get(r.kind as string) ?? null;
     }
     for (const r of rows) typed.set(r.id, r);
+  };
+  const reads: Promise<void>[] = [];
+  for (const [type, list] of byType) {
+    const q = TYPED[type];
+    if (q) reads.push(readTyped(q, list));
+    else other.push(...list);
   }
-  const generic = other.length > 0 ? new Map((await db.all<DescribeRow>(DESCRIBE(ids), [JSON.stringify(other)])).map((r) => [r.id, r])) : null;
+  // One type's queries never wait for another's: on PostgreSQL each goes out on a pooled
+  // connection of its own, so a description costs two round trips, not up to seven.
+  const [generic] = await Promise.all([
+    other.length > 0 ? db.all<DescribeRow>(DESCRIBE(ids), [JSON.stringify(other)]).then((rows) => new Map(rows.map((r) => [r.id, r]))) : null,
+    ...reads,
+  ]);
   return nodes.map(({ id, key, type, namespace, name, upstreamCount, downstreamCount }) => {
     const fallback = generic?.get(id);
     if (fallback) return { ...fallback, upstreamCount, downstreamCount };
@@ -253,52 +259,104 @@ function nodeByKey(db: Queryable, key: string): Promise<{ id: number; seq: numbe
  * into the nodes already in: the walk then stops reading the frontier's edges page by page (a hub's
  * 27,000) and asks for exactly those, in the same order.
  */
+/** What a walk has reached so far: the nodes in, the edges kept, whether the budget cut anything. */
+interface Reach {
+  included: Set<number>;
+  edges: Map<string, EdgeRow>;
+  truncated: boolean;
+}
+
+/**
+ * One direction of the walk from `focusId`, adding to `reach` (see getLineage). `shouldStop` ends
+ * it early when its answer is no longer wanted (a speculative walk, see there).
+ */
+async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focusId: number, query: LineageQuery, reach: Reach, shouldStop = () => false) {
+  const { included, edges } = reach;
+  let frontier = [focusId];
+  for (let hop = 0; hop < query.depth && frontier.length > 0 && !shouldStop(); hop++) {
+    const newFrontier: number[] = [];
+    let cut: EdgeRow | undefined;
+    let last: EdgeRow | null = null;
+    for (let page = await q.page(frontier, null, EDGE_PAGE); page.length > 0 && !cut; ) {
+      for (const e of page) {
+        const other = next(e);
+        if (!included.has(other)) {
+          if (included.size >= query.limit) {
+            cut = e;
+            break;
+          }
+          included.add(other);
+          newFrontier.push(other);
+        }
+        edges.set(`${e.s}>${e.t}`, e);
+      }
+      last = page[page.length - 1];
+      page = cut || page.length < EDGE_PAGE || shouldStop() ? [] : await q.page(frontier, last, EDGE_PAGE);
+    }
+    if (cut) {
+      reach.truncated = true;
+      // The edges after the cut into nodes that are in (a set that is final now), in key order:
+      // the ones the loop would have gone on to keep.
+      for (const e of await q.into(frontier, [...included], cut)) edges.set(`${e.s}>${e.t}`, e);
+    }
+    frontier = newFrontier;
+  }
+}
+
+const newReach = (focusId: number): Reach => ({ included: new Set([focusId]), edges: new Map(), truncated: false });
+
+/**
+ * Both directions, upstream first, as one walk: downstream skips nodes upstream took and shares
+ * its budget. When the two reaches meet only at the focus and fit the budget together, that is
+ * the same as walking each alone, so both are walked at once (on two pooled connections: half the
+ * round trips in sequence) and merged; otherwise the downstream walk is made again on top of the
+ * upstream one, exactly as the sequential walk does. Only where reads run side by side
+ * (`dialect.readsInParallel`): on SQLite a wasted speculative walk would only cost time.
+ */
+async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery): Promise<Reach> {
+  const upstream = newReach(focusId);
+  const downstream = newReach(focusId);
+  let isWasted = false;
+  const up = walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focusId, query, upstream).then(() => {
+    // A cut upstream means a shared budget downstream: the speculative walk's answer will not do.
+    if (upstream.truncated) isWasted = true;
+  });
+  const down = walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focusId, query, downstream, () => isWasted);
+  await Promise.all([up, down]);
+  let meetOnlyAtFocus = !upstream.truncated && !downstream.truncated && !isWasted;
+  for (const id of downstream.included) {
+    if (!meetOnlyAtFocus) break;
+    if (id !== focusId && upstream.included.has(id)) meetOnlyAtFocus = false;
+  }
+  if (meetOnlyAtFocus && upstream.included.size + downstream.included.size - 1 <= query.limit) {
+    for (const id of downstream.included) upstream.included.add(id);
+    for (const [key, e] of downstream.edges) upstream.edges.set(key, e);
+    return upstream;
+  }
+  await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focusId, query, upstream);
+  return upstream;
+}
+
 export async function getLineage(db: Queryable, query: LineageQuery): Promise<LineageGraph> {
   const focus = await nodeByKey(db, query.nodeId);
   if (!focus || (query.asOfSeq !== undefined && focus.seq > query.asOfSeq)) throw new AppError("not_found", `No node with id ${query.nodeId}.`);
+  // Flagged: a flag sits on the node or reaches it from upstream (as of the same point); read while the walk runs.
+  const flagging = getFlagPropagation(db, query.asOfSeq);
+  flagging.catch(() => undefined);
 
-  const included = new Set<number>([focus.id]);
-  const edges = new Map<string, EdgeRow>();
-  let truncated = false;
-
-  const walk = async (q: EdgeQueries, next: (e: EdgeRow) => number) => {
-    let frontier = [focus.id];
-    for (let hop = 0; hop < query.depth && frontier.length > 0; hop++) {
-      const newFrontier: number[] = [];
-      let cut: EdgeRow | undefined;
-      let last: EdgeRow | null = null;
-      for (let page = await q.page(frontier, null, EDGE_PAGE); page.length > 0 && !cut; ) {
-        for (const e of page) {
-          const other = next(e);
-          if (!included.has(other)) {
-            if (included.size >= query.limit) {
-              cut = e;
-              break;
-            }
-            included.add(other);
-            newFrontier.push(other);
-          }
-          edges.set(`${e.s}>${e.t}`, e);
-        }
-        last = page[page.length - 1];
-        page = cut || page.length < EDGE_PAGE ? [] : await q.page(frontier, last, EDGE_PAGE);
-      }
-      if (cut) {
-        truncated = true;
-        // The edges after the cut into nodes that are in (a set that is final now), in key order:
-        // the ones the loop would have gone on to keep.
-        for (const e of await q.into(frontier, [...included], cut)) edges.set(`${e.s}>${e.t}`, e);
-      }
-      frontier = newFrontier;
-    }
-  };
-  if (query.direction !== "downstream") await walk(edgeQueries(db, "targetId", query.asOfSeq), (edge) => edge.s);
-  if (query.direction !== "upstream") await walk(edgeQueries(db, "sourceId", query.asOfSeq), (edge) => edge.t);
+  let reach: Reach;
+  if (query.direction === "both" && db.dialect.readsInParallel) {
+    reach = await walkBothWays(db, focus.id, query);
+  } else {
+    reach = newReach(focus.id);
+    if (query.direction !== "downstream") await walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focus.id, query, reach);
+    if (query.direction !== "upstream") await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focus.id, query, reach);
+  }
+  const { included, edges, truncated } = reach;
 
   const rows = await describeIds(db, JSON.stringify([...included]), query.asOfSeq);
   const keyOf = new Map<number, string>();
-  // Flagged: a flag sits on the node or reaches it from upstream (as of the same point).
-  const flagged = (await getFlagPropagation(db, query.asOfSeq)).flaggedKeys;
+  const flagged = (await flagging).flaggedKeys;
   const nodes: LineageNode[] = rows
     .map((r) => {
       keyOf.set(r.id, r.key);

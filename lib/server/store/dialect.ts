@@ -17,6 +17,7 @@ export const sqliteDialect: Dialect = {
   joinInOrder: "CROSS JOIN",
   // data_version moves on other connections' commits, never on this connection's own.
   foreignCommitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
+  readsInParallel: false,
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -37,6 +38,7 @@ export const postgresDialect: Dialect = {
   // Every server is another connection: nothing tells an edit behind Threadline's back from another
   // server's write (the periodic full pass stands in; see lib/server/verification.ts).
   foreignCommitStamp: null,
+  readsInParallel: true,
 };
 
 /**

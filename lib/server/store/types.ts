@@ -123,4 +123,10 @@ export interface Dialect {
    * where every other server is another connection).
    */
   readonly foreignCommitStamp: string | null;
+  /**
+   * Whether independent queries sent at once run side by side (PostgreSQL: a pool of connections),
+   * so a read gains by sending them together; SQLite answers one after another on its one
+   * connection, where a speculative query only costs time.
+   */
+  readonly readsInParallel: boolean;
 }
