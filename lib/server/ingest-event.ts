@@ -1,23 +1,24 @@
 import "server-only";
 import { getConfig, type Config } from "@/lib/config";
 import { GroupCommitter } from "./group-commit";
-import { ingestEvents, type IngestOutcome } from "./ingest";
+import { ingestPrepared, prepareEvent, type IngestOutcome, type PreparedEvent } from "./ingest";
 import type { Store } from "./store/types";
 
 /**
  * The door for writes of one event (POST /api/v1/lineage, adding and removing a flag): concurrent
  * ones share one `ingestEvents` call, and so one transaction, through a group commit
  * (lib/server/group-commit.ts). Each event keeps everything `ingestEvents` gives it alone: it is
- * validated on its own (an invalid one is rejected with its own errors and stores nothing), a
- * retry is recognised as a duplicate even when its original is in the same group, and the log
- * records its own sender. Its outcome arrives only once the group's transaction committed.
+ * validated, put in canonical form and hashed in its own request's turn, before it joins a group,
+ * so an invalid one is answered with its errors at once and never costs or delays a group; a retry
+ * is recognised as a duplicate even when its original is in the same group, and the log records
+ * its own sender. A valid event's outcome arrives only once the group's transaction committed.
  *
  * Each server groups its own requests; on a shared PostgreSQL database the log's advisory lock
  * still serialises the groups of all servers.
  */
 
 interface PendingEvent {
-  input: unknown;
+  prepared: PreparedEvent;
   sender: string;
 }
 
@@ -35,7 +36,7 @@ function committerFor(store: Store, config: Config = getConfig()): GroupCommitte
   let committer = committers.get(store);
   if (committer === undefined) {
     committer = new GroupCommitter<PendingEvent, IngestOutcome>(
-      (events) => ingestEvents(store, events.map((e) => e.input), { sender: events.map((e) => e.sender) }),
+      (events) => ingestPrepared(store, events.map((e) => e.prepared), { sender: events.map((e) => e.sender) }),
       {
         windowMs: config.THREADLINE_GROUP_COMMIT_MS,
         maxItems: config.THREADLINE_GROUP_COMMIT_MAX_EVENTS,
@@ -49,8 +50,10 @@ function committerFor(store: Store, config: Config = getConfig()): GroupCommitte
 
 /** Ingests one event in a group commit with whatever other events arrive at the same time. */
 export async function ingestEvent(store: Store, input: unknown, options: IngestEventOptions): Promise<IngestOutcome> {
-  const bytes = options.bytes ?? Buffer.byteLength(JSON.stringify(input) ?? "");
-  const outcome = await committerFor(store).submit({ input, sender: options.sender }, bytes);
+  const result = prepareEvent(input);
+  if (!result.ok) return { index: 0, status: "rejected", errors: result.errors };
+  const bytes = options.bytes ?? Buffer.byteLength(result.prepared.canonical);
+  const outcome = await committerFor(store).submit({ prepared: result.prepared, sender: options.sender }, bytes);
   // The group's index means nothing to the caller: this is its only event.
   return { ...outcome, index: 0 };
 }

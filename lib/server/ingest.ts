@@ -38,8 +38,8 @@ export interface IngestOptions {
   limits?: EventLimits;
 }
 
-interface Prepared {
-  index: number;
+/** A valid event ready to store: validated, in canonical form and hashed, before any transaction. */
+export interface PreparedEvent {
   canonical: string;
   contentHash: string;
   kind: EventKind;
@@ -47,31 +47,65 @@ interface Prepared {
   warnings: ValidationIssue[];
 }
 
-export async function ingestEvents(store: Store, inputs: readonly unknown[], options: IngestOptions): Promise<IngestOutcome[]> {
-  if (typeof options.sender !== "string" && options.sender.length !== inputs.length) {
-    throw new Error(`ingestEvents was given ${options.sender.length} senders for ${inputs.length} events.`);
-  }
-  const senderOf = (index: number): string => (typeof options.sender === "string" ? options.sender : options.sender[index]!);
-  const outcomes: IngestOutcome[] = new Array(inputs.length);
-  const valid: Prepared[] = [];
-  const limits = options.limits ?? getEventLimits();
-  inputs.forEach((input, index) => {
-    const result = validateEvent(input, limits);
-    if (!result.ok) {
-      outcomes[index] = { index, status: "rejected", errors: result.errors };
-      return;
-    }
-    const canonical = canonicalJson(input);
-    valid.push({
-      index,
+/** Prepared with the index of its input in the call that stores it. */
+interface Prepared extends PreparedEvent {
+  index: number;
+}
+
+/**
+ * The per-event work that needs no database: validation (schema, size, facets), canonical JSON and
+ * its hash. An invalid event ends here with its errors and never reaches a transaction.
+ */
+export function prepareEvent(input: unknown, limits: EventLimits = getEventLimits()): { ok: true; prepared: PreparedEvent } | { ok: false; errors: ValidationIssue[] } {
+  const result = validateEvent(input, limits);
+  if (!result.ok) return { ok: false, errors: result.errors };
+  const canonical = canonicalJson(input);
+  return {
+    ok: true,
+    prepared: {
       canonical,
       contentHash: sha256Hex(canonical),
       kind: result.kind,
       // The raw event, not a parsed copy: `rebuild` projects JSON.parse(payload), and both must agree.
-      event: input as Prepared["event"],
+      event: input as PreparedEvent["event"],
       warnings: result.warnings,
-    });
+    },
+  };
+}
+
+export async function ingestEvents(store: Store, inputs: readonly unknown[], options: IngestOptions): Promise<IngestOutcome[]> {
+  if (typeof options.sender !== "string" && options.sender.length !== inputs.length) {
+    throw new Error(`ingestEvents was given ${options.sender.length} senders for ${inputs.length} events.`);
+  }
+  const outcomes: IngestOutcome[] = new Array(inputs.length);
+  const valid: Prepared[] = [];
+  const limits = options.limits ?? getEventLimits();
+  inputs.forEach((input, index) => {
+    const result = prepareEvent(input, limits);
+    if (result.ok) valid.push({ ...result.prepared, index });
+    else outcomes[index] = { index, status: "rejected", errors: result.errors };
   });
+  const stored = await storeEvents(store, valid, { ...options, sender: typeof options.sender === "string" ? options.sender : valid.map((p) => options.sender[p.index]!) });
+  for (const outcome of stored) outcomes[outcome.index] = outcome;
+  return outcomes;
+}
+
+/**
+ * Stores prepared events (prepareEvent) in one transaction: appended to the log and projected, or,
+ * when already in the log, answered as duplicates. Outcome i belongs to event i, its `index` the
+ * event's own (the input's index in ingestEvents).
+ */
+export async function ingestPrepared(store: Store, events: readonly PreparedEvent[], options: Omit<IngestOptions, "limits">): Promise<IngestOutcome[]> {
+  if (typeof options.sender !== "string" && options.sender.length !== events.length) {
+    throw new Error(`ingestPrepared was given ${options.sender.length} senders for ${events.length} events.`);
+  }
+  return storeEvents(store, events.map((p, index) => ({ ...p, index })), options);
+}
+
+/** Stores `valid` (sender i belongs to valid[i]); answers one outcome per event, in their order. */
+async function storeEvents(store: Store, valid: readonly Prepared[], options: Omit<IngestOptions, "limits">): Promise<IngestOutcome[]> {
+  const senderOf = (i: number): string => (typeof options.sender === "string" ? options.sender : options.sender[i]!);
+  const outcomes: IngestOutcome[] = new Array(valid.length);
   if (valid.length === 0) return outcomes;
 
   const receivedAt = options.receivedAt ?? new Date().toISOString();
@@ -85,15 +119,16 @@ export async function ingestEvents(store: Store, inputs: readonly unknown[], opt
     // Content hash → seq of every event of this call already in the log; the ones this call stores
     // join it, so a retry inside the same call is a duplicate of its original too.
     const logged = await findEventsByContent(tx, valid.map((p) => p.contentHash));
-    for (const p of valid) {
+    for (let i = 0; i < valid.length; i++) {
+      const p = valid[i]!;
       const existing = logged.get(p.contentHash);
       if (existing !== undefined) {
-        outcomes[p.index] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
+        outcomes[i] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
         continue;
       }
-      head = await storeOne(tx, p, receivedAt, senderOf(p.index), head, cache);
+      head = await storeOne(tx, p, receivedAt, senderOf(i), head, cache);
       logged.set(p.contentHash, head.seq);
-      outcomes[p.index] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
+      outcomes[i] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
     await flushProjection(tx, cache);
   });

@@ -31,7 +31,7 @@ describe.each(BACKENDS)("group commit on %s", (backend) => {
     const outcomes = await Promise.all(sends.map((s, n) => ingestEvent(t.store, s.e, { sender: senderOf(n) }).then((o) => ({ ...s, n, o }))));
 
     const stats = groupCommitStats(t.store)!;
-    expect(stats.items).toBe(60);
+    expect(stats.items, "the 6 invalid events never joined a group").toBe(54);
     expect(stats.largestGroup, "events sent at once shared a transaction").toBeGreaterThan(1);
 
     const byKind = (kind: string) => outcomes.filter((x) => x.kind === kind);
@@ -62,6 +62,22 @@ describe.each(BACKENDS)("group commit on %s", (backend) => {
 
     expect(await verifyChain(t.store)).toMatchObject({ ok: true, checked: head.seq });
     expect(await verifyProjection(t.store)).toEqual({ ok: true });
+  });
+
+  it("answers an invalid event at once, before the group it arrived with commits, and never hands it to a group", async () => {
+    const itemsBefore = groupCommitStats(t.store)?.items ?? 0;
+    const before = (await getLogHead(t.store))?.seq ?? 0;
+    const settled: string[] = [];
+    const send = (name: string, event: unknown) => ingestEvent(t.store, event, { sender: "test" }).then((o) => (settled.push(name), o));
+    const valid = Array.from({ length: 5 }, (_, i) => send(`valid-${i}`, runEvent({ runId: RUN(4_000 + i), job: "early-answer" })));
+    const invalid = send("invalid", { ...runEvent({ runId: RUN(4_100) }), run: { runId: "not a uuid" } });
+    const answered = await invalid;
+    expect(answered.status).toBe("rejected");
+    expect(answered.errors?.map((e) => e.path)).toContain("run.runId");
+    expect(settled, "the invalid event is answered while the valid ones still wait for their commit").toEqual(["invalid"]);
+    expect((await Promise.all(valid)).map((o) => o.status)).toEqual(Array(5).fill("created"));
+    expect(groupCommitStats(t.store)!.items - itemsBefore, "only the valid events were submitted to a group").toBe(5);
+    expect((await getLogHead(t.store))!.seq).toBe(before + 5);
   });
 
   it("answers no event of a group whose transaction fails as stored: the event that broke it fails alone, the others commit", async () => {
