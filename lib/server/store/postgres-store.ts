@@ -123,7 +123,13 @@ export function postgresStore(connection: PostgresConnection, { max = 10 } = {})
     backend: "postgresql",
     transaction,
     snapshot,
-    bulkImport: (work) => work(),
+    // The planner's statistics follow the import at once: a freshly copied store has none until
+    // autovacuum gets to it, and without them a walk's queries can be planned for empty tables.
+    bulkImport: async (work) => {
+      const result = await work();
+      await pool.query("ANALYZE");
+      return result;
+    },
     close: () => pool.end(),
   };
 }

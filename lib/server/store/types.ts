@@ -83,7 +83,8 @@ export interface Store extends Queryable {
    * after nearly every commit (a batch of 1,000 events commits a few thousand pages, past the
    * default threshold of 1,000, and the checkpoint copying them into the database file cost as
    * much as the rest of the commit); the hot index pages consecutive batches rewrite are then
-   * copied once. PostgreSQL: runs `work` as it is (its checkpoints are the server's business).
+   * copied once. PostgreSQL: runs `work` as it is (its checkpoints are the server's business),
+   * then `ANALYZE`, so the planner knows the imported rows before autovacuum would get to them.
    */
   bulkImport<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
