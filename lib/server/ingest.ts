@@ -1,7 +1,7 @@
 import "server-only";
 import type { Queryable, Store } from "./store/types";
 import { appendEvent, findEventsByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
-import { flushProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
+import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
 import { validateEvent, type EventKind, type ValidationIssue } from "@/lib/schemas/openlineage";
@@ -119,6 +119,7 @@ async function storeEvents(store: Store, valid: readonly Prepared[], options: Om
     // Content hash → seq of every event of this call already in the log; the ones this call stores
     // join it, so a retry inside the same call is a duplicate of its original too.
     const logged = await findEventsByContent(tx, valid.map((p) => p.contentHash));
+    await prefetchProjection(tx, cache, valid.filter((p) => !logged.has(p.contentHash)).map((p) => p.event));
     for (let i = 0; i < valid.length; i++) {
       const p = valid[i]!;
       const existing = logged.get(p.contentHash);

@@ -6,6 +6,7 @@ import { hasColumnFacets, projectColumns } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
 import { insertRows, updateRows } from "./store/rows";
+import type { SqlValue } from "./store/types";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -175,7 +176,8 @@ class RunDatasets {
  * the cached versions after it).
  */
 export class ProjectionCache {
-  readonly nodeIds = new Map<string, number>();
+  /** Node key → id; null: known not to exist (the batch's reads found no row). */
+  readonly nodeIds = new Map<string, number | null>();
   readonly jobs = new Map<string, CachedJob | null>();
   readonly datasets = new Map<string, CachedDataset | null>();
   readonly versions = new Map<string, CachedVersion | null>();
@@ -186,6 +188,11 @@ export class ProjectionCache {
   readonly edges = new Set<string>();
   /** Rows written to the cache only, until flushProjection. */
   readonly pending = {
+    /** New nodes, their ids given by freshNodeId. */
+    nodes: [] as [id: number, key: string, type: string, namespace: string, name: string, seq: number][],
+    /** New runs as they stand (RUN_COLUMNS), and the runs already stored whose columns changed (RUN_UPDATED, keyed by runId). */
+    newRuns: new Map<string, SqlValue[]>(),
+    runUpdates: new Map<string, SqlValue[]>(),
     edges: [] as [sourceId: number, targetId: number, seq: number][],
     eventNodes: [] as [seq: number, nodeId: number][],
     /** `runId \0 direction \0 datasetVersionKey` → the row as it stands (later facets replace earlier ones). */
@@ -198,9 +205,31 @@ export class ProjectionCache {
     latestVersions: new Map<string, string>(),
   };
 
+  /** Node ids drawn from the database (Dialect.freshIds), handed out from `nextFree` on. */
+  private freeNodeIds: number[] = [];
+  private nextFree = 0;
+  private lastNodeId = 0;
+
+  /** Draws `count` ids for new nodes from the database in one statement. */
+  async reserveNodeIds(db: Queryable, count: number): Promise<void> {
+    if (count <= 0) return;
+    const rows = await db.all<{ id: number }>(db.dialect.freshIds("Node"), [count]);
+    const free = this.freeNodeIds.slice(this.nextFree);
+    // SQLite numbers on from the largest stored id, which the pending nodes are not part of yet.
+    for (const row of rows) free.push((this.lastNodeId = Math.max(Number(row.id), this.lastNodeId + 1)));
+    this.freeNodeIds = free;
+    this.nextFree = 0;
+  }
+
+  /** An id for a new node, without inserting it: its row waits in `pending.nodes`. */
+  async freshNodeId(db: Queryable): Promise<number> {
+    if (this.nextFree >= this.freeNodeIds.length) await this.reserveNodeIds(db, 16);
+    return this.freeNodeIds[this.nextFree++]!;
+  }
+
   private get pendingRows(): number {
     const p = this.pending;
-    return p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size;
+    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size;
   }
 
   get hasPendingWrites(): boolean {
@@ -355,7 +384,6 @@ interface VersionRow {
  */
 const SQL = {
   nodeId: `SELECT id FROM "Node" WHERE key = ?`,
-  insertNode: `INSERT INTO "Node" (key, type, namespace, name, seq) VALUES (?, ?, ?, ?, ?) RETURNING id`,
   getJob: `SELECT facets, "latestRunId" FROM "Job" WHERE key = ?`,
   insertJob: `INSERT INTO "Job" ("nodeId", key, namespace, name, kind, description, facets, "latestRunId", "createdAt", "updatedAt")
               VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
@@ -363,12 +391,6 @@ const SQL = {
   // Only the time: the search index's triggers fire on the other columns, and re-indexing a row
   // whose name, kind, description and facets did not change costs more than the rest of its event.
   getRun: `SELECT "nodeId", state, "startedAt", "endedAt", facets, "jobKey" FROM "Run" WHERE "runId" = ?`,
-  insertRun: `INSERT INTO "Run" ("nodeId", "runId", "jobKey", state, "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage",
-                                "stackTrace", parameters, "failedChecks", reason, facets, "jobFacets", "createdAt", "updatedAt")
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  updateRun: `UPDATE "Run" SET state = ?, "startedAt" = ?, "endedAt" = ?, "nominalTime" = ?, "parentRunId" = ?, "errorMessage" = ?,
-                     "stackTrace" = ?, parameters = ?, "failedChecks" = ?, reason = ?, facets = ?, "jobFacets" = ?, "updatedAt" = ?
-              WHERE "runId" = ?`,
   getDataset: `SELECT "nodeId", facets, "latestVersionKey" FROM "Dataset" WHERE key = ?`,
   insertDataset: `INSERT INTO "Dataset" ("nodeId", key, namespace, name, kind, description, facets, "latestVersionKey", "createdAt", "updatedAt")
                   VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
@@ -385,6 +407,111 @@ const SQL = {
   allRunDatasets: `SELECT direction, "datasetVersionKey", "datasetKey", facets FROM "RunDataset" WHERE "runId" = ?
                    ORDER BY direction, "datasetVersionKey"`,
 } as const;
+
+/** The columns of a Run every event of the run may change, in the order the pending rows hold them. */
+const RUN_CHANGING = ["state", "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage", "stackTrace", "parameters", "failedChecks", "reason", "facets", "jobFacets", "updatedAt"];
+const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
+
+/** The same rows as SQL's single-row reads, for many keys at once (bound as one JSON array). */
+const MANY = {
+  nodes: (keys: string) => `SELECT key, id FROM "Node" WHERE key IN ${keys}`,
+  jobs: (keys: string) => `SELECT key, facets, "latestRunId" FROM "Job" WHERE key IN ${keys}`,
+  datasets: (keys: string) => `SELECT key, "nodeId", facets, "latestVersionKey" FROM "Dataset" WHERE key IN ${keys}`,
+  runs: (keys: string) => `SELECT "runId", "nodeId", state, "startedAt", "endedAt", facets, "jobKey" FROM "Run" WHERE "runId" IN ${keys}`,
+  runDatasets: (keys: string) => `SELECT "runId", direction, "datasetVersionKey", "datasetKey", facets FROM "RunDataset" WHERE "runId" IN ${keys}
+                                  ORDER BY "runId", direction, "datasetVersionKey"`,
+  versions: (keys: string) => `SELECT key, "nodeId", "createdAt", facets, CASE WHEN "isFailed" THEN 1 ELSE 0 END AS "isFailed", "failureReasons"
+                               FROM "DatasetVersion" WHERE key IN ${keys}`,
+} as const;
+
+/** Keys bound to one statement of MANY (a wide event names tens of thousands). */
+const KEYS_PER_READ = 5_000;
+
+/**
+ * Reads into `cache`, one query per table (a few more for very many keys), every stored row the
+ * projection of `events` will look up: their nodes, jobs, datasets, runs with their RunDataset rows,
+ * the versions they name or write, the datasets' latest versions and the jobs' latest runs. A key
+ * with no row is cached as absent. Without this, each event read its rows one statement at a time
+ * (on PostgreSQL a round trip each, under the log's lock); rows it misses are still read one by
+ * one. Call inside the append transaction, before projecting the events.
+ */
+export async function prefetchProjection(db: Queryable, cache: ProjectionCache, events: readonly ProjectableEvent[]): Promise<void> {
+  const nodes = new Set<string>();
+  const jobs = new Set<string>();
+  const datasets = new Set<string>();
+  const runs = new Set<string>();
+  const versions = new Set<string>();
+  const dataset = (d: ProjectableDataset, producedBy?: string) => {
+    if (typeof d?.namespace !== "string" || typeof d.name !== "string") return;
+    const key = nodeId.dataset(d.namespace, d.name);
+    nodes.add(key);
+    datasets.add(key);
+    const version = versionFacetOf(d.facets) ?? producedBy;
+    if (version) {
+      const versionKey = nodeId.datasetVersion(d.namespace, d.name, version);
+      nodes.add(versionKey);
+      versions.add(versionKey);
+    }
+  };
+  for (const event of events) {
+    if (event.dataset) dataset(event.dataset);
+    if (event.job) {
+      const key = nodeId.job(event.job.namespace, event.job.name);
+      nodes.add(key);
+      jobs.add(key);
+    }
+    const runId = event.run?.runId;
+    if (runId) {
+      nodes.add(nodeId.run(runId));
+      runs.add(runId);
+    }
+    for (const d of event.inputs ?? []) dataset(d);
+    for (const d of event.outputs ?? []) dataset(d, runId);
+  }
+  const read = async <T>(sql: (keys: string) => string, keys: Iterable<string>, known: Map<string, unknown>, onRows: (rows: T[]) => void): Promise<string[]> => {
+    const wanted = [...keys].filter((k) => !known.has(k));
+    for (let at = 0; at < wanted.length; at += KEYS_PER_READ) {
+      onRows(await db.all<T>(sql(db.dialect.jsonValues("text")), [JSON.stringify(wanted.slice(at, at + KEYS_PER_READ))]));
+    }
+    return wanted;
+  };
+  const absent = (wanted: readonly string[], map: Map<string, unknown>) => {
+    for (const key of wanted) if (!map.has(key)) map.set(key, null);
+  };
+
+  const nodesRead = await read<{ key: string; id: number }>(MANY.nodes, nodes, cache.nodeIds, (rows) => {
+    for (const r of rows) cache.nodeIds.set(r.key, Number(r.id));
+  });
+  absent(nodesRead, cache.nodeIds);
+  await cache.reserveNodeIds(db, nodesRead.filter((key) => cache.nodeIds.get(key) === null).length);
+  absent(await read<CachedJob & { key: string }>(MANY.jobs, jobs, cache.jobs, (rows) => {
+    for (const { key, ...job } of rows) cache.jobs.set(key, job);
+  }), cache.jobs);
+  absent(await read<CachedDataset & { key: string }>(MANY.datasets, datasets, cache.datasets, (rows) => {
+    for (const { key, ...d } of rows) cache.datasets.set(key, d);
+  }), cache.datasets);
+  // The runs a job's latest run is compared with.
+  for (const job of cache.jobs.values()) if (job?.latestRunId) runs.add(job.latestRunId);
+  const runsRead = await read<CachedRun & { runId: string }>(MANY.runs, runs, cache.runs, (rows) => {
+    for (const { runId, ...run } of rows) cache.runs.set(runId, run);
+  });
+  absent(runsRead, cache.runs);
+  const runDatasets = new Map<string, RunDatasetRow[]>();
+  await read<RunDatasetRow & { runId: string }>(MANY.runDatasets, runsRead, cache.runDatasets, (rows) => {
+    for (const { runId, ...row } of rows) {
+      let list = runDatasets.get(runId);
+      if (!list) runDatasets.set(runId, (list = []));
+      list.push(row);
+    }
+  });
+  for (const runId of runsRead) if (!cache.runDatasets.has(runId)) cache.runDatasets.set(runId, new RunDatasets(runDatasets.get(runId) ?? []));
+  // The versions an input without a named version resolves to: recorded by its run, else its dataset's latest.
+  for (const d of cache.datasets.values()) if (d?.latestVersionKey) versions.add(d.latestVersionKey);
+  for (const rows of runDatasets.values()) for (const r of rows) if (r.direction === "input") versions.add(r.datasetVersionKey);
+  absent(await read<CachedVersion & { key: string }>(MANY.versions, versions, cache.versions, (rows) => {
+    for (const { key, ...v } of rows) cache.versions.set(key, v);
+  }), cache.versions);
+}
 
 /**
  * Applies one validated event to the projection. Call inside the transaction that logged it; pass
@@ -412,6 +539,9 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
  */
 export async function flushProjection(db: Queryable, cache: ProjectionCache): Promise<void> {
   const { pending } = cache;
+  await insertRows(db, `INSERT INTO "Node" (id, key, type, namespace, name, seq)`, pending.nodes);
+  await insertRows(db, `INSERT INTO "Run" ("nodeId", "runId", "jobKey", "createdAt", ${quoted(RUN_CHANGING)})`, [...pending.newRuns.values()]);
+  await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
   await insertRows(db, `INSERT INTO "Edge" ("sourceId", "targetId", seq)`, pending.edges, "ON CONFLICT DO NOTHING");
   await insertRows(db, `INSERT INTO "EventNode" (seq, "nodeId")`, pending.eventNodes, "ON CONFLICT DO NOTHING");
   await insertRows(
@@ -424,9 +554,10 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   await updateRows(db, "Dataset", "key", ["updatedAt"], [...pending.datasetTimes]);
   await updateRows(db, "Job", "key", ["latestRunId"], [...pending.latestRuns]);
   await updateRows(db, "Dataset", "key", ["latestVersionKey"], [...pending.latestVersions]);
+  pending.nodes = [];
   pending.edges = [];
   pending.eventNodes = [];
-  for (const map of [pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+  for (const map of [pending.newRuns, pending.runUpdates, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
 }
 
 class Projector {
@@ -459,8 +590,12 @@ class Projector {
   }
 
   private async node(key: string, type: string, namespace: string, name: string): Promise<number> {
-    let id = this.c.nodeIds.get(key) ?? (await this.db.get<{ id: number }>(SQL.nodeId, [key]))?.id;
-    if (id === undefined) id = (await this.db.get<{ id: number }>(SQL.insertNode, [key, type, namespace, name, this.seq]))!.id;
+    let id = this.c.nodeIds.get(key);
+    if (id === undefined) id = (await this.db.get<{ id: number }>(SQL.nodeId, [key]))?.id ?? null;
+    if (id === null) {
+      id = await this.c.freshNodeId(this.db);
+      this.c.pending.nodes.push([id, key, type, namespace, name, this.seq]);
+    }
     this.c.nodeIds.set(key, id);
     return this.touch(id);
   }
@@ -631,16 +766,12 @@ class Projector {
     const parameters = JSON.stringify(runParametersOf(merged));
     const failedChecksText = JSON.stringify(failedChecks);
     const reason = readChangeFacet(merged)?.reason ?? null;
-    if (existing) {
-      await this.db.run(SQL.updateRun, [
-        state, startedAt, endedAt, nominalTime, parent, errorMessage, stackTrace, parameters, failedChecksText, reason, facets, job.facets, this.time, run.runId,
-      ]);
-    } else {
-      await this.db.run(SQL.insertRun, [
-        id, run.runId, job.key, state, startedAt, endedAt, nominalTime, parent, errorMessage, stackTrace, parameters, failedChecksText, reason, facets,
-        job.facets, this.time, this.time,
-      ]);
-    }
+    // RUN_CHANGING's order. The row goes out in flushProjection: nothing reads it back before.
+    const changing: SqlValue[] = [state, startedAt, endedAt, nominalTime, parent, errorMessage, stackTrace, parameters, failedChecksText, reason, facets, job.facets, this.time];
+    const inserting = this.c.pending.newRuns.get(run.runId);
+    if (inserting) inserting.splice(4, changing.length, ...changing);
+    else if (existing) this.c.pending.runUpdates.set(run.runId, [run.runId, ...changing]);
+    else this.c.pending.newRuns.set(run.runId, [id, run.runId, job.key, this.time, ...changing]);
     this.c.runs.set(run.runId, { nodeId: id, state, startedAt, endedAt, facets, parsed: merged, jobKey: existing?.jobKey ?? job.key });
     await this.updateLatestRun(job.key, run.runId, startedAt);
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "./errors";
 import { getLogHead, verifyChain, type ChainVerification, type LogHead } from "./event-log";
-import { flushProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
+import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
 import type { SqlValue, Store } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
@@ -54,9 +54,11 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
       await target.transaction(async (tx) => {
         if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
         const cache = new ProjectionCache();
-        for (const row of rows) {
+        const events = rows.map((row) => JSON.parse(String(row.payload)) as ProjectableEvent);
+        await prefetchProjection(tx, cache, events);
+        for (const [i, row] of rows.entries()) {
           await tx.run(insert, EVENT_COLUMNS.map((c) => row[c]));
-          await projectEvent(tx, Number(row.seq), row.kind as EventKind, JSON.parse(String(row.payload)) as ProjectableEvent, cache);
+          await projectEvent(tx, Number(row.seq), row.kind as EventKind, events[i], cache);
         }
         await flushProjection(tx, cache);
       });

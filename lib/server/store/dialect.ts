@@ -13,6 +13,8 @@ export const sqliteDialect: Dialect = {
   likeInsensitive: "LIKE",
   jsonText: (column, path) => `json_extract(${column}, '$.${checkedPath(path).join(".")}')`,
   jsonValues: () => `(SELECT "value" FROM json_each(?))`,
+  freshIds: (table) =>
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT (SELECT COALESCE(MAX("id"), 0) FROM "${table}") + i AS "id" FROM n`,
   lockLog: null,
   joinInOrder: "CROSS JOIN",
   // data_version moves on other connections' commits, never on this connection's own.
@@ -32,6 +34,8 @@ export const postgresDialect: Dialect = {
     type === "integer"
       ? `(SELECT "value"::integer AS "value" FROM json_array_elements_text(?::json) AS "value")`
       : `(SELECT "value" FROM json_array_elements_text(?::json) AS "value")`,
+  // The sequence never goes back, even when the transaction rolls back (a gap in the ids only).
+  freshIds: (table) => `SELECT nextval(pg_get_serial_sequence('"${table}"', 'id'))::integer AS "id" FROM generate_series(1, ?::integer)`,
   // Held until the transaction ends; every server's appends queue on it, so the chain never forks.
   lockLog: `SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})`,
   joinInOrder: "JOIN",

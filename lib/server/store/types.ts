@@ -106,6 +106,14 @@ export interface Dialect {
    */
   jsonValues(type: "integer" | "text"): string;
   /**
+   * A query for new ids of `table`'s generated integer "id" column, as rows of one column "id",
+   * `?` of them, in increasing order: for rows the caller inserts later in the same append
+   * transaction (after `lockLog`), many to a statement, with those ids written explicitly.
+   * PostgreSQL draws them from the column's sequence; SQLite answers the ids after the table's
+   * largest, so a caller asking twice before inserting numbers on past the ids it already holds.
+   */
+  freshIds(table: string): string;
+  /**
    * A statement that makes the rest of an append transaction the only one appending to the log,
    * across every server on the database, or null when the transaction holds that lock already
    * (SQLite's BEGIN IMMEDIATE takes the database's one write lock).
