@@ -24,14 +24,21 @@ import { EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT, type ViewQuery } from "@/lib/schem
  * while events arrive.
  */
 export async function resolveViewPoint(db: Queryable, asOf: string | undefined): Promise<ViewPoint> {
+  const located = await locateViewPoint(db, asOf);
+  return { ...located, time: await timeOfPoint(db, located) };
+}
+
+/** A view's point without its time (see resolveViewPoint), for reads that look its time up meanwhile. */
+type LocatedPoint = Omit<ViewPoint, "time">;
+
+async function locateViewPoint(db: Queryable, asOf: string | undefined): Promise<LocatedPoint> {
   const head = (await getLogHead(db)) ?? { seq: 0, hash: GENESIS_HASH };
   const requested = await resolveAsOf(db, asOf);
-  if (!requested || requested.seq >= head.seq) {
-    return { seq: head.seq, hash: head.hash, time: head.seq > 0 ? await eventTimeOf(db, head.seq) : null, isAsOf: false };
-  }
-  const hash = requested.seq > 0 ? await hashAt(db, requested.seq) : GENESIS_HASH;
-  return { seq: requested.seq, hash, time: requested.seq > 0 ? await eventTimeOf(db, requested.seq) : null, isAsOf: true };
+  if (!requested || requested.seq >= head.seq) return { seq: head.seq, hash: head.hash, isAsOf: false };
+  return { seq: requested.seq, hash: requested.seq > 0 ? await hashAt(db, requested.seq) : GENESIS_HASH, isAsOf: true };
 }
+
+const timeOfPoint = (db: Queryable, point: LocatedPoint) => (point.seq > 0 ? eventTimeOf(db, point.seq) : Promise.resolve(null));
 
 export interface View {
   point: ViewPoint;
@@ -41,7 +48,7 @@ export interface View {
 }
 
 /** The store as of a view's point: a replayed copy before the head, the live store at it. */
-export function storeAt(db: Queryable, point: ViewPoint): Promise<Queryable> {
+export function storeAt(db: Queryable, point: Pick<ViewPoint, "seq" | "isAsOf">): Promise<Queryable> {
   return point.isAsOf ? storeAsOf(db, point.seq) : Promise.resolve(db);
 }
 
@@ -53,8 +60,11 @@ export function storeAt(db: Queryable, point: ViewPoint): Promise<Queryable> {
  * API answers so, because the explorer merges and folds what it fetched itself, with `foldView` too.
  */
 export async function readView(db: Queryable, query: ViewQuery, knownPoint?: ViewPoint, options: { fold?: boolean } = {}): Promise<View> {
-  const point = knownPoint ?? (await resolveViewPoint(db, query.asOf));
-  const store = await storeAt(db, point);
+  const located = knownPoint ?? (await locateViewPoint(db, query.asOf));
+  // The point's time is looked up while the graph is read (on PostgreSQL another pooled connection).
+  const timing = knownPoint ? Promise.resolve(knownPoint.time) : timeOfPoint(db, located);
+  timing.catch(() => undefined);
+  const store = await storeAt(db, located);
   const limit = query.limit ?? VIEW_DEFAULT_LIMIT;
   let graph = await getLineage(store, { nodeId: query.node, depth: query.depth, direction: query.direction, limit });
   // As the explorer does: each expansion of a node the view holds adds up to EXPANSION_LIMIT nodes
@@ -63,6 +73,7 @@ export async function readView(db: Queryable, query: ViewQuery, knownPoint?: Vie
     if (!graph.nodes.some((node) => node.id === expansion.id)) continue;
     graph = mergeGraphs(graph, await getLineage(store, { nodeId: expansion.id, depth: 1, direction: expansion.direction, limit: EXPANSION_LIMIT }));
   }
+  const point: ViewPoint = { ...located, time: await timing };
   if (options.fold === false || !query.fold) return { point, store, graph };
   const folded = foldView(graph, query.more, query.selected);
   return { point, store, graph: { ...graph, nodes: folded.nodes, edges: folded.edges, more: folded.more } };
