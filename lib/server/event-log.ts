@@ -1,6 +1,7 @@
 import "server-only";
 import crypto, { createHash } from "node:crypto";
-import { MAX_SEQ, type Queryable } from "./store/types";
+import { MAX_SEQ, type Queryable, type SqlValue } from "./store/types";
+import { insertRows } from "./store/rows";
 import { finish, type AsyncSteps } from "./steps";
 
 /**
@@ -56,27 +57,43 @@ export async function findEventsByContent(db: Queryable, contentHashes: readonly
   return new Map(rows.map((r) => [r.contentHash, r.seq]));
 }
 
+/** A log entry chained onto the log's head: the head it makes and its row for appendEntries. */
+export interface ChainedEntry {
+  head: LogHead;
+  row: SqlValue[];
+}
+
 /**
- * Appends one event. Must run inside the caller's append transaction, after `lockLog`, so the head
- * it chains onto cannot move underneath it (another server or process may be appending too). A
- * caller appending several events in one transaction may pass the head the previous append
- * returned (null: empty log) instead of having it read again.
+ * Chains one event onto `prev` (null: the empty log). Only inside the caller's append transaction,
+ * after `lockLog` and the duplicate check (findEventsByContent), with `prev` read under that lock
+ * (getLogHead) or returned by the previous chainEntry: another server or process may be appending
+ * too, and the lock is what keeps the head from moving underneath.
  *
  * The sequence number is the head's plus one, written explicitly: a database sequence would skip
  * a number for every rolled-back transaction (PostgreSQL's never go back), and a gap in the log
- * reads as a removed record. Null when an event with the same content is in the log already.
+ * reads as a removed record.
  */
-export async function appendEvent(db: Queryable, entry: LogEntryInput, prev?: LogHead | null): Promise<LogHead | null> {
-  const head = prev === undefined ? await getLogHead(db) : prev;
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  const seq = (head?.seq ?? 0) + 1;
+export function chainEntry(entry: LogEntryInput, prev: LogHead | null): ChainedEntry {
+  const prevHash = prev?.hash ?? GENESIS_HASH;
+  const seq = (prev?.seq ?? 0) + 1;
   const hash = chainHash(prevHash, entry.canonical);
-  const { changes } = await db.run(
-    `INSERT INTO "Event" (seq, "contentHash", kind, "eventType", "eventTime", "receivedAt", producer, sender, "runId", "jobKey", payload, "prevHash", hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("contentHash") DO NOTHING`,
-    [seq, entry.contentHash, entry.kind, entry.eventType, entry.eventTime, entry.receivedAt, entry.producer, entry.sender, entry.runId, entry.jobKey, entry.canonical, prevHash, hash],
+  return {
+    head: { seq, hash },
+    row: [seq, entry.contentHash, entry.kind, entry.eventType, entry.eventTime, entry.receivedAt, entry.producer, entry.sender, entry.runId, entry.jobKey, entry.canonical, prevHash, hash],
+  };
+}
+
+/**
+ * Writes chained entries to the log, many to a statement. No conflict clause: the caller checked
+ * for duplicates under the log's lock, so a second copy of an event is a bug, and its error rolls
+ * the whole transaction back.
+ */
+export function appendEntries(db: Queryable, entries: readonly ChainedEntry[]): Promise<void> {
+  return insertRows(
+    db,
+    `INSERT INTO "Event" (seq, "contentHash", kind, "eventType", "eventTime", "receivedAt", producer, sender, "runId", "jobKey", payload, "prevHash", hash)`,
+    entries.map((e) => e.row),
   );
-  return changes > 0 ? { seq, hash } : null;
 }
 
 export interface ChainVerification {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Queryable, Store } from "./store/types";
-import { appendEvent, findEventsByContent, getLogHead, sha256Hex, type LogHead } from "./event-log";
+import { appendEntries, chainEntry, findEventsByContent, getLogHead, sha256Hex, type ChainedEntry, type LogHead } from "./event-log";
 import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -120,6 +120,8 @@ async function storeEvents(store: Store, valid: readonly Prepared[], options: Om
     // join it, so a retry inside the same call is a duplicate of its original too.
     const logged = await findEventsByContent(tx, valid.map((p) => p.contentHash));
     await prefetchProjection(tx, cache, valid.filter((p) => !logged.has(p.contentHash)).map((p) => p.event));
+    // The log's rows, written many to a statement once the batch is projected.
+    const entries: ChainedEntry[] = [];
     for (let i = 0; i < valid.length; i++) {
       const p = valid[i]!;
       const existing = logged.get(p.contentHash);
@@ -127,19 +129,22 @@ async function storeEvents(store: Store, valid: readonly Prepared[], options: Om
         outcomes[i] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
         continue;
       }
-      head = await storeOne(tx, p, receivedAt, senderOf(i), head, cache);
+      const entry = await storeOne(tx, p, receivedAt, senderOf(i), head, cache);
+      entries.push(entry);
+      head = entry.head;
       logged.set(p.contentHash, head.seq);
       outcomes[i] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
+    await appendEntries(tx, entries);
     await flushProjection(tx, cache);
   });
   return outcomes;
 }
 
-async function storeOne(tx: Queryable, p: Prepared, receivedAt: string, sender: string, prev: LogHead | null, cache: ProjectionCache): Promise<LogHead> {
+/** Chains one event onto `prev` and projects it; its log row is the caller's to write (appendEntries). */
+async function storeOne(tx: Queryable, p: Prepared, receivedAt: string, sender: string, prev: LogHead | null, cache: ProjectionCache): Promise<ChainedEntry> {
   const { event } = p;
-  const head = await appendEvent(
-    tx,
+  const entry = chainEntry(
     {
       canonical: p.canonical,
       contentHash: p.contentHash,
@@ -154,10 +159,8 @@ async function storeOne(tx: Queryable, p: Prepared, receivedAt: string, sender: 
     },
     prev,
   );
-  // Checked for duplicates under the log's lock just before: a conflict here is a bug, not a retry.
-  if (head === null) throw new Error(`event ${p.contentHash} appeared in the log while the log was locked`);
-  await projectEvent(tx, head.seq, p.kind, event, cache);
-  return head;
+  await projectEvent(tx, entry.head.seq, p.kind, event, cache);
+  return entry;
 }
 
 /** Counts of outcomes, for summaries. */

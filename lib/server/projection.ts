@@ -165,9 +165,11 @@ class RunDatasets {
 /**
  * The rows the projection read or wrote during one write transaction, so that a batch of events
  * reads each job, dataset, version and run once instead of several times per event (a hub dataset
- * is read by hundreds of runs). Rows are written through (at once, and the entry updated), except
- * what nothing but the cache reads back while projecting: edges, EventNode and RunDataset rows, the
- * update times of jobs and datasets, and their latest run and version. Those wait in `pending`
+ * is read by hundreds of runs; prefetchProjection reads a whole batch's rows in a few queries).
+ * Rows are written through (at once, and the entry updated), except what nothing but the cache
+ * reads back while projecting: new nodes (their ids drawn ahead, freshNodeId), runs, new dataset
+ * versions, edges, EventNode and RunDataset rows, the update times of jobs and datasets, and their
+ * latest run and version. Those wait in `pending`
  * (a hub dataset read by every event of a batch is written once, not a thousand times) and go out
  * many to a statement in `flushProjection`, which the transaction must call before it commits, or
  * the cache is cleared, or anything reads those columns from the database. Valid only inside the
@@ -193,6 +195,8 @@ export class ProjectionCache {
     /** New runs as they stand (RUN_COLUMNS), and the runs already stored whose columns changed (RUN_UPDATED, keyed by runId). */
     newRuns: new Map<string, SqlValue[]>(),
     runUpdates: new Map<string, SqlValue[]>(),
+    /** New dataset versions as they stand, by key. */
+    newVersions: new Map<string, NewVersion>(),
     edges: [] as [sourceId: number, targetId: number, seq: number][],
     eventNodes: [] as [seq: number, nodeId: number][],
     /** `runId \0 direction \0 datasetVersionKey` → the row as it stands (later facets replace earlier ones). */
@@ -229,7 +233,7 @@ export class ProjectionCache {
 
   private get pendingRows(): number {
     const p = this.pending;
-    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size;
+    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size;
   }
 
   get hasPendingWrites(): boolean {
@@ -397,9 +401,6 @@ const SQL = {
   updateDataset: `UPDATE "Dataset" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
   getVersion: `SELECT "nodeId", "createdAt", facets, CASE WHEN "isFailed" THEN 1 ELSE 0 END AS "isFailed", "failureReasons"
                FROM "DatasetVersion" WHERE key = ?`,
-  insertVersion: `INSERT INTO "DatasetVersion" ("nodeId", key, "datasetKey", version, "producedByRunId", reason, "contentHash", "isSynthetic",
-                                                "isFailed", "failureReasons", facets, "createdAt", "updatedAt")
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, '[]', ?, ?, ?)`,
   updateVersion: `UPDATE "DatasetVersion" SET "producedByRunId" = COALESCE(?, "producedByRunId"), reason = ?, "contentHash" = ?,
                          "isSynthetic" = ?, facets = ?, "updatedAt" = ?
                   WHERE key = ?`,
@@ -407,6 +408,26 @@ const SQL = {
   allRunDatasets: `SELECT direction, "datasetVersionKey", "datasetKey", facets FROM "RunDataset" WHERE "runId" = ?
                    ORDER BY direction, "datasetVersionKey"`,
 } as const;
+
+/** A DatasetVersion row waiting in ProjectionCache.pending (booleans as 0/1). */
+interface NewVersion {
+  nodeId: number;
+  key: string;
+  datasetKey: string;
+  version: string;
+  producedByRunId: string | null;
+  reason: string | null;
+  contentHash: string | null;
+  isSynthetic: number;
+  isFailed: number;
+  failureReasons: string;
+  facets: string;
+  createdAt: string;
+  updatedAt: string;
+}
+const VERSION_COLUMNS: readonly (keyof NewVersion)[] = [
+  "nodeId", "key", "datasetKey", "version", "producedByRunId", "reason", "contentHash", "isSynthetic", "isFailed", "failureReasons", "facets", "createdAt", "updatedAt",
+];
 
 /** The columns of a Run every event of the run may change, in the order the pending rows hold them. */
 const RUN_CHANGING = ["state", "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage", "stackTrace", "parameters", "failedChecks", "reason", "facets", "jobFacets", "updatedAt"];
@@ -542,6 +563,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   await insertRows(db, `INSERT INTO "Node" (id, key, type, namespace, name, seq)`, pending.nodes);
   await insertRows(db, `INSERT INTO "Run" ("nodeId", "runId", "jobKey", "createdAt", ${quoted(RUN_CHANGING)})`, [...pending.newRuns.values()]);
   await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
+  await insertRows(db, `INSERT INTO "DatasetVersion" (${quoted(VERSION_COLUMNS)})`, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
   await insertRows(db, `INSERT INTO "Edge" ("sourceId", "targetId", seq)`, pending.edges, "ON CONFLICT DO NOTHING");
   await insertRows(db, `INSERT INTO "EventNode" (seq, "nodeId")`, pending.eventNodes, "ON CONFLICT DO NOTHING");
   await insertRows(
@@ -557,7 +579,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   pending.nodes = [];
   pending.edges = [];
   pending.eventNodes = [];
-  for (const map of [pending.newRuns, pending.runUpdates, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+  for (const map of [pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
 }
 
 class Projector {
@@ -706,10 +728,16 @@ class Projector {
     const contentHash = readProvenanceFacet(merged)?.contentHash ?? null;
     const isSynthetic = merged.threadline_synthetic !== undefined ? 1 : 0;
     if (existing) {
-      await this.db.run(SQL.updateVersion, [producedByRunId, reason, contentHash, isSynthetic, facets, this.time, key]);
+      // A version this batch created is still pending: its row changes in memory.
+      const inserting = this.c.pending.newVersions.get(key);
+      if (inserting) {
+        Object.assign(inserting, { producedByRunId: producedByRunId ?? inserting.producedByRunId, reason, contentHash, isSynthetic, facets, updatedAt: this.time });
+      } else await this.db.run(SQL.updateVersion, [producedByRunId, reason, contentHash, isSynthetic, facets, this.time, key]);
       this.c.versions.set(key, { ...existing, facets, parsed: merged });
     } else {
-      await this.db.run(SQL.insertVersion, [id, key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, facets, this.time, this.time]);
+      this.c.pending.newVersions.set(key, {
+        nodeId: id, key, datasetKey, version, producedByRunId, reason, contentHash, isSynthetic, isFailed: 0, failureReasons: "[]", facets, createdAt: this.time, updatedAt: this.time,
+      });
       this.c.versions.set(key, { nodeId: id, createdAt: this.time, facets, parsed: merged, isFailed: 0, failureReasons: "[]" });
       const dataset = await this.dataset(datasetKey);
       const latest = dataset?.latestVersionKey ? await this.version(dataset.latestVersionKey) : undefined;
@@ -857,7 +885,9 @@ class Projector {
     if (same) return;
     reasons.push(reason);
     const failureReasons = JSON.stringify(reasons);
-    await this.db.run(SQL.setVersionFailure, [failureReasons, versionKey]);
+    const inserting = this.c.pending.newVersions.get(versionKey);
+    if (inserting) Object.assign(inserting, { isFailed: 1, failureReasons });
+    else await this.db.run(SQL.setVersionFailure, [failureReasons, versionKey]);
     v.isFailed = 1;
     v.failureReasons = failureReasons;
   }
