@@ -77,6 +77,27 @@ describe.each(BACKENDS)("write path on %s", (backend) => {
     expect(await verifyStore(t.store, { signer: null })).toMatchObject({ ok: true, chain: { ok: true }, projection: { ok: true } });
   });
 
+  it("gives each new node of a batch its own id when the batch makes more nodes than its reads foresaw, as a replay does", async () => {
+    // Inputs nobody versioned: each resolves to a new "unversioned" version, a node the batch's
+    // reads could not foresee, so ids are drawn again mid-batch (SQLite before the batch's nodes are written).
+    const events = Array.from({ length: 40 }, (_, i) =>
+      runEvent({ runId: RUN(200 + i), job: `prep-${i % 3}`, inputs: [{ namespace: "s3://raw", name: `raw-${i}` }, corpus], outputs: [{ namespace: "s3://prep", name: `prep-${i}` }] }),
+    );
+    const outcomes = await ingest(t.store, events);
+    expect(outcomes.filter((o) => o.status === "created")).toHaveLength(40);
+    const unversioned = await t.store.all<{ key: string }>(`SELECT key FROM "Node" WHERE key LIKE 'datasetVersion:s3://raw:%:unversioned' ORDER BY key`);
+    expect(unversioned).toHaveLength(40);
+    const edge = await t.store.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM "Edge" e JOIN "Node" s ON s.id = e."sourceId" JOIN "Node" r ON r.id = e."targetId"
+       WHERE s.key = ? AND r.key = ?`,
+      [`datasetVersion:s3://raw:raw-7:unversioned`, `run:${RUN(207)}`],
+    );
+    expect(edge).toEqual({ n: 1 });
+    const live = await projectionSnapshot(t.store);
+    await replayLog(t.store);
+    expect(await projectionSnapshot(t.store)).toEqual(live);
+  });
+
   it("appends from two handles (two servers) at once into one unbroken chain, a retry racing its original stored once", async () => {
     const other = t.openAnother();
     const before = (await getLogHead(t.store))!.seq;
