@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { Suspense } from "react";
 import { LineageExplorer, type PrefetchedView } from "@/components/lineage/lineage-explorer";
 import { getStore } from "@/lib/server/db";
 import { getStartingPoints } from "@/lib/server/catalog";
@@ -56,17 +55,20 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
   return views;
 }
 
-// The explorer reads its state from the address on the client (useSearchParams), inside Suspense.
+// The explorer reads its state from the address on the client (useSearchParams). No Suspense
+// boundary of its own: the page is rendered per request, so nothing in it suspends, and a boundary
+// would only hold the explorer back (React reveals streamed boundaries up to 300 ms after the
+// shell paints) and put its markup in a hidden block where the first-frame script cannot measure it.
 export default async function LineagePage({ searchParams }: { searchParams: SearchParams }) {
   // Private reads: 401 with the sign-in prompt when THREADLINE_READ_AUTH=on and nobody is signed in.
   await requirePageReader(getStore());
   const params = toSearchParams(await searchParams);
   // No node chosen: the start page suggests where to begin.
   const hasNode = !!(params.get("node") ?? params.get("nodeId"));
-  const [prefetched, startingPoints] = await Promise.all([prefetchFirstView(params), hasNode ? null : getStartingPoints(getStore())]);
-  return (
-    <Suspense fallback={<p className="p-6 text-sm text-ink-muted">Loading the explorer…</p>}>
-      <LineageExplorer prefetched={prefetched} startingPoints={startingPoints} />
-    </Suspense>
-  );
+  const [prefetched, startingPoints, nonce] = await Promise.all([
+    prefetchFirstView(params),
+    hasNode ? null : getStartingPoints(getStore()),
+    headers().then((h) => h.get("x-nonce") ?? undefined),
+  ]);
+  return <LineageExplorer prefetched={prefetched} startingPoints={startingPoints} nonce={nonce} />;
 }

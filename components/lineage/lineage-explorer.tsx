@@ -1,6 +1,6 @@
 "use client";
 
-import { ReactFlowProvider } from "@xyflow/react";
+import { ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
@@ -11,7 +11,8 @@ import type { ColumnLineageGraph, DatasetFieldSummary } from "@/lib/lineage/colu
 import { FIELDS_SHOWN, FIELDS_STEP, fieldListHeight, fieldPathOnGraph } from "@/lib/lineage/columns-view";
 import { foldView, showMoreOf } from "@/lib/lineage/fan-out";
 import { findHighlightedPaths } from "@/lib/lineage/highlight";
-import { buildAdjacency, countHiddenNeighbours, mergeGraphs } from "@/lib/lineage/neighbours";
+import { buildAdjacency, countHiddenNeighbours, framedNear, mergeGraphs } from "@/lib/lineage/neighbours";
+import { framesOf } from "@/lib/lineage/framing";
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
 import { nodeTitle } from "@/lib/lineage/node-title";
 import { explorerApiUrls, fixedViewAddress, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
@@ -34,6 +35,7 @@ import { AsOfControl } from "@/components/investigate/as-of-control";
 import { fetchCached, PrefetchedResources, useApiResource, useApiResources } from "./use-api-resource";
 import { useGraphLayout } from "./use-graph-layout";
 import { useFullscreen } from "./use-fullscreen";
+import { FirstFrameScript, useIsServerRender } from "./first-frame";
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
 export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
@@ -67,7 +69,16 @@ export interface PrefetchedView {
  * view and back/forward walk through re-centrings, depth and direction changes and expansions.
  * Selection uses replace: clicking around a view does not flood the history.
  */
-export function LineageExplorer({ prefetched = NO_PREFETCH, startingPoints = null }: { prefetched?: PrefetchedView[]; startingPoints?: StartingPoints | null }) {
+export function LineageExplorer({
+  prefetched = NO_PREFETCH,
+  startingPoints = null,
+  nonce,
+}: {
+  prefetched?: PrefetchedView[];
+  startingPoints?: StartingPoints | null;
+  /** The page's Content-Security-Policy nonce, for the first view's inline first-frame script. */
+  nonce?: string;
+}) {
   const router = useRouter();
   const searchParams = useSearchParams();
   const address = useMemo(() => readExplorerAddress(searchParams), [searchParams]);
@@ -92,14 +103,14 @@ export function LineageExplorer({ prefetched = NO_PREFETCH, startingPoints = nul
   if (!state.node) return <ExplorerStart points={startingPoints} />;
   return (
     <PrefetchedResources.Provider value={prefetchedByUrl}>
-      <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} />
+      <ExplorerView state={state as ExplorerState & { node: string }} navigate={navigate} nonce={nonce} />
     </PrefetchedResources.Provider>
   );
 }
 
 const NO_PREFETCH: PrefetchedView[] = [];
 
-function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & { node: string }; navigate: Navigate }) {
+function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerState & { node: string }; navigate: Navigate; nonce: string | undefined }) {
   // The state the next change builds on: the address's, or the one just asked for while the
   // address has not caught up yet (two quick clicks on "depth +" make depth + 2, not + 1).
   const stateRef = useRef(state);
@@ -330,6 +341,7 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
 
   // ---- what fills the canvas area ----
   let body: ReactNode;
+  let isCanvasShown = false;
   if (isViewMismatch && resolveError) {
     body = (
       <CenteredMessage>
@@ -364,6 +376,7 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
       </CenteredMessage>
     );
   } else {
+    isCanvasShown = true;
     body = (
       <ExplorerActionsContext.Provider value={actions}>
         <LineageCanvas
@@ -387,8 +400,13 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
 
   const isTruncated = !!merged?.truncated && !graph.isLoading;
 
+  // A canvas the server draws gets the script that frames it for the real canvas before the first paint.
+  const isServerRender = useIsServerRender();
+  const firstFrames = isServerRender && isCanvasShown ? framesOf(flow.nodes, { focusId, near: framedNear(adjacency, focusId, state.selected) }) : null;
+
   return (
     <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="lineage-explorer" aria-busy={isBusy}>
+      {firstFrames ? <FirstFrameScript part="hold" frames={firstFrames} nonce={nonce} /> : null}
       <ExplorerToolbar
         focus={focusNode}
         focusId={state.node}
@@ -466,7 +484,10 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
       ) : null}
       <div className="relative flex min-h-0 flex-1">
         <div className="relative min-w-0 flex-1 bg-canvas">
-          <ReactFlowProvider>{body}</ReactFlowProvider>
+          {/* The first view's boxes and edges, so the server draws them (React Flow reads its store). */}
+          <ReactFlowProvider initialNodes={flow.nodes as Node[]} initialEdges={flow.edges as Edge[]}>
+            {body}
+          </ReactFlowProvider>
         </div>
         {isColumns && state.field ? (
           <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
@@ -486,6 +507,7 @@ function ExplorerView({ state, navigate: navigateTo }: { state: ExplorerState & 
           </div>
         ) : null}
       </div>
+      {firstFrames ? <FirstFrameScript part="frame" frames={firstFrames} nonce={nonce} /> : null}
     </div>
   );
 }

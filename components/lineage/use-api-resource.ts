@@ -69,10 +69,15 @@ function invalidate(url: string) {
  */
 export const PrefetchedResources = createContext<ReadonlyMap<string, unknown>>(new Map());
 
-/** Moves a prefetched answer into the cache (browser only), so later visits and retries use it. */
+/**
+ * Moves a prefetched answer into the cache (browser only), so later visits and retries use it. A
+ * new version, so hooks that read the URL before it was cached (as loading) read it again: without
+ * it the hydrated explorer showed "Loading…" for a view it already had.
+ */
 function adopt(url: string, data: unknown) {
   if (cache.has(url)) return;
   cache.set(url, { status: "done", data });
+  notify();
 }
 
 function prefetchedState<T>(data: unknown): ResourceState<T> {

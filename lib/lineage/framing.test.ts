@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FRAME_WHOLE_LIMIT, READABLE_ZOOM, frameView, isBiggerThanScreen, type FramedBox, type Viewport } from "./framing";
+import { FIT_PADDING, FRAME_WHOLE_LIMIT, READABLE_ZOOM, frameView, framesOf, isBiggerThanScreen, pickFrame, type FramedBox, type Viewport } from "./framing";
 
 const box = (id: string, x: number, y: number): FramedBox => ({ id, position: { x, y }, width: 300, height: 70 });
 /** A chain laid out left to right, 380 px a rank. */
@@ -57,5 +57,43 @@ describe("isBiggerThanScreen", () => {
   it("is false for a dozen boxes however small the canvas, true for a long view that cannot be read whole", () => {
     expect(isBiggerThanScreen(chain(FRAME_WHOLE_LIMIT), 300, 300)).toBe(false);
     expect(isBiggerThanScreen(chain(40), 1000, 700)).toBe(true);
+  });
+});
+
+describe("pickFrame", () => {
+  it("frames from its own source text, as the explorer's first-frame script runs it, exactly as frameView does", () => {
+    // What the script does: evaluate the function's text alone, with nothing of this module around it.
+    const standalone = new Function(`return (${pickFrame.toString()})`)() as typeof pickFrame;
+    const big = [...star(3), ...Array.from({ length: 60 }, (_, i) => box(`far${i}`, 2000 + (i % 6) * 380, i * 100))];
+    const views: [FramedBox[], string, string[]][] = [
+      [chain(9), "n8", ["n7"]],
+      [big, "focus", ["up0", "up1", "up2", "down0", "down1", "down2"]],
+      [star(40), "focus", star(40).slice(1).map((b) => b.id)],
+    ];
+    for (const [boxes, focusId, near] of views) {
+      for (const [width, height] of [[1440, 795], [1024, 600], [604, 654], [0, 600]] as const) {
+        const frames = framesOf(boxes, { focusId, near })!;
+        expect(JSON.parse(JSON.stringify(standalone(JSON.parse(JSON.stringify(frames)), width, height, FIT_PADDING)))).toEqual(frameView(boxes, { focusId, near, width, height }));
+      }
+    }
+  });
+
+  it("takes the first frame that fits at its zoom, and the last one whatever its zoom", () => {
+    const frames = [
+      { x: 0, y: 0, width: 4000, height: 100, minZoom: 0.2, maxZoom: 1.1, atLeast: 0.45 },
+      { x: 0, y: 0, width: 300, height: 70, minZoom: 0.65, maxZoom: 0.9, atLeast: 0 },
+    ];
+    expect(pickFrame(frames, 1000, 700, 0)!.zoom).toBe(0.9);
+    expect(pickFrame(frames, 10_000, 700, 0)!.zoom).toBe(1.1);
+  });
+});
+
+describe("framesOf", () => {
+  it("gives a small view one frame, whole, and a big one three: whole, the focus's neighbourhood, the focus", () => {
+    expect(framesOf(chain(FRAME_WHOLE_LIMIT), { focusId: "n0", near: [] })).toHaveLength(1);
+    const frames = framesOf(star(40), { focusId: "focus", near: ["up0"] })!;
+    expect(frames.map((f) => f.atLeast)).toEqual([0.45, READABLE_ZOOM, 0]);
+    expect(frames[2]).toMatchObject({ x: 0, y: 0, width: 300, height: 70 });
+    expect(framesOf(chain(3), { focusId: "elsewhere", near: [] })).toBeNull();
   });
 });

@@ -58,20 +58,62 @@ export function fitZoom(boxes: readonly FramedBox[], width: number, height: numb
   return Math.min(width / (bounds.width * (1 + FIT_PADDING)), height / (bounds.height * (1 + FIT_PADDING)));
 }
 
-/** The viewport that centres `boxes` in the canvas at their fitting zoom, clamped to [minZoom, maxZoom]. */
-export function viewportFor(boxes: readonly FramedBox[], width: number, height: number, minZoom: number, maxZoom: number): Viewport {
-  const bounds = boundsOf(boxes);
-  const zoom = Math.min(maxZoom, Math.max(minZoom, fitZoom(boxes, width, height)));
-  return {
-    x: width / 2 - (bounds.x + bounds.width / 2) * zoom,
-    y: height / 2 - (bounds.y + bounds.height / 2) * zoom,
-    zoom,
-  };
-}
-
 /** Whether a view is too big to frame whole: it is then framed around its focus, with a minimap. */
 export function isBiggerThanScreen(boxes: readonly FramedBox[], width: number, height: number): boolean {
   return boxes.length > FRAME_WHOLE_LIMIT && fitZoom(boxes, width, height) < WHOLE_VIEW_ZOOM;
+}
+
+/**
+ * One way to frame a view: the bounds of the boxes it shows and the zoom range it is shown at.
+ * `frameView` tries a view's frames in order and takes the first whose bounds fit the canvas at
+ * `atLeast` or more (the last is taken whatever its zoom).
+ */
+export interface Frame {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  minZoom: number;
+  maxZoom: number;
+  atLeast: number;
+}
+
+/**
+ * The frames a view may open at, best first (see frameView), as plain numbers: they do not depend
+ * on the canvas's size, so the server can hand them to the page's first-frame script, which picks
+ * one for the canvas it measures before the browser's first paint. Null when the focus is not drawn.
+ */
+export function framesOf(boxes: readonly FramedBox[], options: { focusId: string; near: Iterable<string> }): Frame[] | null {
+  const { focusId } = options;
+  if (!boxes.some((box) => box.id === focusId)) return null;
+  const whole = { ...boundsOf(boxes), minZoom: SMALLEST_WHOLE_ZOOM, maxZoom: MAX_WHOLE_ZOOM };
+  if (boxes.length <= FRAME_WHOLE_LIMIT) return [{ ...whole, atLeast: 0 }];
+  const near = new Set([focusId, ...options.near]);
+  return [
+    { ...whole, atLeast: WHOLE_VIEW_ZOOM },
+    { ...boundsOf(boxes.filter((box) => near.has(box.id))), minZoom: READABLE_ZOOM, maxZoom: MAX_NEAR_ZOOM, atLeast: READABLE_ZOOM },
+    { ...boundsOf(boxes.filter((box) => box.id === focusId)), minZoom: READABLE_ZOOM, maxZoom: MAX_NEAR_ZOOM, atLeast: 0 },
+  ];
+}
+
+/**
+ * The viewport of the first of `frames` that fits a `width`×`height` canvas at its `atLeast` zoom
+ * (the last one otherwise), centred, its zoom clamped to the frame's range; null for a canvas with
+ * no size. Self-contained on purpose (no closure, no helper, no syntax newer than the page's
+ * browsers read): the explorer's first-frame script runs this function's own source text, so the
+ * frame the browser paints first is exactly the one the canvas keeps once it hydrates.
+ */
+export function pickFrame(frames: readonly Frame[], width: number, height: number, padding: number): Viewport | null {
+  if (!(width > 0 && height > 0) || frames.length === 0) return null;
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i]!;
+    const fit = Math.min(width / (frame.width * (1 + padding)), height / (frame.height * (1 + padding)));
+    if (fit >= frame.atLeast || i === frames.length - 1) {
+      const zoom = Math.min(frame.maxZoom, Math.max(frame.minZoom, fit));
+      return { x: width / 2 - (frame.x + frame.width / 2) * zoom, y: height / 2 - (frame.y + frame.height / 2) * zoom, zoom: zoom };
+    }
+  }
+  return null;
 }
 
 /**
@@ -84,13 +126,6 @@ export function frameView(
   boxes: readonly FramedBox[],
   options: { focusId: string; near: Iterable<string>; width: number; height: number },
 ): Viewport | null {
-  const { focusId, width, height } = options;
-  if (width <= 0 || height <= 0 || !boxes.some((box) => box.id === focusId)) return null;
-  if (boxes.length <= FRAME_WHOLE_LIMIT || fitZoom(boxes, width, height) >= WHOLE_VIEW_ZOOM) {
-    return viewportFor(boxes, width, height, SMALLEST_WHOLE_ZOOM, MAX_WHOLE_ZOOM);
-  }
-  const near = new Set([focusId, ...options.near]);
-  const framed = boxes.filter((box) => near.has(box.id));
-  const shown = fitZoom(framed, width, height) >= READABLE_ZOOM ? framed : boxes.filter((box) => box.id === focusId);
-  return viewportFor(shown, width, height, READABLE_ZOOM, MAX_NEAR_ZOOM);
+  const frames = framesOf(boxes, options);
+  return frames ? pickFrame(frames, options.width, options.height, FIT_PADDING) : null;
 }

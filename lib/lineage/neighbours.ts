@@ -71,6 +71,11 @@ export function buildAdjacency(graph: Pick<LineageGraph, "nodes" | "edges">): Ad
   return { upstream, downstream };
 }
 
+/** What a big view is framed around besides its focus (frameView's `near`): the focus's direct neighbours and the selection. */
+export function framedNear(adjacency: Adjacency, focusId: string, selectedId: string | null): string[] {
+  return [...(adjacency.upstream.get(focusId) ?? []), ...(adjacency.downstream.get(focusId) ?? []), ...(selectedId ? [selectedId] : [])];
+}
+
 /**
  * How many direct neighbours of each node the store has but the view does not show: the "+N" on a
  * node's side. The store's totals (upstreamCount/downstreamCount) minus the neighbours in the view,

@@ -1,23 +1,27 @@
 import { expect, test, type Page } from "@playwright/test";
-import { lineageUrl } from "./support/canvas";
+import { lineageUrl, nodesOutsideCanvas } from "./support/canvas";
 
 /**
- * The explorer's first paint: the page arrives with its first view's lineage (read on the server),
- * so the graph appears as soon as the page is interactive, already framed, never first at React
- * Flow's default viewport and then moved. Moves inside the explorer still read their new view.
+ * The explorer's first paint: the page arrives with its first view drawn (read and laid out on the
+ * server, framed before the browser paints it for the canvas it has), so the graph shows before any
+ * script has loaded, and hydrating never moves it. Moves inside the explorer still read their view.
  */
 
 const MODEL = "dataset:mlflow://helix-bio:models/binding-affinity-ft";
 
-/** Records, on every animation frame from the start of the page, the canvas's transform and box count. */
+/**
+ * Records, on every animation frame from the start of the page, the canvas's transform and the
+ * boxes shown, as drawn: the computed transform, and no boxes while the canvas is held hidden.
+ */
 async function recordFrames(page: Page) {
   await page.addInitScript(() => {
     const frames: { t: number; transform: string; nodes: number }[] = [];
     (window as unknown as { __frames: typeof frames }).__frames = frames;
     const tick = () => {
       const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
-      const nodes = document.querySelectorAll(".react-flow__node").length;
-      const transform = viewport?.style.transform ?? "";
+      const style = viewport ? getComputedStyle(viewport) : null;
+      const nodes = style && style.opacity !== "0" ? document.querySelectorAll(".react-flow__node").length : 0;
+      const transform = style?.transform ?? "";
       const last = frames[frames.length - 1];
       if (!last || last.transform !== transform || last.nodes !== nodes) frames.push({ t: performance.now(), transform, nodes });
       if (performance.now() < 15_000) requestAnimationFrame(tick);
@@ -47,9 +51,10 @@ test("the first view is drawn framed from its first frame, without asking the AP
 
   const drawn = (await framesOf(page)).filter((frame) => frame.nodes > 0);
   expect(drawn.length).toBeGreaterThan(0);
-  // One transform from the first frame with boxes on: framed at once, no jump.
-  expect(new Set(drawn.map((frame) => frame.transform))).toEqual(new Set([drawn[0]!.transform]));
-  expect(drawn[0]!.transform).not.toBe("translate(0px, 0px) scale(1)");
+  // One frame from the first one with boxes on: framed at once, no jump.
+  const [first, ...later] = drawn.map((frame) => parseMatrix(frame.transform));
+  for (const frame of later) expectSameFrame(frame, first!);
+  expect(drawn[0]!.transform).not.toBe("matrix(1, 0, 0, 1, 0, 0)");
   expect(requests).toEqual([]);
 
   // and every box is inside the canvas
@@ -78,3 +83,53 @@ test("a change of depth inside the explorer reads the new view from the API", as
   expect(new URL(requests[0]!).searchParams.get("depth")).toBe("2");
   await expect.poll(() => page.locator(".react-flow__node").count()).toBeGreaterThan(before);
 });
+
+/** The frame the canvas shows, as drawn (React Flow's transform, or the first-frame rule over it): [zoom, x, y]. */
+const drawnFrame = async (page: Page) => parseMatrix(await page.locator(".react-flow__viewport").evaluate((viewport) => getComputedStyle(viewport).transform));
+
+/** A computed `matrix(zoom, 0, 0, zoom, x, y)` as [zoom, x, y]. */
+function parseMatrix(matrix: string): [number, number, number] {
+  const [zoom, , , , x, y] = matrix.slice("matrix(".length, -1).split(",").map(Number);
+  return [zoom!, x!, y!];
+}
+
+/** Two frames a person cannot tell apart: within a pixel, the same zoom to a thousandth. */
+function expectSameFrame(actual: readonly number[], expected: readonly number[]) {
+  expect(Math.abs(actual[0]! - expected[0]!)).toBeLessThan(0.001);
+  expect(Math.abs(actual[1]! - expected[1]!)).toBeLessThanOrEqual(1);
+  expect(Math.abs(actual[2]! - expected[2]!)).toBeLessThanOrEqual(1);
+}
+
+for (const { width, height, panel } of [
+  { width: 1440, height: 900, panel: false },
+  { width: 1024, height: 768, panel: true },
+]) {
+  test(`the server's page shows the first view framed before any script loads (${width}×${height}${panel ? ", side panel open" : ""})`, async ({ browser }) => {
+    const address = lineageUrl(MODEL, panel ? `&selected=${encodeURIComponent(MODEL)}` : "");
+    // The page as it arrives: the application's scripts never load (the page's own inline ones run).
+    const bare = await browser.newContext({ viewport: { width, height } });
+    await bare.route(/\/_next\/static\/.*\.js$/, (route) => route.abort());
+    const page = await bare.newPage();
+    await page.goto(address);
+    const canvas = page.getByTestId("lineage-canvas");
+    await expect(canvas.locator(`.react-flow__node[data-id="${MODEL}"]`)).toBeVisible();
+    for (const name of ["finetune-binding-model", "generate-candidates", "evaluate-binding", "models/chem-base-gt"]) {
+      await expect(canvas.getByText(name, { exact: true })).toBeVisible();
+    }
+    expect(await canvas.locator(".react-flow__edge-path").count()).toBeGreaterThanOrEqual(8);
+    expect(await nodesOutsideCanvas(page)).toEqual([]);
+    const beforeScripts = await drawnFrame(page);
+    await bare.close();
+
+    // The same page with its scripts: once hydrated, the canvas keeps the very frame drawn before.
+    const full = await browser.newContext({ viewport: { width, height } });
+    const hydrated = await full.newPage();
+    await hydrated.goto(address);
+    await expect.poll(() => hydrated.evaluate(() => performance.getEntriesByName("threadline:canvas-interactive").length), { timeout: 20_000 }).toBe(1);
+    await expect(hydrated.getByTestId("lineage-explorer")).toHaveAttribute("aria-busy", "false");
+    await hydrated.waitForTimeout(500);
+    expectSameFrame(await drawnFrame(hydrated), beforeScripts);
+    expect(await nodesOutsideCanvas(hydrated)).toEqual([]);
+    await full.close();
+  });
+}
