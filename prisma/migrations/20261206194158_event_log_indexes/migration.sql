@@ -1,0 +1,7 @@
+-- The log's chain hash and job key are never looked up (verification walks seq; the audit log's
+-- job filter goes through EventNode): their indexes only cost every append.
+-- DropIndex
+DROP INDEX "Event_jobKey_idx";
+
+-- DropIndex
+DROP INDEX "Event_hash_key";
