@@ -2,6 +2,7 @@
 
 import { useSyncExternalStore } from "react";
 import { FIT_PADDING, pickFrame, type Frame } from "@/lib/lineage/framing";
+import { MIN_DETAIL_ZOOM } from "./nodes/node-parts";
 
 /**
  * The explorer's first view is drawn on the server, so the browser paints the graph from the HTML
@@ -40,10 +41,15 @@ const HOLD_SOURCE = `(function(){var e=document.createElement("style");e.id=${JS
 /**
  * The second script's source: pickFrame's own text, run on the frames of the view and the measured
  * canvas; its rule holds the view at that frame (over React Flow's own transform) and shows it.
+ * Boxes take their minimal form below MIN_DETAIL_ZOOM: when the real frame's zoom is on the other
+ * side of it from the server's, the boxes drawn are in the wrong form, so they stay hidden until
+ * the page hydrates and draws them in the right one, rather than change before the user's eyes.
  */
 export function firstFrameSource(frames: readonly Frame[]): string {
+  const drawn = pickFrame(frames, DEFAULT_CANVAS.width, DEFAULT_CANVAS.height, FIT_PADDING);
+  const isDrawnMinimal = !!drawn && drawn.zoom < MIN_DETAIL_ZOOM;
   const rule = `${CANVAS_SELECTOR} .react-flow__viewport{transform:translate(`;
-  return `(function(){var e=document.getElementById(${JSON.stringify(STYLE_ID)});if(!e)return;var s=document.currentScript,c=s&&s.parentElement&&s.parentElement.querySelector(${JSON.stringify(CANVAS_SELECTOR)}),r=c&&c.getBoundingClientRect(),v=r&&(${pickFrame.toString()})(${JSON.stringify(frames)},r.width,r.height,${FIT_PADDING});e.textContent=v?${JSON.stringify(rule)}+v.x+"px,"+v.y+"px) scale("+v.zoom+")!important}"+${JSON.stringify(`${CANVAS_SELECTOR} .react-flow__background{visibility:hidden}`)}:""})()`;
+  return `(function(){var e=document.getElementById(${JSON.stringify(STYLE_ID)});if(!e)return;var s=document.currentScript,c=s&&s.parentElement&&s.parentElement.querySelector(${JSON.stringify(CANVAS_SELECTOR)}),r=c&&c.getBoundingClientRect(),v=r&&(${pickFrame.toString()})(${JSON.stringify(frames)},r.width,r.height,${FIT_PADDING});if(!v){e.textContent="";return}e.textContent=${JSON.stringify(rule)}+v.x+"px,"+v.y+"px) scale("+v.zoom+")!important}"+${JSON.stringify(`${CANVAS_SELECTOR} .react-flow__background{visibility:hidden}`)}+((v.zoom<${MIN_DETAIL_ZOOM})===${isDrawnMinimal}?"":${JSON.stringify(HOLD_RULE)})})()`;
 }
 
 /**
