@@ -2,6 +2,7 @@ import "server-only";
 import { columnLineageOf, schemaFieldsOf, hasColumnFacets } from "@/lib/lineage/columns";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
+import { rowGroups, tuples } from "./store/rows";
 import { getStep, runStep, type SqlSteps } from "./store/sql-steps";
 
 /**
@@ -30,24 +31,29 @@ export interface ColumnTarget {
 
 export { hasColumnFacets };
 
-/** The projection step for one dataset version (see the module comment); `facets` are the event's own for it. */
-export function* projectColumns(seq: number, target: ColumnTarget, facets: Facets): SqlSteps<void> {
+/**
+ * The projection step for one dataset version (see the module comment); `facets` are the event's
+ * own for it. `fieldIds` (field key → FieldNode id) spares the lookups of fields already met in the
+ * same transaction (the projection's cache passes its own): the versions of a dataset name the
+ * same fields again and again.
+ */
+export function* projectColumns(seq: number, target: ColumnTarget, facets: Facets, fieldIds = new Map<string, number>()): SqlSteps<void> {
   if (facets.schema !== undefined) {
     const fields = schemaFieldsOf(facets);
     yield runStep(`DELETE FROM "DatasetField" WHERE "versionKey" = ?`, [target.versionKey]);
-    for (const [position, f] of fields.entries()) {
+    // Many fields to a statement: a wide schema is one event's hundreds of rows.
+    for (const [at, size] of rowGroups(fields.length)) {
       yield runStep(
-        `INSERT INTO "DatasetField" ("versionKey", "field", "datasetKey", "type", "description", "position", "seq")
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [target.versionKey, f.field, target.datasetKey, f.type, f.description, position, seq],
+        `INSERT INTO "DatasetField" ("versionKey", "field", "datasetKey", "type", "description", "position", "seq") VALUES ${tuples(size, 7)}`,
+        fields.slice(at, at + size).flatMap((f, i) => [target.versionKey, f.field, target.datasetKey, f.type, f.description, at + i, seq]),
       );
-      yield* fieldNodeId(seq, target.namespace, target.name, f.field);
     }
+    for (const f of fields) yield* fieldNodeId(seq, target.namespace, target.name, f.field, fieldIds);
   }
   for (const lineage of columnLineageOf(facets)) {
-    const targetId = yield* fieldNodeId(seq, target.namespace, target.name, lineage.field);
+    const targetId = yield* fieldNodeId(seq, target.namespace, target.name, lineage.field, fieldIds);
     for (const source of lineage.sources) {
-      const sourceId = yield* fieldNodeId(seq, source.namespace, source.name, source.field);
+      const sourceId = yield* fieldNodeId(seq, source.namespace, source.name, source.field, fieldIds);
       const transformations = canonicalJson(source.transformations);
       const isMasked = source.transformations.some((t) => t.masking) ? 1 : 0;
       yield runStep(
@@ -63,13 +69,19 @@ export function* projectColumns(seq: number, target: ColumnTarget, facets: Facet
 }
 
 /** The id of a field's node, created on first mention. */
-function* fieldNodeId(seq: number, namespace: string, dataset: string, field: string): SqlSteps<number> {
+function* fieldNodeId(seq: number, namespace: string, dataset: string, field: string, known: Map<string, number>): SqlSteps<number> {
   const key = nodeId.datasetField(namespace, dataset, field);
+  const cached = known.get(key);
+  if (cached !== undefined) return cached;
   const found = (yield getStep(`SELECT "id" FROM "FieldNode" WHERE "key" = ?`, [key])) as { id: number } | undefined;
-  if (found) return Number(found.id);
-  const created = (yield getStep(
-    `INSERT INTO "FieldNode" ("key", "datasetKey", "namespace", "dataset", "field", "seq") VALUES (?, ?, ?, ?, ?, ?) RETURNING "id"`,
-    [key, nodeId.dataset(namespace, dataset), namespace, dataset, field, seq],
-  )) as { id: number };
-  return Number(created.id);
+  const id = found
+    ? Number(found.id)
+    : Number(
+        ((yield getStep(
+          `INSERT INTO "FieldNode" ("key", "datasetKey", "namespace", "dataset", "field", "seq") VALUES (?, ?, ?, ?, ?, ?) RETURNING "id"`,
+          [key, nodeId.dataset(namespace, dataset), namespace, dataset, field, seq],
+        )) as { id: number }).id,
+      );
+  known.set(key, id);
+  return id;
 }

@@ -186,6 +186,8 @@ export class ProjectionCache {
   readonly runs = new Map<string, CachedRun | null>();
   /** A run's RunDataset rows. */
   readonly runDatasets = new Map<string, RunDatasets>();
+  /** Field key → FieldNode id (the column projection's fields met in this transaction). */
+  readonly fieldNodeIds = new Map<string, number>();
   /** Edges known to exist ("source>target"): inserting them again would change nothing. */
   readonly edges = new Set<string>();
   /** Rows written to the cache only, until flushProjection. */
@@ -242,7 +244,7 @@ export class ProjectionCache {
 
   /** Entries held, to bound memory on long replays. */
   get size(): number {
-    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.edges.size + this.pendingRows;
+    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.fieldNodeIds.size + this.edges.size + this.pendingRows;
   }
 
   /** Forgets every entry; flushProjection first, or the pending rows would be lost. */
@@ -254,6 +256,7 @@ export class ProjectionCache {
     this.versions.clear();
     this.runs.clear();
     this.runDatasets.clear();
+    this.fieldNodeIds.clear();
     this.edges.clear();
   }
 }
@@ -748,7 +751,7 @@ class Projector {
     }
     if (hasColumnFacets(d.facets)) {
       const target = { namespace: d.namespace, name: d.name, datasetKey, versionKey: key, runId: producedByRunId };
-      await runSteps(this.db, projectColumns(this.seq, target, d.facets ?? {}));
+      await runSteps(this.db, projectColumns(this.seq, target, d.facets ?? {}, this.c.fieldNodeIds));
     }
     if (hasProvenanceFacet(d.facets)) {
       await runSteps(this.db, projectProvenance(this.seq, { namespace: d.namespace, versionKey: key }, d.facets ?? {}));

@@ -16,16 +16,28 @@ const ROWS_PER_STATEMENT = 256;
  */
 async function inGroups(db: Queryable, rows: readonly (readonly SqlValue[])[], statement: (tuples: string) => string): Promise<void> {
   if (rows.length === 0) return;
-  const tuple = `(${new Array(rows[0].length).fill("?").join(", ")})`;
-  let at = 0;
-  let size = ROWS_PER_STATEMENT;
-  while (at < rows.length) {
-    while (size > rows.length - at) size >>= 1;
+  for (const [at, size] of rowGroups(rows.length)) {
     const params: SqlValue[] = [];
     for (let i = at; i < at + size; i++) params.push(...rows[i]);
-    await db.run(statement(new Array(size).fill(tuple).join(", ")), params);
+    await db.run(statement(tuples(size, rows[0].length)), params);
+  }
+}
+
+/** `count` rows split as inGroups writes them: [first row, rows] of each statement, in order. */
+export function* rowGroups(count: number): Generator<[at: number, size: number]> {
+  let at = 0;
+  let size = ROWS_PER_STATEMENT;
+  while (at < count) {
+    while (size > count - at) size >>= 1;
+    yield [at, size];
     at += size;
   }
+}
+
+/** The placeholders of `rows` rows of `columns` values: `(?, ?), (?, ?)`. */
+export function tuples(rows: number, columns: number): string {
+  const tuple = `(${new Array(columns).fill("?").join(", ")})`;
+  return new Array(rows).fill(tuple).join(", ");
 }
 
 /**
