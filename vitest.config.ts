@@ -21,7 +21,7 @@ export default defineConfig({
     // fails them for no fault of the code. Speed is measured by `npm run bench`, not by timeouts.
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
   },
 });

@@ -9,7 +9,8 @@ import { Badge, runStateTone } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { NodeIcon, kindColour, visualKindOf } from "@/components/lineage/node-icon";
-import { durationBetween, formatCount, formatDateTime, formatDuration, formatRelative, shortRunId } from "@/components/format";
+import { durationBetween, formatCount, formatDuration, shortRunId } from "@/components/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { investigateHref } from "@/components/investigate/investigate-href";
 import { requirePageReader } from "@/lib/server/auth-context";
 import { catalogHref } from "@/lib/schemas/catalog";
@@ -105,9 +106,7 @@ function StoreSummary({ overview, invalidSignatures }: { overview: StoreOverview
                     <span className="font-mono text-xs text-ink-muted">@{row.version}</span>
                     <Badge tone="danger">signature invalid</Badge>
                     <span className="text-xs text-ink-muted">claimed signer {row.signerName}</span>
-                    <span className="ml-auto text-xs text-ink-muted" title={formatDateTime(row.createdAt)}>
-                      {formatRelative(row.createdAt, now)}
-                    </span>
+                    <RelativeTime iso={row.createdAt} now={now} className="ml-auto text-xs text-ink-muted" />
                   </li>
                 ))}
               </ul>
@@ -224,9 +223,7 @@ function FailedOutputList({ outputs, now }: { outputs: FailedOutput[]; now: numb
               </Link>
               <span className="font-mono text-xs text-ink-muted">@{output.version}</span>
               <Badge tone="danger">failed</Badge>
-              <span className="text-xs text-ink-muted" title={formatDateTime(output.createdAt)}>
-                {formatRelative(output.createdAt, now)}
-              </span>
+              <RelativeTime iso={output.createdAt} now={now} className="text-xs text-ink-muted" />
               <Link
                 href={investigateHref(output.id)}
                 className="ml-auto text-xs font-medium text-accent hover:underline"
@@ -262,8 +259,8 @@ function RunList({ runs, now, showError = false }: { runs: RunWithJob[]; now: nu
                 {run.job.name}
               </Link>
               <Badge tone={runStateTone(run.state)}>{run.state.toLowerCase()}</Badge>
-              <span className="text-xs text-ink-muted" title={formatDateTime(run.startedAt)}>
-                {formatRelative(run.startedAt ?? run.endedAt, now)}
+              <span className="text-xs text-ink-muted">
+                <RelativeTime iso={run.startedAt ?? run.endedAt} now={now} />
                 {duration !== null ? ` · took ${formatDuration(duration)}` : ""}
               </span>
               <Link

@@ -30,18 +30,24 @@ export function durationBetween(start: string | null | undefined, end: string | 
   return Number.isFinite(ms) ? ms : null;
 }
 
-/** "3 h ago" relative to `now`; falls back to the date for anything older than a month. */
+/**
+ * How long ago `iso` was, always in the same relative form ("just now", "12 min ago", "5 h ago",
+ * "3 d ago", "4 mo ago", "2 y ago"; "in 3 h" for a clock ahead of ours), so a list sorted by time
+ * reads in one unit of thought. Lists pair it with the exact UTC time in a tooltip (RelativeTime).
+ */
 export function formatRelative(iso: string | null | undefined, now: number): string {
   if (!iso) return "—";
   const then = new Date(iso).getTime();
   if (!Number.isFinite(then)) return iso;
   const seconds = Math.round((now - then) / 1000);
-  if (seconds < 0) return formatDateTime(iso);
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  if (seconds < 86400 * 31) return `${Math.floor(seconds / 86400)} d ago`;
-  return formatDateTime(iso);
+  const span = Math.abs(seconds);
+  if (span < 60) return "just now";
+  const minutes = Math.floor(span / 60);
+  const hours = Math.floor(span / 3600);
+  const days = Math.floor(span / 86400);
+  const amount =
+    minutes < 60 ? `${minutes} min` : hours < 48 ? `${hours} h` : days < 60 ? `${days} d` : days < 365 ? `${Math.floor(days / 30.44)} mo` : `${Math.floor(days / 365.25)} y`;
+  return seconds < 0 ? `in ${amount}` : `${amount} ago`;
 }
 
 export function formatCount(n: number): string {

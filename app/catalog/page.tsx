@@ -12,7 +12,8 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClasses } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { formatCount, formatRelative } from "@/components/format";
+import { formatCount } from "@/components/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export const metadata: Metadata = { title: "Catalogue" };
 // The catalogue reads the live store on every request.
@@ -178,8 +179,8 @@ function CatalogRow({ item, now }: { item: CatalogItem; now: number }) {
       <td className="px-2 py-2 text-right tabular-nums text-ink-muted">
         {formatCount(item.children)} {item.type === "job" ? (item.children === 1 ? "run" : "runs") : item.children === 1 ? "version" : "versions"}
       </td>
-      <td className="whitespace-nowrap px-4 py-2 text-right text-xs text-ink-muted" title={item.updatedAt}>
-        {formatRelative(item.updatedAt, now)}
+      <td className="whitespace-nowrap px-4 py-2 text-right text-xs text-ink-muted">
+        <RelativeTime iso={item.updatedAt} now={now} />
       </td>
     </tr>
   );

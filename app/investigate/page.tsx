@@ -8,7 +8,7 @@ import { resolveAsOf } from "@/lib/server/investigate-asof";
 import type { CausesView, Investigation } from "@/lib/lineage/investigate-view";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDateTime } from "@/components/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { InvestigateView } from "@/components/investigate/investigate-view";
 import { investigateHref } from "@/components/investigate/investigate-href";
 import { FailureScopeList } from "@/components/investigate/failure-scope-list";
@@ -63,6 +63,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
 async function Landing() {
   const failed = await listFailedOutputs(getStore(), 40);
   const scopes = await listFailureScopes(getStore(), LANDING_SCOPES + 1);
+  const now = Date.now();
   return (
     <div className="mx-auto w-full max-w-4xl space-y-4 px-4 py-8 sm:px-6">
       <div>
@@ -101,7 +102,7 @@ async function Landing() {
                     <span className="break-all font-medium text-ink">{f.label}</span>
                     {f.reason ? <span className="block truncate text-xs text-ink-muted">{f.reason}</span> : null}
                   </span>
-                  <span className="shrink-0 text-xs text-ink-muted">{formatDateTime(f.time)}</span>
+                  <RelativeTime iso={f.time} now={now} className="shrink-0 text-xs text-ink-muted" />
                 </Link>
               </li>
             ))}

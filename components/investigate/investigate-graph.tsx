@@ -23,10 +23,13 @@ import { edgeTypes } from "@/components/lineage/routed-edge";
 import { CanvasBackground, READ_ONLY_FLOW } from "@/components/lineage/read-only-flow";
 import { InvestigateNode } from "./investigate-node";
 import { useKeyedMemo } from "@/components/use-keyed-memo";
+import { LEGIBLE_TEXT_PX } from "@/lib/lineage/compact-view";
 
 /** Module scope, so React Flow does not remount nodes on every render. */
 const nodeTypes = { investigate: InvestigateNode };
 const fitViewOptions: FitViewOptions = { padding: 0.12, maxZoom: 1 };
+/** The zoom at which an investigation node's 13 px title is drawn LEGIBLE_TEXT_PX tall: the view opens no smaller. */
+const LEGIBLE_ZOOM = LEGIBLE_TEXT_PX / 13;
 const proOptions = { hideAttribution: false };
 const defaultEdgeOptions = { focusable: false, selectable: false };
 
@@ -80,7 +83,7 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
     [flow.edges],
   );
 
-  // Whenever the structure changes, frame the target and the nearest differences at a readable
+  // Whenever the structure changes, frame the target and the nearest differences at a legible
   // zoom (a deep ancestry fitted whole is too small to read); "fit view" in the controls shows all.
   const framed = useRef<string | null>(null);
   useEffect(() => {
@@ -89,7 +92,7 @@ export function InvestigateGraph({ investigation, selectedId, showComparison, on
     const drawn = new Set(flow.nodes.map((n) => n.id));
     const focus = initialFocusIds(investigation).filter((id) => drawn.has(id));
     const frame = requestAnimationFrame(
-      () => void fitView({ nodes: focus.map((id) => ({ id })), padding: 0.15, minZoom: 0.65, maxZoom: 1, duration: 200 }),
+      () => void fitView({ nodes: focus.map((id) => ({ id })), padding: 0.15, minZoom: LEGIBLE_ZOOM, maxZoom: 1, duration: 200 }),
     );
     return () => cancelAnimationFrame(frame);
   }, [structure, flow.nodes, investigation, fitView]);

@@ -68,7 +68,7 @@ export const InvestigateNode = memo(function InvestigateNode({ data }: NodeProps
           <NodeIcon kind={kind} size={18} />
         </span>
         <div className="min-w-0 flex-1">
-          <div className="truncate text-[13px] font-semibold leading-[18px] text-ink" title={node.name}>
+          <div className="truncate text-[13px] font-semibold leading-[18px] text-ink" title={node.name} data-testid="node-title">
             {node.name}
           </div>
           <div className="flex min-w-0 items-center gap-1.5 text-[11px] leading-4 text-ink-muted">

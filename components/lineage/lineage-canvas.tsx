@@ -19,6 +19,7 @@ import type { FlowEdge, FlowNode, LineageNodeData } from "@/lib/lineage/flow-map
 import { FIT_PADDING, SMALLEST_WHOLE_ZOOM, frameView, isBiggerThanScreen, type Viewport } from "@/lib/lineage/framing";
 import { findNodeInDirection, framedNear, type Adjacency, type ArrowKey, type Point } from "@/lib/lineage/neighbours";
 import { clearFirstFrame, DEFAULT_CANVAS, useIsServerRender } from "./first-frame";
+import { legibleFlow, measure, sizeKey, useLegibleFlow, type CanvasSize } from "./use-legible-flow";
 import { BulkEdges } from "./bulk-edges";
 import { useIsFrozenView } from "./frozen-view";
 import { kindColour, visualKindOf } from "./node-icon";
@@ -82,8 +83,8 @@ export interface LineageCanvasProps {
  * neighbours (arrows), re-centres (Enter) and clears the selection (Esc).
  */
 export function LineageCanvas({
-  nodes,
-  edges,
+  nodes: laidOutNodes,
+  edges: laidOutEdges,
   focusId,
   selectedId,
   adjacency,
@@ -101,7 +102,9 @@ export function LineageCanvas({
   const [isServerDrawn] = useState(isServerRender);
   const [initialViewport, setInitialViewport] = useState<Viewport | null>(() => {
     if (!isServerDrawn) return null;
-    const viewport = frameView(nodes, { focusId, near: framedNear(adjacency, focusId, selectedId), ...DEFAULT_CANVAS }) ?? { x: 0, y: 0, zoom: 1 };
+    // The server knows no canvas size: it draws the view as laid out (the compact form, when the
+    // real canvas needs it, follows at hydration).
+    const viewport = frameView(laidOutNodes, { focusId, near: framedNear(adjacency, focusId, selectedId), ...DEFAULT_CANVAS }) ?? { x: 0, y: 0, zoom: 1 };
     // React Flow draws its viewport from the store (it applies defaultViewport only once hydrated);
     // the store is this canvas's alone and nothing has read it yet.
     store.setState({ transform: [viewport.x, viewport.y, viewport.zoom] });
@@ -111,6 +114,13 @@ export function LineageCanvas({
   const { setViewport, setCenter, getViewport, viewportInitialized } = useReactFlow();
   const isFrozen = useIsFrozenView();
   const wrapperRef = useRef<HTMLDivElement>(null);
+
+  // ---- legible at any canvas size ----
+  // A small view that would be framed whole below the full form's legible zoom is laid out afresh
+  // in the compact form for this canvas (lib/lineage/compact-view.ts): the size is state, so the
+  // side panel opening relayouts before the view is framed again.
+  const [canvasSize, setCanvasSize] = useState<CanvasSize | null>(null);
+  const { nodes, edges } = useLegibleFlow(laidOutNodes, laidOutEdges, canvasSize);
 
   const centres = useMemo(() => {
     const map = new Map<string, Point>();
@@ -137,17 +147,17 @@ export function LineageCanvas({
   adjacencyRef.current = adjacency;
   const drawnKey = useMemo(() => nodes.map((node) => node.id).sort().join("\n"), [nodes]);
 
-  /** Where the view should be for the canvas's current size (frameView), from the layout alone. */
-  const targetViewport = useCallback((): Viewport | null => {
-    const box = wrapperRef.current?.getBoundingClientRect();
-    if (!box) return null;
-    const near = framedNear(adjacencyRef.current, focusId, selectedRef.current);
-    return frameView(nodesRef.current, { focusId, near, width: box.width, height: box.height });
-  }, [focusId]);
+  /** Where the view should be for a canvas of `size` (frameView), from the layout alone. */
+  const targetViewport = useCallback(
+    (shown: readonly FlowNode[], size: CanvasSize): Viewport | null =>
+      frameView(shown, { focusId, near: framedNear(adjacencyRef.current, focusId, selectedRef.current), width: size.width, height: size.height }),
+    [focusId],
+  );
 
   const frame = useCallback(
     (duration: number) => {
-      const viewport = targetViewport();
+      const size = measure(wrapperRef.current);
+      const viewport = size ? targetViewport(nodesRef.current, size) : null;
       if (viewport) void setViewport(viewport, { duration });
     },
     [targetViewport, setViewport],
@@ -158,12 +168,21 @@ export function LineageCanvas({
   // the graph never appears at React Flow's default viewport and then jumps. Boxes have fixed
   // sizes, so nothing waits for React Flow to measure them.
   const framedDrawnKey = useRef<string | null>(null);
+  const framedSize = useRef<string | null>(null);
   useLayoutEffect(() => {
     framedDrawnKey.current = drawnKey;
+    // The canvas's size, for the compact form of a small view (see useLegibleFlow above).
+    const size = measure(wrapperRef.current);
+    if (size) {
+      framedSize.current = sizeKey(size);
+      setCanvasSize(size);
+    }
     if (isServerDrawn) return;
     // A server drawing the browser could not hydrate is drawn anew here: its first-frame rule goes.
     clearFirstFrame();
-    setInitialViewport(targetViewport() ?? { x: 0, y: 0, zoom: 1 });
+    // The same compact layout the render with this size will draw (legibleFlow is pure).
+    const shown = size ? legibleFlow(laidOutNodes, laidOutEdges, size).nodes : nodes;
+    setInitialViewport((size && targetViewport(shown, size)) ?? { x: 0, y: 0, zoom: 1 });
     // Once, on mount: later changes are framed by the effect below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -194,32 +213,28 @@ export function LineageCanvas({
     frame(200);
   }, [drawnKey, viewKey, frame]);
 
-  // The canvas changed size (side panel, window, full screen): frame again, unless the user has
-  // taken over; then at least keep the selected node on screen, at the same zoom.
+  // The canvas's size follows the side panel, the window and full screen.
   useEffect(() => {
     const wrapper = wrapperRef.current;
     if (!wrapper) return;
-    let pending = 0;
-    let lastSize = "";
     const observer = new ResizeObserver(([entry]) => {
-      const size = `${Math.round(entry.contentRect.width)}x${Math.round(entry.contentRect.height)}`;
-      if (size === lastSize) return;
-      const isFirst = lastSize === "";
-      lastSize = size;
-      if (isFirst) return;
-      cancelAnimationFrame(pending);
-      pending = requestAnimationFrame(() => {
-        if (!hasUserMoved.current) frame(0);
-        else revealSelected();
-      });
+      const size = { width: Math.round(entry.contentRect.width), height: Math.round(entry.contentRect.height) };
+      setCanvasSize((current) => (current && sizeKey(current) === sizeKey(size) ? current : size));
     });
     observer.observe(wrapper);
-    return () => {
-      observer.disconnect();
-      cancelAnimationFrame(pending);
-    };
+    return () => observer.disconnect();
+  }, []);
+
+  // The canvas changed size: once the render for the new size (a compact relayout, perhaps) is
+  // drawn, frame again, unless the user has taken over; then at least keep the selected node on
+  // screen, at the same zoom.
+  useEffect(() => {
+    if (!canvasSize || framedSize.current === sizeKey(canvasSize)) return;
+    framedSize.current = sizeKey(canvasSize);
+    if (!hasUserMoved.current) frame(0);
+    else revealSelected();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- revealSelected reads refs only
-  }, [frame]);
+  }, [canvasSize, frame]);
 
   // A newly selected node that the user's own panning left off screen is panned back into view,
   // at the same zoom (while Threadline frames the view, framing already shows it).

@@ -28,6 +28,7 @@ import { ExplorerStart } from "./explorer-start";
 import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
 import { SidePanel } from "./side-panel";
+import { SidePanelSlot } from "./node-detail-panel";
 import { FieldPanel } from "./field-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
@@ -490,11 +491,11 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
           </ReactFlowProvider>
         </div>
         {isColumns && state.field ? (
-          <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
+          <SidePanelSlot>
             <FieldPanel key={state.field} fieldId={state.field} graph={fieldGraph.data} error={fieldGraph.error} onRetry={fieldGraph.retry} asOf={state.asOf} onClose={onCloseFieldPanel} onSelectField={selectField} />
-          </div>
+          </SidePanelSlot>
         ) : state.selected ? (
-          <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
+          <SidePanelSlot>
             <SidePanel
               key={state.selected}
               nodeId={state.selected}
@@ -504,7 +505,7 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
               onOpenNode={onOpenNode}
               onRecentre={onRecentre}
             />
-          </div>
+          </SidePanelSlot>
         ) : null}
       </div>
       {firstFrames ? <FirstFrameScript part="frame" frames={firstFrames} nonce={nonce} /> : null}

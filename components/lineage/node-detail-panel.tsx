@@ -19,6 +19,19 @@ import { TransformationSection } from "./panel/transformation-section";
 import type { PageLoader } from "./panel/use-paged-list";
 
 /**
+ * Where a canvas's side panel sits: beside the canvas from 1024 px up, so it shrinks the canvas and
+ * never covers it; on top of the canvas on narrower screens. 360 px below 1280 (420 from it): at
+ * 1024×768 that leaves the canvas 664 px, room for five compact columns with 13 px titles.
+ */
+export function SidePanelSlot({ children }: { children: ReactNode }) {
+  return (
+    <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[360px] lg:max-w-none lg:shrink-0 lg:shadow-none xl:w-[420px]" data-testid="side-panel-slot">
+      {children}
+    </div>
+  );
+}
+
+/**
  * The one node-detail panel: the frame, the header (what the node is) and the sections (overview,
  * registry, transformation, metrics, changes, versions or runs, lineage, raw facets) over a NodeDetail. The explorer's
  * side panel (live or as of an event) and a share link's panel (the frozen snapshot) both render

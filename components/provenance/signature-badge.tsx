@@ -31,11 +31,11 @@ export const SignatureBadge = memo(function SignatureBadge({ status, signerName,
 });
 
 /** How a producer signature's status reads on a graph node (unsigned shows nothing: most data is). */
-const NODE_LOOKS: Record<Exclude<SignatureStatus, "unsigned">, { label: string; className: string }> = {
-  verified: { label: "✓ signed", className: "bg-success-soft text-success" },
-  invalid: { label: "signature invalid", className: "bg-danger text-white" },
-  "unknown-signer": { label: "unknown signer", className: "bg-warning-soft text-warning" },
-  revoked: { label: "signer revoked", className: "bg-danger-soft text-danger" },
+const NODE_LOOKS: Record<Exclude<SignatureStatus, "unsigned">, { label: string; glyph: string; className: string }> = {
+  verified: { label: "✓ signed", glyph: "✓", className: "bg-success-soft text-success" },
+  invalid: { label: "signature invalid", glyph: "✗", className: "bg-danger text-white" },
+  "unknown-signer": { label: "unknown signer", glyph: "?", className: "bg-warning-soft text-warning" },
+  revoked: { label: "signer revoked", glyph: "⊘", className: "bg-danger-soft text-danger" },
 };
 
 /** What a node's signature badge says in full: the status, the signer, and for a dataset which version. */
@@ -49,8 +49,9 @@ export function describeNodeSignature(node: Pick<LineageNode, "type" | "version"
 /**
  * The signature badge on a graph node (a version, or a dataset for its latest version): the explorer,
  * shares and investigations draw the same one. Its title and accessible name say status and signer.
+ * A compact node (a narrow box) draws only the status's glyph: words would be cut mid-way.
  */
-export const NodeSignatureBadge = memo(function NodeSignatureBadge({ node }: { node: Pick<LineageNode, "type" | "version" | "signatureStatus" | "signerName"> }) {
+export const NodeSignatureBadge = memo(function NodeSignatureBadge({ node, isCompact = false }: { node: Pick<LineageNode, "type" | "version" | "signatureStatus" | "signerName">; isCompact?: boolean }) {
   const description = describeNodeSignature(node);
   if (!description || !node.signatureStatus || node.signatureStatus === "unsigned") return null;
   const look = NODE_LOOKS[node.signatureStatus];
@@ -62,7 +63,7 @@ export const NodeSignatureBadge = memo(function NodeSignatureBadge({ node }: { n
       aria-label={description}
       className={`whitespace-nowrap rounded px-1 text-[10px] font-semibold uppercase leading-4 ${look.className}`}
     >
-      {look.label}
+      {isCompact ? look.glyph : look.label}
     </span>
   );
 });

@@ -10,6 +10,7 @@ import { buildAdjacency } from "@/lib/lineage/neighbours";
 import { nodeTitle } from "@/lib/lineage/node-title";
 import { ErrorState } from "@/components/ui/error-state";
 import { CanvasLegend } from "@/components/lineage/canvas-legend";
+import { SidePanelSlot } from "@/components/lineage/node-detail-panel";
 import { LineageCanvas } from "@/components/lineage/lineage-canvas";
 import { useGraphLayout } from "@/components/lineage/use-graph-layout";
 import { useFullscreen } from "@/components/lineage/use-fullscreen";
@@ -135,7 +136,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
           )}
         </div>
         {selectedNode ? (
-          <div className="absolute inset-y-0 right-0 z-20 w-full max-w-[440px] shadow-overlay lg:static lg:w-[420px] lg:max-w-none lg:shrink-0 lg:shadow-none">
+          <SidePanelSlot>
             <SharePanel
               key={selectedNode.id}
               token={token}
@@ -145,7 +146,7 @@ export function SharedViewer({ token, view, initialDetail }: { token: string; vi
               onClose={() => onSelect(null)}
               onOpen={onOpen}
             />
-          </div>
+          </SidePanelSlot>
         ) : null}
       </div>
     </div>

@@ -96,6 +96,8 @@ export interface LineageNodeData {
   emphasis: Emphasis;
   /** Columns view: the dataset's fields, drawn under its header. */
   columns?: DatasetColumns;
+  /** Drawn in the compact form at this size (lib/lineage/compact-view.ts); absent: the full form. */
+  compact?: NodeSize;
 }
 
 /** What a dataset node of the columns view lists (lib/lineage/columns-view.ts sizes it). */
@@ -115,6 +117,7 @@ export interface MoreNodeData {
   [key: string]: unknown;
   more: MorePlaceholder;
   emphasis: Emphasis;
+  compact?: NodeSize;
 }
 
 export interface FlowNode<Data extends Record<string, unknown> = LineageNodeData | MoreNodeData> {

@@ -19,8 +19,11 @@ export interface Viewport {
   zoom: number;
 }
 
-/** Below this zoom node text is too small to read; a big view is never framed under it. */
-export const READABLE_ZOOM = 0.65;
+/**
+ * Below this zoom a box's 14 px title is under 11 px on screen, too small to read; a big view is
+ * never framed under it (small views go compact instead: lib/lineage/compact-view.ts).
+ */
+export const READABLE_ZOOM = 0.8;
 /**
  * Views up to this many boxes are always framed whole, even below the readable zoom: a small
  * pipeline (a 9-step chain at depth 8) reads better whole and small than a third at a time.

@@ -1,6 +1,7 @@
 import { expect as baseExpect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
 import { DEMO_STORY } from "../../lib/demo/drug-discovery";
-import { nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
+import { LEGIBLE_TEXT_PX } from "../../lib/lineage/compact-view";
+import { illegibleNodes, nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
 import { ALL_NAV_CLICKABLE, keepScreenshot, navLinksClickable, watchForProblems } from "./support/page";
 
 /**
@@ -8,8 +9,9 @@ import { ALL_NAV_CLICKABLE, keepScreenshot, navLinksClickable, watchForProblems 
  * small laptop's screen: browse (overview → catalogue → explorer → a node's panel), investigate a
  * failed output (overview → the failed run's error in its panel → investigate → differences →
  * common causes) and share an audit view (share → open it with nothing but the link → verified).
- * At every step: no console error, no request answered 404, no node outside the visible canvas,
- * every navigation link clickable.
+ * At every step: no console error, no request answered 404, no node outside the visible canvas and
+ * none whose title is drawn under the legible size (LEGIBLE_TEXT_PX; for a big graph, its focus),
+ * every navigation link clickable. The explorer's views are checked with the side panel open and closed.
  *
  * `npm run screenshots` walks the same journeys against a running demo and keeps each step's
  * screenshot in docs/screenshots, the ones the README shows.
@@ -33,13 +35,15 @@ interface StepChecks {
   hasNav?: boolean;
   /** What the screenshot shows, scrolled into view once the page's top (its navigation) has been checked. */
   scrollTo?: Locator | null;
+  /** Checked, but not kept as a picture (the README shows the journeys' main steps). */
+  isCheckOnly?: boolean;
 }
 
 /** A journey's page, watched for errors, and a step that checks what a newcomer sees and keeps its screenshot. */
 function journey(page: Page, info: TestInfo, name: string) {
   const problems = watchForProblems(page);
   let count = 0;
-  const step = async (label: string, { canvas = null, focus = null, hasNav = true, scrollTo = null }: StepChecks = {}) => {
+  const step = async (label: string, { canvas = null, focus = null, hasNav = true, scrollTo = null, isCheckOnly = false }: StepChecks = {}) => {
     await page.waitForLoadState("networkidle");
     // A share link's pages have no navigation: the link leads nowhere else.
     if (hasNav) await expect.poll(() => navLinksClickable(page), { message: `${label}: every nav link clickable` }).toEqual(ALL_NAV_CLICKABLE);
@@ -52,11 +56,14 @@ function journey(page: Page, info: TestInfo, name: string) {
       isBig = (await nodes.count()) > WHOLE_VIEW_NODES && focus !== null;
       if (isBig) await expect.poll(async () => (await nodesOutsideCanvas(page, canvas)).includes(focus!), { message: `${label}: the focus inside the canvas` }).toBe(false);
       else await expect.poll(() => nodesOutsideCanvas(page, canvas), { message: `${label}: every node inside the canvas` }).toEqual([]);
+      await expect
+        .poll(() => illegibleNodes(page, LEGIBLE_TEXT_PX, canvas, isBig ? [focus!] : undefined), { message: `${label}: every title at least ${LEGIBLE_TEXT_PX} px` })
+        .toEqual([]);
     }
     expect(problems, `${label}: no console error, no 404`).toEqual([]);
     await scrollTo?.scrollIntoViewIfNeeded();
     const viewport = page.viewportSize()!;
-    await keepScreenshot(page, info, `${name}-${++count}-${label}-${viewport.width}x${viewport.height}.png`);
+    if (!isCheckOnly) await keepScreenshot(page, info, `${name}-${++count}-${label}-${viewport.width}x${viewport.height}.png`);
     if (canvas && isBig) {
       await page.getByTestId(canvas).getByRole("button", { name: "Fit View" }).click();
       await expect.poll(() => nodesOutsideCanvas(page, canvas), { message: `${label}: every node inside the canvas after "fit view"` }).toEqual([]);
@@ -123,6 +130,19 @@ for (const viewport of VIEWPORTS) {
       await nodeOnCanvas(page, S.finetuneJob).click();
       await expect(page.getByTestId("side-panel-title")).toContainText("finetune-binding-model");
       await step("node-panel", { canvas: "lineage-canvas" });
+
+      await page.getByTestId("side-panel-close").click();
+      await expect(page.getByTestId("side-panel")).toHaveCount(0);
+      await step("panel-closed", { canvas: "lineage-canvas", isCheckOnly: true });
+
+      // The same view as of an earlier event: framed and legible alike, panel closed and open.
+      await page.getByTestId("as-of-input").fill("2026-10-21");
+      await page.getByTestId("as-of-input").press("Enter");
+      await expect(page.getByTestId("as-of-banner")).toBeVisible();
+      await step("as-of", { canvas: "lineage-canvas", isCheckOnly: true });
+      await nodeOnCanvas(page, S.fineTunedModel).click();
+      await expect(page.getByTestId("side-panel-as-of")).toBeVisible();
+      await step("as-of-panel", { canvas: "lineage-canvas", isCheckOnly: true });
     });
 
     test("investigate a failed output: the failed run's error → investigate → differences → common causes", async ({ page }, info) => {

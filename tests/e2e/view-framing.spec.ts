@@ -1,18 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { lineageUrl, nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
+import { LEGIBLE_TEXT_PX } from "../../lib/lineage/compact-view";
+import { illegibleNodes, lineageUrl, nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
 
 /**
  * What the user came for is in view: measured in the page (bounding boxes), on views each test
- * builds itself. Every node of a small view sits inside the visible canvas, whatever opened it
- * (an address, search, a change of direction and depth) and with the side panel open; a long edge
+ * builds itself. Every node of a small view sits inside the visible canvas with its title drawn at
+ * least LEGIBLE_TEXT_PX tall, whatever opened it (an address, search, a change of direction and
+ * depth), with the side panel open or closed, on a laptop's screen and a small one; a long edge
  * runs round the nodes it skips, never behind them; a big view opens with its focus on screen.
  */
 const expect = baseExpect.configure({ timeout: 15_000 });
 
 const PRODUCER = "https://threadline.dev/e2e/view-framing";
 
-async function postRun(request: APIRequestContext, namespace: string, job: string, inputs: string[], outputs: string[]) {
+/** Posts one run and answers its event's number in the log. */
+async function postRun(request: APIRequestContext, namespace: string, job: string, inputs: string[], outputs: string[]): Promise<number> {
   const response = await request.post("/api/v1/lineage", {
     data: {
       eventType: "COMPLETE",
@@ -26,6 +29,7 @@ async function postRun(request: APIRequestContext, namespace: string, job: strin
     },
   });
   expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { seq: number }).seq;
 }
 
 /**
@@ -34,9 +38,11 @@ async function postRun(request: APIRequestContext, namespace: string, job: strin
  */
 async function seedChain(request: APIRequestContext, label: string) {
   const ns = `e2e-frame-${label}-${randomUUID().slice(0, 8)}`;
+  /** The event that recorded each step's run, by step number. */
+  const seqs: number[] = [];
   for (let i = 1; i <= 4; i++) {
     const inputs = i === 4 ? [`stage-${i - 1}`, "stage-0"] : [`stage-${i - 1}`];
-    await postRun(request, ns, `step-${i}`, inputs, [`stage-${i}`]);
+    seqs[i] = await postRun(request, ns, `step-${i}`, inputs, [`stage-${i}`]);
   }
   return {
     ns,
@@ -44,16 +50,28 @@ async function seedChain(request: APIRequestContext, label: string) {
     last: `dataset:${ns}:stage-4`,
     middle: `dataset:${ns}:stage-2`,
     longEdge: `dataset:${ns}:stage-0->job:${ns}:step-4`,
+    seqs,
   };
 }
 
-/** Every node of the view is drawn and, once the view has settled, inside the visible canvas. */
+/**
+ * Every node of the view is drawn and, once the view has settled, inside the visible canvas, its
+ * title legible (font size times the canvas's zoom, measured in the page).
+ */
 async function expectWholeViewOnScreen(page: Page, nodeCount: number) {
   await expect(page.locator(".react-flow__node")).toHaveCount(nodeCount);
   await expect.poll(() => nodesOutsideCanvas(page)).toEqual([]);
+  await expect.poll(() => illegibleNodes(page, LEGIBLE_TEXT_PX)).toEqual([]);
 }
 
-test.describe("framing", () => {
+const VIEWPORTS = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 768 },
+];
+
+for (const viewport of VIEWPORTS) test.describe(`framing at ${viewport.width}x${viewport.height}`, () => {
+  test.use({ viewport });
+
   test("a 9-node chain at depth 8 opens with every node on screen, and stays so with the panel open", async ({ page, request }) => {
     const chain = await seedChain(request, "chain");
     await page.goto(lineageUrl(chain.last, "&depth=8&direction=upstream"));
@@ -66,6 +84,24 @@ test.describe("framing", () => {
     const panel = (await page.getByTestId("side-panel").boundingBox())!;
     const canvas = (await page.getByTestId("lineage-canvas").boundingBox())!;
     expect(canvas.x + canvas.width).toBeLessThanOrEqual(panel.x + 0.5);
+
+    await page.getByTestId("side-panel-close").click();
+    await expect(page.getByTestId("side-panel")).toHaveCount(0);
+    await expectWholeViewOnScreen(page, 9);
+  });
+
+  test("a small view as of an earlier event is whole and legible, panel open and closed", async ({ page, request }) => {
+    const chain = await seedChain(request, "asof");
+    await page.goto(lineageUrl(chain.middle, "&depth=8&direction=both"));
+    await expectWholeViewOnScreen(page, 9);
+    // As of step-2's run: stage-0 -> step-1 -> stage-1 -> step-2 -> stage-2, nothing after.
+    await page.getByTestId("as-of-input").fill(String(chain.seqs[2]));
+    await page.getByTestId("as-of-input").press("Enter");
+    await expect(page.getByTestId("as-of-banner")).toBeVisible();
+    await expectWholeViewOnScreen(page, 5);
+    await nodeOnCanvas(page, chain.first).click();
+    await expect(page.getByTestId("side-panel-as-of")).toBeVisible();
+    await expectWholeViewOnScreen(page, 5);
   });
 
   test("a view opened from search with a selection shows every node", async ({ page, request }) => {
@@ -77,6 +113,7 @@ test.describe("framing", () => {
     await expect(page.getByTestId("side-panel")).toHaveAttribute("data-node-id", chain.middle);
     await expect.poll(() => page.locator(".react-flow__node").count()).toBeGreaterThanOrEqual(5);
     await expect.poll(() => nodesOutsideCanvas(page)).toEqual([]);
+    await expect.poll(() => illegibleNodes(page, LEGIBLE_TEXT_PX)).toEqual([]);
   });
 
   test("after switching direction and depth, with and without the panel, every node is on screen", async ({ page, request }) => {

@@ -53,3 +53,27 @@ export function nodesOutsideCanvas(page: Page, canvasTestId = "lineage-canvas"):
     return outside;
   }, canvasTestId);
 }
+
+/**
+ * The nodes whose title is drawn smaller than `floorPx` on screen (or not at all): the title's font
+ * size times the scale the canvas draws its box at (the box's drawn width over its own width),
+ * measured in the page. `only` limits the check to some nodes (a big view's focus); "N more"
+ * placeholders have no title and are left out.
+ */
+export function illegibleNodes(page: Page, floorPx: number, canvasTestId = "lineage-canvas", only?: string[]): Promise<{ id: string; px: number }[]> {
+  return page.evaluate(
+    ({ testId, floor, ids }) => {
+      const small: { id: string; px: number }[] = [];
+      for (const node of document.querySelectorAll<HTMLElement>(`[data-testid="${testId}"] .react-flow__node`)) {
+        const id = node.dataset.id ?? "?";
+        if (id.startsWith("more:") || (ids && !ids.includes(id))) continue;
+        const title = node.querySelector<HTMLElement>('[data-testid="node-title"]');
+        const scale = node.getBoundingClientRect().width / node.offsetWidth;
+        const px = title ? parseFloat(getComputedStyle(title).fontSize) * scale : 0;
+        if (!(px >= floor)) small.push({ id, px: Math.round(px * 10) / 10 });
+      }
+      return small;
+    },
+    { testId: canvasTestId, floor: floorPx, ids: only ?? null },
+  );
+}
