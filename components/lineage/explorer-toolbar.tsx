@@ -77,7 +77,8 @@ export interface ExplorerToolbarProps {
   isBusy: boolean;
   onViewChange: (view: Granularity) => void;
   onDirectionChange: (direction: Direction) => void;
-  onDepthChange: (depth: number) => void;
+  /** One hop more (+1) or less (-1), counted from the depth last asked for: quick clicks add up. */
+  onDepthStep: (delta: 1 | -1) => void;
   /** Columns view: dataset nodes open into their fields (entity graph only). */
   columns: boolean;
   onColumnsChange: (columns: boolean) => void;
@@ -98,7 +99,7 @@ export function ExplorerToolbar({
   isBusy,
   onViewChange,
   onDirectionChange,
-  onDepthChange,
+  onDepthStep,
   columns,
   onColumnsChange,
   actions,
@@ -141,13 +142,13 @@ export function ExplorerToolbar({
         <span className="text-xs font-medium text-ink-muted" id="depth-label">
           Depth
         </span>
-        <Button size="icon" className="h-7 w-7" onClick={() => onDepthChange(depth - 1)} disabled={depth <= MIN_DEPTH} aria-label="Decrease depth" data-testid="depth-decrease">
+        <Button size="icon" className="h-7 w-7" onClick={() => onDepthStep(-1)} disabled={depth <= MIN_DEPTH} aria-label="Decrease depth" data-testid="depth-decrease">
           −
         </Button>
         <output aria-labelledby="depth-label" className="w-5 text-center text-sm font-semibold tabular-nums text-ink" data-testid="depth-value">
           {depth}
         </output>
-        <Button size="icon" className="h-7 w-7" onClick={() => onDepthChange(depth + 1)} disabled={depth >= MAX_DEPTH} aria-label="Increase depth" data-testid="depth-increase">
+        <Button size="icon" className="h-7 w-7" onClick={() => onDepthStep(1)} disabled={depth >= MAX_DEPTH} aria-label="Increase depth" data-testid="depth-increase">
           +
         </Button>
       </div>

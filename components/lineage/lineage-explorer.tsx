@@ -323,6 +323,8 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
     // Columns show in the entity graph: from the version graph, go to it.
     navigate(columns ? { ...current, columns: true, view: "entity" } : current, "push");
   }, [navigate]);
+  // From the depth last asked for (stateRef), not the one drawn: three quick clicks are three hops.
+  const onDepthStep = useCallback((delta: 1 | -1) => onDepthChange(stateRef.current.depth + delta), [onDepthChange]);
 
 
   // What the user asked to see: a change frames the canvas afresh (LineageCanvas).
@@ -420,7 +422,7 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
         isBusy={isBusy}
         onViewChange={onViewChange}
         onDirectionChange={onDirectionChange}
-        onDepthChange={onDepthChange}
+        onDepthStep={onDepthStep}
         columns={isColumns}
         onColumnsChange={onColumnsChange}
         actions={
