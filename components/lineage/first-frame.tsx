@@ -3,6 +3,7 @@
 import { useSyncExternalStore } from "react";
 import { FIT_PADDING, pickFrame, type Frame } from "@/lib/lineage/framing";
 import { MIN_DETAIL_ZOOM } from "./nodes/node-parts";
+import { FULL_FORM_ZOOM } from "@/lib/lineage/compact-view";
 
 /**
  * The explorer's first view is drawn on the server, so the browser paints the graph from the HTML
@@ -41,15 +42,18 @@ const HOLD_SOURCE = `(function(){var e=document.createElement("style");e.id=${JS
 /**
  * The second script's source: pickFrame's own text, run on the frames of the view and the measured
  * canvas; its rule holds the view at that frame (over React Flow's own transform) and shows it.
- * Boxes take their minimal form below MIN_DETAIL_ZOOM: when the real frame's zoom is on the other
- * side of it from the server's, the boxes drawn are in the wrong form, so they stay hidden until
- * the page hydrates and draws them in the right one, rather than change before the user's eyes.
+ * The boxes drawn can be in the wrong form for the real canvas, so they stay hidden until the page
+ * hydrates and draws them in the right one, rather than change before the user's eyes: boxes take
+ * their minimal form below MIN_DETAIL_ZOOM, and a small view (one frame: framed whole) that this
+ * canvas would show below FULL_FORM_ZOOM is drawn in its compact form, which only the browser can
+ * lay out (lib/lineage/compact-view.ts).
  */
 export function firstFrameSource(frames: readonly Frame[]): string {
   const drawn = pickFrame(frames, DEFAULT_CANVAS.width, DEFAULT_CANVAS.height, FIT_PADDING);
   const isDrawnMinimal = !!drawn && drawn.zoom < MIN_DETAIL_ZOOM;
   const rule = `${CANVAS_SELECTOR} .react-flow__viewport{transform:translate(`;
-  return `(function(){var e=document.getElementById(${JSON.stringify(STYLE_ID)});if(!e)return;var s=document.currentScript,c=s&&s.parentElement&&s.parentElement.querySelector(${JSON.stringify(CANVAS_SELECTOR)}),r=c&&c.getBoundingClientRect(),v=r&&(${pickFrame.toString()})(${JSON.stringify(frames)},r.width,r.height,${FIT_PADDING});if(!v){e.textContent="";return}e.textContent=${JSON.stringify(rule)}+v.x+"px,"+v.y+"px) scale("+v.zoom+")!important}"+${JSON.stringify(`${CANVAS_SELECTOR} .react-flow__background{visibility:hidden}`)}+((v.zoom<${MIN_DETAIL_ZOOM})===${isDrawnMinimal}?"":${JSON.stringify(HOLD_RULE)})})()`;
+  const isSmall = frames.length === 1;
+  return `(function(){var e=document.getElementById(${JSON.stringify(STYLE_ID)});if(!e)return;var s=document.currentScript,c=s&&s.parentElement&&s.parentElement.querySelector(${JSON.stringify(CANVAS_SELECTOR)}),r=c&&c.getBoundingClientRect(),v=r&&(${pickFrame.toString()})(${JSON.stringify(frames)},r.width,r.height,${FIT_PADDING});if(!v){e.textContent="";return}e.textContent=${JSON.stringify(rule)}+v.x+"px,"+v.y+"px) scale("+v.zoom+")!important}"+${JSON.stringify(`${CANVAS_SELECTOR} .react-flow__background{visibility:hidden}`)}+((v.zoom<${MIN_DETAIL_ZOOM})===${isDrawnMinimal}&&!(${isSmall}&&v.zoom<${FULL_FORM_ZOOM})?"":${JSON.stringify(HOLD_RULE)})})()`;
 }
 
 /**

@@ -188,13 +188,14 @@ export function LineageCanvas({
   }, []);
   // Drawn by the server: the first-frame script already shows the frame for the real canvas. Once
   // React Flow can move the view, it moves to that same frame, and the script's rule goes.
+  // (Once the canvas is measured too: a small view the real canvas shows compact is framed as such.)
   const hasTakenFirstFrame = useRef(!isServerDrawn);
   useLayoutEffect(() => {
-    if (hasTakenFirstFrame.current || !viewportInitialized) return;
+    if (hasTakenFirstFrame.current || !viewportInitialized || !canvasSize) return;
     hasTakenFirstFrame.current = true;
     frame(0);
     clearFirstFrame();
-  }, [viewportInitialized, frame]);
+  }, [viewportInitialized, canvasSize, frame]);
   // When the canvas first answers the user (React Flow can move the view): the benchmark's "interactive".
   const hasMarkedInteractive = useRef(false);
   useEffect(() => {

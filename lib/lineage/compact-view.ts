@@ -8,7 +8,7 @@
  * fits the canvas at a zoom of about 1, and is drawn in a compact form whose title (13 px) wraps onto
  * as many lines as the box has room for. At 1024×768 with the panel open (664 px of canvas), a
  * 5-column view gets boxes about 90 px wide with titles 13 px tall, where the full form showed them
- * at 6 px; a 9-column chain gets tall 44 px boxes, titles still over 12 px.
+ * at 6 px; a 9-column chain gets tall 44 px boxes, titles still 12 px.
  *
  * Pure: a function of the full-size layout's boxes and the canvas size, unit-tested beside it.
  */
@@ -16,8 +16,12 @@ import { FIT_PADDING, FRAME_WHOLE_LIMIT, fitZoom, type FramedBox } from "./frami
 import { NODE_SIZE, handlesOf, type FlowEdge, type FlowNode, type FlowNodeType, type NodeSize } from "./flow-mapping";
 import { layoutGraph, type LayoutResult } from "./layout";
 
-/** The smallest height, in screen pixels, a node's title is drawn at when a small view is framed. */
-export const LEGIBLE_TEXT_PX = 11;
+/**
+ * The smallest height, in screen pixels, a node's title is drawn at when a view is framed. 10 px:
+ * the demo's five-column views keep their full form at 1440×900 (zoom 0.72, titles 10.1 px), where
+ * the server draws the first view before the canvas is measured; narrower canvases go compact.
+ */
+export const LEGIBLE_TEXT_PX = 10;
 /** The full form's title size, in flow pixels (NodeBox). */
 export const FULL_TITLE_PX = 14;
 /** The compact form's title size, in flow pixels. */

@@ -20,10 +20,10 @@ export interface Viewport {
 }
 
 /**
- * Below this zoom a box's 14 px title is under 11 px on screen, too small to read; a big view is
- * never framed under it (small views go compact instead: lib/lineage/compact-view.ts).
+ * Below this zoom a box's 14 px title is under 10 px on screen (LEGIBLE_TEXT_PX), too small to
+ * read; a big view is never framed under it (small views go compact instead: compact-view.ts).
  */
-export const READABLE_ZOOM = 0.8;
+export const READABLE_ZOOM = 0.72;
 /**
  * Views up to this many boxes are always framed whole, even below the readable zoom: a small
  * pipeline (a 9-step chain at depth 8) reads better whole and small than a third at a time.

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { lineageUrl, nodesOutsideCanvas } from "./support/canvas";
+import { LEGIBLE_TEXT_PX } from "../../lib/lineage/compact-view";
+import { illegibleNodes, lineageUrl, nodesOutsideCanvas } from "./support/canvas";
 
 /**
  * The explorer's first paint: the page arrives with its first view drawn (read and laid out on the
@@ -100,10 +101,9 @@ function expectSameFrame(actual: readonly number[], expected: readonly number[])
   expect(Math.abs(actual[2]! - expected[2]!)).toBeLessThanOrEqual(1);
 }
 
-for (const { width, height } of [
-  { width: 1440, height: 900 },
-  { width: 1280, height: 800 },
-]) {
+// Where the view keeps its full form: 1440×900 with no panel. Narrower canvases (1280×800 included)
+// show this five-column view compact (below).
+for (const { width, height } of [{ width: 1440, height: 900 }]) {
   test(`the server's page shows the first view framed before any script loads (${width}×${height})`, async ({ browser }) => {
     const address = lineageUrl(MODEL);
     // The page as it arrives: the application's scripts never load (the page's own inline ones run).
@@ -135,8 +135,11 @@ for (const { width, height } of [
   });
 }
 
-test("boxes whose form the real canvas changes (minimal below 0.6 zoom) stay hidden until the page hydrates, then show framed", async ({ browser }) => {
-  // 1024×768 with the side panel open: the canvas is 600 px wide, the 9-node view fits only zoomed out.
+// With the side panel open at 1024×768 the canvas is 664 px wide: the view fits it legibly only in
+// its compact form, which the browser lays out for the canvas it has. The server's boxes (the full
+// form) stay hidden rather than show illegible and then change, and the hydrated canvas shows the
+// compact view framed, from its first frame.
+test("boxes whose form the real canvas changes stay hidden until the page hydrates, then show compact and framed (1024×768, side panel open)", async ({ browser }) => {
   const address = lineageUrl(MODEL, `&selected=${encodeURIComponent(MODEL)}`);
   const bare = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   await bare.route(/\/_next\/static\/.*\.js$/, (route) => route.abort());
@@ -148,10 +151,18 @@ test("boxes whose form the real canvas changes (minimal below 0.6 zoom) stay hid
 
   const full = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const hydrated = await full.newPage();
+  await recordFrames(hydrated);
   await hydrated.goto(address);
   await expect.poll(() => hydrated.evaluate(() => performance.getEntriesByName("threadline:canvas-interactive").length), { timeout: 20_000 }).toBe(1);
+  await expect(hydrated.getByTestId("lineage-explorer")).toHaveAttribute("aria-busy", "false");
+  await hydrated.waitForTimeout(1_000);
   expect(await hydrated.locator(".react-flow__viewport").evaluate((viewport) => getComputedStyle(viewport).opacity)).toBe("1");
-  expect((await drawnFrame(hydrated))[0]).toBeLessThan(0.6);
+  await expect(hydrated.locator(`.react-flow__node[data-id="${MODEL}"] [data-compact="true"]`)).toHaveCount(1);
   expect(await nodesOutsideCanvas(hydrated)).toEqual([]);
+  expect(await illegibleNodes(hydrated, LEGIBLE_TEXT_PX)).toEqual([]);
+  // One frame from the first one with boxes on: shown compact and framed at once, no jump.
+  const drawn = (await framesOf(hydrated)).filter((frame) => frame.nodes > 0).map((frame) => parseMatrix(frame.transform));
+  expect(drawn.length).toBeGreaterThan(0);
+  for (const frame of drawn.slice(1)) expectSameFrame(frame, drawn[0]!);
   await full.close();
 });
