@@ -50,8 +50,17 @@ const THREE_HOPS: QueryCase = { name: "3 hops", depth: 3, limit: 500, direction:
 const BIG: QueryCase = { name: "2,000-node neighbourhood", depth: 10, limit: 2_000, direction: "both" };
 const CLIENTS = 8;
 
+type BenchDatabase = { connection: PostgresConnection; url: string; drop: () => Promise<void> };
+
+/** The database `name` on the benchmark's server, as it is (one an earlier run kept); never dropped. */
+function existingDatabase(server: PostgresConnection, name: string): BenchDatabase {
+  const url = new URL(process.env[POSTGRES_URL_VARIABLE]!);
+  url.pathname = `/${name}`;
+  return { connection: { ...server, database: name }, url: url.toString(), drop: async () => undefined };
+}
+
 /** A database of its own on the benchmark's server, migrated; dropped by `drop`. */
-async function createDatabase(server: PostgresConnection): Promise<{ connection: PostgresConnection; url: string; drop: () => Promise<void> }> {
+async function createDatabase(server: PostgresConnection): Promise<BenchDatabase> {
   const name = `threadline_bench_${randomBytes(5).toString("hex")}`;
   const onServer = async (sql: string) => {
     const client = new pg.Client(postgresClientConfig(server));
@@ -197,7 +206,9 @@ export const postgresScenario: Scenario = {
     ensureFreshBuild(ctx);
 
     const scratch = await createDatabase(location.connection);
-    const big = await createDatabase(location.connection);
+    // --postgres-database=<name>: measure the store an earlier run kept (--keep) instead of copying it again.
+    const keptName = process.argv.find((a) => a.startsWith("--postgres-database="))?.slice("--postgres-database=".length);
+    const big = keptName ? existingDatabase(location.connection, keptName) : await createDatabase(location.connection);
     try {
       const cached = cachedStoreFile(ctx, plan.postgres.edges);
       let file = ctx.storeFiles.get(plan.postgres.edges) ?? (ctx.options.reuseStore && fs.existsSync(cached) ? cached : undefined);
@@ -210,33 +221,37 @@ export const postgresScenario: Scenario = {
           fs.copyFileSync(file, cached);
         }
       }
-      log(`postgres: copying it into ${big.connection.database}…`);
-      const sqliteDb = openSqlite(file);
-      const target = postgresStore(big.connection, { max: 2 });
-      const copyStart = performance.now();
-      try {
-        await copyTables(storeOver(sqliteDb), target, undefined, (table, rows) => log(`  ${table}: ${rows} rows`));
-      } finally {
-        await target.close();
+      let copySeconds = 0;
+      if (!keptName) {
+        log(`postgres: copying it into ${big.connection.database}…`);
+        const sqliteDb = openSqlite(file);
+        const target = postgresStore(big.connection, { max: 2 });
+        const copyStart = performance.now();
+        try {
+          await copyTables(storeOver(sqliteDb), target, undefined, (table, rows) => log(`  ${table}: ${rows} rows`));
+        } finally {
+          await target.close();
+          sqliteDb.close();
+        }
+        copySeconds = (performance.now() - copyStart) / 1000;
       }
-      const copySeconds = (performance.now() - copyStart) / 1000;
-      const counts = storeOver(sqliteDb);
-      const store = {
-        edges: (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Edge"`))!.n,
-        nodes: (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Node"`))!.n,
-        events: (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event"`))!.n,
-        copySeconds,
-      };
-      sqliteDb.close();
+      const counts = postgresStore(big.connection, { max: 1 });
+      const count = async (table: string) => (await counts.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${table}"`))!.n;
+      const store = { edges: await count("Edge"), nodes: await count("Node"), events: await count("Event"), copySeconds };
+      await counts.close();
       const storage = await measureStorage(big.connection);
-      log(`  ${store.edges} edges in ${round(copySeconds)} s; ${round(storage.bytesPerEdge)} B per edge (Edge and its indexes)`);
+      log(`  ${store.edges} edges${keptName ? ` (kept database ${keptName})` : ` in ${round(copySeconds)} s`}; ${round(storage.bytesPerEdge)} B per edge (Edge and its indexes)`);
 
+      // Foci are picked from the SQLite source before the server starts: reading a 4 GB file between
+      // two passes left the client's kept-alive socket idle past the server's 5 s, and it hung up.
+      const threeHopFoci = sampleFoci(file, plan.query.perType, ctx.seed);
+      const bigCandidates = bigNeighbourhoodCandidates(file, plan.query.bigFoci * 2, ctx.seed + 1);
       const server = await startBenchmarkServer(big.url);
       const api: QueryFigure[] = [];
       try {
         const client = createClient(server.baseUrl, 1);
-        api.push(await measureQueries(client, sampleFoci(file, plan.query.perType, ctx.seed), THREE_HOPS, plan.query.passes));
-        const bigFoci = await fociFillingBudget(client, bigNeighbourhoodCandidates(file, plan.query.bigFoci * 2, ctx.seed + 1), BIG, plan.query.bigFoci);
+        api.push(await measureQueries(client, threeHopFoci, THREE_HOPS, plan.query.passes));
+        const bigFoci = await fociFillingBudget(client, bigCandidates, BIG, plan.query.bigFoci);
         api.push(await measureQueries(client, bigFoci, BIG, plan.query.passes));
         client.close();
         for (const c of api) log(`postgres API ${c.name}: p50 ${round(c.p50.median)} ms, p95 ${round(c.p95.median)} ms over ${c.foci} foci`);
