@@ -20,6 +20,7 @@ export const sqliteDialect: Dialect = {
   // data_version moves on other connections' commits, never on this connection's own.
   foreignCommitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
   readsInParallel: false,
+  edgesIntoByNodes: false,
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -43,6 +44,7 @@ export const postgresDialect: Dialect = {
   // server's write (the periodic full pass stands in; see lib/server/verification.ts).
   foreignCommitStamp: null,
   readsInParallel: true,
+  edgesIntoByNodes: true,
 };
 
 /**

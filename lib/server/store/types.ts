@@ -138,4 +138,11 @@ export interface Dialect {
    * connection, where a speculative query only costs time.
    */
   readonly readsInParallel: boolean;
+  /**
+   * Whether the walk reads "a frontier's edges into a set of nodes" from the nodes' side of the
+   * Edge indexes (PostgreSQL, whose planner cannot know that a frontier holds a hub) or from the
+   * frontier's, testing each edge against the nodes (SQLite, where that is measured faster than
+   * probing every pair).
+   */
+  readonly edgesIntoByNodes: boolean;
 }
