@@ -16,6 +16,14 @@ import { freePort, processTreeMemory, type MemoryFigures } from "./process";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const NEXT_BIN = path.join(repoRoot, "node_modules/next/dist/bin/next");
+/**
+ * The V8 heap setting `npm start` gives the server (package.json), so a spawned server measures as
+ * a started one: a 1 GiB ceiling for V8's old space, which also caps how far V8 lets the heap grow
+ * past what is live before it collects (its growing factor is 1.6 under a 1 GiB ceiling, up to 4
+ * under the default of several GiB). Why, measured: docs/benchmarks.md, "Server RSS".
+ */
+export const SERVER_NODE_OPTIONS = "--max-old-space-size=1024";
+
 /** What the server printed is kept up to this many characters (the latest). */
 const OUTPUT_LIMIT = 1 << 20;
 /** Answers in every configuration (with private reads, /api/v1/stats is 401) and opens the store. */
@@ -78,7 +86,9 @@ export class ServerProcess {
 
   private environment(): NodeJS.ProcessEnv {
     const inherited = Object.entries(process.env).filter(([key]) => !(this.options.isolateEnv && key.startsWith("THREADLINE_")));
-    return { ...Object.fromEntries(inherited), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: this.options.databaseUrl, ...this.options.env };
+    const env: NodeJS.ProcessEnv = { ...Object.fromEntries(inherited), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: this.options.databaseUrl, ...this.options.env };
+    // Given settings come last, so a caller's own NODE_OPTIONS can override the heap setting.
+    return { ...env, NODE_OPTIONS: `${SERVER_NODE_OPTIONS} ${env.NODE_OPTIONS ?? ""}`.trim() };
   }
 
   /** Starts `next start` without waiting for it to answer; `exit` tells when (and how) it ends. */

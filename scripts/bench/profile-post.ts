@@ -1,0 +1,125 @@
+/**
+ * npx tsx scripts/bench/profile-post.ts --store <file.db> [--events 8000] [--clients 8] [--cpu-prof <dir>] [--node-options '…'] [--env KEY=VALUE …]
+ *
+ * Where a running server spends its time and memory under the benchmark's POST load: starts
+ * `next start` (scripts/harness/server.ts) on a copy of a SQLite store with the benchmark's settings,
+ * sends `--events` one-event POSTs `--clients` at a time (the post scenario's generator and client),
+ * and prints throughput, latency and the server's memory: RSS, and through the inspector (the server
+ * runs with --inspect on a free port of 127.0.0.1) V8's view of it — heap used and reserved,
+ * external and array buffers — before and after a forced garbage collection, so what is live can be
+ * told from what V8 merely keeps reserved. With --cpu-prof the inspector's profiler records the POSTs
+ * (only them: not the start, not the warm-up) and writes post.cpuprofile into the directory;
+ * summarise it with scripts/bench/profile-summary.ts. (Node refuses --cpu-prof in NODE_OPTIONS.)
+ *
+ * Needs the production build (.next) and Node's WebSocket (Node 22, or 20 with
+ * NODE_OPTIONS=--experimental-websocket).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startServer, sqliteUrl } from "../harness/server";
+import { round } from "../harness/stats";
+import { generateGenAiLineage } from "./lib/genai-lineage";
+import { createClient, runLoad } from "./lib/http-load";
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const storeFile = option("store");
+if (!storeFile) {
+  console.error("Usage: npx tsx scripts/bench/profile-post.ts --store <file.db> [--events N] [--clients N] [--cpu-prof <dir>] [--env KEY=VALUE …]");
+  process.exit(2);
+}
+const events = Number(option("events") ?? 8_000);
+const clients = Number(option("clients") ?? 8);
+const profileDir = option("cpu-prof");
+/** More Node options for the server (V8 heap settings to compare, say). */
+const nodeOptions = option("node-options") ?? "";
+const extraEnv = Object.fromEntries(
+  args.flatMap((a, i) => (args[i - 1] === "--env" ? [a.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])),
+);
+
+/** Evaluates expressions in the server's main thread through its inspector (Chrome DevTools Protocol). */
+async function inspector(output: () => string) {
+  const deadline = Date.now() + 10_000;
+  let url: string | undefined;
+  while (!(url = /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1]) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (!url) throw new Error("the server did not print its inspector address");
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.onmessage = (message) => {
+    const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown };
+    if (data.id !== undefined) pending.get(data.id)?.(data.result);
+  };
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      pending.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  const memory = async () => {
+    const result = (await send("Runtime.evaluate", { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true })) as { result: { value: string } };
+    const usage = JSON.parse(result.result.value) as Record<string, number>;
+    return Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, round(v / 2 ** 20)]));
+  };
+  return {
+    memory,
+    collectGarbage: () => send("HeapProfiler.collectGarbage"),
+    startProfile: async () => {
+      await send("Profiler.enable");
+      await send("Profiler.setSamplingInterval", { interval: 200 });
+      await send("Profiler.start");
+    },
+    stopProfile: async () => ((await send("Profiler.stop")) as { profile: unknown }).profile,
+    close: () => socket.close(),
+  };
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-profile-post-"));
+const copy = path.join(work, "server.db");
+fs.copyFileSync(storeFile, copy);
+if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+const server = await startServer({
+  databaseUrl: sqliteUrl(copy),
+  env: {
+    THREADLINE_AUTH: "off",
+    THREADLINE_READ_RATE_LIMIT_PER_SECOND: "0",
+    THREADLINE_RATE_LIMIT_PER_SECOND: "0",
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${nodeOptions} --inspect=127.0.0.1:0`.trim(),
+    ...extraEnv,
+  },
+});
+const devtools = await inspector(() => server.output());
+const mb = () => round((server.memory()?.rssBytes ?? 0) / 2 ** 20);
+try {
+  console.log(`server started: RSS ${mb()} MB`, await devtools.memory());
+  const bodies: string[] = [];
+  for (const event of generateGenAiLineage({ targetEdges: Number.MAX_SAFE_INTEGER, seed: 99, namespacePrefix: "profile-post/", startTime: "2027-06-01T00:00:00.000Z", pipelines: 40 })) {
+    bodies.push(JSON.stringify(event));
+    if (bodies.length >= events) break;
+  }
+  const client = createClient(server.baseUrl, clients);
+  // Warm-up: the route's first compilation and the connections, outside the profile.
+  await runLoad(client, clients, 100, () => client.get("/api/v1/audit/public-key"));
+  if (profileDir) await devtools.startProfile();
+  const result = await runLoad(client, clients, events, (i) => client.post("/api/v1/lineage", bodies[i]!));
+  client.close();
+  if (profileDir) fs.writeFileSync(path.join(profileDir, "post.cpuprofile"), JSON.stringify(await devtools.stopProfile()));
+  console.log(
+    `${events} POSTs, ${clients} clients: ${round(result.perSecond)} events/s, p50 ${round(result.latency.p50)} ms, p95 ${round(result.latency.p95)} ms, statuses ${JSON.stringify(result.statuses)}; load ${os.loadavg().map(round).join(" ")}`,
+  );
+  console.log(`after the POSTs: RSS ${mb()} MB`, await devtools.memory());
+  await devtools.collectGarbage();
+  console.log(`after a full GC: RSS ${mb()} MB`, await devtools.memory());
+} finally {
+  devtools.close();
+  await server.stop(30_000);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (profileDir) console.log(`profile: npx tsx scripts/bench/profile-summary.ts ${path.join(profileDir, "post.cpuprofile")}`);
