@@ -202,12 +202,13 @@ export function NodeBox({
             </span>
             {hasDetail ? (
               <div className="flex h-4 min-w-0 items-center gap-1 overflow-hidden text-[11px] leading-4 text-ink-muted">
+                {/* The kind or version first (a version graph's boxes differ by it), cut short before the badges are. */}
+                <span className="min-w-0 flex-1 truncate" data-export="subtitle">
+                  {subtitle}
+                </span>
                 <NodeBadges node={node} isCompact />
                 {/* Narrow boxes leave the way in to the panel's "Investigate why it failed". */}
                 {isFrozen || data.compact.width < COMPACT_LINK_WIDTH ? null : <InvestigateLink node={node} />}
-                <span className="min-w-0 truncate" data-export="subtitle">
-                  {subtitle}
-                </span>
               </div>
             ) : null}
           </div>
