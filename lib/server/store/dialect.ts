@@ -21,6 +21,7 @@ export const sqliteDialect: Dialect = {
   foreignCommitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
   readsInParallel: false,
   edgesIntoByNodes: false,
+  pagesNodeByNode: false,
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -45,6 +46,7 @@ export const postgresDialect: Dialect = {
   foreignCommitStamp: null,
   readsInParallel: true,
   edgesIntoByNodes: true,
+  pagesNodeByNode: true,
 };
 
 /**

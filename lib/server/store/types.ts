@@ -145,4 +145,10 @@ export interface Dialect {
    * probing every pair).
    */
   readonly edgesIntoByNodes: boolean;
+  /**
+   * Whether the walk reads a frontier's next page of edges node by node (PostgreSQL: `LATERAL`, at
+   * most a page from each node's index, whose planner would otherwise read and sort every edge of
+   * a hub in the frontier for each page) or as one ordered scan (SQLite).
+   */
+  readonly pagesNodeByNode: boolean;
 }
