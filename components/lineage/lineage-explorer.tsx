@@ -1,6 +1,7 @@
 "use client";
 
 import { ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
@@ -21,15 +22,13 @@ import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
+import { SkeletonLines } from "@/components/ui/skeleton";
 import { errorMessage } from "@/components/api-client";
 import { ExplorerActionsContext, type ExplorerActions } from "./explorer-actions";
 import { ExplorerToolbar } from "./explorer-toolbar";
-import { ExplorerStart } from "./explorer-start";
 import { LineageCanvas } from "./lineage-canvas";
 import { CanvasLegend } from "./canvas-legend";
-import { SidePanel } from "./side-panel";
 import { SidePanelSlot } from "./node-detail-panel";
-import { FieldPanel } from "./field-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfControl } from "@/components/investigate/as-of-control";
@@ -37,6 +36,21 @@ import { fetchCached, PrefetchedResources, useApiResource, useApiResources } fro
 import { useGraphLayout } from "./use-graph-layout";
 import { useFullscreen } from "./use-fullscreen";
 import { FirstFrameScript, useIsServerRender } from "./first-frame";
+
+/** The panels while their code loads (the first selection of a page that opened without one). */
+function PanelLoading() {
+  return (
+    <div className="h-full space-y-6 border-l border-line bg-surface p-4">
+      <SkeletonLines lines={4} label="Loading details" />
+      <SkeletonLines lines={6} label="Loading transformation" />
+    </div>
+  );
+}
+// Loaded when first shown, so an explorer opened without a selection (or on a node) hydrates
+// without their code; a page that opens with one shows it from the server's HTML as before.
+const SidePanel = dynamic(() => import("./side-panel").then((m) => m.SidePanel), { loading: PanelLoading });
+const FieldPanel = dynamic(() => import("./field-panel").then((m) => m.FieldPanel), { loading: PanelLoading });
+const ExplorerStart = dynamic(() => import("./explorer-start").then((m) => m.ExplorerStart));
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
 export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
@@ -341,6 +355,9 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
     [state.node, state.view, state.depth, state.direction, budget, state.expand, state.more, isFolded, state.selected],
   );
   const isBusy = graph.isLoading || isExpanding || layout.isComputing || (isViewMismatch && !resolveError);
+  // The server's drawing shows before the page can answer a click: busy (for assistive technology
+  // and tests) until it has hydrated, without the toolbar's loading sign for a view already shown.
+  const isServerRender = useIsServerRender();
 
   // ---- what fills the canvas area ----
   let body: ReactNode;
@@ -404,11 +421,10 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
   const isTruncated = !!merged?.truncated && !graph.isLoading;
 
   // A canvas the server draws gets the script that frames it for the real canvas before the first paint.
-  const isServerRender = useIsServerRender();
   const firstFrames = isServerRender && isCanvasShown ? framesOf(flow.nodes, { focusId, near: framedNear(adjacency, focusId, state.selected) }) : null;
 
   return (
-    <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="lineage-explorer" aria-busy={isBusy}>
+    <div ref={containerRef} className="tl-explorer flex h-[calc(100dvh-3.5rem)] flex-col" data-testid="lineage-explorer" aria-busy={isBusy || isServerRender}>
       {firstFrames ? <FirstFrameScript part="hold" frames={firstFrames} nonce={nonce} /> : null}
       <ExplorerToolbar
         focus={focusNode}

@@ -59,6 +59,8 @@ async function seedChain(request: APIRequestContext, label: string) {
  * title legible (font size times the canvas's zoom, measured in the page).
  */
 async function expectWholeViewOnScreen(page: Page, nodeCount: number) {
+  // The server draws the first view before the page answers clicks: wait until it does.
+  await expect(page.getByTestId("lineage-explorer")).toHaveAttribute("aria-busy", "false");
   await expect(page.locator(".react-flow__node")).toHaveCount(nodeCount);
   await expect.poll(() => nodesOutsideCanvas(page)).toEqual([]);
   await expect.poll(() => illegibleNodes(page, LEGIBLE_TEXT_PX)).toEqual([]);
