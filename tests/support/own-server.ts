@@ -46,12 +46,20 @@ export function ownServerProcess(options: OwnServerOptions): ServerProcess {
 /** Starts a server (on a fresh, migrated SQLite file unless given a database URL) and waits until it answers. */
 export async function startOwnServer(options: OwnServerOptions): Promise<OwnServer> {
   const server = ownServerProcess(options);
+  await startProcess(server, options);
+  return handleOf(server);
+}
+
+async function startProcess(server: ServerProcess, options: OwnServerOptions): Promise<void> {
   if (!options.databaseUrl) {
     const file = server.options.databaseUrl.slice("file:".length);
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
     migrateDatabase(server.options.databaseUrl);
   }
   await server.start();
+}
+
+function handleOf(server: ServerProcess): OwnServer {
   return { baseURL: server.baseUrl, process: server, log: () => server.output(), stop: () => server.stop() };
 }
 
@@ -61,12 +69,17 @@ export async function startOwnServer(options: OwnServerOptions): Promise<OwnServ
  */
 export function ownServerForTests(options: OwnServerOptions): OwnServer {
   let server: OwnServer | undefined;
+  // The process is known before it answers, so a start that times out is still stopped after the
+  // tests: otherwise the retry finds the port taken by the server that came up too late.
+  let serverProcess: ServerProcess | undefined;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    server = await startOwnServer(options);
+    serverProcess = ownServerProcess(options);
+    await startProcess(serverProcess, options);
+    server = handleOf(serverProcess);
   });
   test.afterAll(async () => {
-    await server?.stop();
+    await serverProcess?.stop();
   });
   const started = () => {
     if (!server) throw new Error("the server is started before the tests that use it");
