@@ -225,7 +225,14 @@ async function visitFirstView(page: Page, url: string): Promise<{ framedMs: numb
     return {
       framedMs: first.t,
       interactiveMs: performance.getEntriesByName("threadline:canvas-interactive")[0]?.startTime ?? NaN,
-      isFramedAtFirstPaint: !!viewport && getComputedStyle(viewport).transform === first.transform,
+      // Within a pixel, as tests/e2e/first-paint.spec.ts holds it: hydration may settle the frame a
+      // fraction of a pixel away when the canvas measures a pixel taller, which no one can see.
+      isFramedAtFirstPaint:
+        !!viewport &&
+        ((a: DOMMatrix, b: DOMMatrix) => Math.abs(a.a - b.a) < 1e-3 && Math.abs(a.e - b.e) <= 1 && Math.abs(a.f - b.f) <= 1)(
+          new DOMMatrix(first.transform),
+          new DOMMatrix(getComputedStyle(viewport).transform),
+        ),
       firstByteMs: navigation.responseStart,
       nodes: document.querySelectorAll(".react-flow__node").length,
     };
