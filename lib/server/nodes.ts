@@ -69,7 +69,8 @@ interface Dataset {
   updatedAt: string;
 }
 
-interface DatasetVersion {
+/** A DatasetVersion row as stored (booleans read back as 0/1 on SQLite); the projection writes the same shape. */
+export interface DatasetVersion {
   key: string;
   datasetKey: string;
   version: string;

@@ -7,6 +7,7 @@ import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
 import { insertRows, updateRows } from "./store/rows";
 import type { SqlValue } from "./store/types";
+import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
 import { canonicalJson } from "@/lib/schemas/canonical";
@@ -413,21 +414,8 @@ const SQL = {
 } as const;
 
 /** A DatasetVersion row waiting in ProjectionCache.pending (booleans as 0/1). */
-interface NewVersion {
-  nodeId: number;
-  key: string;
-  datasetKey: string;
-  version: string;
-  producedByRunId: string | null;
-  reason: string | null;
-  contentHash: string | null;
-  isSynthetic: number;
-  isFailed: number;
-  failureReasons: string;
-  facets: string;
-  createdAt: string;
-  updatedAt: string;
-}
+type NewVersion = DatasetVersion & { nodeId: number; isSynthetic: number; isFailed: number };
+
 const VERSION_COLUMNS: readonly (keyof NewVersion)[] = [
   "nodeId", "key", "datasetKey", "version", "producedByRunId", "reason", "contentHash", "isSynthetic", "isFailed", "failureReasons", "facets", "createdAt", "updatedAt",
 ];
