@@ -6,11 +6,16 @@
  * store layer was weighed against (docs/architecture.md, "The store layer").
  *
  *   npm run -s bench:walk -- --edges 100000 --postgres postgresql://…/threadline_walk [--json] [--reuse]
+ *   npm run -s bench:walk -- --from <store.db> --postgres … [--only-postgres]   # an existing SQLite store
  *
- * The PostgreSQL database must exist and be empty (it is migrated here and left filled).
+ * The PostgreSQL database must exist and be empty (it is migrated here and left filled); with
+ * --reuse it is measured as an earlier run left it. --from reads an existing store (the benchmark's
+ * cached 1M store) instead of building one, and never writes to it.
  */
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { parseDatabaseUrl, postgresClientConfig } from "@/lib/config";
@@ -34,6 +39,10 @@ const { values: args } = parseArgs({
     json: { type: "boolean", default: false },
     /** Measure the stores a previous run built (data/bench-walk.db and the filled database). */
     reuse: { type: "boolean", default: false },
+    /** An existing SQLite store to measure (and copy into PostgreSQL unless --reuse) instead of building one. */
+    from: { type: "string" },
+    /** Measure the Store's walk on PostgreSQL only (no SQLite, no Prisma Client): the quick before/after of a PostgreSQL change. */
+    "only-postgres": { type: "boolean", default: false },
   },
 });
 
@@ -111,14 +120,14 @@ async function main(): Promise<void> {
   if (target.kind !== "postgresql") throw new Error("--postgres must be a postgresql:// URL");
   const edges = Number(args.edges);
   const passes = Number(args.passes);
-  const file = path.resolve("data/bench-walk.db");
+  const file = path.resolve(args.from ?? "data/bench-walk.db");
 
-  if (!args.reuse) {
+  if (!args.reuse && !args.from) {
     log(`Building a SQLite store of ${edges} edges…`);
     const built = await buildStore({ file, targetEdges: edges, seed: 7, batchSize: 500 });
     log(`  ${built.events} events, ${built.edges} edges, ${built.nodes} nodes`);
   }
-  const sqliteDb = openSqlite(file);
+  const sqliteDb = args.from ? new Database(file, { readonly: true }) : openSqlite(file);
   const sqlite: Store = storeOver(sqliteDb);
   const postgres = postgresStore(target.connection, { max: 2 });
   if (!args.reuse) {
@@ -149,12 +158,14 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown>[] = [];
   for (const c of [threeHops, big]) {
     for (const [backend, store, prisma] of stores) {
+      if (args["only-postgres"] && backend !== "postgresql") continue;
       const lineage = await time(c.foci, passes, (nodeId) => getLineage(store, { ...c.query, nodeId }));
-      const walk = await time(c.foci, passes, (nodeId) => prismaWalk(prisma, { ...c.query, nodeId }));
+      const walk = args["only-postgres"] ? undefined : await time(c.foci, passes, (nodeId) => prismaWalk(prisma, { ...c.query, nodeId }));
       figures.push({ case: c.name, backend, foci: c.foci.length, storeLineage: lineage, prismaWalkOnly: walk });
       log(
-        `${c.name.padEnd(26)} ${backend.padEnd(10)} getLineage (Store SQL) p50 ${lineage.p50.toFixed(2)} p95 ${lineage.p95.toFixed(2)} ms | ` +
-          `walk only via Prisma Client p50 ${walk.p50.toFixed(2)} p95 ${walk.p95.toFixed(2)} ms  (${c.foci.length} foci × ${passes})`,
+        `${c.name.padEnd(26)} ${backend.padEnd(10)} getLineage (Store SQL) p50 ${lineage.p50.toFixed(2)} p95 ${lineage.p95.toFixed(2)} ms` +
+          (walk ? ` | walk only via Prisma Client p50 ${walk.p50.toFixed(2)} p95 ${walk.p95.toFixed(2)} ms` : "") +
+          `  (${c.foci.length} foci × ${passes}; load average ${os.loadavg()[0]!.toFixed(1)})`,
       );
     }
   }

@@ -2,11 +2,37 @@
 import { describe, expect, it } from "vitest";
 
 import { containsPattern, numberPlaceholders } from "@/lib/server/store/dialect";
+import { StatementNames } from "@/lib/server/store/postgres-store";
 import { BACKENDS, testStoreFor } from "@/tests/support/stores";
 
 describe("numberPlaceholders", () => {
   it("numbers ? in order and leaves ? inside quotes alone", () => {
     expect(numberPlaceholders(`SELECT '?' AS q, "a?" FROM t WHERE a = ? AND b = ?`)).toBe(`SELECT '?' AS q, "a?" FROM t WHERE a = $1 AND b = $2`);
+  });
+});
+
+describe("StatementNames", () => {
+  it("names a text the second time it is sent, the same name every time after, and different texts differently", () => {
+    const names = new StatementNames();
+    expect(names.nameOf("SELECT 1")).toBeUndefined();
+    const name = names.nameOf("SELECT 1");
+    expect(name).toMatch(/^threadline_/);
+    expect(names.nameOf("SELECT 1")).toBe(name);
+    names.nameOf("SELECT 2");
+    expect(names.nameOf("SELECT 2")).not.toBe(name);
+  });
+
+  it("keeps to its capacity, never names a bulk text, and sends a refused text unnamed", () => {
+    const names = new StatementNames(2);
+    for (const text of ["a", "b", "c"]) names.nameOf(text), names.nameOf(text);
+    expect(names.size).toBe(2);
+    expect(names.nameOf("c")).toBeUndefined();
+    const bulk = `INSERT INTO t VALUES ${new Array(10_000).fill("(?, ?)").join(", ")}`;
+    const wide = new StatementNames();
+    wide.nameOf(bulk);
+    expect(wide.nameOf(bulk)).toBeUndefined();
+    names.refuse("a");
+    expect(names.nameOf("a")).toBeUndefined();
   });
 });
 
@@ -86,5 +112,37 @@ describe.each(BACKENDS)("store on %s", (backend) => {
       expect(during).toBeGreaterThan(1000);
       expect((await threshold())?.wal_autocheckpoint).toBe(1000);
     }
+  });
+
+  it.runIf(backend === "postgresql")("parses a statement sent again and again once per connection", async () => {
+    const text = `SELECT "name" FROM "ApiKey" WHERE "name" = ?`;
+    const prepared = await t.store.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) expect(await tx.get(text, ["first"])).toEqual({ name: "first" });
+      return tx.all<{ statement: string }>(`SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE 'threadline\_%'`);
+    });
+    expect(prepared.map((p) => p.statement)).toContain(numberPlaceholders(text));
+  });
+
+  it("answers a statement sent again and again the same, and a scratch's copy of a table from the copy", async () => {
+    const nodes = `SELECT COUNT(*) AS "n" FROM "Node" WHERE "type" = ?`;
+    await t.store.run(`INSERT INTO "Node" ("key", "type", "namespace", "name", "seq") VALUES (?, ?, ?, ?, ?)`, ["dataset:ns:a", "dataset", "ns", "a", 1]);
+    // Sent often enough, several at once, for every pooled connection to have it prepared.
+    for (let round = 0; round < 6; round++) {
+      expect(await Promise.all([1, 2, 3, 4].map(() => t.store.get(nodes, ["dataset"])))).toEqual(new Array(4).fill({ n: 1 }));
+    }
+    await t.store.snapshot(async (snapshot) => {
+      const scratch = await snapshot.openScratch();
+      try {
+        // The scratch's empty Node table, not the store's, though the text is the same.
+        expect(await scratch.get(nodes, ["dataset"])).toEqual({ n: 0 });
+        await scratch.run(`INSERT INTO "Node" ("key", "type", "namespace", "name", "seq") VALUES (?, ?, ?, ?, ?)`, ["dataset:ns:b", "dataset", "ns", "b", 2]);
+        await scratch.run(`INSERT INTO "Node" ("key", "type", "namespace", "name", "seq") VALUES (?, ?, ?, ?, ?)`, ["dataset:ns:c", "dataset", "ns", "c", 3]);
+        expect(await scratch.get(nodes, ["dataset"])).toEqual({ n: 2 });
+      } finally {
+        await scratch.close();
+      }
+    });
+    expect(await t.store.get(nodes, ["dataset"])).toEqual({ n: 1 });
+    expect(await t.store.get(`SELECT "key" FROM "Node" WHERE "key" = ?`, ["dataset:ns:b"])).toBeUndefined();
   });
 });

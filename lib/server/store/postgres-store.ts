@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { postgresClientConfig, type PostgresConnection } from "@/lib/config";
 import { numberPlaceholders, postgresDialect } from "./dialect";
@@ -14,10 +15,78 @@ const types = {
     oid === INT8_OID || oid === NUMERIC_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
+/** How many statement texts a process prepares at most: the read path's and the write path's fixed texts, with room to spare. */
+const MAX_PREPARED = 400;
+/** Texts longer than this (a bulk copy's page of thousands of rows) are parsed as they come: their parse is a sliver of their work. */
+const MAX_PREPARED_LENGTH = 32_768;
+/** How many once-seen texts are remembered (by digest) while waiting to see them again. */
+const MAX_SEEN_ONCE = 10_000;
 
-function queryableOver(client: pg.Pool | pg.PoolClient): Queryable {
-  const query = async <T>(sql: string, params: readonly SqlValue[]) =>
-    client.query<T & pg.QueryResultRow>({ text: numberPlaceholders(sql), values: params as unknown[], types });
+/**
+ * Names for the statement texts this process sends again and again, so PostgreSQL parses and
+ * plans each once per connection instead of on every call (node-postgres sends a statement without
+ * a name as an unnamed one, parsed and planned afresh each time: on a loaded server that took
+ * longer than executing the walk's queries). A text is named the second time it is seen, so a
+ * one-off text (a copy's last page, a DDL statement) never is; the walk's and the hydration's
+ * texts have a fixed shape (a frontier or an id list is one JSON parameter), and multi-row writes
+ * come in at most nine sizes a table (store/rows.ts), so the set stays small. It is bounded all the
+ * same: node-postgres keeps a connection's prepared statements for the connection's life, and
+ * the server keeps their plans.
+ */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+  private readonly seenOnce = new Set<string>();
+
+  constructor(private readonly capacity = MAX_PREPARED) {}
+
+  /** The name to prepare `text` under, or undefined to send it unnamed. */
+  nameOf(text: string): string | undefined {
+    const known = this.names.get(text);
+    if (known !== undefined) return known || undefined;
+    if (this.names.size >= this.capacity || text.length > MAX_PREPARED_LENGTH) return undefined;
+    const digest = createHash("sha1").update(text).digest("base64url");
+    if (!this.seenOnce.delete(digest)) {
+      if (this.seenOnce.size >= MAX_SEEN_ONCE) this.seenOnce.clear();
+      this.seenOnce.add(digest);
+      return undefined;
+    }
+    const name = `threadline_${digest}`;
+    this.names.set(text, name);
+    return name;
+  }
+
+  /** Sends `text` unnamed from now on. */
+  refuse(text: string): void {
+    this.names.set(text, "");
+  }
+
+  get size(): number {
+    return this.names.size;
+  }
+}
+
+/**
+ * A Queryable over a pooled connection or the pool. `names` prepares repeated texts (see
+ * StatementNames); null sends every text unnamed, as a scratch does: its temporary tables shadow
+ * the real ones by name, and although PostgreSQL parses a prepared statement again when the
+ * temporary schema joins the search path, a scratch should not hang on that to write its own tables.
+ */
+function queryableOver(client: pg.Pool | pg.PoolClient, names: StatementNames | null): Queryable {
+  const query = async <T>(sql: string, params: readonly SqlValue[]) => {
+    const text = numberPlaceholders(sql);
+    const name = names?.nameOf(text);
+    try {
+      return await client.query<T & pg.QueryResultRow>({ name, text, values: params as unknown[], types });
+    } catch (error) {
+      // A migration by a newer server changed the columns of a `SELECT *` prepared here ("cached
+      // plan must not change result type"): the text goes unnamed from now on, and outside a
+      // transaction (which the error has aborted) it is sent again at once.
+      if (name === undefined || (error as { code?: string }).code !== "0A000") throw error;
+      names!.refuse(text);
+      if (!(client instanceof pg.Pool)) throw error;
+      return await client.query<T & pg.QueryResultRow>({ text, values: params as unknown[], types });
+    }
+  };
   return {
     dialect: postgresDialect,
     all: async <T>(sql: string, params: readonly SqlValue[] = []) => (await query<T>(sql, params)).rows,
@@ -30,9 +99,9 @@ let cursors = 0;
 const CURSOR_PAGE = 1000;
 
 /** queryableOver a connection inside a transaction, which can stream through a cursor. */
-function streamingOver(client: pg.PoolClient): Streaming {
+function streamingOver(client: pg.PoolClient, names: StatementNames | null): Streaming {
   return {
-    ...queryableOver(client),
+    ...queryableOver(client, names),
     iterate: async function* <T>(sql: string, params: readonly SqlValue[] = []) {
       const cursor = `threadline_cursor_${++cursors}`;
       await client.query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${numberPlaceholders(sql)}`, values: params as unknown[], types });
@@ -78,7 +147,7 @@ async function openPostgresScratch(pool: pg.Pool): Promise<Scratch> {
     throw error;
   }
   return {
-    ...streamingOver(client),
+    ...streamingOver(client, null),
     close: async () => {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
@@ -91,12 +160,13 @@ export function postgresStore(connection: PostgresConnection, { max = 10 } = {})
   const pool = new pg.Pool({ ...postgresClientConfig(connection), max });
   // An idle connection the server drops (restart, failover) must not crash the process.
   pool.on("error", (error) => console.error(`Threadline: PostgreSQL connection lost: ${error.message}`));
+  const names = new StatementNames();
 
   async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      const result = await work(queryableOver(client));
+      const result = await work(queryableOver(client, names));
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -111,7 +181,7 @@ export function postgresStore(connection: PostgresConnection, { max = 10 } = {})
     const client = await pool.connect();
     try {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      return await read({ ...streamingOver(client), openScratch: () => openPostgresScratch(pool) });
+      return await read({ ...streamingOver(client, names), openScratch: () => openPostgresScratch(pool) });
     } finally {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
@@ -119,7 +189,7 @@ export function postgresStore(connection: PostgresConnection, { max = 10 } = {})
   }
 
   return {
-    ...queryableOver(pool),
+    ...queryableOver(pool, names),
     backend: "postgresql",
     transaction,
     snapshot,
