@@ -6,6 +6,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client";
 import { getConfig, type DatabaseLocation } from "@/lib/config";
 import { postgresStore } from "./store/postgres-store";
+import { IdleCheckpointer, SERVER_CHECKPOINTS } from "./store/idle-checkpoints";
 import { sqliteStore } from "./store/sqlite-store";
 import type { Store } from "./store/types";
 
@@ -111,6 +112,7 @@ export function openScratchProjection(): Sqlite {
 }
 
 const storesOver = new WeakMap<Sqlite, Store>();
+const checkpointers = new WeakMap<Sqlite, IdleCheckpointer>();
 
 /**
  * The store over a SQLite connection Threadline already holds (a scratch copy, a test's file), one
@@ -119,10 +121,23 @@ const storesOver = new WeakMap<Sqlite, Store>();
 export function storeOver(db: Sqlite): Store {
   let store = storesOver.get(db);
   if (!store) {
-    store = sqliteStore(db);
+    store = sqliteStore(db, { afterCommit: checkpointers.get(db)?.afterCommit });
     storesOver.set(db, store);
   }
   return store;
+}
+
+/**
+ * Checkpoints `db`'s WAL when its writer is idle rather than inside a commit
+ * (store/idle-checkpoints.ts). Call before the first `storeOver(db)`; answers the checkpointer.
+ */
+export function checkpointWhenIdle(db: Sqlite, policy = SERVER_CHECKPOINTS): IdleCheckpointer {
+  let checkpointer = checkpointers.get(db);
+  if (!checkpointer) {
+    checkpointer = new IdleCheckpointer(db, policy);
+    checkpointers.set(db, checkpointer);
+  }
+  return checkpointer;
 }
 
 interface Handles {
@@ -143,7 +158,12 @@ function sqliteFile(): string {
 }
 
 export function getSqlite(): Sqlite {
-  handles.sqlite ??= openSqlite(sqliteFile());
+  if (!handles.sqlite) {
+    const db = openSqlite(sqliteFile());
+    // The process's writer: its commits never pay a checkpoint unless the WAL reaches its bound.
+    checkpointWhenIdle(db);
+    handles.sqlite = db;
+  }
   return handles.sqlite;
 }
 
@@ -180,6 +200,7 @@ export function openStore(location: DatabaseLocation): Store {
 export async function closeDatabase(): Promise<void> {
   await handles.store?.close();
   handles.store = undefined;
+  if (handles.sqlite) checkpointers.get(handles.sqlite)?.stop();
   handles.sqlite?.close();
   handles.sqlite = undefined;
   await handles.prisma?.$disconnect();

@@ -41,39 +41,73 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("GroupCommitter: the window", () => {
-  it("commits the writes that arrive within the window together, once the window has passed", async () => {
+describe("GroupCommitter: when a group is due", () => {
+  it("commits a lone write at once, without waiting out the window", async () => {
     const { calls, commit } = controlledCommit();
-    const committer = new GroupCommitter(commit, BOUNDS);
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 50 });
+    void committer.submit("a", 10);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => c.items), "committed in the same turn, 50 ms before the window would end").toEqual([["a"]]);
+  });
+
+  it("commits the writes submitted in one turn together", async () => {
+    const { calls, commit } = controlledCommit();
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 50 });
     const a = committer.submit("a", 10);
     const b = committer.submit("b", 10);
     await vi.advanceTimersByTimeAsync(0);
-    expect(calls, "nothing commits before the window passed").toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
     expect(calls.map((c) => c.items)).toEqual([["a", "b"]]);
     calls[0]!.settle(["A", "B"]);
     expect(await Promise.all([a, b])).toEqual(["A", "B"]);
   });
 
-  it("with a window of 0 commits a lone write at once", async () => {
+  it("waits for an announced write, and commits as soon as it joins", async () => {
     const { calls, commit } = controlledCommit();
-    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 0 });
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 50 });
+    const arrival = committer.announce();
     void committer.submit("a", 10);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls, "a waits for the announced write").toHaveLength(0);
+    void committer.submit("b", 10, arrival);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => c.items), "due once nothing announced is still on its way").toEqual([["a", "b"]]);
+  });
+
+  it("stops waiting for an announced write once it is withdrawn", async () => {
+    const { calls, commit } = controlledCommit();
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 50 });
+    const arrival = committer.announce();
+    void committer.submit("a", 10);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls).toHaveLength(0);
+    arrival.withdraw();
+    arrival.withdraw();
+    await vi.advanceTimersByTimeAsync(0);
     expect(calls.map((c) => c.items)).toEqual([["a"]]);
   });
 
-  it("opens a new window for a write that arrives after the last group left", async () => {
+  it("waits for an announced write at most the window after its first write", async () => {
     const { calls, commit } = controlledCommit();
-    const committer = new GroupCommitter(commit, BOUNDS);
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 5 });
+    const slow = committer.announce();
     void committer.submit("a", 10);
+    await vi.advanceTimersByTimeAsync(4);
+    expect(calls).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
+    expect(calls.map((c) => c.items)).toEqual([["a"]]);
     calls[0]!.settle(["A"]);
-    await vi.advanceTimersByTimeAsync(5);
-    void committer.submit("b", 10);
+    // The slow write, when it comes, opens a group of its own and commits at once.
+    void committer.submit("b", 10, slow);
     await vi.advanceTimersByTimeAsync(0);
-    expect(calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
     expect(calls.map((c) => c.items)).toEqual([["a"], ["b"]]);
+  });
+
+  it("with a window of 0 never waits, even for an announced write", async () => {
+    const { calls, commit } = controlledCommit();
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 0 });
+    committer.announce();
+    void committer.submit("a", 10);
+    expect(calls.map((c) => c.items)).toEqual([["a"]]);
   });
 });
 

@@ -6,12 +6,17 @@ import "server-only";
  * commit writing every page it touched) that one event per transaction pays in full; a group pays
  * it once. The rules, in the order they apply:
  *
- * - The first write opens a group; the group is due `windowMs` later (0: at once). Writes arriving
- *   meanwhile join it, until it holds `maxItems` writes or `maxBytes` bytes: then it is due at once
- *   and the next write opens a new group. A write larger than `maxBytes` alone is a group of one.
+ * - The first write opens a group. Writes submitted meanwhile join it, until it holds `maxItems`
+ *   writes or `maxBytes` bytes: then it is due at once and the next write opens a new group. A
+ *   write larger than `maxBytes` alone is a group of one.
+ * - A group is due as soon as no other write is on its way: writes can be announced while their
+ *   requests are still being read (`announce`), and once every announced write has joined or been
+ *   withdrawn (checked after the current turn of the event loop, so writes submitted together share
+ *   a group) the group goes. A lone writer never waits for company that is not coming. A group
+ *   waits for announced writes at most `windowMs` after its first write (0: never waits).
  * - One group commits at a time. A group that falls due while another commits keeps taking writes
  *   (up to its bounds) and commits right after it, so under load the wait for the previous commit
- *   is the window and groups grow with the load, while a lone writer waits at most `windowMs`.
+ *   is the window and groups grow with the load.
  * - Each write's promise settles only after its group's commit settled: with its own result when
  *   the commit succeeded (result i belongs to write i), never before.
  * - When a group's commit fails, each of its writes is committed again alone, one after another:
@@ -24,7 +29,7 @@ import "server-only";
  */
 
 export interface GroupBounds {
-  /** How long a group waits for more writes after its first, in milliseconds; 0 means no waiting. */
+  /** How long a group waits for announced writes after its first, in milliseconds; 0 means no waiting. */
   windowMs: number;
   /** Most writes in one group. */
   maxItems: number;
@@ -60,8 +65,17 @@ export interface GroupCommitStats {
   groupsRetriedAlone: number;
 }
 
+/** A write on its way to the committer (see `GroupCommitter.announce`). */
+export interface Arrival {
+  /** The write will not be submitted (its request failed first); once submitted, this does nothing. */
+  withdraw(): void;
+}
+
 export class GroupCommitter<Item, Result> {
   private open: Group<Item, Result> | null = null;
+  /** Writes announced and not yet submitted or withdrawn. */
+  private readonly arriving = new Set<Arrival>();
+  private isCheckScheduled = false;
   /** Groups that are full, waiting for the commit in flight. */
   private readonly full: Group<Item, Result>[] = [];
   private isCommitting = false;
@@ -76,9 +90,29 @@ export class GroupCommitter<Item, Result> {
     }
   }
 
-  /** Submits one write of `bytes` bytes; settles with its result once a commit holding it settled. */
-  submit(item: Item, bytes: number): Promise<Result> {
+  /**
+   * Announces a write that is on its way (its request is still being read and checked): an open
+   * group waits for it, up to the window. Pass the arrival to `submit`, or withdraw it when the
+   * write will not come; until one of the two, groups wait for it.
+   */
+  announce(): Arrival {
+    const arrival: Arrival = {
+      withdraw: () => {
+        if (this.arriving.delete(arrival)) this.scheduleDueCheck();
+      },
+    };
+    this.arriving.add(arrival);
+    return arrival;
+  }
+
+  /**
+   * Submits one write of `bytes` bytes (announced as `arrival`, if it was); settles with its result
+   * once a commit holding it settled.
+   */
+  submit(item: Item, bytes: number, arrival?: Arrival): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
+      // Joining settles the arrival without a check of its own: the submit makes one.
+      if (arrival !== undefined) this.arriving.delete(arrival);
       let group = this.open;
       if (group !== null && group.bytes + bytes > this.bounds.maxBytes) {
         this.seal(group);
@@ -89,6 +123,24 @@ export class GroupCommitter<Item, Result> {
       group.bytes += bytes;
       this.stats.items++;
       if (group.entries.length >= this.bounds.maxItems || group.bytes >= this.bounds.maxBytes) this.seal(group);
+      else this.scheduleDueCheck();
+      this.pump();
+    });
+  }
+
+  /**
+   * Once the current turn of the event loop is over (so writes submitted together join one group),
+   * makes the open group due if no announced write is still on its way.
+   */
+  private scheduleDueCheck(): void {
+    if (this.isCheckScheduled) return;
+    this.isCheckScheduled = true;
+    setImmediate(() => {
+      this.isCheckScheduled = false;
+      const group = this.open;
+      if (group === null || group.isDue || this.arriving.size > 0) return;
+      clearTimeout(group.timer);
+      group.isDue = true;
       this.pump();
     });
   }

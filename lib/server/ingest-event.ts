@@ -1,6 +1,6 @@
 import "server-only";
 import { getConfig, type Config } from "@/lib/config";
-import { GroupCommitter } from "./group-commit";
+import { GroupCommitter, type Arrival } from "./group-commit";
 import { ingestPrepared, prepareEvent, type IngestOutcome, type PreparedEvent } from "./ingest";
 import type { Store } from "./store/types";
 
@@ -27,6 +27,8 @@ export interface IngestEventOptions {
   sender: string;
   /** The request body's size, counted against the group's byte bound; measured when not given. */
   bytes?: number;
+  /** The event's announcement (`announceEvent`), when its request announced it. */
+  arrival?: Arrival;
 }
 
 // One committer per store: the store is the unit transactions are serialised on.
@@ -48,12 +50,25 @@ function committerFor(store: Store, config: Config = getConfig()): GroupCommitte
   return committer;
 }
 
+/**
+ * Announces an event whose request has begun (before its body is read and checked), so that a group
+ * open meanwhile waits for it (up to the window) rather than committing without it. Pass it to
+ * `ingestEvent`, and withdraw it when the request fails first: a group never waits for a request
+ * that is not coming, and with no request on its way a lone event commits at once.
+ */
+export function announceEvent(store: Store): Arrival {
+  return committerFor(store).announce();
+}
+
 /** Ingests one event in a group commit with whatever other events arrive at the same time. */
 export async function ingestEvent(store: Store, input: unknown, options: IngestEventOptions): Promise<IngestOutcome> {
   const result = prepareEvent(input);
-  if (!result.ok) return { index: 0, status: "rejected", errors: result.errors };
+  if (!result.ok) {
+    options.arrival?.withdraw();
+    return { index: 0, status: "rejected", errors: result.errors };
+  }
   const bytes = options.bytes ?? Buffer.byteLength(result.prepared.canonical);
-  const outcome = await committerFor(store).submit({ prepared: result.prepared, sender: options.sender }, bytes);
+  const outcome = await committerFor(store).submit({ prepared: result.prepared, sender: options.sender }, bytes, options.arrival);
   // The group's index means nothing to the caller: this is its only event.
   return { ...outcome, index: 0 };
 }

@@ -51,9 +51,10 @@ const IMPORT_CHECKPOINT_PAGES = 50_000;
 
 /**
  * A Store over one better-sqlite3 connection (the same one the synchronous code paths use, so the
- * two never wait on each other's locks). Statements are prepared once per SQL text.
+ * two never wait on each other's locks). Statements are prepared once per SQL text. `afterCommit`
+ * is told of each committed transaction (the server's checkpoint policy, store/idle-checkpoints.ts).
  */
-export function sqliteStore(db: Database.Database, { closeDatabase = false } = {}): Store {
+export function sqliteStore(db: Database.Database, { closeDatabase = false, afterCommit }: { closeDatabase?: boolean; afterCommit?: () => void } = {}): Store {
   const { iterate: _iterate, ...queryable }: Streaming = streamingOver(db);
 
   // One transaction at a time: the connection has one transaction state.
@@ -64,6 +65,7 @@ export function sqliteStore(db: Database.Database, { closeDatabase = false } = {
       try {
         const result = await work(queryable);
         db.exec("COMMIT");
+        afterCommit?.();
         return result;
       } catch (error) {
         if (db.inTransaction) db.exec("ROLLBACK");

@@ -3,7 +3,7 @@ import { getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readSizedJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
-import { ingestEvent } from "@/lib/server/ingest-event";
+import { announceEvent, ingestEvent } from "@/lib/server/ingest-event";
 import { readLineageAnswer } from "@/lib/server/views";
 import { withExpensiveRead } from "@/lib/server/read-guard";
 import { parseViewQuery } from "@/lib/schemas/view-query";
@@ -27,6 +27,9 @@ export async function GET(request: Request) {
 
 // POST /api/v1/lineage — one OpenLineage event (the OpenLineage HTTP transport's endpoint)
 export async function POST(request: Request) {
+  // Announced before anything is read, so a group committing now waits for this event rather than
+  // leaving without it; withdrawn if the request fails before its event joins.
+  const arrival = announceEvent(getStore());
   try {
     const sender = await authenticateWriter(request, getStore());
     enforceWriteRateLimit(request, sender);
@@ -37,7 +40,7 @@ export async function POST(request: Request) {
       ]);
     }
     // Shares a transaction with the events other requests are sending now; answered once committed.
-    const outcome = await ingestEvent(getStore(), body, { sender, bytes });
+    const outcome = await ingestEvent(getStore(), body, { sender, bytes, arrival });
     if (outcome.status === "rejected") {
       return Response.json(errorBody("invalid_event", "The event is not a valid OpenLineage event.", outcome.errors), {
         status: 400,
@@ -49,5 +52,7 @@ export async function POST(request: Request) {
     );
   } catch (error) {
     return toErrorResponse(error);
+  } finally {
+    arrival.withdraw();
   }
 }
