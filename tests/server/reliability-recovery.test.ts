@@ -59,7 +59,8 @@ describe("npm run verify", () => {
 describe("npm run rebuild after the projection was damaged", () => {
   it("verify names the damaged table and row and exits 1; rebuild repairs it from the log; verify passes again", async () => {
     store.db.prepare("UPDATE Run SET state = 'RUNNING' WHERE runId = ?").run(id(7));
-    store.db.prepare("DELETE FROM Edge WHERE rowid IN (SELECT rowid FROM Edge LIMIT 3)").run();
+    // Edge has no rowid (its primary key is the table): three edges by their key.
+    store.db.prepare("DELETE FROM Edge WHERE (sourceId, targetId) IN (SELECT sourceId, targetId FROM Edge ORDER BY sourceId, targetId LIMIT 3)").run();
     const broken = run("verify");
     expect(broken.status).toBe(1);
     expect(broken.stdout).toContain("Hash chain intact");
