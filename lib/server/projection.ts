@@ -2,10 +2,10 @@ import "server-only";
 import { isRecord } from "@/lib/lineage/json";
 import type { Queryable } from "./store/types";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
-import { hasColumnFacets, projectColumns } from "./columns-projection";
+import { ColumnRows, fieldKeysOf, hasColumnFacets } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
-import { insertRows, updateRows } from "./store/rows";
+import { IdBlock, insertRows, updateRows } from "./store/rows";
 import type { SqlValue } from "./store/types";
 import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -187,8 +187,8 @@ export class ProjectionCache {
   readonly runs = new Map<string, CachedRun | null>();
   /** A run's RunDataset rows. */
   readonly runDatasets = new Map<string, RunDatasets>();
-  /** Field key → FieldNode id (the column projection's fields met in this transaction). */
-  readonly fieldNodeIds = new Map<string, number>();
+  /** The column projection's fields met in this transaction, and its rows until the flush. */
+  readonly columns = new ColumnRows();
   /** Edges known to exist ("source>target"): inserting them again would change nothing. */
   readonly edges = new Set<string>();
   /** Rows written to the cache only, until flushProjection. */
@@ -212,31 +212,17 @@ export class ProjectionCache {
     latestVersions: new Map<string, string>(),
   };
 
-  /** Node ids drawn from the database (Dialect.freshIds), handed out from `nextFree` on. */
-  private freeNodeIds: number[] = [];
-  private nextFree = 0;
-  private lastNodeId = 0;
-
-  /** Draws `count` ids for new nodes from the database in one statement. */
-  async reserveNodeIds(db: Queryable, count: number): Promise<void> {
-    if (count <= 0) return;
-    const rows = await db.all<{ id: number }>(db.dialect.freshIds("Node"), [count]);
-    const free = this.freeNodeIds.slice(this.nextFree);
-    // SQLite numbers on from the largest stored id, which the pending nodes are not part of yet.
-    for (const row of rows) free.push((this.lastNodeId = Math.max(Number(row.id), this.lastNodeId + 1)));
-    this.freeNodeIds = free;
-    this.nextFree = 0;
-  }
+  /** Ids of new nodes, drawn ahead (their rows wait in `pending.nodes`). */
+  readonly nodeIdBlock = new IdBlock("Node");
 
   /** An id for a new node, without inserting it: its row waits in `pending.nodes`. */
-  async freshNodeId(db: Queryable): Promise<number> {
-    if (this.nextFree >= this.freeNodeIds.length) await this.reserveNodeIds(db, 16);
-    return this.freeNodeIds[this.nextFree++]!;
+  freshNodeId(db: Queryable): Promise<number> {
+    return this.nodeIdBlock.next(db);
   }
 
   private get pendingRows(): number {
     const p = this.pending;
-    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size;
+    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size + this.columns.pendingRows;
   }
 
   get hasPendingWrites(): boolean {
@@ -245,7 +231,7 @@ export class ProjectionCache {
 
   /** Entries held, to bound memory on long replays. */
   get size(): number {
-    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.fieldNodeIds.size + this.edges.size + this.pendingRows;
+    return this.nodeIds.size + this.jobs.size + this.datasets.size + this.versions.size + this.runs.size + this.runDatasets.size + this.columns.size + this.edges.size + this.pendingRows;
   }
 
   /** Forgets every entry; flushProjection first, or the pending rows would be lost. */
@@ -257,7 +243,7 @@ export class ProjectionCache {
     this.versions.clear();
     this.runs.clear();
     this.runDatasets.clear();
-    this.fieldNodeIds.clear();
+    this.columns.clear();
     this.edges.clear();
   }
 }
@@ -442,8 +428,9 @@ const KEYS_PER_READ = 5_000;
 /**
  * Reads into `cache`, one query per table (a few more for very many keys), every stored row the
  * projection of `events` will look up: their nodes, jobs, datasets, runs with their RunDataset rows,
- * the versions they name or write, the datasets' latest versions and the jobs' latest runs. A key
- * with no row is cached as absent. Without this, each event read its rows one statement at a time
+ * the versions they name or write, the datasets' latest versions and the jobs' latest runs, and the
+ * ids of the fields their column facets name (ColumnRows.prefetch). A key with no row is cached
+ * as absent. Without this, each event read its rows one statement at a time
  * (on PostgreSQL a round trip each, under the log's lock); rows it misses are still read one by
  * one. Call inside the append transaction, before projecting the events.
  */
@@ -453,8 +440,10 @@ export async function prefetchProjection(db: Queryable, cache: ProjectionCache, 
   const datasets = new Set<string>();
   const runs = new Set<string>();
   const versions = new Set<string>();
+  const fields: string[] = [];
   const dataset = (d: ProjectableDataset, producedBy?: string) => {
     if (typeof d?.namespace !== "string" || typeof d.name !== "string") return;
+    if (hasColumnFacets(d.facets)) fields.push(...fieldKeysOf(d, d.facets ?? {}));
     const key = nodeId.dataset(d.namespace, d.name);
     nodes.add(key);
     datasets.add(key);
@@ -495,7 +484,7 @@ export async function prefetchProjection(db: Queryable, cache: ProjectionCache, 
     for (const r of rows) cache.nodeIds.set(r.key, Number(r.id));
   });
   absent(nodesRead, cache.nodeIds);
-  await cache.reserveNodeIds(db, nodesRead.filter((key) => cache.nodeIds.get(key) === null).length);
+  await cache.nodeIdBlock.reserve(db, nodesRead.filter((key) => cache.nodeIds.get(key) === null).length);
   absent(await read<CachedJob & { key: string }>(MANY.jobs, jobs, cache.jobs, (rows) => {
     for (const { key, ...job } of rows) cache.jobs.set(key, job);
   }), cache.jobs);
@@ -523,6 +512,7 @@ export async function prefetchProjection(db: Queryable, cache: ProjectionCache, 
   absent(await read<CachedVersion & { key: string }>(MANY.versions, versions, cache.versions, (rows) => {
     for (const { key, ...v } of rows) cache.versions.set(key, v);
   }), cache.versions);
+  await cache.columns.prefetch(db, fields);
 }
 
 /**
@@ -567,6 +557,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   await updateRows(db, "Dataset", "key", ["updatedAt"], [...pending.datasetTimes]);
   await updateRows(db, "Job", "key", ["latestRunId"], [...pending.latestRuns]);
   await updateRows(db, "Dataset", "key", ["latestVersionKey"], [...pending.latestVersions]);
+  await cache.columns.flush(db);
   pending.nodes = [];
   pending.edges = [];
   pending.eventNodes = [];
@@ -739,7 +730,8 @@ class Projector {
     }
     if (hasColumnFacets(d.facets)) {
       const target = { namespace: d.namespace, name: d.name, datasetKey, versionKey: key, runId: producedByRunId };
-      await runSteps(this.db, projectColumns(this.seq, target, d.facets ?? {}, this.c.fieldNodeIds));
+      // A version still pending has no schema in the database to delete.
+      await this.c.columns.project(this.db, this.seq, target, d.facets ?? {}, { isStored: !this.c.pending.newVersions.has(key) });
     }
     if (hasProvenanceFacet(d.facets)) {
       await runSteps(this.db, projectProvenance(this.seq, { namespace: d.namespace, versionKey: key }, d.facets ?? {}));

@@ -6,9 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getColumnLineage, getVersionSchema } from "@/lib/server/column-lineage";
-import { projectColumns } from "@/lib/server/columns-projection";
+import { ColumnRows } from "@/lib/server/columns-projection";
 import { ingestEvents } from "@/lib/server/ingest";
-import { runSteps } from "@/lib/server/store/sql-steps";
 import { sqliteStore } from "@/lib/server/store/sqlite-store";
 import type { ColumnLineageGraph } from "@/lib/lineage/columns";
 import { createTestDatabase } from "../support/db";
@@ -103,9 +102,15 @@ describe.each(BACKENDS)("the column projection's statements on %s", (backend) =>
       schema: { fields: [{ name: "a:b", type: "int" }, { name: "address", type: "struct", fields: [{ name: "city", type: "string" }] }] },
       columnLineage: { fields: { "a:b": { inputFields: [{ namespace: "lake", name: "src", field: "address.city", transformations: [{ type: "DIRECT", subtype: "IDENTITY", masking: true }] }] } } },
     };
-    await t.store.transaction((tx) => runSteps(tx, projectColumns(900, target, facets)));
+    const project = (seq: number) =>
+      t.store.transaction(async (tx) => {
+        const rows = new ColumnRows();
+        await rows.project(tx, seq, target, facets, { isStored: true });
+        await rows.flush(tx);
+      });
+    await project(900);
     // Again: a retry of the same facts changes nothing.
-    await t.store.transaction((tx) => runSteps(tx, projectColumns(901, target, facets)));
+    await project(901);
     expect(await getVersionSchema(t.store, target.versionKey)).toEqual([
       { field: "a:b", type: "int", description: null },
       { field: "address", type: "struct", description: null },

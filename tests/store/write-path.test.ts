@@ -98,6 +98,56 @@ describe.each(BACKENDS)("write path on %s", (backend) => {
     expect(await projectionSnapshot(t.store)).toEqual(live);
   });
 
+  it("projects a batch's column facets as a replay does: schemas replaced in the batch and across batches, a field edge recorded twice, a flag between", async () => {
+    const facet = { _producer: "https://threadline.dev/tests", _schemaURL: "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json" };
+    const schema = (...names: string[]) => ({ schema: { ...facet, fields: names.map((name) => ({ name, type: "string" })) } });
+    const version = (v: string) => ({ version: { ...facet, datasetVersion: v } });
+    const from = (field: string, source: string, masking: boolean) => ({
+      columnLineage: { ...facet, fields: { [field]: { inputFields: [{ namespace: "cols", name: "src", field: source, transformations: [{ type: "DIRECT", subtype: masking ? "TRANSFORMATION" : "IDENTITY", masking }] }] } } },
+    });
+    const table = (v: string, facets: Record<string, unknown>) => ({ namespace: "cols", name: "tbl", facets: { ...version(v), ...facets } });
+    const datasetEvent = (time: string, facets: Record<string, unknown>) => ({
+      eventTime: time,
+      producer: "https://threadline.dev/tests",
+      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+      dataset: { namespace: "cols", name: "tbl", facets },
+    });
+    const first = await ingest(t.store, [runEvent({ runId: RUN(300), job: "load", time: "2026-11-01T10:00:00Z", outputs: [table("v1", { ...schema("a", "b"), ...from("a", "x", false) })] })]);
+    expect(first[0]).toMatchObject({ status: "created" });
+    const outcomes = await ingest(t.store, [
+      // v1 was stored by the batch before: its schema is replaced in the database.
+      datasetEvent("2026-11-01T11:00:00Z", { ...version("v1"), ...schema("a", "c") }),
+      // v2 is new in this batch; the pair src.x -> tbl.a is recorded again, masked now.
+      runEvent({ runId: RUN(301), job: "load", time: "2026-11-01T12:00:00Z", outputs: [table("v2", { ...schema("a"), ...from("a", "x", true) })] }),
+      // A flag on the latest version (v2) writes what the batch holds so far before it.
+      datasetEvent("2026-11-01T12:30:00Z", { threadline_flag: { flagId: "cols-flag", action: "add", kind: "bias", severity: "high", reason: "r", by: "tests" } }),
+      runEvent({ runId: RUN(302), job: "load", time: "2026-11-01T13:00:00Z", outputs: [table("v2", { ...schema("a", "d"), ...from("a", "y", false) })] }),
+      // v3 is new, and its schema replaced within the batch with no write in between.
+      datasetEvent("2026-11-01T14:00:00Z", { ...version("v3"), ...schema("z") }),
+      datasetEvent("2026-11-01T14:10:00Z", { ...version("v3"), ...schema("z", "w") }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => "created"));
+    const fields = await t.store.all<{ versionKey: string; field: string; position: number }>(
+      `SELECT "versionKey", field, position FROM "DatasetField" WHERE "datasetKey" = 'dataset:cols:tbl' ORDER BY "versionKey", position`,
+    );
+    expect(fields.map((f) => `${f.versionKey.replace("datasetVersion:cols:tbl:", "")}.${f.field}`)).toEqual(["v1.a", "v1.c", "v2.a", "v2.d", "v3.z", "v3.w"]);
+    const edges = await t.store.all<{ source: string; seq: number; isMasked: number; versionKey: string }>(
+      `SELECT s.key AS source, e.seq, e."isMasked", e."versionKey" FROM "FieldEdge" e JOIN "FieldNode" s ON s.id = e."sourceId"
+       WHERE s."datasetKey" = 'dataset:cols:src' ORDER BY s.key`,
+    );
+    // The pair first recorded by the first batch keeps that seq, with its latest recording's transformation and version.
+    expect(edges).toEqual([
+      { source: "datasetField:cols:src:x", seq: first[0]!.seq, isMasked: 1, versionKey: "datasetVersion:cols:tbl:v2" },
+      { source: "datasetField:cols:src:y", seq: outcomes[3]!.seq, isMasked: 0, versionKey: "datasetVersion:cols:tbl:v2" },
+    ]);
+    const fieldNodes = await t.store.all<{ key: string; seq: number }>(`SELECT key, seq FROM "FieldNode" WHERE key LIKE 'datasetField:cols:%' ORDER BY key`);
+    expect(fieldNodes.find((f) => f.key === "datasetField:cols:tbl:w")?.seq).toBe(outcomes[5]!.seq);
+    expect(new Set(fieldNodes.map((f) => f.key)).size).toBe(fieldNodes.length);
+    const live = await projectionSnapshot(t.store);
+    await replayLog(t.store);
+    expect(await projectionSnapshot(t.store)).toEqual(live);
+  });
+
   it("appends from two handles (two servers) at once into one unbroken chain, a retry racing its original stored once", async () => {
     const other = t.openAnother();
     const before = (await getLogHead(t.store))!.seq;

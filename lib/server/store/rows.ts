@@ -57,3 +57,34 @@ export function updateRows(db: Queryable, table: string, key: string, columns: r
   const set = columns.map((c, i) => `"${c}" = v.column${i + 2}`).join(", ");
   return inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`);
 }
+
+/**
+ * Ids for new rows of a table with an integer `id`, drawn from the database ahead of the rows
+ * (Dialect.freshIds: PostgreSQL a block of its sequence, SQLite the ids after the largest, under
+ * the write lock), so the rows can wait for a multi-row insert at the end of a batch. Valid inside
+ * the write transaction that draws them.
+ */
+export class IdBlock {
+  private free: number[] = [];
+  private nextFree = 0;
+  private last = 0;
+
+  constructor(private readonly table: string) {}
+
+  /** Draws `count` ids in one statement. */
+  async reserve(db: Queryable, count: number): Promise<void> {
+    if (count <= 0) return;
+    const rows = await db.all<{ id: number }>(db.dialect.freshIds(this.table), [count]);
+    const free = this.free.slice(this.nextFree);
+    // SQLite numbers on from the largest stored id, which the rows still waiting are not part of yet.
+    for (const row of rows) free.push((this.last = Math.max(Number(row.id), this.last + 1)));
+    this.free = free;
+    this.nextFree = 0;
+  }
+
+  /** An id for a new row, without inserting it. */
+  async next(db: Queryable): Promise<number> {
+    if (this.nextFree >= this.free.length) await this.reserve(db, 16);
+    return this.free[this.nextFree++]!;
+  }
+}
