@@ -168,9 +168,10 @@ class RunDatasets {
  * reads each job, dataset, version and run once instead of several times per event (a hub dataset
  * is read by hundreds of runs; prefetchProjection reads a whole batch's rows in a few queries).
  * Rows are written through (at once, and the entry updated), except what nothing but the cache
- * reads back while projecting: new nodes (their ids drawn ahead, freshNodeId), runs, new dataset
- * versions, edges, EventNode and RunDataset rows, the update times of jobs and datasets, and their
- * latest run and version. Those wait in `pending`
+ * reads back while projecting: new nodes (their ids drawn ahead, freshNodeId), jobs and datasets
+ * (new, changed, or only their update time), runs, new dataset versions, edges, EventNode and
+ * RunDataset rows, the jobs' latest runs and the datasets' latest versions, and the column
+ * projection's rows (ColumnRows). Those wait in `pending`
  * (a hub dataset read by every event of a batch is written once, not a thousand times) and go out
  * many to a statement in `flushProjection`, which the transaction must call before it commits, or
  * the cache is cleared, or anything reads those columns from the database. Valid only inside the
@@ -204,7 +205,13 @@ export class ProjectionCache {
     eventNodes: [] as [seq: number, nodeId: number][],
     /** `runId \0 direction \0 datasetVersionKey` → the row as it stands (later facets replace earlier ones). */
     runDatasets: new Map<string, [runId: string, direction: string, datasetVersionKey: string, datasetKey: string, facets: string]>(),
-    /** Job and dataset key → updatedAt, for rows whose other columns did not change. */
+    /** New jobs and datasets as they stand (ENTITY_COLUMNS), by key. */
+    newJobs: new Map<string, SqlValue[]>(),
+    newDatasets: new Map<string, SqlValue[]>(),
+    /** Jobs and datasets already stored whose facets changed: key, then ENTITY_CHANGING's values. */
+    jobUpdates: new Map<string, SqlValue[]>(),
+    datasetUpdates: new Map<string, SqlValue[]>(),
+    /** Job and dataset key → updatedAt, for stored rows whose other columns did not change. */
     jobTimes: new Map<string, string>(),
     datasetTimes: new Map<string, string>(),
     /** Job key → latestRunId; dataset key → latestVersionKey. */
@@ -222,7 +229,7 @@ export class ProjectionCache {
 
   private get pendingRows(): number {
     const p = this.pending;
-    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size + this.columns.pendingRows;
+    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.newJobs.size + p.newDatasets.size + p.jobUpdates.size + p.datasetUpdates.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size + this.columns.pendingRows;
   }
 
   get hasPendingWrites(): boolean {
@@ -379,16 +386,8 @@ interface VersionRow {
 const SQL = {
   nodeId: `SELECT id FROM "Node" WHERE key = ?`,
   getJob: `SELECT facets, "latestRunId" FROM "Job" WHERE key = ?`,
-  insertJob: `INSERT INTO "Job" ("nodeId", key, namespace, name, kind, description, facets, "latestRunId", "createdAt", "updatedAt")
-              VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-  updateJob: `UPDATE "Job" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
-  // Only the time: the search index's triggers fire on the other columns, and re-indexing a row
-  // whose name, kind, description and facets did not change costs more than the rest of its event.
   getRun: `SELECT "nodeId", state, "startedAt", "endedAt", facets, "jobKey" FROM "Run" WHERE "runId" = ?`,
   getDataset: `SELECT "nodeId", facets, "latestVersionKey" FROM "Dataset" WHERE key = ?`,
-  insertDataset: `INSERT INTO "Dataset" ("nodeId", key, namespace, name, kind, description, facets, "latestVersionKey", "createdAt", "updatedAt")
-                  VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-  updateDataset: `UPDATE "Dataset" SET kind = ?, description = ?, facets = ?, "updatedAt" = ? WHERE key = ?`,
   getVersion: `SELECT "nodeId", "createdAt", facets, CASE WHEN "isFailed" THEN 1 ELSE 0 END AS "isFailed", "failureReasons"
                FROM "DatasetVersion" WHERE key = ?`,
   updateVersion: `UPDATE "DatasetVersion" SET "producedByRunId" = COALESCE(?, "producedByRunId"), reason = ?, "contentHash" = ?,
@@ -405,6 +404,15 @@ type NewVersion = DatasetVersion & { nodeId: number; isSynthetic: number; isFail
 const VERSION_COLUMNS: readonly (keyof NewVersion)[] = [
   "nodeId", "key", "datasetKey", "version", "producedByRunId", "reason", "contentHash", "isSynthetic", "isFailed", "failureReasons", "facets", "createdAt", "updatedAt",
 ];
+
+/** A new Job or Dataset row, in the order the pending rows hold it (its latest run or version comes later). */
+const ENTITY_COLUMNS = ["nodeId", "key", "namespace", "name", "kind", "description", "facets", "createdAt", "updatedAt"];
+/**
+ * The columns a changed job's or dataset's facets rewrite. A row whose facets did not change moves
+ * only its updatedAt (pending.jobTimes): the search index's triggers fire on these columns, and
+ * re-indexing a row that did not change costs more than the rest of its event.
+ */
+const ENTITY_CHANGING = ["kind", "description", "facets", "updatedAt"];
 
 /** The columns of a Run every event of the run may change, in the order the pending rows hold them. */
 const RUN_CHANGING = ["state", "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage", "stackTrace", "parameters", "failedChecks", "reason", "facets", "jobFacets", "updatedAt"];
@@ -542,6 +550,10 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
 export async function flushProjection(db: Queryable, cache: ProjectionCache): Promise<void> {
   const { pending } = cache;
   await insertRows(db, `INSERT INTO "Node" (id, key, type, namespace, name, seq)`, pending.nodes);
+  await insertRows(db, `INSERT INTO "Job" (${quoted(ENTITY_COLUMNS)})`, [...pending.newJobs.values()]);
+  await insertRows(db, `INSERT INTO "Dataset" (${quoted(ENTITY_COLUMNS)})`, [...pending.newDatasets.values()]);
+  await updateRows(db, "Job", "key", ENTITY_CHANGING, [...pending.jobUpdates.values()]);
+  await updateRows(db, "Dataset", "key", ENTITY_CHANGING, [...pending.datasetUpdates.values()]);
   await insertRows(db, `INSERT INTO "Run" ("nodeId", "runId", "jobKey", "createdAt", ${quoted(RUN_CHANGING)})`, [...pending.newRuns.values()]);
   await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
   await insertRows(db, `INSERT INTO "DatasetVersion" (${quoted(VERSION_COLUMNS)})`, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
@@ -561,7 +573,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   pending.nodes = [];
   pending.edges = [];
   pending.eventNodes = [];
-  for (const map of [pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+  for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
 }
 
 class Projector {
@@ -659,6 +671,28 @@ class Projector {
     (await this.runDatasets(row.runId)).upsert({ direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets });
   }
 
+  /**
+   * Records a job's or dataset's row as this event leaves it, for flushProjection: a row this batch
+   * inserts changes in memory; a stored one gets its changed columns, or, when its facets did not
+   * change, only its update time. `row` is ENTITY_COLUMNS without the times.
+   */
+  private setEntity(
+    pending: { inserts: Map<string, SqlValue[]>; updates: Map<string, SqlValue[]>; times: Map<string, string> },
+    existing: { facets: string } | undefined,
+    row: [nodeId: number, key: string, namespace: string, name: string, kind: string | null, description: string | null, facets: string],
+  ): void {
+    const [, key, , , kind, description, facets] = row;
+    const inserting = pending.inserts.get(key);
+    if (inserting) inserting.splice(4, 5, kind, description, facets, inserting[7]!, this.time);
+    else if (!existing) pending.inserts.set(key, [...row, this.time, this.time]);
+    // Kind and description derive from the facets: the same facets text means the same row.
+    else if (existing.facets === facets) pending.times.set(key, this.time);
+    else {
+      pending.updates.set(key, [key, kind, description, facets, this.time]);
+      pending.times.delete(key);
+    }
+  }
+
   private async upsertJob(job: NonNullable<ProjectableEvent["job"]>): Promise<{ key: string; nodeId: number; facets: string }> {
     const key = nodeId.job(job.namespace, job.name);
     const id = await this.node(key, "job", job.namespace, job.name);
@@ -666,13 +700,8 @@ class Projector {
     const { facets, parsed: merged } = mergeParsed(existing, job.facets);
     const kind = isRecord(merged.jobType) ? (str(merged.jobType.jobType)?.toLowerCase() ?? null) : null;
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
-    // Kind and description derive from the facets: the same facets text means the same row.
-    if (existing?.facets === facets) this.c.pending.jobTimes.set(key, this.time);
-    else if (existing) {
-      await this.db.run(SQL.updateJob, [kind, description, facets, this.time, key]);
-      this.c.pending.jobTimes.delete(key);
-    }
-    else await this.db.run(SQL.insertJob, [id, key, job.namespace, job.name, kind, description, facets, this.time, this.time]);
+    const { newJobs: inserts, jobUpdates: updates, jobTimes: times } = this.c.pending;
+    this.setEntity({ inserts, updates, times }, existing, [id, key, job.namespace, job.name, kind, description, facets]);
     this.c.jobs.set(key, { facets, parsed: merged, latestRunId: existing?.latestRunId ?? null });
     return { key, nodeId: id, facets };
   }
@@ -686,12 +715,8 @@ class Projector {
     const { facets, parsed: merged } = mergeParsed(existing, datasetFacets);
     const kind = datasetKindOf(merged);
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
-    if (existing?.facets === facets) this.c.pending.datasetTimes.set(key, this.time);
-    else if (existing) {
-      await this.db.run(SQL.updateDataset, [kind, description, facets, this.time, key]);
-      this.c.pending.datasetTimes.delete(key);
-    }
-    else await this.db.run(SQL.insertDataset, [id, key, d.namespace, d.name, kind, description, facets, this.time, this.time]);
+    const { newDatasets: inserts, datasetUpdates: updates, datasetTimes: times } = this.c.pending;
+    this.setEntity({ inserts, updates, times }, existing, [id, key, d.namespace, d.name, kind, description, facets]);
     this.c.datasets.set(key, { nodeId: id, facets, parsed: merged, latestVersionKey: existing?.latestVersionKey ?? null });
     return { key, nodeId: id };
   }

@@ -8,6 +8,7 @@ import { buildDrugDiscoveryEvents } from "@/lib/demo/drug-discovery";
 import { getLogHead, verifyChain } from "@/lib/server/event-log";
 import { ingestEvents, type IngestOutcome } from "@/lib/server/ingest";
 import { projectionSnapshot, replayLog, verifyProjection } from "@/lib/server/rebuild";
+import { searchNodes } from "@/lib/server/search";
 import type { Store } from "@/lib/server/store/types";
 import { verifyStore } from "@/lib/server/verification";
 import { runEvent } from "../support/db";
@@ -143,6 +144,52 @@ describe.each(BACKENDS)("write path on %s", (backend) => {
     const fieldNodes = await t.store.all<{ key: string; seq: number }>(`SELECT key, seq FROM "FieldNode" WHERE key LIKE 'datasetField:cols:%' ORDER BY key`);
     expect(fieldNodes.find((f) => f.key === "datasetField:cols:tbl:w")?.seq).toBe(outcomes[5]!.seq);
     expect(new Set(fieldNodes.map((f) => f.key)).size).toBe(fieldNodes.length);
+    const live = await projectionSnapshot(t.store);
+    await replayLog(t.store);
+    expect(await projectionSnapshot(t.store)).toEqual(live);
+  });
+
+  it("keeps jobs, datasets and their search rows as the batch leaves them: new and changed in one batch, changed after a flag, then only touched", async () => {
+    const doc = (description: string) => ({ documentation: { _producer: "https://threadline.dev/tests", _schemaURL: "https://openlineage.io/x", description } });
+    const shelf = (description?: string) => ({ namespace: "shelf", name: "books", ...(description ? { facets: doc(description) } : {}) });
+    const at = (h: number) => `2026-11-03T${String(h).padStart(2, "0")}:00:00Z`;
+    const row = () => t.store.get(`SELECT description, "createdAt", "updatedAt", "latestVersionKey" FROM "Dataset" WHERE key = 'dataset:shelf:books'`);
+    const found = async (text: string) => (await searchNodes(t.store, text)).map((r) => r.id);
+    const created = (outcomes: IngestOutcome[]) => expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => "created"));
+    created(
+      await ingest(t.store, [
+        // New in this batch, its description changed and then only touched before the batch ends.
+        runEvent({ runId: RUN(400), job: "shelve", time: at(1), outputs: [shelf("paperbacks")] }),
+        runEvent({ runId: RUN(401), job: "shelve", time: at(2), outputs: [shelf("hardcovers")] }),
+        runEvent({ runId: RUN(402), job: "shelve", time: at(3), inputs: [shelf()] }),
+      ]),
+    );
+    expect(await row()).toEqual({ description: "hardcovers", createdAt: "2026-11-03T01:00:00.000Z", updatedAt: "2026-11-03T03:00:00.000Z", latestVersionKey: `datasetVersion:shelf:books:${RUN(401)}` });
+    expect(await found("hardcovers")).toContain("dataset:shelf:books");
+    created(
+      await ingest(t.store, [
+        // A flag writes what the batch holds so far; the dataset changes after it, then is only touched.
+        {
+          eventTime: at(4),
+          producer: "https://threadline.dev/tests",
+          schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+          dataset: { ...shelf(), facets: { threadline_flag: { flagId: "shelf-flag", action: "add", kind: "bias", severity: "low", reason: "r", by: "tests" } } },
+        },
+        runEvent({ runId: RUN(403), job: "shelve", time: at(5), outputs: [shelf("first editions")] }),
+        runEvent({ runId: RUN(404), job: "shelve", time: at(6), inputs: [shelf()] }),
+      ]),
+    );
+    expect(await row()).toEqual({ description: "first editions", createdAt: "2026-11-03T01:00:00.000Z", updatedAt: "2026-11-03T06:00:00.000Z", latestVersionKey: `datasetVersion:shelf:books:${RUN(403)}` });
+    expect(await t.store.get(`SELECT "updatedAt", "latestRunId" FROM "Job" WHERE key = 'job:tests:shelve'`)).toEqual({ updatedAt: "2026-11-03T06:00:00.000Z", latestRunId: RUN(404) });
+    expect(await found("first editions")).toContain("dataset:shelf:books");
+    expect(await found("hardcovers")).not.toContain("dataset:shelf:books");
+    // A later batch changes the stored row, then only touches it.
+    await ingest(t.store, [
+      runEvent({ runId: RUN(405), job: "shelve", time: at(7), outputs: [shelf("signed copies")] }),
+      runEvent({ runId: RUN(406), job: "shelve", time: at(8), inputs: [shelf()] }),
+    ]);
+    expect(await row()).toMatchObject({ description: "signed copies", updatedAt: "2026-11-03T08:00:00.000Z" });
+    expect(await found("signed copies")).toContain("dataset:shelf:books");
     const live = await projectionSnapshot(t.store);
     await replayLog(t.store);
     expect(await projectionSnapshot(t.store)).toEqual(live);
