@@ -49,6 +49,21 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
   const frontierIs = (frontier: number[]) =>
     frontier.length === 1 ? { sql: `"${from}" = ?`, param: frontier[0] } : { sql: `"${from}" IN ${db.dialect.jsonValues("integer")}`, param: JSON.stringify(frontier) };
   const after = (last: EdgeRow | null) => (last ? { sql: `AND ("sourceId", "targetId") > (?, ?)`, params: [last.s, last.t] } : { sql: "", params: [] });
+  /**
+   * `after` for one frontier node's edges, f."value" (pages node by node): the same bound, as a
+   * bound on the other column of that node's index. Given `("sourceId", "targetId") > (s, t)`,
+   * PostgreSQL starts each node's index scan at (s, t) and reads on to the node's own edges: every
+   * edge between the two (a frontier of 418 nodes at 1M edges: 362,000 index pages, 2.1 s);
+   * bounded here it starts at the node's first edge after the cursor (4 ms).
+   */
+  const nodeAfter = (last: EdgeRow | null) => {
+    if (!last) return { sql: "", params: [] };
+    return from === "sourceId"
+      ? // (v, t') > (s, t): every edge of a node after s, those after t of s itself, none before it.
+        { sql: `AND "targetId" > CASE WHEN f."value" > ? THEN ${-MAX_SEQ - 1} WHEN f."value" = ? THEN ? ELSE ${MAX_SEQ} END`, params: [last.s, last.s, last.t] }
+      : // (s', v) > (s, t): sources from s on for a node after t, sources after s for the others.
+        { sql: `AND "sourceId" > CASE WHEN f."value" > ? THEN ? - 1 ELSE ? END`, params: [last.t, last.s, last.s] };
+  };
   return {
     /** A page of the frontier's edges in key order after `last` (from the start when null). */
     page(frontier: number[], last: EdgeRow | null, size: number): Promise<EdgeRow[]> {
@@ -57,12 +72,13 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       if (frontier.length > 1 && db.dialect.pagesNodeByNode) {
         // At most a page from each frontier node, each read in key order from its index, then the
         // first page of those: a hub's 270,000 edges (1M edges) cost a page, not a sort of them all.
+        const n = nodeAfter(last);
         return db.all<EdgeRow>(
           `SELECT e."s", e."t" FROM ${db.dialect.jsonValues("integer")} AS f
            CROSS JOIN LATERAL (SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge"
-             WHERE "${from}" = f."value" ${a.sql} ${filter.sql} ORDER BY "sourceId", "targetId" LIMIT ${size}) AS e
+             WHERE "${from}" = f."value" ${n.sql} ${filter.sql} ORDER BY "sourceId", "targetId" LIMIT ${size}) AS e
            ORDER BY e."s", e."t" LIMIT ${size}`,
-          [f.param, ...a.params, ...filter.params],
+          [f.param, ...n.params, ...filter.params],
         );
       }
       return db.all<EdgeRow>(
