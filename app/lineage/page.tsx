@@ -6,8 +6,7 @@ import { getStartingPoints } from "@/lib/server/catalog";
 import { describeNodes } from "@/lib/server/lineage";
 import { readLineageAnswer } from "@/lib/server/views";
 import { nodeTitle } from "@/lib/lineage/node-title";
-import { granularityOf } from "@/lib/lineage/url-state";
-import { explorerApiUrls, parseViewQuery, readExplorerAddress, toSearchParams, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { explorerApiUrls, isReadWithPage, parseViewQuery, readExplorerAddress, toSearchParams } from "@/lib/schemas/view-query";
 import { requirePageReader } from "@/lib/server/auth-context";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -29,9 +28,11 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
  * Each answer is exactly the API's for the address the explorer would ask (`explorerApiUrls`).
  * Only on a page load: a move inside the explorer (a selection, a new depth) is a client navigation,
  * whose graph the browser's cache or one API request provides; reading it here too would delay
- * every click by a second read. Views beyond the default budget, views whose granularity the
- * explorer first resolves, and views that fail to read (a 404, a bad as-of) are left to the
- * browser, which shows their errors as it always does.
+ * every click by a second read. Views beyond the default budget (whose answer would hold the
+ * page's first byte back and travel twice, in the HTML and the page's data; the browser asks for
+ * them before it hydrates), views whose granularity the explorer first resolves, and views that
+ * fail to read (a 404, a bad as-of) are left to the browser, which shows their errors as it always
+ * does.
  */
 async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedView[]> {
   // A browser marks a page load `Sec-Fetch-Dest: document`; the router's fetch of a client
@@ -41,7 +42,7 @@ async function prefetchFirstView(params: URLSearchParams): Promise<PrefetchedVie
   const address = readExplorerAddress(params);
   if ("problems" in address || !address.state.node) return [];
   const state = { ...address.state, node: address.state.node };
-  if (state.view !== granularityOf(state.node) || (state.limit ?? VIEW_DEFAULT_LIMIT) > VIEW_DEFAULT_LIMIT) return [];
+  if (!isReadWithPage(state)) return [];
   const urls = explorerApiUrls(state);
   const db = getStore();
   const views: PrefetchedView[] = [];

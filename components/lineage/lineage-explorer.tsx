@@ -16,7 +16,7 @@ import { buildAdjacency, countHiddenNeighbours, framedNear, mergeGraphs } from "
 import { framesOf } from "@/lib/lineage/framing";
 import { MAX_DEPTH, MIN_DEPTH, granularityOf, recentre, type ExplorerState } from "@/lib/lineage/url-state";
 import { nodeTitle } from "@/lib/lineage/node-title";
-import { explorerApiUrls, fixedViewAddress, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
+import { explorerApiUrls, fixedViewAddress, isReadWithPage, readExplorerAddress, viewQueryParams, MAX_FIELD_DATASETS, VIEW_DEFAULT_LIMIT } from "@/lib/schemas/view-query";
 import { ViewAddressProblems } from "@/components/view/view-address-problems";
 import { AsOfBanner } from "@/components/view/as-of-banner";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -32,8 +32,8 @@ import { SidePanelSlot } from "./node-detail-panel";
 import { ShareButton } from "@/components/share/share-button";
 import { ExportMenu } from "@/components/export/export-menu";
 import { AsOfControl } from "@/components/investigate/as-of-control";
-import { fetchCached, PrefetchedResources, useApiResource, useApiResources } from "./use-api-resource";
-import { useGraphLayout } from "./use-graph-layout";
+import { fetchCached, preloadResource, PrefetchedResources, useApiResource, useApiResources } from "./use-api-resource";
+import { useGraphLayout, warmLayoutWorker, WORKER_THRESHOLD } from "./use-graph-layout";
 import { useFullscreen } from "./use-fullscreen";
 import { FirstFrameScript, useIsServerRender } from "./first-frame";
 
@@ -51,6 +51,26 @@ function PanelLoading() {
 const SidePanel = dynamic(() => import("./side-panel").then((m) => m.SidePanel), { loading: PanelLoading });
 const FieldPanel = dynamic(() => import("./field-panel").then((m) => m.FieldPanel), { loading: PanelLoading });
 const ExplorerStart = dynamic(() => import("./explorer-start").then((m) => m.ExplorerStart));
+
+/**
+ * A page load on a view the page does not read on the server (past the default budget: up to
+ * 5,000 nodes) asks for it as this code first runs, before React hydrates the page, and starts the
+ * layout worker meanwhile: hydration and the worker's start overlap the request instead of preceding
+ * it. Not from the page's head (a preload link): sent with the page's scripts, it held them back,
+ * the server answering it on the thread that serves them (docs/benchmarks.md).
+ */
+function startFirstViewEarly(): void {
+  if (window.location.pathname !== "/lineage") return;
+  const address = readExplorerAddress(new URLSearchParams(window.location.search));
+  if ("problems" in address || !address.state.node) return;
+  const state = { ...address.state, node: address.state.node };
+  if (state.view !== granularityOf(state.node) || isReadWithPage(state)) return;
+  // The worker's code first: the server sends it before it reads the view.
+  warmLayoutWorker();
+  const urls = explorerApiUrls(state);
+  for (const url of [urls.graph, ...urls.expansions]) preloadResource(url);
+}
+if (typeof window !== "undefined") startFirstViewEarly();
 
 /** Most nodes one view asks the server for; a bigger neighbourhood comes back truncated. */
 export const NODE_BUDGET = VIEW_DEFAULT_LIMIT;
@@ -232,7 +252,8 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
     () => `${structureKey(layoutInput)}\n#\n${[...sizes].map(([id, size]) => `${id}=${size.height}`).sort().join("\n")}`,
     [layoutInput, sizes],
   );
-  const layout = useGraphLayout(layoutInput, layoutKey);
+  // A view whose budget could fill the worker's share is on its way: the worker starts meanwhile.
+  const layout = useGraphLayout(layoutInput, layoutKey, graph.isLoading && budget >= WORKER_THRESHOLD);
 
   const adjacency = useMemo(() => buildAdjacency(paged ?? { nodes: [], edges: [] }), [paged]);
   const highlight = useMemo(() => {

@@ -2,6 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
 import { errorMessage, fetchJson, isAbortError } from "@/components/api-client";
+import { useIsServerRender } from "./first-frame";
 
 /**
  * A small shared cache of GET responses, by URL. The canvas, the side panel and expansions read
@@ -63,6 +64,14 @@ function invalidate(url: string) {
 }
 
 /**
+ * Starts loading a URL into the cache ahead of any reader: the explorer asks for a view the page
+ * did not read on the server while the page hydrates (lineage-explorer.tsx).
+ */
+export function preloadResource(url: string): void {
+  load(url);
+}
+
+/**
  * Answers the server read while it rendered the page (the explorer's first view), by URL: read as
  * if they were in the cache until the cache holds the URL, so the first paint needs no request.
  * A context, not the module cache: on the server that cache would be shared by every request.
@@ -108,11 +117,17 @@ function readEntry<T>(url: string | null): ResourceState<T> {
   return { data: entry.data as T, error: null, errorStatus: null, isLoading: false };
 }
 
+const LOADING: ResourceState<never> = { data: null, error: null, errorStatus: null, isLoading: true };
+
 /** One GET resource; `null` url means nothing to load. `retry` forgets the answer and asks again. */
 export function useApiResource<T>(url: string | null): ResourceState<T> & { retry: () => void } {
   const snapshot = useSyncExternalStore(subscribe, getVersion, getVersion);
   const prefetched = useContext(PrefetchedResources);
-  const initial = url !== null && !cache.has(url) && prefetched.has(url) ? prefetchedState<T>(prefetched.get(url)) : null;
+  // While hydrating, what the server drew: a preloaded answer may be here already, but the
+  // server's HTML shows it loading (the render after hydration shows the answer).
+  const isHydrating = useIsServerRender();
+  const initial =
+    url !== null && !cache.has(url) && prefetched.has(url) ? prefetchedState<T>(prefetched.get(url)) : url !== null && isHydrating && !prefetched.has(url) ? LOADING : null;
   useEffect(() => {
     if (!url) return;
     if (prefetched.has(url)) adopt(url, prefetched.get(url));
@@ -147,9 +162,16 @@ export function useApiResources<T>(urls: readonly string[]): { states: ResourceS
     for (const url of stableUrls) load(url);
     notify();
   }, [stableUrls]);
+  const isHydrating = useIsServerRender();
   const states = useMemo(
-    () => readEntries<T>(stableUrls, snapshot).map((state, i) => (!cache.has(stableUrls[i]!) && prefetched.has(stableUrls[i]!) ? prefetchedState<T>(prefetched.get(stableUrls[i]!)) : state)),
-    [stableUrls, snapshot, prefetched],
+    () =>
+      readEntries<T>(stableUrls, snapshot).map((state, i) => {
+        const url = stableUrls[i]!;
+        if (!cache.has(url) && prefetched.has(url)) return prefetchedState<T>(prefetched.get(url));
+        // While hydrating, what the server drew (see useApiResource).
+        return isHydrating && !prefetched.has(url) ? LOADING : state;
+      }),
+    [stableUrls, snapshot, prefetched, isHydrating],
   );
   return { states, retry };
 }

@@ -30,14 +30,46 @@ export interface GraphLayoutState {
   error: string | null;
 }
 
+/** A new layout worker, or null where the browser cannot start one. */
+function startWorker(): Worker | null {
+  try {
+    return new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+  } catch {
+    return null;
+  }
+}
+
+/** A worker started ahead of need (warmLayoutWorker), until a layout takes it. */
+let spareWorker: Worker | null = null;
+
+/**
+ * Starts a layout worker now, for a view that may be large and whose answer is on its way: the
+ * worker loads and compiles its code (the layout algorithms) meanwhile, rather than once the answer
+ * is here (250–400 ms of a 500-node view's time to usable, measured in docs/benchmarks.md). One at
+ * most; the next layout that needs a worker takes it.
+ */
+export function warmLayoutWorker(): void {
+  spareWorker ??= startWorker();
+}
+
+function takeWorker(): Worker | null {
+  const worker = spareWorker ?? startWorker();
+  spareWorker = null;
+  return worker;
+}
+
 /**
  * Lays out a view, keyed on its structure (`structureKey`): a relayout happens when nodes or edges
  * change, never because emphasis or selection did. Large views go to a Web Worker; a request made
  * stale by a newer one is cancelled by terminating the worker, after Marquez's useLayout.
+ *
+ * `isLargeAhead`: a view that may be large is on its way (its answer not here yet): the worker
+ * starts now (see warmLayoutWorker).
  */
 export function useGraphLayout(
   input: { nodes: LayoutNodeInput[]; edges: LayoutEdgeInput[] },
   key: string,
+  isLargeAhead = false,
 ): GraphLayoutState {
   const isLarge = input.nodes.length >= WORKER_THRESHOLD;
   const inputRef = useRef(input);
@@ -90,13 +122,7 @@ export function useGraphLayout(
       workerRef.current.terminate();
       workerRef.current = null;
     }
-    if (!workerRef.current) {
-      try {
-        workerRef.current = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
-      } catch {
-        workerRef.current = null;
-      }
-    }
+    workerRef.current ??= takeWorker();
     const worker = workerRef.current;
     if (!worker) {
       // No worker available (old browser, blocked): lay out on the main thread, after this paint.
@@ -120,6 +146,10 @@ export function useGraphLayout(
     const request: LayoutRequest = { requestId, nodes, edges };
     worker.postMessage(request);
   }, [key, isLarge]);
+
+  useEffect(() => {
+    if (isLargeAhead) workerRef.current ??= takeWorker();
+  }, [isLargeAhead]);
 
   useEffect(
     () => () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { fixedViewAddress, isAsOfValue, parseViewQuery, readExplorerAddress, readViewAddress, viewQueryParams, ViewQuerySchema, withViewAliases } from "./view-query";
+import { fixedViewAddress, isAsOfValue, isReadWithPage, parseViewQuery, readExplorerAddress, readViewAddress, viewQueryParams, ViewQuerySchema, withViewAliases } from "./view-query";
 
 const params = (query: string) => new URLSearchParams(query);
 const explorer = (query: string) => {
@@ -113,5 +113,19 @@ describe("fixedViewAddress", () => {
   it("offers nothing for a good address, or when the node itself is wrong", () => {
     expect(fixedViewAddress(params("node=job%3Aa%3Ab&depth=3"))).toBeNull();
     expect(fixedViewAddress(params("node=not-an-id&depth=3"))).toBeNull();
+  });
+});
+
+describe("isReadWithPage", () => {
+  it("reads a view within the default budget whose focus is of its granularity", () => {
+    expect(isReadWithPage({ node: "dataset:a:b", view: "entity" })).toBe(true);
+    expect(isReadWithPage({ node: "dataset:a:b", view: "entity", limit: 300 })).toBe(true);
+    expect(isReadWithPage({ node: "run:00000000-0000-0000-0000-000000000000", view: "version", limit: 50 })).toBe(true);
+  });
+
+  it("leaves a view past the default budget, or one whose focus is first resolved, to the browser", () => {
+    expect(isReadWithPage({ node: "dataset:a:b", view: "entity", limit: 301 })).toBe(false);
+    expect(isReadWithPage({ node: "dataset:a:b", view: "entity", limit: 5_000 })).toBe(false);
+    expect(isReadWithPage({ node: "dataset:a:b", view: "version" })).toBe(false);
   });
 });

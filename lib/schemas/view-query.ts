@@ -257,6 +257,15 @@ function lineageApiUrl(node: string, depth: number, direction: Direction, limit:
 }
 
 /**
+ * Whether the explorer's page reads this view on the server while it renders (app/lineage/page.tsx):
+ * a view within the default budget whose focus is of its granularity. Any other view the browser
+ * asks for, as soon as the explorer's code runs (lineage-explorer.tsx).
+ */
+export function isReadWithPage(state: Pick<ExplorerState, "view" | "limit"> & { node: string }): boolean {
+  return state.view === granularityOf(state.node) && (state.limit ?? VIEW_DEFAULT_LIMIT) <= VIEW_DEFAULT_LIMIT;
+}
+
+/**
  * The lineage API requests the explorer makes for a view: its neighbourhood within the node budget,
  * and one a "+N" expansion. One home, because the explorer's page makes the same reads on the
  * server for the first paint and hands them over by these addresses.
