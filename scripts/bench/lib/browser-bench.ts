@@ -105,7 +105,7 @@ function drawnSize(graph: LineageGraph): { nodes: number; edges: number } {
  * reader starts a chain, so little is paged away) and from the wide fan-in behind a model
  * checkpoint (upstream). Tried from small depths up, hubs first for big views.
  */
-async function findView(baseUrl: string, databaseFile: string, wanted: number): Promise<Candidate> {
+export async function findView(baseUrl: string, databaseFile: string, wanted: number): Promise<Candidate> {
   const db = new Database(databaseFile, { readonly: true });
   const hubs = db
     .prepare<[], { key: string }>(
@@ -153,7 +153,7 @@ export function explorerUrl(baseUrl: string, focus: string, c: QueryCase): strin
 }
 
 /** Navigates and waits until the canvas holds visible, laid-out nodes and the explorer is idle. */
-async function visit(page: Page, url: string): Promise<{ usableMs: number; layoutMs: number; longestTaskMs: number; nodes: number }> {
+export async function visit(page: Page, url: string): Promise<{ usableMs: number; layoutMs: number; longestTaskMs: number; nodes: number }> {
   await page.addInitScript(() => {
     const w = window as unknown as { __tlLongest: number };
     w.__tlLongest = 0;
@@ -191,7 +191,7 @@ async function visit(page: Page, url: string): Promise<{ usableMs: number; layou
  * transform and visible boxes; answers when the first boxes showed, whether that frame's framing
  * is the one the view keeps, and the page's first byte.
  */
-async function visitFirstView(page: Page, url: string): Promise<{ framedMs: number; interactiveMs: number; isFramedAtFirstPaint: boolean; firstByteMs: number; nodes: number; graphRequests: number }> {
+export async function visitFirstView(page: Page, url: string): Promise<{ framedMs: number; interactiveMs: number; isFramedAtFirstPaint: boolean; firstByteMs: number; nodes: number; graphRequests: number }> {
   let graphRequests = 0;
   page.on("request", (request) => {
     if (new URL(request.url()).pathname === "/api/v1/lineage") graphRequests++;
