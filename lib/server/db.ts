@@ -36,14 +36,14 @@ export function openSqlite(file: string): Sqlite {
 
 /**
  * A private scratch database: SQLite's temporary database (an empty file name), deleted on close.
- * Its page cache is bounded and it spills to a temporary file, so a scratch copy of a large
- * projection does not have to fit in memory. Nothing in it needs to survive a crash.
+ * Its page cache is bounded (`cacheKiB`) and it spills to a temporary file, so a scratch copy of a
+ * large projection does not have to fit in memory. Nothing in it needs to survive a crash.
  */
-export function openScratchSqlite(): Sqlite {
+export function openScratchSqlite({ cacheKiB = 32_768 } = {}): Sqlite {
   const db = new Database("");
   db.pragma("journal_mode = OFF");
   db.pragma("synchronous = OFF");
-  db.pragma("cache_size = -32768");
+  db.pragma(`cache_size = -${cacheKiB}`);
   db.pragma("temp_store = FILE");
   return db;
 }
@@ -80,7 +80,9 @@ export async function readSnapshot<T>(db: Sqlite, read: (snapshot: Sqlite) => Pr
   const snapshot = new Database(db.name, { readonly: true, fileMustExist: true });
   try {
     snapshot.pragma("busy_timeout = 10000");
-    snapshot.pragma("cache_size = -16384");
+    // Small: a snapshot's reads stream through the store once (the verification's), and SQLite's
+    // page cache, freed when the snapshot closes, stays in the server's RSS (docs/benchmarks.md).
+    snapshot.pragma("cache_size = -4096");
     snapshot.exec("BEGIN");
     // A deferred transaction takes its snapshot at its first read.
     snapshot.prepare("SELECT COUNT(*) FROM sqlite_master").get();

@@ -17,6 +17,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { connectInspector } from "../harness/inspector";
 import { startServer, sqliteUrl } from "../harness/server";
 import { round } from "../harness/stats";
 import { generateGenAiLineage } from "./lib/genai-lineage";
@@ -41,46 +42,6 @@ const extraEnv = Object.fromEntries(
   args.flatMap((a, i) => (args[i - 1] === "--env" ? [a.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])),
 );
 
-/** Evaluates expressions in the server's main thread through its inspector (Chrome DevTools Protocol). */
-async function inspector(output: () => string) {
-  const deadline = Date.now() + 10_000;
-  let url: string | undefined;
-  while (!(url = /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1]) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (!url) throw new Error("the server did not print its inspector address");
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  let id = 0;
-  const pending = new Map<number, (result: unknown) => void>();
-  socket.onmessage = (message) => {
-    const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown };
-    if (data.id !== undefined) pending.get(data.id)?.(data.result);
-  };
-  const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      pending.set(++id, resolve);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  const memory = async () => {
-    const result = (await send("Runtime.evaluate", { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true })) as { result: { value: string } };
-    const usage = JSON.parse(result.result.value) as Record<string, number>;
-    return Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, round(v / 2 ** 20)]));
-  };
-  return {
-    memory,
-    collectGarbage: () => send("HeapProfiler.collectGarbage"),
-    startProfile: async () => {
-      await send("Profiler.enable");
-      await send("Profiler.setSamplingInterval", { interval: 200 });
-      await send("Profiler.start");
-    },
-    stopProfile: async () => ((await send("Profiler.stop")) as { profile: unknown }).profile,
-    close: () => socket.close(),
-  };
-}
-
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-profile-post-"));
 const copy = path.join(work, "server.db");
 fs.copyFileSync(storeFile, copy);
@@ -95,7 +56,7 @@ const server = await startServer({
     ...extraEnv,
   },
 });
-const devtools = await inspector(() => server.output());
+const devtools = await connectInspector(() => server.output());
 const mb = () => round((server.memory()?.rssBytes ?? 0) / 2 ** 20);
 try {
   console.log(`server started: RSS ${mb()} MB`, await devtools.memory());

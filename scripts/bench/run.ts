@@ -7,6 +7,8 @@
 //                      columns, postgres (with THREADLINE_BENCH_POSTGRES_URL naming a PostgreSQL server)
 //                      (the scenarios are listed in scenarios/index.ts)
 //   --no-build         never run `npm run build` (use .next as it is)
+//   --server-heap      start the server with its inspector open (127.0.0.1) and read V8's heap
+//                      after each phase as well as its RSS (Node 20: NODE_OPTIONS=--experimental-websocket)
 //   --reuse-store      keep generated stores in the temp cache and reuse them when nothing that
 //                      shapes them changed (skips the batched-ingest figures of reused stores)
 //   --keep             keep the work directory (stores, server log)
@@ -19,6 +21,7 @@ import { round } from "../harness/stats";
 import { FULL_PLAN, QUICK_PLAN } from "./plan";
 import { Checks, isScenarioSelected, pad, type BenchContext, type Figures, type Out } from "./scenario";
 import { SCENARIOS } from "./scenarios";
+import { recordServerPhase, serverStartScenario } from "./scenarios/server";
 
 const ROOT = process.cwd();
 const args = new Set(process.argv.slice(2));
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
     isQuick,
     seed: 20261124,
     batchSize: 1_000,
-    options: { reuseStore: args.has("--reuse-store"), noBuild: args.has("--no-build") },
+    options: { reuseStore: args.has("--reuse-store"), noBuild: args.has("--no-build"), serverHeap: args.has("--server-heap") },
     runs: (section) => !only || only.includes(section),
     log,
     work: fs.mkdtempSync(path.join(os.tmpdir(), "threadline-bench-")),
@@ -63,7 +66,11 @@ async function main(): Promise<void> {
   ctx.needsServer = SCENARIOS.some((s) => s.usesServer && isScenarioSelected(s, ctx));
   log(`${figures.mode} run; work directory ${ctx.work}`);
   try {
-    for (const scenario of SCENARIOS) if (isScenarioSelected(scenario, ctx)) await scenario.run(ctx);
+    for (const scenario of SCENARIOS) {
+      if (!isScenarioSelected(scenario, ctx)) continue;
+      await scenario.run(ctx);
+      if (scenario.usesServer || scenario === serverStartScenario) await recordServerPhase(ctx, scenario.name);
+    }
   } finally {
     await ctx.server?.stop();
     if (!args.has("--keep")) fs.rmSync(ctx.work, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import type { PostgresFigures } from "./scenarios/postgres";
 import type { StorageFigures, StoreIngestResult } from "./lib/store";
 import type { Plan } from "./plan";
 import type { MemoryFigures } from "../harness/process";
+import type { HeapFigures } from "../harness/inspector";
 import type { ServerProcess } from "../harness/server";
 import { round, type LatencySummary, type Spread } from "../harness/stats";
 
@@ -50,7 +51,13 @@ export interface Figures {
     peakRssSeenBytes: number;
     serverOutputTail?: string;
   };
-  server?: { storeEdges: number; afterQueries?: MemoryFigures; atEnd?: MemoryFigures };
+  server?: {
+    storeEdges: number;
+    afterQueries?: MemoryFigures;
+    atEnd?: MemoryFigures;
+    /** The server's memory after each scenario that used it, in MB (heap: V8's, with --server-heap). */
+    phases?: { after: string; rssMB: number; heap?: HeapFigures }[];
+  };
   mlflow?: MlflowBenchFigures;
   provenance?: ProvenanceBenchFigures;
   columns?: ColumnFigures;
@@ -98,7 +105,8 @@ export interface BenchContext {
   seed: number;
   /** Events per transaction of the batched ingest that builds the stores. */
   batchSize: number;
-  options: { reuseStore: boolean; noBuild: boolean };
+  /** serverHeap: the server runs with its inspector open, and V8's heap is read at each phase. */
+  options: { reuseStore: boolean; noBuild: boolean; serverHeap: boolean };
   /** Is this --only= section asked for (all are without --only)? */
   runs(section: string): boolean;
   log(line: string): void;

@@ -4,14 +4,19 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildApp, buildStaleness } from "../../harness/build";
 import { startServer, sqliteUrl, type ServerProcess } from "../../harness/server";
+import { canInspect, connectInspector, type HeapFigures, type Inspector } from "../../harness/inspector";
 import { round } from "../../harness/stats";
 import type { BenchContext, Scenario } from "../scenario";
 
-/** A benchmark's server on a database (SQLite file or PostgreSQL), on a free port of 127.0.0.1. */
-export function startBenchmarkServer(databaseUrl: string): Promise<ServerProcess> {
+/**
+ * A benchmark's server on a database (SQLite file or PostgreSQL), on a free port of 127.0.0.1;
+ * with `isInspected`, its inspector listens on a free port of 127.0.0.1 too.
+ */
+export function startBenchmarkServer(databaseUrl: string, { isInspected = false } = {}): Promise<ServerProcess> {
   return startServer({
     databaseUrl,
     env: {
+      ...(isInspected ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --inspect=127.0.0.1:0`.trim() } : {}),
       // Local demo mode: anonymous writes, no credentials to manage in a benchmark.
       THREADLINE_AUTH: "off",
       // A benchmark is one client measuring throughput: the per-client read limit would measure
@@ -26,7 +31,29 @@ export function startBenchmarkServer(databaseUrl: string): Promise<ServerProcess
 /** (Re)starts the run's server on ctx.serverFile. */
 export async function startBenchServer(ctx: BenchContext): Promise<void> {
   await ctx.server?.stop();
-  ctx.server = await startBenchmarkServer(sqliteUrl(ctx.serverFile));
+  ctx.server = await startBenchmarkServer(sqliteUrl(ctx.serverFile), { isInspected: ctx.options.serverHeap });
+}
+
+const inspectors = new WeakMap<ServerProcess, Promise<Inspector>>();
+
+/**
+ * The server's memory once a phase is over: its RSS, and with --server-heap V8's heap read through
+ * its inspector, so what a phase leaves behind can be told apart (V8's heap, or native memory:
+ * SQLite's page caches, buffers, allocator arenas).
+ */
+export async function recordServerPhase(ctx: BenchContext, after: string): Promise<void> {
+  const server = ctx.server;
+  const memory = server?.memory();
+  if (!server || !memory) return;
+  let heap: HeapFigures | undefined;
+  if (ctx.options.serverHeap && canInspect()) {
+    let inspector = inspectors.get(server);
+    if (!inspector) inspectors.set(server, (inspector = connectInspector(() => server.output())));
+    heap = await inspector.then((i) => i.memory()).catch(() => undefined);
+  }
+  const rssMB = round(memory.rssBytes / 2 ** 20);
+  (ctx.figures.server!.phases ??= []).push({ after, rssMB, heap });
+  ctx.log(`server memory after ${after}: RSS ${rssMB} MB${heap ? `; V8 heap ${heap.heapUsed} MB used of ${heap.heapTotal} MB, external ${heap.external} MB` : ""}`);
 }
 
 /** Builds the app when the sources are newer than the build (unless --no-build). */
