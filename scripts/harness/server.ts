@@ -17,12 +17,13 @@ import { freePort, processTreeMemory, type MemoryFigures } from "./process";
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const NEXT_BIN = path.join(repoRoot, "node_modules/next/dist/bin/next");
 /**
- * The V8 heap setting `npm start` gives the server (package.json), so a spawned server measures as
- * a started one: a 1 GiB ceiling for V8's old space, which also caps how far V8 lets the heap grow
- * past what is live before it collects (its growing factor is 1.6 under a 1 GiB ceiling, up to 4
- * under the default of several GiB). Why, measured: docs/benchmarks.md, "Server RSS".
+ * The V8 heap settings `npm start` gives the server (package.json), so a spawned server measures as
+ * a started one: a 768 MB ceiling for V8's old space, which also caps how far V8 lets the heap grow
+ * past what is live before it collects (the lower the ceiling, the smaller that factor: up to 4
+ * under the default of several GiB), and young-generation semi-spaces of at most 8 MB (16 by
+ * default). Why, measured: docs/benchmarks.md, "Server RSS".
  */
-export const SERVER_NODE_OPTIONS = "--max-old-space-size=1024";
+export const SERVER_NODE_OPTIONS = "--max-old-space-size=768 --max-semi-space-size=8";
 
 /** What the server printed is kept up to this many characters (the latest). */
 const OUTPUT_LIMIT = 1 << 20;
