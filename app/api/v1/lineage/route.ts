@@ -3,6 +3,7 @@ import { getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readSizedJsonBody } from "@/lib/server/http";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
+import type { Arrival } from "@/lib/server/group-commit";
 import { announceEvent, ingestEvent } from "@/lib/server/ingest-event";
 import { readLineageAnswer } from "@/lib/server/views";
 import { withExpensiveRead } from "@/lib/server/read-guard";
@@ -27,10 +28,11 @@ export async function GET(request: Request) {
 
 // POST /api/v1/lineage — one OpenLineage event (the OpenLineage HTTP transport's endpoint)
 export async function POST(request: Request) {
-  // Announced before anything is read, so a group committing now waits for this event rather than
-  // leaving without it; withdrawn if the request fails before its event joins.
-  const arrival = announceEvent(getStore());
+  let arrival: Arrival | undefined;
   try {
+    // Announced before anything is read, so a group committing now waits for this event rather
+    // than leaving without it; withdrawn if the request fails before its event joins.
+    arrival = announceEvent(getStore());
     const sender = await authenticateWriter(request, getStore());
     enforceWriteRateLimit(request, sender);
     const { value: body, bytes } = await readSizedJsonBody(request);
@@ -53,6 +55,6 @@ export async function POST(request: Request) {
   } catch (error) {
     return toErrorResponse(error);
   } finally {
-    arrival.withdraw();
+    arrival?.withdraw();
   }
 }
