@@ -90,8 +90,12 @@ test.describe("lineage explorer", () => {
 
   test("search jumps to a node's lineage", async ({ page }) => {
     await page.goto("/");
-    await page.keyboard.press("Control+k");
     const box = page.getByRole("combobox", { name: "Search by name" });
+    // The shortcut is heard once the page has hydrated; a person presses it again if nothing opened.
+    await expect(async () => {
+      await page.keyboard.press("Control+k");
+      await expect(box).toBeVisible({ timeout: 1_000 });
+    }).toPass();
     await box.fill("molecules");
     await expect(page.locator(`[data-testid="search-result"][data-node-id="${DEMO_STORY.generatedBatches}"]`)).toBeVisible();
     await box.press("Enter");
