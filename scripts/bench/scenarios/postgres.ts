@@ -165,9 +165,13 @@ async function spreadLoad(servers: ServerProcess[], count: number, send: (client
 
 async function measurePosts(ctx: BenchContext, url: string): Promise<PostgresFigures["post"]> {
   const perRun = ctx.plan.postgres.postEvents;
-  // A world of its own in its own namespaces, so nothing is a duplicate of the store.
+  // A world of its own in namespaces of this run's own, so nothing is a duplicate of the store, nor
+  // of what an earlier run posted into a kept database (--postgres-database).
   const bodies: string[] = [];
-  for (const event of generateGenAiLineage({ targetEdges: Number.MAX_SAFE_INTEGER, seed: ctx.seed + 11, namespacePrefix: "pg-post-bench/", startTime: "2027-07-01T00:00:00.000Z", pipelines: 40 })) {
+  // (Its run ids come from the seed, so the seed is the run's own too.)
+  const run = randomBytes(3).readUIntBE(0, 3);
+  const namespacePrefix = `pg-post-bench-${run.toString(16)}/`;
+  for (const event of generateGenAiLineage({ targetEdges: Number.MAX_SAFE_INTEGER, seed: ctx.seed + 11 + run, namespacePrefix, startTime: "2027-07-01T00:00:00.000Z", pipelines: 40 })) {
     bodies.push(JSON.stringify(event));
     if (bodies.length >= perRun * 3) break;
   }
@@ -177,19 +181,28 @@ async function measurePosts(ctx: BenchContext, url: string): Promise<PostgresFig
   try {
     for (const n of [1, 2, 3]) {
       while (servers.length < n) servers.push(await startBenchmarkServer(url));
-      const figure = (concurrency: number, events: number, r: Awaited<ReturnType<typeof runLoad>>): PostFigure => ({ concurrency, events, perSecond: r.perSecond, latency: r.latency, statuses: r.statuses });
-      await spreadLoad(servers, 200, (client) => client.get("/api/v1/audit/public-key"));
-      const floor = figure(CLIENTS, 2_000, await spreadLoad(servers, 2_000, (client) => client.get("/api/v1/audit/public-key")));
-      const from = sent;
-      const post = figure(CLIENTS, perRun, await spreadLoad(servers, perRun, (client, i) => client.post("/api/v1/lineage", bodies[from + i]!)));
-      sent += perRun;
-      ctx.log(`postgres POST, ${n} server(s), ${CLIENTS} clients: ${Math.round(post.perSecond)} events/s (p95 ${round(post.latency.p95)} ms, ${JSON.stringify(post.statuses)}); floor ${Math.round(floor.perSecond)} requests/s`);
-      figures.push({ servers: n, post, floor });
+      await measureOn(n);
     }
+  } catch (error) {
+    // A request that failed twice ("socket hang up" ended a 1M run once, as a second server
+    // joined, with nothing left to tell why): how each server stands, and what it printed last.
+    const states = servers.map((s) => `server ${s.baseUrl} (pid ${s.pid}): ${s.isRunning ? "running" : "exited"}, ${s.unexpectedExits} unexpected exits; it printed last:\n${s.outputTail(20)}`);
+    throw new Error(`${(error as Error).message}\n${states.join("\n")}`, { cause: error });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
   return figures;
+
+  async function measureOn(n: number) {
+    const figure = (concurrency: number, events: number, r: Awaited<ReturnType<typeof runLoad>>): PostFigure => ({ concurrency, events, perSecond: r.perSecond, latency: r.latency, statuses: r.statuses });
+    await spreadLoad(servers, 200, (client) => client.get("/api/v1/audit/public-key"));
+    const floor = figure(CLIENTS, 2_000, await spreadLoad(servers, 2_000, (client) => client.get("/api/v1/audit/public-key")));
+    const from = sent;
+    const post = figure(CLIENTS, perRun, await spreadLoad(servers, perRun, (client, i) => client.post("/api/v1/lineage", bodies[from + i]!)));
+    sent += perRun;
+    ctx.log(`postgres POST, ${n} server(s), ${CLIENTS} clients: ${Math.round(post.perSecond)} events/s (p95 ${round(post.latency.p95)} ms, ${JSON.stringify(post.statuses)}); floor ${Math.round(floor.perSecond)} requests/s`);
+    figures.push({ servers: n, post, floor });
+  }
 }
 
 export const postgresScenario: Scenario = {
