@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type Route } from "@playwright/test";
 import { lineageUrl, nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
+import { postFanOut } from "./support/fan-out";
+import { watchForProblems } from "./support/page";
 
 /**
  * A link to a view past the default budget (the page does not read it on the server): the explorer
@@ -14,26 +15,9 @@ const PRODUCER = "https://threadline.dev/e2e/big-view";
 const READERS = 200;
 
 test("a big view is asked for once and laid out by a worker started while its answer is read", async ({ page, request }) => {
-  const ns = `e2e-big-${randomUUID().slice(0, 8)}`;
-  const hub = `dataset:${ns}:hub`;
-  const events = Array.from({ length: READERS }, (_, i) => ({
-    eventType: "COMPLETE",
-    eventTime: new Date().toISOString(),
-    run: { runId: randomUUID() },
-    job: { namespace: ns, name: `reader-${i}` },
-    inputs: [{ namespace: ns, name: "hub" }],
-    outputs: [{ namespace: ns, name: `out-${i}` }],
-    producer: PRODUCER,
-    schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
-  }));
-  const response = await request.post("/api/v1/lineage/batch", { data: events });
-  expect(response.ok(), await response.text()).toBe(true);
+  const hub = await postFanOut(request, { namespacePrefix: "e2e-big", readers: READERS, producer: PRODUCER });
 
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
+  const problems = watchForProblems(page);
   // The view's answer is held until the test lets it go.
   const held: Route[] = [];
   await page.route((url) => url.pathname === "/api/v1/lineage", (route) => {

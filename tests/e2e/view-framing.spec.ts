@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { LEGIBLE_TEXT_PX } from "../../lib/lineage/compact-view";
 import { illegibleNodes, lineageUrl, nodeOnCanvas, nodesOutsideCanvas } from "./support/canvas";
+import { postFanOut } from "./support/fan-out";
 
 /**
  * What the user came for is in view: measured in the page (bounding boxes), on views each test
@@ -139,20 +140,7 @@ for (const viewport of VIEWPORTS) test.describe(`framing at ${viewport.width}x${
   });
 
   test("a big view opens with its focus on screen at a readable size", async ({ page, request }) => {
-    const ns = `e2e-frame-big-${randomUUID().slice(0, 8)}`;
-    const hub = `dataset:${ns}:hub`;
-    const events = Array.from({ length: 40 }, (_, i) => ({
-      eventType: "COMPLETE",
-      eventTime: new Date().toISOString(),
-      run: { runId: randomUUID() },
-      job: { namespace: ns, name: `reader-${i}` },
-      inputs: [{ namespace: ns, name: "hub" }],
-      outputs: [{ namespace: ns, name: `out-${i}` }],
-      producer: PRODUCER,
-      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
-    }));
-    const response = await request.post("/api/v1/lineage/batch", { data: events });
-    expect(response.ok(), await response.text()).toBe(true);
+    const hub = await postFanOut(request, { namespacePrefix: "e2e-frame-big", readers: 40, producer: PRODUCER });
 
     await page.goto(lineageUrl(hub, "&depth=2&direction=downstream"));
     const focus = nodeOnCanvas(page, hub);

@@ -16,8 +16,13 @@ afterEach(() => {
   for (const db of open.splice(0)) db.close();
 });
 
-function scratchFile(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "threadline-checkpoints-")), "store.db");
+/** A fresh SQLite file with one table to write pages into, closed after the test. */
+function scratchStore(): { file: string; db: Sqlite } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "threadline-checkpoints-")), "store.db");
+  const db = openSqlite(file);
+  open.push(db);
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+  return { file, db };
 }
 
 /** Writes `pages` pages of new rows in one transaction through the store (as the write path does). */
@@ -33,10 +38,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("idle checkpoints", () => {
   it("leaves commits in the WAL past SQLite's default threshold, and folds them back once the writer is idle", async () => {
-    const file = scratchFile();
-    const db = openSqlite(file);
-    open.push(db);
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const { file, db } = scratchStore();
     db.pragma("wal_checkpoint(TRUNCATE)");
     const checkpointer = checkpointWhenIdle(db, { idleMs: 150, maxWalPages: 10_000 });
     const before = fileBytes(file);
@@ -54,10 +56,7 @@ describe("idle checkpoints", () => {
   });
 
   it("pushes the checkpoint back while commits keep coming", async () => {
-    const file = scratchFile();
-    const db = openSqlite(file);
-    open.push(db);
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const { db } = scratchStore();
     // Wide margins: a loaded machine may stretch each 20 ms pause several times over.
     const checkpointer = checkpointWhenIdle(db, { idleMs: 500, maxWalPages: 10_000 });
     // A commit every 20 ms for 10 commits: never idle for 500 ms.
@@ -71,10 +70,7 @@ describe("idle checkpoints", () => {
   });
 
   it("bounds the WAL under writes that never pause: the commit that reaches the bound checkpoints", async () => {
-    const file = scratchFile();
-    const db = openSqlite(file);
-    open.push(db);
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const { file, db } = scratchStore();
     db.pragma("wal_checkpoint(TRUNCATE)");
     const before = fileBytes(file);
     checkpointWhenIdle(db, { idleMs: 60_000, maxWalPages: 200 });
