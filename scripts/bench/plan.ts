@@ -1,6 +1,6 @@
 /**
  * How much each scenario measures: the quick run (about five minutes once the app is built) and the
- * full one (about 35 minutes here). Scales and repeats only; what is measured lives in scenarios/.
+ * full one (about 35 minutes here, plus the 10M-edge store's build the first time: over an hour). Scales and repeats only; what is measured lives in scenarios/.
  */
 import type { BenchAlgorithm, LayoutPlan } from "./lib/layout-bench";
 
@@ -18,6 +18,8 @@ export interface Plan {
   provenance: { digests: number };
   /** PostgreSQL: the store copied in and queried, the batched-ingest world, POSTs per server count. */
   postgres: { edges: number; ingestEdges: number; postEvents: number };
+  /** The next scale: a store built in place in the store cache, queried over HTTP (scenarios/scale.ts). */
+  scale: { edges: number } | null;
 }
 
 const LAYOUT_SIZES = [300, 1_000, 5_000, 10_000];
@@ -52,6 +54,7 @@ export const QUICK_PLAN: Plan = {
   columns: { fieldEdges: 100_000, samples: 200 },
   provenance: { digests: 100_000 },
   postgres: { edges: 100_000, ingestEdges: 3_000, postEvents: 1_000 },
+  scale: null,
 };
 
 export const FULL_PLAN: Plan = {
@@ -69,4 +72,5 @@ export const FULL_PLAN: Plan = {
   columns: { fieldEdges: 1_000_000, samples: 500 },
   provenance: { digests: 1_000_000 },
   postgres: { edges: 1_000_000, ingestEdges: 10_000, postEvents: 3_000 },
+  scale: { edges: 10_000_000 },
 };

@@ -4,13 +4,16 @@
 //                      100k edges, API queries on the 100k store, fewer repeats, dagre once at 5k/10k
 //   --json             print one JSON object of figures on stdout (the table goes to stderr)
 //   --only=a,b         run some sections: layout, store, ingest, api, post, browser, mlflow, provenance,
-//                      columns, postgres (with THREADLINE_BENCH_POSTGRES_URL naming a PostgreSQL server)
+//                      columns, postgres (with THREADLINE_BENCH_POSTGRES_URL naming a PostgreSQL server),
+//                      scale (full run only: the 10M-edge store, its build and the API on it)
 //                      (the scenarios are listed in scenarios/index.ts)
 //   --no-build         never run `npm run build` (use .next as it is)
 //   --server-heap      start the server with its inspector open (127.0.0.1) and read V8's heap
 //                      after each phase as well as its RSS (Node 20: NODE_OPTIONS=--experimental-websocket)
 //   --reuse-store      keep generated stores in the temp cache and reuse them when nothing that
 //                      shapes them changed (skips the batched-ingest figures of reused stores)
+//   --scale-store=F    the scale section measures the 10M-edge store F (built earlier, its F.build.json
+//                      beside it), or goes on building it if its build stopped; never copied
 //   --keep             keep the work directory (stores, server log)
 //
 // Load tests only ever talk to 127.0.0.1. See docs/benchmarks.md for the method and the figures.
@@ -51,7 +54,12 @@ async function main(): Promise<void> {
     isQuick,
     seed: 20261124,
     batchSize: 1_000,
-    options: { reuseStore: args.has("--reuse-store"), noBuild: args.has("--no-build"), serverHeap: args.has("--server-heap") },
+    options: {
+      reuseStore: args.has("--reuse-store"),
+      noBuild: args.has("--no-build"),
+      serverHeap: args.has("--server-heap"),
+      scaleStore: [...args].find((a) => a.startsWith("--scale-store="))?.slice("--scale-store=".length),
+    },
     runs: (section) => !only || only.includes(section),
     log,
     work: fs.mkdtempSync(path.join(os.tmpdir(), "threadline-bench-")),

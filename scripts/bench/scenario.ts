@@ -11,6 +11,7 @@ import type { MlflowBenchFigures } from "./lib/mlflow-bench";
 import type { ProvenanceBenchFigures } from "./lib/provenance-bench";
 import type { QueryFigure } from "./lib/queries";
 import type { PostgresFigures } from "./scenarios/postgres";
+import type { ScaleFigures } from "./lib/scale";
 import type { StorageFigures, StoreIngestResult } from "./lib/store";
 import type { Plan } from "./plan";
 import type { MemoryFigures } from "../harness/process";
@@ -62,6 +63,8 @@ export interface Figures {
   provenance?: ProvenanceBenchFigures;
   columns?: ColumnFigures;
   postgres?: PostgresFigures;
+  /** The 10M-edge store: its build, storage, lineage API and the server's RSS on it. */
+  scale?: ScaleFigures;
   checks?: Check[];
 }
 
@@ -105,8 +108,11 @@ export interface BenchContext {
   seed: number;
   /** Events per transaction of the batched ingest that builds the stores. */
   batchSize: number;
-  /** serverHeap: the server runs with its inspector open, and V8's heap is read at each phase. */
-  options: { reuseStore: boolean; noBuild: boolean; serverHeap: boolean };
+  /**
+   * serverHeap: the server runs with its inspector open, and V8's heap is read at each phase;
+   * scaleStore: the scale store to measure (or go on building), instead of the cache's.
+   */
+  options: { reuseStore: boolean; noBuild: boolean; serverHeap: boolean; scaleStore?: string };
   /** Is this --only= section asked for (all are without --only)? */
   runs(section: string): boolean;
   log(line: string): void;

@@ -33,32 +33,58 @@ export interface StoreIngestResult {
   /** CPU time of this process inside ingestEvents (a loaded machine stretches wall time, less so this). */
   cpuMs: number;
   eventsPerSecond: number;
-  /** Time of one ingestEvents call (one batch, one transaction), ms. */
+  /** Time of one ingestEvents call (one batch, one transaction), ms; a resumed build's: since it resumed. */
   batch: LatencySummary;
   generator: GenAiLineageStats;
+}
+
+/** How far a build has got: events and edges in the store, and the time and CPU spent ingesting them. */
+export interface BuildProgress {
+  events: number;
+  edges: number;
+  ingestMs: number;
+  cpuMs: number;
 }
 
 /**
  * Generates a world of `targetEdges` edges and ingests it in batches of `batchSize` events into
  * `file` (migrated first), as a bulk import (Store.bulkImport, as the ingest CLI does). Only the
  * ingestEvents calls and the closing checkpoint are timed; the generator runs between them.
+ *
+ * With `resume`, `file` already holds the first `resume.events` events of the same world (whole
+ * batches, each its own transaction): the generator replays them untimed and ingest goes on from
+ * there, its time and CPU added to the resumed ones. `onProgress` is called every `progressEvery`
+ * events, after the batch that reached them is committed.
  */
 export async function buildStore(options: {
   file: string;
   targetEdges: number;
   seed: number;
   batchSize: number;
-  onProgress?: (events: number, edges: number) => void;
+  resume?: BuildProgress;
+  progressEvery?: number;
+  onProgress?: (events: number, edges: number, progress: BuildProgress) => void;
 }): Promise<StoreIngestResult> {
-  await createMigratedDatabase(options.file);
+  if (!options.resume) await createMigratedDatabase(options.file);
   const db = openSqlite(options.file);
   try {
     const stats = emptyStats();
     const events = generateGenAiLineage({ targetEdges: options.targetEdges, seed: options.seed }, stats);
+    let skipped = options.resume?.events ?? 0;
+    if (skipped > 0) {
+      // A build stopped between a batch's commit and its progress report holds one batch more than
+      // reported: go on after it (its time is not counted).
+      const stored = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM "Event"').get() as { n: number }).n;
+      if (stored !== skipped && stored !== skipped + options.batchSize) throw new Error(`${options.file} holds ${stored} events, the build to resume ${skipped}`);
+      skipped = stored;
+      for (let i = 0; i < skipped; i++) if (events.next().done) throw new Error(`the world of ${options.targetEdges} edges has fewer than ${skipped} events`);
+    }
+    const progressEvery = options.progressEvery ?? 50_000;
     const batchMs: number[] = [];
-    let cpuUs = 0;
-    let ingested = 0;
-    let lastReport = 0;
+    let cpuUs = (options.resume?.cpuMs ?? 0) * 1000;
+    let timedMs = options.resume?.ingestMs ?? 0;
+    let ingested = skipped;
+    let lastReport = skipped;
     const store = storeOver(db);
     // As the ingest CLI imports: the WAL checkpointed once at the end, which is timed too.
     let lastBatchEnd = 0;
@@ -72,13 +98,15 @@ export async function buildStore(options: {
         const outcomes = await ingestEvents(store, batch, { sender: "bench" });
         const used = process.cpuUsage(cpu);
         cpuUs += used.user + used.system;
-        batchMs.push(performance.now() - start);
+        const ms = performance.now() - start;
+        batchMs.push(ms);
+        timedMs += ms;
         ingested += batch.length;
         const bad = outcomes.find((o) => o.status !== "created");
         if (bad) throw new Error(`event ${ingested - batch.length + bad.index} was ${bad.status}: ${JSON.stringify(bad.errors ?? [])}`);
-        if (options.onProgress && ingested - lastReport >= 50_000) {
+        if (options.onProgress && ingested - lastReport >= progressEvery) {
           lastReport = ingested;
-          options.onProgress(ingested, stats.edges);
+          options.onProgress(ingested, stats.edges, { events: ingested, edges: stats.edges, ingestMs: timedMs, cpuMs: cpuUs / 1000 });
         }
       }
       lastBatchEnd = performance.now();
@@ -90,7 +118,7 @@ export async function buildStore(options: {
     const edges = count(db, "Edge");
     if (edges !== stats.edges) throw new Error(`the store holds ${edges} edges, the generator expected ${stats.edges}`);
     db.pragma("wal_checkpoint(TRUNCATE)");
-    const ingestMs = batchMs.reduce((a, b) => a + b, 0) + checkpointMs;
+    const ingestMs = timedMs + checkpointMs;
     return {
       targetEdges: options.targetEdges,
       events: ingested,
@@ -108,7 +136,7 @@ export async function buildStore(options: {
   }
 }
 
-function count(db: Sqlite, table: string): number {
+export function count(db: Sqlite, table: string): number {
   return (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
 }
 

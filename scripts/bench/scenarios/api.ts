@@ -3,34 +3,47 @@
 import { createClient } from "../lib/http-load";
 import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
 import { round } from "../../harness/stats";
-import { pad, type Scenario } from "../scenario";
+import { pad, type BenchContext, type Scenario } from "../scenario";
+import type { ServerProcess } from "../../harness/server";
 
 const CASES: QueryCase[] = [
   { name: "1 hop", depth: 1, limit: 500, direction: "both" },
   { name: "3 hops", depth: 3, limit: 500, direction: "both" },
   { name: "10 hops", depth: 10, limit: 500, direction: "both" },
 ];
-const BIG: QueryCase = { name: "2,000-node neighbourhood", depth: 10, limit: 2_000, direction: "both" };
+export const BIG: QueryCase = { name: "2,000-node neighbourhood", depth: 10, limit: 2_000, direction: "both" };
+
+/**
+ * The lineage cases against a server holding `databaseFile`: foci sampled from the file (read only),
+ * each case over them `plan.query.passes` times, then the 2,000-node neighbourhoods.
+ */
+export async function measureLineageApi(ctx: BenchContext, server: ServerProcess, databaseFile: string, label = ""): Promise<QueryFigure[]> {
+  const { plan, seed } = ctx;
+  const client = createClient(server.baseUrl, 1);
+  try {
+    const measure = async (c: QueryCase, foci: string[]) => {
+      const figure = await measureQueries(client, foci, c, plan.query.passes);
+      ctx.log(`api${label} ${c.name}: p50 ${figure.p50.median.toFixed(2)} ms, p95 ${figure.p95.median.toFixed(2)} ms over ${figure.foci} foci`);
+      return figure;
+    };
+    const foci = sampleFoci(databaseFile, plan.query.perType, seed);
+    const cases: QueryFigure[] = [];
+    for (const c of CASES) cases.push(await measure(c, foci));
+    const bigFoci = await fociFillingBudget(client, bigNeighbourhoodCandidates(databaseFile, plan.query.bigFoci * 2, seed + 1), BIG, plan.query.bigFoci);
+    cases.push(await measure(BIG, bigFoci));
+    return cases;
+  } finally {
+    client.close();
+  }
+}
 
 export const apiScenario: Scenario = {
   name: "api",
   usesServer: true,
   async run(ctx) {
-    const { plan, serverFile, seed } = ctx;
     const server = ctx.server!;
-    const client = createClient(server.baseUrl, 1);
-    const measure = async (c: QueryCase, foci: string[]) => {
-      const figure = await measureQueries(client, foci, c, plan.query.passes);
-      ctx.log(`api ${c.name}: p50 ${figure.p50.median.toFixed(2)} ms, p95 ${figure.p95.median.toFixed(2)} ms over ${figure.foci} foci`);
-      return figure;
-    };
-    const foci = sampleFoci(serverFile, plan.query.perType, seed);
-    const cases: QueryFigure[] = [];
-    for (const c of CASES) cases.push(await measure(c, foci));
-    const bigFoci = await fociFillingBudget(client, bigNeighbourhoodCandidates(serverFile, plan.query.bigFoci * 2, seed + 1), BIG, plan.query.bigFoci);
-    cases.push(await measure(BIG, bigFoci));
-    client.close();
-    ctx.figures.api = { storeEdges: plan.serverScale, cases };
+    const cases = await measureLineageApi(ctx, server, ctx.serverFile);
+    ctx.figures.api = { storeEdges: ctx.plan.serverScale, cases };
     ctx.figures.server!.afterQueries = server.memory() ?? undefined;
   },
   checks(f, checks) {

@@ -14,6 +14,7 @@ import { mlflowScenario } from "./mlflow";
 import { postScenario } from "./post";
 import { postgresScenario } from "./postgres";
 import { provenanceScenario } from "./provenance";
+import { scaleScenario } from "./scale";
 import { serverMemoryScenario, serverStartScenario } from "./server";
 import { storesScenario } from "./stores";
 
@@ -32,4 +33,6 @@ export const SCENARIOS: readonly Scenario[] = [
   serverMemoryScenario,
   // Servers of its own on PostgreSQL, after the SQLite server is done with.
   postgresScenario,
+  // The 10M-edge store, with a server of its own, once every other server is stopped.
+  scaleScenario,
 ];
