@@ -54,6 +54,16 @@ export function isMarkDue(marks: readonly ScaleMark[], edges: number, every = MA
   return Math.floor(edges / every) > Math.floor(last / every);
 }
 
+/**
+ * The marks with the build's final progress: it replaces the last mark when that is less than half
+ * a stretch before the end (the target is passed a few events after the last whole million), so no
+ * stretch of a few batches stands for the rate at the largest size.
+ */
+export function closingMarks(marks: readonly ScaleMark[], final: ScaleMark, every = MARK_EVERY_EDGES): ScaleMark[] {
+  const last = marks.at(-1);
+  return last && final.edges - last.edges < every / 2 ? [...marks.slice(0, -1), final] : [...marks, final];
+}
+
 /** The ingest rate of each stretch between marks (the first from an empty store). */
 export function rateBySize(marks: readonly ScaleMark[]): RateSegment[] {
   const segments: RateSegment[] = [];

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { sqliteUrl } from "../../harness/server";
 import { round } from "../../harness/stats";
-import { addScaleChecks, isMarkDue, rateBySize, rateFallPerMillionEdges, scaleLabel, type ScaleBuildRecord, type ScaleFigures } from "../lib/scale";
+import { addScaleChecks, closingMarks, isMarkDue, rateBySize, rateFallPerMillionEdges, scaleLabel, type ScaleBuildRecord, type ScaleFigures } from "../lib/scale";
 import { buildStore, measureStorage, removeDatabase } from "../lib/store";
 import { pad, type BenchContext, type Scenario } from "../scenario";
 import { measureLineageApi } from "./api";
@@ -125,7 +125,7 @@ async function build(ctx: BenchContext, file: string, edges: number, previous: S
     },
   });
   record.progress = { events: result.events, edges: result.edges, ingestMs: result.ingestMs, cpuMs: result.cpuMs };
-  record.marks.push({ ...record.progress, at: now(), loadAverage: round(os.loadavg()[0]!) });
+  record.marks = closingMarks(record.marks, { ...record.progress, at: now(), loadAverage: round(os.loadavg()[0]!) });
   record.finishedAt = now();
   record.nodes = result.nodes;
   writeRecord(file, record);
