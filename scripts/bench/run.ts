@@ -14,6 +14,7 @@
 //                      shapes them changed (skips the batched-ingest figures of reused stores)
 //   --scale-store=F    the scale section measures the 10M-edge store F (built earlier, its F.build.json
 //                      beside it), or goes on building it if its build stopped; never copied
+//   --scale-as-is      measure the scale store as it stands even if its build stopped half way
 //   --keep             keep the work directory (stores, server log)
 //
 // Load tests only ever talk to 127.0.0.1. See docs/benchmarks.md for the method and the figures.
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       noBuild: args.has("--no-build"),
       serverHeap: args.has("--server-heap"),
       scaleStore: [...args].find((a) => a.startsWith("--scale-store="))?.slice("--scale-store=".length),
+      scaleAsIs: args.has("--scale-as-is"),
     },
     runs: (section) => !only || only.includes(section),
     log,

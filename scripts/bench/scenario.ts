@@ -110,9 +110,10 @@ export interface BenchContext {
   batchSize: number;
   /**
    * serverHeap: the server runs with its inspector open, and V8's heap is read at each phase;
-   * scaleStore: the scale store to measure (or go on building), instead of the cache's.
+   * scaleStore: the scale store to measure (or go on building), instead of the cache's; scaleAsIs:
+   * measure it as it stands, finished or not.
    */
-  options: { reuseStore: boolean; noBuild: boolean; serverHeap: boolean; scaleStore?: string };
+  options: { reuseStore: boolean; noBuild: boolean; serverHeap: boolean; scaleStore?: string; scaleAsIs: boolean };
   /** Is this --only= section asked for (all are without --only)? */
   runs(section: string): boolean;
   log(line: string): void;

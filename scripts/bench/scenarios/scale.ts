@@ -3,7 +3,7 @@
 // (about 40 GB, 7M events whole in the log) is never copied: it is built in the store cache, in
 // place, and the server reads it there. The build records itself after every batch, so a build that
 // stops goes on from its last committed batch; a finished one is reused with --reuse-store (or named
-// with --scale-store=<file>).
+// with --scale-store=<file>; --scale-as-is measures an unfinished one as it stands).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -52,7 +52,8 @@ function cachedScaleStores(ctx: BenchContext, edges: number): string[] {
 /**
  * The store to measure: --scale-store names one; --reuse-store takes the one this code would build,
  * else the newest in the cache with a build record (built by other code: its record says which
- * commit). A finished store is measured as it is, an unfinished one goes on from its last batch.
+ * commit). A finished store is measured as it is, an unfinished one goes on from its last batch
+ * (or, with --scale-as-is, is measured as it stands: a build stopped to be measured, then resumed).
  * Otherwise a fresh build, replacing any other store of this scale in the cache: one is 40 GB.
  */
 async function scaleStore(ctx: BenchContext, edges: number): Promise<{ file: string; isReused: boolean }> {
@@ -67,7 +68,10 @@ async function scaleStore(ctx: BenchContext, edges: number): Promise<{ file: str
     const record = readRecord(kept);
     if (!record || !fs.existsSync(kept)) throw new Error(`${kept} is not a scale store (no ${path.basename(recordFile(kept))} beside it)`);
     if (kept !== wanted) log(`scale: using ${kept} (built by ${record.builtBy}; this code would build ${path.basename(wanted)})`);
-    if (record.finishedAt) return { file: kept, isReused: true };
+    if (record.finishedAt || ctx.options.scaleAsIs) {
+      if (!record.finishedAt) log(`scale: measuring ${kept} as it stands, unfinished: ${record.progress.events} events, ${record.progress.edges} edges`);
+      return { file: kept, isReused: true };
+    }
     await build(ctx, kept, edges, record);
     return { file: kept, isReused: false };
   }
