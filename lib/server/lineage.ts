@@ -30,9 +30,71 @@ export const MAX_NODES = 20_000;
  */
 const EDGE_PAGE = 1_000;
 
+/**
+ * Edge rows the recursive query of a walk reads at most (see EdgeQueries.reach): past this the
+ * rest of the walk goes hop by hop from where the rows stop being complete.
+ */
+const WALK_ROWS = 1_000;
+
 interface EdgeRow {
   s: number;
   t: number;
+}
+
+/** Key order: source id, then target id. */
+const compareEdges = (a: EdgeRow, b: EdgeRow) => a.s - b.s || a.t - b.t;
+
+/** A hop's reads of the frontier's edges (see edgeQueries). */
+interface EdgeReads {
+  /** A page of the frontier's edges in key order after `last` (from the start when null). */
+  page(frontier: number[], last: EdgeRow | null, size: number): Promise<EdgeRow[]>;
+  /** The frontier's edges after `last` (in key order) whose other end is one of `nodes`. */
+  into(frontier: number[], nodes: number[], last: EdgeRow): Promise<EdgeRow[]>;
+}
+
+/** The first hops of a walk, read at once (see EdgeQueries.reach). */
+interface KnownHops {
+  /** How many hops from the focus are known in full. */
+  hops: number;
+  /** Those hops' reads, answered from memory. */
+  reads: EdgeReads;
+}
+
+interface EdgeQueries extends EdgeReads {
+  /**
+   * Where round trips cost (`dialect.walksInOneQuery`): every edge within `depth` hops of the
+   * focus, in one recursive query, as far as WALK_ROWS rows go.
+   */
+  reach?: (focusId: number, depth: number) => Promise<KnownHops>;
+}
+
+/**
+ * EdgeReads over the edges of known hops, grouped by the node they are read from: the same pages
+ * and the same edges after a cut as the SQL gives, so a walk over them is the walk over the table.
+ */
+function readsInMemory(byFrom: Map<number, EdgeRow[]>, other: (e: EdgeRow) => number): EdgeReads {
+  let sorted: { frontier: number[]; edges: EdgeRow[] } | null = null;
+  const edgesOf = (frontier: number[]) => {
+    if (sorted?.frontier !== frontier) sorted = { frontier, edges: frontier.flatMap((id) => byFrom.get(id) ?? []).sort(compareEdges) };
+    return sorted.edges;
+  };
+  const after = (edges: EdgeRow[], last: EdgeRow | null) => {
+    if (!last) return 0;
+    const at = edges.findIndex((e) => compareEdges(e, last) > 0);
+    return at < 0 ? edges.length : at;
+  };
+  return {
+    page: async (frontier, last, size) => {
+      const edges = edgesOf(frontier);
+      const from = after(edges, last);
+      return edges.slice(from, from + size);
+    },
+    into: async (frontier, nodes, last) => {
+      const edges = edgesOf(frontier);
+      const wanted = new Set(nodes);
+      return edges.slice(after(edges, last)).filter((e) => wanted.has(other(e)));
+    },
+  };
 }
 
 /**
@@ -42,7 +104,7 @@ interface EdgeRow {
  * table row per edge, where the plain query lists edges from the index alone (a hub version with
  * 27,000 readers: 15 ms against 0.6 ms at 1M edges on SQLite).
  */
-function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: number | undefined) {
+function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: number | undefined): EdgeQueries {
   const to = from === "sourceId" ? "targetId" : "sourceId";
   // Bound, not written into the SQL: each distinct text is a statement prepared and kept.
   const filter = asOfSeq === undefined ? { sql: "", params: [] } : { sql: `AND "seq" <= ?`, params: [Math.min(asOfSeq, MAX_SEQ)] };
@@ -64,8 +126,43 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       : // (s', v) > (s, t): sources from s on for a node after t, sources after s for the others.
         { sql: `AND "sourceId" > CASE WHEN f."value" > ? THEN ? - 1 ELSE ? END`, params: [last.t, last.s, last.s] };
   };
+  /**
+   * The walk's hops in one recursive query (see walkOneWay): each edge with the hop it is read at,
+   * hop after hop (PostgreSQL's recursive union reads its working table to the end before the next
+   * round), up to WALK_ROWS rows. UNION drops a row read again at the same hop; a node reached at
+   * two hops is read at both, which only repeats rows. When the rows stop at WALK_ROWS, every hop
+   * before the last one seen is complete.
+   */
+  const reach = async (focusId: number, depth: number): Promise<KnownHops> => {
+    const [fromEnd, toEnd] = from === "sourceId" ? ["s", "t"] : ["t", "s"];
+    const rows = await db.all<EdgeRow & { hop: number }>(
+      `WITH RECURSIVE "walk"("s", "t", "hop") AS (
+         SELECT "sourceId", "targetId", 1 FROM "Edge" WHERE "${from}" = ? ${filter.sql}
+         UNION
+         SELECT e."sourceId", e."targetId", w."hop" + 1 FROM "walk" w JOIN "Edge" e ON e."${from}" = w."${toEnd}"
+         WHERE w."hop" < ? ${filter.sql.replace(`"seq"`, `e."seq"`)}
+       )
+       SELECT "s", "t", "hop" FROM "walk" LIMIT ${WALK_ROWS}`,
+      [focusId, ...filter.params, depth, ...filter.params],
+    );
+    const byFrom = new Map<number, EdgeRow[]>();
+    const seen = new Set<string>();
+    let lastHop = 0;
+    for (const { s, t, hop } of rows) {
+      lastHop = Math.max(lastHop, hop);
+      const key = `${s}>${t}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const node = fromEnd === "s" ? s : t;
+      const list = byFrom.get(node);
+      if (list) list.push({ s, t });
+      else byFrom.set(node, [{ s, t }]);
+    }
+    const hops = rows.length < WALK_ROWS ? depth : lastHop - 1;
+    return { hops, reads: readsInMemory(byFrom, toEnd === "t" ? (e) => e.t : (e) => e.s) };
+  };
   return {
-    /** A page of the frontier's edges in key order after `last` (from the start when null). */
+    reach: db.dialect.walksInOneQuery ? reach : undefined,
     page(frontier: number[], last: EdgeRow | null, size: number): Promise<EdgeRow[]> {
       const f = frontierIs(frontier);
       const a = after(last);
@@ -111,8 +208,6 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
   };
 }
 
-type EdgeQueries = ReturnType<typeof edgeQueries>;
-
 /** Node rows with their edge counts (as of a point or not). */
 interface NodeRow {
   id: number;
@@ -124,18 +219,53 @@ interface NodeRow {
   downstreamCount: number;
 }
 
+/**
+ * Node `n`'s edge counts as two columns. Now: the counts the projection keeps on the row (a hub's
+ * are not counted from its index entries). As of a point on the live store: the edges recorded up
+ * to it, counted (see edgeQueries).
+ */
+function edgeCounts(asOfSeq: number | undefined): { sql: string; params: number[] } {
+  if (asOfSeq === undefined) return { sql: `n."upstreamCount", n."downstreamCount"`, params: [] };
+  const bound = Math.min(asOfSeq, MAX_SEQ);
+  return {
+    sql: `(SELECT COUNT(*) FROM "Edge" WHERE "targetId" = n."id" AND "seq" <= ?) AS "upstreamCount",
+          (SELECT COUNT(*) FROM "Edge" WHERE "sourceId" = n."id" AND "seq" <= ?) AS "downstreamCount"`,
+    params: [bound, bound],
+  };
+}
+
 function readNodes(db: Queryable, idsJson: string, asOfSeq: number | undefined): Promise<NodeRow[]> {
-  const filter = asOfSeq === undefined ? "" : `AND "seq" <= ?`;
-  const bound = asOfSeq === undefined ? [] : [Math.min(asOfSeq, MAX_SEQ)];
-  // One probe of each Edge index per node, answered from the index alone (see edgeQueries).
+  const counts = edgeCounts(asOfSeq);
   return db.all<NodeRow>(
-    `SELECT n."id", n."key", n."type", n."namespace", n."name",
-            (SELECT COUNT(*) FROM "Edge" WHERE "targetId" = n."id" ${filter}) AS "upstreamCount",
-            (SELECT COUNT(*) FROM "Edge" WHERE "sourceId" = n."id" ${filter}) AS "downstreamCount"
-     FROM "Node" n WHERE n."id" IN ${db.dialect.jsonValues("integer")}`,
-    [...bound, ...bound, idsJson],
+    `SELECT n."id", n."key", n."type", n."namespace", n."name", ${counts.sql} FROM "Node" n WHERE n."id" IN ${db.dialect.jsonValues("integer")}`,
+    [...counts.params, idsJson],
   );
 }
+
+/**
+ * describeIds in one statement (`dialect.describesInOneQuery`): each node, then, `LATERAL`, the
+ * one row of its own table its type names (the other branches are skipped by their type test, so
+ * PostgreSQL probes one table's index per node) with the dataset or job a version or run belongs
+ * to. Written as one join of every table instead, PostgreSQL planned hash joins over whole tables
+ * (it cannot know how short the id list is): 2-2.5 s at 1M edges.
+ */
+const DESCRIBE_EACH = (ids: string, counts: string) => `
+  SELECT n."id", n."key", n."type", n."namespace", n."name", ${counts},
+         t."kind", t."version", t."state", t."versionFailed", t."isSynthetic", t."time"
+  FROM ${ids} AS f JOIN "Node" n ON n."id" = f."value"
+  LEFT JOIN LATERAL (
+    SELECT d."kind", dl."version", NULL AS "state", dl."isFailed" AS "versionFailed", dl."isSynthetic", COALESCE(dl."createdAt", d."updatedAt") AS "time"
+    FROM "Dataset" d LEFT JOIN "DatasetVersion" dl ON dl."key" = d."latestVersionKey" WHERE n."type" = 'dataset' AND d."nodeId" = n."id"
+    UNION ALL
+    SELECT jb."kind", NULL, jr."state", NULL, NULL, COALESCE(jr."startedAt", jb."updatedAt")
+    FROM "Job" jb LEFT JOIN "Run" jr ON jr."runId" = jb."latestRunId" WHERE n."type" = 'job' AND jb."nodeId" = n."id"
+    UNION ALL
+    SELECT vd."kind", v."version", NULL, v."isFailed", v."isSynthetic", v."createdAt"
+    FROM "DatasetVersion" v LEFT JOIN "Dataset" vd ON vd."key" = v."datasetKey" WHERE n."type" = 'datasetVersion' AND v."nodeId" = n."id"
+    UNION ALL
+    SELECT rj."kind", NULL, r."state", NULL, NULL, COALESCE(r."endedAt", r."startedAt")
+    FROM "Run" r LEFT JOIN "Job" rj ON rj."key" = r."jobKey" WHERE n."type" = 'run' AND r."nodeId" = n."id"
+  ) AS t ON TRUE`;
 
 /**
  * What the node's own table gives. For versions and runs the query gives the dataset or job key
@@ -211,6 +341,10 @@ const DESCRIBE = (ids: string) => `
  * go through the one joined query.
  */
 async function describeIds(db: Queryable, idsJson: string, asOfSeq?: number): Promise<DescribedRow[]> {
+  if (db.dialect.describesInOneQuery) {
+    const counts = edgeCounts(asOfSeq);
+    return db.all<DescribedRow>(DESCRIBE_EACH(db.dialect.jsonValues("integer"), counts.sql), [...counts.params, idsJson]);
+  }
   const nodes = await readNodes(db, idsJson, asOfSeq);
   const byType = new Map<NodeType, number[]>();
   for (const { id, type } of nodes) {
@@ -306,12 +440,16 @@ interface Reach {
  */
 async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focusId: number, query: LineageQuery, reach: Reach, shouldStop = () => false) {
   const { included, edges } = reach;
+  // Where round trips cost, the first hops (all of them, for a small neighbourhood) are read in one
+  // query and walked in memory exactly as they would be from the table; the rest hop by hop.
+  const known = q.reach && query.depth > 0 ? await q.reach(focusId, query.depth) : null;
   let frontier = [focusId];
   for (let hop = 0; hop < query.depth && frontier.length > 0 && !shouldStop(); hop++) {
+    const reads: EdgeReads = known && hop < known.hops ? known.reads : q;
     const newFrontier: number[] = [];
     let cut: EdgeRow | undefined;
     let last: EdgeRow | null = null;
-    for (let page = await q.page(frontier, null, EDGE_PAGE); page.length > 0 && !cut; ) {
+    for (let page = await reads.page(frontier, null, EDGE_PAGE); page.length > 0 && !cut; ) {
       for (const e of page) {
         const other = next(e);
         if (!included.has(other)) {
@@ -325,13 +463,13 @@ async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focusId:
         edges.set(`${e.s}>${e.t}`, e);
       }
       last = page[page.length - 1];
-      page = cut || page.length < EDGE_PAGE || shouldStop() ? [] : await q.page(frontier, last, EDGE_PAGE);
+      page = cut || page.length < EDGE_PAGE || shouldStop() ? [] : await reads.page(frontier, last, EDGE_PAGE);
     }
     if (cut) {
       reach.truncated = true;
       // The edges after the cut into nodes that are in (a set that is final now), in key order:
       // the ones the loop would have gone on to keep.
-      for (const e of await q.into(frontier, [...included], cut)) edges.set(`${e.s}>${e.t}`, e);
+      for (const e of await reads.into(frontier, [...included], cut)) edges.set(`${e.s}>${e.t}`, e);
     }
     frontier = newFrontier;
   }

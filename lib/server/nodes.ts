@@ -361,10 +361,11 @@ async function neighbourPage(
   offset: number,
   limit: number,
 ): Promise<{ items: NodeRef[]; total: number }> {
-  const [near, far] = direction === "upstream" ? ["targetId", "sourceId"] : ["sourceId", "targetId"];
-  const id = (await db.get<{ id: number }>(`SELECT "id" FROM "Node" WHERE "key" = ?`, [key]))?.id;
-  if (id === undefined) return { items: [], total: 0 };
-  const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Edge" WHERE "${near}" = ?`, [id]))?.n ?? 0;
+  const [near, far, count] = direction === "upstream" ? ["targetId", "sourceId", "upstreamCount"] : ["sourceId", "targetId", "downstreamCount"];
+  // The total is the count the projection keeps on the node's row.
+  const node = await db.get<{ id: number; total: number }>(`SELECT "id", "${count}" AS "total" FROM "Node" WHERE "key" = ?`, [key]);
+  if (node === undefined) return { items: [], total: 0 };
+  const { id, total } = node;
   const keys = (
     await db.all<{ key: string }>(
       `SELECT n."key" FROM "Edge" e JOIN "Node" n ON n."id" = e."${far}" WHERE e."${near}" = ? ORDER BY e."${far}" LIMIT ? OFFSET ?`,

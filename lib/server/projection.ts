@@ -5,7 +5,7 @@ import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { ColumnRows, fieldKeysOf, hasColumnFacets } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
-import { IdBlock, insertRows, updateRows } from "./store/rows";
+import { addToRows, IdBlock, insertRows, insertRowsReturning, updateRows } from "./store/rows";
 import type { SqlValue } from "./store/types";
 import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -557,7 +557,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   await insertRows(db, `INSERT INTO "Run" ("nodeId", "runId", "jobKey", "createdAt", ${quoted(RUN_CHANGING)})`, [...pending.newRuns.values()]);
   await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
   await insertRows(db, `INSERT INTO "DatasetVersion" (${quoted(VERSION_COLUMNS)})`, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
-  await insertRows(db, `INSERT INTO "Edge" ("sourceId", "targetId", seq)`, pending.edges, "ON CONFLICT DO NOTHING");
+  await countNewEdges(db, await insertRowsReturning<EdgeEnds>(db, `INSERT INTO "Edge" ("sourceId", "targetId", seq)`, pending.edges, `ON CONFLICT DO NOTHING RETURNING "sourceId" AS "s", "targetId" AS "t"`));
   await insertRows(db, `INSERT INTO "EventNode" (seq, "nodeId")`, pending.eventNodes, "ON CONFLICT DO NOTHING");
   await insertRows(
     db,
@@ -574,6 +574,30 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   pending.edges = [];
   pending.eventNodes = [];
   for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+}
+
+interface EdgeEnds {
+  s: number;
+  t: number;
+}
+
+/**
+ * Adds the edges just inserted to their ends' counts (Node.upstreamCount, downstreamCount), one
+ * row per node touched: the counts stay equal to the Edge rows whichever way the edges came (a live
+ * event, a batch, a replay), because an edge is counted exactly when it is stored.
+ */
+async function countNewEdges(db: Queryable, added: readonly EdgeEnds[]): Promise<void> {
+  const counts = new Map<number, [id: number, up: number, down: number]>();
+  const of = (id: number) => {
+    let c = counts.get(id);
+    if (!c) counts.set(id, (c = [id, 0, 0]));
+    return c;
+  };
+  for (const { s, t } of added) {
+    of(t)[1]++;
+    of(s)[2]++;
+  }
+  await addToRows(db, "Node", "id", ["upstreamCount", "downstreamCount"], [...counts.values()]);
 }
 
 class Projector {

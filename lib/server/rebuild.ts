@@ -73,7 +73,7 @@ export async function* replayLogSteps(source: Queryable, target: Queryable, cach
  * sort of the whole table (CROSS JOIN keeps SQLite walking Node in key order for the edges).
  */
 const snapshotQueries = (dialect: Dialect): { table: string; sql: string; dropNodeId?: boolean }[] => [
-  { table: "Node", sql: `SELECT key, type, namespace, name, seq FROM "Node" ORDER BY key` },
+  { table: "Node", sql: `SELECT key, type, namespace, name, seq, "upstreamCount", "downstreamCount" FROM "Node" ORDER BY key` },
   {
     table: "Edge",
     sql: `SELECT s.key AS source, t.key AS target, e.seq FROM "Node" s

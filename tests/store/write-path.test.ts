@@ -214,6 +214,45 @@ describe.each(BACKENDS)("write path on %s", (backend) => {
     expect(await verifyProjection(t.store)).toEqual({ ok: true });
   });
 
+  it("keeps each node's edge counts equal to its Edge rows through single events, batches, repeated edges, a flag, a rebuild, and names an edited count", async () => {
+    // Nodes whose kept counts differ from their Edge rows counted.
+    const miscounted = () =>
+      t.store.all<{ key: string }>(
+        `SELECT n.key FROM "Node" n WHERE n."upstreamCount" <> (SELECT COUNT(*) FROM "Edge" e WHERE e."targetId" = n.id)
+            OR n."downstreamCount" <> (SELECT COUNT(*) FROM "Edge" e WHERE e."sourceId" = n.id)`,
+      );
+    const countsOf = (key: string) => t.store.get<{ up: number; down: number }>(`SELECT "upstreamCount" AS up, "downstreamCount" AS down FROM "Node" WHERE key = ?`, [key]);
+    // One event at a time, then a batch: the job reads the corpus again and again (its entity edge
+    // stored once), a flag between two runs, a run that repeats an input in the same event.
+    const events = [0, 1, 2].map((n) => runEvent({ runId: RUN(400 + n), job: "tally", time: `2026-11-03T1${n}:00:00Z`, inputs: [corpus, corpus], outputs: [{ namespace: "s3://lake", name: `tally-${n}` }] }));
+    expect((await ingest(t.store, [events[0]]))[0]).toMatchObject({ status: "created" });
+    expect((await ingest(t.store, [events[0]]))[0]).toMatchObject({ status: "duplicate" });
+    const flag = {
+      eventTime: "2026-11-03T10:30:00Z",
+      producer: "https://threadline.dev/tests",
+      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+      dataset: { namespace: "s3://lake", name: "tally-0", facets: { threadline_flag: { flagId: "tally-flag", action: "add", kind: "bias", severity: "low", reason: "r", by: "tests" } } },
+    };
+    expect((await ingest(t.store, [events[1], flag, events[2]])).map((o) => o.status)).toEqual(["created", "created", "created"]);
+    expect(await miscounted()).toEqual([]);
+    const totals = await t.store.get<{ edges: number; up: number; down: number }>(
+      `SELECT (SELECT COUNT(*) FROM "Edge") AS edges, (SELECT SUM("upstreamCount") FROM "Node") AS up, (SELECT SUM("downstreamCount") FROM "Node") AS down`,
+    );
+    expect(totals).toEqual({ edges: totals!.edges, up: totals!.edges, down: totals!.edges });
+    // The job: one entity edge in from the corpus, one out to each of its three outputs.
+    expect(await countsOf("job:tests:tally")).toEqual({ up: 1, down: 3 });
+
+    const live = await projectionSnapshot(t.store);
+    await replayLog(t.store);
+    expect(await miscounted()).toEqual([]);
+    expect(await projectionSnapshot(t.store)).toEqual(live);
+
+    await t.store.run(`UPDATE "Node" SET "downstreamCount" = "downstreamCount" + 1 WHERE key = 'job:tests:tally'`);
+    expect(await verifyProjection(t.store)).toMatchObject({ ok: false, firstDifference: { table: "Node" } });
+    await replayLog(t.store);
+    expect(await verifyProjection(t.store)).toEqual({ ok: true });
+  });
+
   it("names an edited log row and an edited projection row", async () => {
     const head = (await getLogHead(t.store))!;
     await t.store.run(`UPDATE "Run" SET state = 'COMPLETED' WHERE "runId" = ?`, [RUN(3)]);

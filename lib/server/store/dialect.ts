@@ -22,6 +22,8 @@ export const sqliteDialect: Dialect = {
   readsInParallel: false,
   edgesIntoByNodes: false,
   pagesNodeByNode: false,
+  walksInOneQuery: false,
+  describesInOneQuery: false,
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -47,6 +49,8 @@ export const postgresDialect: Dialect = {
   readsInParallel: true,
   edgesIntoByNodes: true,
   pagesNodeByNode: true,
+  walksInOneQuery: true,
+  describesInOneQuery: true,
 };
 
 /**

@@ -14,13 +14,22 @@ const ROWS_PER_STATEMENT = 256;
  * groups, so one table never needs more than nine statement texts (each prepared once per
  * connection on SQLite). `tuples` is the rows' placeholders, `(?, ?), (?, ?)`. Rows go in order.
  */
-async function inGroups(db: Queryable, rows: readonly (readonly SqlValue[])[], statement: (tuples: string) => string): Promise<void> {
-  if (rows.length === 0) return;
+async function inGroups(db: Queryable, rows: readonly (readonly SqlValue[])[], statement: (tuples: string) => string, placeholder = "?"): Promise<void> {
+  await inGroupsReturning(db, rows, statement, placeholder, false);
+}
+
+/** inGroups, gathering the rows each statement returns (its `RETURNING`) when `isReturning`. */
+async function inGroupsReturning<T>(db: Queryable, rows: readonly (readonly SqlValue[])[], statement: (tuples: string) => string, placeholder: string, isReturning: boolean): Promise<T[]> {
+  const returned: T[] = [];
+  if (rows.length === 0) return returned;
   for (const [at, size] of rowGroups(rows.length)) {
     const params: SqlValue[] = [];
     for (let i = at; i < at + size; i++) params.push(...rows[i]);
-    await db.run(statement(tuples(size, rows[0].length)), params);
+    const sql = statement(tuples(size, rows[0].length, placeholder));
+    if (isReturning) returned.push(...(await db.all<T>(sql, params)));
+    else await db.run(sql, params);
   }
+  return returned;
 }
 
 /** `count` rows split as inGroups writes them: [first row, rows] of each statement, in order. */
@@ -35,8 +44,8 @@ export function* rowGroups(count: number): Generator<[at: number, size: number]>
 }
 
 /** The placeholders of `rows` rows of `columns` values: `(?, ?), (?, ?)`. */
-export function tuples(rows: number, columns: number): string {
-  const tuple = `(${new Array(columns).fill("?").join(", ")})`;
+export function tuples(rows: number, columns: number, placeholder = "?"): string {
+  const tuple = `(${new Array(columns).fill(placeholder).join(", ")})`;
   return new Array(rows).fill(tuple).join(", ");
 }
 
@@ -46,6 +55,24 @@ export function tuples(rows: number, columns: number): string {
  */
 export function insertRows(db: Queryable, into: string, rows: readonly (readonly SqlValue[])[], conflict = ""): Promise<void> {
   return inGroups(db, rows, (tuples) => `${into} VALUES ${tuples} ${conflict}`);
+}
+
+/**
+ * insertRows for a statement whose `conflict` clause ends in `RETURNING …`: the rows it returns,
+ * which are the rows it inserted (both backends return none for a row `ON CONFLICT DO NOTHING` skipped).
+ */
+export function insertRowsReturning<T>(db: Queryable, into: string, rows: readonly (readonly SqlValue[])[], conflictAndReturning: string): Promise<T[]> {
+  return inGroupsReturning<T>(db, rows, (tuples) => `${into} VALUES ${tuples} ${conflictAndReturning}`, "?", true);
+}
+
+/**
+ * Adds to integer columns of existing rows, many rows to a statement: each row is its integer key
+ * followed by one amount per column of `columns` (typed in the VALUES, which PostgreSQL would
+ * otherwise read as text).
+ */
+export function addToRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly number[])[]): Promise<void> {
+  const set = columns.map((c, i) => `"${c}" = "${c}" + v.column${i + 2}`).join(", ");
+  return inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`, "CAST(? AS INTEGER)");
 }
 
 /**

@@ -151,4 +151,16 @@ export interface Dialect {
    * a hub in the frontier for each page) or as one ordered scan (SQLite).
    */
   readonly pagesNodeByNode: boolean;
+  /**
+   * Whether a walk reads its first hops in one recursive query and walks them in memory
+   * (PostgreSQL, where each hop read on its own is a round trip in sequence) or reads hop by hop
+   * (SQLite, where a query is a function call and the hop-by-hop reads stop at the budget).
+   */
+  readonly walksInOneQuery: boolean;
+  /**
+   * Whether the nodes of an answer are described in one statement, `LATERAL` per node
+   * (PostgreSQL: one round trip instead of three in sequence), or per node type (SQLite, which has
+   * no LATERAL and no round trips).
+   */
+  readonly describesInOneQuery: boolean;
 }
