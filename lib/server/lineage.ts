@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "./errors";
 import { getFlagPropagation } from "./flags-closure";
+import type { LogHead } from "./event-log";
 import { MAX_SEQ, type Queryable } from "./store/types";
 import type { Direction, LineageEdge, LineageGraph, LineageNode, NodeType, RunState } from "@/lib/lineage/types";
 
@@ -415,8 +416,33 @@ export interface DescribedRow extends DescribeRow {
   downstreamCount: number;
 }
 
-function nodeByKey(db: Queryable, key: string): Promise<{ id: number; seq: number } | undefined> {
-  return db.get<{ id: number; seq: number }>(`SELECT "id", "seq" FROM "Node" WHERE "key" = ?`, [key]);
+/** A walk's focus: its node's id and the event that first mentioned it. */
+export interface Focus {
+  id: number;
+  seq: number;
+}
+
+function nodeByKey(db: Queryable, key: string): Promise<Focus | undefined> {
+  return db.get<Focus>(`SELECT "id", "seq" FROM "Node" WHERE "key" = ?`, [key]);
+}
+
+/**
+ * The log's head and the node with this key (null when there is none) in one statement, so both
+ * come from one state of the store (a walk read after it sees at least that head) for one round
+ * trip: a view of now reads them first (see views.ts).
+ */
+export async function readHeadAndFocus(db: Queryable, key: string): Promise<{ head: LogHead | null; focus: Focus | null }> {
+  const row = await db.get<{ headSeq: number | null; headHash: string | null; id: number | null; seq: number | null }>(
+    `SELECT h."seq" AS "headSeq", h."hash" AS "headHash", n."id", n."seq"
+     FROM (SELECT 1 AS "one") AS o
+     LEFT JOIN (SELECT "seq", "hash" FROM "Event" ORDER BY "seq" DESC LIMIT 1) AS h ON 1 = 1
+     LEFT JOIN "Node" n ON n."key" = ?`,
+    [key],
+  );
+  return {
+    head: row?.headSeq != null && row.headHash != null ? { seq: row.headSeq, hash: row.headHash } : null,
+    focus: row?.id != null && row.seq != null ? { id: row.id, seq: row.seq } : null,
+  };
 }
 
 /**
@@ -509,8 +535,12 @@ async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery)
   return upstream;
 }
 
-export async function getLineage(db: Queryable, query: LineageQuery): Promise<LineageGraph> {
-  const focus = await nodeByKey(db, query.nodeId);
+/**
+ * `knownFocus`: the focus node as readHeadAndFocus read it from this store (null: no such node),
+ * so it is not looked up again.
+ */
+export async function getLineage(db: Queryable, query: LineageQuery, knownFocus?: Focus | null): Promise<LineageGraph> {
+  const focus = knownFocus === undefined ? await nodeByKey(db, query.nodeId) : knownFocus;
   if (!focus || (query.asOfSeq !== undefined && focus.seq > query.asOfSeq)) throw new AppError("not_found", `No node with id ${query.nodeId}.`);
   // Flagged: a flag sits on the node or reaches it from upstream (as of the same point); read while the walk runs.
   const flagging = getFlagPropagation(db, query.asOfSeq);

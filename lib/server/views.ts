@@ -2,7 +2,7 @@ import "server-only";
 import { hashAt, storeAsOf } from "./as-of-store";
 import { GENESIS_HASH, getLogHead } from "./event-log";
 import { eventTimeOf, resolveAsOf } from "./investigate-asof";
-import { getLineage } from "./lineage";
+import { getLineage, readHeadAndFocus, type Focus } from "./lineage";
 import { markSignatureStatuses } from "./signers";
 import type { Queryable } from "./store/types";
 import type { LineageGraph, ViewPoint } from "@/lib/lineage/types";
@@ -24,18 +24,24 @@ import { EXPANSION_LIMIT, VIEW_DEFAULT_LIMIT, type ViewQuery } from "@/lib/schem
  * while events arrive.
  */
 export async function resolveViewPoint(db: Queryable, asOf: string | undefined): Promise<ViewPoint> {
-  const located = await locateViewPoint(db, asOf);
+  const [located] = await locateViewPoint(db, asOf);
   return { ...located, time: await timeOfPoint(db, located) };
 }
 
 /** A view's point without its time (see resolveViewPoint), for reads that look its time up meanwhile. */
 type LocatedPoint = Omit<ViewPoint, "time">;
 
-async function locateViewPoint(db: Queryable, asOf: string | undefined): Promise<LocatedPoint> {
-  const head = (await getLogHead(db)) ?? { seq: 0, hash: GENESIS_HASH };
+/**
+ * The view's point and, given the key of its focus, that node as the live store holds it, read
+ * with the head in one statement (readHeadAndFocus); undefined when the point is an earlier one,
+ * whose store is another (see storeAt).
+ */
+async function locateViewPoint(db: Queryable, asOf: string | undefined, focusKey?: string): Promise<[LocatedPoint, Focus | null | undefined]> {
+  const read = focusKey === undefined ? { head: await getLogHead(db), focus: undefined } : await readHeadAndFocus(db, focusKey);
+  const head = read.head ?? { seq: 0, hash: GENESIS_HASH };
   const requested = await resolveAsOf(db, asOf);
-  if (!requested || requested.seq >= head.seq) return { seq: head.seq, hash: head.hash, isAsOf: false };
-  return { seq: requested.seq, hash: requested.seq > 0 ? await hashAt(db, requested.seq) : GENESIS_HASH, isAsOf: true };
+  if (!requested || requested.seq >= head.seq) return [{ seq: head.seq, hash: head.hash, isAsOf: false }, read.focus];
+  return [{ seq: requested.seq, hash: requested.seq > 0 ? await hashAt(db, requested.seq) : GENESIS_HASH, isAsOf: true }, undefined];
 }
 
 const timeOfPoint = (db: Queryable, point: LocatedPoint) => (point.seq > 0 ? eventTimeOf(db, point.seq) : Promise.resolve(null));
@@ -60,13 +66,13 @@ export function storeAt(db: Queryable, point: Pick<ViewPoint, "seq" | "isAsOf">)
  * API answers so, because the explorer merges and folds what it fetched itself, with `foldView` too.
  */
 export async function readView(db: Queryable, query: ViewQuery, knownPoint?: ViewPoint, options: { fold?: boolean } = {}): Promise<View> {
-  const located = knownPoint ?? (await locateViewPoint(db, query.asOf));
+  const [located, focus] = knownPoint ? [knownPoint, undefined] : await locateViewPoint(db, query.asOf, query.node);
   // The point's time is looked up while the graph is read (on PostgreSQL another pooled connection).
   const timing = knownPoint ? Promise.resolve(knownPoint.time) : timeOfPoint(db, located);
   timing.catch(() => undefined);
   const store = await storeAt(db, located);
   const limit = query.limit ?? VIEW_DEFAULT_LIMIT;
-  let graph = await getLineage(store, { nodeId: query.node, depth: query.depth, direction: query.direction, limit });
+  let graph = await getLineage(store, { nodeId: query.node, depth: query.depth, direction: query.direction, limit }, focus);
   // As the explorer does: each expansion of a node the view holds adds up to EXPANSION_LIMIT nodes
   // on top of the budget (an expansion of a node no longer in the view, from an old address, adds nothing).
   for (const expansion of query.expand) {

@@ -104,4 +104,13 @@ describe.each(BACKENDS)("on %s", (backend) => {
     expect(truth.share.opened.status).toBe("active");
     expect(await readEverything(store())).toEqual(truth);
   }, 120_000);
+
+  it("reads a view of now with its focus, and answers not_found for a node it does not hold or did not hold yet at the point", async () => {
+    const view = (params: Record<string, string>) => readView(store(), parseViewQuery(new URLSearchParams(params)));
+    const now = await view({ node: S.fineTunedModel, depth: "1" });
+    expect(now.point.isAsOf).toBe(false);
+    expect(now.graph.nodes.map((n) => n.id)).toContain(S.fineTunedModel);
+    await expect(view({ node: "dataset:nowhere:nothing" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(view({ node: S.fineTunedModel, asOf: "1" })).rejects.toMatchObject({ code: "not_found" });
+  });
 });
