@@ -8,14 +8,17 @@
  * runs with --inspect on a free port of 127.0.0.1) V8's view of it — heap used and reserved,
  * external and array buffers — before and after a forced garbage collection, so what is live can be
  * told from what V8 merely keeps reserved. With --cpu-prof the inspector's profiler records the POSTs
- * (only them: not the start, not the warm-up) and writes post.cpuprofile into the directory;
- * summarise it with scripts/bench/profile-summary.ts. (Node refuses --cpu-prof in NODE_OPTIONS.)
+ * (only them: not the start, not the warm-up) and writes post.cpuprofile into the directory, and the
+ * floor's 2,000 requests before them into floor.cpuprofile, so the two compare request for request;
+ * summarise them with scripts/bench/profile-summary.ts (`--per 8000`, `--per 2000`). It also counts how
+ * the POSTs were grouped (group sizes, from the log's receivedAt). (Node refuses --cpu-prof in NODE_OPTIONS.)
  *
  * Needs the production build (.next) and Node's WebSocket (Node 22, or 20 with
  * NODE_OPTIONS=--experimental-websocket).
  */
 import fs from "node:fs";
 import os from "node:os";
+import Database from "better-sqlite3";
 import path from "node:path";
 import { connectInspector } from "../harness/inspector";
 import { startServer, sqliteUrl } from "../harness/server";
@@ -42,6 +45,32 @@ const extraEnv = Object.fromEntries(
   args.flatMap((a, i) => (args[i - 1] === "--env" ? [a.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])),
 );
 
+/**
+ * How the POSTs were grouped: the events of one group share one transaction and so one receivedAt
+ * (a group's commit takes longer than the millisecond the timestamp resolves), counted here as
+ * "size: groups".
+ */
+function groupSizes(file: string, afterSeq: number): { groups: number; events: number; sizes: Record<number, number> } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM Event WHERE seq > ? GROUP BY receivedAt`).all(afterSeq);
+    const sizes: Record<number, number> = {};
+    for (const { n } of rows) sizes[n] = (sizes[n] ?? 0) + 1;
+    return { groups: rows.length, events: rows.reduce((sum, r) => sum + r.n, 0), sizes };
+  } finally {
+    db.close();
+  }
+}
+
+const lastSeq = (file: string): number => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM Event`).get() as { seq: number }).seq;
+  } finally {
+    db.close();
+  }
+};
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-profile-post-"));
 const copy = path.join(work, "server.db");
 fs.copyFileSync(storeFile, copy);
@@ -65,9 +94,15 @@ try {
     bodies.push(JSON.stringify(event));
     if (bodies.length >= events) break;
   }
+  const seqBefore = lastSeq(copy);
   const client = createClient(server.baseUrl, clients);
   // Warm-up: the route's first compilation and the connections, outside the profile.
-  await runLoad(client, clients, 100, () => client.get("/api/v1/audit/public-key"));
+  await runLoad(client, clients, 200, () => client.get("/api/v1/audit/public-key"));
+  // The framework's floor on the same server and sockets, as the benchmark measures it (unprofiled).
+  if (profileDir) await devtools.startProfile();
+  const floor = await runLoad(client, clients, 2_000, () => client.get("/api/v1/audit/public-key"));
+  if (profileDir) fs.writeFileSync(path.join(profileDir, "floor.cpuprofile"), JSON.stringify(await devtools.stopProfile()));
+  console.log(`floor (minimal route), ${clients} clients: ${round(floor.perSecond)} requests/s, p95 ${round(floor.latency.p95)} ms`);
   if (profileDir) await devtools.startProfile();
   const result = await runLoad(client, clients, events, (i) => client.post("/api/v1/lineage", bodies[i]!));
   client.close();
@@ -75,6 +110,8 @@ try {
   console.log(
     `${events} POSTs, ${clients} clients: ${round(result.perSecond)} events/s, p50 ${round(result.latency.p50)} ms, p95 ${round(result.latency.p95)} ms, statuses ${JSON.stringify(result.statuses)}; load ${os.loadavg().map(round).join(" ")}`,
   );
+  const grouping = groupSizes(copy, seqBefore);
+  console.log(`groups: ${grouping.groups} for ${grouping.events} events (${round(grouping.events / grouping.groups)} an average); size: groups ${JSON.stringify(grouping.sizes)}`);
   console.log(`after the POSTs: RSS ${mb()} MB`, await devtools.memory());
   await devtools.collectGarbage();
   console.log(`after a full GC: RSS ${mb()} MB`, await devtools.memory());
@@ -83,4 +120,7 @@ try {
   await server.stop(30_000);
   fs.rmSync(work, { recursive: true, force: true });
 }
-if (profileDir) console.log(`profile: npx tsx scripts/bench/profile-summary.ts ${path.join(profileDir, "post.cpuprofile")}`);
+if (profileDir) {
+  console.log(`profiles: npx tsx scripts/bench/profile-summary.ts ${path.join(profileDir, "post.cpuprofile")} --per ${events}`);
+  console.log(`          npx tsx scripts/bench/profile-summary.ts ${path.join(profileDir, "floor.cpuprofile")} --per 2000`);
+}
