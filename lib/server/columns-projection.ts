@@ -148,15 +148,16 @@ export class ColumnRows {
 
   /** Writes the pending rows, many to a statement. */
   async flush(db: Queryable): Promise<void> {
-    await insertRows(db, `INSERT INTO "FieldNode" ("id", "key", "datasetKey", "namespace", "dataset", "field", "seq")`, this.newFields);
+    await insertRows(db, "FieldNode", ["id", "key", "datasetKey", "namespace", "dataset", "field", "seq"], this.newFields);
     const replaced = [...this.replaced];
     for (let at = 0; at < replaced.length; at += KEYS_PER_READ) {
       await db.run(`DELETE FROM "DatasetField" WHERE "versionKey" IN ${db.dialect.jsonValues("text")}`, [JSON.stringify(replaced.slice(at, at + KEYS_PER_READ))]);
     }
-    await insertRows(db, `INSERT INTO "DatasetField" ("versionKey", "field", "datasetKey", "type", "description", "position", "seq")`, [...this.schemas.values()].flat());
+    await insertRows(db, "DatasetField", ["versionKey", "field", "datasetKey", "type", "description", "position", "seq"], [...this.schemas.values()].flat());
     await insertRows(
       db,
-      `INSERT INTO "FieldEdge" ("sourceId", "targetId", "transformations", "transformationDescription", "transformationType", "isMasked", "versionKey", "runId", "seq")`,
+      "FieldEdge",
+      ["sourceId", "targetId", "transformations", "transformationDescription", "transformationType", "isMasked", "versionKey", "runId", "seq"],
       [...this.fieldEdges.values()],
       `ON CONFLICT ("sourceId", "targetId") DO UPDATE SET "transformations" = excluded."transformations",
          "transformationDescription" = excluded."transformationDescription", "transformationType" = excluded."transformationType",

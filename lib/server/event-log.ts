@@ -57,6 +57,9 @@ export async function findEventsByContent(db: Queryable, contentHashes: readonly
   return new Map(rows.map((r) => [r.contentHash, r.seq]));
 }
 
+/** The log's columns in the order of ChainedEntry.row. */
+export const LOG_COLUMNS = ["seq", "contentHash", "kind", "eventType", "eventTime", "receivedAt", "producer", "sender", "runId", "jobKey", "payload", "prevHash", "hash"] as const;
+
 /** A log entry chained onto the log's head: the head it makes and its row for appendEntries. */
 export interface ChainedEntry {
   head: LogHead;
@@ -89,11 +92,7 @@ export function chainEntry(entry: LogEntryInput, prev: LogHead | null): ChainedE
  * the whole transaction back.
  */
 export function appendEntries(db: Queryable, entries: readonly ChainedEntry[]): Promise<void> {
-  return insertRows(
-    db,
-    `INSERT INTO "Event" (seq, "contentHash", kind, "eventType", "eventTime", "receivedAt", producer, sender, "runId", "jobKey", payload, "prevHash", hash)`,
-    entries.map((e) => e.row),
-  );
+  return insertRows(db, "Event", LOG_COLUMNS, entries.map((e) => e.row));
 }
 
 export interface ChainVerification {

@@ -416,7 +416,6 @@ const ENTITY_CHANGING = ["kind", "description", "facets", "updatedAt"];
 
 /** The columns of a Run every event of the run may change, in the order the pending rows hold them. */
 const RUN_CHANGING = ["state", "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage", "stackTrace", "parameters", "failedChecks", "reason", "facets", "jobFacets", "updatedAt"];
-const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
 
 /** The same rows as SQL's single-row reads, for many keys at once (bound as one JSON array). */
 const MANY = {
@@ -549,19 +548,20 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
  */
 export async function flushProjection(db: Queryable, cache: ProjectionCache): Promise<void> {
   const { pending } = cache;
-  await insertRows(db, `INSERT INTO "Node" (id, key, type, namespace, name, seq)`, pending.nodes);
-  await insertRows(db, `INSERT INTO "Job" (${quoted(ENTITY_COLUMNS)})`, [...pending.newJobs.values()]);
-  await insertRows(db, `INSERT INTO "Dataset" (${quoted(ENTITY_COLUMNS)})`, [...pending.newDatasets.values()]);
+  await insertRows(db, "Node", ["id", "key", "type", "namespace", "name", "seq"], pending.nodes);
+  await insertRows(db, "Job", ENTITY_COLUMNS, [...pending.newJobs.values()]);
+  await insertRows(db, "Dataset", ENTITY_COLUMNS, [...pending.newDatasets.values()]);
   await updateRows(db, "Job", "key", ENTITY_CHANGING, [...pending.jobUpdates.values()]);
   await updateRows(db, "Dataset", "key", ENTITY_CHANGING, [...pending.datasetUpdates.values()]);
-  await insertRows(db, `INSERT INTO "Run" ("nodeId", "runId", "jobKey", "createdAt", ${quoted(RUN_CHANGING)})`, [...pending.newRuns.values()]);
+  await insertRows(db, "Run", ["nodeId", "runId", "jobKey", "createdAt", ...RUN_CHANGING], [...pending.newRuns.values()]);
   await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
-  await insertRows(db, `INSERT INTO "DatasetVersion" (${quoted(VERSION_COLUMNS)})`, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
-  await countNewEdges(db, await insertRowsReturning<EdgeEnds>(db, `INSERT INTO "Edge" ("sourceId", "targetId", seq)`, pending.edges, `ON CONFLICT DO NOTHING RETURNING "sourceId" AS "s", "targetId" AS "t"`));
-  await insertRows(db, `INSERT INTO "EventNode" (seq, "nodeId")`, pending.eventNodes, "ON CONFLICT DO NOTHING");
+  await insertRows(db, "DatasetVersion", VERSION_COLUMNS, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
+  await countNewEdges(db, await insertRowsReturning<EdgeEnds>(db, "Edge", ["sourceId", "targetId", "seq"], pending.edges, `ON CONFLICT DO NOTHING RETURNING "sourceId" AS "s", "targetId" AS "t"`));
+  await insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes, "ON CONFLICT DO NOTHING");
   await insertRows(
     db,
-    `INSERT INTO "RunDataset" ("runId", direction, "datasetVersionKey", "datasetKey", facets)`,
+    "RunDataset",
+    ["runId", "direction", "datasetVersionKey", "datasetKey", "facets"],
     [...pending.runDatasets.values()],
     `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
   );

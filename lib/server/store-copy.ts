@@ -1,7 +1,8 @@
 import "server-only";
 import { AppError } from "./errors";
-import { getLogHead, verifyChain, type ChainVerification, type LogHead } from "./event-log";
+import { getLogHead, LOG_COLUMNS, verifyChain, type ChainVerification, type LogHead } from "./event-log";
 import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
+import { insertRows } from "./store/rows";
 import type { SqlValue, Store } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
@@ -17,8 +18,6 @@ import type { EventKind } from "@/lib/schemas/openlineage";
  */
 
 const PAGE = 1_000;
-
-const EVENT_COLUMNS = ["seq", "contentHash", "kind", "eventType", "eventTime", "receivedAt", "producer", "sender", "runId", "jobKey", "payload", "prevHash", "hash"] as const;
 
 export interface CopyResult {
   events: number;
@@ -38,15 +37,14 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
     throw new AppError("conflict", `The source's hash chain is broken at event #${sourceChain.firstBroken?.seq} (${sourceChain.firstBroken?.reason}); nothing was copied.`);
   }
   const total = sourceChain.checked;
-  const columns = EVENT_COLUMNS.map((c) => `"${c}"`).join(", ");
-  const insert = `INSERT INTO "Event" (${columns}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`;
+  const columns = LOG_COLUMNS.map((c) => `"${c}"`).join(", ");
   const last = sourceChain.head?.seq ?? 0;
   let copied = 0;
   let after = 0;
   await target.bulkImport(async () => {
     for (;;) {
       // Up to the head checked above: events the source takes meanwhile are not part of this copy.
-      const rows = await source.all<Record<(typeof EVENT_COLUMNS)[number], SqlValue>>(
+      const rows = await source.all<Record<(typeof LOG_COLUMNS)[number], SqlValue>>(
         `SELECT ${columns} FROM "Event" WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${PAGE}`,
         [after, last],
       );
@@ -56,10 +54,9 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
         const cache = new ProjectionCache();
         const events = rows.map((row) => JSON.parse(String(row.payload)) as ProjectableEvent);
         await prefetchProjection(tx, cache, events);
-        for (const [i, row] of rows.entries()) {
-          await tx.run(insert, EVENT_COLUMNS.map((c) => row[c]));
-          await projectEvent(tx, Number(row.seq), row.kind as EventKind, events[i], cache);
-        }
+        for (const [i, row] of rows.entries()) await projectEvent(tx, Number(row.seq), row.kind as EventKind, events[i], cache);
+        // The page's log rows many to a statement, as ingest appends them (appendEntries).
+        await insertRows(tx, "Event", LOG_COLUMNS, rows.map((row) => LOG_COLUMNS.map((c) => row[c])));
         await flushProjection(tx, cache);
       });
       copied += rows.length;

@@ -24,6 +24,7 @@ export const sqliteDialect: Dialect = {
   pagesNodeByNode: false,
   walksInOneQuery: false,
   describesInOneQuery: false,
+  rowsOf: null,
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -51,6 +52,9 @@ export const postgresDialect: Dialect = {
   pagesNodeByNode: true,
   walksInOneQuery: true,
   describesInOneQuery: true,
+  // The table's row type gives every value its column's type (a scratch's temporary table of the
+  // same name shadows it, as it does the table). json, not jsonb: parsed once, as it is read, rows in order.
+  rowsOf: (table) => `json_populate_recordset(NULL::"${table}", ?::json)`,
 };
 
 /**

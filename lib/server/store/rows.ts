@@ -2,10 +2,9 @@ import "server-only";
 import type { Queryable, SqlValue } from "./types";
 
 /**
- * Rows per multi-row statement. A row written alone costs a statement (SQLite: a VM run; PostgreSQL:
- * a round trip, which is what a batch mostly waits on), so buffered rows go out together. 256 rows
- * of the widest buffered table stay far below both backends' limit on placeholders (SQLite 32,766,
- * PostgreSQL 65,535).
+ * Rows per multi-row `VALUES` statement (SQLite). A row written alone costs a statement (a VM run),
+ * so buffered rows go out together. 256 rows of the widest buffered table stay far below SQLite's
+ * limit on placeholders (32,766).
  */
 const ROWS_PER_STATEMENT = 256;
 
@@ -32,6 +31,51 @@ async function inGroupsReturning<T>(db: Queryable, rows: readonly (readonly SqlV
   return returned;
 }
 
+/** Rows per statement where a dialect takes a table's rows as one JSON parameter (Dialect.rowsOf). */
+const ROWS_PER_JSON_STATEMENT = 5_000;
+
+/**
+ * Runs `statement(source)` over `rows` as JSON text, ROWS_PER_JSON_STATEMENT at a time, gathering
+ * what each statement returns when `isReturning`: `source` is the dialect's rows of `table` bound to
+ * one `?` (Dialect.rowsOf), and each row goes in as an object of `columns`, its values in that
+ * order. One text a statement whatever the number of rows, so it is prepared once per connection,
+ * and a batch's rows of a table are one round trip.
+ */
+async function inJson<T>(
+  db: Queryable,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+  statement: (source: string) => string,
+  isReturning: boolean,
+): Promise<T[]> {
+  const returned: T[] = [];
+  if (rows.length === 0) return returned;
+  const sql = statement(db.dialect.rowsOf!(table));
+  for (let at = 0; at < rows.length; at += ROWS_PER_JSON_STATEMENT) {
+    const params = [jsonRows(columns, rows, at, Math.min(rows.length, at + ROWS_PER_JSON_STATEMENT))];
+    if (isReturning) returned.push(...(await db.all<T>(sql, params)));
+    else await db.run(sql, params);
+  }
+  return returned;
+}
+
+/** rows[from, to) as a JSON array of objects keyed by `columns` (a bigint as its digits). */
+export function jsonRows(columns: readonly string[], rows: readonly (readonly SqlValue[])[], from = 0, to = rows.length): string {
+  const keys = columns.map((c) => `${JSON.stringify(c)}:`);
+  const parts: string[] = [];
+  for (let i = from; i < to; i++) {
+    const row = rows[i]!;
+    let object = "{";
+    for (let j = 0; j < keys.length; j++) {
+      const value = row[j];
+      object += `${j === 0 ? "" : ","}${keys[j]}${value === null || value === undefined ? "null" : typeof value === "bigint" ? `"${value}"` : JSON.stringify(value)}`;
+    }
+    parts.push(`${object}}`);
+  }
+  return `[${parts.join(",")}]`;
+}
+
 /** `count` rows split as inGroups writes them: [first row, rows] of each statement, in order. */
 export function* rowGroups(count: number): Generator<[at: number, size: number]> {
   let at = 0;
@@ -49,40 +93,60 @@ export function tuples(rows: number, columns: number, placeholder = "?"): string
   return new Array(rows).fill(tuple).join(", ");
 }
 
+const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
+
+/** insertRows and insertRowsReturning: `tail` is the conflict clause and any `RETURNING`. */
+function insertMany<T>(db: Queryable, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], tail: string, isReturning: boolean): Promise<T[]> {
+  const into = `INSERT INTO "${table}" (${quoted(columns)})`;
+  if (db.dialect.rowsOf) return inJson<T>(db, table, columns, rows, (source) => `${into} SELECT ${quoted(columns)} FROM ${source} ${tail}`, isReturning);
+  return inGroupsReturning<T>(db, rows, (tuples) => `${into} VALUES ${tuples} ${tail}`, "?", isReturning);
+}
+
 /**
- * Writes `rows` with `INSERT INTO … (columns) VALUES (…), (…) [conflict]`. `into` is
- * `INSERT INTO "Table" (a, b, c)`; every row has one value per column, in that order.
+ * Writes `rows` into `table`'s `columns` (every row one value per column, in that order), then
+ * `conflict` (an `ON CONFLICT …` clause or nothing): as multi-row `INSERT … VALUES`, or where the
+ * dialect reads a table's rows from one JSON parameter (PostgreSQL), as `INSERT … SELECT` from it.
  */
-export function insertRows(db: Queryable, into: string, rows: readonly (readonly SqlValue[])[], conflict = ""): Promise<void> {
-  return inGroups(db, rows, (tuples) => `${into} VALUES ${tuples} ${conflict}`);
+export async function insertRows(db: Queryable, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], conflict = ""): Promise<void> {
+  await insertMany(db, table, columns, rows, conflict, false);
 }
 
 /**
  * insertRows for a statement whose `conflict` clause ends in `RETURNING …`: the rows it returns,
  * which are the rows it inserted (both backends return none for a row `ON CONFLICT DO NOTHING` skipped).
  */
-export function insertRowsReturning<T>(db: Queryable, into: string, rows: readonly (readonly SqlValue[])[], conflictAndReturning: string): Promise<T[]> {
-  return inGroupsReturning<T>(db, rows, (tuples) => `${into} VALUES ${tuples} ${conflictAndReturning}`, "?", true);
+export function insertRowsReturning<T>(db: Queryable, table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], conflictAndReturning: string): Promise<T[]> {
+  return insertMany<T>(db, table, columns, rows, conflictAndReturning, true);
 }
 
 /**
  * Adds to integer columns of existing rows, many rows to a statement: each row is its integer key
  * followed by one amount per column of `columns` (typed in the VALUES, which PostgreSQL would
- * otherwise read as text).
+ * otherwise read as text; from the dialect's JSON rows, Dialect.rowsOf, typed as the columns).
  */
-export function addToRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly number[])[]): Promise<void> {
+export async function addToRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly number[])[]): Promise<void> {
+  if (db.dialect.rowsOf) {
+    const set = columns.map((c) => `"${c}" = "${table}"."${c}" + v."${c}"`).join(", ");
+    await inJson(db, table, [key, ...columns], rows, (source) => `UPDATE "${table}" SET ${set} FROM ${source} AS v WHERE "${table}"."${key}" = v."${key}"`, false);
+    return;
+  }
   const set = columns.map((c, i) => `"${c}" = "${c}" + v.column${i + 2}`).join(", ");
-  return inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`, "CAST(? AS INTEGER)");
+  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`, "CAST(? AS INTEGER)");
 }
 
 /**
- * Sets text columns of existing rows, many rows to a statement: each row is its key followed by one
+ * Sets columns of existing rows, many rows to a statement: each row is its key followed by one
  * value per column of `columns` (`UPDATE … FROM (VALUES …)`, which both backends read; the values'
- * columns are column1, column2, … on both).
+ * columns are column1, column2, … on both; or FROM the dialect's JSON rows, Dialect.rowsOf).
  */
-export function updateRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+export async function updateRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  if (db.dialect.rowsOf) {
+    const set = columns.map((c) => `"${c}" = v."${c}"`).join(", ");
+    await inJson(db, table, [key, ...columns], rows, (source) => `UPDATE "${table}" SET ${set} FROM ${source} AS v WHERE "${table}"."${key}" = v."${key}"`, false);
+    return;
+  }
   const set = columns.map((c, i) => `"${c}" = v.column${i + 2}`).join(", ");
-  return inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`);
+  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`);
 }
 
 /**

@@ -163,4 +163,13 @@ export interface Dialect {
    * no LATERAL and no round trips).
    */
   readonly describesInOneQuery: boolean;
+  /**
+   * A row source for `table`'s rows bound to its one `?` as a JSON array of objects keyed by column
+   * name, each value read as the table's own column type, e.g. `INSERT INTO "Edge" (…) SELECT … FROM
+   * ${rowsOf("Edge")}`; null where many rows go out as multi-row `VALUES` (SQLite, where a statement
+   * is a function call). On PostgreSQL, where every statement is a round trip under the log's lock,
+   * this makes a batch's rows of a table one statement of one fixed text (prepared once), not
+   * several of up to nine sizes with a parameter per value.
+   */
+  readonly rowsOf: ((table: string) => string) | null;
 }

@@ -60,7 +60,7 @@ function existingDatabase(server: PostgresConnection, name: string): BenchDataba
 }
 
 /** A database of its own on the benchmark's server, migrated; dropped by `drop`. */
-async function createDatabase(server: PostgresConnection): Promise<BenchDatabase> {
+export async function createDatabase(server: PostgresConnection): Promise<BenchDatabase> {
   const name = `threadline_bench_${randomBytes(5).toString("hex")}`;
   const onServer = async (sql: string) => {
     const client = new pg.Client(postgresClientConfig(server));
@@ -98,7 +98,7 @@ async function measureIngest(ctx: BenchContext, connection: PostgresConnection):
     }
     const edges = (await store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Edge"`))!.n;
     const ms = batchMs.reduce((a, b) => a + b, 0);
-    const floor = await measureLogFloor(ctx, store);
+    const floor = await measureLogFloor({ edges: ctx.plan.postgres.ingestEdges, seed: ctx.seed, batchSize: ctx.batchSize }, store);
     return { edges, events: count, eventsPerSecond: (count / ms) * 1000, batch: summarise(batchMs), floor };
   } finally {
     await store.close();
@@ -111,12 +111,12 @@ async function measureIngest(ctx: BenchContext, connection: PostgresConnection):
  * INSERT a batch, each event serialised once: what any log on this server pays for the bytes and
  * the round trips, before hashing, validation and the projection.
  */
-async function measureLogFloor(ctx: BenchContext, store: Store): Promise<PostgresFigures["ingest"]["floor"]> {
+export async function measureLogFloor(world: { edges: number; seed: number; batchSize: number }, store: Store): Promise<PostgresFigures["ingest"]["floor"]> {
   await store.run(`CREATE TABLE "FloorEvent" ("seq" INTEGER PRIMARY KEY, "payload" TEXT NOT NULL)`);
   // The world is generated before the clock starts, as the timed ingest above leaves generation out.
-  const events = generateGenAiLineage({ targetEdges: ctx.plan.postgres.ingestEdges, seed: ctx.seed }, emptyStats());
+  const events = generateGenAiLineage({ targetEdges: world.edges, seed: world.seed }, emptyStats());
   const batches: ReturnType<typeof takeBatch>[] = [];
-  for (let batch = takeBatch(events, ctx.batchSize); batch.length > 0; batch = takeBatch(events, ctx.batchSize)) batches.push(batch);
+  for (let batch = takeBatch(events, world.batchSize); batch.length > 0; batch = takeBatch(events, world.batchSize)) batches.push(batch);
   let seq = 0;
   const start = performance.now();
   await store.transaction(async (tx) => {
