@@ -116,7 +116,7 @@ export interface ScaleFigures {
 }
 
 /** Millions of edges, as the check names write them (10M edges). */
-export const scaleLabel = (edges: number) => (edges >= 1_000_000 ? `${round(edges / 1_000_000)}M` : `${round(edges / 1000)}k`);
+export const scaleLabel = (edges: number) => (edges >= 1_000_000 ? `${round(edges / 1_000_000)}M` : edges >= 1000 ? `${round(edges / 1000)}k` : String(edges));
 
 /** The scale's targets: build rate and time, bytes per edge, 3 hops and 2,000 nodes p95, RSS. */
 export function addScaleChecks(f: ScaleFigures, checks: Checks): void {

@@ -157,7 +157,7 @@ export const scaleScenario: Scenario = {
     try {
       ctx.log(`scale: server on ${server.baseUrl} (pid ${server.pid}) holding ${figures.edges} edges`);
       const loadBefore = round(os.loadavg()[0]!);
-      figures.api = await measureLineageApi(ctx, server, file, ` (${scaleLabel(edges)})`);
+      figures.api = await measureLineageApi(ctx, server, file, ` (${scaleLabel(figures.edges)})`);
       figures.loadAverage = [loadBefore, round(os.loadavg()[0]!)];
       const memory = server.memory();
       if (memory) figures.serverRssMB = round(memory.rssBytes / 2 ** 20);
