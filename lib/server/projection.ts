@@ -548,7 +548,17 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
  */
 export async function flushProjection(db: Queryable, cache: ProjectionCache): Promise<void> {
   const { pending } = cache;
-  await insertRows(db, "Node", ["id", "key", "type", "namespace", "name", "seq"], pending.nodes);
+  // Edges before nodes (no key refers from one to the other): the batch's new nodes are inserted
+  // with the counts of their stored edges, and only nodes stored before have theirs updated. A row
+  // updated in the transaction that inserted it costs a second copy of it on PostgreSQL.
+  const counts = countEdges(await insertRowsReturning<EdgeEnds>(db, "Edge", ["sourceId", "targetId", "seq"], pending.edges, `ON CONFLICT DO NOTHING RETURNING "sourceId" AS "s", "targetId" AS "t"`));
+  const nodes = pending.nodes.map((row) => {
+    const [, up = 0, down = 0] = counts.get(row[0]) ?? [];
+    counts.delete(row[0]);
+    return [...row, up, down];
+  });
+  await insertRows(db, "Node", ["id", "key", "type", "namespace", "name", "seq", "upstreamCount", "downstreamCount"], nodes);
+  await addToRows(db, "Node", "id", ["upstreamCount", "downstreamCount"], [...counts.values()]);
   await insertRows(db, "Job", ENTITY_COLUMNS, [...pending.newJobs.values()]);
   await insertRows(db, "Dataset", ENTITY_COLUMNS, [...pending.newDatasets.values()]);
   await updateRows(db, "Job", "key", ENTITY_CHANGING, [...pending.jobUpdates.values()]);
@@ -556,7 +566,6 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   await insertRows(db, "Run", ["nodeId", "runId", "jobKey", "createdAt", ...RUN_CHANGING], [...pending.newRuns.values()]);
   await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
   await insertRows(db, "DatasetVersion", VERSION_COLUMNS, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
-  await countNewEdges(db, await insertRowsReturning<EdgeEnds>(db, "Edge", ["sourceId", "targetId", "seq"], pending.edges, `ON CONFLICT DO NOTHING RETURNING "sourceId" AS "s", "targetId" AS "t"`));
   await insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes, "ON CONFLICT DO NOTHING");
   await insertRows(
     db,
@@ -582,11 +591,11 @@ interface EdgeEnds {
 }
 
 /**
- * Adds the edges just inserted to their ends' counts (Node.upstreamCount, downstreamCount), one
+ * What the edges just inserted add to their ends' counts (Node.upstreamCount, downstreamCount), one
  * row per node touched: the counts stay equal to the Edge rows whichever way the edges came (a live
  * event, a batch, a replay), because an edge is counted exactly when it is stored.
  */
-async function countNewEdges(db: Queryable, added: readonly EdgeEnds[]): Promise<void> {
+function countEdges(added: readonly EdgeEnds[]): Map<number, [id: number, up: number, down: number]> {
   const counts = new Map<number, [id: number, up: number, down: number]>();
   const of = (id: number) => {
     let c = counts.get(id);
@@ -597,7 +606,7 @@ async function countNewEdges(db: Queryable, added: readonly EdgeEnds[]): Promise
     of(t)[1]++;
     of(s)[2]++;
   }
-  await addToRows(db, "Node", "id", ["upstreamCount", "downstreamCount"], [...counts.values()]);
+  return counts;
 }
 
 class Projector {
