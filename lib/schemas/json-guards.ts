@@ -11,6 +11,12 @@ export const MAX_NESTING_DEPTH = 64;
 /** Strings (values and keys) longer than this, in UTF-16 code units, are rejected. */
 export const MAX_STRING_LENGTH = 1_000_000;
 
+/**
+ * Why a NUL character (U+0000) is refused anywhere in an event: PostgreSQL's text and JSON cannot
+ * hold it, so the same event would be stored on SQLite and break its whole batch on PostgreSQL.
+ */
+const NUL_MESSAGE = "contains a NUL character (U+0000), which Threadline does not store";
+
 /** At most this many issues are reported for one event; a last issue says how many were left out. */
 export const MAX_ISSUES = 100;
 
@@ -33,6 +39,8 @@ function walk(value: unknown, at: PathSegment[], issues: ValidationIssue[]): voi
     case "string":
       if (value.length > MAX_STRING_LENGTH) {
         issues.push({ path: formatPath(at), message: `is longer than ${MAX_STRING_LENGTH} characters` });
+      } else if (value.includes("\u0000")) {
+        issues.push({ path: formatPath(at), message: NUL_MESSAGE });
       }
       return;
     case "number":
@@ -72,6 +80,10 @@ function walk(value: unknown, at: PathSegment[], issues: ValidationIssue[]): voi
     const child = record[key];
     if (key.length > MAX_STRING_LENGTH) {
       issues.push({ path: formatPath(at), message: `has a key longer than ${MAX_STRING_LENGTH} characters` });
+      continue;
+    }
+    if (key.includes("\u0000")) {
+      issues.push({ path: formatPath(at), message: `has a key that ${NUL_MESSAGE}` });
       continue;
     }
     // An undefined property is simply absent in JSON: not an error.

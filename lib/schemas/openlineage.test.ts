@@ -369,6 +369,15 @@ describe("validateEvent: size and shape guards", () => {
     expect(validateEvent(runEvent({ job: { namespace: "ns", name: "x".repeat(MAX_STRING_LENGTH) } })).ok).toBe(true);
   });
 
+  it("refuses a NUL character (U+0000) in a value or a key, naming where", () => {
+    const errors = errorsOf(validateEvent(runEvent({ job: { namespace: "ns", name: "a\u0000b", facets: { ["k\u0000"]: {} } } })));
+    expect(errors).toEqual([
+      { path: "job.name", message: expect.stringMatching(/NUL character/) },
+      { path: "job.facets", message: expect.stringMatching(/key that contains a NUL character/) },
+    ]);
+    expect(validateEvent(runEvent({ job: { namespace: "ns", name: "a\\u0000b" } })).ok).toBe(true);
+  });
+
   it("refuses values JSON cannot carry", () => {
     const errors = errorsOf(validateEvent(runEvent({ extra: { n: Number.NaN, when: new Date(0) } })));
     expect(errors.map((e) => e.path)).toEqual(["extra.n", "extra.when"]);

@@ -270,4 +270,12 @@ describe.each(BACKENDS)("write path on %s", (backend) => {
     await shell.run(`UPDATE "Event" SET payload = ? WHERE seq = 2`, [original!.payload]);
     expect((await verifyChain(t.store)).ok).toBe(true);
   });
+
+  it("rejects an event holding a NUL character with its path and stores the rest of the call, as neither backend's text keeps one", async () => {
+    const good = runEvent({ runId: RUN(500), job: "nul-neighbour" });
+    const outcomes = await ingest(t.store, [good, runEvent({ runId: RUN(501), job: "nul\u0000job" })]);
+    expect(outcomes.map((o) => o.status)).toEqual(["created", "rejected"]);
+    expect(outcomes[1]!.errors).toEqual([{ path: "job.name", message: expect.stringMatching(/NUL character/) }]);
+    expect(await t.store.get(`SELECT COUNT(*) AS n FROM "Job" WHERE key = 'job:tests:nul-neighbour'`)).toEqual({ n: 1 });
+  });
 });
