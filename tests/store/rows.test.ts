@@ -140,3 +140,23 @@ describe.each(BACKENDS)("a batch whose write fails part-way on %s", (backend) =>
     expect(await projectionSnapshot(t.store)).toEqual(live);
   });
 });
+
+describe("many rows to a statement, as SQLite plans them", () => {
+  const t = testStoreFor("sqlite");
+
+  it("adds to a full statement's rows by looking each one up by its key, never by scanning the table", async () => {
+    // The statements addToRows sends, planned by the store they run on (no ANALYZE statistics, as
+    // a store has after a build or an import): a scan of Node would read every node per batch.
+    const sent: { sql: string; params: readonly SqlValue[] }[] = [];
+    const plans: string[] = [];
+    const rows = Array.from({ length: 300 }, (_, i) => [i + 1, 1, 2]);
+    await t.store.transaction(async (tx) => {
+      const recording: Queryable = { dialect: tx.dialect, all: (sql, params) => tx.all(sql, params), get: (sql, params) => tx.get(sql, params), run: (sql, params = []) => (sent.push({ sql, params }), tx.run(sql, params)) };
+      await addToRows(recording, "Node", "id", ["upstreamCount", "downstreamCount"], rows);
+      for (const { sql, params } of sent) plans.push(...(await tx.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail));
+    });
+    expect(sent.map((s) => s.params.length / 3)).toEqual([256, 32, 8, 4]);
+    expect(plans.filter((p) => /^SCAN "?Node"?/.test(p))).toEqual([]);
+    expect(plans.filter((p) => /^SEARCH "?Node"? USING INTEGER PRIMARY KEY/.test(p))).toHaveLength(sent.length);
+  });
+});

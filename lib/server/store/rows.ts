@@ -131,7 +131,11 @@ export async function addToRows(db: Queryable, table: string, key: string, colum
     return;
   }
   const set = columns.map((c, i) => `"${c}" = "${c}" + v.column${i + 2}`).join(", ");
-  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`, "CAST(? AS INTEGER)");
+  // `+v.column1`: no index on the VALUES' keys for SQLite to build. Without it, from 256 rows a
+  // statement (a store without ANALYZE's statistics guesses every table small) SQLite scans the
+  // whole table against an automatic index of the values instead of looking each row up by key:
+  // every Node row read once per batch, 3 ms an event at 3M edges.
+  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = +v.column1`, "CAST(? AS INTEGER)");
 }
 
 /**
