@@ -36,7 +36,7 @@ interface Profile {
 const args = process.argv.slice(2);
 const perIndex = args.indexOf("--per");
 const per = perIndex >= 0 ? Number(args[perIndex + 1]) : undefined;
-const [file, topArg] = args.filter((_, i) => i !== perIndex && i !== perIndex + 1);
+const [file, topArg] = perIndex >= 0 ? args.filter((_, i) => i !== perIndex && i !== perIndex + 1) : args;
 if (!file) {
   console.error("Usage: npx tsx scripts/bench/profile-summary.ts <file.cpuprofile> [top] [--per <requests>]");
   process.exit(2);
@@ -81,7 +81,6 @@ function resolve(frame: CallFrame): Frame {
   return { source: shortSource(url), name, line: lineNumber + 1 };
 }
 
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const parentOf = new Map<number, number>();
 for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
 const frames = new Map(profile.nodes.map((n) => [n.id, resolve(n.callFrame)]));
