@@ -86,3 +86,4 @@ for (const o of objects) {
 console.log(`  total ${(entries / ingested).toFixed(2)} entries per event`);
 db.close();
 removeDatabase(file);
+fs.rmSync(path.dirname(file), { recursive: true, force: true });

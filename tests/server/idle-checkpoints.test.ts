@@ -10,17 +10,21 @@ import { afterEach, describe, expect, it } from "vitest";
 import { checkpointWhenIdle, openSqlite, storeOver, type Sqlite } from "@/lib/server/db";
 
 const PAGE = 4096;
-const open: Sqlite[] = [];
+const open: { db: Sqlite; dir: string }[] = [];
 
 afterEach(() => {
-  for (const db of open.splice(0)) db.close();
+  for (const { db, dir } of open.splice(0)) {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
-/** A fresh SQLite file with one table to write pages into, closed after the test. */
+/** A fresh SQLite file with one table to write pages into, closed and removed after the test. */
 function scratchStore(): { file: string; db: Sqlite } {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "threadline-checkpoints-")), "store.db");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-checkpoints-"));
+  const file = path.join(dir, "store.db");
   const db = openSqlite(file);
-  open.push(db);
+  open.push({ db, dir });
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
   return { file, db };
 }
