@@ -74,6 +74,11 @@ export interface PostFigure {
   perSecond: number;
   latency: LatencySummary;
   statuses: Record<string, number>;
+  /**
+   * The server's CPU time per request over the run (user + system, µs): what a request costs the
+   * server whatever the machine's load, when throughput only tells the share of the cores it got.
+   */
+  serverCpuUs?: number;
 }
 
 /** One target of issue 6 (and later issues), met or missed. */

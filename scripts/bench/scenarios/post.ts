@@ -2,7 +2,8 @@
 // floor (a route that answers at once, same client, same sockets).
 import os from "node:os";
 import { generateGenAiLineage } from "../lib/genai-lineage";
-import { createClient, runLoad } from "../lib/http-load";
+import { createClient, runLoad, type LoadResult } from "../lib/http-load";
+import { processTreeCpuMs } from "../../harness/process";
 import { round } from "../../harness/stats";
 import type { PostFigure, Scenario } from "../scenario";
 
@@ -12,6 +13,14 @@ export const postScenario: Scenario = {
   async run(ctx) {
     const { plan, log } = ctx;
     const baseUrl = ctx.server!.baseUrl;
+    const serverPid = ctx.server!.pid;
+    /** Runs a load and measures the server's CPU time per request over it. */
+    const measured = async (requests: number, load: () => Promise<LoadResult>): Promise<LoadResult & { serverCpuUs?: number }> => {
+      const cpuBefore = serverPid === null ? null : processTreeCpuMs(serverPid);
+      const result = await load();
+      const cpuAfter = serverPid === null ? null : processTreeCpuMs(serverPid);
+      return cpuBefore === null || cpuAfter === null ? result : { ...result, serverCpuUs: round(((cpuAfter - cpuBefore) * 1000) / requests) };
+    };
     // A separate world in its own namespaces, so none of it is a duplicate of the store.
     const total = plan.post.sequential + plan.post.concurrent;
     const bodies: string[] = [];
@@ -22,17 +31,17 @@ export const postScenario: Scenario = {
     const post = async (concurrency: number, from: number, count: number): Promise<PostFigure> => {
       const client = createClient(baseUrl, concurrency);
       // These events are part of the world, sent in order.
-      const result = await runLoad(client, concurrency, count, (i) => client.post("/api/v1/lineage", bodies[from + i]!));
+      const result = await measured(count, () => runLoad(client, concurrency, count, (i) => client.post("/api/v1/lineage", bodies[from + i]!)));
       client.close();
-      return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses };
+      return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs };
     };
     const floor = async (concurrency: number): Promise<PostFigure> => {
       const client = createClient(baseUrl, concurrency);
       // Warm the route and the connections first.
       await runLoad(client, concurrency, 200, () => client.get("/api/v1/audit/public-key"));
-      const result = await runLoad(client, concurrency, 2_000, () => client.get("/api/v1/audit/public-key"));
+      const result = await measured(2_000, () => runLoad(client, concurrency, 2_000, () => client.get("/api/v1/audit/public-key")));
       client.close();
-      return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses };
+      return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs };
     };
     // The floors bracket the POSTs (before and after), and the POSTs are compared with their mean:
     // on a shared machine the load drifts during a run, and a floor taken only before would flatter
@@ -75,22 +84,26 @@ export const postScenario: Scenario = {
     reference("floor: minimal route, 1 client", floor.sequential.perSecond, "requests/s", failedOf(floor.sequential));
     reference(`floor: minimal route, ${clients} clients`, floorPerSecond, "requests/s", failedOf(...brackets), `mean of before ${round(brackets[0]!.perSecond)} and after ${round(brackets[1]!.perSecond)}`);
     reference(`floor: minimal route p95, ${clients} clients`, floorP95, "ms", failedOf(...brackets), `mean of before ${round(brackets[0]!.latency.p95)} and after ${round(brackets[1]!.latency.p95)}`);
-    checks.atLeast(`ingest POST, ${clients} clients / floor`, concurrent.perSecond / floorPerSecond, 0.8, "x", `${round(concurrent.perSecond)} events/s against ${round(floorPerSecond)} requests/s; ${load}`);
+    // What each request cost the server, which the load moves much less than throughput.
+    const floorCpu = brackets.every((b) => b.serverCpuUs !== undefined) ? (brackets[0]!.serverCpuUs! + brackets[1]!.serverCpuUs!) / 2 : undefined;
+    const cpu = concurrent.serverCpuUs !== undefined && floorCpu !== undefined ? `; server CPU ${Math.round(concurrent.serverCpuUs)} µs/event against ${Math.round(floorCpu)} µs/request` : "";
+    checks.atLeast(`ingest POST, ${clients} clients / floor`, concurrent.perSecond / floorPerSecond, 0.8, "x", `${round(concurrent.perSecond)} events/s against ${round(floorPerSecond)} requests/s${cpu}; ${load}`);
     checks.atMost(`ingest POST p95, ${clients} clients / floor p95`, concurrent.latency.p95 / floorP95, 2, "x", `${round(concurrent.latency.p95)} ms against ${round(floorP95)} ms; ${load}`);
   },
   report(f, out) {
     if (!f.post) return;
     out();
     out("POST /api/v1/lineage, one event per request");
+    const cpu = (p: PostFigure) => (p.serverCpuUs === undefined ? "" : `, server CPU ${Math.round(p.serverCpuUs)} µs/request`);
     for (const p of [f.post.sequential, f.post.concurrent]) {
-      out(`  ${p.concurrency} client(s): ${Math.round(p.perSecond)} events/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms, p99 ${round(p.latency.p99)} ms (${p.events} events, ${JSON.stringify(p.statuses)})`);
+      out(`  ${p.concurrency} client(s): ${Math.round(p.perSecond)} events/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms, p99 ${round(p.latency.p99)} ms${cpu(p)} (${p.events} events, ${JSON.stringify(p.statuses)})`);
     }
     const floor = f.post.floor;
     const floors: [string, PostFigure | undefined][] = floor
       ? [["", floor.sequential], [" (before the POSTs)", floor.concurrent], [" (after the POSTs)", floor.concurrentAfter]]
       : [];
     for (const [when, p] of floors) {
-      if (p) out(`  floor, a minimal route, ${p.concurrency} client(s)${when}: ${Math.round(p.perSecond)} requests/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms`);
+      if (p) out(`  floor, a minimal route, ${p.concurrency} client(s)${when}: ${Math.round(p.perSecond)} requests/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms${cpu(p)}`);
     }
     if (f.post.loadAverage) out(`  load average (1 min) at the start and the end: ${f.post.loadAverage.join(" → ")}`);
   },
