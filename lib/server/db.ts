@@ -6,6 +6,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client";
 import { getConfig, type DatabaseLocation } from "@/lib/config";
 import { postgresStore } from "./store/postgres-store";
+import { HeapReleaser } from "./heap-release";
 import { IdleCheckpointer, SERVER_CHECKPOINTS } from "./store/idle-checkpoints";
 import { sqliteStore } from "./store/sqlite-store";
 import type { Store } from "./store/types";
@@ -131,12 +132,13 @@ export function storeOver(db: Sqlite): Store {
 
 /**
  * Checkpoints `db`'s WAL when its writer is idle rather than inside a commit
- * (store/idle-checkpoints.ts). Call before the first `storeOver(db)`; answers the checkpointer.
+ * (store/idle-checkpoints.ts), then runs `onIdle`. Call before the first `storeOver(db)`; answers
+ * the checkpointer.
  */
-export function checkpointWhenIdle(db: Sqlite, policy = SERVER_CHECKPOINTS): IdleCheckpointer {
+export function checkpointWhenIdle(db: Sqlite, policy = SERVER_CHECKPOINTS, onIdle?: () => void): IdleCheckpointer {
   let checkpointer = checkpointers.get(db);
   if (!checkpointer) {
-    checkpointer = new IdleCheckpointer(db, policy);
+    checkpointer = new IdleCheckpointer(db, policy, onIdle);
     checkpointers.set(db, checkpointer);
   }
   return checkpointer;
@@ -162,8 +164,9 @@ function sqliteFile(): string {
 export function getSqlite(): Sqlite {
   if (!handles.sqlite) {
     const db = openSqlite(sqliteFile());
-    // The process's writer: its commits never pay a checkpoint unless the WAL reaches its bound.
-    checkpointWhenIdle(db);
+    // The process's writer: its commits never pay a checkpoint unless the WAL reaches its bound;
+    // once it is idle, the heap a burst of writes grew is given back too (heap-release.ts).
+    checkpointWhenIdle(db, SERVER_CHECKPOINTS, new HeapReleaser().releaseIfGrown);
     handles.sqlite = db;
   }
   return handles.sqlite;

@@ -44,7 +44,8 @@ describe("idle checkpoints", () => {
   it("leaves commits in the WAL past SQLite's default threshold, and folds them back once the writer is idle", async () => {
     const { file, db } = scratchStore();
     db.pragma("wal_checkpoint(TRUNCATE)");
-    const checkpointer = checkpointWhenIdle(db, { idleMs: 150, maxWalPages: 10_000 });
+    let idleCalls = 0;
+    const checkpointer = checkpointWhenIdle(db, { idleMs: 150, maxWalPages: 10_000 }, () => idleCalls++);
     const before = fileBytes(file);
 
     // 30 commits of 50 pages: 1,500 pages, past SQLite's default of 1,000.
@@ -52,9 +53,11 @@ describe("idle checkpoints", () => {
     expect(fileBytes(file), "no commit ran a checkpoint: the database file is untouched").toBe(before);
     expect(walBytes(file)).toBeGreaterThan(1_500 * PAGE);
     expect(checkpointer.stats.checkpoints).toBe(0);
+    expect(idleCalls, "the work waiting for an idle writer (the heap's release) waits too").toBe(0);
 
     await sleep(600);
     expect(checkpointer.stats.checkpoints, "one checkpoint, after the burst").toBe(1);
+    expect(idleCalls).toBe(1);
     expect(checkpointer.stats.lastWalPages).toBeGreaterThan(1_500);
     expect(fileBytes(file), "the rows reached the database file").toBeGreaterThan(before + 1_400 * PAGE);
   });

@@ -32,9 +32,11 @@ export class IdleCheckpointer {
   /** Idle checkpoints run so far, and how many WAL pages the last one found. */
   readonly stats = { checkpoints: 0, lastWalPages: 0 };
 
+  /** `onIdle` runs after each idle checkpoint: other work that waits for the writer to be idle. */
   constructor(
     private readonly db: Database.Database,
     private readonly policy: IdleCheckpointPolicy,
+    private readonly onIdle?: () => void,
   ) {
     db.pragma(`wal_autocheckpoint = ${policy.maxWalPages}`);
   }
@@ -59,8 +61,9 @@ export class IdleCheckpointer {
       this.stats.checkpoints++;
       this.stats.lastWalPages = result?.log ?? 0;
     } catch {
-      this.afterCommit();
+      return this.afterCommit();
     }
+    this.onIdle?.();
   }
 
   /** Stops the timer (the connection is closing). */
