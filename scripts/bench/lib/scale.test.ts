@@ -116,12 +116,17 @@ describe("addScaleChecks", () => {
     expect(byName["server RSS after the API passes (10M edges)"]).toMatchObject({ value: 280, unit: "MB", target: "<= 300", isMet: true });
   });
 
-  it("leaves the build out for an unfinished store, and keeps the query checks", () => {
+  it("names the build of an unfinished store as such, and keeps the query checks", () => {
     const checks = new Checks();
     const unfinished = figures();
     delete unfinished.build.finishedAt;
-    addScaleChecks(unfinished, checks);
-    expect(checks.list.map((c) => c.name)).not.toContain("ingest batched, whole build (10M edges)");
-    expect(checks.list.map((c) => c.name)).toContain("API 3 hops p95 (10M edges)");
+    unfinished.build.progress = { events: 2_236_000, edges: 3_097_432, ingestMs: 2_950_000, cpuMs: 1_090_000 };
+    unfinished.build.marks = [mark(1_000_000, 708_000, 824_000, 301_000), mark(3_001_004, 2_165_000, 2_860_000, 1_060_000)];
+    addScaleChecks({ ...unfinished, edges: 3_097_432 }, checks);
+    const names = checks.list.map((c) => c.name);
+    expect(names).toContain("ingest batched, whole build (3.1M edges, unfinished)");
+    expect(names).toContain("ingest batched, last 2M edges (1M–3M edges)");
+    expect(names).toContain("API 3 hops p95 (3.1M edges)");
+    expect(checks.list.find((c) => c.name === "ingest batched, whole build (3.1M edges, unfinished)")).toMatchObject({ value: 758, isMet: false });
   });
 });

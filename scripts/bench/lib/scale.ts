@@ -124,15 +124,17 @@ export function addScaleChecks(f: ScaleFigures, checks: Checks): void {
   const progress = f.build.progress;
   const segments = rateBySize(f.build.marks);
   const built = `built by ${f.build.builtBy}${f.isReused ? ", an earlier run's store" : ""}`;
-  if (f.build.finishedAt && progress.ingestMs > 0) {
-    const cpu = `CPU ${round((progress.cpuMs * 1000) / progress.events)} µs/event; ${built}`;
+  if (progress.ingestMs > 0) {
+    // A build stopped half way (measured with --scale-as-is) says so in its checks' names.
+    const label = `${scaleLabel(progress.edges)} edges${f.build.finishedAt ? "" : ", unfinished"}`;
+    const cpu = `CPU ${round((progress.cpuMs * 1000) / progress.events)} µs/event; ${built}${f.build.resumes.length ? `; resumed ${f.build.resumes.length}×` : ""}`;
     checks.add({ name: `store build time (${label}, ${progress.events} events)`, value: round(progress.ingestMs / 60_000), unit: "min", target: "reported", isMet: true, note: cpu });
     checks.atLeast(`ingest batched, whole build (${label})`, (progress.events / progress.ingestMs) * 1000, 25_000, "events/s", cpu);
     const last = segments.at(-1);
     if (last) {
       const fall = rateFallPerMillionEdges(segments);
       checks.add({
-        name: `ingest batched, last ${scaleLabel(last.toEdges - last.fromEdges)} edges (${scaleLabel(last.fromEdges)}–${label})`,
+        name: `ingest batched, last ${scaleLabel(last.toEdges - last.fromEdges)} edges (${scaleLabel(last.fromEdges)}–${scaleLabel(last.toEdges)} edges)`,
         value: round(last.eventsPerSecond),
         unit: "events/s",
         target: ">= 25000",
