@@ -124,18 +124,8 @@ export function insertRowsReturning<T>(db: Queryable, table: string, columns: re
  * followed by one amount per column of `columns` (typed in the VALUES, which PostgreSQL would
  * otherwise read as text; from the dialect's JSON rows, Dialect.rowsOf, typed as the columns).
  */
-export async function addToRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly number[])[]): Promise<void> {
-  if (db.dialect.rowsOf) {
-    const set = columns.map((c) => `"${c}" = "${table}"."${c}" + v."${c}"`).join(", ");
-    await inJson(db, table, [key, ...columns], rows, (source) => `UPDATE "${table}" SET ${set} FROM ${source} AS v WHERE "${table}"."${key}" = v."${key}"`, false);
-    return;
-  }
-  const set = columns.map((c, i) => `"${c}" = "${c}" + v.column${i + 2}`).join(", ");
-  // `+v.column1`: no index on the VALUES' keys for SQLite to build. Without it, from 256 rows a
-  // statement (a store without ANALYZE's statistics guesses every table small) SQLite scans the
-  // whole table against an automatic index of the values instead of looking each row up by key:
-  // every Node row read once per batch, 3 ms an event at 3M edges.
-  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = +v.column1`, "CAST(? AS INTEGER)");
+export function addToRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly number[])[]): Promise<void> {
+  return updateFrom(db, table, key, columns, rows, (column, value) => `"${table}"."${column}" + ${value}`, "CAST(? AS INTEGER)");
 }
 
 /**
@@ -143,14 +133,34 @@ export async function addToRows(db: Queryable, table: string, key: string, colum
  * value per column of `columns` (`UPDATE … FROM (VALUES …)`, which both backends read; the values'
  * columns are column1, column2, … on both; or FROM the dialect's JSON rows, Dialect.rowsOf).
  */
-export async function updateRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+export function updateRows(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  return updateFrom(db, table, key, columns, rows, (_column, value) => value, "?");
+}
+
+/**
+ * addToRows and updateRows: `UPDATE table SET column = assign(column, its value in the row) FROM`
+ * the rows, matched on `key`; `placeholder` is a VALUES row's placeholder on SQLite.
+ */
+async function updateFrom(
+  db: Queryable,
+  table: string,
+  key: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+  assign: (column: string, value: string) => string,
+  placeholder: string,
+): Promise<void> {
   if (db.dialect.rowsOf) {
-    const set = columns.map((c) => `"${c}" = v."${c}"`).join(", ");
+    const set = columns.map((c) => `"${c}" = ${assign(c, `v."${c}"`)}`).join(", ");
     await inJson(db, table, [key, ...columns], rows, (source) => `UPDATE "${table}" SET ${set} FROM ${source} AS v WHERE "${table}"."${key}" = v."${key}"`, false);
     return;
   }
-  const set = columns.map((c, i) => `"${c}" = v.column${i + 2}`).join(", ");
-  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = v.column1`);
+  const set = columns.map((c, i) => `"${c}" = ${assign(c, `v.column${i + 2}`)}`).join(", ");
+  // `+v.column1`: no index on the VALUES' keys for SQLite to build. Without it, from 256 rows a
+  // statement (a store without ANALYZE's statistics guesses every table small) SQLite scans the
+  // whole table against an automatic index of the values instead of looking each row up by key:
+  // every row of the table read once per batch, 3 ms an event at 3M edges (Node's edge counts).
+  await inGroups(db, rows, (tuples) => `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples}) AS v WHERE "${table}"."${key}" = +v.column1`, placeholder);
 }
 
 /**
