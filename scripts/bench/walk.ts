@@ -22,7 +22,10 @@ import { parseDatabaseUrl, postgresClientConfig } from "@/lib/config";
 import { openSqlite, storeOver } from "@/lib/server/db";
 import { PrismaClient as SqlitePrisma } from "@/lib/server/generated/prisma/client";
 import { PrismaClient as PostgresPrisma } from "@/lib/server/generated/prisma-postgresql/client";
+import fs from "node:fs";
 import { getLineage, type LineageQuery } from "@/lib/server/lineage";
+import { readLineageAnswer } from "@/lib/server/views";
+import { parseViewQuery } from "@/lib/schemas/view-query";
 import { postgresStore } from "@/lib/server/store/postgres-store";
 import type { Queryable, Store } from "@/lib/server/store/types";
 import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
@@ -43,6 +46,10 @@ const { values: args } = parseArgs({
     from: { type: "string" },
     /** Measure the Store's walk on PostgreSQL only (no SQLite, no Prisma Client): the quick before/after of a PostgreSQL change. */
     "only-postgres": { type: "boolean", default: false },
+    /** Where a 2,000-node answer's time goes on PostgreSQL: each statement of the read timed and added up by kind (see timedStore). */
+    phases: { type: "boolean", default: false },
+    /** A file holding the 2,000-node foci (written when absent): probing 40 candidates at 1M edges takes a while. */
+    "foci-file": { type: "string" },
   },
 });
 
@@ -93,6 +100,102 @@ async function prismaWalk(prisma: Prisma, query: LineageQuery): Promise<number> 
   }
   const nodes = await prisma.node.findMany({ where: { id: { in: [...included] } }, select: { id: true, key: true, type: true, namespace: true, name: true } });
   return nodes.length;
+}
+
+/** What a statement of a lineage read does, told from its text (the kinds of getLineage's and readLineageAnswer's statements). */
+function statementKind(sql: string): string {
+  if (sql.includes(`WITH RECURSIVE "walk"`)) return "walk: recursive query";
+  if (sql.includes("CROSS JOIN LATERAL")) return "walk: pages node by node";
+  if (sql.includes(`(+"sourceId", +"targetId") >`) || sql.includes(`+"targetId" IN`) || sql.includes(`+"sourceId" IN`)) return "walk: edges into nodes in, after a cut";
+  if (sql.includes(`FROM "Edge" WHERE`) && sql.includes("LIMIT")) return "walk: pages";
+  if (sql.includes("LEFT JOIN LATERAL") || sql.includes(`FROM "Node" n`)) return "describe";
+  if (sql.includes(`"ArtefactSignature"`) || sql.includes(`"Signer`)) return "signatures";
+  if (sql.includes(`"Flag"`) || sql.includes(`MAX("seq") AS "seq" FROM "Event"`)) return "flags";
+  if (sql.includes(`(SELECT 1 AS "one")`)) return "head and focus";
+  return `other: ${sql.replace(/\s+/g, " ").slice(0, 60)}`;
+}
+
+interface Span {
+  kind: string;
+  start: number;
+  end: number;
+}
+
+/** `store` with each statement's time recorded into `spans` (reset by the caller per read). */
+function timedStore(store: Queryable, spans: Span[]): Queryable {
+  const timed = async <R>(sql: string, run: () => Promise<R>): Promise<R> => {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      spans.push({ kind: statementKind(sql), start, end: performance.now() });
+    }
+  };
+  return {
+    dialect: store.dialect,
+    all: (sql, params) => timed(sql, () => store.all(sql, params)),
+    get: (sql, params) => timed(sql, () => store.get(sql, params)),
+    run: (sql, params) => timed(sql, () => store.run(sql, params)),
+  };
+}
+
+/** How long the intervals cover together (statements of one kind overlap when both directions walk at once). */
+function covered(spans: readonly Span[]): number {
+  let total = 0;
+  let reach = -Infinity;
+  for (const { start, end } of [...spans].sort((a, b) => a.start - b.start)) {
+    if (end <= reach) continue;
+    total += end - Math.max(start, reach);
+    reach = end;
+  }
+  return total;
+}
+
+/**
+ * Where a 2,000-node answer's time goes (--phases): readLineageAnswer (what GET /api/v1/lineage
+ * reads) on PostgreSQL for each focus, `passes` times after a warm-up, each statement timed; per
+ * kind the statements a read sends, their time added up and the wall time they cover (the walk's
+ * two directions overlap), then the JSON the route would send. Medians over the reads.
+ */
+async function measurePhases(store: Queryable, foci: string[], passes: number): Promise<Record<string, unknown>> {
+  const spans: Span[] = [];
+  const timed = timedStore(store, spans);
+  const read = (node: string) => readLineageAnswer(timed, parseViewQuery(new URLSearchParams({ node, depth: "10", direction: "both", limit: "2000" })));
+  for (const node of foci) await read(node);
+  const perKind = new Map<string, { statements: number[]; sum: number[]; wall: number[] }>();
+  const totals: number[] = [];
+  const json: number[] = [];
+  const bytes: number[] = [];
+  for (let p = 0; p < passes; p++) {
+    for (const node of foci) {
+      spans.length = 0;
+      const start = performance.now();
+      const answer = await read(node);
+      const readMs = performance.now() - start;
+      const jsonStart = performance.now();
+      const text = JSON.stringify(answer);
+      json.push(performance.now() - jsonStart);
+      bytes.push(text.length);
+      totals.push(readMs);
+      const byKind = new Map<string, Span[]>();
+      for (const span of spans) byKind.set(span.kind, [...(byKind.get(span.kind) ?? []), span]);
+      for (const kind of new Set([...perKind.keys(), ...byKind.keys()])) {
+        const list = byKind.get(kind) ?? [];
+        const entry = perKind.get(kind) ?? { statements: [], sum: [], wall: [] };
+        entry.statements.push(list.length);
+        entry.sum.push(list.reduce((a, s) => a + s.end - s.start, 0));
+        entry.wall.push(covered(list));
+        perKind.set(kind, entry);
+      }
+    }
+  }
+  const med = (xs: number[]) => summarise(xs).p50;
+  const kinds = [...perKind].map(([kind, e]) => ({ kind, statements: med(e.statements), sumMs: med(e.sum), wallMs: med(e.wall) }));
+  log(`readLineageAnswer, ${foci.length} foci × ${passes}: p50 ${med(totals).toFixed(1)} ms, p95 ${summarise(totals).p95.toFixed(1)} ms; JSON.stringify p50 ${med(json).toFixed(1)} ms (${Math.round(med(bytes) / 1024)} KiB)`);
+  for (const k of kinds.sort((a, b) => b.wallMs - a.wallMs)) {
+    log(`  ${k.kind.padEnd(44)} ${String(k.statements).padStart(4)} statements  ${k.sumMs.toFixed(1).padStart(7)} ms summed  ${k.wallMs.toFixed(1).padStart(7)} ms of wall time  (medians)`);
+  }
+  return { read: summarise(totals), json: summarise(json), bytes: med(bytes), kinds };
 }
 
 interface Case {
@@ -146,9 +249,21 @@ async function main(): Promise<void> {
   // Probed on the store measured: with --only-postgres the SQLite file only lends its keys, so a
   // store written before the latest migration (the benchmark's cached one) still serves.
   const probe = args["only-postgres"] ? postgres : sqlite;
-  for (const key of bigNeighbourhoodCandidates(file, 40, 13)) {
-    if ((await getLineage(probe, { ...bigQuery, nodeId: key })).nodes.length >= 2_000) big.foci.push(key);
-    if (big.foci.length >= 20) break;
+  const fociFile = args["foci-file"];
+  if (fociFile && fs.existsSync(fociFile)) big.foci.push(...(JSON.parse(fs.readFileSync(fociFile, "utf8")) as string[]));
+  else {
+    for (const key of bigNeighbourhoodCandidates(file, 40, 13)) {
+      if ((await getLineage(probe, { ...bigQuery, nodeId: key })).nodes.length >= 2_000) big.foci.push(key);
+      if (big.foci.length >= 20) break;
+    }
+    if (fociFile) fs.writeFileSync(fociFile, JSON.stringify(big.foci));
+  }
+  if (args.phases) {
+    const phases = await measurePhases(postgres, big.foci, passes);
+    if (args.json) console.log(JSON.stringify({ ...counts, passes, foci: big.foci.length, phases }, null, 2));
+    await postgres.close();
+    sqliteDb.close();
+    return;
   }
 
   const sqlitePrisma = new SqlitePrisma({ adapter: new PrismaBetterSqlite3({ url: file }) });
