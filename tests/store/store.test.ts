@@ -123,6 +123,13 @@ describe.each(BACKENDS)("store on %s", (backend) => {
     expect(prepared.map((p) => p.statement)).toContain(numberPlaceholders(text));
   });
 
+  it.runIf(backend === "postgresql")("never JIT-compiles a walk from a hub, whose planned cost passes the server's JIT thresholds", async () => {
+    // A plan this costly (a cross join the planner cannot shrink) is compiled when JIT is on.
+    const explain = `EXPLAIN (FORMAT JSON) SELECT COUNT(*) FROM generate_series(1, 3000) a, generate_series(1, 3000) b WHERE a + b = ?`;
+    const plans = await Promise.all([1, 2, 3].map(() => t.store.get<{ "QUERY PLAN": unknown }>(explain, [7])));
+    for (const plan of plans) expect(JSON.stringify(plan!["QUERY PLAN"])).not.toContain('"JIT"');
+  });
+
   it("answers a statement sent again and again the same, and a scratch's copy of a table from the copy", async () => {
     const nodes = `SELECT COUNT(*) AS "n" FROM "Node" WHERE "type" = ?`;
     await t.store.run(`INSERT INTO "Node" ("key", "type", "namespace", "name", "seq") VALUES (?, ?, ?, ?, ?)`, ["dataset:ns:a", "dataset", "ns", "a", 1]);
