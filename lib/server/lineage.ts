@@ -505,10 +505,10 @@ const newReach = (focusId: number): Reach => ({ included: new Set([focusId]), ed
 
 /**
  * Both directions, upstream first, as one walk: downstream skips nodes upstream took and shares
- * its budget. When the two reaches meet only at the focus and fit the budget together, that is
- * the same as walking each alone, so both are walked at once (on two pooled connections: half the
- * round trips in sequence) and merged; otherwise the downstream walk is made again on top of the
- * upstream one, exactly as the sequential walk does. Only where reads run side by side
+ * its budget. When the two reaches meet only at the focus and fit the budget together, or when
+ * upstream holds the focus alone, that is the same as walking each alone, so both are walked at
+ * once (on two pooled connections: half the round trips in sequence) and merged; otherwise the
+ * downstream walk is made again on top of the upstream one, exactly as the sequential walk does. Only where reads run side by side
  * (`dialect.readsInParallel`): on SQLite a wasted speculative walk would only cost time.
  */
 async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery): Promise<Reach> {
@@ -521,6 +521,13 @@ async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery)
   });
   const down = walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focusId, query, downstream, () => isWasted);
   await Promise.all([up, down]);
+  if (!upstream.truncated && upstream.included.size === 1) {
+    // Nothing upstream but the focus (a source: a raw dataset, a base model, a tokenizer): the
+    // downstream walk on top of it starts from the same node with the same budget, so it is the
+    // walk just made, cut or not; walking it again cost a big view half its reads.
+    for (const [key, e] of upstream.edges) downstream.edges.set(key, e);
+    return downstream;
+  }
   let meetOnlyAtFocus = !upstream.truncated && !downstream.truncated && !isWasted;
   for (const id of downstream.included) {
     if (!meetOnlyAtFocus) break;
