@@ -240,3 +240,32 @@ describe("GroupCommitter: fan-out of outcomes", () => {
     expect(await second).toBe("b");
   });
 });
+
+describe("GroupCommitter: where a write's time goes", () => {
+  it("sums, over writes, the waits for their group to be due, for the commit before it, and inside their commit", async () => {
+    const { calls, commit } = controlledCommit();
+    // The fake timers move Date.now() too: the committer's clock follows them.
+    const committer = new GroupCommitter(commit, { ...BOUNDS, windowMs: 50 }, () => Date.now());
+    void committer.submit("a", 10);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+    // b joins a group that waits 4 ms for an announced write, then 20 ms for a's commit.
+    await vi.advanceTimersByTimeAsync(6);
+    const c = committer.announce();
+    void committer.submit("b", 10);
+    await vi.advanceTimersByTimeAsync(4);
+    void committer.submit("c", 10, c);
+    await vi.advanceTimersByTimeAsync(20);
+    calls[0]!.settle(["A"]);
+    await vi.advanceTimersByTimeAsync(5);
+    calls[1]!.settle(["B", "C"]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((call) => call.items)).toEqual([["a"], ["b", "c"]]);
+    expect(committer.stats).toMatchObject({
+      waitForDueMs: 4, // b waited for c; c joined a group that was then due at once
+      waitForTurnMs: 2 * 20, // b and c, while a's commit ran
+      inCommitMs: 30 + 2 * 5,
+      commitMs: 30 + 5,
+    });
+  });
+});

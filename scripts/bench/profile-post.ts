@@ -21,6 +21,7 @@ import os from "node:os";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { connectInspector } from "../harness/inspector";
+import { mainThreadSchedMs, processTree, threadCpuMs } from "../harness/process";
 import { startServer, sqliteUrl } from "../harness/server";
 import { round } from "../harness/stats";
 import { generateGenAiLineage } from "./lib/genai-lineage";
@@ -87,6 +88,52 @@ const server = await startServer({
 });
 const devtools = await connectInspector(() => server.output());
 const mb = () => round((server.memory()?.rssBytes ?? 0) / 2 ** 20);
+
+type GroupStats = Record<string, number>;
+const groupStats = () => devtools.evaluate<GroupStats | undefined>(`globalThis[Symbol.for("threadline.groupCommitStats")]`);
+
+/**
+ * Runs one load of `requests` requests and prints where its wall time went besides the server's
+ * CPU: the server's main-thread event-loop utilisation (performance.eventLoopUtilization(), read
+ * through the inspector: the share of the time the loop was not idle waiting for I/O or timers), the
+ * CPU of the server's main thread and of its other threads, and the CPU of this process, the
+ * clients, which shares the cores with the server; for POSTs also how long each write waited for
+ * its group to be due, for the commit before it, and inside its own commit (lib/server/group-commit.ts).
+ */
+async function phase<T extends { wallMs: number }>(name: string, requests: number, load: () => Promise<T>): Promise<T> {
+  const pid = server.pid!;
+  const threadsBefore = threadCpuMs(pid);
+  const schedBefore = mainThreadSchedMs(pid);
+  const groupsBefore = (await groupStats()) ?? {};
+  const clientBefore = process.cpuUsage();
+  await devtools.evaluate("(globalThis.__profileElu = performance.eventLoopUtilization(), 0)");
+  const result = await load();
+  const elu = await devtools.evaluate<{ idle: number; active: number; utilization: number }>("performance.eventLoopUtilization(globalThis.__profileElu)");
+  const client = process.cpuUsage(clientBefore);
+  const threadsAfter = threadCpuMs(pid);
+  const schedAfter = mainThreadSchedMs(pid);
+  const groupsAfter = await groupStats();
+  const perRequestUs = (ms: number) => round((ms * 1000) / requests);
+  const threads = Object.fromEntries(Object.entries(threadsAfter).map(([n, ms]) => [n, perRequestUs(ms - (threadsBefore[n] ?? 0))]).filter(([, us]) => (us as number) > 0));
+  console.log(`${name}: wall ${round(result.wallMs)} ms = ${perRequestUs(result.wallMs)} µs/request; main thread's event loop utilisation ${round(elu.utilization)} (active ${perRequestUs(elu.active)}, idle ${perRequestUs(elu.idle)} µs/request)`);
+  console.log(`  server CPU µs/request by thread ${JSON.stringify(threads)}; clients' CPU ${perRequestUs((client.user + client.system) / 1000)} µs/request; load ${os.loadavg().map(round).join(" ")}`);
+  if (schedBefore && schedAfter) {
+    const run = schedAfter.runMs - schedBefore.runMs;
+    const wait = schedAfter.waitMs - schedBefore.waitMs;
+    console.log(
+      `  main thread µs/request: on a CPU ${perRequestUs(run)}, runnable waiting for a CPU ${perRequestUs(wait)}, sleeping ${perRequestUs(result.wallMs - run - wait)} (of it the event loop idle ${perRequestUs(elu.idle)}); server processes ${processTree(pid).length}`,
+    );
+  }
+  if (groupsAfter && groupsAfter.items! > (groupsBefore.items ?? 0)) {
+    const d = (k: string) => groupsAfter[k]! - (groupsBefore[k] ?? 0);
+    const items = d("items");
+    const perItem = (k: string) => round((d(k) * 1000) / items);
+    console.log(
+      `  group commit: ${d("groups")} groups for ${items} events; per event µs waiting for its group to be due ${perItem("waitForDueMs")}, for the commit before ${perItem("waitForTurnMs")}, inside its commit ${perItem("inCommitMs")}; commit ${round(d("commitMs") / d("groups"))} ms per group, ${perItem("commitMs")} µs per event`,
+    );
+  }
+  return result;
+}
 try {
   console.log(`server started: RSS ${mb()} MB`, await devtools.memory());
   const bodies: string[] = [];
@@ -100,11 +147,11 @@ try {
   await runLoad(client, clients, 200, () => client.get("/api/v1/audit/public-key"));
   // The framework's floor on the same server and sockets, as the benchmark measures it (unprofiled).
   if (profileDir) await devtools.startProfile();
-  const floor = await runLoad(client, clients, 2_000, () => client.get("/api/v1/audit/public-key"));
+  const floor = await phase("floor", 2_000, () => runLoad(client, clients, 2_000, () => client.get("/api/v1/audit/public-key")));
   if (profileDir) fs.writeFileSync(path.join(profileDir, "floor.cpuprofile"), JSON.stringify(await devtools.stopProfile()));
   console.log(`floor (minimal route), ${clients} clients: ${round(floor.perSecond)} requests/s, p95 ${round(floor.latency.p95)} ms`);
   if (profileDir) await devtools.startProfile();
-  const result = await runLoad(client, clients, events, (i) => client.post("/api/v1/lineage", bodies[i]!));
+  const result = await phase("POSTs", events, () => runLoad(client, clients, events, (i) => client.post("/api/v1/lineage", bodies[i]!)));
   client.close();
   if (profileDir) fs.writeFileSync(path.join(profileDir, "post.cpuprofile"), JSON.stringify(await devtools.stopProfile()));
   console.log(

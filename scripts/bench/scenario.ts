@@ -79,6 +79,13 @@ export interface PostFigure {
    * server whatever the machine's load, when throughput only tells the share of the cores it got.
    */
   serverCpuUs?: number;
+  /**
+   * Of it, the server's main thread (µs per request, from its schedstat), which runs every
+   * request's JavaScript and, on SQLite, the store's writes: its event loop is busy throughout a
+   * load, so this, not the whole process's CPU, is what limits throughput (docs/benchmarks.md,
+   * "fifth round").
+   */
+  serverMainThreadUs?: number;
 }
 
 /** One target of issue 6 (and later issues), met or missed. */

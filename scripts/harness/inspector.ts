@@ -13,6 +13,8 @@ export type HeapFigures = Record<string, number>;
 export interface Inspector {
   memory(): Promise<HeapFigures>;
   collectGarbage(): Promise<unknown>;
+  /** Evaluates an expression in the server's main context; answers its value (JSON-able). */
+  evaluate<T = unknown>(expression: string): Promise<T>;
   startProfile(): Promise<void>;
   stopProfile(): Promise<unknown>;
   close(): void;
@@ -50,6 +52,10 @@ export async function connectInspector(output: () => string): Promise<Inspector>
       return Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, round(v / 2 ** 20)]));
     },
     collectGarbage: () => send("HeapProfiler.collectGarbage"),
+    evaluate: async <T>(expression: string) => {
+      const result = (await send("Runtime.evaluate", { expression: `JSON.stringify(${expression})`, returnByValue: true })) as { result: { value?: string } };
+      return (result.result.value === undefined ? undefined : JSON.parse(result.result.value)) as T;
+    },
     startProfile: async () => {
       await send("Profiler.enable");
       await send("Profiler.setSamplingInterval", { interval: 200 });

@@ -94,3 +94,48 @@ export function processTreeCpuMs(root: number): number | null {
   }
   return ticks * 10;
 }
+
+/**
+ * CPU time (ms) each kind of thread of a process tree has used so far, by thread name ("node" is a
+ * process's main thread, "V8 DefaultWorke" V8's helpers — concurrent GC and compilation —,
+ * "libuv-worker" the thread pool), from /proc/<pid>/task/<tid>/stat; empty where there is no /proc.
+ * Tells whether a server's main thread, which runs every request's JavaScript, is what is busy.
+ */
+export function threadCpuMs(root: number): Record<string, number> {
+  const byName: Record<string, number> = {};
+  if (!fs.existsSync("/proc")) return byName;
+  for (const pid of processTree(root)) {
+    let tids: string[];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).replace(/\d+$/, "").trim();
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return byName;
+}
+
+/**
+ * How a process's main thread spent its time so far, in milliseconds, from
+ * /proc/<pid>/task/<pid>/schedstat: running on a CPU, and runnable but waiting for one (the
+ * machine's other work had the cores); the rest of the wall time it slept (waiting for I/O, a
+ * timer, or a blocking system call such as an fsync). Null where there is no schedstat.
+ */
+export function mainThreadSchedMs(pid: number): { runMs: number; waitMs: number } | null {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").trim().split(" ").map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return null;
+  }
+}

@@ -3,7 +3,7 @@
 import os from "node:os";
 import { generateGenAiLineage } from "../lib/genai-lineage";
 import { createClient, runLoad, type LoadResult } from "../lib/http-load";
-import { processTreeCpuMs } from "../../harness/process";
+import { mainThreadSchedMs, processTreeCpuMs } from "../../harness/process";
 import { round } from "../../harness/stats";
 import type { PostFigure, Scenario } from "../scenario";
 
@@ -14,12 +14,18 @@ export const postScenario: Scenario = {
     const { plan, log } = ctx;
     const baseUrl = ctx.server!.baseUrl;
     const serverPid = ctx.server!.pid;
-    /** Runs a load and measures the server's CPU time per request over it. */
-    const measured = async (requests: number, load: () => Promise<LoadResult>): Promise<LoadResult & { serverCpuUs?: number }> => {
+    /** Runs a load and measures the server's CPU time per request over it, all of it and its main thread's. */
+    const measured = async (requests: number, load: () => Promise<LoadResult>): Promise<LoadResult & { serverCpuUs?: number; serverMainThreadUs?: number }> => {
       const cpuBefore = serverPid === null ? null : processTreeCpuMs(serverPid);
+      const mainBefore = serverPid === null ? null : mainThreadSchedMs(serverPid);
       const result = await load();
       const cpuAfter = serverPid === null ? null : processTreeCpuMs(serverPid);
-      return cpuBefore === null || cpuAfter === null ? result : { ...result, serverCpuUs: round(((cpuAfter - cpuBefore) * 1000) / requests) };
+      const mainAfter = serverPid === null ? null : mainThreadSchedMs(serverPid);
+      return {
+        ...result,
+        ...(cpuBefore !== null && cpuAfter !== null ? { serverCpuUs: round(((cpuAfter - cpuBefore) * 1000) / requests) } : {}),
+        ...(mainBefore !== null && mainAfter !== null ? { serverMainThreadUs: round(((mainAfter.runMs - mainBefore.runMs) * 1000) / requests) } : {}),
+      };
     };
     // A separate world in its own namespaces, so none of it is a duplicate of the store.
     const total = plan.post.sequential + plan.post.concurrent;
@@ -33,7 +39,7 @@ export const postScenario: Scenario = {
       // These events are part of the world, sent in order.
       const result = await measured(count, () => runLoad(client, concurrency, count, (i) => client.post("/api/v1/lineage", bodies[from + i]!)));
       client.close();
-      return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs };
+      return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs, serverMainThreadUs: result.serverMainThreadUs };
     };
     const floor = async (concurrency: number): Promise<PostFigure> => {
       const client = createClient(baseUrl, concurrency);
@@ -41,7 +47,7 @@ export const postScenario: Scenario = {
       await runLoad(client, concurrency, 200, () => client.get("/api/v1/audit/public-key"));
       const result = await measured(2_000, () => runLoad(client, concurrency, 2_000, () => client.get("/api/v1/audit/public-key")));
       client.close();
-      return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs };
+      return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs, serverMainThreadUs: result.serverMainThreadUs };
     };
     // The floors bracket the POSTs (before and after), and the POSTs are compared with their mean:
     // on a shared machine the load drifts during a run, and a floor taken only before would flatter
@@ -86,7 +92,9 @@ export const postScenario: Scenario = {
     reference(`floor: minimal route p95, ${clients} clients`, floorP95, "ms", failedOf(...brackets), `mean of before ${round(brackets[0]!.latency.p95)} and after ${round(brackets[1]!.latency.p95)}`);
     // What each request cost the server, which the load moves much less than throughput.
     const floorCpu = brackets.every((b) => b.serverCpuUs !== undefined) ? (brackets[0]!.serverCpuUs! + brackets[1]!.serverCpuUs!) / 2 : undefined;
-    const cpu = concurrent.serverCpuUs !== undefined && floorCpu !== undefined ? `; server CPU ${Math.round(concurrent.serverCpuUs)} µs/event against ${Math.round(floorCpu)} µs/request` : "";
+    const floorMain = brackets.every((b) => b.serverMainThreadUs !== undefined) ? (brackets[0]!.serverMainThreadUs! + brackets[1]!.serverMainThreadUs!) / 2 : undefined;
+    const main = concurrent.serverMainThreadUs !== undefined && floorMain !== undefined ? `, main thread ${Math.round(concurrent.serverMainThreadUs)} against ${Math.round(floorMain)}` : "";
+    const cpu = concurrent.serverCpuUs !== undefined && floorCpu !== undefined ? `; server CPU ${Math.round(concurrent.serverCpuUs)} µs/event against ${Math.round(floorCpu)} µs/request${main}` : "";
     checks.atLeast(`ingest POST, ${clients} clients / floor`, concurrent.perSecond / floorPerSecond, 0.8, "x", `${round(concurrent.perSecond)} events/s against ${round(floorPerSecond)} requests/s${cpu}; ${load}`);
     checks.atMost(`ingest POST p95, ${clients} clients / floor p95`, concurrent.latency.p95 / floorP95, 2, "x", `${round(concurrent.latency.p95)} ms against ${round(floorP95)} ms; ${load}`);
   },
@@ -94,7 +102,8 @@ export const postScenario: Scenario = {
     if (!f.post) return;
     out();
     out("POST /api/v1/lineage, one event per request");
-    const cpu = (p: PostFigure) => (p.serverCpuUs === undefined ? "" : `, server CPU ${Math.round(p.serverCpuUs)} µs/request`);
+    const cpu = (p: PostFigure) =>
+      (p.serverCpuUs === undefined ? "" : `, server CPU ${Math.round(p.serverCpuUs)} µs/request`) + (p.serverMainThreadUs === undefined ? "" : ` (main thread ${Math.round(p.serverMainThreadUs)})`);
     for (const p of [f.post.sequential, f.post.concurrent]) {
       out(`  ${p.concurrency} client(s): ${Math.round(p.perSecond)} events/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms, p99 ${round(p.latency.p99)} ms${cpu(p)} (${p.events} events, ${JSON.stringify(p.statuses)})`);
     }
