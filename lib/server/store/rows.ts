@@ -19,16 +19,38 @@ async function inGroups(db: Queryable, rows: readonly (readonly SqlValue[])[], s
 
 /** inGroups, gathering the rows each statement returns (its `RETURNING`) when `isReturning`. */
 async function inGroupsReturning<T>(db: Queryable, rows: readonly (readonly SqlValue[])[], statement: (tuples: string) => string, placeholder: string, isReturning: boolean): Promise<T[]> {
-  const returned: T[] = [];
-  if (rows.length === 0) return returned;
+  if (rows.length === 0) return [];
+  const sent: Promise<T[]>[] = [];
   for (const [at, size] of rowGroups(rows.length)) {
     const params: SqlValue[] = [];
     for (let i = at; i < at + size; i++) params.push(...rows[i]);
-    const sql = statement(tuples(size, rows[0].length, placeholder));
-    if (isReturning) returned.push(...(await db.all<T>(sql, params)));
-    else await db.run(sql, params);
+    sent.push(send<T>(db, statement(tuples(size, rows[0].length, placeholder)), params, isReturning));
   }
-  return returned;
+  return (await allSettled(sent)).flat();
+}
+
+/**
+ * The answers of statements sent together, once every one of them has settled; the first failure
+ * thrown then. Never earlier: a transaction that ended at the first failure while statements of it
+ * were still to be sent (a caller's later step) would send them outside it.
+ */
+export async function allSettled<T>(sent: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/**
+ * Sends one statement and answers its rows (none unless `isReturning`). The callers here send all
+ * of a call's statements before awaiting any, so they go out in the order called: on PostgreSQL's
+ * pipelined connections they are on the wire together, and a caller that sends several tables'
+ * rows before awaiting them all (flushProjection) keeps the database busy while its own code runs.
+ */
+async function send<T>(db: Queryable, sql: string, params: readonly SqlValue[], isReturning: boolean): Promise<T[]> {
+  if (isReturning) return db.all<T>(sql, params);
+  await db.run(sql, params);
+  return [];
 }
 
 /** Rows per statement where a dialect takes a table's rows as one JSON parameter (Dialect.rowsOf). */
@@ -49,15 +71,13 @@ async function inJson<T>(
   statement: (source: string) => string,
   isReturning: boolean,
 ): Promise<T[]> {
-  const returned: T[] = [];
-  if (rows.length === 0) return returned;
+  if (rows.length === 0) return [];
   const sql = statement(db.dialect.rowsOf!(table));
+  const sent: Promise<T[]>[] = [];
   for (let at = 0; at < rows.length; at += ROWS_PER_JSON_STATEMENT) {
-    const params = [jsonRows(columns, rows, at, Math.min(rows.length, at + ROWS_PER_JSON_STATEMENT))];
-    if (isReturning) returned.push(...(await db.all<T>(sql, params)));
-    else await db.run(sql, params);
+    sent.push(send<T>(db, sql, [jsonRows(columns, rows, at, Math.min(rows.length, at + ROWS_PER_JSON_STATEMENT))], isReturning));
   }
-  return returned;
+  return (await allSettled(sent)).flat();
 }
 
 /** rows[from, to) as a JSON array of objects keyed by `columns` (a bigint as its digits). */
