@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, compareCodePoints } from "./canonical";
+import { canonicalJson, compareCodePoints, jcs } from "./canonical";
 
 describe("canonicalJson", () => {
   it("is independent of key order", () => {
@@ -62,5 +62,125 @@ describe("canonicalJson", () => {
     const event: unknown = JSON.parse(readFileSync(path, "utf8"));
     const hash = createHash("sha256").update(canonicalJson(event)).digest("hex");
     expect(hash).toBe("e0455d128f6c6edeabfce2b8fd250c44fa0781ef7e02c12a13513a698544d968");
+  });
+});
+
+/**
+ * The first implementation of canonicalJson and jcs, kept as the reference the faster writer must
+ * match byte for byte: every stored hash was computed by it.
+ */
+function referenceWrite(value: unknown, ancestors: Set<object>, compareKeys: (a: string, b: string) => number): string | undefined {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return JSON.stringify(value);
+    case "bigint":
+      throw new TypeError("canonicalJson: BigInt has no JSON representation");
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+  }
+  const obj = value as object & { toJSON?: unknown };
+  if (typeof obj.toJSON === "function") return referenceWrite((obj.toJSON as () => unknown)(), ancestors, compareKeys);
+  if (ancestors.has(obj)) throw new TypeError("canonicalJson: cyclic structure");
+  ancestors.add(obj);
+  let out: string;
+  if (Array.isArray(obj)) {
+    const parts: string[] = [];
+    for (const item of obj) parts.push(referenceWrite(item, ancestors, compareKeys) ?? "null");
+    out = `[${parts.join(",")}]`;
+  } else {
+    const record = obj as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort(compareKeys)) {
+      const text = referenceWrite(record[key], ancestors, compareKeys);
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    }
+    out = `{${parts.join(",")}}`;
+  }
+  ancestors.delete(obj);
+  return out;
+}
+const reference = (value: unknown) => referenceWrite(value, new Set(), compareCodePoints) ?? "null";
+const referenceJcs = (value: unknown) => referenceWrite(value, new Set(), (a, b) => (a < b ? -1 : a > b ? 1 : 0)) ?? "null";
+
+/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Characters that stress quoting and ordering: controls, quotes, escapes, BMP above U+E000, surrogates paired and lone. */
+const HOSTILE = ["a", "b", "Z", "0", "9", " ", '"', "\\", "/", "\n", "\t", "\u0000", "\u001f", "\u007f", "é", "\u2028", "\ue000", "｡", "\uffff", "😀", "\ud83d", "\ude00", "\ud800", "\udfff", "𝄞"];
+
+function randomString(next: () => number): string {
+  const length = Math.floor(next() * 6);
+  let text = "";
+  for (let i = 0; i < length; i++) text += next() < 0.5 ? String.fromCharCode(97 + Math.floor(next() * 26)) : HOSTILE[Math.floor(next() * HOSTILE.length)];
+  return text;
+}
+
+const NUMBERS = [0, -0, 1, -1, 1.5, 0.1 + 0.2, 1e21, 1e-7, -1e-7, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, Number.NaN, Infinity, -Infinity, 123456789.125];
+
+function randomValue(next: () => number, depth: number): unknown {
+  const pick = next();
+  if (depth > 4 || pick < 0.3) {
+    const leaf = Math.floor(next() * 9);
+    if (leaf === 0) return null;
+    if (leaf === 1) return next() < 0.5;
+    if (leaf === 2) return NUMBERS[Math.floor(next() * NUMBERS.length)];
+    if (leaf === 3) return undefined;
+    if (leaf === 4) return new Date(Math.floor(next() * 2e12));
+    return randomString(next);
+  }
+  if (pick < 0.55) {
+    const items = new Array(Math.floor(next() * 5));
+    for (let i = 0; i < items.length; i++) if (next() < 0.9) items[i] = randomValue(next, depth + 1);
+    return items;
+  }
+  const record: Record<string, unknown> = {};
+  // Up to 40 keys: past the insertion sort's 16 too. Index-like keys ("0", "10") come first in
+  // V8's own property order, which the sort must undo.
+  const count = Math.floor(next() * (next() < 0.1 ? 40 : 8));
+  for (let i = 0; i < count; i++) {
+    const key = next() < 0.15 ? String(Math.floor(next() * 20)) : randomString(next);
+    record[key] = randomValue(next, depth + 1);
+  }
+  return record;
+}
+
+describe("canonicalJson against its reference implementation", () => {
+  it("writes the same text as the first implementation for random hostile values (keys with surrogates, controls, index-like keys, -0, NaN, Dates, holes)", () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const value = randomValue(random(seed), 0);
+      const expected = reference(value);
+      if (canonicalJson(value) !== expected) expect({ seed, text: canonicalJson(value) }).toEqual({ seed, text: expected });
+      if (jcs(value) !== referenceJcs(value)) expect({ seed, text: jcs(value) }).toEqual({ seed, text: referenceJcs(value) });
+    }
+  });
+
+  it("orders many keys with surrogates by code point, and by code unit for JCS", () => {
+    const keys = ["😀", "｡", "\ue000", "a", "\ud800", "b", ...Array.from({ length: 20 }, (_, i) => `k${i}`)];
+    const record = Object.fromEntries(keys.map((k, i) => [k, i]));
+    expect(canonicalJson(record)).toBe(reference(record));
+    expect(jcs(record)).toBe(referenceJcs(record));
+    expect(canonicalJson(record)).not.toBe(jcs(record));
+  });
+
+  it("writes the benchmark's generated events as the reference does", async () => {
+    const { generateGenAiLineage } = await import("@/scripts/bench/lib/genai-lineage");
+    let n = 0;
+    for (const event of generateGenAiLineage({ targetEdges: 3_000, seed: 7 })) {
+      expect(canonicalJson(event)).toBe(reference(event));
+      if (++n >= 500) break;
+    }
   });
 });

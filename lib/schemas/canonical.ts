@@ -21,7 +21,7 @@
  * Throws (as JSON.stringify does) on a BigInt or a cyclic structure.
  */
 export function canonicalJson(value: unknown): string {
-  const out = write(value, new Set(), compareCodePoints);
+  const out = write(value, [], true);
   // A bare undefined / function / symbol has no JSON text; JSON.stringify returns undefined there.
   return out === undefined ? "null" : out;
 }
@@ -31,21 +31,61 @@ export function canonicalJson(value: unknown): string {
  * code units, as the RFC says. Signed provenance manifests use it, so any JCS library checks them.
  */
 export function jcs(value: unknown): string {
-  const out = write(value, new Set(), compareUtf16);
+  const out = write(value, [], false);
   return out === undefined ? "null" : out;
 }
 
-function compareUtf16(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * A string JSON.stringify prints as it is between quotes: no quote, backslash, control character or
+ * surrogate (JSON.stringify escapes lone surrogates, and a key with a surrogate pair needs code point
+ * order). Most strings of an event are like this, and quoting them spares a JSON.stringify call each.
+ */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
-function write(value: unknown, ancestors: Set<object>, compareKeys: (a: string, b: string) => number): string | undefined {
+/** Keys up to this many are sorted in place by insertion (no comparator calls); more by Array.sort. */
+const INSERTION_SORT_KEYS = 16;
+
+/**
+ * Sorts `keys` by UTF-16 code unit, and by code point when `isCodePointOrder` and a key holds a
+ * surrogate (the two orders differ only between a surrogate and U+E000..U+FFFF).
+ */
+function sortKeys(keys: string[], isCodePointOrder: boolean): void {
+  if (keys.length <= INSERTION_SORT_KEYS) {
+    for (let i = 1; i < keys.length; i++) {
+      const key = keys[i]!;
+      let j = i - 1;
+      for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+      keys[j + 1] = key;
+    }
+  } else keys.sort();
+  if (!isCodePointOrder) return;
+  for (const key of keys) {
+    if (!PLAIN.test(key) && /[\ud800-\udfff]/.test(key)) {
+      keys.sort(compareCodePoints);
+      return;
+    }
+  }
+}
+
+/**
+ * One value's canonical text (undefined where JSON has none). `ancestors` holds the objects being
+ * written, outermost first: a cycle is an object met again among them (an array, as nesting is
+ * shallow: cheaper than a Set's hashing). Strings are built by concatenation, which V8 joins lazily.
+ */
+function write(value: unknown, ancestors: object[], isCodePointOrder: boolean): string | undefined {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
+      return quote(value);
     case "number":
+      // As JSON.stringify: the shortest round-trip form (-0 as 0), non-finite numbers as null.
+      return Number.isFinite(value) ? String(value) : "null";
     case "boolean":
-      return JSON.stringify(value);
+      return value ? "true" : "false";
     case "bigint":
       throw new TypeError("canonicalJson: BigInt has no JSON representation");
     case "undefined":
@@ -54,24 +94,27 @@ function write(value: unknown, ancestors: Set<object>, compareKeys: (a: string, 
       return undefined;
   }
   const obj = value as object & { toJSON?: unknown };
-  if (typeof obj.toJSON === "function") return write((obj.toJSON as () => unknown)(), ancestors, compareKeys);
-  if (ancestors.has(obj)) throw new TypeError("canonicalJson: cyclic structure");
-  ancestors.add(obj);
+  if (typeof obj.toJSON === "function") return write((obj.toJSON as () => unknown)(), ancestors, isCodePointOrder);
+  for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === obj) throw new TypeError("canonicalJson: cyclic structure");
+  ancestors.push(obj);
   let out: string;
   if (Array.isArray(obj)) {
-    const parts: string[] = [];
-    for (const item of obj) parts.push(write(item, ancestors, compareKeys) ?? "null");
-    out = `[${parts.join(",")}]`;
+    out = "[";
+    for (let i = 0; i < obj.length; i++) out += (i === 0 ? "" : ",") + (write(obj[i], ancestors, isCodePointOrder) ?? "null");
+    out += "]";
   } else {
     const record = obj as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const key of Object.keys(record).sort(compareKeys)) {
-      const text = write(record[key], ancestors, compareKeys);
-      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    const keys = Object.keys(record);
+    sortKeys(keys, isCodePointOrder);
+    out = "{";
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const text = write(record[key], ancestors, isCodePointOrder);
+      if (text !== undefined) out += (out.length === 1 ? "" : ",") + quote(key) + ":" + text;
     }
-    out = `{${parts.join(",")}}`;
+    out += "}";
   }
-  ancestors.delete(obj);
+  ancestors.pop();
   return out;
 }
 
