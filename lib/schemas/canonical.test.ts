@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, compareCodePoints, jcs } from "./canonical";
+import { canonicalJson, compareCodePoints, hasSameCanonical, jcs } from "./canonical";
 
 describe("canonicalJson", () => {
   it("is independent of key order", () => {
@@ -182,5 +182,39 @@ describe("canonicalJson against its reference implementation", () => {
       expect(canonicalJson(event)).toBe(reference(event));
       if (++n >= 500) break;
     }
+  });
+});
+
+describe("hasSameCanonical", () => {
+  it("is true only when the canonical texts are equal, for random hostile values against parses of themselves and of others", () => {
+    let same = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const next = random(seed);
+      const value = randomValue(next, 0);
+      const text = canonicalJson(value);
+      const parsed: unknown = JSON.parse(text);
+      const other: unknown = JSON.parse(canonicalJson(randomValue(random(seed + 7919), 0)));
+      for (const candidate of [parsed, other]) {
+        if (hasSameCanonical(value, candidate)) {
+          same++;
+          if (canonicalJson(candidate) !== text) expect({ seed, candidate }).toEqual({ seed, candidate: value });
+        }
+      }
+    }
+    // It must also say yes where it can: most values are plain JSON.
+    expect(same).toBeGreaterThan(1000);
+  });
+
+  it("says yes for the same facets in another key order, and no for a changed value, a dropped key or an undefined one", () => {
+    const stored = JSON.parse(canonicalJson({ jobType: { integration: "DBT", jobType: "TRANSFORM" }, n: [1, 2.5, "x"] }));
+    expect(hasSameCanonical({ n: [1, 2.5, "x"], jobType: { jobType: "TRANSFORM", integration: "DBT" } }, stored)).toBe(true);
+    expect(hasSameCanonical({ n: [1, 2.5, "x"], jobType: { jobType: "BATCH", integration: "DBT" } }, stored)).toBe(false);
+    expect(hasSameCanonical({ n: [1, 2.5, "x"], jobType: { jobType: "TRANSFORM" } }, stored)).toBe(false);
+    expect(hasSameCanonical({ n: [1, 2.5, "x"], jobType: { jobType: "TRANSFORM", integration: "DBT", extra: 1 } }, stored)).toBe(false);
+    expect(hasSameCanonical({ n: [1, 2.5, "x"], jobType: { jobType: "TRANSFORM", integration: "DBT", gone: undefined } }, stored)).toBe(false);
+    expect(hasSameCanonical({ n: [1, 2.5, "x", undefined], jobType: stored.jobType }, stored)).toBe(false);
+    expect(hasSameCanonical({ at: new Date(0) }, { at: "1970-01-01T00:00:00.000Z" })).toBe(false);
+    expect(hasSameCanonical(Number.NaN, null)).toBe(false);
+    expect(hasSameCanonical(-0, 0)).toBe(true);
   });
 });

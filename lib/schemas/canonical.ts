@@ -119,6 +119,35 @@ function write(value: unknown, ancestors: object[], isCodePointOrder: boolean): 
 }
 
 /**
+ * Whether `value` has the canonical text of `parsed`, a value JSON.parse returned: true only when
+ * canonicalJson(value) === canonicalJson(parsed) is certain, without writing either. False when they
+ * differ, and also where telling would need the writer (an undefined property or item, a toJSON,
+ * a non-finite number): a caller falls back to comparing the texts. No allocation, so the projection
+ * can ask it for every facet an event re-sends (most are the same as stored) instead of writing the
+ * merged facets out again.
+ */
+export function hasSameCanonical(value: unknown, parsed: unknown): boolean {
+  if (value === parsed) return typeof value !== "number" || Number.isFinite(value);
+  if (typeof value !== "object" || typeof parsed !== "object" || value === null || parsed === null) return false;
+  if (Array.isArray(value)) {
+    if (!Array.isArray(parsed) || value.length !== parsed.length) return false;
+    for (let i = 0; i < value.length; i++) if (!hasSameCanonical(value[i], parsed[i])) return false;
+    return true;
+  }
+  if (Array.isArray(parsed) || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+  const a = value as Record<string, unknown>;
+  const b = parsed as Record<string, unknown>;
+  let keys = 0;
+  for (const key in a) {
+    if (!Object.prototype.hasOwnProperty.call(a, key) || !Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!hasSameCanonical(a[key], b[key])) return false;
+    keys++;
+  }
+  for (const key in b) if (Object.prototype.hasOwnProperty.call(b, key)) keys--;
+  return keys === 0;
+}
+
+/**
  * Orders strings by Unicode code point. JavaScript's default sort compares UTF-16 code units, which
  * puts a surrogate pair (U+10000 and above) before U+E000..U+FFFF; at the first differing unit,
  * shifting surrogates above the rest of the BMP restores code point order.

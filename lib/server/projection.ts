@@ -10,7 +10,7 @@ import type { SqlValue } from "./store/types";
 import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
-import { canonicalJson } from "@/lib/schemas/canonical";
+import { canonicalJson, hasSameCanonical } from "@/lib/schemas/canonical";
 import type { EventKind } from "@/lib/schemas/openlineage";
 import { readFacets, readFailureReasons, type FailedCheck, type FailureReason } from "@/lib/schemas/columns";
 import {
@@ -91,10 +91,36 @@ function mergeParsed(current: { facets: string; parsed?: Facets } | undefined, n
     const facets = current?.facets ?? "{}";
     return { facets, parsed: current?.parsed ?? readFacets(facets) };
   }
+  // Most events re-send the facets their job or dataset already has: when every one of them has
+  // the canonical text of the stored one, the merged text is the stored text (which Threadline
+  // wrote canonically, WRITTEN_CANONICAL), so neither is written out again nor parsed.
+  if (current?.parsed && isWrittenCanonical(current.parsed) && everyFacetStored(next, current.parsed)) return { facets: current.facets, parsed: current.parsed };
   const base = current ? (current.parsed ?? readFacets(current.facets)) : {};
   const facets = canonicalJson({ ...base, ...next });
   if (current?.parsed && facets === current.facets) return { facets, parsed: current.parsed };
-  return { facets, parsed: readFacets(facets) };
+  const parsed = readFacets(facets);
+  WRITTEN_CANONICAL.add(parsed);
+  return { facets, parsed };
+}
+
+/**
+ * Parsed facets whose text (the `facets` cached beside them) is canonicalJson's own output, so the
+ * canonical text of the object is that text. A stored row read from the database is not known to
+ * be (a column edited by hand): its first change is written out in full, as before.
+ */
+const WRITTEN_CANONICAL = new WeakSet<Facets>();
+
+function isWrittenCanonical(parsed: Facets): boolean {
+  return WRITTEN_CANONICAL.has(parsed);
+}
+
+/** Every facet of `next` is already in `stored` with the same canonical text. */
+function everyFacetStored(next: Facets, stored: Facets): boolean {
+  for (const name in next) {
+    if (!Object.prototype.hasOwnProperty.call(next, name)) continue;
+    if (!Object.prototype.hasOwnProperty.call(stored, name) || !hasSameCanonical(next[name], stored[name])) return false;
+  }
+  return true;
 }
 
 interface CachedJob {
