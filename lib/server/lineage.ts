@@ -346,15 +346,12 @@ const DESCRIBE = (ids: string) => `
  */
 async function describeIds(db: Queryable, ids: readonly number[], asOfSeq?: number): Promise<DescribedRow[]> {
   if (db.dialect.describesInOneQuery) {
-    const counts = edgeCounts(asOfSeq);
-    const sql = DESCRIBE_EACH(db.dialect.jsonValues("integer"), counts.sql);
-    // In id order, so each statement's probes walk the indexes in key order; a big answer in parts
-    // of DESCRIBE_PART sent at once where reads run side by side, each on a pooled connection (a
-    // server process) of its own: 2,000 nodes at 1M edges, 46 ms in one statement, 23 in four.
-    const sorted = [...ids].sort((a, b) => a - b);
-    const part = db.dialect.readsInParallel ? DESCRIBE_PART : sorted.length;
+    // A big answer in parts of DESCRIBE_PART sent at once where reads run side by side, each on a
+    // pooled connection (a server process) of its own: 2,000 nodes at 1M edges, 46 ms in one
+    // statement, 23 in four.
+    const part = db.dialect.readsInParallel ? DESCRIBE_PART : ids.length;
     const parts: Promise<DescribedRow[]>[] = [];
-    for (let i = 0; i < sorted.length; i += part) parts.push(db.all<DescribedRow>(sql, [...counts.params, JSON.stringify(sorted.slice(i, i + part))]));
+    for (let i = 0; i < ids.length; i += part) parts.push(describeEach(db, ids.slice(i, i + part), asOfSeq));
     return (await Promise.all(parts)).flat();
   }
   const nodes = await readNodes(db, JSON.stringify(ids), asOfSeq);
@@ -413,6 +410,61 @@ async function describeIds(db: Queryable, ids: readonly number[], asOfSeq?: numb
   });
 }
 
+/** DESCRIBE_EACH over `ids`, in id order, so its probes walk the indexes in key order. */
+function describeEach(db: Queryable, ids: readonly number[], asOfSeq: number | undefined): Promise<DescribedRow[]> {
+  const counts = edgeCounts(asOfSeq);
+  return db.all<DescribedRow>(DESCRIBE_EACH(db.dialect.jsonValues("integer"), counts.sql), [...counts.params, JSON.stringify([...ids].sort((a, b) => a - b))]);
+}
+
+/** Where a walk's nodes are described (see describeAsTheyJoin). */
+interface Description {
+  /** Nodes that joined the walk; `isFinal`: the walk's budget is spent, so no more will join. */
+  add(ids: readonly number[], isFinal?: boolean): void;
+  /** The described rows of the answer's nodes, `ids` (nodes added that are not among them are left out). */
+  rows(ids: ReadonlySet<number>): Promise<DescribedRow[]>;
+}
+
+/**
+ * A walk's nodes described as they join it, where reads run side by side and one statement
+ * describes them (PostgreSQL): each DESCRIBE_PART nodes go out as one statement on a pooled
+ * connection of their own while the walk reads on, and what is left once the budget is spent (the
+ * nodes in are final then, but for a speculative walk, see walkBothWays) or the walk is done. A big
+ * answer's description then overlaps the walk's last reads (the edges into the nodes in, after the
+ * cut) instead of following them. Elsewhere the answer is described once it is known.
+ */
+function describeAsTheyJoin(db: Queryable, asOfSeq: number | undefined): Description {
+  if (!db.dialect.readsInParallel || !db.dialect.describesInOneQuery) {
+    return { add: () => undefined, rows: (ids) => describeIds(db, [...ids], asOfSeq) };
+  }
+  const sent = new Set<number>();
+  const parts: Promise<DescribedRow[]>[] = [];
+  let pending: number[] = [];
+  const send = () => {
+    if (pending.length === 0) return;
+    const part = describeEach(db, pending, asOfSeq);
+    // Awaited in rows(); a walk that fails first must not leave it unhandled.
+    part.catch(() => undefined);
+    parts.push(part);
+    pending = [];
+  };
+  const add = (ids: Iterable<number>, isFinal = false) => {
+    for (const id of ids) {
+      if (sent.has(id)) continue;
+      sent.add(id);
+      pending.push(id);
+      if (pending.length >= DESCRIBE_PART) send();
+    }
+    if (isFinal) send();
+  };
+  return {
+    add,
+    async rows(ids) {
+      add(ids, true);
+      return (await Promise.all(parts)).flat().filter((r) => ids.has(r.id));
+    },
+  };
+}
+
 interface DescribeRow extends Pick<LineageNode, "type" | "namespace" | "name" | "kind" | "version" | "state"> {
   id: number;
   key: string;
@@ -469,6 +521,8 @@ interface Reach {
   included: Set<number>;
   edges: Map<string, EdgeRow>;
   truncated: boolean;
+  /** Told of the nodes each hop lets in (to describe them meanwhile, see describeAsTheyJoin). */
+  onJoin: Description["add"];
 }
 
 /**
@@ -512,6 +566,7 @@ async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focusId:
       last = page[page.length - 1];
       page = cut || page.length < EDGE_PAGE || shouldStop() ? [] : await reads.page(frontier, last, EDGE_PAGE);
     }
+    reach.onJoin(newFrontier, cut !== undefined);
     if (cut) {
       reach.truncated = true;
       // The set of nodes in is final now, so what is left of the walk is two reads, made at once:
@@ -529,7 +584,7 @@ async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focusId:
   }
 }
 
-const newReach = (focusId: number): Reach => ({ included: new Set([focusId]), edges: new Map(), truncated: false });
+const newReach = (focusId: number, onJoin: Reach["onJoin"]): Reach => ({ included: new Set([focusId]), edges: new Map(), truncated: false, onJoin });
 
 /**
  * Both directions, upstream first, as one walk: downstream skips nodes upstream took and shares
@@ -540,9 +595,9 @@ const newReach = (focusId: number): Reach => ({ included: new Set([focusId]), ed
  * Only where reads run side by side (`dialect.readsInParallel`): on SQLite a wasted speculative
  * walk would only cost time.
  */
-async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery): Promise<Reach> {
-  const upstream = newReach(focusId);
-  const downstream = newReach(focusId);
+async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery, onJoin: Reach["onJoin"]): Promise<Reach> {
+  const upstream = newReach(focusId, onJoin);
+  const downstream = newReach(focusId, onJoin);
   let isWasted = false;
   const up = walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focusId, query, upstream).then(() => {
     // A cut upstream means a shared budget downstream: the speculative walk's answer will not do.
@@ -581,18 +636,19 @@ export async function getLineage(db: Queryable, query: LineageQuery, knownFocus?
   // Flagged: a flag sits on the node or reaches it from upstream (as of the same point); read while the walk runs.
   const flagging = getFlagPropagation(db, query.asOfSeq);
   flagging.catch(() => undefined);
+  const description = describeAsTheyJoin(db, query.asOfSeq);
 
   let reach: Reach;
   if (query.direction === "both" && db.dialect.readsInParallel) {
-    reach = await walkBothWays(db, focus.id, query);
+    reach = await walkBothWays(db, focus.id, query, description.add);
   } else {
-    reach = newReach(focus.id);
+    reach = newReach(focus.id, description.add);
     if (query.direction !== "downstream") await walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focus.id, query, reach);
     if (query.direction !== "upstream") await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focus.id, query, reach);
   }
   const { included, edges, truncated } = reach;
 
-  const rows = await describeIds(db, [...included], query.asOfSeq);
+  const rows = await description.rows(included);
   const keyOf = new Map<number, string>();
   const flagged = (await flagging).flaggedKeys;
   const nodes: LineageNode[] = rows

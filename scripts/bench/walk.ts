@@ -164,14 +164,18 @@ async function measurePhases(store: Queryable, foci: string[], passes: number): 
   for (const node of foci) await read(node);
   const perKind = new Map<string, { statements: number[]; sum: number[]; wall: number[] }>();
   const totals: number[] = [];
+  const cpu: number[] = [];
   const json: number[] = [];
   const bytes: number[] = [];
   for (let p = 0; p < passes; p++) {
     for (const node of foci) {
       spans.length = 0;
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const answer = await read(node);
       const readMs = performance.now() - start;
+      const used = process.cpuUsage(cpuStart);
+      cpu.push((used.user + used.system) / 1000);
       const jsonStart = performance.now();
       const text = JSON.stringify(answer);
       json.push(performance.now() - jsonStart);
@@ -191,11 +195,11 @@ async function measurePhases(store: Queryable, foci: string[], passes: number): 
   }
   const med = (xs: number[]) => summarise(xs).p50;
   const kinds = [...perKind].map(([kind, e]) => ({ kind, statements: med(e.statements), sumMs: med(e.sum), wallMs: med(e.wall) }));
-  log(`readLineageAnswer, ${foci.length} foci × ${passes}: p50 ${med(totals).toFixed(1)} ms, p95 ${summarise(totals).p95.toFixed(1)} ms; JSON.stringify p50 ${med(json).toFixed(1)} ms (${Math.round(med(bytes) / 1024)} KiB)`);
+  log(`readLineageAnswer, ${foci.length} foci × ${passes}: p50 ${med(totals).toFixed(1)} ms, p95 ${summarise(totals).p95.toFixed(1)} ms; this process's CPU p50 ${med(cpu).toFixed(1)} ms a read; JSON.stringify p50 ${med(json).toFixed(1)} ms (${Math.round(med(bytes) / 1024)} KiB)`);
   for (const k of kinds.sort((a, b) => b.wallMs - a.wallMs)) {
     log(`  ${k.kind.padEnd(44)} ${String(k.statements).padStart(4)} statements  ${k.sumMs.toFixed(1).padStart(7)} ms summed  ${k.wallMs.toFixed(1).padStart(7)} ms of wall time  (medians)`);
   }
-  return { read: summarise(totals), json: summarise(json), bytes: med(bytes), kinds };
+  return { read: summarise(totals), cpu: summarise(cpu), json: summarise(json), bytes: med(bytes), kinds };
 }
 
 interface Case {
