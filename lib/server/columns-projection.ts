@@ -2,7 +2,7 @@ import "server-only";
 import { columnLineageOf, schemaFieldsOf, hasColumnFacets } from "@/lib/lineage/columns";
 import { nodeId } from "@/lib/lineage/node-id";
 import { canonicalJson } from "@/lib/schemas/canonical";
-import { IdBlock, insertRows } from "./store/rows";
+import { allSettled, IdBlock, insertRows } from "./store/rows";
 import type { Queryable, SqlValue } from "./store/types";
 
 /**
@@ -148,24 +148,30 @@ export class ColumnRows {
 
   /** Writes the pending rows, many to a statement. */
   async flush(db: Queryable): Promise<void> {
-    await insertRows(db, "FieldNode", ["id", "key", "datasetKey", "namespace", "dataset", "field", "seq"], this.newFields);
+    // Every statement sent, in this order (the old schemas deleted before the new go in), and the
+    // rows forgotten before any answer is awaited: a pipelined batch projects the next batch into
+    // this cache as soon as this one's rows are on their way.
+    const sent: Promise<unknown>[] = [insertRows(db, "FieldNode", ["id", "key", "datasetKey", "namespace", "dataset", "field", "seq"], this.newFields)];
     const replaced = [...this.replaced];
     for (let at = 0; at < replaced.length; at += KEYS_PER_READ) {
-      await db.run(`DELETE FROM "DatasetField" WHERE "versionKey" IN ${db.dialect.jsonValues("text")}`, [JSON.stringify(replaced.slice(at, at + KEYS_PER_READ))]);
+      sent.push(db.run(`DELETE FROM "DatasetField" WHERE "versionKey" IN ${db.dialect.jsonValues("text")}`, [JSON.stringify(replaced.slice(at, at + KEYS_PER_READ))]));
     }
-    await insertRows(db, "DatasetField", ["versionKey", "field", "datasetKey", "type", "description", "position", "seq"], [...this.schemas.values()].flat());
-    await insertRows(
-      db,
-      "FieldEdge",
-      ["sourceId", "targetId", "transformations", "transformationDescription", "transformationType", "isMasked", "versionKey", "runId", "seq"],
-      [...this.fieldEdges.values()],
-      `ON CONFLICT ("sourceId", "targetId") DO UPDATE SET "transformations" = excluded."transformations",
+    sent.push(insertRows(db, "DatasetField", ["versionKey", "field", "datasetKey", "type", "description", "position", "seq"], [...this.schemas.values()].flat()));
+    sent.push(
+      insertRows(
+        db,
+        "FieldEdge",
+        ["sourceId", "targetId", "transformations", "transformationDescription", "transformationType", "isMasked", "versionKey", "runId", "seq"],
+        [...this.fieldEdges.values()],
+        `ON CONFLICT ("sourceId", "targetId") DO UPDATE SET "transformations" = excluded."transformations",
          "transformationDescription" = excluded."transformationDescription", "transformationType" = excluded."transformationType",
          "isMasked" = excluded."isMasked", "versionKey" = excluded."versionKey", "runId" = excluded."runId"`,
+      ),
     );
     this.newFields = [];
     this.schemas.clear();
     this.replaced.clear();
     this.fieldEdges.clear();
+    await allSettled(sent);
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Queryable, Store } from "./store/types";
+import type { Queryable, SqlValue, Store } from "./store/types";
 import { allSettled } from "./store/rows";
 import { appendEntries, chainEntry, findEventsByContent, getLogHead, sha256Hex, type ChainedEntry, type LogHead } from "./event-log";
 import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, toUtc, type ProjectableEvent } from "./projection";
@@ -49,7 +49,7 @@ export interface PreparedEvent {
 }
 
 /** Prepared with the index of its input in the call that stores it. */
-interface Prepared extends PreparedEvent {
+export interface Prepared extends PreparedEvent {
   index: number;
 }
 
@@ -75,6 +75,17 @@ export function prepareEvent(input: unknown, limits: EventLimits = getEventLimit
 }
 
 export async function ingestEvents(store: Store, inputs: readonly unknown[], options: IngestOptions): Promise<IngestOutcome[]> {
+  const { outcomes, batch } = prepareInputs(inputs, options);
+  const stored = batch.valid.length === 0 ? [] : await storeBatch(store, batch);
+  for (const outcome of stored) outcomes[outcome.index] = outcome;
+  return outcomes;
+}
+
+/**
+ * ingestEvents' work before the database: every input prepared (prepareEvent); the rejected ones
+ * answered in `outcomes`, the valid ones the batch to store (their outcomes go in by `index`).
+ */
+export function prepareInputs(inputs: readonly unknown[], options: IngestOptions): { outcomes: IngestOutcome[]; batch: Batch } {
   if (typeof options.sender !== "string" && options.sender.length !== inputs.length) {
     throw new Error(`ingestEvents was given ${options.sender.length} senders for ${inputs.length} events.`);
   }
@@ -86,9 +97,8 @@ export async function ingestEvents(store: Store, inputs: readonly unknown[], opt
     if (result.ok) valid.push({ ...result.prepared, index });
     else outcomes[index] = { index, status: "rejected", errors: result.errors };
   });
-  const stored = await storeEvents(store, valid, { ...options, sender: typeof options.sender === "string" ? options.sender : valid.map((p) => options.sender[p.index]!) });
-  for (const outcome of stored) outcomes[outcome.index] = outcome;
-  return outcomes;
+  const sender = typeof options.sender === "string" ? options.sender : valid.map((p) => options.sender[p.index]!);
+  return { outcomes, batch: batchOf(valid, { ...options, sender }) };
 }
 
 /**
@@ -100,48 +110,97 @@ export async function ingestPrepared(store: Store, events: readonly PreparedEven
   if (typeof options.sender !== "string" && options.sender.length !== events.length) {
     throw new Error(`ingestPrepared was given ${options.sender.length} senders for ${events.length} events.`);
   }
-  return storeEvents(store, events.map((p, index) => ({ ...p, index })), options);
+  if (events.length === 0) return [];
+  return storeBatch(store, batchOf(events.map((p, index) => ({ ...p, index })), options));
 }
 
-/** Stores `valid` (sender i belongs to valid[i]); answers one outcome per event, in their order. */
-async function storeEvents(store: Store, valid: readonly Prepared[], options: Omit<IngestOptions, "limits">): Promise<IngestOutcome[]> {
-  const senderOf = (i: number): string => (typeof options.sender === "string" ? options.sender : options.sender[i]!);
-  const outcomes: IngestOutcome[] = new Array(valid.length);
-  if (valid.length === 0) return outcomes;
-
-  const receivedAt = options.receivedAt ?? new Date().toISOString();
-  await store.transaction(async (tx) => {
+/** Stores a batch in one transaction; answers one outcome per valid event, in their order. */
+function storeBatch(store: Store, batch: Batch): Promise<IngestOutcome[]> {
+  return store.transaction(async (tx) => {
     // The log's lock first (every server on the database queues here), so the chain head and the
     // projection rows read below cannot go stale, and a retry racing its original on another server
     // finds the original committed.
     if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
-    let head = await getLogHead(tx);
-    const cache = new ProjectionCache();
-    // Content hash → seq of every event of this call already in the log; the ones this call stores
-    // join it, so a retry inside the same call is a duplicate of its original too.
-    const logged = await findEventsByContent(tx, valid.map((p) => p.contentHash));
-    await prefetchProjection(tx, cache, valid.filter((p) => !logged.has(p.contentHash)).map((p) => p.event));
-    // The log's rows, written many to a statement once the batch is projected.
-    const entries: ChainedEntry[] = [];
-    for (let i = 0; i < valid.length; i++) {
-      const p = valid[i]!;
-      const existing = logged.get(p.contentHash);
-      if (existing !== undefined) {
-        outcomes[i] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
-        continue;
-      }
-      const entry = await storeOne(tx, p, receivedAt, senderOf(i), head, cache);
-      entries.push(entry);
-      head = entry.head;
-      logged.set(p.contentHash, head.seq);
-      outcomes[i] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
-    }
-    // The projection's first statement (the edges, whose answer the rest waits for) goes out
-    // before the log's rows, so on PostgreSQL the two execute while this code builds the rest.
-    const flushed = flushProjection(tx, cache);
-    await allSettled([appendEntries(tx, entries), flushed]);
+    const staged = await stageBatch(tx, batch, await getLogHead(tx), new ProjectionCache(), new Map());
+    await writeStaged(tx, staged);
+    return staged.outcomes;
   });
-  return outcomes;
+}
+
+/** A call's valid events with what storing them needs besides the database. */
+export interface Batch {
+  valid: readonly Prepared[];
+  receivedAt: string;
+  senderOf: (i: number) => string;
+}
+
+export function batchOf(valid: readonly Prepared[], options: Omit<IngestOptions, "limits">): Batch {
+  return {
+    valid,
+    receivedAt: options.receivedAt ?? new Date().toISOString(),
+    senderOf: (i) => (typeof options.sender === "string" ? options.sender : options.sender[i]!),
+  };
+}
+
+/**
+ * A batch as it will be written, projected onto the log head `base`: its log rows chained from
+ * there (`entries`, ending at `head`), its projection rows pending in `cache`, and, when it was
+ * projected ahead of the log's lock, the statements the projection ran meanwhile (`writes`: held
+ * back, to be run under the lock before the rows; see lib/server/ingest-batches.ts).
+ */
+export interface StagedBatch {
+  base: LogHead | null;
+  head: LogHead | null;
+  cache: ProjectionCache;
+  /** Content hash → seq of every event of the batch in the log, or stored by it. */
+  logged: Map<string, number>;
+  entries: ChainedEntry[];
+  outcomes: IngestOutcome[];
+  writes: { sql: string; params: readonly SqlValue[] }[];
+}
+
+/**
+ * Projects `batch` onto `base` through `db`: the duplicate check, the projection's reads, each new
+ * event chained and projected into `cache`. `logged` holds the content hashes known already (an
+ * earlier batch's, not committed yet); the ones this batch stores join it, so a retry inside the
+ * same call is a duplicate of its original too.
+ */
+export async function stageBatch(db: Queryable, batch: Batch, base: LogHead | null, cache: ProjectionCache, logged: Map<string, number>): Promise<StagedBatch> {
+  const { valid } = batch;
+  const unknown = valid.map((p) => p.contentHash).filter((hash) => !logged.has(hash));
+  if (unknown.length > 0) for (const [hash, seq] of await findEventsByContent(db, unknown)) logged.set(hash, seq);
+  await prefetchProjection(db, cache, valid.filter((p) => !logged.has(p.contentHash)).map((p) => p.event));
+  const outcomes: IngestOutcome[] = new Array(valid.length);
+  // The log's rows, written many to a statement once the batch is projected.
+  const entries: ChainedEntry[] = [];
+  let head = base;
+  for (let i = 0; i < valid.length; i++) {
+    const p = valid[i]!;
+    const existing = logged.get(p.contentHash);
+    if (existing !== undefined) {
+      outcomes[i] = { index: p.index, status: "duplicate", seq: existing, warnings: p.warnings };
+      continue;
+    }
+    const entry = await storeOne(db, p, batch.receivedAt, batch.senderOf(i), head, cache);
+    entries.push(entry);
+    head = entry.head;
+    logged.set(p.contentHash, head.seq);
+    outcomes[i] = { index: p.index, status: "created", seq: head.seq, warnings: p.warnings };
+  }
+  return { base, head, cache, logged, entries, outcomes, writes: [] };
+}
+
+/**
+ * Writes a staged batch inside the append transaction, under the log's lock: the statements held
+ * back (in order), then the projection's rows and the log's, all sent before any is awaited;
+ * `onSent` once they are on their way and the cache holds no pending rows any more.
+ */
+export async function writeStaged(tx: Queryable, staged: StagedBatch, onSent?: () => void): Promise<void> {
+  const held = staged.writes.map((w) => tx.run(w.sql, w.params));
+  // The projection's first statement (the edges, whose answer the rest waits for) goes out
+  // before the log's rows, so on PostgreSQL the two execute while this code builds the rest.
+  const flushed = flushProjection(tx, staged.cache, onSent);
+  await allSettled<unknown>([...held, appendEntries(tx, staged.entries), flushed]);
 }
 
 /** Chains one event onto `prev` and projects it; its log row is the caller's to write (appendEntries). */

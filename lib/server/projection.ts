@@ -570,9 +570,10 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
 
 /**
  * Writes the rows projectEvent left pending in `cache` (see ProjectionCache), a few hundred to a
- * statement: on PostgreSQL each statement is a round trip under the log's lock.
+ * statement: on PostgreSQL each statement is a round trip under the log's lock. `onSent` once every
+ * statement is sent and the cache holds no pending rows (the cache may take the next batch's then).
  */
-export async function flushProjection(db: Queryable, cache: ProjectionCache): Promise<void> {
+export async function flushProjection(db: Queryable, cache: ProjectionCache, onSent?: () => void): Promise<void> {
   const { pending } = cache;
   // Edges before nodes (no key refers from one to the other): the batch's new nodes are inserted
   // with the counts of their stored edges, and only nodes stored before have theirs updated. A row
@@ -615,6 +616,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache): Pr
   pending.edges = [];
   pending.eventNodes = [];
   for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+  onSent?.();
   await allSettled(sent);
 }
 

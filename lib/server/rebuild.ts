@@ -24,7 +24,10 @@ const CACHE_ENTRIES = 200_000;
  */
 export function replayLog(store: Store): Promise<{ events: number }> {
   return store.transaction(async (tx) => {
-    // The log's lock: no append may slip in between the emptying and the end of the replay.
+    // No batch may be projecting ahead of the log's lock on the rows this replaces (taken first: such
+    // a batch holds it while it waits for the log's), and no append may slip in between the emptying
+    // and the end of the replay.
+    if (tx.dialect.lockProjection) await tx.run(tx.dialect.lockProjection.exclusive);
     if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
     const replayed = await finish(replayLogSteps(tx, tx));
     // The projection was rewritten: what was verified of the old one no longer says anything.

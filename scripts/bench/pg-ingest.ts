@@ -1,13 +1,13 @@
 /**
  * Batched ingest on PostgreSQL, alone and taken apart: the benchmark's world (10k edges by
- * default) ingested through ingestEvents into a scratch database of its own, 1,000 events a
- * transaction, beside the bare-log floor of the postgres scenario; then where the wall time went:
+ * default) ingested through ingestBatches (with --one-by-one, each batch through ingestEvents in
+ * turn) into a scratch database of its own, 1,000 events a transaction, beside the bare-log floor of the postgres scenario; then where the wall time went:
  * this process's CPU, the PostgreSQL backends' CPU (read from /proc, so only for a server on this
  * machine), the WAL written, and with --statements every statement the transactions sent, timed
  * from send to answer and grouped by text.
  *
  *   THREADLINE_BENCH_POSTGRES_URL=postgresql://postgres:postgres@127.0.0.1:5432/postgres \
- *     npx tsx --conditions=react-server scripts/bench/pg-ingest.ts [--edges 10000] [--batch 1000] [--statements] [--keep]
+ *     npx tsx --conditions=react-server scripts/bench/pg-ingest.ts [--edges 10000] [--batch 1000] [--one-by-one] [--statements] [--keep]
  *
  * Profile the client with `node --cpu-prof --cpu-prof-dir=<dir> --import tsx --conditions=react-server
  * scripts/bench/pg-ingest.ts`, then `npx tsx scripts/bench/profile-summary.ts <file>`.
@@ -17,7 +17,8 @@ import os from "node:os";
 import { performance as nodePerformance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "@/lib/config";
-import { ingestEvents } from "@/lib/server/ingest";
+import { ingestEvents, type IngestOutcome } from "@/lib/server/ingest";
+import { ingestBatches } from "@/lib/server/ingest-batches";
 import { postgresStore } from "@/lib/server/store/postgres-store";
 import type { Queryable, SqlValue, Store } from "@/lib/server/store/types";
 import { round } from "../harness/stats";
@@ -32,6 +33,8 @@ const { values: args } = parseArgs({
     statements: { type: "boolean", default: false },
     "server-log": { type: "string" },
     keep: { type: "boolean", default: false },
+    // Each batch through ingestEvents, one after the other, instead of ingestBatches (overlapped).
+    "one-by-one": { type: "boolean", default: false },
   },
 });
 const edges = Number(args.edges);
@@ -178,12 +181,24 @@ async function main(): Promise<void> {
     const cpuBefore = process.cpuUsage();
     const loopBefore = loopUse();
     let wallMs = 0;
-    for (const batch of batches) {
-      const start = performance.now();
-      const outcomes = await ingestEvents(measured, batch, { sender: "bench" });
-      wallMs += performance.now() - start;
+    let projectedAhead = 0;
+    const check = (outcomes: IngestOutcome[]) => {
       const bad = outcomes.find((o) => o.status !== "created");
       if (bad) throw new Error(`event ${bad.index} was ${bad.status}: ${JSON.stringify(bad.errors ?? [])}`);
+    };
+    if (args["one-by-one"]) {
+      for (const batch of batches) {
+        const start = performance.now();
+        check(await ingestEvents(measured, batch, { sender: "bench" }));
+        wallMs += performance.now() - start;
+      }
+    } else {
+      const start = performance.now();
+      await ingestBatches(measured, batches, { sender: "bench" }, (outcomes, _index, how) => {
+        check(outcomes);
+        if (how.isProjectedAhead) projectedAhead++;
+      });
+      wallMs = performance.now() - start;
     }
     const cpu = process.cpuUsage(cpuBefore);
     const loop = loopUse(loopBefore);
@@ -197,7 +212,8 @@ async function main(): Promise<void> {
     console.log(
       `  event loop busy ${perEvent(loop.active)} (${perEvent(phases.lockedBusyMs)} of it under the log's lock), idle ${perEvent(loop.idle)}; ` +
         `the lock held ${perEvent(phases.lockedMs)} (${round((phases.lockedMs / wallMs) * 100)} % of the wall time), ` +
-        `a transaction's start to its lock ${perEvent(phases.beforeLockMs)}`,
+        `a transaction's start to its lock ${perEvent(phases.beforeLockMs)}` +
+        (args["one-by-one"] ? "" : `; ${projectedAhead} of ${batches.length} batches projected ahead of the lock`),
     );
     if (args.statements) {
       console.log(`  awaiting statements ${perEvent(awaitedMs)} (${round((awaitedMs / wallMs) * 100)} % of the wall time); statements: ${[...statementMs.values()].reduce((n, s) => n + s.calls, 0)}`);

@@ -16,6 +16,7 @@ export const sqliteDialect: Dialect = {
   freshIds: (table) =>
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT (SELECT COALESCE(MAX("id"), 0) FROM "${table}") + i AS "id" FROM n`,
   lockLog: null,
+  lockProjection: null,
   joinInOrder: "CROSS JOIN",
   // data_version moves on other connections' commits, never on this connection's own.
   foreignCommitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
@@ -29,6 +30,8 @@ export const sqliteDialect: Dialect = {
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
 const LOG_LOCK_KEY = 0x546c;
+/** The advisory lock key between a rebuild and batches projected ahead of the log's lock ("Tm"). */
+const PROJECTION_LOCK_KEY = 0x546d;
 
 export const postgresDialect: Dialect = {
   backend: "postgresql",
@@ -45,6 +48,10 @@ export const postgresDialect: Dialect = {
     `WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('"${table}"', 'id')::regclass AS s) SELECT nextval(s.s)::integer AS "id" FROM s, generate_series(1, ?::integer)`,
   // Held until the transaction ends; every server's appends queue on it, so the chain never forks.
   lockLog: `SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})`,
+  lockProjection: {
+    shared: `SELECT pg_advisory_xact_lock_shared(${PROJECTION_LOCK_KEY})`,
+    exclusive: `SELECT pg_advisory_xact_lock(${PROJECTION_LOCK_KEY})`,
+  },
   joinInOrder: "JOIN",
   // Every server is another connection: nothing tells an edit behind Threadline's back from another
   // server's write (the periodic full pass stands in; see lib/server/verification.ts).

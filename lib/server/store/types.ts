@@ -120,6 +120,14 @@ export interface Dialect {
    */
   readonly lockLog: string | null;
   /**
+   * The lock a transaction holds while it projects ahead of the log's (`shared`, taken before it
+   * reads anything) and the one a rebuild takes before the log's (`exclusive`): a rebuild rewrites
+   * the projection without moving the log's head, so the head alone would not tell a batch projected
+   * ahead that the rows it read are gone. Null where nothing projects ahead of the lock (SQLite,
+   * where the transaction holds the database's one write lock from its start).
+   */
+  readonly lockProjection: { shared: string; exclusive: string } | null;
+  /**
    * The join that keeps the tables in the order written (SQLite: CROSS JOIN, which its planner
    * never reorders, so a walk follows the index the query was written for; PostgreSQL plans joins
    * well and knows no CROSS JOIN with ON).
