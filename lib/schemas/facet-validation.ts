@@ -265,9 +265,9 @@ export function validateFacets(
   for (const name in facets) {
     const facet = facets[name];
     if (facet === undefined) continue;
-    const facetPath = appendPath(path, name);
+    // The facet's path is built only for a warning: most facets have none.
     if (!isPlainObject(facet)) {
-      warnings.push({ path: facetPath, message: "must be an object (every facet is)" });
+      warnings.push({ path: appendPath(path, name), message: "must be an object (every facet is)" });
       continue;
     }
     if (facet._deleted === true) continue;
@@ -275,7 +275,7 @@ export function validateFacets(
     if (ref === undefined) continue;
     const validate = validatorFor(ref);
     if (validate(facet)) continue;
-    pushAjvWarnings(validate.errors ?? [], facet, facetPath, warnings);
+    pushAjvWarnings(validate.errors ?? [], facet, appendPath(path, name), warnings);
   }
 }
 
