@@ -99,22 +99,40 @@ function provenanceFileLists(event: Record<string, unknown>, inputs: unknown[], 
  * `fileLists` count as one value each when they have a file entry's flat shape.
  */
 function countValues(value: unknown, max: number, fileLists: ReadonlySet<unknown> = new Set()): number {
-  let count = 1;
-  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 1 }];
-  while (stack.length > 0) {
-    const { v, depth } = stack.pop()!;
-    if (depth > MAX_NESTING_DEPTH || typeof v !== "object" || v === null) continue;
+  const state = { count: 1, max, fileLists };
+  if (typeof value === "object" && value !== null) countChildren(value, 1, state);
+  return state.count;
+}
+
+/**
+ * Adds the values under `container` (at `depth`) to `state.count`; true once it passed the max.
+ * Recursive (the depth is bounded by MAX_NESTING_DEPTH) and allocation-free: it visits every value
+ * of every event, so it builds no arrays of children.
+ */
+function countChildren(container: object, depth: number, state: { count: number; max: number; fileLists: ReadonlySet<unknown> }): boolean {
+  if (depth > MAX_NESTING_DEPTH) return false;
+  if (Array.isArray(container)) {
     // Count a container's children before entering it, so a huge one is refused without a walk.
-    const children = Array.isArray(v) ? v : Object.values(v);
-    count += children.length;
-    if (count > max) return count;
-    const isFileList = fileLists.has(v);
-    for (const child of children) {
+    state.count += container.length;
+    if (state.count > state.max) return true;
+    const isFileList = state.fileLists.has(container);
+    for (let i = 0; i < container.length; i++) {
+      const child: unknown = container[i];
       if (typeof child !== "object" || child === null || (isFileList && isFlatFileEntry(child))) continue;
-      stack.push({ v: child, depth: depth + 1 });
+      if (countChildren(child, depth + 1, state)) return true;
     }
+    return false;
   }
-  return count;
+  const record = container as Record<string, unknown>;
+  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) state.count++;
+  if (state.count > state.max) return true;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const child = record[key];
+    if (typeof child !== "object" || child === null) continue;
+    if (countChildren(child, depth + 1, state)) return true;
+  }
+  return false;
 }
 
 /**

@@ -97,8 +97,9 @@ function mergeParsed(current: { facets: string; parsed?: Facets } | undefined, n
   if (current?.parsed && isWrittenCanonical(current.parsed) && everyFacetStored(next, current.parsed)) return { facets: current.facets, parsed: current.parsed };
   const base = current ? (current.parsed ?? readFacets(current.facets)) : {};
   const facets = canonicalJson({ ...base, ...next });
-  if (current?.parsed && facets === current.facets) return { facets, parsed: current.parsed };
-  const parsed = readFacets(facets);
+  // The same text as stored: `base` is its parse already (a row read from the database is parsed
+  // once, not twice), and the text is now known to be canonical.
+  const parsed = current && facets === current.facets ? base : readFacets(facets);
   WRITTEN_CANONICAL.add(parsed);
   return { facets, parsed };
 }
