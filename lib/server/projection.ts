@@ -666,9 +666,9 @@ class Projector {
     if (!event.job) return;
     const job = await this.upsertJob(event.job);
     const inputs: { d: ProjectableDataset; key: string; nodeId: number }[] = [];
-    for (const d of event.inputs ?? []) inputs.push({ d, ...(await this.upsertDataset(d)) });
+    for (const d of event.inputs ?? []) inputs.push(await this.upsertDataset(d));
     const outputs: { d: ProjectableDataset; key: string; nodeId: number }[] = [];
-    for (const d of event.outputs ?? []) outputs.push({ d, ...(await this.upsertDataset(d)) });
+    for (const d of event.outputs ?? []) outputs.push(await this.upsertDataset(d));
     for (const i of inputs) this.edge(i.nodeId, job.nodeId);
     for (const o of outputs) this.edge(job.nodeId, o.nodeId);
     if (kind === "RunEvent" && event.run) await this.applyRun(event, event.run, job, inputs, outputs);
@@ -775,7 +775,7 @@ class Projector {
     return { key, nodeId: id, facets };
   }
 
-  private async upsertDataset(d: ProjectableDataset): Promise<{ key: string; nodeId: number }> {
+  private async upsertDataset(d: ProjectableDataset): Promise<{ d: ProjectableDataset; key: string; nodeId: number }> {
     const key = nodeId.dataset(d.namespace, d.name);
     const id = await this.node(key, "dataset", d.namespace, d.name);
     const existing = await this.dataset(key);
@@ -787,7 +787,7 @@ class Projector {
     const { newDatasets: inserts, datasetUpdates: updates, datasetTimes: times } = this.c.pending;
     this.setEntity({ inserts, updates, times }, existing, [id, key, d.namespace, d.name, kind, description, facets]);
     this.c.datasets.set(key, { nodeId: id, facets, parsed: merged, latestVersionKey: existing?.latestVersionKey ?? null });
-    return { key, nodeId: id };
+    return { d, key, nodeId: id };
   }
 
   private async upsertVersion(
@@ -862,7 +862,8 @@ class Projector {
     // Inputs judged by this run's checks (an evaluation run fails what it evaluated).
     const inputVersions: { d: ProjectableDataset; key: string; nodeId: number; version: { key: string; nodeId: number } }[] = [];
     for (const i of inputs) inputVersions.push({ ...i, version: await this.resolveInputVersion(run.runId, i.d, i.key) });
-    const checkInputFacets = Object.assign({}, ...inputs.map((i) => i.d.inputFacets ?? {})) as Facets;
+    // Most inputs carry no inputFacets: then there is nothing to merge (and no copies to make).
+    const checkInputFacets = inputs.some((i) => i.d.inputFacets) ? (Object.assign({}, ...inputs.map((i) => i.d.inputFacets ?? {})) as Facets) : {};
     const failedChecks = failedChecksOf(merged, checkInputFacets);
 
     const nominalTime = nominal ? toUtc(nominal) : null;
