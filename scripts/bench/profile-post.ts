@@ -12,6 +12,10 @@
  * floor's 2,000 requests before them into floor.cpuprofile, so the two compare request for request;
  * summarise them with scripts/bench/profile-summary.ts (`--per 8000`, `--per 2000`). It also counts how
  * the POSTs were grouped (group sizes, from the log's receivedAt). (Node refuses --cpu-prof in NODE_OPTIONS.)
+ * For the floor and the POSTs each it prints where the wall time went besides the server's CPU: its
+ * main thread's event-loop utilisation, that thread's time on a CPU, waiting for one and asleep,
+ * the server's CPU by thread, the clients' own CPU, and for the POSTs how long a write waited for its
+ * group to be due, for the commit before it and inside its commit (docs/benchmarks.md, fifth round).
  *
  * Needs the production build (.next) and Node's WebSocket (Node 22, or 20 with
  * NODE_OPTIONS=--experimental-websocket).

@@ -86,6 +86,12 @@ export interface PostFigure {
    * "fifth round").
    */
   serverMainThreadUs?: number;
+  /**
+   * How long the main thread was runnable but waited for a CPU (µs per request, schedstat): the
+   * part of the wall time the machine's other work took from it. The rest of the wall time, minus
+   * serverMainThreadUs, it slept (its event loop idle, blocking system calls).
+   */
+  serverMainThreadWaitUs?: number;
 }
 
 /** One target of issue 6 (and later issues), met or missed. */

@@ -15,7 +15,10 @@ export const postScenario: Scenario = {
     const baseUrl = ctx.server!.baseUrl;
     const serverPid = ctx.server!.pid;
     /** Runs a load and measures the server's CPU time per request over it, all of it and its main thread's. */
-    const measured = async (requests: number, load: () => Promise<LoadResult>): Promise<LoadResult & { serverCpuUs?: number; serverMainThreadUs?: number }> => {
+    const measured = async (
+      requests: number,
+      load: () => Promise<LoadResult>,
+    ): Promise<LoadResult & Pick<PostFigure, "serverCpuUs" | "serverMainThreadUs" | "serverMainThreadWaitUs">> => {
       const cpuBefore = serverPid === null ? null : processTreeCpuMs(serverPid);
       const mainBefore = serverPid === null ? null : mainThreadSchedMs(serverPid);
       const result = await load();
@@ -24,7 +27,12 @@ export const postScenario: Scenario = {
       return {
         ...result,
         ...(cpuBefore !== null && cpuAfter !== null ? { serverCpuUs: round(((cpuAfter - cpuBefore) * 1000) / requests) } : {}),
-        ...(mainBefore !== null && mainAfter !== null ? { serverMainThreadUs: round(((mainAfter.runMs - mainBefore.runMs) * 1000) / requests) } : {}),
+        ...(mainBefore !== null && mainAfter !== null
+          ? {
+              serverMainThreadUs: round(((mainAfter.runMs - mainBefore.runMs) * 1000) / requests),
+              serverMainThreadWaitUs: round(((mainAfter.waitMs - mainBefore.waitMs) * 1000) / requests),
+            }
+          : {}),
       };
     };
     // A separate world in its own namespaces, so none of it is a duplicate of the store.
@@ -34,12 +42,17 @@ export const postScenario: Scenario = {
       bodies.push(JSON.stringify(event));
       if (bodies.length >= total) break;
     }
+    const serverCpu = ({ serverCpuUs, serverMainThreadUs, serverMainThreadWaitUs }: Pick<PostFigure, "serverCpuUs" | "serverMainThreadUs" | "serverMainThreadWaitUs">) => ({
+      serverCpuUs,
+      serverMainThreadUs,
+      serverMainThreadWaitUs,
+    });
     const post = async (concurrency: number, from: number, count: number): Promise<PostFigure> => {
       const client = createClient(baseUrl, concurrency);
       // These events are part of the world, sent in order.
       const result = await measured(count, () => runLoad(client, concurrency, count, (i) => client.post("/api/v1/lineage", bodies[from + i]!)));
       client.close();
-      return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs, serverMainThreadUs: result.serverMainThreadUs };
+      return { concurrency, events: count, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, ...serverCpu(result) };
     };
     const floor = async (concurrency: number): Promise<PostFigure> => {
       const client = createClient(baseUrl, concurrency);
@@ -47,7 +60,7 @@ export const postScenario: Scenario = {
       await runLoad(client, concurrency, 200, () => client.get("/api/v1/audit/public-key"));
       const result = await measured(2_000, () => runLoad(client, concurrency, 2_000, () => client.get("/api/v1/audit/public-key")));
       client.close();
-      return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, serverCpuUs: result.serverCpuUs, serverMainThreadUs: result.serverMainThreadUs };
+      return { concurrency, events: 2_000, perSecond: result.perSecond, latency: result.latency, statuses: result.statuses, ...serverCpu(result) };
     };
     // The floors bracket the POSTs (before and after), and the POSTs are compared with their mean:
     // on a shared machine the load drifts during a run, and a floor taken only before would flatter
@@ -91,9 +104,15 @@ export const postScenario: Scenario = {
     reference(`floor: minimal route, ${clients} clients`, floorPerSecond, "requests/s", failedOf(...brackets), `mean of before ${round(brackets[0]!.perSecond)} and after ${round(brackets[1]!.perSecond)}`);
     reference(`floor: minimal route p95, ${clients} clients`, floorP95, "ms", failedOf(...brackets), `mean of before ${round(brackets[0]!.latency.p95)} and after ${round(brackets[1]!.latency.p95)}`);
     // What each request cost the server, which the load moves much less than throughput.
-    const floorCpu = brackets.every((b) => b.serverCpuUs !== undefined) ? (brackets[0]!.serverCpuUs! + brackets[1]!.serverCpuUs!) / 2 : undefined;
-    const floorMain = brackets.every((b) => b.serverMainThreadUs !== undefined) ? (brackets[0]!.serverMainThreadUs! + brackets[1]!.serverMainThreadUs!) / 2 : undefined;
-    const main = concurrent.serverMainThreadUs !== undefined && floorMain !== undefined ? `, main thread ${Math.round(concurrent.serverMainThreadUs)} against ${Math.round(floorMain)}` : "";
+    const meanOf = (pick: (p: PostFigure) => number | undefined) => (brackets.every((b) => pick(b) !== undefined) ? (pick(brackets[0]!)! + pick(brackets[1]!)!) / 2 : undefined);
+    const floorCpu = meanOf((p) => p.serverCpuUs);
+    const floorMain = meanOf((p) => p.serverMainThreadUs);
+    const floorMainWait = meanOf((p) => p.serverMainThreadWaitUs) ?? 0;
+    // The main thread runs every request: its CPU, and its wait for a CPU, set the throughput.
+    const main =
+      concurrent.serverMainThreadUs !== undefined && floorMain !== undefined
+        ? `, main thread ${Math.round(concurrent.serverMainThreadUs)} against ${Math.round(floorMain)} (waiting for a CPU ${Math.round(concurrent.serverMainThreadWaitUs ?? 0)} against ${Math.round(floorMainWait)})`
+        : "";
     const cpu = concurrent.serverCpuUs !== undefined && floorCpu !== undefined ? `; server CPU ${Math.round(concurrent.serverCpuUs)} µs/event against ${Math.round(floorCpu)} µs/request${main}` : "";
     checks.atLeast(`ingest POST, ${clients} clients / floor`, concurrent.perSecond / floorPerSecond, 0.8, "x", `${round(concurrent.perSecond)} events/s against ${round(floorPerSecond)} requests/s${cpu}; ${load}`);
     checks.atMost(`ingest POST p95, ${clients} clients / floor p95`, concurrent.latency.p95 / floorP95, 2, "x", `${round(concurrent.latency.p95)} ms against ${round(floorP95)} ms; ${load}`);
@@ -103,7 +122,8 @@ export const postScenario: Scenario = {
     out();
     out("POST /api/v1/lineage, one event per request");
     const cpu = (p: PostFigure) =>
-      (p.serverCpuUs === undefined ? "" : `, server CPU ${Math.round(p.serverCpuUs)} µs/request`) + (p.serverMainThreadUs === undefined ? "" : ` (main thread ${Math.round(p.serverMainThreadUs)})`);
+      (p.serverCpuUs === undefined ? "" : `, server CPU ${Math.round(p.serverCpuUs)} µs/request`) +
+      (p.serverMainThreadUs === undefined ? "" : ` (main thread ${Math.round(p.serverMainThreadUs)}, and ${Math.round(p.serverMainThreadWaitUs ?? 0)} waiting for a CPU)`);
     for (const p of [f.post.sequential, f.post.concurrent]) {
       out(`  ${p.concurrency} client(s): ${Math.round(p.perSecond)} events/s, p50 ${round(p.latency.p50)} ms, p95 ${round(p.latency.p95)} ms, p99 ${round(p.latency.p99)} ms${cpu(p)} (${p.events} events, ${JSON.stringify(p.statuses)})`);
     }
