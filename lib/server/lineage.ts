@@ -32,10 +32,13 @@ export const MAX_NODES = 20_000;
 const EDGE_PAGE = 1_000;
 
 /**
- * Edge rows the recursive query of a walk reads at most (see EdgeQueries.reach): past this the
- * rest of the walk goes hop by hop from where the rows stop being complete.
+ * Edge rows the recursive query of a walk reads at most (see EdgeQueries.reach): past them the
+ * rest of the walk goes hop by hop from where the rows stop being complete. Twice the node budget,
+ * at least 1,000 and at most 10,000: a walk lets a node in per edge at most, so a 2,000-node
+ * neighbourhood (at 1M edges) is mostly known in full from its one query and walked in memory,
+ * where 1,000 rows left it two more pages and two reads of the edges after its cut.
  */
-const WALK_ROWS = 1_000;
+const walkRows = (limit: number) => Math.max(1_000, Math.min(2 * limit, 10_000));
 
 interface EdgeRow {
   s: number;
@@ -64,9 +67,11 @@ interface KnownHops {
 interface EdgeQueries extends EdgeReads {
   /**
    * Where round trips cost (`dialect.walksInOneQuery`): every edge within `depth` hops of the
-   * focus, in one recursive query, as far as WALK_ROWS rows go.
+   * focus, in one recursive query, as far as `rows` rows go (see walkRows).
    */
-  reach?: (focusId: number, depth: number) => Promise<KnownHops>;
+  reach?: (focusId: number, depth: number, rows: number) => Promise<KnownHops>;
+  /** The column the frontier matches (the walk's direction). */
+  from: "sourceId" | "targetId";
 }
 
 /**
@@ -130,11 +135,11 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
   /**
    * The walk's hops in one recursive query (see walkOneWay): each edge with the hop it is read at,
    * hop after hop (PostgreSQL's recursive union reads its working table to the end before the next
-   * round), up to WALK_ROWS rows. UNION drops a row read again at the same hop; a node reached at
-   * two hops is read at both, which only repeats rows. When the rows stop at WALK_ROWS, every hop
+   * round), up to `limit` rows. UNION drops a row read again at the same hop; a node reached at
+   * two hops is read at both, which only repeats rows. When the rows stop at the limit, every hop
    * before the last one seen is complete.
    */
-  const reach = async (focusId: number, depth: number): Promise<KnownHops> => {
+  const reach = async (focusId: number, depth: number, limit: number): Promise<KnownHops> => {
     const [fromEnd, toEnd] = from === "sourceId" ? ["s", "t"] : ["t", "s"];
     const rows = await db.all<EdgeRow & { hop: number }>(
       `WITH RECURSIVE "walk"("s", "t", "hop") AS (
@@ -143,8 +148,8 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
          SELECT e."sourceId", e."targetId", w."hop" + 1 FROM "walk" w JOIN "Edge" e ON e."${from}" = w."${toEnd}"
          WHERE w."hop" < ? ${filter.sql.replace(`"seq"`, `e."seq"`)}
        )
-       SELECT "s", "t", "hop" FROM "walk" LIMIT ${WALK_ROWS}`,
-      [focusId, ...filter.params, depth, ...filter.params],
+       SELECT "s", "t", "hop" FROM "walk" LIMIT ?`,
+      [focusId, ...filter.params, depth, ...filter.params, limit],
     );
     const byFrom = new Map<number, EdgeRow[]>();
     const seen = new Set<string>();
@@ -159,10 +164,11 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       if (list) list.push({ s, t });
       else byFrom.set(node, [{ s, t }]);
     }
-    const hops = rows.length < WALK_ROWS ? depth : lastHop - 1;
+    const hops = rows.length < limit ? depth : lastHop - 1;
     return { hops, reads: readsInMemory(byFrom, toEnd === "t" ? (e) => e.t : (e) => e.s) };
   };
   return {
+    from,
     reach: db.dialect.walksInOneQuery ? reach : undefined,
     page(frontier: number[], last: EdgeRow | null, size: number): Promise<EdgeRow[]> {
       const f = frontierIs(frontier);
@@ -483,10 +489,13 @@ export interface DescribedRow extends DescribeRow {
 export interface Focus {
   id: number;
   seq: number;
+  /** The edge counts kept on its row (the store's own: as of its point when it is a past one). */
+  upstreamCount?: number;
+  downstreamCount?: number;
 }
 
 function nodeByKey(db: Queryable, key: string): Promise<Focus | undefined> {
-  return db.get<Focus>(`SELECT "id", "seq" FROM "Node" WHERE "key" = ?`, [key]);
+  return db.get<Focus>(`SELECT "id", "seq", "upstreamCount", "downstreamCount" FROM "Node" WHERE "key" = ?`, [key]);
 }
 
 /**
@@ -495,8 +504,8 @@ function nodeByKey(db: Queryable, key: string): Promise<Focus | undefined> {
  * trip: a view of now reads them first (see views.ts).
  */
 export async function readHeadAndFocus(db: Queryable, key: string): Promise<{ head: LogHead | null; focus: Focus | null }> {
-  const row = await db.get<{ headSeq: number | null; headHash: string | null; id: number | null; seq: number | null }>(
-    `SELECT h."seq" AS "headSeq", h."hash" AS "headHash", n."id", n."seq"
+  const row = await db.get<{ headSeq: number | null; headHash: string | null; id: number | null; seq: number | null; upstreamCount: number; downstreamCount: number }>(
+    `SELECT h."seq" AS "headSeq", h."hash" AS "headHash", n."id", n."seq", n."upstreamCount", n."downstreamCount"
      FROM (SELECT 1 AS "one") AS o
      LEFT JOIN (SELECT "seq", "hash" FROM "Event" ORDER BY "seq" DESC LIMIT 1) AS h ON 1 = 1
      LEFT JOIN "Node" n ON n."key" = ?`,
@@ -504,7 +513,7 @@ export async function readHeadAndFocus(db: Queryable, key: string): Promise<{ he
   );
   return {
     head: row?.headSeq != null && row.headHash != null ? { seq: row.headSeq, hash: row.headHash } : null,
-    focus: row?.id != null && row.seq != null ? { id: row.id, seq: row.seq } : null,
+    focus: row?.id != null && row.seq != null ? { id: row.id, seq: row.seq, upstreamCount: row.upstreamCount, downstreamCount: row.downstreamCount } : null,
   };
 }
 
@@ -529,11 +538,17 @@ interface Reach {
  * One direction of the walk from `focusId`, adding to `reach` (see getLineage). `shouldStop` ends
  * it early when its answer is no longer wanted (a speculative walk, see there).
  */
-async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focusId: number, query: LineageQuery, reach: Reach, shouldStop = () => false) {
+async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focus: Focus, query: LineageQuery, reach: Reach, shouldStop = () => false) {
+  const focusId = focus.id;
+  const rows = walkRows(query.limit);
+  // A focus with as many edges this way as the query reads rows (a hub: a tokenizer read by 27,000
+  // runs) cannot have even its first hop known in full: the query would only be read twice.
+  const focusEdges = q.from === "targetId" ? focus.upstreamCount : focus.downstreamCount;
+  const isHub = focusEdges !== undefined && focusEdges >= rows;
   const { included, edges } = reach;
   // Where round trips cost, the first hops (all of them, for a small neighbourhood) are read in one
   // query and walked in memory exactly as they would be from the table; the rest hop by hop.
-  const known = q.reach && query.depth > 0 ? await q.reach(focusId, query.depth) : null;
+  const known = q.reach && query.depth > 0 && !isHub ? await q.reach(focusId, query.depth, rows) : null;
   const readsAt = (hop: number): EdgeReads => (known && hop < known.hops ? known.reads : q);
   const keep = (list: EdgeRow[]) => {
     for (const e of list) edges.set(`${e.s}>${e.t}`, e);
@@ -595,15 +610,16 @@ const newReach = (focusId: number, onJoin: Reach["onJoin"]): Reach => ({ include
  * Only where reads run side by side (`dialect.readsInParallel`): on SQLite a wasted speculative
  * walk would only cost time.
  */
-async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery, onJoin: Reach["onJoin"]): Promise<Reach> {
+async function walkBothWays(db: Queryable, focus: Focus, query: LineageQuery, onJoin: Reach["onJoin"]): Promise<Reach> {
+  const focusId = focus.id;
   const upstream = newReach(focusId, onJoin);
   const downstream = newReach(focusId, onJoin);
   let isWasted = false;
-  const up = walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focusId, query, upstream).then(() => {
+  const up = walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focus, query, upstream).then(() => {
     // A cut upstream means a shared budget downstream: the speculative walk's answer will not do.
     if (upstream.truncated) isWasted = true;
   });
-  const down = walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focusId, query, downstream, () => isWasted);
+  const down = walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focus, query, downstream, () => isWasted);
   await Promise.all([up, down]);
   if (!upstream.truncated && upstream.included.size === 1) {
     // Nothing upstream but the focus (a source: a raw dataset, a base model, a tokenizer): the
@@ -622,7 +638,7 @@ async function walkBothWays(db: Queryable, focusId: number, query: LineageQuery,
     for (const [key, e] of downstream.edges) upstream.edges.set(key, e);
     return upstream;
   }
-  await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focusId, query, upstream);
+  await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focus, query, upstream);
   return upstream;
 }
 
@@ -640,11 +656,11 @@ export async function getLineage(db: Queryable, query: LineageQuery, knownFocus?
 
   let reach: Reach;
   if (query.direction === "both" && db.dialect.readsInParallel) {
-    reach = await walkBothWays(db, focus.id, query, description.add);
+    reach = await walkBothWays(db, focus, query, description.add);
   } else {
     reach = newReach(focus.id, description.add);
-    if (query.direction !== "downstream") await walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focus.id, query, reach);
-    if (query.direction !== "upstream") await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focus.id, query, reach);
+    if (query.direction !== "downstream") await walkOneWay(edgeQueries(db, "targetId", query.asOfSeq), (e) => e.s, focus, query, reach);
+    if (query.direction !== "upstream") await walkOneWay(edgeQueries(db, "sourceId", query.asOfSeq), (e) => e.t, focus, query, reach);
   }
   const { included, edges, truncated } = reach;
 

@@ -263,7 +263,11 @@ async function main(): Promise<void> {
     if (fociFile) fs.writeFileSync(fociFile, JSON.stringify(big.foci));
   }
   if (args.phases) {
-    const phases = await measurePhases(postgres, big.foci, passes);
+    // A pool as large as the server's (the read sends statements side by side: the walk's two
+    // directions, the description's parts).
+    const serverLike = postgresStore(target.connection);
+    const phases = await measurePhases(serverLike, big.foci, passes);
+    await serverLike.close();
     if (args.json) console.log(JSON.stringify({ ...counts, passes, foci: big.foci.length, phases }, null, 2));
     await postgres.close();
     sqliteDb.close();
