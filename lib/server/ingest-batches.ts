@@ -52,9 +52,11 @@ export async function ingestBatches(
         track((after ?? Promise.resolve()).then(() => onBatch?.(outcomes, at, { isProjectedAhead: false })));
         continue;
       }
-      // Batch N's projection cache is free once its rows are sent; a big one is not carried on.
+      // Batch N's projection cache is free once its rows are sent. A big one is not carried on, nor
+      // one that no longer holds every row N wrote (dropped after a flag): reads ahead of N's
+      // commit would miss those rows, so this batch starts once N committed.
       let carried = previous ? await previous.sent : null;
-      if (carried && carried.cache.size > MAX_CARRIED_ENTRIES) {
+      if (carried && (carried.cache.size > MAX_CARRIED_ENTRIES || !carried.cache.isWhole)) {
         await carried.committed;
         carried = null;
       }

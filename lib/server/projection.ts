@@ -246,6 +246,13 @@ export class ProjectionCache {
     latestVersions: new Map<string, string>(),
   };
 
+  /**
+   * False once rows this cache read or wrote were dropped from it (the versions after a flag, or
+   * everything by `clear`): it no longer records all its transaction wrote, so a batch cannot be
+   * projected from it before that transaction commits (lib/server/ingest-batches.ts).
+   */
+  isWhole = true;
+
   /** Ids of new nodes, drawn ahead (their rows wait in `pending.nodes`). */
   readonly nodeIdBlock = new IdBlock("Node");
 
@@ -271,6 +278,7 @@ export class ProjectionCache {
   /** Forgets every entry; flushProjection first, or the pending rows would be lost. */
   clear(): void {
     if (this.hasPendingWrites) throw new Error("ProjectionCache cleared before its pending rows were flushed");
+    this.isWhole = false;
     this.nodeIds.clear();
     this.jobs.clear();
     this.datasets.clear();
@@ -565,6 +573,7 @@ export async function projectEvent(db: Queryable, seq: number, kind: EventKind, 
     await flushProjection(db, c);
     await projectFlag(db, seq, flagged.flag);
     c.versions.clear();
+    c.isWhole = false;
   }
   if (!cache) await flushProjection(db, c);
 }

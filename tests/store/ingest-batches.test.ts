@@ -70,6 +70,23 @@ function failingIn(store: Store, transaction: number, text: string): Store {
   return { ...store, transaction: (work) => store.transaction((tx) => work(failing(tx, ++count === transaction))) };
 }
 
+/**
+ * The store with each commit held back a while after the transaction's statements are answered, so
+ * the next batch is always projected before the one it builds on is committed (its reads cannot
+ * see that batch's rows).
+ */
+function slowCommits(store: Store): Store {
+  return {
+    ...store,
+    transaction: (work) =>
+      store.transaction(async (tx) => {
+        const result = await work(tx);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return result;
+      }),
+  };
+}
+
 describe.each(BACKENDS)("batches overlapped on %s", (backend) => {
   const t = testStoreFor(backend);
 
@@ -78,7 +95,7 @@ describe.each(BACKENDS)("batches overlapped on %s", (backend) => {
     const batches = inBatches(events, 9);
     const outcomes: IngestOutcome[][] = [];
     const ahead: boolean[] = [];
-    await ingestBatches(t.store, batches, options, (o, index, how) => {
+    await ingestBatches(slowCommits(t.store), batches, options, (o, index, how) => {
       outcomes.push(o);
       ahead.push(how.isProjectedAhead);
       expect(index).toBe(outcomes.length - 1);
