@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import { closeDatabase, getStore } from "@/lib/server/db";
-import { ingestEvents } from "@/lib/server/ingest";
+import { ingestBatches } from "@/lib/server/ingest-batches";
 import { expandPath, parseEventText, type SourcedEvent } from "./lib/event-files";
 
 const BATCH = 1000;
@@ -46,21 +46,30 @@ async function main() {
   let duplicates = 0;
   let warnings = 0;
   const store = getStore();
-  await store.bulkImport(async () => {
-    for (let start = 0; start < sources.length; start += BATCH) {
-      const slice = sources.slice(start, start + BATCH);
-      const parsable = slice.filter((s) => s.parseError === undefined);
-      for (const s of slice) if (s.parseError !== undefined) rejected.push(`${s.where}: not valid JSON (${s.parseError})`);
-      const outcomes = await ingestEvents(store, parsable.map((s) => s.value), { sender: "cli" });
+  // The batches' parsable events, and the lines that were not JSON (rejected in the batch they fall in).
+  const batches: { parsable: SourcedEvent[]; unparsable: SourcedEvent[]; end: number }[] = [];
+  for (let start = 0; start < sources.length; start += BATCH) {
+    const slice = sources.slice(start, start + BATCH);
+    batches.push({
+      parsable: slice.filter((s) => s.parseError === undefined),
+      unparsable: slice.filter((s) => s.parseError !== undefined),
+      end: Math.min(start + BATCH, sources.length),
+    });
+  }
+  await store.bulkImport(() =>
+    // On PostgreSQL each batch is validated and projected while the one before is written.
+    ingestBatches(store, batches.map((b) => b.parsable.map((s) => s.value)), { sender: "cli" }, (outcomes, index) => {
+      const { parsable, unparsable, end } = batches[index]!;
+      for (const s of unparsable) rejected.push(`${s.where}: not valid JSON (${s.parseError})`);
       outcomes.forEach((o, i) => {
         warnings += o.warnings?.length ?? 0;
         if (o.status === "created") accepted++;
         else if (o.status === "duplicate") duplicates++;
         else rejected.push(`${parsable[i].where}: ${(o.errors ?? []).map((e) => `${e.path || "(event)"}: ${e.message}`).join("; ")}`);
       });
-      progress(Math.min(start + BATCH, sources.length), sources.length);
-    }
-  });
+      progress(end, sources.length);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   console.log(`${sources.length} events read: ${accepted} accepted, ${duplicates} duplicates, ${rejected.length} rejected` +
     (warnings ? ` (${warnings} warnings about facets that break their schema)` : ""));
