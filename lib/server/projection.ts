@@ -790,6 +790,12 @@ class Projector {
     const existing = await this.dataset(key);
     // A version facet describes one version, not the dataset: keep it off the dataset's own facets.
     const { version: _version, ...datasetFacets } = d.facets ?? {};
+    if (existing && existing.parsed === undefined && Object.keys(datasetFacets).length === 0) {
+      // A dataset stored before this batch, named without facets (most inputs): only its update
+      // time moves, as setEntity would record it, and its stored facets need no parse.
+      this.c.pending.datasetTimes.set(key, this.time);
+      return { d, key, nodeId: id };
+    }
     const { facets, parsed: merged } = mergeParsed(existing, datasetFacets);
     const kind = datasetKindOf(merged);
     const description = isRecord(merged.documentation) ? str(merged.documentation.description) : null;
