@@ -1,6 +1,6 @@
 import "server-only";
 import { getLogHead, type LogHead } from "./event-log";
-import { ingestEvents, prepareInputs, stageBatch, writeStaged, type Batch, type IngestOptions, type IngestOutcome, type StagedBatch } from "./ingest";
+import { ingestEvents, prepareInputs, stageBatch, writeStaged, type IngestOptions, type IngestOutcome, type StagedBatch } from "./ingest";
 import { ProjectionCache } from "./projection";
 import type { Queryable, SqlValue, Store } from "./store/types";
 
@@ -35,40 +35,80 @@ export async function ingestBatches(
     for (const inputs of batches) onBatch?.(await ingestEvents(store, inputs, options), index++, { isProjectedAhead: false });
     return;
   }
-  const inFlight: Promise<unknown>[] = [];
-  const track = (done: Promise<unknown>) => {
-    // A failure is thrown by this call once it has stopped sending batches, not reported unhandled meanwhile.
-    done.catch(() => undefined);
-    inFlight.push(done);
-  };
-  let previous: InFlight | null = null;
+  const writes = new OverlappedWrites(store);
   try {
     for (const inputs of batches) {
       const { outcomes, batch } = prepareInputs(inputs, options);
-      if (batch.valid.length === 0) {
-        // Nothing to store, but its outcomes come after the batches before it.
-        const after = previous?.committed;
-        const at = index++;
-        track((after ?? Promise.resolve()).then(() => onBatch?.(outcomes, at, { isProjectedAhead: false })));
-        continue;
-      }
-      // Batch N's projection cache is free once its rows are sent. A big one is not carried on, nor
-      // one that no longer holds every row N wrote (dropped after a flag): reads ahead of N's
-      // commit would miss those rows, so this batch starts once N committed.
-      let carried = previous ? await previous.sent : null;
-      if (carried && (carried.cache.size > MAX_CARRIED_ENTRIES || !carried.cache.isWhole)) {
-        await carried.committed;
-        carried = null;
-      }
-      const flight = startBatch(store, batch, carried);
       const at = index++;
-      track(flight.committed.then(({ staged, isProjectedAhead }) => onBatch?.(place(outcomes, staged), at, { isProjectedAhead })));
-      previous = flight;
+      // Nothing to store, but its outcomes come after the batches before it.
+      if (batch.valid.length === 0) writes.afterAll(() => onBatch?.(outcomes, at, { isProjectedAhead: false }));
+      else {
+        await writes.add(
+          (db, base, cache, logged) => stageBatch(db, batch, base, cache, logged),
+          ({ staged, isProjectedAhead }) => onBatch?.(place(outcomes, staged), at, { isProjectedAhead }),
+        );
+      }
     }
-    await Promise.all(inFlight);
-  } finally {
-    // On a failure, no transaction of this call may still be running when it returns.
-    await Promise.allSettled(inFlight);
+  } catch (error) {
+    await writes.settled();
+    throw error;
+  }
+  await writes.finish();
+}
+
+/**
+ * A batch's staging (stageBatch, or store:copy's page): projects it through `db` onto `base`,
+ * starting from `cache` and `logged` (the batch before's, or empty).
+ */
+export type Stage = (db: Queryable, base: LogHead | null, cache: ProjectionCache, logged: Map<string, number>) => Promise<StagedBatch>;
+
+/**
+ * Batches stored one after another, each projected ahead of the log's lock onto the one before
+ * while that one's statements execute (see ingestBatches). PostgreSQL only (Dialect.lockProjection).
+ */
+export class OverlappedWrites {
+  private previous: InFlight | null = null;
+  private readonly inFlight: Promise<unknown>[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  /**
+   * Starts storing a batch once the one before has sent its statements (its projection cache is
+   * free then); `onStored` once it committed. A cache too big, or no longer holding every row its
+   * batch wrote (dropped after a flag: reads ahead of that batch's commit would miss those rows), is
+   * not carried on: this batch then starts once the one before committed.
+   */
+  async add(stage: Stage, onStored: (stored: Stored) => void): Promise<void> {
+    let carried = this.previous ? await this.previous.sent : null;
+    if (carried && (carried.cache.size > MAX_CARRIED_ENTRIES || !carried.cache.isWhole)) {
+      await carried.committed;
+      carried = null;
+    }
+    const flight = startBatch(this.store, stage, carried);
+    this.track(flight.committed.then(onStored));
+    this.previous = flight;
+  }
+
+  /** Runs `then` once every batch added so far has committed, in order with their `onStored`. */
+  afterAll(then: () => void): void {
+    this.track((this.previous?.committed ?? Promise.resolve()).then(then));
+  }
+
+  /** Waits for every batch; throws the first failure. */
+  async finish(): Promise<void> {
+    await this.settled();
+    await Promise.all(this.inFlight);
+  }
+
+  /** Waits for every batch, failed or not: no transaction of them is still running after it. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private track(done: Promise<unknown>): void {
+    // A failure is thrown by finish (or by add, for the batch after it), never reported unhandled meanwhile.
+    done.catch(() => undefined);
+    this.inFlight.push(done);
   }
 }
 
@@ -90,7 +130,7 @@ interface Carried {
 }
 
 /** A batch as it was written, and whether what was projected ahead of the lock stood. */
-interface Stored {
+export interface Stored {
   staged: StagedBatch;
   isProjectedAhead: boolean;
 }
@@ -102,7 +142,7 @@ interface InFlight {
 }
 
 /** Stores one batch, projected ahead of the log's lock where the dialect allows (see ingestBatches). */
-function startBatch(store: Store, batch: Batch, carried: Carried | null): InFlight {
+function startBatch(store: Store, stage: Stage, carried: Carried | null): InFlight {
   let markSent: (carried: Carried) => void = () => undefined;
   let failSent: (error: unknown) => void = () => undefined;
   const sent = new Promise<Carried>((resolve, reject) => {
@@ -117,7 +157,7 @@ function startBatch(store: Store, batch: Batch, carried: Carried | null): InFlig
       const writes: StagedBatch["writes"] = [];
       try {
         const base = carried ? carried.head : await getLogHead(tx);
-        staged = await stageBatch(deferringWrites(tx, writes), batch, base, carried?.cache ?? new ProjectionCache(), carried?.logged ?? new Map());
+        staged = await stage(deferringWrites(tx, writes), base, carried?.cache ?? new ProjectionCache(), carried?.logged ?? new Map());
         staged.writes = writes;
       } catch (error) {
         if (!(error instanceof NotAhead)) throw error;
@@ -128,7 +168,7 @@ function startBatch(store: Store, batch: Batch, carried: Carried | null): InFlig
     if (lockLog) await tx.run(lockLog);
     const head = await getLogHead(tx);
     const isProjectedAhead = staged !== null && isSameHead(head, staged.base);
-    const written = isProjectedAhead ? staged! : await stageBatch(tx, batch, head, new ProjectionCache(), new Map());
+    const written = isProjectedAhead ? staged! : await stage(tx, head, new ProjectionCache(), new Map());
     await writeStaged(tx, written, () => markSent({ head: written.head, cache: written.cache, logged: written.logged, committed }));
     return { staged: written, isProjectedAhead };
   });
@@ -138,7 +178,7 @@ function startBatch(store: Store, batch: Batch, carried: Carried | null): InFlig
   return { sent, committed };
 }
 
-function isSameHead(a: LogHead | null, b: LogHead | null): boolean {
+export function isSameHead(a: LogHead | null, b: LogHead | null): boolean {
   return a === null || b === null ? a === b : a.seq === b.seq && a.hash === b.hash;
 }
 

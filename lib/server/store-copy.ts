@@ -1,8 +1,9 @@
 import "server-only";
 import { AppError } from "./errors";
-import { getLogHead, LOG_COLUMNS, verifyChain, type ChainVerification, type LogHead } from "./event-log";
-import { flushProjection, prefetchProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
-import { allSettled, insertRows } from "./store/rows";
+import { GENESIS_HASH, getLogHead, LOG_COLUMNS, verifyChain, type ChainVerification, type LogHead } from "./event-log";
+import { writeStaged } from "./ingest";
+import { isSameHead, OverlappedWrites, type Stage } from "./ingest-batches";
+import { prefetchProjection, ProjectionCache, projectEvent, type ProjectableEvent } from "./projection";
 import type { SqlValue, Store } from "./store/types";
 import type { EventKind } from "@/lib/schemas/openlineage";
 
@@ -26,8 +27,35 @@ export interface CopyResult {
   chain: ChainVerification;
 }
 
-/** Copies the log of `source` into the empty store `target`; `onProgress(copied, total)` after each page. */
-export async function copyStore(source: Store, target: Store, onProgress?: (copied: number, total: number) => void): Promise<CopyResult> {
+type LogRow = Record<(typeof LOG_COLUMNS)[number], SqlValue>;
+
+/**
+ * A page of the source's log as the target will store it: projected onto `base`, which must be the
+ * record before the page's first (the target's head: nothing else writes to it during a copy).
+ */
+function stagePage(rows: readonly LogRow[]): Stage {
+  return async (db, base, cache, logged) => {
+    const first = rows[0]!;
+    const expected = first.prevHash === GENESIS_HASH ? null : { seq: Number(first.seq) - 1, hash: String(first.prevHash) };
+    if (!isSameHead(base, expected)) {
+      throw new AppError("conflict", `The target's log changed during the copy: its head is #${base?.seq ?? 0}, the copy's next event follows #${expected?.seq ?? 0}.`);
+    }
+    const events = rows.map((row) => JSON.parse(String(row.payload)) as ProjectableEvent);
+    await prefetchProjection(db, cache, events);
+    for (const [i, row] of rows.entries()) await projectEvent(db, Number(row.seq), row.kind as EventKind, events[i]!, cache);
+    // The page's log rows as they are, many to a statement, as ingest appends them (writeStaged).
+    const entries = rows.map((row) => ({ head: { seq: Number(row.seq), hash: String(row.hash) }, row: LOG_COLUMNS.map((c) => row[c]) }));
+    return { base, head: entries[entries.length - 1]!.head, cache, logged, entries, outcomes: [], writes: [] };
+  };
+}
+
+/** Copies the log of `source` into the empty store `target`, `pageEvents` a transaction; `onProgress(copied, total)` after each page. */
+export async function copyStore(
+  source: Store,
+  target: Store,
+  onProgress?: (copied: number, total: number) => void,
+  { pageEvents = PAGE }: { pageEvents?: number } = {},
+): Promise<CopyResult> {
   const held = await target.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event"`);
   if ((held?.n ?? 0) > 0) {
     throw new AppError("conflict", `The target store holds ${held!.n} events already; store:copy fills an empty store only (create a new database).`);
@@ -42,28 +70,32 @@ export async function copyStore(source: Store, target: Store, onProgress?: (copi
   let copied = 0;
   let after = 0;
   await target.bulkImport(async () => {
-    for (;;) {
-      // Up to the head checked above: events the source takes meanwhile are not part of this copy.
-      const rows = await source.all<Record<(typeof LOG_COLUMNS)[number], SqlValue>>(
-        `SELECT ${columns} FROM "Event" WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${PAGE}`,
-        [after, last],
-      );
-      if (rows.length === 0) break;
-      await target.transaction(async (tx) => {
-        if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
-        const cache = new ProjectionCache();
-        const events = rows.map((row) => JSON.parse(String(row.payload)) as ProjectableEvent);
-        await prefetchProjection(tx, cache, events);
-        for (const [i, row] of rows.entries()) await projectEvent(tx, Number(row.seq), row.kind as EventKind, events[i], cache);
-        // The page's log rows many to a statement, as ingest appends them (appendEntries), sent
-        // while the projection's first statement executes.
-        const flushed = flushProjection(tx, cache);
-        await allSettled([insertRows(tx, "Event", LOG_COLUMNS, rows.map((row) => LOG_COLUMNS.map((c) => row[c]))), flushed]);
-      });
-      copied += rows.length;
-      after = Number(rows[rows.length - 1].seq);
-      onProgress?.(copied, total);
+    // On PostgreSQL a page is projected while the page before is written (OverlappedWrites).
+    const writes = target.dialect.lockProjection ? new OverlappedWrites(target) : null;
+    try {
+      for (;;) {
+        // Up to the head checked above: events the source takes meanwhile are not part of this copy.
+        const rows = await source.all<LogRow>(`SELECT ${columns} FROM "Event" WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`, [after, last, pageEvents]);
+        if (rows.length === 0) break;
+        after = Number(rows[rows.length - 1].seq);
+        const stored = () => {
+          copied += rows.length;
+          onProgress?.(copied, total);
+        };
+        if (writes) await writes.add(stagePage(rows), stored);
+        else {
+          await target.transaction(async (tx) => {
+            if (tx.dialect.lockLog) await tx.run(tx.dialect.lockLog);
+            await writeStaged(tx, await stagePage(rows)(tx, await getLogHead(tx), new ProjectionCache(), new Map()));
+          });
+          stored();
+        }
+      }
+    } catch (error) {
+      await writes?.settled();
+      throw error;
     }
+    await writes?.finish();
   });
   return { events: copied, sourceHead: sourceChain.head, targetHead: await getLogHead(target), chain: await verifyChain(target) };
 }

@@ -28,6 +28,23 @@ beforeAll(async () => {
 });
 afterAll(() => source.cleanup());
 
+describe.each(BACKENDS)("copying a SQLite store into %s in pages of 25 events (on PostgreSQL each projected while the one before is written)", (backend) => {
+  const t = testStoreFor(backend);
+
+  it("copies every event with its head and a projection equal to a replay, answering the same lineage", async () => {
+    const progress: number[] = [];
+    const result = await copyStore(storeOver(source.db), t.store, (copied) => progress.push(copied), { pageEvents: 25 });
+    const head = await getLogHead(storeOver(source.db));
+    expect(result).toMatchObject({ events: head!.seq, sourceHead: head, targetHead: head, chain: { ok: true, checked: head!.seq } });
+    expect(progress).toEqual(Array.from({ length: Math.ceil(head!.seq / 25) }, (_, i) => Math.min((i + 1) * 25, head!.seq)));
+    expect(await verifyProjection(t.store)).toEqual({ ok: true });
+    for (const nodeId of NODES) {
+      const query = { nodeId, depth: 3, direction: "both" as const, limit: 500 };
+      expect(await getLineage(t.store, query)).toEqual(await getLineage(storeOver(source.db), query));
+    }
+  });
+});
+
 describe.each(BACKENDS)("copying a SQLite store into %s", (backend) => {
   const t = testStoreFor(backend);
 
