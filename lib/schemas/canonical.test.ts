@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { seededRandom as random } from "@/scripts/harness/random";
 import { canonicalJson, compareCodePoints, hasSameCanonical, jcs } from "./canonical";
 
 describe("canonicalJson", () => {
@@ -106,17 +107,6 @@ function referenceWrite(value: unknown, ancestors: Set<object>, compareKeys: (a:
 }
 const reference = (value: unknown) => referenceWrite(value, new Set(), compareCodePoints) ?? "null";
 const referenceJcs = (value: unknown) => referenceWrite(value, new Set(), (a, b) => (a < b ? -1 : a > b ? 1 : 0)) ?? "null";
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters that stress quoting and ordering: controls, quotes, escapes, BMP above U+E000, surrogates paired and lone. */
 const HOSTILE = ["a", "b", "Z", "0", "9", " ", '"', "\\", "/", "\n", "\t", "\u0000", "\u001f", "\u007f", "é", "\u2028", "\ue000", "｡", "\uffff", "😀", "\ud83d", "\ude00", "\ud800", "\udfff", "𝄞"];

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { seededRandom as random } from "@/scripts/harness/random";
 import { generateGenAiLineage } from "@/scripts/bench/lib/genai-lineage";
 import { DatasetEventSchema, eventKindOf, hasEventShape, JobEventSchema, RunEventSchema } from "./openlineage";
 
@@ -25,16 +26,6 @@ function validEvents(): Record<string, unknown>[] {
     if (++n >= 300) break;
   }
   return events;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const withSymbol = () => ({ ok: 1, [Symbol("s")]: 2 });
