@@ -33,6 +33,19 @@ describe("jsonRows", () => {
     expect(jsonRows(["a", "b"], [[1, null], ["x\"y", BigInt("9007199254740993")]])).toBe(`[{"a":1,"b":null},{"a":"x\\"y","b":"9007199254740993"}]`);
     expect(JSON.parse(jsonRows(["k"], [["a"], ["b"], ["c"]], 1, 2))).toEqual([{ k: "b" }]);
   });
+
+  it("reads back as the rows it was given, every awkward text, a lone surrogate, undefined as null, for one row and a thousand", () => {
+    const columns = ["n", "text", "none", "big"];
+    const rowsOf = (count: number): SqlValue[][] =>
+      Array.from({ length: count }, (_, i) => [i === 0 ? -0.5 : i, i === 1 ? "lone \ud800 surrogate" : AWKWARD[i % AWKWARD.length]!, i % 3 === 0 ? null : (undefined as unknown as SqlValue), BigInt(i) * BigInt("1000000000000")]);
+    for (const rows of [rowsOf(1), rowsOf(1_000)]) {
+      const objects = JSON.parse(jsonRows(columns, rows)) as Record<string, unknown>[];
+      expect(objects).toEqual(rows.map(([n, text, , big]) => ({ n, text, none: null, big: String(big) })));
+      // Every row's keys in the columns' order, as json_populate_recordset reads them by name anyway.
+      expect(objects.every((o) => Object.keys(o).join() === columns.join())).toBe(true);
+    }
+    expect(jsonRows(columns, rowsOf(3), 3, 3)).toBe("[]");
+  });
 });
 
 describe.each(BACKENDS)("many rows to a statement on %s", (backend) => {
