@@ -607,7 +607,10 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache, onS
     insertRows(db, "Run", ["nodeId", "runId", "jobKey", "createdAt", ...RUN_CHANGING], [...pending.newRuns.values()]),
     updateRows(db, "Run", "runId", RUN_CHANGING, [...pending.runUpdates.values()]),
     insertRows(db, "DatasetVersion", VERSION_COLUMNS, [...pending.newVersions.values()].map((v) => VERSION_COLUMNS.map((c) => v[c]))),
-    insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes, "ON CONFLICT DO NOTHING"),
+    // No conflict clause: the rows' seqs are this batch's new events and each Projector records a
+    // node once, so none can exist. ON CONFLICT made PostgreSQL insert each row speculatively (a
+    // check of the key's index first, a confirmation in the WAL after): a third of the table's CPU.
+    insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes),
     insertRows(
       db,
       "RunDataset",
