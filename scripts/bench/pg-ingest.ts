@@ -7,15 +7,16 @@
  * from send to answer and grouped by text.
  *
  *   THREADLINE_BENCH_POSTGRES_URL=postgresql://postgres:postgres@127.0.0.1:5432/postgres \
- *     npx tsx --conditions=react-server scripts/bench/pg-ingest.ts [--edges 10000] [--batch 1000] [--one-by-one] [--statements] [--keep]
+ *     npx tsx --conditions=react-server scripts/bench/pg-ingest.ts [--edges 10000] [--batch 1000] [--one-by-one] [--statements] [--keep] [--profile <file.cpuprofile>]
  *
- * Profile the client with `node --cpu-prof --cpu-prof-dir=<dir> --import tsx --conditions=react-server
- * scripts/bench/pg-ingest.ts`, then `npx tsx scripts/bench/profile-summary.ts <file>`.
+ * `--profile <file>` CPU-profiles the ingest alone (not the world's generation nor the floor); read it
+ * with `npx tsx scripts/bench/profile-summary.ts <file> --per <events>`.
  */
 import fs from "node:fs";
 import os from "node:os";
 import { performance as nodePerformance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { Session } from "node:inspector/promises";
 import { parseDatabaseUrl } from "@/lib/config";
 import { ingestEvents, type IngestOutcome } from "@/lib/server/ingest";
 import { ingestBatches } from "@/lib/server/ingest-batches";
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     keep: { type: "boolean", default: false },
     // Each batch through ingestEvents, one after the other, instead of ingestBatches (overlapped).
     "one-by-one": { type: "boolean", default: false },
+    // A CPU profile of the ingest alone (not the world's generation, nor the floor): profile-summary.ts --per <events>.
+    profile: { type: "string" },
   },
 });
 const edges = Number(args.edges);
@@ -178,6 +181,13 @@ async function main(): Promise<void> {
     const count = batches.reduce((n, b) => n + b.length, 0);
     const walBefore = (await store.get<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`))!.lsn;
     const load = os.loadavg()[0]!;
+    const session = new Session();
+    if (args.profile) {
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 200 });
+      await session.post("Profiler.start");
+    }
     const cpuBefore = process.cpuUsage();
     const loopBefore = loopUse();
     let wallMs = 0;
@@ -202,6 +212,11 @@ async function main(): Promise<void> {
     }
     const cpu = process.cpuUsage(cpuBefore);
     const loop = loopUse(loopBefore);
+    if (args.profile) {
+      const { profile } = await session.post("Profiler.stop");
+      fs.writeFileSync(args.profile, JSON.stringify(profile));
+      session.disconnect();
+    }
     const serverCpu = await backendCpuSeconds(store, scratch.connection.database);
     const wal = (await store.get<{ bytes: number }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint AS bytes`, [walBefore]))!.bytes;
     const stored = (await store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "Edge"`))!.n;
