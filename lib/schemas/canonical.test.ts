@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { seededRandom as random } from "@/scripts/harness/random";
-import { canonicalJson, compareCodePoints, hasSameCanonical, jcs } from "./canonical";
+import { canonicalJson, compareCodePoints, hasSameCanonical, isCanonicalForm, jcs } from "./canonical";
 
 describe("canonicalJson", () => {
   it("is independent of key order", () => {
@@ -206,5 +206,48 @@ describe("hasSameCanonical", () => {
     expect(hasSameCanonical({ at: new Date(0) }, { at: "1970-01-01T00:00:00.000Z" })).toBe(false);
     expect(hasSameCanonical(Number.NaN, null)).toBe(false);
     expect(hasSameCanonical(-0, 0)).toBe(true);
+  });
+});
+
+/** Equal as a reader sees them: the same keys in the same order, the same values (Object.is), the same prototypes. */
+function isSameShape(a: unknown, b: unknown): boolean {
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return Object.is(a, b);
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const ka = Reflect.ownKeys(a);
+  const kb = Reflect.ownKeys(b);
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
+  return ka.every((k) => isSameShape((a as Record<PropertyKey, unknown>)[k], (b as Record<PropertyKey, unknown>)[k]));
+}
+
+describe("isCanonicalForm", () => {
+  it("is true only for values their canonical text parses back to exactly, and true for every such parse", () => {
+    let yes = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const value = randomValue(random(seed), 0);
+      const parsed: unknown = JSON.parse(canonicalJson(value));
+      // A parse of canonical text is its own canonical form (a surrogate key may make it say no).
+      if (isCanonicalForm(parsed)) {
+        yes++;
+        expect(isSameShape(JSON.parse(canonicalJson(parsed)), parsed)).toBe(true);
+      }
+      if (isCanonicalForm(value) && !isSameShape(JSON.parse(canonicalJson(value)), value)) expect({ seed, value }).toBe("not in canonical form");
+    }
+    // Index-like keys ("10" before "9") and keys with surrogates make it say no; most others are yes.
+    expect(yes).toBeGreaterThan(1200);
+  });
+
+  it("says no for what the parse of the canonical text would not give back", () => {
+    expect(isCanonicalForm({ a: 1, b: { c: [1, "x", null, true] } })).toBe(true);
+    expect(isCanonicalForm({ b: 1, a: 2 })).toBe(false);
+    expect(isCanonicalForm({ a: { d: 1, c: 2 } })).toBe(false);
+    expect(isCanonicalForm({ a: undefined })).toBe(false);
+    expect(isCanonicalForm([1, undefined])).toBe(false);
+    expect(isCanonicalForm([1, , 2])).toBe(false);
+    expect(isCanonicalForm({ a: -0 })).toBe(false);
+    expect(isCanonicalForm({ a: Number.NaN })).toBe(false);
+    expect(isCanonicalForm({ at: new Date(0) })).toBe(false);
+    expect(isCanonicalForm({ toJSON: () => 1 })).toBe(false);
+    expect(isCanonicalForm(Object.create(null))).toBe(false);
+    expect(isCanonicalForm({ "\ud83d\ude00": 1 })).toBe(false);
   });
 });

@@ -148,6 +148,46 @@ export function hasSameCanonical(value: unknown, parsed: unknown): boolean {
 }
 
 /**
+ * Whether `value` is what JSON.parse(canonicalJson(value)) would give back, key order included: only
+ * JSON's own values (no undefined, toJSON, function, non-finite number or -0, no array holes, only
+ * plain objects and arrays) with every object's keys already in canonical order (and none holding a
+ * surrogate, where code point and code unit order may differ). Then `value` can stand for the parse
+ * of its canonical text, and no reader can tell them apart. False answers cost only a parse: say
+ * false whenever in doubt. No allocation.
+ */
+export function isCanonicalForm(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isCanonicalForm(value[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const record = value as Record<string, unknown>;
+  // Own keys in V8's order (index-like keys first, ascending, then insertion order): the parse of
+  // the canonical text lists them the same way exactly when that order is already sorted.
+  let previous: string | null = null;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) return false;
+    if ((previous !== null && !(previous < key)) || (!PLAIN.test(key) && /[\ud800-\udfff]/.test(key))) return false;
+    if (!isCanonicalForm(record[key])) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/**
  * Orders strings by Unicode code point. JavaScript's default sort compares UTF-16 code units, which
  * puts a surrogate pair (U+10000 and above) before U+E000..U+FFFF; at the first differing unit,
  * shifting surrogates above the rest of the BMP restores code point order.
