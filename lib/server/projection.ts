@@ -5,7 +5,7 @@ import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { ColumnRows, fieldKeysOf, hasColumnFacets } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
 import { runSteps } from "./store/sql-steps";
-import { addToRows, allSettled, IdBlock, insertRows, insertRowsReturning, updateRows } from "./store/rows";
+import { addToRows, allSettled, IdBlock, insertRows, insertRowsReturning, updateRows, updateRowsKeepingNulls } from "./store/rows";
 import type { SqlValue } from "./store/types";
 import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
@@ -459,7 +459,7 @@ const VERSION_COLUMNS: readonly (keyof NewVersion)[] = [
   "nodeId", "key", "datasetKey", "version", "producedByRunId", "reason", "contentHash", "isSynthetic", "isFailed", "failureReasons", "facets", "createdAt", "updatedAt",
 ];
 
-/** A new Job or Dataset row, in the order the pending rows hold it (its latest run or version comes later). */
+/** A new Job or Dataset row, in the order the pending rows hold it (its latest run or version is added at the flush, withLatest). */
 const ENTITY_COLUMNS = ["nodeId", "key", "namespace", "name", "kind", "description", "facets", "createdAt", "updatedAt"];
 /**
  * The columns a changed job's or dataset's facets rewrite. A row whose facets did not change moves
@@ -616,11 +616,13 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache, onS
   // The rest is sent at once and awaited together: no statement below reads what another writes,
   // and each is sent (its rows serialised) in this order before the first is awaited. On PostgreSQL
   // they are pipelined, one round trip for all; the pending rows are cleared as soon as they are sent.
+  const jobs = withLatest(pending.newJobs, pending.jobTimes, pending.latestRuns);
+  const datasets = withLatest(pending.newDatasets, pending.datasetTimes, pending.latestVersions);
   const sent: Promise<unknown>[] = [
     insertRows(db, "Node", ["id", "key", "type", "namespace", "name", "seq", "upstreamCount", "downstreamCount"], nodes),
     addToRows(db, "Node", "id", ["upstreamCount", "downstreamCount"], [...counts.values()]),
-    insertRows(db, "Job", ENTITY_COLUMNS, [...pending.newJobs.values()]),
-    insertRows(db, "Dataset", ENTITY_COLUMNS, [...pending.newDatasets.values()]),
+    insertRows(db, "Job", [...ENTITY_COLUMNS, "latestRunId"], jobs.inserted),
+    insertRows(db, "Dataset", [...ENTITY_COLUMNS, "latestVersionKey"], datasets.inserted),
     updateRows(db, "Job", "key", ENTITY_CHANGING, [...pending.jobUpdates.values()]),
     updateRows(db, "Dataset", "key", ENTITY_CHANGING, [...pending.datasetUpdates.values()]),
     insertRows(db, "Run", ["nodeId", "runId", "jobKey", "createdAt", ...RUN_CHANGING], [...pending.newRuns.values()]),
@@ -637,11 +639,9 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache, onS
       [...pending.runDatasets.values()],
       `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
     ),
-    // After the inserts above: a job or dataset new in this batch gets its latest run or version here.
-    updateRows(db, "Job", "key", ["updatedAt"], [...pending.jobTimes]),
-    updateRows(db, "Dataset", "key", ["updatedAt"], [...pending.datasetTimes]),
-    updateRows(db, "Job", "key", ["latestRunId"], [...pending.latestRuns]),
-    updateRows(db, "Dataset", "key", ["latestVersionKey"], [...pending.latestVersions]),
+    // After the facets' updates above, whose updatedAt an unchanged row's later event moves on.
+    updateRowsKeepingNulls(db, "Job", "key", ["updatedAt", "latestRunId"], jobs.touched),
+    updateRowsKeepingNulls(db, "Dataset", "key", ["updatedAt", "latestVersionKey"], datasets.touched),
     cache.columns.flush(db),
   ];
   pending.nodes = [];
@@ -650,6 +650,19 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache, onS
   for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
   onSent?.();
   await allSettled(sent);
+}
+
+/**
+ * A batch's new jobs (or datasets) with their latest run (or version) as a last column, and the
+ * stored ones' `[key, updatedAt, latest]` (null: unchanged): each row written once a batch. Set in
+ * separate statements, a stored row was updated twice and a new one inserted then updated, each a
+ * further copy of the row (its facets too) on PostgreSQL.
+ */
+function withLatest(inserts: ReadonlyMap<string, SqlValue[]>, times: ReadonlyMap<string, string>, latest: ReadonlyMap<string, string>) {
+  const inserted = [...inserts].map(([key, row]) => [...row, latest.get(key) ?? null]);
+  const touched: SqlValue[][] = [...times].map(([key, time]) => [key, time, latest.get(key) ?? null]);
+  for (const [key, value] of latest) if (!inserts.has(key) && !times.has(key)) touched.push([key, null, value]);
+  return { inserted, touched };
 }
 
 interface EdgeEnds {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { getLogHead } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { projectionSnapshot, replayLog, verifyProjection } from "@/lib/server/rebuild";
-import { addToRows, insertRows, insertRowsReturning, jsonRows, updateRows } from "@/lib/server/store/rows";
+import { addToRows, insertRows, insertRowsReturning, jsonRows, updateRows, updateRowsKeepingNulls } from "@/lib/server/store/rows";
 import type { Queryable, SqlValue, Store } from "@/lib/server/store/types";
 import { runEvent } from "../support/db";
 import { BACKENDS, testStoreFor } from "../support/stores";
@@ -95,6 +95,14 @@ describe.each(BACKENDS)("many rows to a statement on %s", (backend) => {
       { key: `awkward:${AWKWARD[2]}`, name: "renamed \"twice\"", namespace: AWKWARD[3] },
       { key: "node:20", name: AWKWARD[0], namespace: "ns2" },
       { key: "node:21", name: AWKWARD[(21 + 3) % AWKWARD.length], namespace: "ns" },
+    ]);
+
+    // A null keeps the stored value: rows setting different columns in one statement.
+    await t.store.transaction((tx) => updateRowsKeepingNulls(tx, "Node", "key", ["name", "namespace"], [["node:20", null, "ns3"], ["node:21", "only the name", null], ["node:22", null, null]]));
+    expect(await t.store.all(`SELECT key, name, namespace FROM "Node" WHERE id IN (21, 22, 23) ORDER BY id`)).toEqual([
+      { key: "node:20", name: AWKWARD[0], namespace: "ns3" },
+      { key: "node:21", name: "only the name", namespace: "ns" },
+      { key: "node:22", name: AWKWARD[(22 + 3) % AWKWARD.length], namespace: AWKWARD[22 % AWKWARD.length] },
     ]);
 
     await t.store.transaction((tx) => addToRows(tx, "Node", "id", ["upstreamCount", "downstreamCount"], [[21, 2, 0], [22, 1, 5]]));

@@ -162,6 +162,14 @@ export function updateRows(db: Queryable, table: string, key: string, columns: r
 }
 
 /**
+ * updateRows where a row's null leaves the stored value as it is (`COALESCE`): rows that set
+ * different columns of one table share one statement, and a row two of them would set is written once.
+ */
+export function updateRowsKeepingNulls(db: Queryable, table: string, key: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  return updateFrom(db, table, key, columns, rows, (column, value) => `COALESCE(${value}, "${table}"."${column}")`, "?");
+}
+
+/**
  * addToRows and updateRows: `UPDATE table SET column = assign(column, its value in the row) FROM`
  * the rows, matched on `key`; `placeholder` is a VALUES row's placeholder on SQLite.
  */
