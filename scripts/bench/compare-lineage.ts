@@ -6,6 +6,9 @@
  *   npx tsx scripts/bench/compare-lineage.ts main=http://127.0.0.1:30101 change=http://127.0.0.1:30100 \
  *     --foci-file <json array of node ids> [--rounds 6] [--depth 10] [--limit 2000]
  *
+ * The warm-up pass also compares the builds' answers: a focus answered differently (other bytes, the
+ * log's head aside) fails the run.
+ *
  * The foci file is the one `npm run -s bench:walk -- … --foci-file <f>` writes (neighbourhoods that
  * fill a 2,000-node budget).
  */
@@ -33,8 +36,15 @@ const builds = positionals.map((p) => {
 const path = (node: string) => `/api/v1/lineage?${new URLSearchParams({ node, depth: args.depth!, direction: "both", limit: args.limit! })}`;
 
 const loadBefore = os.loadavg()[0]!;
-// One warm-up pass each: prepared statements, caches, the servers' code.
-for (const b of builds) for (const f of foci) await b.client.get(path(f));
+// One warm-up pass each: prepared statements, caches, the servers' code; and every build's answer
+// the first build's, byte for byte (the point in the log aside, in case events arrive meanwhile).
+const withoutPoint = (body: string) => body.replace(/,"point":\{[^}]*\}/, "");
+for (const f of foci) {
+  const answers: string[] = [];
+  for (const b of builds) answers.push(withoutPoint((await b.client.get(path(f))).body));
+  const other = answers.findIndex((a) => a !== answers[0]);
+  if (other > 0) throw new Error(`${builds[other]!.name} answered ${f} otherwise than ${builds[0]!.name}`);
+}
 for (let round = 0; round < Number(args.rounds); round++) {
   for (const b of round % 2 ? [...builds].reverse() : builds) {
     for (const f of foci) {

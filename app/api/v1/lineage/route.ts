@@ -2,6 +2,7 @@ import { requireReader } from "@/lib/server/auth";
 import { getStore } from "@/lib/server/db";
 import { AppError, errorBody, toErrorResponse } from "@/lib/server/errors";
 import { authenticateWriter, readSizedJsonBody } from "@/lib/server/http";
+import { bigJsonResponse } from "@/lib/server/json-response";
 import { enforceWriteRateLimit } from "@/lib/server/rate-limit";
 import type { Arrival } from "@/lib/server/group-commit";
 import { announceEvent, ingestEvent } from "@/lib/server/ingest-event";
@@ -20,7 +21,8 @@ export async function GET(request: Request) {
     await requireReader(request, getStore());
     const query = parseViewQuery(new URL(request.url).searchParams);
     const read = () => readLineageAnswer(getStore(), query);
-    return Response.json((query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read());
+    // A big view is some 880 KB of JSON: written in pieces straight into one buffer (json-response.ts).
+    return bigJsonResponse((query.limit ?? 0) > LARGE_VIEW_NODES ? await withExpensiveRead(request, read) : await read());
   } catch (error) {
     return toErrorResponse(error);
   }
