@@ -152,12 +152,38 @@ function covered(spans: readonly Span[]): number {
 }
 
 /**
+ * The CPU time, in ms, that the PostgreSQL backends serving connections named `appName` have used
+ * (read from /proc: the server must run on this machine, else null), asked through `monitor`, a
+ * connection of another name. A backend that has closed since the last call keeps its last figure
+ * (a pooled connection closes after idling, so it used no CPU since).
+ */
+function backendCpu(monitor: Queryable, appName: string): () => Promise<number | null> {
+  const ticksOf = new Map<number, number>();
+  return async () => {
+    const backends = await monitor.all<{ pid: number }>(`SELECT "pid" FROM pg_stat_activity WHERE "application_name" = ?`, [appName]);
+    for (const { pid } of backends) {
+      // Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 a second).
+      // Absent or another program's: the server runs elsewhere, or the backend has just closed.
+      const stat = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, "utf8") : null;
+      const fields = stat?.includes(" (postgres) ") ? stat.split(") ")[1]!.split(" ") : undefined;
+      if (fields) ticksOf.set(pid, Number(fields[11]) + Number(fields[12]));
+    }
+    let ticks = 0;
+    for (const t of ticksOf.values()) ticks += t;
+    return ticksOf.size === 0 ? null : ticks * 10;
+  };
+}
+
+/**
  * Where a 2,000-node answer's time goes (--phases): readLineageAnswer (what GET /api/v1/lineage
  * reads) on PostgreSQL for each focus, `passes` times after a warm-up, each statement timed; per
  * kind the statements a read sends, their time added up and the wall time they cover (the walk's
- * two directions overlap), then the JSON the route would send. Medians over the reads.
+ * two directions overlap), then the JSON the route would send. Medians over the reads. Beside them
+ * the CPU PostgreSQL's backends spent on the reads, where the server runs on this machine: unlike
+ * the wall times, it hardly moves with the load of other work, so it compares builds on a busy
+ * machine.
  */
-async function measurePhases(store: Queryable, foci: string[], passes: number): Promise<Record<string, unknown>> {
+async function measurePhases(store: Queryable, foci: string[], passes: number, postgresCpu: () => Promise<number | null>): Promise<Record<string, unknown>> {
   const spans: Span[] = [];
   const timed = timedStore(store, spans);
   const read = (node: string) => readLineageAnswer(timed, parseViewQuery(new URLSearchParams({ node, depth: "10", direction: "both", limit: "2000" })));
@@ -167,6 +193,8 @@ async function measurePhases(store: Queryable, foci: string[], passes: number): 
   const cpu: number[] = [];
   const json: number[] = [];
   const bytes: number[] = [];
+  const cpuAtStart = await postgresCpu();
+  let cpuNow = cpuAtStart;
   for (let p = 0; p < passes; p++) {
     for (const node of foci) {
       spans.length = 0;
@@ -181,6 +209,8 @@ async function measurePhases(store: Queryable, foci: string[], passes: number): 
       json.push(performance.now() - jsonStart);
       bytes.push(text.length);
       totals.push(readMs);
+      // Read after every answer, so that a connection closing while idle takes nothing uncounted with it.
+      cpuNow = await postgresCpu();
       const byKind = new Map<string, Span[]>();
       for (const span of spans) byKind.set(span.kind, [...(byKind.get(span.kind) ?? []), span]);
       for (const kind of new Set([...perKind.keys(), ...byKind.keys()])) {
@@ -195,11 +225,15 @@ async function measurePhases(store: Queryable, foci: string[], passes: number): 
   }
   const med = (xs: number[]) => summarise(xs).p50;
   const kinds = [...perKind].map(([kind, e]) => ({ kind, statements: med(e.statements), sumMs: med(e.sum), wallMs: med(e.wall) }));
-  log(`readLineageAnswer, ${foci.length} foci × ${passes}: p50 ${med(totals).toFixed(1)} ms, p95 ${summarise(totals).p95.toFixed(1)} ms; this process's CPU p50 ${med(cpu).toFixed(1)} ms a read; JSON.stringify p50 ${med(json).toFixed(1)} ms (${Math.round(med(bytes) / 1024)} KiB)`);
+  const postgresCpuPerRead = cpuAtStart === null || cpuNow === null ? null : (cpuNow - cpuAtStart) / totals.length;
+  log(
+    `readLineageAnswer, ${foci.length} foci × ${passes}: p50 ${med(totals).toFixed(1)} ms, p95 ${summarise(totals).p95.toFixed(1)} ms; this process's CPU p50 ${med(cpu).toFixed(1)} ms a read; ` +
+      `PostgreSQL's CPU ${postgresCpuPerRead === null ? "not readable here" : `${postgresCpuPerRead.toFixed(1)} ms a read (mean)`}; JSON.stringify p50 ${med(json).toFixed(1)} ms (${Math.round(med(bytes) / 1024)} KiB)`,
+  );
   for (const k of kinds.sort((a, b) => b.wallMs - a.wallMs)) {
     log(`  ${k.kind.padEnd(44)} ${String(k.statements).padStart(4)} statements  ${k.sumMs.toFixed(1).padStart(7)} ms summed  ${k.wallMs.toFixed(1).padStart(7)} ms of wall time  (medians)`);
   }
-  return { read: summarise(totals), cpu: summarise(cpu), json: summarise(json), bytes: med(bytes), kinds };
+  return { read: summarise(totals), cpu: summarise(cpu), postgresCpuPerRead, json: summarise(json), bytes: med(bytes), kinds };
 }
 
 interface Case {
@@ -265,8 +299,11 @@ async function main(): Promise<void> {
   if (args.phases) {
     // A pool as large as the server's (the read sends statements side by side: the walk's two
     // directions, the description's parts).
+    // Named, so that its backends' CPU can be told from the others' (node-postgres reads PGAPPNAME).
+    const appName = `threadline-bench-walk-${process.pid}`;
+    process.env["PGAPPNAME"] = appName;
     const serverLike = postgresStore(target.connection);
-    const phases = await measurePhases(serverLike, big.foci, passes);
+    const phases = await measurePhases(serverLike, big.foci, passes, backendCpu(postgres, appName));
     await serverLike.close();
     if (args.json) console.log(JSON.stringify({ ...counts, passes, foci: big.foci.length, phases }, null, 2));
     await postgres.close();
