@@ -86,6 +86,19 @@ describe("validateEvent on real producers' events", () => {
     ]);
   });
 
+  it("gives a URI the same answer the second time, when the check is remembered: the bad one still warns, the good one still passes", () => {
+    const event = fixture("ol-fluentd-proxy/event_full.json") as { inputs: { facets: { dataSource: { uri: string } } }[] };
+    const bad = event.inputs[0]!.facets.dataSource.uri;
+    for (let i = 0; i < 3; i++) {
+      expect(warningsOf(validateEvent(event)).filter((w) => w.path.endsWith("dataSource.uri"))).toHaveLength(2);
+    }
+    event.inputs[0]!.facets.dataSource.uri = "s3://bucket/path";
+    for (let i = 0; i < 3; i++) {
+      expect(warningsOf(validateEvent(event)).filter((w) => w.path.endsWith("dataSource.uri"))).toEqual([{ path: "outputs[0].facets.dataSource.uri", message: 'must match format "uri"' }]);
+    }
+    expect(bad).not.toBe("s3://bucket/path");
+  });
+
   it("returns the event it was given, not a copy (what was received is what gets hashed)", () => {
     const event = fixture("compat-airflow/line_03.json");
     const result = validateEvent(event);
