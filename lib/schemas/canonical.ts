@@ -23,7 +23,18 @@
 export function canonicalJson(value: unknown): string {
   const out = write(value, [], true);
   // A bare undefined / function / symbol has no JSON text; JSON.stringify returns undefined there.
-  return out === undefined ? "null" : out;
+  return out === undefined ? "null" : flat(out);
+}
+
+/**
+ * `text` in one piece. Built by concatenation, it is a tree of V8 string pieces (a few times the
+ * text's size); reading a character joins them into one copy, which V8 then keeps in their place.
+ * The text is read whole later anyway (hashed, bound to a statement), and a batch holds its texts
+ * until it commits: joined now, each young collection copies the text, not the tree.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
 }
 
 /**
@@ -32,7 +43,7 @@ export function canonicalJson(value: unknown): string {
  */
 export function jcs(value: unknown): string {
   const out = write(value, [], false);
-  return out === undefined ? "null" : out;
+  return out === undefined ? "null" : flat(out);
 }
 
 /**
@@ -147,44 +158,74 @@ export function hasSameCanonical(value: unknown, parsed: unknown): boolean {
   return keys === 0;
 }
 
+/** asCanonicalParse's answer for a value whose canonical text would not parse back to it. */
+const NOT_JSON = Symbol("not JSON data");
+
 /**
- * Whether `value` is what JSON.parse(canonicalJson(value)) would give back, key order included: only
- * JSON's own values (no undefined, toJSON, function, non-finite number or -0, no array holes, only
- * plain objects and arrays) with every object's keys already in canonical order (and none holding a
- * surrogate, where code point and code unit order may differ). Then `value` can stand for the parse
- * of its canonical text, and no reader can tell them apart. False answers cost only a parse: say
- * false whenever in doubt. No allocation.
+ * What JSON.parse(canonicalJson(value)) would give back, key order included, without writing or
+ * parsing the text: `value` itself where its objects' keys are in canonical order already, else
+ * copies of just the objects whose keys are not, sharing everything else (strings included).
+ * Undefined where the parse would differ other than by key order: anything but JSON's own values
+ * (undefined, a toJSON, a function, a non-finite number or -0, an array hole, an object that is not
+ * a plain object or array) or a `__proto__` key. No reader can tell the answer from the parse:
+ * read it, never change it (it shares `value`'s parts).
  */
-export function isCanonicalForm(value: unknown): boolean {
+export function asCanonicalParse(value: unknown): unknown {
+  const parsed = inParseOrder(value);
+  return parsed === NOT_JSON ? undefined : parsed;
+}
+
+function inParseOrder(value: unknown): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
-      return true;
+      return value;
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0);
+      return Number.isFinite(value) && !Object.is(value, -0) ? value : NOT_JSON;
     case "object":
       break;
     default:
-      return false;
+      return NOT_JSON;
   }
-  if (value === null) return true;
+  if (value === null) return null;
   if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-    for (let i = 0; i < value.length; i++) if (!(i in value) || !isCanonicalForm(value[i])) return false;
-    return true;
+    if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_JSON;
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return NOT_JSON;
+      const item: unknown = value[i];
+      const parsed = inParseOrder(item);
+      if (parsed === NOT_JSON) return NOT_JSON;
+      if (parsed !== item && copy === null) copy = value.slice(0, i);
+      if (copy !== null) copy.push(parsed);
+    }
+    return copy ?? value;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return NOT_JSON;
   const record = value as Record<string, unknown>;
-  // Own keys in V8's order (index-like keys first, ascending, then insertion order): the parse of
-  // the canonical text lists them the same way exactly when that order is already sorted.
-  let previous: string | null = null;
-  for (const key in record) {
-    if (!Object.prototype.hasOwnProperty.call(record, key)) return false;
-    if ((previous !== null && !(previous < key)) || (!PLAIN.test(key) && /[\ud800-\udfff]/.test(key))) return false;
-    if (!isCanonicalForm(record[key])) return false;
-    previous = key;
+  const keys = Object.keys(record);
+  // The parse inserts the keys in the text's order; V8 lists index-like keys first whatever the
+  // insertion order, in the parse and in a copy alike, so only the order of insertion matters.
+  let isInOrder = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === "__proto__") return NOT_JSON;
+    if ((i > 0 && !(keys[i - 1]! < key)) || (!PLAIN.test(key) && /[\ud800-\udfff]/.test(key))) isInOrder = false;
   }
-  return true;
+  if (!isInOrder) sortKeys(keys, true);
+  let copy: Record<string, unknown> | null = isInOrder ? null : {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const item = record[key];
+    const parsed = inParseOrder(item);
+    if (parsed === NOT_JSON) return NOT_JSON;
+    if (parsed !== item && copy === null) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j]!] = record[keys[j]!];
+    }
+    if (copy !== null) copy[key] = parsed;
+  }
+  return copy ?? record;
 }
 
 /**

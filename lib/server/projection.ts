@@ -10,7 +10,7 @@ import type { SqlValue } from "./store/types";
 import type { DatasetVersion } from "./nodes";
 import { nodeId } from "@/lib/lineage/node-id";
 import { type DatasetKind, type RunParameter, type RunState } from "@/lib/lineage/types";
-import { canonicalJson, hasSameCanonical, isCanonicalForm } from "@/lib/schemas/canonical";
+import { asCanonicalParse, canonicalJson, hasSameCanonical } from "@/lib/schemas/canonical";
 import type { EventKind } from "@/lib/schemas/openlineage";
 import { readFacets, readFailureReasons, type FailedCheck, type FailureReason } from "@/lib/schemas/columns";
 import {
@@ -102,25 +102,9 @@ function mergeParsed(current: { facets: string; parsed?: Facets } | undefined, n
   // once, not twice), and the text is now known to be canonical. Else the merged facets stand for
   // their text's parse when they are what it would give back (most producers' facets are): no
   // second copy of them held for the rest of the batch.
-  const parsed = current && facets === current.facets ? base : (asParsed(merged) ?? readFacets(facets));
+  const parsed = current && facets === current.facets ? base : ((asCanonicalParse(merged) as Facets | undefined) ?? readFacets(facets));
   WRITTEN_CANONICAL.add(parsed);
   return { facets, parsed };
-}
-
-/**
- * `facets` with its names in canonical order, when that makes it what JSON.parse would give for its
- * canonical text (isCanonicalForm: JSON values only, every nested object's keys already in order);
- * else null. Shares the facet values: read it, never change it.
- */
-function asParsed(facets: Facets): Facets | null {
-  const names = Object.keys(facets).sort();
-  const ordered: Facets = {};
-  for (const name of names) {
-    // Assigning "__proto__" would set the prototype instead of an own property, as JSON.parse makes.
-    if (name === "__proto__") return null;
-    ordered[name] = facets[name];
-  }
-  return isCanonicalForm(ordered) ? ordered : null;
 }
 
 /**
