@@ -32,7 +32,11 @@ export async function ingestBatches(
 ): Promise<void> {
   let index = 0;
   if (!store.dialect.lockProjection) {
-    for (const inputs of batches) onBatch?.(await ingestEvents(store, inputs, options), index++, { isProjectedAhead: false });
+    for (const inputs of batches) {
+      // Stored first, then told: `onBatch?.(await …)` would skip the storing with no one to tell.
+      const outcomes = await ingestEvents(store, inputs, options);
+      onBatch?.(outcomes, index++, { isProjectedAhead: false });
+    }
     return;
   }
   const writes = new OverlappedWrites(store);
