@@ -599,7 +599,13 @@ async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focus: F
   }
 }
 
-const newReach = (focusId: number, onJoin: Reach["onJoin"]): Reach => ({ included: new Set([focusId]), edges: new Map(), truncated: false, onJoin });
+const newReach = (focusId: number, onJoin: Reach["onJoin"]): Reach => {
+  // The focus is in from the start, so it is described with the first nodes that join: once the
+  // budget is spent and the last of them are sent, it would otherwise go in a statement of its own
+  // after the walk's last read, one more round trip in sequence for every big answer.
+  onJoin([focusId]);
+  return { included: new Set([focusId]), edges: new Map(), truncated: false, onJoin };
+};
 
 /**
  * Both directions, upstream first, as one walk: downstream skips nodes upstream took and shares

@@ -1,16 +1,17 @@
 /**
- * A version's kind is its dataset's and a run's its job's, as they are when the answer is read
- * (the store contract, on every backend). The description reads each version's and run's own row
- * with the key of its dataset or job, then each distinct dataset's and job's kind once; a
- * neighbourhood of more than 500 nodes is described in several statements on PostgreSQL, each
- * resolving its own owners. A dataset's or job's kind that changes after its versions and runs were
- * written changes theirs in the next answer.
+ * How a walk's nodes are described (the store contract, on every backend). A version's kind is its
+ * dataset's and a run's its job's, as they are when the answer is read: across a neighbourhood of
+ * more than 500 nodes, described in several statements on PostgreSQL, and after a dataset's or
+ * job's kind changed once its versions and runs were written. Where reads run side by side, the
+ * nodes go out in parts of 500 as they join the walk, the focus with the first of them: a cut
+ * neighbourhood takes no statement beyond its parts.
  */
 import { describe, expect, it } from "vitest";
 
 import { ingestEvents } from "@/lib/server/ingest";
 import { getLineage } from "@/lib/server/lineage";
 import type { LineageGraph } from "@/lib/lineage/types";
+import type { Queryable } from "@/lib/server/store/types";
 import { BACKENDS, testStoreFor } from "../support/stores";
 
 const NS = "s3://kinds-lake";
@@ -70,6 +71,30 @@ describe.each(BACKENDS)("on %s", (backend) => {
     const outputs = graph.nodes.filter((n) => n.type === "datasetVersion" && n.id !== FOCUS);
     expect(outputs).toHaveLength(RUNS);
     expect(outputs.every((n) => n.kind === "output")).toBe(true);
+  });
+
+  it.skipIf(backend === "sqlite")("describes a cut neighbourhood in as many statements as it has parts of 500 nodes, the focus among them", async () => {
+    for (const [limit, parts] of [
+      [300, 1],
+      [550, 2],
+    ]) {
+      let statements = 0;
+      const store = t.store;
+      const counted: Queryable = {
+        dialect: store.dialect,
+        all: (sql, params) => {
+          if (sql.includes(`JOIN "Node" n ON n."id" = f."value"`)) statements++;
+          return store.all(sql, params);
+        },
+        get: (sql, params) => store.get(sql, params),
+        run: (sql, params) => store.run(sql, params),
+      };
+      const graph = await getLineage(counted, { nodeId: FOCUS, depth: 2, direction: "downstream", limit: limit! });
+      expect(graph.truncated).toBe(true);
+      expect(graph.nodes).toHaveLength(limit!);
+      expect(graph.nodes.some((n) => n.id === FOCUS)).toBe(true);
+      expect(statements).toBe(parts);
+    }
   });
 
   it("gives the versions and runs written before a dataset's or job's kind changed the new kind", async () => {
