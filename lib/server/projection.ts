@@ -172,18 +172,17 @@ class RunDatasets {
     return this.firstByDataset.get(`${direction}\0${datasetKey}`);
   }
 
-  /** Adds a row, or replaces the facets of the row with the same version (as ON CONFLICT does). */
+  /** Adds a row (kept as given: pass a row of its own), or replaces the facets of the row with the same version (as ON CONFLICT does). */
   upsert(row: RunDatasetRow): void {
     const existing = this.byVersion.get(`${row.direction}\0${row.datasetVersionKey}`);
     if (existing) {
       existing.facets = row.facets;
       return;
     }
-    const entry = { ...row };
-    this.byVersion.set(`${row.direction}\0${row.datasetVersionKey}`, entry);
+    this.byVersion.set(`${row.direction}\0${row.datasetVersionKey}`, row);
     const datasetKey = `${row.direction}\0${row.datasetKey}`;
     const first = this.firstByDataset.get(datasetKey);
-    if (!first || entry.datasetVersionKey < first.datasetVersionKey) this.firstByDataset.set(datasetKey, entry);
+    if (!first || row.datasetVersionKey < first.datasetVersionKey) this.firstByDataset.set(datasetKey, row);
   }
 
   /** The rows of one direction in key order. */
@@ -220,8 +219,8 @@ export class ProjectionCache {
   readonly runDatasets = new Map<string, RunDatasets>();
   /** The column projection's fields met in this transaction, and its rows until the flush. */
   readonly columns = new ColumnRows();
-  /** Edges known to exist ("source>target"): inserting them again would change nothing. */
-  readonly edges = new Set<string>();
+  /** Edges known to exist (edgeKey): inserting them again would change nothing. */
+  readonly edges = new Set<number | string>();
   /** Rows written to the cache only, until flushProjection. */
   readonly pending = {
     /** New nodes, their ids given by freshNodeId. */
@@ -673,6 +672,18 @@ function countEdges(added: readonly EdgeEnds[]): Map<number, [id: number, up: nu
   return counts;
 }
 
+/** Node ids below this fit an edge's key as one number (source * EDGE_KEY_SPAN + target < 2^53). */
+const EDGE_KEY_SPAN = 2 ** 26;
+
+/**
+ * An edge's key in ProjectionCache.edges: one number while both ids are below 2^26 (a batch holds
+ * its keys until it commits: a number is no allocation, a "source>target" string is one), the
+ * string past that.
+ */
+function edgeKey(source: number, target: number): number | string {
+  return source < EDGE_KEY_SPAN && target < EDGE_KEY_SPAN ? source * EDGE_KEY_SPAN + target : `${source}>${target}`;
+}
+
 class Projector {
   /** Nodes this event already recorded in EventNode. */
   private readonly touched = new Set<number>();
@@ -722,7 +733,7 @@ class Projector {
   }
 
   private edge(source: number, target: number): void {
-    const key = `${source}>${target}`;
+    const key = edgeKey(source, target);
     if (this.c.edges.has(key)) return;
     this.c.pending.edges.push([source, target, this.seq]);
     this.c.edges.add(key);
