@@ -205,6 +205,7 @@ function deferringWrites(tx: Queryable, writes: { sql: string; params: readonly 
   return {
     dialect: tx.dialect,
     all: (sql, params) => read(sql, () => tx.all(sql, params)),
+    values: (sql, params) => read(sql, () => tx.values(sql, params)),
     get: (sql, params) => read(sql, () => tx.get(sql, params)),
     run: async (sql, params = []) => {
       writes.push({ sql, params });

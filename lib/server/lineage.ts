@@ -2,7 +2,7 @@ import "server-only";
 import { AppError } from "./errors";
 import { getFlagPropagation } from "./flags-closure";
 import type { LogHead } from "./event-log";
-import { MAX_SEQ, type Queryable } from "./store/types";
+import { MAX_SEQ, type Queryable, type SqlValue } from "./store/types";
 import type { Direction, LineageEdge, LineageGraph, LineageNode, NodeType, RunState } from "@/lib/lineage/types";
 
 /**
@@ -44,6 +44,11 @@ interface EdgeRow {
   s: number;
   t: number;
 }
+
+/** An edge's ids as the walk's reads give them: source, target (`Queryable.values`). */
+type EdgeValues = [s: number, t: number];
+
+const edgeRows = (rows: EdgeValues[]): EdgeRow[] => rows.map((r) => ({ s: r[0], t: r[1] }));
 
 /** Key order: source id, then target id. */
 const compareEdges = (a: EdgeRow, b: EdgeRow) => a.s - b.s || a.t - b.t;
@@ -141,7 +146,7 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
    */
   const reach = async (focusId: number, depth: number, limit: number): Promise<KnownHops> => {
     const [fromEnd, toEnd] = from === "sourceId" ? ["s", "t"] : ["t", "s"];
-    const rows = await db.all<EdgeRow & { hop: number }>(
+    const rows = await db.values<[s: number, t: number, hop: number]>(
       `WITH RECURSIVE "walk"("s", "t", "hop") AS (
          SELECT "sourceId", "targetId", 1 FROM "Edge" WHERE "${from}" = ? ${filter.sql}
          UNION
@@ -154,7 +159,7 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
     const byFrom = new Map<number, EdgeRow[]>();
     const seen = new Set<string>();
     let lastHop = 0;
-    for (const { s, t, hop } of rows) {
+    for (const [s, t, hop] of rows) {
       lastHop = Math.max(lastHop, hop);
       const key = `${s}>${t}`;
       if (seen.has(key)) continue;
@@ -177,18 +182,18 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
         // At most a page from each frontier node, each read in key order from its index, then the
         // first page of those: a hub's 270,000 edges (1M edges) cost a page, not a sort of them all.
         const n = nodeAfter(last);
-        return db.all<EdgeRow>(
+        return db.values<EdgeValues>(
           `SELECT e."s", e."t" FROM ${db.dialect.jsonValues("integer")} AS f
            CROSS JOIN LATERAL (SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge"
              WHERE "${from}" = f."value" ${n.sql} ${filter.sql} ORDER BY "sourceId", "targetId" LIMIT ${size}) AS e
            ORDER BY e."s", e."t" LIMIT ${size}`,
           [f.param, ...n.params, ...filter.params],
-        );
+        ).then(edgeRows);
       }
-      return db.all<EdgeRow>(
+      return db.values<EdgeValues>(
         `SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge" WHERE ${f.sql} ${a.sql} ${filter.sql} ORDER BY "sourceId", "targetId" LIMIT ${size}`,
         [f.param, ...a.params, ...filter.params],
-      );
+      ).then(edgeRows);
     },
     /**
      * The frontier's edges after a given one (in key order; all of them without one) whose other
@@ -205,12 +210,12 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       const [frontierSql, nodesSql, afterSql] = db.dialect.edgesIntoByNodes
         ? [`+${f.sql}`, `"${to}" IN`, `AND (+"sourceId", +"targetId") > (?, ?)`]
         : [f.sql, `+"${to}" IN`, `AND ("sourceId", "targetId") > (?, ?)`];
-      return db.all<EdgeRow>(
+      return db.values<EdgeValues>(
         `SELECT "sourceId" AS "s", "targetId" AS "t" FROM "Edge"
          WHERE ${frontierSql} AND ${nodesSql} ${db.dialect.jsonValues("integer")} ${last ? afterSql : ""} ${filter.sql}
          ORDER BY "sourceId", "targetId"`,
         [f.param, JSON.stringify(nodes), ...(last ? [last.s, last.t] : []), ...filter.params],
-      );
+      ).then(edgeRows);
     },
   };
 }
@@ -416,10 +421,53 @@ async function describeIds(db: Queryable, ids: readonly number[], asOfSeq?: numb
   });
 }
 
-/** DESCRIBE_EACH over `ids`, in id order, so its probes walk the indexes in key order. */
-function describeEach(db: Queryable, ids: readonly number[], asOfSeq: number | undefined): Promise<DescribedRow[]> {
+/**
+ * DESCRIBE_EACH over `ids`, in id order, so its probes walk the indexes in key order (exported for
+ * the test that reads it as objects too, against describeEach's arrays).
+ */
+export function describeEachQuery(db: Queryable, ids: readonly number[], asOfSeq: number | undefined): { sql: string; params: SqlValue[] } {
   const counts = edgeCounts(asOfSeq);
-  return db.all<DescribedRow>(DESCRIBE_EACH(db.dialect.jsonValues("integer"), counts.sql), [...counts.params, JSON.stringify([...ids].sort((a, b) => a - b))]);
+  return { sql: DESCRIBE_EACH(db.dialect.jsonValues("integer"), counts.sql), params: [...counts.params, JSON.stringify([...ids].sort((a, b) => a - b))] };
+}
+
+/** A row of DESCRIBE_EACH as `Queryable.values` gives it: its columns in the order selected. */
+type DescribedValues = [
+  id: number,
+  key: string,
+  type: NodeType,
+  namespace: string,
+  name: string,
+  upstreamCount: number,
+  downstreamCount: number,
+  kind: string | null,
+  version: string | null,
+  state: RunState | null,
+  versionFailed: boolean | number,
+  isSynthetic: boolean | number,
+  time: string | null,
+];
+
+/**
+ * describeEachQuery's rows, read as arrays (a 2,000-node answer's description is 2,000 rows of 13
+ * columns: the driver's object a row cost more than this one literal of a fixed shape).
+ */
+export async function describeEach(db: Queryable, ids: readonly number[], asOfSeq: number | undefined): Promise<DescribedRow[]> {
+  const { sql, params } = describeEachQuery(db, ids, asOfSeq);
+  return (await db.values<DescribedValues>(sql, params)).map((v) => ({
+    id: v[0],
+    key: v[1],
+    type: v[2],
+    namespace: v[3],
+    name: v[4],
+    upstreamCount: v[5],
+    downstreamCount: v[6],
+    kind: v[7],
+    version: v[8],
+    state: v[9],
+    versionFailed: v[10],
+    isSynthetic: v[11],
+    time: v[12],
+  }));
 }
 
 /** Where a walk's nodes are described (see describeAsTheyJoin). */

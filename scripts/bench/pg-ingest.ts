@@ -71,6 +71,7 @@ function timed(tx: Queryable): Queryable {
   return {
     dialect: tx.dialect,
     all: <T>(sql: string, params?: readonly SqlValue[]) => time(sql, () => tx.all<T>(sql, params)),
+    values: <T extends readonly unknown[]>(sql: string, params?: readonly SqlValue[]) => time(sql, () => tx.values<T>(sql, params)),
     get: <T>(sql: string, params?: readonly SqlValue[]) => time(sql, () => tx.get<T>(sql, params)),
     run: (sql: string, params?: readonly SqlValue[]) => time(sql, () => tx.run(sql, params)),
   };

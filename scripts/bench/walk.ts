@@ -134,6 +134,7 @@ function timedStore(store: Queryable, spans: Span[]): Queryable {
   return {
     dialect: store.dialect,
     all: (sql, params) => timed(sql, () => store.all(sql, params)),
+    values: (sql, params) => timed(sql, () => store.values(sql, params)),
     get: (sql, params) => timed(sql, () => store.get(sql, params)),
     run: (sql, params) => timed(sql, () => store.run(sql, params)),
   };

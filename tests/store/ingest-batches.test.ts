@@ -63,6 +63,7 @@ function failingIn(store: Store, transaction: number, text: string): Store {
     return {
       dialect: tx.dialect,
       all: (sql, params) => (fails(sql) ? lost() : tx.all(sql, params)),
+      values: (sql, params) => (fails(sql) ? lost() : tx.values(sql, params)),
       get: (sql, params) => (fails(sql) ? lost() : tx.get(sql, params)),
       run: (sql, params) => (fails(sql) ? lost() : tx.run(sql, params)),
     };

@@ -86,6 +86,10 @@ describe.each(BACKENDS)("on %s", (backend) => {
           if (sql.includes(`JOIN "Node" n ON n."id" = f."value"`)) statements++;
           return store.all(sql, params);
         },
+        values: (sql, params) => {
+          if (sql.includes(`JOIN "Node" n ON n."id" = f."value"`)) statements++;
+          return store.values(sql, params);
+        },
         get: (sql, params) => store.get(sql, params),
         run: (sql, params) => store.run(sql, params),
       };

@@ -275,8 +275,8 @@ describe.each(BACKENDS)("on %s", (backend) => {
       let mostWalkRows = 0;
       const counting = (inner: Store): Store => ({
         ...inner,
-        all: async <T,>(sql: string, params?: readonly SqlValue[]) => {
-          const rows = await inner.all<T>(sql, params);
+        values: async <T extends readonly unknown[]>(sql: string, params?: readonly SqlValue[]) => {
+          const rows = await inner.values<T>(sql, params);
           if (sql.includes("WITH RECURSIVE")) mostWalkRows = Math.max(mostWalkRows, rows.length);
           return rows;
         },

@@ -11,6 +11,7 @@ import { storeOver } from "@/lib/server/db";
 import { buildEventsExport, buildProvExport, PROV_ATTESTATION_ID } from "@/lib/server/export";
 import { addFlag, getFlagImpact, getNodeFlags, listFlags, removeFlag } from "@/lib/server/flags";
 import { getCauses, getDiff, getInvestigation, getSynthetic, listFailedOutputs } from "@/lib/server/investigate";
+import { describeEach, describeEachQuery } from "@/lib/server/lineage";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
 import { createShare, getSharedNode, openShare, sharedViewQuery } from "@/lib/server/shares";
 import type { Queryable, Store } from "@/lib/server/store/types";
@@ -104,6 +105,22 @@ describe.each(BACKENDS)("on %s", (backend) => {
     expect(truth.share.opened.status).toBe("active");
     expect(await readEverything(store())).toEqual(truth);
   }, 120_000);
+
+  it.skipIf(backend === "sqlite")("describes every node read as arrays exactly as read as objects, now and as of a point", async () => {
+    type Row = Record<string, unknown> & { id: number };
+    const byId = (rows: readonly Row[]) => [...rows].sort((a, b) => a.id - b.id);
+    const ids = (await store().all<{ id: number }>(`SELECT "id" FROM "Node"`)).map((r) => r.id);
+    const head = (await resolveViewPoint(store(), undefined)).seq;
+    for (const asOfSeq of [undefined, Math.floor(head / 2)]) {
+      const q = describeEachQuery(store(), ids, asOfSeq);
+      const objects = byId(await store().all<Row>(q.sql, q.params));
+      // The comparison proves something only if every type, null and boolean value is among the rows.
+      expect(new Set(objects.map((r) => r.type))).toEqual(new Set(["dataset", "job", "datasetVersion", "run"]));
+      for (const column of ["versionFailed", "isSynthetic"]) expect(new Set(objects.map((r) => r[column]))).toEqual(new Set([true, false, null]));
+      for (const column of ["version", "state"]) expect(objects.some((r) => r[column] === null)).toBe(true);
+      expect(byId((await describeEach(store(), ids, asOfSeq)) as unknown as Row[])).toEqual(objects);
+    }
+  });
 
   it("reads a view of now with its focus, and answers not_found for a node it does not hold or did not hold yet at the point", async () => {
     const view = (params: Record<string, string>) => readView(store(), parseViewQuery(new URLSearchParams(params)));

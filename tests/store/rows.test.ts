@@ -136,6 +136,7 @@ describe.each(BACKENDS)("a batch whose write fails part-way on %s", (backend) =>
     const failing = (tx: Queryable): Queryable => ({
       dialect: tx.dialect,
       all: (sql, params) => (fails(sql) ? lost() : tx.all(sql, params)),
+      values: (sql, params) => (fails(sql) ? lost() : tx.values(sql, params)),
       get: (sql, params) => (fails(sql) ? lost() : tx.get(sql, params)),
       run: (sql, params) => (fails(sql) ? lost() : tx.run(sql, params)),
     });
@@ -172,7 +173,7 @@ describe("many rows to a statement, as SQLite plans them", () => {
     const plans: string[] = [];
     const rows = Array.from({ length: 300 }, (_, i) => [i + 1, 1, 2]);
     await t.store.transaction(async (tx) => {
-      const recording: Queryable = { dialect: tx.dialect, all: (sql, params) => tx.all(sql, params), get: (sql, params) => tx.get(sql, params), run: (sql, params = []) => (sent.push({ sql, params }), tx.run(sql, params)) };
+      const recording: Queryable = { dialect: tx.dialect, all: (sql, params) => tx.all(sql, params), values: (sql, params) => tx.values(sql, params), get: (sql, params) => tx.get(sql, params), run: (sql, params = []) => (sent.push({ sql, params }), tx.run(sql, params)) };
       await addToRows(recording, "Node", "id", ["upstreamCount", "downstreamCount"], rows);
       for (const { sql, params } of sent) plans.push(...(await tx.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail));
     });

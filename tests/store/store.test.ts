@@ -77,6 +77,17 @@ describe.each(BACKENDS)("store on %s", (backend) => {
     ]);
   });
 
+  it("gives rows as arrays of the values `all` names, in the order selected, and keeps `all` giving objects for the same text", async () => {
+    const sql = `SELECT "id", "name", "revokedBy", "lastUsedAt", COUNT(*) OVER () AS "n", "revokedBy" IS NULL AS "isLive" FROM "ApiKey" ORDER BY "name"`;
+    const objects = await t.store.all<Record<string, unknown>>(sql);
+    const arrays = await t.store.values(sql);
+    expect(objects).toHaveLength(2);
+    expect(arrays).toEqual(objects.map((o) => Object.values(o)));
+    expect(arrays[0]).toEqual([expect.any(Number), "first", "alice", null, 2, backend === "sqlite" ? 0 : false]);
+    // The same text read as objects after it was read as arrays (SQLite keeps a statement of each mode).
+    expect(await t.store.all(sql)).toEqual(objects);
+  });
+
   it("reports how many rows a statement changed", async () => {
     expect(await t.store.run(`UPDATE "ApiKey" SET "lastUsedAt" = ? WHERE "name" LIKE ?`, ["2026-12-06T01:00:00.000Z", "%s%"])).toEqual({ changes: 2 });
   });

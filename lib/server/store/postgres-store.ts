@@ -72,11 +72,11 @@ export class StatementNames {
  * temporary schema joins the search path, a scratch should not hang on that to write its own tables.
  */
 function queryableOver(client: pg.Pool | pg.PoolClient, names: StatementNames | null): Queryable {
-  const query = async <T>(sql: string, params: readonly SqlValue[]) => {
+  const query = async <T>(sql: string, params: readonly SqlValue[], rowMode?: "array") => {
     const text = numberPlaceholders(sql);
     const name = names?.nameOf(text);
     try {
-      return await client.query<T & pg.QueryResultRow>({ name, text, values: params as unknown[], types });
+      return await client.query<T & pg.QueryResultRow>({ name, text, values: params as unknown[], types, rowMode } as pg.QueryConfig);
     } catch (error) {
       // A migration by a newer server changed the columns of a `SELECT *` prepared here ("cached
       // plan must not change result type"): the text goes unnamed from now on, and outside a
@@ -84,12 +84,13 @@ function queryableOver(client: pg.Pool | pg.PoolClient, names: StatementNames | 
       if (name === undefined || (error as { code?: string }).code !== "0A000") throw error;
       names!.refuse(text);
       if (!(client instanceof pg.Pool)) throw error;
-      return await client.query<T & pg.QueryResultRow>({ text, values: params as unknown[], types });
+      return await client.query<T & pg.QueryResultRow>({ text, values: params as unknown[], types, rowMode } as pg.QueryConfig);
     }
   };
   return {
     dialect: postgresDialect,
     all: async <T>(sql: string, params: readonly SqlValue[] = []) => (await query<T>(sql, params)).rows,
+    values: async <T extends readonly unknown[]>(sql: string, params: readonly SqlValue[] = []) => (await query<T>(sql, params, "array")).rows,
     get: async <T>(sql: string, params: readonly SqlValue[] = []) => (await query<T>(sql, params)).rows[0],
     run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
   };

@@ -9,17 +9,21 @@ type Statement = Database.Statement<unknown[], unknown>;
 /** Queries on one connection, each SQL text prepared once. */
 function streamingOver(db: Database.Database): Streaming {
   const prepared = new Map<string, Statement>();
-  const statement = (sql: string): Statement => {
-    let s = prepared.get(sql);
+  // Statements that answer arrays (`raw`, a statement's own mode): apart, so `all` never gets arrays.
+  const preparedRaw = new Map<string, Statement>();
+  const statement = (sql: string, cache = prepared): Statement => {
+    let s = cache.get(sql);
     if (s === undefined) {
       s = db.prepare(sql);
-      prepared.set(sql, s);
+      if (cache === preparedRaw) s.raw(true);
+      cache.set(sql, s);
     }
     return s;
   };
   return {
     dialect: sqliteDialect,
     all: async <T>(sql: string, params: readonly SqlValue[] = []) => statement(sql).all(...params) as T[],
+    values: async <T extends readonly unknown[]>(sql: string, params: readonly SqlValue[] = []) => statement(sql, preparedRaw).all(...params) as T[],
     get: async <T>(sql: string, params: readonly SqlValue[] = []) => statement(sql).get(...params) as T | undefined,
     run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: statement(sql).run(...params).changes }),
     // A statement of its own: a cached one would be busy while its cursor is open.

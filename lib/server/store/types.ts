@@ -30,6 +30,13 @@ export interface Queryable {
   readonly dialect: Dialect;
   /** Every row. */
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * Every row as an array of its values, in the order the statement selects them: for the reads
+   * of thousands of rows (a big answer's walk and description), where the driver's object a row,
+   * a field set by name for each column, cost more than the rows' use (node-postgres's
+   * `rowMode: "array"`, better-sqlite3's `raw()`). Values are as `all` gives them.
+   */
+  values<T extends readonly unknown[]>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** The first row, or undefined. */
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   /** A statement without rows to return; the number of rows it changed. */
