@@ -1,4 +1,5 @@
 import "server-only";
+import { edgeKey, type EdgeKey } from "./edge-key";
 import { AppError } from "./errors";
 import { getFlagPropagation } from "./flags-closure";
 import type { LogHead } from "./event-log";
@@ -157,11 +158,11 @@ function edgeQueries(db: Queryable, from: "sourceId" | "targetId", asOfSeq: numb
       [focusId, ...filter.params, depth, ...filter.params, limit],
     );
     const byFrom = new Map<number, EdgeRow[]>();
-    const seen = new Set<string>();
+    const seen = new Set<EdgeKey>();
     let lastHop = 0;
     for (const [s, t, hop] of rows) {
       lastHop = Math.max(lastHop, hop);
-      const key = `${s}>${t}`;
+      const key = edgeKey(s, t);
       if (seen.has(key)) continue;
       seen.add(key);
       const node = fromEnd === "s" ? s : t;
@@ -576,7 +577,7 @@ export async function readHeadAndFocus(db: Queryable, key: string): Promise<{ he
 /** What a walk has reached so far: the nodes in, the edges kept, whether the budget cut anything. */
 interface Reach {
   included: Set<number>;
-  edges: Map<string, EdgeRow>;
+  edges: Map<EdgeKey, EdgeRow>;
   truncated: boolean;
   /** Told of the nodes each hop lets in (to describe them meanwhile, see describeAsTheyJoin). */
   onJoin: Description["add"];
@@ -599,7 +600,7 @@ async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focus: F
   const known = q.reach && query.depth > 0 && !isHub ? await q.reach(focusId, query.depth, rows) : null;
   const readsAt = (hop: number): EdgeReads => (known && hop < known.hops ? known.reads : q);
   const keep = (list: EdgeRow[]) => {
-    for (const e of list) edges.set(`${e.s}>${e.t}`, e);
+    for (const e of list) edges.set(edgeKey(e.s, e.t), e);
   };
   let frontier = [focusId];
   for (let hop = 0; hop < query.depth && frontier.length > 0 && !shouldStop(); hop++) {
@@ -624,7 +625,7 @@ async function walkOneWay(q: EdgeQueries, next: (e: EdgeRow) => number, focus: F
           included.add(other);
           newFrontier.push(other);
         }
-        edges.set(`${e.s}>${e.t}`, e);
+        edges.set(edgeKey(e.s, e.t), e);
       }
       last = page[page.length - 1];
       page = cut || page.length < EDGE_PAGE || shouldStop() ? [] : await reads.page(frontier, last, EDGE_PAGE);

@@ -4,6 +4,7 @@ import type { Queryable } from "./store/types";
 import { projectFlag, splitFlagEvent } from "./flags-projection";
 import { ColumnRows, fieldKeysOf, hasColumnFacets } from "./columns-projection";
 import { hasProvenanceFacet, projectProvenance } from "./provenance-projection";
+import { edgeKey, type EdgeKey } from "./edge-key";
 import { runSteps } from "./store/sql-steps";
 import { addToRows, allSettled, IdBlock, insertRows, insertRowsReturning, updateRows, updateRowsKeepingNulls } from "./store/rows";
 import type { SqlValue } from "./store/types";
@@ -220,7 +221,7 @@ export class ProjectionCache {
   /** The column projection's fields met in this transaction, and its rows until the flush. */
   readonly columns = new ColumnRows();
   /** Edges known to exist (edgeKey): inserting them again would change nothing. */
-  readonly edges = new Set<number | string>();
+  readonly edges = new Set<EdgeKey>();
   /** Rows written to the cache only, until flushProjection. */
   readonly pending = {
     /** New nodes, their ids given by freshNodeId. */
@@ -670,18 +671,6 @@ function countEdges(added: readonly EdgeEnds[]): Map<number, [id: number, up: nu
     of(s)[2]++;
   }
   return counts;
-}
-
-/** Node ids below this fit an edge's key as one number (source * EDGE_KEY_SPAN + target < 2^53). */
-const EDGE_KEY_SPAN = 2 ** 26;
-
-/**
- * An edge's key in ProjectionCache.edges: one number while both ids are below 2^26 (a batch holds
- * its keys until it commits: a number is no allocation, a "source>target" string is one), the
- * string past that.
- */
-function edgeKey(source: number, target: number): number | string {
-  return source < EDGE_KEY_SPAN && target < EDGE_KEY_SPAN ? source * EDGE_KEY_SPAN + target : `${source}>${target}`;
 }
 
 class Projector {
