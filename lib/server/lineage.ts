@@ -260,7 +260,10 @@ function readNodes(db: Queryable, idsJson: string, asOfSeq: number | undefined):
  * one row of its own table its type names (the other branches are skipped by their type test, so
  * PostgreSQL probes one table's index per node) with the dataset or job a version or run belongs
  * to. Written as one join of every table instead, PostgreSQL planned hash joins over whole tables
- * (it cannot know how short the id list is): 2-2.5 s at 1M edges.
+ * (it cannot know how short the id list is): 2-2.5 s at 1M edges. A run is read from RunBrief, the
+ * columns a view needs of it in a narrow table the database keeps in step with Run (PostgreSQL
+ * only, prisma/postgresql/migrations/*_run_brief): a Run row with its JSON is ~1.75 KB, and the
+ * ~1,300 runs of a 2,000-node view were ~1,300 heap pages that did not stay in shared buffers.
  */
 const DESCRIBE_EACH = (ids: string, counts: string) => `
   SELECT n."id", n."key", n."type", n."namespace", n."name", ${counts},
@@ -277,7 +280,7 @@ const DESCRIBE_EACH = (ids: string, counts: string) => `
     FROM "DatasetVersion" v LEFT JOIN "Dataset" vd ON vd."key" = v."datasetKey" WHERE n."type" = 'datasetVersion' AND v."nodeId" = n."id"
     UNION ALL
     SELECT rj."kind", NULL, r."state", NULL, NULL, COALESCE(r."endedAt", r."startedAt")
-    FROM "Run" r LEFT JOIN "Job" rj ON rj."key" = r."jobKey" WHERE n."type" = 'run' AND r."nodeId" = n."id"
+    FROM "RunBrief" r LEFT JOIN "Job" rj ON rj."key" = r."jobKey" WHERE n."type" = 'run' AND r."nodeId" = n."id"
   ) AS t ON TRUE`;
 
 /** Most nodes one statement of DESCRIBE_EACH describes where reads run side by side (see describeIds). */

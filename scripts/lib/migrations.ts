@@ -74,13 +74,14 @@ const MIGRATION_FILE_NAME = "migration.sql";
 // SQLite search index (an FTS5 virtual table, with the shadow tables FTS5 keeps) is written by its
 // own migration (prisma/migrations/*_node_search) and left out of diffs, so drift checks ignore it;
 // so is PostgreSQL's (a table kept by triggers with a pg_trgm index, prisma/postgresql/migrations/
-// *_node_search), whose engine accepts only schema-qualified names here (P3023).
+// *_node_search), whose engine accepts only schema-qualified names here (P3023), and PostgreSQL's
+// RunBrief (a run's columns a view reads, kept by triggers on Run: *_run_brief).
 const FILTERS: Record<Backend, SchemaFilter> = {
   sqlite: {
     externalTables: ["NodeSearch", "NodeSearch_data", "NodeSearch_idx", "NodeSearch_content", "NodeSearch_docsize", "NodeSearch_config"],
     externalEnums: [],
   },
-  postgresql: { externalTables: ["public.NodeSearch"], externalEnums: [] },
+  postgresql: { externalTables: ["public.NodeSearch", "public.RunBrief"], externalEnums: [] },
 };
 const filtersFor = (provider: string): SchemaFilter => FILTERS[provider === "postgresql" ? "postgresql" : "sqlite"];
 
