@@ -152,6 +152,10 @@ interface RunDatasetRow {
   facets: string;
 }
 
+/** A RunDataset row as flushProjection writes it (RUN_DATASET_COLUMNS). */
+type RunDatasetValues = [runId: string, direction: string, datasetVersionKey: string, datasetKey: string, facets: string];
+const RUN_DATASET_COLUMNS = ["runId", "direction", "datasetVersionKey", "datasetKey", "facets"];
+
 /**
  * One run's RunDataset rows, indexed by version and by dataset. A wide run (tens of thousands of
  * inputs in one event) looks a row up for every input it projects: a scan of a sorted array per
@@ -173,17 +177,21 @@ class RunDatasets {
     return this.firstByDataset.get(`${direction}\0${datasetKey}`);
   }
 
-  /** Adds a row (kept as given: pass a row of its own), or replaces the facets of the row with the same version (as ON CONFLICT does). */
-  upsert(row: RunDatasetRow): void {
+  /**
+   * Adds a row (kept as given: pass a row of its own), or replaces the facets of the row with the
+   * same version. True when that row was there already (read from the database, or upserted before).
+   */
+  upsert(row: RunDatasetRow): boolean {
     const existing = this.byVersion.get(`${row.direction}\0${row.datasetVersionKey}`);
     if (existing) {
       existing.facets = row.facets;
-      return;
+      return true;
     }
     this.byVersion.set(`${row.direction}\0${row.datasetVersionKey}`, row);
     const datasetKey = `${row.direction}\0${row.datasetKey}`;
     const first = this.firstByDataset.get(datasetKey);
     if (!first || row.datasetVersionKey < first.datasetVersionKey) this.firstByDataset.set(datasetKey, row);
+    return false;
   }
 
   /** The rows of one direction in key order. */
@@ -233,8 +241,12 @@ export class ProjectionCache {
     newVersions: new Map<string, NewVersion>(),
     edges: [] as [sourceId: number, targetId: number, seq: number][],
     eventNodes: [] as [seq: number, nodeId: number][],
-    /** `runId \0 direction \0 datasetVersionKey` → the row as it stands (later facets replace earlier ones). */
-    runDatasets: new Map<string, [runId: string, direction: string, datasetVersionKey: string, datasetKey: string, facets: string]>(),
+    /**
+     * RunDataset rows by `runId \0 direction \0 datasetVersionKey`, as they stand (later facets
+     * replace earlier ones): the rows no transaction stored yet, and the stored ones whose facets changed.
+     */
+    newRunDatasets: new Map<string, RunDatasetValues>(),
+    runDatasetUpdates: new Map<string, RunDatasetValues>(),
     /** New jobs and datasets as they stand (ENTITY_COLUMNS), by key. */
     newJobs: new Map<string, SqlValue[]>(),
     newDatasets: new Map<string, SqlValue[]>(),
@@ -266,7 +278,7 @@ export class ProjectionCache {
 
   private get pendingRows(): number {
     const p = this.pending;
-    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.runDatasets.size + p.newJobs.size + p.newDatasets.size + p.jobUpdates.size + p.datasetUpdates.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size + this.columns.pendingRows;
+    return p.nodes.length + p.newRuns.size + p.runUpdates.size + p.newVersions.size + p.edges.length + p.eventNodes.length + p.newRunDatasets.size + p.runDatasetUpdates.size + p.newJobs.size + p.newDatasets.size + p.jobUpdates.size + p.datasetUpdates.size + p.jobTimes.size + p.datasetTimes.size + p.latestRuns.size + p.latestVersions.size + this.columns.pendingRows;
   }
 
   get hasPendingWrites(): boolean {
@@ -616,13 +628,11 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache, onS
     // node once, so none can exist. ON CONFLICT made PostgreSQL insert each row speculatively (a
     // check of the key's index first, a confirmation in the WAL after): a third of the table's CPU.
     insertRows(db, "EventNode", ["seq", "nodeId"], pending.eventNodes),
-    insertRows(
-      db,
-      "RunDataset",
-      ["runId", "direction", "datasetVersionKey", "datasetKey", "facets"],
-      [...pending.runDatasets.values()],
-      `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`,
-    ),
+    // New rows without a conflict clause, for the reason EventNode's go without one: the cache holds
+    // every stored row of their runs (RunDatasets), so none can exist. The few stored rows whose facets
+    // changed (a run's later event in a later batch) keep the clause, which updates them.
+    insertRows(db, "RunDataset", RUN_DATASET_COLUMNS, [...pending.newRunDatasets.values()]),
+    insertRows(db, "RunDataset", RUN_DATASET_COLUMNS, [...pending.runDatasetUpdates.values()], `ON CONFLICT ("runId", direction, "datasetVersionKey") DO UPDATE SET facets = excluded.facets`),
     // After the facets' updates above, whose updatedAt an unchanged row's later event moves on.
     updateRowsKeepingNulls(db, "Job", "key", ["updatedAt", "latestRunId"], jobs.touched),
     updateRowsKeepingNulls(db, "Dataset", "key", ["updatedAt", "latestVersionKey"], datasets.touched),
@@ -631,7 +641,7 @@ export async function flushProjection(db: Queryable, cache: ProjectionCache, onS
   pending.nodes = [];
   pending.edges = [];
   pending.eventNodes = [];
-  for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.runDatasets, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
+  for (const map of [pending.newJobs, pending.newDatasets, pending.jobUpdates, pending.datasetUpdates, pending.newRuns, pending.runUpdates, pending.newVersions, pending.newRunDatasets, pending.runDatasetUpdates, pending.jobTimes, pending.datasetTimes, pending.latestRuns, pending.latestVersions]) map.clear();
   onSent?.();
   await allSettled(sent);
 }
@@ -763,9 +773,17 @@ class Projector {
     return (await this.runDatasets(runId)).firstFor(direction, datasetKey);
   }
 
+  /**
+   * Records a run's RunDataset row as this event leaves it, for flushProjection: a row no transaction
+   * stored yet waits to be inserted; a stored one (its run's rows are all in the cache) to be updated.
+   */
   private async upsertRunDataset(row: RunDatasetRow & { runId: string }): Promise<void> {
-    this.c.pending.runDatasets.set(`${row.runId}\0${row.direction}\0${row.datasetVersionKey}`, [row.runId, row.direction, row.datasetVersionKey, row.datasetKey, row.facets]);
-    (await this.runDatasets(row.runId)).upsert({ direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets });
+    const key = `${row.runId}\0${row.direction}\0${row.datasetVersionKey}`;
+    const values: RunDatasetValues = [row.runId, row.direction, row.datasetVersionKey, row.datasetKey, row.facets];
+    const { newRunDatasets, runDatasetUpdates } = this.c.pending;
+    const isKnown = (await this.runDatasets(row.runId)).upsert({ direction: row.direction, datasetVersionKey: row.datasetVersionKey, datasetKey: row.datasetKey, facets: row.facets });
+    if (!isKnown || newRunDatasets.has(key)) newRunDatasets.set(key, values);
+    else runDatasetUpdates.set(key, values);
   }
 
   /**

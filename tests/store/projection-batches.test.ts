@@ -97,4 +97,50 @@ describe.each(BACKENDS)("a batch's events projected from one cache, on %s", (bac
     },
     STORE_SETUP_TIMEOUT_MS * 2,
   );
+
+  it(
+    "stores a run's RunDataset rows once, whether the run's later events come in its batch, the next one or a later call",
+    async () => {
+      const batched = await createTestStore(backend);
+      const alone = await createTestStore(backend);
+      try {
+        // A batch inserts the rows no transaction stored yet and updates the stored ones whose facets
+        // changed: each kind of later event below must find the row where it is, or the insert of
+        // a row already there fails the batch.
+        const rows = (n: number) => ({ outputStatistics: { rowCount: n, ...producer } });
+        const io = (runId: string, n: number, time: string, eventType = "RUNNING") => ({
+          ...runEvent({ eventType, runId, time, inputs: [{ namespace: "hf://data", name: "corpus", inputFacets: { inputStatistics: { rowCount: n, ...producer } } }] }),
+          outputs: [
+            { namespace: "hf://data", name: "shard-a", outputFacets: rows(n) },
+            { namespace: "hf://data", name: `shard-${n}`, outputFacets: rows(n) },
+          ],
+        });
+        const batches = [
+          [io(RUN(10), 1, "2026-12-01T10:00:00Z", "START"), io(RUN(10), 2, "2026-12-01T10:01:00Z")],
+          [io(RUN(10), 3, "2026-12-01T10:02:00Z"), io(RUN(11), 1, "2026-12-01T10:03:00Z", "START")],
+          [io(RUN(11), 2, "2026-12-01T10:04:00Z"), io(RUN(10), 4, "2026-12-01T10:05:00Z", "COMPLETE")],
+        ];
+        const later = [io(RUN(11), 5, "2026-12-01T10:06:00Z", "COMPLETE"), io(RUN(10), 5, "2026-12-01T10:07:00Z", "COMPLETE")];
+        // Three batches in one call (on PostgreSQL each projected from the one before's cache, ahead
+        // of its commit), then a call of its own that reads the runs' rows from the database.
+        await ingestBatches(batched.store, batches, options, (outcomes) => expect(outcomes.map((o) => o.status)).toEqual(["created", "created"]));
+        expect((await ingestEvents(batched.store, later, options)).map((o) => o.status)).toEqual(["created", "created"]);
+        await oneAtATime(alone.store, [...batches.flat(), ...later]);
+
+        const live = await projectionSnapshot(batched.store);
+        expect(live).toEqual(await projectionSnapshot(alone.store));
+        await replayLog(batched.store);
+        expect(await projectionSnapshot(batched.store)).toEqual(live);
+        const stored = live.RunDataset as { runId: string; direction: string; datasetKey: string; facets: string }[];
+        const shardA = stored.filter((r) => r.direction === "output" && r.datasetKey === "dataset:hf://data:shard-a");
+        expect(shardA.map((r) => [r.runId, JSON.parse(r.facets).outputStatistics.rowCount])).toEqual([[RUN(10), 5], [RUN(11), 5]]);
+        // Run 10: one input version and shard-a, shard-1 … shard-5 as outputs.
+        expect(stored.filter((r) => r.runId === RUN(10)).length).toBe(1 + 6);
+      } finally {
+        await batched.cleanup();
+        await alone.cleanup();
+      }
+    },
+    STORE_SETUP_TIMEOUT_MS * 2,
+  );
 });
