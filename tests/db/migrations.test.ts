@@ -301,6 +301,20 @@ describe.skipIf(!hasTestPostgres)("PostgreSQL migrations", () => {
     expect(columns.filter((c) => c.collation !== "C")).toEqual([]);
   });
 
+  it("compresses the log's payloads with LZ4 where the server has it, and stores their text unchanged", { timeout: ENGINE_TIMEOUT_MS }, async () => {
+    await applyPendingMigrations({ ...pgPaths, target });
+
+    const [lz4] = await query<{ supported: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS supported");
+    const [column] = await query<{ compression: string }>(`SELECT attcompression AS compression FROM pg_attribute WHERE attrelid = '"Event"'::regclass AND attname = 'payload'`);
+    expect(column!.compression).toBe(lz4!.supported ? "l" : "");
+    // A payload past the size PostgreSQL compresses at reads back as written.
+    const payload = JSON.stringify({ facets: Array.from({ length: 200 }, (_, i) => ({ name: `field_${i}`, type: "string" })) });
+    await query(`INSERT INTO "Event" (seq, "contentHash", kind, "eventTime", "receivedAt", sender, payload, "prevHash", hash) VALUES (1, 'c', 'RunEvent', 't', 't', 's', '${payload}', 'p', 'h')`);
+    const [stored] = await query<{ payload: string; method: string | null }>(`SELECT payload, pg_column_compression(payload) AS method FROM "Event" WHERE seq = 1`);
+    expect(stored!.payload).toBe(payload);
+    expect(stored!.method).toBe(lz4!.supported ? "lz4" : "pglz");
+  });
+
   it("refuses the SQLite schema for a PostgreSQL database", { timeout: ENGINE_TIMEOUT_MS }, async () => {
     await expect(applyPendingMigrations({ ...pgPaths, schemaPath: paths.schemaPath, target })).rejects.toThrow(/not a postgresql schema/);
   });
