@@ -1,5 +1,6 @@
-// The write path's many-rows statements (lib/server/store/rows.ts) on every backend: multi-row
-// VALUES on SQLite, a table's rows as one JSON parameter on PostgreSQL (Dialect.rowsOf). A value
+// The write path's many-rows statements (lib/server/store/rows.ts) on every backend: inserts as
+// multi-row VALUES on both; updates FROM multi-row VALUES on SQLite and from a table's rows as one
+// JSON parameter on PostgreSQL (Dialect.rowsOf). A value
 // must come back exactly as written, whatever it holds, and a batch that fails part-way must leave
 // nothing behind.
 import { describe, expect, it } from "vitest";

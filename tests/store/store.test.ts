@@ -3,11 +3,35 @@ import { describe, expect, it } from "vitest";
 
 import { containsPattern, numberPlaceholders } from "@/lib/server/store/dialect";
 import { StatementNames } from "@/lib/server/store/postgres-store";
+import { tuples } from "@/lib/server/store/rows";
 import { BACKENDS, testStoreFor } from "@/tests/support/stores";
 
 describe("numberPlaceholders", () => {
   it("numbers ? in order and leaves ? inside quotes alone", () => {
     expect(numberPlaceholders(`SELECT '?' AS q, "a?" FROM t WHERE a = ? AND b = ?`)).toBe(`SELECT '?' AS q, "a?" FROM t WHERE a = $1 AND b = $2`);
+    // Remembered, and the same answer again.
+    expect(numberPlaceholders(`SELECT '?' AS q, "a?" FROM t WHERE a = ? AND b = ?`)).toBe(`SELECT '?' AS q, "a?" FROM t WHERE a = $1 AND b = $2`);
+    expect(numberPlaceholders(`SELECT ?, 'it''s ?', ?`)).toBe(`SELECT $1, 'it''s ?', $2`);
+    expect(numberPlaceholders("SELECT 1")).toBe("SELECT 1");
+  });
+
+  it("answers right past what it remembers (texts of megabytes)", () => {
+    const big = (n: number) => `INSERT INTO t VALUES ${new Array(n).fill("(?)").join(", ")} -- ${n}`;
+    for (const n of [400_000, 300_000, 400_000]) {
+      const numbered = numberPlaceholders(big(n));
+      expect(numbered.startsWith("INSERT INTO t VALUES ($1), ($2)")).toBe(true);
+      expect(numbered.endsWith(`($${n}) -- ${n}`)).toBe(true);
+    }
+  });
+});
+
+describe("a batch's multi-row inserts on PostgreSQL", () => {
+  it("are short enough to be prepared, up to 256 rows of the widest table a batch writes (Run, 17 columns)", () => {
+    const run = ["nodeId", "runId", "jobKey", "createdAt", "state", "startedAt", "endedAt", "nominalTime", "parentRunId", "errorMessage", "stackTrace", "parameters", "failedChecks", "reason", "facets", "jobFacets", "updatedAt"];
+    const text = numberPlaceholders(`INSERT INTO "Run" (${run.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples(256, run.length)} `);
+    const names = new StatementNames();
+    expect(names.nameOf(text)).toBeUndefined();
+    expect(names.nameOf(text)).toMatch(/^threadline_/);
   });
 });
 

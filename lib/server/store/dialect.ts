@@ -75,25 +75,48 @@ export function containsPattern(text: string): string {
 }
 
 /**
+ * Characters of text numberPlaceholders remembers, its questions and answers together (~2-4 MB):
+ * every size of every table a batch inserts into takes under 1 M of it (store/rows.ts).
+ */
+const NUMBERED_CHARACTERS = 2_000_000;
+const numbered = new Map<string, string>();
+let numberedCharacters = 0;
+
+/**
  * `?` placeholders numbered `$1…$n` for PostgreSQL. Skips quoted strings and identifiers, so a
- * `?` inside a literal stays a character.
+ * `?` inside a literal stays a character. Remembers its answers: a batch's multi-row inserts are a
+ * few texts of thousands of placeholders each (store/rows.ts), sent again batch after batch.
  */
 export function numberPlaceholders(sql: string): string {
-  let n = 0;
-  let out = "";
-  let quote: string | null = null;
-  for (const ch of sql) {
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-      out += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      out += ch;
-    } else if (ch === "?") {
-      out += `$${++n}`;
-    } else {
-      out += ch;
+  let out = numbered.get(sql);
+  if (out === undefined) {
+    out = numberEach(sql);
+    numberedCharacters += sql.length + out.length;
+    if (numberedCharacters > NUMBERED_CHARACTERS) {
+      numbered.clear();
+      numberedCharacters = sql.length + out.length;
     }
+    numbered.set(sql, out);
   }
   return out;
+}
+
+function numberEach(sql: string): string {
+  const pieces: string[] = [];
+  let n = 0;
+  let from = 0;
+  let quote = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (ch === quote) quote = 0;
+    } else if (ch === 0x27 || ch === 0x22) {
+      quote = ch;
+    } else if (ch === 0x3f) {
+      pieces.push(sql.slice(from, i), `$${++n}`);
+      from = i + 1;
+    }
+  }
+  pieces.push(sql.slice(from));
+  return pieces.join("");
 }

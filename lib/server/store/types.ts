@@ -180,11 +180,10 @@ export interface Dialect {
   readonly describesInOneQuery: boolean;
   /**
    * A row source for `table`'s rows bound to its one `?` as a JSON array of objects keyed by column
-   * name, each value read as the table's own column type, e.g. `INSERT INTO "Edge" (…) SELECT … FROM
-   * ${rowsOf("Edge")}`; null where many rows go out as multi-row `VALUES` (SQLite, where a statement
-   * is a function call). On PostgreSQL, where every statement is a round trip under the log's lock,
-   * this makes a batch's rows of a table one statement of one fixed text (prepared once), not
-   * several of up to nine sizes with a parameter per value.
+   * name, each value read as the table's own column type, e.g. `UPDATE "Node" SET … FROM
+   * ${rowsOf("Node")} AS v WHERE …`: the many-rows updates of store/rows.ts, whose rows a `VALUES`
+   * list would leave untyped on PostgreSQL; null where they go out as `VALUES` (SQLite, which
+   * converts by the column's affinity). Inserts go out as `VALUES` on both (store/rows.ts, insertMany).
    */
   readonly rowsOf: ((table: string) => string) | null;
 }
