@@ -8,7 +8,9 @@
  * server's CPU per request (by thread: "main" runs the JavaScript), its garbage collections per
  * request (scavenges of the young generation and mark-compacts apart: count, pause time, longest
  * pause; V8's `gc` performance entries, read through the inspector) and its RSS after the passes. With --cpu-prof the timed passes are profiled into
- * <dir>/lineage.cpuprofile (summarise with scripts/bench/profile-summary.ts --per <requests>).
+ * <dir>/lineage.cpuprofile (summarise with scripts/bench/profile-summary.ts --per <requests>); with
+ * --heap-prof every allocation of the timed passes is sampled (garbage included) into
+ * <dir>/lineage.heapprofile, and the functions that allocate most are printed per request.
  * The foci file is the one `npm run -s bench:walk -- … --foci-file <f>` writes. Needs the production
  * build and Node's WebSocket (Node 22, or 20 with NODE_OPTIONS=--experimental-websocket).
  */
@@ -22,6 +24,28 @@ import { startServer } from "../harness/server";
 import { round, summarise } from "../harness/stats";
 import { createClient } from "./lib/http-load";
 
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** The functions that allocated most (bytes sampled, summed over every stack), per request. */
+function printAllocations(head: HeapNode, requests: number): void {
+  const byFrame = new Map<string, number>();
+  let total = 0;
+  const visit = (node: HeapNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const frame = `${functionName || "(anonymous)"} ${url.replace(/^.*\/(\.next|node_modules)\//, "$1/")}:${lineNumber + 1}`;
+    byFrame.set(frame, (byFrame.get(frame) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    node.children.forEach(visit);
+  };
+  visit(head);
+  console.log(`allocated ${round(total / requests / 2 ** 20)} MB a request (sampled); the most by function, KB a request:`);
+  for (const [frame, bytes] of [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${round(bytes / requests / 1024).toString().padStart(7)}  ${frame}`);
+}
+
 const { values: args } = parseArgs({
   options: {
     "database-url": { type: "string" },
@@ -31,6 +55,7 @@ const { values: args } = parseArgs({
     limit: { type: "string", default: "2000" },
     "node-options": { type: "string", default: "" },
     "cpu-prof": { type: "string" },
+    "heap-prof": { type: "string" },
     port: { type: "string" },
   },
 });
@@ -63,6 +88,7 @@ try {
     return 0;
   })()`);
   if (args["cpu-prof"]) await devtools.startProfile();
+  if (args["heap-prof"]) await devtools.startHeapSampling();
   const cpuBefore = threadCpuMs(server.pid!);
   const ms: number[] = [];
   let bytes = 0;
@@ -78,6 +104,12 @@ try {
   if (args["cpu-prof"]) {
     fs.mkdirSync(args["cpu-prof"], { recursive: true });
     fs.writeFileSync(path.join(args["cpu-prof"], "lineage.cpuprofile"), JSON.stringify(await devtools.stopProfile()));
+  }
+  if (args["heap-prof"]) {
+    const profile = (await devtools.stopHeapSampling()) as { head: HeapNode };
+    fs.mkdirSync(args["heap-prof"], { recursive: true });
+    fs.writeFileSync(path.join(args["heap-prof"], "lineage.heapprofile"), JSON.stringify(profile));
+    printAllocations(profile.head, ms.length);
   }
   // Let the observer's last entries arrive.
   await new Promise((resolve) => setTimeout(resolve, 100));

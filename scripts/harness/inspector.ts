@@ -17,6 +17,10 @@ export interface Inspector {
   evaluate<T = unknown>(expression: string): Promise<T>;
   startProfile(): Promise<void>;
   stopProfile(): Promise<unknown>;
+  /** Samples every allocation from now on, the garbage collected since included. */
+  startHeapSampling(): Promise<void>;
+  /** The sampled allocations since startHeapSampling (a .heapprofile: DevTools' "Allocation sampling"). */
+  stopHeapSampling(): Promise<unknown>;
   close(): void;
 }
 
@@ -62,6 +66,11 @@ export async function connectInspector(output: () => string): Promise<Inspector>
       await send("Profiler.start");
     },
     stopProfile: async () => ((await send("Profiler.stop")) as { profile: unknown }).profile,
+    startHeapSampling: async () => {
+      await send("HeapProfiler.enable");
+      await send("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    },
+    stopHeapSampling: async () => ((await send("HeapProfiler.stopSampling")) as { profile: unknown }).profile,
     close: () => socket.close(),
   };
 }
