@@ -33,6 +33,13 @@ describe("a batch's multi-row inserts on PostgreSQL", () => {
     expect(names.nameOf(text)).toBeUndefined();
     expect(names.nameOf(text)).toMatch(/^threadline_/);
   });
+
+  it("numbers a ? at either end and next to another, and keeps every other character as it is", () => {
+    expect(numberPlaceholders("?")).toBe("$1");
+    expect(numberPlaceholders("??, ?")).toBe("$1$2, $3");
+    expect(numberPlaceholders("SELECT 1")).toBe("SELECT 1");
+    expect(numberPlaceholders(`SELECT 'é ? ☃' || ?, "𝔵?" FROM "t" WHERE "a" IN (?) AND b = '''`)).toBe(`SELECT 'é ? ☃' || $1, "𝔵?" FROM "t" WHERE "a" IN ($2) AND b = '''`);
+  });
 });
 
 describe("StatementNames", () => {
