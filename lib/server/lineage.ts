@@ -722,24 +722,54 @@ export async function getLineage(db: Queryable, query: LineageQuery, knownFocus?
   }
   const { included, edges, truncated } = reach;
 
-  const rows = await description.rows(included);
-  const keyOf = new Map<number, string>();
+  const rows = (await description.rows(included)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const flagged = (await flagging).flaggedKeys;
-  const nodes: LineageNode[] = rows
-    .map((r) => {
-      keyOf.set(r.id, r.key);
-      return toLineageNode(r, flagged);
-    })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // Ordered by source + target, each concatenation built once rather than in every comparison.
-  const keyed: { order: string; edge: LineageEdge }[] = [];
-  for (const { s, t } of edges.values()) {
-    const source = keyOf.get(s);
-    const target = keyOf.get(t);
-    if (source && target) keyed.push({ order: source + target, edge: { source, target } });
+  return { focus: query.nodeId, nodes: rows.map((r) => toLineageNode(r, flagged)), edges: orderEdges(rows, edges), truncated };
+}
+
+/**
+ * The edges between the described nodes `sorted` (in key order), as the API lists them: ordered by
+ * their source's key followed by their target's, as one text. Where no key is a prefix of another,
+ * that is the order of the source's place in `sorted`, then the target's: one number an edge,
+ * sorted as numbers, where joining ~2,000 pairs of keys into texts to sort cost a 2,000-node answer
+ * ~1 ms of CPU and ~400 KB of garbage. Otherwise (`…:v1` beside `…:v10`, whose edges the joined
+ * texts order by the character after `v1`) the joined texts are sorted.
+ */
+function orderEdges(sorted: readonly DescribedRow[], edges: ReadonlyMap<EdgeKey, EdgeRow>): LineageEdge[] {
+  const n = sorted.length;
+  const placeOf = new Map<number, number>();
+  // In key order the keys that start with a key follow it at once, so neighbours show every prefix.
+  let hasPrefix = false;
+  for (let i = 0; i < n; i++) {
+    placeOf.set(sorted[i]!.id, i);
+    if (i + 1 < n && sorted[i + 1]!.key.startsWith(sorted[i]!.key)) hasPrefix = true;
   }
-  keyed.sort((a, b) => (a.order < b.order ? -1 : 1));
-  return { focus: query.nodeId, nodes, edges: keyed.map((k) => k.edge), truncated };
+  if (hasPrefix) {
+    const keyed: { order: string; edge: LineageEdge }[] = [];
+    for (const { s, t } of edges.values()) {
+      const source = placeOf.get(s);
+      const target = placeOf.get(t);
+      if (source === undefined || target === undefined) continue;
+      const edge = { source: sorted[source]!.key, target: sorted[target]!.key };
+      keyed.push({ order: edge.source + edge.target, edge });
+    }
+    return keyed.sort((a, b) => (a.order < b.order ? -1 : 1)).map((k) => k.edge);
+  }
+  // n² stays far below 2^53 (n is at most MAX_NODES), so every pair of places is one exact number.
+  const order = new Float64Array(edges.size);
+  let count = 0;
+  for (const { s, t } of edges.values()) {
+    const source = placeOf.get(s);
+    const target = placeOf.get(t);
+    if (source !== undefined && target !== undefined) order[count++] = source * n + target;
+  }
+  const places = order.subarray(0, count).sort();
+  const out: LineageEdge[] = [];
+  for (const place of places) {
+    const source = Math.floor(place / n);
+    out.push({ source: sorted[source]!.key, target: sorted[place - source * n]!.key });
+  }
+  return out;
 }
 
 /** A described node as the API answers it (exported for the brute-force reference in the tests). */
