@@ -57,27 +57,26 @@ async function send<T>(db: Queryable, sql: string, params: readonly SqlValue[], 
 const ROWS_PER_JSON_STATEMENT = 5_000;
 
 /**
- * Runs `statement(source)` over `rows` as JSON text, ROWS_PER_JSON_STATEMENT at a time, gathering
- * what each statement returns when `isReturning`: `source` is the dialect's rows of `table` bound to
- * one `?` (Dialect.rowsOf), and each row goes in as an object of `columns`, its values in that
- * order, typed as the table's columns (updateFrom's rows, which a `VALUES` list would leave
- * untyped). One text a statement whatever the number of rows, so it is prepared once per connection.
+ * Runs `statement(source)` over `rows` as JSON text, ROWS_PER_JSON_STATEMENT at a time: `source` is
+ * the dialect's rows of `table` bound to one `?` (Dialect.rowsOf), and each row goes in as an object
+ * of `columns`, its values in that order, typed as the table's columns (updateFrom's rows, which a
+ * `VALUES` list would leave untyped). One text a statement whatever the number of rows, so it is
+ * prepared once per connection.
  */
-async function inJson<T>(
+async function inJson(
   db: Queryable,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly SqlValue[])[],
   statement: (source: string) => string,
-  isReturning: boolean,
-): Promise<T[]> {
-  if (rows.length === 0) return [];
+): Promise<void> {
+  if (rows.length === 0) return;
   const sql = statement(db.dialect.rowsOf!(table));
-  const sent: Promise<T[]>[] = [];
+  const sent: Promise<unknown>[] = [];
   for (let at = 0; at < rows.length; at += ROWS_PER_JSON_STATEMENT) {
-    sent.push(send<T>(db, sql, [jsonRows(columns, rows, at, Math.min(rows.length, at + ROWS_PER_JSON_STATEMENT))], isReturning));
+    sent.push(send(db, sql, [jsonRows(columns, rows, at, Math.min(rows.length, at + ROWS_PER_JSON_STATEMENT))], false));
   }
-  return (await allSettled(sent)).flat();
+  await allSettled(sent);
 }
 
 /**
@@ -191,7 +190,7 @@ async function updateFrom(
 ): Promise<void> {
   if (db.dialect.rowsOf) {
     const set = columns.map((c) => `"${c}" = ${assign(c, `v."${c}"`)}`).join(", ");
-    await inJson(db, table, [key, ...columns], rows, (source) => `UPDATE "${table}" SET ${set} FROM ${source} AS v WHERE "${table}"."${key}" = v."${key}"`, false);
+    await inJson(db, table, [key, ...columns], rows, (source) => `UPDATE "${table}" SET ${set} FROM ${source} AS v WHERE "${table}"."${key}" = v."${key}"`);
     return;
   }
   const set = columns.map((c, i) => `"${c}" = ${assign(c, `v.column${i + 2}`)}`).join(", ");
