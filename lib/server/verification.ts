@@ -371,6 +371,7 @@ async function creatingEvent(db: Queryable, table: string, key: string): Promise
   const nodeSeq = async (k: string) => (await db.get<{ seq: number }>(`SELECT seq FROM "Node" WHERE key = ?`, [k]))?.seq ?? null;
   switch (table) {
     case "Run":
+    case "RunBrief":
     case "RunDataset":
       return nodeSeq(nodeId.run(runIdOf(key)));
     case "Edge": {

@@ -26,6 +26,7 @@ export const sqliteDialect: Dialect = {
   walksInOneQuery: false,
   describesInOneQuery: false,
   rowsOf: null,
+  keptCopies: [],
 };
 
 /** The advisory lock key serialising appends to the log (any constant; "Tl" in ASCII). */
@@ -64,6 +65,19 @@ export const postgresDialect: Dialect = {
   // The table's row type gives every value its column's type (a scratch's temporary table of the
   // same name shadows it, as it does the table). json, not jsonb: parsed once, as it is read, rows in order.
   rowsOf: (table) => `json_populate_recordset(NULL::"${table}", ?::json)`,
+  keptCopies: [
+    {
+      // The columns a view describes a run by (prisma/postgresql/migrations/*_run_brief): a brief
+      // edited behind the triggers' back would show a wrong state or time in every view of its run.
+      table: "RunBrief",
+      firstOutOfStep: `SELECT COALESCE(r."runId", n.key, 'node id ' || b."nodeId") AS "key",
+          CASE WHEN b."nodeId" IS NULL THEN 'row missing' WHEN r."nodeId" IS NULL THEN 'row of no run' ELSE 'row differs from its run' END AS "reason"
+        FROM "Run" r FULL JOIN "RunBrief" b ON b."nodeId" = r."nodeId" LEFT JOIN "Node" n ON n.id = b."nodeId"
+        WHERE r."nodeId" IS NULL OR b."nodeId" IS NULL
+           OR (r."jobKey", r."state", r."startedAt", r."endedAt") IS DISTINCT FROM (b."jobKey", b."state", b."startedAt", b."endedAt")
+        ORDER BY 1 LIMIT 1`,
+    },
+  ],
 };
 
 /**

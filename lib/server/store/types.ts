@@ -186,4 +186,11 @@ export interface Dialect {
    * converts by the column's affinity). Inserts go out as `VALUES` on both (store/rows.ts, insertMany).
    */
   readonly rowsOf: ((table: string) => string) | null;
+  /**
+   * Copies of projection columns that the database keeps in step by triggers, each with a
+   * statement for its first row out of step with its source (`key`, `reason`; none when in step):
+   * a replay does not write them, so verification compares them with their source instead
+   * (PostgreSQL's RunBrief; none on SQLite).
+   */
+  readonly keptCopies: readonly { table: string; firstOutOfStep: string }[];
 }
