@@ -17,6 +17,13 @@ export const MAX_STRING_LENGTH = 1_000_000;
  */
 const NUL_MESSAGE = "contains a NUL character (U+0000), which Threadline does not store";
 
+/**
+ * Why a lone surrogate (a `\uD800`–`\uDFFF` escape without its pair) is refused anywhere in an
+ * event: it is not Unicode text, so neither database's text can hold it. A name holding one was
+ * stored with U+FFFD in its place, another name than the event's, and two such names became one key.
+ */
+const LONE_SURROGATE_MESSAGE = "contains a lone surrogate (an unpaired \\uD800-\\uDFFF escape), which is not Unicode text and Threadline does not store";
+
 /** At most this many issues are reported for one event; a last issue says how many were left out. */
 export const MAX_ISSUES = 100;
 
@@ -41,6 +48,8 @@ function walk(value: unknown, at: PathSegment[], issues: ValidationIssue[]): voi
         issues.push({ path: formatPath(at), message: `is longer than ${MAX_STRING_LENGTH} characters` });
       } else if (value.includes("\u0000")) {
         issues.push({ path: formatPath(at), message: NUL_MESSAGE });
+      } else if (!value.isWellFormed()) {
+        issues.push({ path: formatPath(at), message: LONE_SURROGATE_MESSAGE });
       }
       return;
     case "number":
@@ -84,6 +93,10 @@ function walk(value: unknown, at: PathSegment[], issues: ValidationIssue[]): voi
     }
     if (key.includes("\u0000")) {
       issues.push({ path: formatPath(at), message: `has a key that ${NUL_MESSAGE}` });
+      continue;
+    }
+    if (!key.isWellFormed()) {
+      issues.push({ path: formatPath(at), message: `has a key that ${LONE_SURROGATE_MESSAGE}` });
       continue;
     }
     // An undefined property is simply absent in JSON: not an error.

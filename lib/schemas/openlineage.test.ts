@@ -391,6 +391,16 @@ describe("validateEvent: size and shape guards", () => {
     expect(validateEvent(runEvent({ job: { namespace: "ns", name: "a\\u0000b" } })).ok).toBe(true);
   });
 
+  it("refuses a lone surrogate in a value or a key, naming where, and takes a pair", () => {
+    const errors = errorsOf(validateEvent(runEvent({ job: { namespace: "ns\udfff", name: "a\ud800b", facets: { ["k\ud83d"]: {} } } })));
+    expect(errors).toEqual([
+      { path: "job.namespace", message: expect.stringMatching(/lone surrogate/) },
+      { path: "job.name", message: expect.stringMatching(/lone surrogate/) },
+      { path: "job.facets", message: expect.stringMatching(/key that contains a lone surrogate/) },
+    ]);
+    expect(validateEvent(runEvent({ job: { namespace: "ns", name: "a\ud83d\ude00b 😀" } })).ok).toBe(true);
+  });
+
   it("refuses values JSON cannot carry", () => {
     const errors = errorsOf(validateEvent(runEvent({ extra: { n: Number.NaN, when: new Date(0) } })));
     expect(errors.map((e) => e.path)).toEqual(["extra.n", "extra.when"]);

@@ -271,6 +271,19 @@ describe.each(BACKENDS)("write path on %s", (backend) => {
     expect((await verifyChain(t.store)).ok).toBe(true);
   });
 
+  it("rejects an event holding a lone surrogate with its path and stores the rest of the call, as neither backend's text keeps one", async () => {
+    // Two names that differ only in their lone surrogates were one key once stored (U+FFFD for each).
+    const outcomes = await ingest(t.store, [
+      runEvent({ runId: RUN(502), job: "surrogate-neighbour" }),
+      runEvent({ runId: RUN(503), job: "lone\ud800" }),
+      runEvent({ runId: RUN(504), job: "lone\udbff" }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["created", "rejected", "rejected"]);
+    expect(outcomes[1]!.errors).toEqual([{ path: "job.name", message: expect.stringMatching(/lone surrogate/) }]);
+    expect(await t.store.get(`SELECT COUNT(*) AS n FROM "Job" WHERE key = 'job:tests:surrogate-neighbour'`)).toEqual({ n: 1 });
+    expect(await t.store.get(`SELECT COUNT(*) AS n FROM "Job" WHERE key LIKE 'job:tests:lone%'`)).toEqual({ n: 0 });
+  });
+
   it("rejects an event holding a NUL character with its path and stores the rest of the call, as neither backend's text keeps one", async () => {
     const good = runEvent({ runId: RUN(500), job: "nul-neighbour" });
     const outcomes = await ingest(t.store, [good, runEvent({ runId: RUN(501), job: "nul\u0000job" })]);
