@@ -105,30 +105,46 @@ export async function fociFillingBudget(client: Client, candidates: readonly str
 
 /** `passes` sequential passes over the foci (after one warm-up pass), timing each request. */
 export async function measureQueries(client: Client, foci: readonly string[], c: QueryCase, passes: number): Promise<QueryFigure> {
-  let nodes = 0;
-  let truncated = 0;
-  for (const key of foci) {
-    const graph = await fetchLineage(client, key, c);
-    nodes += graph.nodes.length;
-    if (graph.truncated) truncated++;
-  }
-  const summaries: LatencySummary[] = [];
-  for (let p = 0; p < passes; p++) {
-    const ms: number[] = [];
+  return (await measureQueriesInTurn([client], foci, c, passes))[0]!;
+}
+
+/**
+ * measureQueries on several servers at once, their passes in turn (one warm-up pass each, then the
+ * first pass on each server, the second on each, …): a figure and its baseline measured apart are
+ * minutes apart, and on two shared cores the same build's 2,000-node p95 ranged 53–74 ms from one
+ * run to the next (docs/benchmarks.md, eighth round). One figure per client, in their order.
+ */
+export async function measureQueriesInTurn(clients: readonly Client[], foci: readonly string[], c: QueryCase, passes: number): Promise<QueryFigure[]> {
+  const answers: { nodes: number; truncated: number }[] = [];
+  for (const client of clients) {
+    let nodes = 0;
+    let truncated = 0;
     for (const key of foci) {
-      const res = await client.get(lineagePath(key, c));
-      if (res.status !== 200) throw new Error(`GET lineage answered ${res.status}`);
-      ms.push(res.ms);
+      const graph = await fetchLineage(client, key, c);
+      nodes += graph.nodes.length;
+      if (graph.truncated) truncated++;
     }
-    summaries.push(summarise(ms));
+    answers.push({ nodes, truncated });
   }
-  return {
+  const summaries: LatencySummary[][] = clients.map(() => []);
+  for (let p = 0; p < passes; p++) {
+    for (const [i, client] of clients.entries()) {
+      const ms: number[] = [];
+      for (const key of foci) {
+        const res = await client.get(lineagePath(key, c));
+        if (res.status !== 200) throw new Error(`GET lineage answered ${res.status}`);
+        ms.push(res.ms);
+      }
+      summaries[i]!.push(summarise(ms));
+    }
+  }
+  return clients.map((_, i) => ({
     ...c,
     foci: foci.length,
-    passes: summaries,
-    p50: spread(summaries.map((s) => s.p50)),
-    p95: spread(summaries.map((s) => s.p95)),
-    meanNodes: foci.length ? nodes / foci.length : 0,
-    truncatedShare: foci.length ? truncated / foci.length : 0,
-  };
+    passes: summaries[i]!,
+    p50: spread(summaries[i]!.map((s) => s.p50)),
+    p95: spread(summaries[i]!.map((s) => s.p95)),
+    meanNodes: foci.length ? answers[i]!.nodes / foci.length : 0,
+    truncatedShare: foci.length ? answers[i]!.truncated / foci.length : 0,
+  }));
 }

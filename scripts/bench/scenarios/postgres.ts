@@ -17,11 +17,11 @@ import type { Store } from "@/lib/server/store/types";
 import { openSqlite, storeOver } from "@/lib/server/db";
 import { applyPendingMigrations, getDefaultPaths } from "@/scripts/lib/migrations";
 import { copyTables } from "../../harness/copy-tables";
-import type { ServerProcess } from "../../harness/server";
+import { sqliteUrl, type ServerProcess } from "../../harness/server";
 import { round, summarise, type LatencySummary } from "../../harness/stats";
 import { emptyStats, generateGenAiLineage, takeBatch } from "../lib/genai-lineage";
 import { createClient, runLoad, type Client, type HttpResult } from "../lib/http-load";
-import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueries, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
+import { bigNeighbourhoodCandidates, fociFillingBudget, measureQueriesInTurn, sampleFoci, type QueryCase, type QueryFigure } from "../lib/queries";
 import { buildStore } from "../lib/store";
 import type { BenchContext, PostFigure, Scenario } from "../scenario";
 import { ensureFreshBuild, startBenchmarkServer } from "./server";
@@ -41,6 +41,11 @@ export interface PostgresFigures {
   store: { edges: number; nodes: number; events: number; copySeconds: number };
   storage: { edgeBytes: number; bytesPerEdge: number; databaseBytes: number; databaseBytesPerEdge: number };
   api: QueryFigure[];
+  /**
+   * The same cases, foci and passes on the SQLite store the database was copied from, each pass
+   * in turn with PostgreSQL's: the machine's speed at the moment the figures above were measured.
+   */
+  apiBaseline: QueryFigure[];
   /** Per number of servers: POSTs of one event each, and the minimal route, both spread over the servers. */
   post: { servers: number; post: PostFigure; floor: PostFigure }[];
   /** The machine's 1-minute load average as the scenario started and as it ended. */
@@ -268,17 +273,23 @@ export const postgresScenario: Scenario = {
       // two passes left the client's kept-alive socket idle past the server's 5 s, and it hung up.
       const threeHopFoci = sampleFoci(file, plan.query.perType, ctx.seed);
       const bigCandidates = bigNeighbourhoodCandidates(file, plan.query.bigFoci * 2, ctx.seed + 1);
-      const server = await startBenchmarkServer(big.url);
+      // The SQLite source served beside it, read only by these requests, is the figures' baseline.
+      const servers = [await startBenchmarkServer(big.url), await startBenchmarkServer(sqliteUrl(file))];
       const api: QueryFigure[] = [];
+      const apiBaseline: QueryFigure[] = [];
       try {
-        const client = createClient(server.baseUrl, 1);
-        api.push(await measureQueries(client, threeHopFoci, THREE_HOPS, plan.query.passes));
+        const [client, baseline] = servers.map((server) => createClient(server.baseUrl, 1)) as [Client, Client];
         const bigFoci = await fociFillingBudget(client, bigCandidates, BIG, plan.query.bigFoci);
-        api.push(await measureQueries(client, bigFoci, BIG, plan.query.passes));
+        for (const [c, foci] of [[THREE_HOPS, threeHopFoci], [BIG, bigFoci]] as const) {
+          const [onPostgres, onSqlite] = await measureQueriesInTurn([client, baseline], foci, c, plan.query.passes);
+          api.push(onPostgres!);
+          apiBaseline.push(onSqlite!);
+          log(`postgres API ${c.name}: p50 ${round(onPostgres!.p50.median)} ms, p95 ${round(onPostgres!.p95.median)} ms over ${foci.length} foci; SQLite, passes in turn: p50 ${round(onSqlite!.p50.median)} ms, p95 ${round(onSqlite!.p95.median)} ms`);
+        }
         client.close();
-        for (const c of api) log(`postgres API ${c.name}: p50 ${round(c.p50.median)} ms, p95 ${round(c.p95.median)} ms over ${c.foci} foci`);
+        baseline.close();
       } finally {
-        await server.stop();
+        await Promise.all(servers.map((server) => server.stop()));
       }
       log(`postgres: batched ingest of ${plan.postgres.ingestEdges} edges into ${scratch.connection.database}…`);
       const ingest = await measureIngest(ctx, scratch.connection);
@@ -286,7 +297,7 @@ export const postgresScenario: Scenario = {
       await scratch.drop();
 
       const post = await measurePosts(ctx, big.url);
-      ctx.figures.postgres = { ingest, store, storage, api, post, loadAverage: { start: round(loadAtStart), end: round(os.loadavg()[0]!) } };
+      ctx.figures.postgres = { ingest, store, storage, api, apiBaseline, post, loadAverage: { start: round(loadAtStart), end: round(os.loadavg()[0]!) } };
     } finally {
       if (!process.argv.includes("--keep")) {
         await scratch.drop();
@@ -311,6 +322,16 @@ export const postgresScenario: Scenario = {
     const by = (name: string) => p.api.find((c) => c.name === name);
     if (by(THREE_HOPS.name)) checks.atMost(`PostgreSQL API 3 hops p95 (${edges})`, by(THREE_HOPS.name)!.p95.median, 10, "ms", load);
     if (by(BIG.name)) checks.atMost(`PostgreSQL API 2,000-node neighbourhood p95 (${edges})`, by(BIG.name)!.p95.median, 50, "ms", load);
+    for (const c of p.apiBaseline ?? []) {
+      checks.add({
+        name: `SQLite API ${c.name} p95 beside it (the same store and foci, passes in turn)`,
+        value: round(c.p95.median),
+        unit: "ms",
+        target: "baseline",
+        isMet: true,
+        note: `PostgreSQL ${round(by(c.name)?.p95.median ?? Number.NaN)} ms in the same passes`,
+      });
+    }
   },
   report(f, out) {
     const p = f.postgres;
@@ -322,6 +343,7 @@ export const postgresScenario: Scenario = {
     out(`  store: ${p.store.edges} edges, ${p.store.nodes} nodes, ${p.store.events} events, copied from SQLite in ${round(p.store.copySeconds)} s`);
     out(`  storage: ${round(p.storage.bytesPerEdge)} B per edge (Edge and its indexes, pg_total_relation_size); whole database ${round(p.storage.databaseBytesPerEdge)} B per edge`);
     for (const c of p.api) out(`  API ${c.name}: p50 ${round(c.p50.median)} ms, p95 ${round(c.p95.median)} ms [${round(c.p95.min)}–${round(c.p95.max)}], ${c.foci} foci, ${Math.round(c.meanNodes)} nodes/answer`);
+    for (const c of p.apiBaseline ?? []) out(`    beside it, SQLite on the store it was copied from, passes in turn: p50 ${round(c.p50.median)} ms, p95 ${round(c.p95.median)} ms [${round(c.p95.min)}–${round(c.p95.max)}]`);
     for (const r of p.post) {
       out(`  POST, ${r.servers} server(s), ${CLIENTS} clients: ${Math.round(r.post.perSecond)} events/s (p50 ${round(r.post.latency.p50)} ms, p95 ${round(r.post.latency.p95)} ms); minimal route ${Math.round(r.floor.perSecond)} requests/s`);
     }
