@@ -112,7 +112,9 @@ export async function measureQueries(client: Client, foci: readonly string[], c:
  * measureQueries on several servers at once, their passes in turn (one warm-up pass each, then the
  * first pass on each server, the second on each, …): a figure and its baseline measured apart are
  * minutes apart, and on two shared cores the same build's 2,000-node p95 ranged 53–74 ms from one
- * run to the next (docs/benchmarks.md, eighth round). One figure per client, in their order.
+ * run to the next (docs/benchmarks.md, eighth round). One figure per client, in their order. Each
+ * client's kept-alive socket idles while the others' passes run, so a pass must take less than the
+ * server's keep-alive (5 s): 200 foci of 3 hops or 40 of 2,000 nodes take 1–3 s at 1M edges.
  */
 export async function measureQueriesInTurn(clients: readonly Client[], foci: readonly string[], c: QueryCase, passes: number): Promise<QueryFigure[]> {
   const answers: { nodes: number; truncated: number }[] = [];
