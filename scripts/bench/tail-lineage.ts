@@ -29,7 +29,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { connectInspector } from "../harness/inspector";
-import { processTree } from "../harness/process";
+import { parentPid, processTree, schedstatNs } from "../harness/process";
 import { startServer } from "../harness/server";
 import { median, percentile, round, summarise } from "../harness/stats";
 import { parseDatabaseUrl } from "@/lib/config";
@@ -56,14 +56,10 @@ const BIG: QueryCase = { name: "2,000-node neighbourhood", depth: 10, limit: Num
 const BENCH_SEED = 20261124;
 const BENCH_FOCI = 40;
 
-/** Nanoseconds on a core and runnable waiting for one, of a thread (/proc/…/schedstat). */
+/** Nanoseconds on a core and runnable waiting for one, of a thread (/proc/…/schedstat); none once it exited. */
 function schedNs(path: string): [run: number, wait: number] {
-  try {
-    const [run, wait] = fs.readFileSync(path, "utf8").split(" ").map(Number);
-    return [run!, wait!];
-  } catch {
-    return [0, 0]; // exited meanwhile
-  }
+  const sched = schedstatNs(path);
+  return sched ? [sched.runNs, sched.waitNs] : [0, 0];
 }
 
 /** Every thread of a process tree: [main threads' run, their wait, the other threads' run], ns. */
@@ -100,7 +96,7 @@ if (location.kind !== "postgresql") throw new Error("tail-lineage.ts measures a 
 const monitor = postgresStore(location.connection, { max: 1 });
 const database = location.connection.database;
 const postmaster = (await monitor.get<{ pid: number }>(`SELECT "pid" FROM pg_stat_activity WHERE "backend_type" = 'checkpointer'`))!.pid;
-const clusterRoot = Number(fs.readFileSync(`/proc/${postmaster}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+const clusterRoot = parentPid(postmaster)!;
 const ownPid = (await monitor.get<{ pid: number }>(`SELECT pg_backend_pid() AS "pid"`))!.pid;
 /** The backends serving this database but this script's own: the server's pool. */
 const serverBackends = async () =>

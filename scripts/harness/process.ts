@@ -19,6 +19,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The parent of a process, from its /proc/<pid>/stat text. */
+function parentOf(stat: string): number {
+  // The name (field 2) may hold spaces and parentheses: ppid is the second field after the last ')'.
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
+/** The parent of process `pid` (/proc/<pid>/stat), or null where it exited or there is no /proc. */
+export function parentPid(pid: number): number | null {
+  try {
+    return parentOf(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
 /** A process and all its descendants, breadth first, from /proc (just the root where there is no /proc). */
 export function processTree(root: number): number[] {
   if (!fs.existsSync("/proc")) return [root];
@@ -26,9 +41,7 @@ export function processTree(root: number): number[] {
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The name (field 2) may hold spaces and parentheses: ppid is the second field after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const ppid = parentOf(fs.readFileSync(`/proc/${entry}/stat`, "utf8"));
       const list = children.get(ppid) ?? [];
       list.push(Number(entry));
       children.set(ppid, list);
@@ -132,9 +145,19 @@ export function threadCpuMs(root: number): Record<string, number> {
  * timer, or a blocking system call such as an fsync). Null where there is no schedstat.
  */
 export function mainThreadSchedMs(pid: number): { runMs: number; waitMs: number } | null {
+  const sched = schedstatNs(`/proc/${pid}/task/${pid}/schedstat`);
+  return sched && { runMs: sched.runNs / 1e6, waitMs: sched.waitNs / 1e6 };
+}
+
+/**
+ * A schedstat file's first two figures, in nanoseconds: time on a core and time runnable but
+ * waiting for one (a process's, /proc/<pid>/schedstat, or a thread's, /proc/<pid>/task/<tid>/schedstat);
+ * null where it exited or there is no such file.
+ */
+export function schedstatNs(path: string): { runNs: number; waitNs: number } | null {
   try {
-    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").trim().split(" ").map(Number);
-    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+    const [run, wait] = fs.readFileSync(path, "utf8").trim().split(" ").map(Number);
+    return { runNs: run!, waitNs: wait! };
   } catch {
     return null;
   }
