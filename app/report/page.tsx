@@ -53,11 +53,18 @@ export default async function ReportPage({ searchParams }: { searchParams: Searc
     if (error instanceof AppError && error.code === "not_found") {
       return (
         <div className="tl-report mx-auto w-full max-w-3xl px-6 py-10">
-          <EmptyState title="This node is not in the store">
-            <p>
-              Nothing is recorded under <code className="break-all font-mono text-xs">{nodeId}</code>.
-            </p>
-          </EmptyState>
+          {error.details.some((detail) => detail.path === "asOf") ? (
+            // Made after the report's point: the message says when it was first recorded.
+            <EmptyState title="This node did not exist yet at this point">
+              <p className="break-words">{error.message}</p>
+            </EmptyState>
+          ) : (
+            <EmptyState title="This node is not in the store">
+              <p>
+                Nothing is recorded under <code className="break-all font-mono text-xs">{nodeId}</code>.
+              </p>
+            </EmptyState>
+          )}
         </div>
       );
     }

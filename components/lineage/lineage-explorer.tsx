@@ -395,7 +395,22 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
     );
   } else if (graph.error && !baseGraph) {
     body =
-      graph.errorStatus === 404 ? (
+      graph.errorStatus === 404 && state.asOf !== undefined ? (
+        // Not there as of the point asked for: the API's message says when it was first recorded
+        // (or that it never was), and the view of now is one click away.
+        <CenteredMessage>
+          <EmptyState
+            title="This node is not in the store as of this point"
+            action={
+              <Button onClick={() => navigate({ ...state, asOf: undefined })} data-testid="as-of-missing-now">
+                View it now
+              </Button>
+            }
+          >
+            <p className="break-words" data-testid="as-of-missing">{graph.error}</p>
+          </EmptyState>
+        </CenteredMessage>
+      ) : graph.errorStatus === 404 ? (
         <CenteredMessage>
           <EmptyState title="This node is not in the store" action={<Link href="/" className={buttonClasses("secondary")}>Back to the overview</Link>}>
             <p>

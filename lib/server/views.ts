@@ -1,6 +1,7 @@
 import "server-only";
 import { hashAt, storeAsOf } from "./as-of-store";
 import { GENESIS_HASH, getLogHead } from "./event-log";
+import { AppError } from "./errors";
 import { eventTimeOf, resolveAsOf } from "./investigate-asof";
 import { getLineage, readHeadAndFocus, type Focus } from "./lineage";
 import { markSignatureStatuses } from "./signers";
@@ -59,6 +60,26 @@ export function storeAt(db: Queryable, point: Pick<ViewPoint, "seq" | "isAsOf">)
 }
 
 /**
+ * `read` (of node `key`, as of `point`), with its "no such node" told truly: a node first recorded
+ * after the point is absent from the store as of then, and "No node with id …" would tell a person
+ * that the store never heard of it, with nothing to do but search for a node that is there. Its
+ * not_found says when it was first recorded instead (looked up in the live store only then).
+ */
+export async function readNodeAt<T>(db: Queryable, key: string, point: Pick<ViewPoint, "seq" | "isAsOf">, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!point.isAsOf || !(error instanceof AppError) || error.code !== "not_found") throw error;
+    const { focus } = await readHeadAndFocus(db, key);
+    if (!focus || focus.seq <= point.seq) throw error;
+    const when = point.seq === 0 ? "before the log's first event" : `event #${point.seq}`;
+    throw new AppError("not_found", `${key} did not exist yet at the point this view is as of (${when}): it was first recorded at event #${focus.seq}.`, [
+      { path: "asOf", message: `${key} was first recorded at event #${focus.seq}` },
+    ]);
+  }
+}
+
+/**
  * The view's neighbourhood plus its expansions, as of its point (see the module comment), folded as
  * the screen shows it: each wide fan-out's first page (or as far as `query.more` paged it) and one
  * "N more" placeholder for the rest (`graph.more`). A query's `fold: false` keeps every leaf (a view
@@ -72,7 +93,7 @@ export async function readView(db: Queryable, query: ViewQuery, knownPoint?: Vie
   timing.catch(() => undefined);
   const store = await storeAt(db, located);
   const limit = query.limit ?? VIEW_DEFAULT_LIMIT;
-  let graph = await getLineage(store, { nodeId: query.node, depth: query.depth, direction: query.direction, limit }, focus);
+  let graph = await readNodeAt(db, query.node, located, () => getLineage(store, { nodeId: query.node, depth: query.depth, direction: query.direction, limit }, focus));
   // As the explorer does: each expansion of a node the view holds adds up to EXPANSION_LIMIT nodes
   // on top of the budget (an expansion of a node no longer in the view, from an old address, adds nothing).
   for (const expansion of query.expand) {

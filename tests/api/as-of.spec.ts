@@ -117,9 +117,16 @@ test("a bad view query is a 400 naming each field, the same from every read", as
   expect(badAsOf.body.error.details.map((d) => d.path)).toEqual(["asOf"]);
 });
 
-test("a node that did not exist yet as of a point is a 404 there", async ({ request }) => {
-  const before = await getJson(request, `/api/v1/nodes/${encodeURIComponent(v2)}?asOf=${seqV1}`);
-  expect(before.status).toBe(404);
-  const lineage = await getJson(request, `/api/v1/lineage?nodeId=${encodeURIComponent(v2)}&asOf=${seqV1}`);
-  expect(lineage.status).toBe(404);
+test("a node that did not exist yet as of a point is a 404 there that says when it was first recorded", async ({ request }) => {
+  const said = `${v2} did not exist yet at the point this view is as of (event #${seqV1}): it was first recorded at event #${seqV2}.`;
+  for (const path of [`/api/v1/nodes/${encodeURIComponent(v2)}?asOf=${seqV1}`, `/api/v1/lineage?nodeId=${encodeURIComponent(v2)}&asOf=${seqV1}`]) {
+    const read = await getJson(request, path);
+    expect(read.status, path).toBe(404);
+    // Not "No node with id …": the store holds it, only not yet as of that point.
+    expect(read.body.error, path).toEqual({ code: "not_found", message: said, details: [{ path: "asOf", message: `${v2} was first recorded at event #${seqV2}` }] });
+  }
+  // A node the store never held is still plainly unknown, as of any point.
+  const never = await getJson(request, `/api/v1/lineage?nodeId=${encodeURIComponent(`${v2}-never`)}&asOf=${seqV1}`);
+  expect(never.status).toBe(404);
+  expect(never.body.error).toEqual({ code: "not_found", message: `No node with id ${v2}-never.`, details: [] });
 });

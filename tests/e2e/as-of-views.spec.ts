@@ -177,3 +177,24 @@ test("a page whose address is not a view says what is wrong and how to fix it", 
   await page.goto(`/report?node=${q(S.fineTunedModel)}&depth=banana`);
   await expect(page.getByTestId("view-address-problems")).toContainText("depth");
 });
+
+test("an as-of view of a node made later says when it was first recorded and opens it now in one click", async ({ page, request }) => {
+  // The model's first event (the run that made v1, 2026-10-04) is the oldest that touched it.
+  const audit = await (await request.get(`/api/v1/audit/events?node=${q(S.fineTunedModel)}&limit=200`)).json();
+  const firstSeq = Math.min(...audit.events.map((event: { seq: number }) => event.seq));
+  const before = "2026-10-02";
+
+  await page.goto(`/lineage?node=${q(S.fineTunedModel)}&asOf=${before}`);
+  const missing = page.getByTestId("as-of-missing");
+  // Not "not in the store … search for it": it is there, only not yet as of that point.
+  await expect(missing).toContainText(`${S.fineTunedModel} did not exist yet`);
+  await expect(missing).toContainText(`it was first recorded at event #${firstSeq}.`);
+  await expect(page.getByText("Nothing is recorded under")).toHaveCount(0);
+  await page.getByTestId("as-of-missing-now").click();
+  await expect(nodeOnCanvas(page, S.fineTunedModel)).toContainText("latest v3");
+  expect(new URL(page.url()).searchParams.get("asOf")).toBeNull();
+
+  // The report of the same view as of then says the same.
+  await page.goto(`/report?node=${q(S.fineTunedModel)}&asOf=${before}`);
+  await expect(page.getByText(`it was first recorded at event #${firstSeq}.`)).toBeVisible();
+});

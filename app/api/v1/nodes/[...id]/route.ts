@@ -3,7 +3,7 @@ import { getStore } from "@/lib/server/db";
 import { markDetailSignature } from "@/lib/server/signers";
 import { toErrorResponse } from "@/lib/server/errors";
 import { getNodeDetail, getNodeDetailPage } from "@/lib/server/nodes";
-import { resolveViewPoint, storeAt } from "@/lib/server/views";
+import { readNodeAt, resolveViewPoint, storeAt } from "@/lib/server/views";
 import { inTurn } from "@/lib/server/read-guard";
 import { idFromRouteParam } from "@/lib/lineage/node-id";
 import { NodeDetailQuerySchema } from "@/lib/schemas/view-query";
@@ -23,8 +23,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const key = idFromRouteParam(id);
     // Heavy for a wide node (or an as-of replay): in turn with the other heavy reads, so cheap
     // requests slip in between.
-    if (list) return Response.json(await inTurn(async () => getNodeDetailPage(await storeAt(db, point), key, list, cursor ?? null, limit)));
-    const detail = await inTurn(async () => getNodeDetail(await storeAt(db, point), key));
+    if (list) return Response.json(await readNodeAt(db, key, point, () => inTurn(async () => getNodeDetailPage(await storeAt(db, point), key, list, cursor ?? null, limit))));
+    const detail = await readNodeAt(db, key, point, () => inTurn(async () => getNodeDetail(await storeAt(db, point), key)));
     // The signature is checked against the registered keys as they are now, whatever the point.
     await markDetailSignature(getStore(), detail);
     return Response.json({ ...detail, point });
