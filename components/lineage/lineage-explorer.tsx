@@ -491,7 +491,9 @@ function ExplorerView({ state, navigate: navigateTo, nonce }: { state: ExplorerS
                 expand: state.expand,
                 more: state.more,
                 fold: isFolded,
-                ...(point?.isAsOf ? { asOf: point.seq } : {}),
+                // Pinned to the event the screen was read at, as exports are: a view of now shared
+                // after events arrived would otherwise freeze a view the person never saw.
+                ...(point ? { asOf: point.seq } : {}),
               }}
             />
           </>

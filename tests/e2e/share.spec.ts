@@ -106,3 +106,39 @@ test("a share link shows a frozen, verified view to anyone holding it, ignores l
   expect(await api.text()).not.toContain("corpus");
   await reviewerContext.close();
 });
+
+test("a share holds the view on screen when it was made, even when events arrived after the screen was read", async ({ page, browser, request }) => {
+  const ns = `e2e-share-now-${randomUUID().slice(0, 8)}`;
+  const corpus = `dataset:${ns}:corpus`;
+  await ingest(request, runEvent(ns, "prepare", ["raw"], [{ name: "corpus" }]));
+  await ingest(request, runEvent(ns, "train", ["corpus"], [{ name: "model" }]));
+
+  await page.goto(`/lineage?node=${encodeURIComponent(corpus)}&selected=${encodeURIComponent(corpus)}`);
+  await expect(nodeOnCanvas(page, `job:${ns}:train`)).toBeVisible();
+  const shown = (await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")))).sort();
+  // The log's head when the screen was read (nothing else writes meanwhile: one worker).
+  const screenHead = Number((await (await request.get("/api/v1/audit/head")).json()).statement.head.seq);
+
+  // While the person reads the screen, a new reader of the corpus and a new description arrive.
+  await ingest(request, runEvent(ns, "evaluate", ["corpus"], [{ name: "report" }]));
+  await ingest(request, runEvent(ns, "prepare", ["raw"], [{ name: "corpus", description: "Rewritten after the screen was read" }]));
+  await expect(nodeOnCanvas(page, `job:${ns}:evaluate`)).toHaveCount(0);
+
+  await page.getByTestId("share-button").click();
+  await page.getByTestId("share-create").click();
+  const link = await page.getByTestId("share-link").inputValue();
+  const reviewerContext = await browser.newContext();
+  try {
+    const reviewer = await reviewerContext.newPage();
+    await reviewer.goto(link);
+    // The share is the screen: the event it was read at, its nodes, its panel.
+    await expect(reviewer.getByTestId("share-head")).toContainText(`event #${screenHead}`);
+    await expect(reviewer.getByTestId("share-verified")).toBeVisible();
+    await expect(nodeOnCanvas(reviewer, corpus)).toBeAttached();
+    expect((await reviewer.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")))).sort()).toEqual(shown);
+    await expect(nodeOnCanvas(reviewer, `job:${ns}:evaluate`)).toHaveCount(0);
+    await expect(reviewer.getByTestId("side-panel")).not.toContainText("Rewritten after the screen was read");
+  } finally {
+    await reviewerContext.close();
+  }
+});
