@@ -123,3 +123,22 @@ test.describe("lineage explorer", () => {
     await expect(nodeOnCanvas(page, DEMO_STORY.failedBatch)).toBeVisible();
   });
 });
+
+test("zoomed out, a version graph's boxes still say which version or which run each one is", async ({ page, request }) => {
+  // The v3 checkpoint three hops both ways: 25 boxes, shown whole at 1440×900 in the minimal form.
+  const focus = DEMO_STORY.fineTunedModelVersions.v3;
+  await page.goto(lineageUrl(focus, "&depth=3"));
+  await expect(page.locator('[data-testid="version-node"][data-minimal="true"]').first()).toBeVisible();
+  const answer: { nodes: { id: string; type: string; name: string; version: string | null }[] } = await (
+    await request.get(`/api/v1/lineage?nodeId=${encodeURIComponent(focus)}&depth=3`)
+  ).json();
+  const versions = answer.nodes.filter((node) => node.type === "datasetVersion");
+  // Six nightly batches made from this checkpoint: by name alone they read alike.
+  expect(versions.filter((node) => node.name === "generated/molecules-batch").length).toBeGreaterThan(1);
+  for (const node of versions) {
+    await expect(nodeOnCanvas(page, node.id).locator('[data-minimal="true"]'), node.id).toContainText(`@${node.version}`);
+  }
+  const runs = await page.locator('[data-testid="run-node"][data-minimal="true"]').allInnerTexts();
+  expect(runs.length).toBe(answer.nodes.filter((node) => node.type === "run").length);
+  expect(new Set(runs).size, runs.join(" | ")).toBe(runs.length);
+});

@@ -141,6 +141,7 @@ export function NodeBox({
   kind,
   title,
   subtitle,
+  minimalDetail,
   aside,
   below,
   testId,
@@ -149,6 +150,11 @@ export function NodeBox({
   kind: VisualKind;
   title: string;
   subtitle: ReactNode;
+  /**
+   * What tells the box from its siblings once zoomed out (a version's version, a run's time): the
+   * minimal form keeps it on a line of its own, or a version graph's six batches read alike.
+   */
+  minimalDetail?: string;
   aside?: ReactNode;
   /** Drawn under the header (a dataset's fields in the columns view); the header keeps its height. */
   below?: ReactNode;
@@ -230,10 +236,22 @@ export function NodeBox({
             <NodeIcon kind={kind} size={30} />
           </span>
           {/* Two lines that may break anywhere in a path-like name, then the full name on hover: the
-              minimal form must still tell apart raw/inhouse-compounds and raw/inhouse-assays. */}
-          <span className="line-clamp-2 min-w-0 flex-1 break-all text-[20px] font-bold leading-[1.15] text-ink" title={title} data-testid="node-title">
-            {title}
-          </span>
+              minimal form must still tell apart raw/inhouse-compounds and raw/inhouse-assays. With a
+              detail (a version, a run's time), one line of name and one of detail. */}
+          {minimalDetail ? (
+            <span className="min-w-0 flex-1 text-[20px] font-bold leading-[1.15] text-ink" title={`${title} ${minimalDetail}`}>
+              <span className="block truncate" data-testid="node-title">
+                {title}
+              </span>
+              <span className="block truncate font-mono" data-testid="node-minimal-detail">
+                {minimalDetail}
+              </span>
+            </span>
+          ) : (
+            <span className="line-clamp-2 min-w-0 flex-1 break-all text-[20px] font-bold leading-[1.15] text-ink" title={title} data-testid="node-title">
+              {title}
+            </span>
+          )}
           {isFailed ? (
             <span data-testid="badge-failed" className="shrink-0 rounded bg-danger px-1.5 text-[16px] font-bold uppercase leading-6 text-white">
               failed

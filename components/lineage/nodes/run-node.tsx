@@ -19,6 +19,7 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<RunFlowNode>) {
       kind="run"
       title={node.name}
       testId="run-node"
+      minimalDetail={node.time ? formatShortDateTime(node.time) : `run ${shortRunId(runId)}`}
       subtitle={
         <>
           <span className="font-mono font-semibold text-ink" title={`Run ${runId}`}>

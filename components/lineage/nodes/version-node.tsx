@@ -18,6 +18,7 @@ export const VersionNode = memo(function VersionNode({ data }: NodeProps<Version
       kind={kind}
       title={data.node.name}
       testId="version-node"
+      minimalDetail={data.node.version ? `@${data.node.version}` : undefined}
       subtitle={
         <>
           {data.node.version ? <span className="font-mono font-semibold text-ink">@{data.node.version}</span> : null}
