@@ -2,8 +2,8 @@
  * npm run store:copy -- --from <DATABASE_URL> --to <DATABASE_URL>
  * Moves a store, for example from the embedded SQLite file to PostgreSQL: migrates the target,
  * refuses it unless it is empty, copies the event log record for record (projecting it again on
- * the target) with a progress bar, then checks that both heads are equal and the copy's chain
- * verifies. Exit codes: 0 copied, 1 failed, 2 usage, 3 refused (target not empty, source broken).
+ * the target) with a progress bar, and the producers' keys and Threadline's signing key with it,
+ * then checks that both heads are equal and the copy's chain verifies. Exit codes: 0 copied, 1 failed, 2 usage, 3 refused (target not empty, source broken).
  */
 import path from "node:path";
 import { parseDatabaseUrl, redactUrl, type DatabaseLocation } from "@/lib/config";
@@ -27,6 +27,14 @@ function progress(done: number, total: number): void {
   const filled = Math.round((done / total) * width);
   process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} events`);
   if (done === total) process.stderr.write("\n");
+}
+
+/** What store:copy carried over besides the log, in words. */
+function describeKeys({ producerKeys, signingKey }: { producerKeys: number; signingKey: "copied" | "replaced" | "none" }): string {
+  const producers = `${producerKeys} producer key${producerKeys === 1 ? "" : "s"}`;
+  if (signingKey === "none") return `carried over: ${producers}; the source has no signing key of its own (nothing to carry).`;
+  const replaced = signingKey === "replaced" ? ", in place of the one a server made on the empty target" : "";
+  return `carried over: ${producers} and Threadline's signing key${replaced} (what it signed before still verifies).`;
 }
 
 async function migrate(location: DatabaseLocation): Promise<void> {
@@ -59,7 +67,8 @@ try {
       `Copied ${result.events} events from ${redactUrl(source.url)} to ${redactUrl(target.url)} in ${Math.round(performance.now() - started)} ms.\n` +
         `  source head #${result.sourceHead?.seq ?? 0} ${result.sourceHead?.hash ?? "(empty log)"}\n` +
         `  target head #${result.targetHead?.seq ?? 0} ${result.targetHead?.hash ?? "(empty log)"}${sameHead ? " (equal)" : " (DIFFERENT)"}\n` +
-        `  target chain ${result.chain.ok ? "intact" : `BROKEN at #${result.chain.firstBroken?.seq}`}, projection ${projection.ok ? "matches a replay of the log" : "DIFFERS"}`,
+        `  target chain ${result.chain.ok ? "intact" : `BROKEN at #${result.chain.firstBroken?.seq}`}, projection ${projection.ok ? "matches a replay of the log" : "DIFFERS"}\n` +
+        `  ${describeKeys(result)}`,
     );
     process.exitCode = sameHead && result.chain.ok && projection.ok ? 0 : 1;
   } finally {

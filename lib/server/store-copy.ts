@@ -14,14 +14,25 @@ import type { EventKind } from "@/lib/schemas/openlineage";
  * empty: a copy never merges two logs. The source's chain is checked first, so a broken log is
  * never carried over; the target's chain after.
  *
- * Only the log and its projection move: users, sessions, API keys and shares belong to a
- * deployment, not to the lineage, and are set up again on the target.
+ * With the log go the two keys its signatures are read with, which are not in the log: the
+ * producers' registered keys (Signer), else every signed batch would read `unknown-signer` on the
+ * copy, and Threadline's own signing key (InstanceKey), else the exports, manifests and signed
+ * heads it made before would no longer verify against the copy's public key. Users, sessions, API
+ * keys and shares belong to a deployment, not to the lineage, and are set up again on the target.
  */
 
 const PAGE = 1_000;
 
 export interface CopyResult {
   events: number;
+  /** Producer keys (registered, revoked or not) carried over; those the target had already are kept. */
+  producerKeys: number;
+  /**
+   * Threadline's own signing key (InstanceKey): "copied"; "replaced" the key a server made on the
+   * empty target before the copy (it can have signed only an empty log); "none" when the source
+   * never made one (it signed nothing, or THREADLINE_SIGNING_KEY signs).
+   */
+  signingKey: "copied" | "replaced" | "none";
   sourceHead: LogHead | null;
   targetHead: LogHead | null;
   chain: ChainVerification;
@@ -97,5 +108,29 @@ export async function copyStore(
     }
     await writes?.finish();
   });
-  return { events: copied, sourceHead: sourceChain.head, targetHead: await getLogHead(target), chain: await verifyChain(target) };
+  const keys = await copyKeys(source, target);
+  return { events: copied, ...keys, sourceHead: sourceChain.head, targetHead: await getLogHead(target), chain: await verifyChain(target) };
+}
+
+const SIGNER_COLUMNS = ["keyId", "name", "publicKey", "namespaces", "createdAt", "createdBy", "revokedAt", "revokedBy"] as const;
+
+/** The producers' keys and Threadline's signing key, in one transaction on the target (see the module comment). */
+async function copyKeys(source: Store, target: Store): Promise<Pick<CopyResult, "producerKeys" | "signingKey">> {
+  const columns = SIGNER_COLUMNS.map((c) => `"${c}"`).join(", ");
+  const signers = await source.all<Record<(typeof SIGNER_COLUMNS)[number], SqlValue>>(`SELECT ${columns} FROM "Signer" ORDER BY "keyId"`);
+  const instanceKey = await source.get<{ privateKey: string; createdAt: string }>(`SELECT "privateKey", "createdAt" FROM "InstanceKey" WHERE "id" = 'signing'`);
+  return target.transaction(async (tx) => {
+    let producerKeys = 0;
+    for (const signer of signers) {
+      const { changes } = await tx.run(
+        `INSERT INTO "Signer" (${columns}) VALUES (${SIGNER_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT ("keyId") DO NOTHING`,
+        SIGNER_COLUMNS.map((c) => signer[c]),
+      );
+      producerKeys += changes;
+    }
+    if (!instanceKey) return { producerKeys, signingKey: "none" };
+    const { changes } = await tx.run(`DELETE FROM "InstanceKey" WHERE "id" = 'signing'`);
+    await tx.run(`INSERT INTO "InstanceKey" ("id", "privateKey", "createdAt") VALUES ('signing', ?, ?)`, [instanceKey.privateKey, instanceKey.createdAt]);
+    return { producerKeys, signingKey: changes > 0 ? "replaced" : "copied" };
+  });
 }

@@ -1,6 +1,7 @@
 // Moving a store (npm run store:copy): the demo's log copied from SQLite into an empty store of each
 // backend has the same head, a chain that verifies, the projection a replay gives, and the same
-// lineage answers; a target that holds events is refused, by the service and by the command.
+// lineage answers, and the same signature statuses and signing key; a target that holds events is
+// refused, by the service and by the command.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -8,12 +9,17 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DEMO_NAMESPACES } from "@/lib/demo/drug-discovery";
+import { DEMO_SIGNER_NAME, DEMO_SIGNER_PUBLIC_KEY } from "@/lib/demo/provenance";
+import { ANONYMOUS } from "@/lib/server/auth";
 import { storeOver } from "@/lib/server/db";
 import { getLogHead } from "@/lib/server/event-log";
 import { ingestEvents } from "@/lib/server/ingest";
 import { getLineage } from "@/lib/server/lineage";
 import { verifyProjection } from "@/lib/server/rebuild";
+import { registerSigner, versionSignatures } from "@/lib/server/signers";
+import { getInstanceSigner } from "@/lib/server/signing";
 import { copyStore } from "@/lib/server/store-copy";
+import type { Store } from "@/lib/server/store/types";
 import { createTestDatabase, ingestDemoStory, runEvent } from "../support/db";
 import { BACKENDS, testStoreFor } from "../support/stores";
 
@@ -67,6 +73,32 @@ describe.each(BACKENDS)("copying a SQLite store into %s", (backend) => {
     const before = await getLogHead(t.store);
     await expect(copyStore(storeOver(source.db), t.store)).rejects.toThrow(/holds \d+ events already/);
     expect(await getLogHead(t.store)).toEqual(before);
+  });
+});
+
+/** Every signed version of a store and its signature status (verified, unknown-signer, ...). */
+async function signatureStatusesOf(store: Store): Promise<Record<string, string>> {
+  const keys = await store.all<{ versionKey: string }>(`SELECT "versionKey" FROM "ArtefactSignature" ORDER BY "versionKey"`);
+  const statuses = await versionSignatures(store, keys.map((k) => k.versionKey));
+  return Object.fromEntries([...statuses].map(([key, info]) => [key, `${info.status} ${info.signerName ?? ""}`]));
+}
+
+describe.each(BACKENDS)("copying a store whose producer keys are registered and whose own key has signed, into %s", (backend) => {
+  const t = testStoreFor(backend);
+
+  it("carries both over: the signed batches read verified as before, and the copy signs with the same key", async () => {
+    const original = storeOver(source.db);
+    await registerSigner(original, { name: DEMO_SIGNER_NAME, publicKey: DEMO_SIGNER_PUBLIC_KEY }, ANONYMOUS);
+    const signingKey = await getInstanceSigner(original);
+    // A server that ran on the empty target before the copy made a key of its own.
+    await getInstanceSigner(t.openAnother());
+    const result = await copyStore(original, t.store);
+    const before = await signatureStatusesOf(original);
+    expect(Object.values(before)).toContain(`verified ${DEMO_SIGNER_NAME}`);
+    expect(await signatureStatusesOf(t.store)).toEqual(before);
+    const copySigner = await getInstanceSigner(t.openAnother());
+    expect(copySigner.keyId).toBe(signingKey.keyId);
+    expect(result).toMatchObject({ producerKeys: 1, signingKey: "replaced" });
   });
 });
 
