@@ -95,6 +95,19 @@ export function postgresClientConfig(connection: PostgresConnection): Omit<Postg
   return ssl ? { ...fields, ssl: { rejectUnauthorized: false } } : fields;
 }
 
+/**
+ * Why connecting to a PostgreSQL database failed, in one line naming the database and the server,
+ * with the fix when the database does not exist yet (the migration runner and the server's start).
+ */
+export function describeConnectionFailure(connection: PostgresConnection, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const isMissing = typeof error === "object" && error !== null && "code" in error && error.code === "3D000";
+  return (
+    `Cannot connect to PostgreSQL database ${connection.database} on ${connection.host}:${connection.port}: ${message}` +
+    (isMissing ? ` (create it first: createdb ${connection.database})` : "")
+  );
+}
+
 /** The URL with its password replaced, safe for messages and logs. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, (_match, userInfo: string) => `//${userInfo.split(":")[0]}:***@`);

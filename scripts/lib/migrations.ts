@@ -40,6 +40,7 @@ import type {
 import {
   type Backend,
   type DatabaseLocation,
+  describeConnectionFailure,
   parseDatabaseUrl,
   type PostgresConnection,
   postgresClientConfig,
@@ -684,11 +685,7 @@ async function appliedPostgresMigrations(connection: PostgresConnection): Promis
     await client.connect();
   } catch (error) {
     await client.end().catch(() => {});
-    const isMissing = typeof error === "object" && error !== null && "code" in error && error.code === "3D000";
-    throw new MigrationError(
-      `Cannot connect to PostgreSQL database ${connection.database} on ${connection.host}:${connection.port}: ${errorMessage(error)}` +
-        (isMissing ? ` (create it first: createdb ${connection.database})` : ""),
-    );
+    throw new MigrationError(describeConnectionFailure(connection, error));
   }
   try {
     const table = await client.query("SELECT to_regclass('public._prisma_migrations') AS name");

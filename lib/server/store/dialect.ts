@@ -20,6 +20,7 @@ export const sqliteDialect: Dialect = {
   joinInOrder: "CROSS JOIN",
   // data_version moves on other connections' commits, never on this connection's own.
   foreignCommitStamp: "SELECT data_version AS stamp FROM pragma_data_version",
+  tableExists: `SELECT 1 AS "found" FROM sqlite_master WHERE type = 'table' AND name = ?`,
   readsInParallel: false,
   edgesIntoByNodes: false,
   pagesNodeByNode: false,
@@ -57,6 +58,7 @@ export const postgresDialect: Dialect = {
   // Every server is another connection: nothing tells an edit behind Threadline's back from another
   // server's write (the periodic full pass stands in; see lib/server/verification.ts).
   foreignCommitStamp: null,
+  tableExists: `SELECT 1 AS "found" FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?`,
   readsInParallel: true,
   edgesIntoByNodes: true,
   pagesNodeByNode: true,

@@ -147,6 +147,8 @@ export interface Dialect {
    * where every other server is another connection).
    */
   readonly foreignCommitStamp: string | null;
+  /** A statement answering a row when the table named by its one `?` exists (the server's start-up check). */
+  readonly tableExists: string;
   /**
    * Whether independent queries sent at once run side by side (PostgreSQL: a pool of connections),
    * so a read gains by sending them together; SQLite answers one after another on its one
