@@ -5,8 +5,9 @@
  * the target) with a progress bar, and the producers' keys and Threadline's signing key with it,
  * then checks that both heads are equal and the copy's chain verifies. Exit codes: 0 copied, 1 failed, 2 usage, 3 refused (target not empty, source broken).
  */
+import fs from "node:fs";
 import path from "node:path";
-import { parseDatabaseUrl, redactUrl, type DatabaseLocation } from "@/lib/config";
+import { ConfigError, parseDatabaseUrl, redactUrl, type DatabaseLocation } from "@/lib/config";
 import { openStore } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { copyStore } from "@/lib/server/store-copy";
@@ -51,10 +52,25 @@ if (!from || !to || process.argv.includes("--help")) {
   process.exit(from && to ? 0 : 2);
 }
 
+/** A store's location from one option, its errors naming the option rather than DATABASE_URL. */
+function locationOf(name: "--from" | "--to", url: string): DatabaseLocation {
+  try {
+    return parseDatabaseUrl(url);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new AppError("bad_request", error.message.replace(/^DATABASE_URL/, name));
+    throw error;
+  }
+}
+
 try {
-  const source = parseDatabaseUrl(from);
-  const target = parseDatabaseUrl(to);
+  const source = locationOf("--from", from);
+  const target = locationOf("--to", to);
   if (source.url === target.url) throw new AppError("bad_request", "--from and --to name the same store.");
+  // Opening a SQLite file that is not there would create an empty one, and the copy would then
+  // fail on a missing table: a mistyped --from is said as such, and leaves no file behind.
+  if (source.kind === "sqlite" && source.file !== ":memory:" && !fs.existsSync(source.file)) {
+    throw new AppError("bad_request", `--from names no SQLite store: ${source.file} does not exist (a relative file: URL is read from the project root).`);
+  }
   await migrate(target);
   const sourceStore = openStore(source);
   const targetStore = openStore(target);

@@ -125,6 +125,23 @@ describe("npm run store:copy", () => {
     }
   }, 120_000);
 
+  it("says so when --from names no SQLite file, and leaves none behind; a bad --to is named as --to", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-copy-"));
+    try {
+      const missing = path.join(folder, "typo.db");
+      const copied = copy("--from", `file:${missing}`, "--to", `file:${path.join(folder, "copy.db")}`);
+      expect(copied.stderr).toContain(`--from names no SQLite store: ${missing} does not exist`);
+      expect(copied.status).toBe(1);
+      expect(fs.existsSync(missing)).toBe(false);
+      const badTarget = copy("--from", `file:${source.file}`, "--to", "mysql://u:hunter2@db/t");
+      expect(badTarget.stderr).toMatch(/^store:copy: --to must be a SQLite file URL/);
+      expect(badTarget.stderr).not.toContain("hunter2");
+      expect(badTarget.status).toBe(1);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("is refused a source whose chain is broken, copying nothing", async () => {
     const broken = createTestDatabase();
     const target = createTestDatabase();
