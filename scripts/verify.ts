@@ -8,7 +8,10 @@
 import { closeDatabase, getStore } from "@/lib/server/db";
 import { verifyStore } from "@/lib/server/verification";
 
-const { signedHead: _signedHead, ...result } = await verifyStore(getStore(), { full: process.argv.includes("--full"), signer: null });
+// A --full pass is the operator's request: recorded as asked for from the command line ("cli", the
+// sender the command-line tools write as), not as a pass that was due by itself.
+const isFull = process.argv.includes("--full");
+const { signedHead: _signedHead, ...result } = await verifyStore(getStore(), { full: isFull, requestedBy: isFull ? "cli" : undefined, signer: null });
 if (process.argv.includes("--json")) {
   console.log(JSON.stringify(result));
 } else {

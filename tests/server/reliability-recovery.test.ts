@@ -54,6 +54,12 @@ describe("npm run verify", () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, chain: { ok: true, checked: 40 }, projection: { ok: true } });
   }, 60_000);
+
+  it("records a --full pass as asked for from the command line, as every server's /audit then names it", async () => {
+    const result = run("verify", ["--full", "--json"]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, fullCheck: { requestedBy: "cli" } });
+  }, 60_000);
 });
 
 describe("npm run rebuild after the projection was damaged", () => {
