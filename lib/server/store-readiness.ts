@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { describeConnectionFailure, type DatabaseLocation } from "@/lib/config";
+import { APPLIED_MIGRATIONS_SQL, getDefaultPaths } from "@/lib/migration-layout";
 import type { Store } from "./store/types";
 
 /**
@@ -24,11 +25,6 @@ const LASTING_FAILURES = new Set(["3D000", "28P01", "28000"]);
 
 export type StoreProblem = { kind: "unusable" | "unreachable"; message: string };
 
-/** Where the build's migrations are, per backend (the layout scripts/lib/migrations.ts applies). */
-export function migrationsDirOf(location: DatabaseLocation, rootDir = process.cwd()): string {
-  return location.kind === "postgresql" ? path.join(rootDir, "prisma/postgresql/migrations") : path.join(rootDir, "prisma/migrations");
-}
-
 function describeLocation(location: DatabaseLocation): string {
   return location.kind === "postgresql"
     ? `PostgreSQL database ${location.connection.database} on ${location.connection.host}:${location.connection.port}`
@@ -36,7 +32,7 @@ function describeLocation(location: DatabaseLocation): string {
 }
 
 /** Why the store cannot serve this build (see above), or null when it can. */
-export async function findStoreProblem(store: Store, location: DatabaseLocation, migrationsDir = migrationsDirOf(location)): Promise<StoreProblem | null> {
+export async function findStoreProblem(store: Store, location: DatabaseLocation, migrationsDir = getDefaultPaths(process.cwd(), location.kind).migrationsDir): Promise<StoreProblem | null> {
   const expected = fs
     .readdirSync(migrationsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, "migration.sql")))
@@ -45,10 +41,8 @@ export async function findStoreProblem(store: Store, location: DatabaseLocation,
   let applied: Set<string>;
   try {
     const hasTable = await store.get(store.dialect.tableExists, ["_prisma_migrations"]);
-    const rows = hasTable
-      ? await store.all<{ name: string }>(`SELECT "migration_name" AS "name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`)
-      : [];
-    applied = new Set(rows.map((row) => row.name));
+    const rows = hasTable ? await store.all<{ migration_name: string }>(APPLIED_MIGRATIONS_SQL) : [];
+    applied = new Set(rows.map((row) => row.migration_name));
   } catch (error) {
     if (location.kind === "sqlite") return { kind: "unusable", message: `Cannot read the ${describeLocation(location)}: ${(error as Error).message}` };
     const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";

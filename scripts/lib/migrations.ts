@@ -46,27 +46,9 @@ import {
   postgresClientConfig,
   redactUrl,
 } from "../../lib/config";
+import { APPLIED_MIGRATIONS_SQL } from "../../lib/migration-layout";
 
-/** Where the migration tooling finds its inputs, all absolute paths. */
-export interface MigrationPaths {
-  /** The project root: relative `file:` URLs are resolved against it. */
-  rootDir: string;
-  /** prisma/schema.prisma */
-  schemaPath: string;
-  /** prisma/migrations */
-  migrationsDir: string;
-}
-
-/** Default layout of this repository (kept in step with prisma.config.ts), per backend. */
-export function getDefaultPaths(rootDir: string = process.cwd(), backend: Backend = "sqlite"): MigrationPaths {
-  const prismaDir = backend === "sqlite" ? path.join(rootDir, "prisma") : path.join(rootDir, "prisma", "postgresql");
-  return {
-    rootDir,
-    schemaPath: path.join(prismaDir, "schema.prisma"),
-    migrationsDir: path.join(prismaDir, "migrations"),
-  };
-}
-
+export { getDefaultPaths, type MigrationPaths } from "../../lib/migration-layout";
 
 const LOCKFILE_NAME = "migration_lock.toml";
 const MIGRATION_FILE_NAME = "migration.sql";
@@ -675,9 +657,6 @@ async function isUpToDate(target: MigrationTarget, migrations: MigrationList): P
   const applied = target.backend === "sqlite" ? appliedSqliteMigrations(target.databasePath) : await appliedPostgresMigrations(target.connection);
   return migrations.migrationDirectories.every((m) => applied.has(path.basename(m.path)));
 }
-
-const APPLIED_MIGRATIONS_SQL =
-  "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
 
 async function appliedPostgresMigrations(connection: PostgresConnection): Promise<Set<string>> {
   const client = new pg.Client(postgresClientConfig(connection));
